@@ -1,0 +1,67 @@
+"""b12course: vitamin B12 deficiency treatment courses.
+
+Plan loading and maintenance injections from guideline presets, record what was
+given, log symptoms and labs, tell the expected post-treatment flare from a
+worrying one, query the timeline and export an iCalendar file.
+
+The library describes and computes; it never diagnoses or advises treatment.
+"""
+
+from b12course import exceptions, regimens
+from b12course.__about__ import __version__
+from b12course._course import Course
+from b12course._labs import Analyte, LabResult
+from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
+from b12course._regimen import (
+    Anchoring,
+    Cadence,
+    Count,
+    Dose,
+    Drug,
+    Indefinite,
+    Lasting,
+    Phase,
+    PhaseEnd,
+    Regimen,
+    Route,
+    UntilNoFurtherImprovement,
+)
+from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, Plan, PlannedDose
+from b12course._symptoms import Symptom, SymptomEntry, Trigger
+from b12course._units import Amount
+from b12course.exceptions import B12CourseError
+
+__all__ = [
+    "AdministeredDose",
+    "Amount",
+    "Analyte",
+    "Anchoring",
+    "B12CourseError",
+    "Cadence",
+    "Count",
+    "Course",
+    "DecisionBasis",
+    "Dose",
+    "DoseSkip",
+    "DoseStatus",
+    "Drug",
+    "Indefinite",
+    "LabResult",
+    "Lasting",
+    "Phase",
+    "PhaseDecision",
+    "PhaseEnd",
+    "PhaseEnding",
+    "PhaseSpan",
+    "Plan",
+    "PlannedDose",
+    "Regimen",
+    "Route",
+    "Symptom",
+    "SymptomEntry",
+    "Trigger",
+    "UntilNoFurtherImprovement",
+    "__version__",
+    "exceptions",
+    "regimens",
+]

@@ -1,0 +1,517 @@
+"""Regimens: what to give, how, how often, and for how long.
+
+A :class:`Regimen` is an ordered tuple of :class:`Phase` objects, e.g. a
+loading phase of alternate-day injections followed by lifelong maintenance
+every two months.  Each phase has a :class:`Dose` (drug, amount, route), a
+:class:`Cadence` (how often) and an end (:class:`Count`, :class:`Lasting`,
+:class:`UntilNoFurtherImprovement` or :class:`Indefinite`).  These are pure
+descriptions: the dosing plan is derived from them by ``_schedule``.
+
+Cadences work in local wall-clock time: day and week intervals are calendar
+days, and month intervals are anchored (dose *k* falls on ``anchor + k`` months,
+clamped to the end of shorter months), so they never drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Union
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from b12course._units import Amount
+from b12course.exceptions import ImplausibleDoseError, RegimenError
+
+__all__ = [
+    "Anchoring",
+    "Cadence",
+    "Count",
+    "Dose",
+    "Drug",
+    "Indefinite",
+    "Lasting",
+    "Phase",
+    "PhaseEnd",
+    "Regimen",
+    "Route",
+    "UntilNoFurtherImprovement",
+]
+
+
+class Drug(enum.Enum):
+    """A form of vitamin B12."""
+
+    HYDROXOCOBALAMIN = "hydroxocobalamin"
+    CYANOCOBALAMIN = "cyanocobalamin"
+    METHYLCOBALAMIN = "methylcobalamin"
+
+
+class Route(enum.Enum):
+    """How a dose is given.
+
+    Intravenous replacement is deliberately absent: gram-dose IV
+    hydroxocobalamin is the cyanide antidote, and cyanocobalamin must not be
+    given IV (clinical.md §6).  :meth:`parse` refuses ``"IV"`` with that reason.
+    """
+
+    IM = "intramuscular"
+    DEEP_SC = "deep subcutaneous"
+    ORAL = "oral"
+    INTRANASAL = "intranasal"
+    SUBLINGUAL = "sublingual"
+
+    @property
+    def abbreviation(self) -> str:
+        """The short clinical form: IM, deep SC, oral, intranasal, sublingual."""
+        return _ROUTE_ABBREVIATIONS[self]
+
+    @classmethod
+    def parse(cls, text: str | Route) -> Route:
+        """Read a route from its name, value or abbreviation (``"IM"``, ``"oral"``...).
+
+        Raises:
+            ImplausibleDoseError: The route is intravenous.
+            RegimenError: The text names no route.
+        """
+        if isinstance(text, Route):
+            return text
+        key = str(text).strip().lower().replace("_", " ").replace("-", " ")
+        if key in {"iv", "intravenous"}:
+            raise ImplausibleDoseError(
+                "intravenous B12 is not a replacement route: IV hydroxocobalamin in "
+                "grams is the cyanide antidote (Cyanokit) and cyanocobalamin must not "
+                "be given IV; use IM or deep SC",
+            )
+        for route in cls:
+            if key in {route.value, route.name.lower().replace("_", " ")} or (
+                key == route.abbreviation.lower()
+            ):
+                return route
+        if key in {"sc", "subcutaneous", "deep subcut"}:
+            return cls.DEEP_SC
+        raise RegimenError(
+            f"unknown route {text!r}; use one of IM, deep SC, oral, intranasal, "
+            "sublingual"
+        )
+
+
+_ROUTE_ABBREVIATIONS = {
+    Route.IM: "IM",
+    Route.DEEP_SC: "deep SC",
+    Route.ORAL: "oral",
+    Route.INTRANASAL: "intranasal",
+    Route.SUBLINGUAL: "sublingual",
+}
+
+# Plausibility bounds per route, in micrograms (clinical.md §6, "Plausibility
+# bounds for input validation"): our derivation from the labelled doses, not
+# guideline maxima.  IM/SC above 1 mg and oral above 5 mg are refused;
+# intranasal is one 500 mcg spray (Nascobal label).
+_MAX_MICROGRAMS = {
+    Route.IM: 1_000,
+    Route.DEEP_SC: 1_000,
+    Route.ORAL: 5_000,
+    Route.SUBLINGUAL: 5_000,
+}
+_INTRANASAL_SPRAY_MICROGRAMS = 500
+
+
+def _check_plausible(amount: Amount, route: Route) -> None:
+    if route is Route.INTRANASAL:
+        if amount.micrograms != _INTRANASAL_SPRAY_MICROGRAMS:
+            raise ImplausibleDoseError(
+                f"an intranasal dose is one 500 mcg spray (Nascobal label), not "
+                f"{amount}",
+                micrograms=amount.micrograms,
+                route=route,
+            )
+        return
+    limit = _MAX_MICROGRAMS[route]
+    if amount.micrograms > limit:
+        raise ImplausibleDoseError(
+            f"{amount} {route.abbreviation} is implausible for B12 replacement "
+            f"(above {Amount(limit)}); check the unit: mcg and mg differ a thousandfold",
+            micrograms=amount.micrograms,
+            route=route,
+        )
+
+
+@attrs.frozen
+class Dose:
+    """One dose: a drug, an exact amount and a route, checked for plausibility.
+
+    Attributes:
+        drug: The form of B12.
+        amount: The exact amount (text such as ``"1 mg"`` is parsed).
+        route: How it is given.
+
+    Raises:
+        ImplausibleDoseError: The amount is implausible for the route (e.g. an
+            IM dose above 1 mg, or any dose in grams).
+
+    >>> d = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM)
+    >>> str(d)
+    'hydroxocobalamin 1 mg IM'
+    """
+
+    drug: Drug = attrs.field(validator=attrs.validators.instance_of(Drug))
+    amount: Amount = attrs.field(converter=Amount.coerce)
+    route: Route = attrs.field(converter=Route.parse)
+
+    def __attrs_post_init__(self) -> None:
+        _check_plausible(self.amount, self.route)
+
+    def __str__(self) -> str:
+        """Read as drug, amount and route."""
+        return f"{self.drug.value} {self.amount} {self.route.abbreviation}"
+
+
+class _Unit(enum.Enum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    WEEKDAYS = "weekdays"
+
+
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _check_every(_instance: object, _attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RegimenError(f"an interval must be a whole number >= 1, not {value!r}")
+
+
+def _sorted_weekdays(days: object) -> tuple[int, ...]:
+    try:
+        values = tuple(sorted(set(days)))  # type: ignore[call-overload]
+    except TypeError as exc:
+        raise RegimenError(f"weekdays must be integers 0 (Mon) to 6 (Sun), not {days!r}") from exc
+    for day in values:
+        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:  # noqa: PLR2004
+            raise RegimenError(f"weekdays must be integers 0 (Mon) to 6 (Sun), not {days!r}")
+    return values
+
+
+@attrs.frozen
+class Cadence:
+    """How often doses fall, in local wall-clock time.
+
+    Build one with the named constructors; the fields are an implementation
+    detail of those.  Occurrence 0 is the anchor itself (the phase's first dose,
+    or the dose it re-anchors on); occurrence *k* is:
+
+    - ``every_days(n)`` / ``every_weeks(n)``: ``k * n`` calendar days (or weeks)
+      later, at the same local time, whatever daylight saving does;
+    - ``every_months(n)``: ``anchor + k * n`` months, clamped to the month's
+      end (31 Jan -> 28/29 Feb -> 31 Mar), never ``previous + n`` months;
+    - ``on_weekdays(...)``: the *k*-th listed weekday after the anchor's date.
+
+    Attributes:
+        unit: days, weeks, months or weekdays.
+        every: The interval, a whole number >= 1 (1 for weekday cadences).
+        weekdays: For weekday cadences, the days (0 = Monday ... 6 = Sunday).
+
+    >>> import datetime as dt
+    >>> Cadence.every_months(1).occurrence(dt.datetime(2027, 1, 31, 9), 1)
+    datetime.datetime(2027, 2, 28, 9, 0)
+    >>> str(Cadence.three_times_weekly())
+    'Mon, Wed, Fri'
+    """
+
+    unit: _Unit
+    every: int = attrs.field(validator=_check_every)
+    weekdays: tuple[int, ...] = attrs.field(default=(), converter=_sorted_weekdays)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.unit is _Unit.WEEKDAYS) != bool(self.weekdays):
+            raise RegimenError("only a weekday cadence lists weekdays, and it needs one")
+        if self.unit is _Unit.WEEKDAYS and self.every != 1:
+            raise RegimenError("a weekday cadence repeats every week (every=1)")
+
+    @classmethod
+    def every_days(cls, n: int) -> Cadence:
+        """Every ``n`` calendar days (``every_days(2)`` is alternate days)."""
+        return cls(_Unit.DAYS, n)
+
+    @classmethod
+    def daily(cls) -> Cadence:
+        """Every calendar day."""
+        return cls.every_days(1)
+
+    @classmethod
+    def every_weeks(cls, n: int) -> Cadence:
+        """Every ``n`` weeks, on the anchor's weekday."""
+        return cls(_Unit.WEEKS, n)
+
+    @classmethod
+    def every_months(cls, n: int) -> Cadence:
+        """Every ``n`` months, anchored on the phase's first dose."""
+        return cls(_Unit.MONTHS, n)
+
+    @classmethod
+    def on_weekdays(cls, *days: int) -> Cadence:
+        """On the given weekdays (0 = Monday ... 6 = Sunday) each week."""
+        return cls(_Unit.WEEKDAYS, 1, days)
+
+    @classmethod
+    def three_times_weekly(cls) -> Cadence:
+        """Monday, Wednesday and Friday: the usual reading of "three times a week"."""
+        return cls.on_weekdays(0, 2, 4)
+
+    def occurrence(self, anchor: dt.datetime, k: int) -> dt.datetime:
+        """Return the naive local wall-clock time of occurrence ``k`` after ``anchor``.
+
+        Args:
+            anchor: A naive local wall-clock datetime (occurrence 0).
+            k: How many occurrences after the anchor (``k >= 0``).
+        """
+        if self.unit is _Unit.DAYS:
+            return anchor + dt.timedelta(days=k * self.every)
+        if self.unit is _Unit.WEEKS:
+            return anchor + dt.timedelta(weeks=k * self.every)
+        if self.unit is _Unit.MONTHS:
+            return anchor + relativedelta(months=k * self.every)
+        return self._weekday_occurrence(anchor, k)
+
+    def _weekday_occurrence(self, anchor: dt.datetime, k: int) -> dt.datetime:
+        if k == 0:
+            return anchor
+        days = self.weekdays
+        per_week = len(days)
+        # Index of the first listed weekday strictly after the anchor's weekday.
+        start = next((i for i, d in enumerate(days) if d > anchor.weekday()), per_week)
+        index = start + k - 1
+        weeks, position = divmod(index, per_week)
+        offset = days[position] - anchor.weekday() + 7 * weeks
+        return anchor + dt.timedelta(days=offset)
+
+    @property
+    def approximate_days(self) -> float:
+        """The mean interval in days, for display and sanity checks only."""
+        if self.unit is _Unit.DAYS:
+            return float(self.every)
+        if self.unit is _Unit.WEEKS:
+            return 7.0 * self.every
+        if self.unit is _Unit.MONTHS:
+            return 30.436875 * self.every
+        return 7.0 / len(self.weekdays)
+
+    def __str__(self) -> str:
+        """Describe the cadence in words."""
+        if self.unit is _Unit.WEEKDAYS:
+            return ", ".join(_WEEKDAY_NAMES[d] for d in self.weekdays)
+        if self.every == 1:
+            return {"days": "daily", "weeks": "weekly", "months": "monthly"}[
+                self.unit.value
+            ]
+        if self.unit is _Unit.DAYS and self.every == 2:  # noqa: PLR2004
+            return "alternate days"
+        return f"every {self.every} {self.unit.value}"
+
+
+def _positive_int(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RegimenError(f"{attribute.name} must be a whole number >= 1, not {value!r}")
+
+
+def _non_negative_int(
+    _instance: object, attribute: attrs.Attribute[int], value: int
+) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RegimenError(f"{attribute.name} must be a whole number >= 0, not {value!r}")
+
+
+@attrs.frozen
+class Count:
+    """The phase ends once ``n`` doses of it have been given (skipped doses do not count).
+
+    >>> Count(6)
+    Count(n=6)
+    """
+
+    n: int = attrs.field(validator=_positive_int)
+
+    def __str__(self) -> str:
+        """Read as "N doses"."""
+        return f"{self.n} dose{'s' if self.n != 1 else ''}"
+
+
+@attrs.frozen(kw_only=True)
+class Lasting:
+    """The phase lasts a span of calendar time from its first dose, half-open.
+
+    Doses whose local date falls before ``first dose date + span`` belong to the
+    phase.
+
+    >>> str(Lasting(weeks=2))
+    '2 weeks'
+    """
+
+    days: int = attrs.field(default=0, validator=_non_negative_int)
+    weeks: int = attrs.field(default=0, validator=_non_negative_int)
+    months: int = attrs.field(default=0, validator=_non_negative_int)
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.days or self.weeks or self.months):
+            raise RegimenError("Lasting needs a positive span (days, weeks or months)")
+
+    def end_date(self, start: dt.date) -> dt.date:
+        """Return the first local date after the span that starts on ``start``."""
+        return start + relativedelta(months=self.months, weeks=self.weeks, days=self.days)
+
+    def __str__(self) -> str:
+        """Read as the span in words."""
+        parts = [
+            f"{n} {name}{'s' if n != 1 else ''}"
+            for n, name in ((self.months, "month"), (self.weeks, "week"), (self.days, "day"))
+            if n
+        ]
+        return " ".join(parts)
+
+
+@attrs.frozen(kw_only=True)
+class UntilNoFurtherImprovement:
+    """The phase runs until a clinician records that improvement has stopped.
+
+    The UK neurological regimen gives hydroxocobalamin "on alternate days until
+    there is no further improvement" (BNF via the Pernicious Anaemia Society;
+    clinical.md §1) with no national maximum.  The phase therefore always has a
+    review point: the default of 2 weeks follows NHS Lothian RefHelp
+    ("discontinue alternate day IM treatment after 2 weeks" for mild sensory
+    symptoms that do not respond).  Until a decision is recorded, the plan
+    projects the phase to end at the review point and marks every later dose
+    *provisional*.
+
+    Attributes:
+        review_after: The span from the phase's first dose to its review point.
+    """
+
+    review_after: Lasting = attrs.field(
+        factory=lambda: Lasting(weeks=2),
+        validator=attrs.validators.instance_of(Lasting),
+    )
+
+    def __str__(self) -> str:
+        """Read as the clinical wording."""
+        return f"until no further improvement (review after {self.review_after})"
+
+
+@attrs.frozen
+class Indefinite:
+    """The phase never ends by itself (lifelong maintenance)."""
+
+    def __str__(self) -> str:
+        """Read as "for life"."""
+        return "for life"
+
+
+PhaseEnd = Union[Count, Lasting, UntilNoFurtherImprovement, Indefinite]  # noqa: UP007
+_PHASE_END_TYPES = (Count, Lasting, UntilNoFurtherImprovement, Indefinite)
+
+
+class Anchoring(enum.Enum):
+    """How a phase's later doses follow the doses actually given.
+
+    ``GIVEN`` (the default): the next dose is due one interval after the last
+    dose actually given, as injection clinics work.  ``GRID``: doses stay on the
+    original grid; a dose given fulfils the nearest pending planned dose.
+    """
+
+    GIVEN = "given"
+    GRID = "grid"
+
+
+def _check_phase_end(_instance: object, _attribute: attrs.Attribute[PhaseEnd], value: object) -> None:
+    if not isinstance(value, _PHASE_END_TYPES):
+        raise RegimenError(
+            f"a phase ends with Count, Lasting, UntilNoFurtherImprovement or "
+            f"Indefinite, not {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Phase:
+    """One phase of a regimen: a dose, a cadence and an end.
+
+    Attributes:
+        name: A short name ("loading", "maintenance").
+        dose: What is given at each dose.
+        cadence: How often.
+        end: When the phase ends.
+        anchoring: Whether later doses follow the doses given (default) or a grid.
+
+    >>> p = Phase(
+    ...     name="maintenance",
+    ...     dose=Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM),
+    ...     cadence=Cadence.every_months(2),
+    ...     end=Indefinite(),
+    ... )
+    >>> str(p)
+    'maintenance: hydroxocobalamin 1 mg IM every 2 months, for life'
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    dose: Dose = attrs.field(validator=attrs.validators.instance_of(Dose))
+    cadence: Cadence = attrs.field(validator=attrs.validators.instance_of(Cadence))
+    end: PhaseEnd = attrs.field(validator=_check_phase_end)
+    anchoring: Anchoring = attrs.field(
+        default=Anchoring.GIVEN, validator=attrs.validators.instance_of(Anchoring)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.strip():
+            raise RegimenError("a phase needs a name")
+
+    def __str__(self) -> str:
+        """Read as name, dose, cadence and end."""
+        return f"{self.name}: {self.dose} {self.cadence}, {self.end}"
+
+
+def _phases(value: object) -> tuple[Phase, ...]:
+    try:
+        return tuple(value)  # type: ignore[call-overload]
+    except TypeError as exc:
+        raise RegimenError(f"phases must be a sequence of Phase, not {value!r}") from exc
+
+
+@attrs.frozen(kw_only=True)
+class Regimen:
+    """An ordered sequence of phases, with the guideline it comes from.
+
+    Attributes:
+        id: A short stable identifier (``"nice-neuro"``).
+        name: A human-readable name.
+        phases: The phases, in order; only the last may be indefinite.
+        source: The guideline or label the regimen follows.
+        notes: Choices made in reading the source, and caveats.
+
+    Raises:
+        RegimenError: No phases, a phase that is not a Phase, or an indefinite
+            phase before another.
+    """
+
+    id: str = attrs.field(validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    phases: tuple[Phase, ...] = attrs.field(converter=_phases)
+    source: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.id.strip():
+            raise RegimenError("a regimen needs an id")
+        if not self.phases:
+            raise RegimenError(f"regimen {self.id!r} has no phases")
+        for index, phase in enumerate(self.phases):
+            if not isinstance(phase, Phase):
+                raise RegimenError(f"phase {index} of {self.id!r} is not a Phase: {phase!r}")
+            if isinstance(phase.end, Indefinite) and index != len(self.phases) - 1:
+                raise RegimenError(
+                    f"phase {index} ({phase.name!r}) of {self.id!r} is indefinite, so "
+                    "no phase can follow it"
+                )
+
+    def __str__(self) -> str:
+        """Read as the name and each phase."""
+        return f"{self.name}: " + "; then ".join(str(p) for p in self.phases)

@@ -1,0 +1,362 @@
+"""Pure expansion: regimen + first dose + zone + what happened -> planned doses.
+
+:func:`expand` is the one place the plan is derived.  It walks the regimen's
+phases slot by slot in local wall-clock time:
+
+- The first phase's first slot is the course's first dose.  Every later phase
+  starts one of its own intervals after the last dose of the phase before.
+- A recorded dose fulfils the pending slot it matches.  With
+  :attr:`Anchoring.GIVEN` (the default) that is the earliest pending slot of the
+  phase, and the rest of the phase re-anchors on when the dose was actually
+  given (next due = given + interval).  With :attr:`Anchoring.GRID` it is the
+  nearest pending slot on the fixed grid, and missed slots stay overdue.
+- A skipped slot is marked skipped; it does not count towards a ``Count(n)``.
+- ``Count(n)`` ends after ``n`` slots that were not skipped, so a late dose never
+  drops a dose.  ``Lasting`` ends at a local date.  A :class:`PhaseDecision`
+  ends any phase at an instant.  An undecided ``UntilNoFurtherImprovement``
+  phase keeps every dose given while it is open and is projected to end at its
+  review point; every dose after that projection is *provisional*.
+- Expansion is lazy: it stops at ``until`` (half-open: a slot is in the plan
+  when its time is before ``until``), so lifelong maintenance costs only what
+  is asked for.  ``plan(until=a)`` is always a prefix of ``plan(until=b)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import zoneinfo
+from collections.abc import Sequence
+
+import attrs
+
+from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
+from b12course._regimen import (
+    Anchoring,
+    Count,
+    Dose,
+    Lasting,
+    Phase,
+    Regimen,
+    UntilNoFurtherImprovement,
+)
+from b12course._time import day_bounds, local, resolve
+
+__all__ = ["DoseStatus", "PhaseEnding", "PhaseSpan", "Plan", "PlannedDose", "expand"]
+
+
+class DoseStatus(enum.Enum):
+    """Where a planned dose stands.
+
+    ``SCHEDULED``: in the future (or no ``now`` was given).  ``DUE``: its time
+    has come and its due window is open.  ``OVERDUE``: the due window closed
+    without a dose.  ``GIVEN`` and ``SKIPPED``: as recorded.
+    """
+
+    SCHEDULED = "scheduled"
+    DUE = "due"
+    OVERDUE = "overdue"
+    GIVEN = "given"
+    SKIPPED = "skipped"
+
+
+@attrs.frozen(kw_only=True)
+class PlannedDose:
+    """One slot of the plan.
+
+    Attributes:
+        number: 1-based position in the whole plan.
+        phase: Index of the phase in the regimen.
+        phase_name: The phase's name.
+        number_in_phase: 1-based position within the phase (skipped slots count).
+        due: When the slot was due (aware, in the course zone).  For a given
+            slot this is when it was due before it was given.
+        dose: The planned dose.
+        status: Scheduled, due, overdue, given or skipped.
+        provisional: True when the slot lies past the projected end of an open
+            "until no further improvement" phase.
+        given: The administration that fulfilled the slot, if any.
+        skip: The skip decision for the slot, if any.
+    """
+
+    number: int
+    phase: int
+    phase_name: str
+    number_in_phase: int
+    due: dt.datetime
+    dose: Dose
+    status: DoseStatus
+    provisional: bool = False
+    given: AdministeredDose | None = None
+    skip: DoseSkip | None = None
+
+    @property
+    def when(self) -> dt.datetime:
+        """When the dose was given, or else when it is due; plans sort on this."""
+        return self.given.at if self.given is not None else self.due
+
+    @property
+    def pending(self) -> bool:
+        """True when the slot is neither given nor skipped."""
+        return self.given is None and self.skip is None
+
+
+class PhaseEnding(enum.Enum):
+    """Why a phase ended (or is expected to)."""
+
+    COUNT = "count"
+    LASTING = "lasting"
+    DECISION = "decision"
+    PROJECTED = "projected"
+
+
+@attrs.frozen(kw_only=True)
+class PhaseSpan:
+    """What the plan made of one phase.
+
+    Attributes:
+        index: Index of the phase in the regimen.
+        phase: The phase.
+        first: The time (given or due) of its first slot.
+        last: The time of its last slot expanded so far.
+        ending: Why it ended, or None while it is open at the horizon.
+        decision: The decision that ended it, for ``PhaseEnding.DECISION``.
+        review: The review point of an "until no further improvement" phase.
+        slots: How many slots of the phase the plan holds.
+    """
+
+    index: int
+    phase: Phase
+    first: dt.datetime
+    last: dt.datetime
+    ending: PhaseEnding | None
+    decision: PhaseDecision | None = None
+    review: dt.datetime | None = None
+    slots: int = 0
+
+
+@attrs.frozen
+class Plan:
+    """The planned doses and phase spans up to a horizon."""
+
+    doses: tuple[PlannedDose, ...]
+    phases: tuple[PhaseSpan, ...]
+
+
+def _status(
+    due: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    now: dt.datetime | None,
+    grace: dt.timedelta | None,
+) -> DoseStatus:
+    if now is None or now < due:
+        return DoseStatus.SCHEDULED
+    if grace is None:
+        closes = day_bounds(due.astimezone(zone).date(), zone)[1]
+    else:
+        closes = due + grace
+    return DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
+
+
+class _Walk:
+    """The state of one expansion; a helper of :func:`expand`, never exposed."""
+
+    def __init__(
+        self,
+        regimen: Regimen,
+        first_dose: dt.datetime,
+        zone: zoneinfo.ZoneInfo,
+        given: Sequence[AdministeredDose],
+        skips: Sequence[DoseSkip],
+        decisions: Sequence[PhaseDecision],
+        until: dt.datetime,
+    ) -> None:
+        self.regimen = regimen
+        self.zone = zone
+        self.given = sorted(given, key=lambda g: g.at)
+        self.next_given = 0
+        self.skips = {skip.due: skip for skip in skips}
+        self.decisions: dict[int, PhaseDecision] = {}
+        for decision in sorted(decisions, key=lambda d: d.at):
+            self.decisions.setdefault(decision.phase, decision)
+        self.until = until
+        self.anchor = local(first_dose, zone)
+        self.k = 0
+        self.slots: list[tuple[PlannedDose, dt.datetime]] = []
+        self.spans: list[PhaseSpan] = []
+        self.provisional = False
+        self.horizon_reached = False
+
+    def pending_given(self) -> AdministeredDose | None:
+        if self.next_given < len(self.given):
+            return self.given[self.next_given]
+        return None
+
+    def run(self) -> None:
+        for index, phase in enumerate(self.regimen.phases):
+            self.walk_phase(index, phase)
+            if self.horizon_reached:
+                return
+
+    def walk_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912
+        end = phase.end
+        decision = self.decisions.get(index)
+        counted = 0  # slots that were not skipped
+        in_phase = 0
+        first: dt.datetime | None = None
+        last: dt.datetime | None = None
+        end_date: dt.date | None = None
+        review: dt.datetime | None = None
+        ending: PhaseEnding | None = None
+        cadence = phase.cadence
+        while True:
+            wall = cadence.occurrence(self.anchor, self.k)
+            due = resolve(wall, self.zone)
+            candidate = self.pending_given()
+            # Does the phase end before this slot?
+            if isinstance(end, Count) and counted >= end.n:
+                ending = PhaseEnding.COUNT
+                break
+            if decision is not None and due >= decision.at and (
+                candidate is None or candidate.at >= decision.at
+            ):
+                ending = PhaseEnding.DECISION
+                break
+            if end_date is not None and due.astimezone(self.zone).date() >= end_date and (
+                candidate is None or candidate.at.astimezone(self.zone).date() >= end_date
+            ):
+                ending = PhaseEnding.LASTING
+                break
+            if (
+                decision is None
+                and review is not None
+                and candidate is None
+                and due >= review
+            ):
+                ending = PhaseEnding.PROJECTED
+                break
+            # Which recorded dose, if any, fulfils it?
+            skip = self.skips.get(due)
+            fulfil: AdministeredDose | None = None
+            if skip is None and candidate is not None and self._belongs(
+                candidate, decision, end_date
+            ):
+                if phase.anchoring is Anchoring.GIVEN or self._nearest(
+                    candidate, due, cadence.occurrence(self.anchor, self.k + 1)
+                ):
+                    fulfil = candidate
+            when = fulfil.at if fulfil is not None else due
+            if when >= self.until:
+                self.horizon_reached = True
+                break
+            if fulfil is not None:
+                self.next_given += 1
+            in_phase += 1
+            if skip is None:
+                counted += 1
+            if first is None:
+                first = when
+                if isinstance(end, Lasting):
+                    end_date = end.end_date(when.astimezone(self.zone).date())
+                elif isinstance(end, UntilNoFurtherImprovement):
+                    start = local(when, self.zone)
+                    review_day = end.review_after.end_date(start.date())
+                    review = resolve(
+                        dt.datetime.combine(review_day, start.time()), self.zone
+                    )
+            last = when
+            planned = PlannedDose(
+                number=len(self.slots) + 1,
+                phase=index,
+                phase_name=phase.name,
+                number_in_phase=in_phase,
+                due=due,
+                dose=phase.dose,
+                status=DoseStatus.GIVEN
+                if fulfil is not None
+                else (DoseStatus.SKIPPED if skip is not None else DoseStatus.SCHEDULED),
+                provisional=self.provisional,
+                given=fulfil,
+                skip=skip,
+            )
+            self.slots.append((planned, due))
+            if fulfil is not None and phase.anchoring is Anchoring.GIVEN:
+                self.anchor = local(fulfil.at, self.zone)
+                self.k = 1
+            else:
+                self.k += 1
+        if first is not None and last is not None:
+            self.spans.append(
+                PhaseSpan(
+                    index=index,
+                    phase=phase,
+                    first=first,
+                    last=last,
+                    ending=None if self.horizon_reached else ending,
+                    decision=decision if ending is PhaseEnding.DECISION else None,
+                    review=review,
+                    slots=in_phase,
+                )
+            )
+            # The next phase starts one of its own intervals after this one's last dose.
+            self.anchor = local(last, self.zone)
+            self.k = 1
+        if ending is PhaseEnding.PROJECTED:
+            self.provisional = True
+
+    def _belongs(
+        self,
+        candidate: AdministeredDose,
+        decision: PhaseDecision | None,
+        end_date: dt.date | None,
+    ) -> bool:
+        if decision is not None and candidate.at >= decision.at:
+            return False
+        return end_date is None or candidate.at.astimezone(self.zone).date() < end_date
+
+    def _nearest(
+        self, candidate: AdministeredDose, due: dt.datetime, next_wall: dt.datetime
+    ) -> bool:
+        """On a fixed grid: is this slot at least as near the dose as the next one?"""
+        next_due = resolve(next_wall, self.zone)
+        return abs(candidate.at - due) <= abs(candidate.at - next_due)
+
+
+def expand(  # noqa: PLR0913
+    regimen: Regimen,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    until: dt.datetime,
+    given: Sequence[AdministeredDose] = (),
+    skips: Sequence[DoseSkip] = (),
+    decisions: Sequence[PhaseDecision] = (),
+    now: dt.datetime | None = None,
+    grace: dt.timedelta | None = None,
+) -> Plan:
+    """Derive the plan of doses whose time is before ``until``.
+
+    Args:
+        regimen: The regimen.
+        first_dose: When the first dose is (or was) planned; aware.
+        zone: The course's zone; wall-clock times are kept in it.
+        until: The exclusive horizon.
+        given: Doses actually given, in any order.
+        skips: Slots decided not to be given.
+        decisions: Phase-ending decisions (the earliest per phase counts).
+        now: The present, for statuses; None leaves pending slots scheduled.
+        grace: How long after its time a dose stays due; None means until the
+            end of its local day.
+
+    Returns:
+        The plan.  Callers validate their inputs; this function trusts them.
+    """
+    walk = _Walk(regimen, first_dose, zone, given, skips, decisions, until)
+    walk.run()
+    doses = tuple(
+        attrs.evolve(planned, status=_status(due, zone, now, grace))
+        if planned.status is DoseStatus.SCHEDULED and now is not None
+        else planned
+        for planned, due in walk.slots
+    )
+    return Plan(doses, tuple(walk.spans))

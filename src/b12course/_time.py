@@ -1,0 +1,95 @@
+"""The rules of time shared by every module.
+
+- Every instant is an aware :class:`datetime.datetime`; naive ones are refused.
+- A course's zone is an IANA :class:`zoneinfo.ZoneInfo`, never a fixed offset.
+- Wall-clock times are resolved to instants the way RFC 5545 §3.3.5 says, so the
+  library and every calendar client agree: a local time inside a spring-forward
+  gap is read with the UTC offset from *before* the gap (02:30 becomes 03:30),
+  and a repeated local time in the autumn is the *first* occurrence.  Python's
+  ``fold=0`` has exactly these semantics (PEP 495).
+- Intervals are half-open, ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from b12course.exceptions import NaiveDatetimeError, NotADatetimeError, ZoneError
+
+__all__ = ["day_bounds", "local", "require_aware", "resolve", "zone_of"]
+
+UTC = dt.timezone.utc
+
+
+def require_aware(name: str, value: object) -> dt.datetime:
+    """Return ``value`` if it is an aware datetime.
+
+    Raises:
+        NotADatetimeError: ``value`` is not a datetime (a ``date`` is not one).
+        NaiveDatetimeError: ``value`` has no UTC offset.
+    """
+    if not isinstance(value, dt.datetime):
+        raise NotADatetimeError(name, value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(name, value)
+    return value
+
+
+def zone_of(name: str, value: object) -> zoneinfo.ZoneInfo:
+    """Return the IANA zone of an aware datetime.
+
+    Raises:
+        NotADatetimeError, NaiveDatetimeError: As :func:`require_aware`.
+        ZoneError: The tzinfo is not a ``zoneinfo.ZoneInfo`` with an IANA key
+            (e.g. ``datetime.timezone.utc`` or a fixed offset).
+    """
+    aware = require_aware(name, value)
+    tz = aware.tzinfo
+    if not isinstance(tz, zoneinfo.ZoneInfo) or not tz.key:
+        raise ZoneError(tz, f"{name} must carry a zoneinfo.ZoneInfo")
+    return tz
+
+
+def get_zone(key: object) -> zoneinfo.ZoneInfo:
+    """Return the IANA zone named ``key``.
+
+    Raises:
+        ZoneError: No such zone.
+    """
+    if isinstance(key, zoneinfo.ZoneInfo):
+        return key
+    if not isinstance(key, str) or not key:
+        raise ZoneError(key)
+    try:
+        return zoneinfo.ZoneInfo(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ZoneError(key, "unknown zone") from exc
+
+
+def resolve(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return the instant of a naive local wall-clock time, as RFC 5545 §3.3.5 says.
+
+    The result is normalised, so a time in a spring-forward gap shows the wall
+    time a clock would actually read (02:30 in the gap reads 03:30).
+    """
+    provisional = wall.replace(tzinfo=zone, fold=0)
+    if provisional.utcoffset() == provisional.replace(fold=1).utcoffset():
+        return provisional  # neither in a gap nor repeated: already normal
+    return provisional.astimezone(UTC).astimezone(zone)
+
+
+def local(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return the naive local wall-clock time of an instant in ``zone``."""
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def day_bounds(day: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """Return the half-open span ``[start, end)`` of a local calendar day in ``zone``.
+
+    The span is 23 or 25 hours long on daylight-saving days.  A midnight that
+    does not exist (zones that change at 00:00) resolves as RFC 5545 says.
+    """
+    start = resolve(dt.datetime.combine(day, dt.time()), zone)
+    end = resolve(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), zone)
+    return start, end

@@ -1,0 +1,242 @@
+"""Errors and warnings raised by b12course.
+
+Every error derives from :class:`B12CourseError`, and each leaf also derives
+from the builtin that matches the kind of mistake (``ValueError`` for a bad
+value, ``TypeError`` for a value of the wrong kind, ``LookupError`` for a name
+that is not known), so callers can catch either.  Errors carry the offending
+values as attributes; their messages say what was wrong and what to do.
+
+>>> from b12course.exceptions import B12CourseError, UnitError
+>>> issubclass(UnitError, B12CourseError) and issubclass(UnitError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "B12CourseError",
+    "B12CourseWarning",
+    "CalendarFormatError",
+    "CourseFormatError",
+    "DuplicateRecordError",
+    "ImplausibleDoseError",
+    "InvalidRecordError",
+    "LabValueError",
+    "NaiveDatetimeError",
+    "NoSuchDoseError",
+    "NotADatetimeError",
+    "PhaseDecisionError",
+    "RegimenError",
+    "SeverityError",
+    "UnitError",
+    "UnknownPresetError",
+    "ZoneError",
+]
+
+
+class B12CourseError(Exception):
+    """The root of every error b12course raises."""
+
+
+class B12CourseWarning(UserWarning):
+    """The root of every warning b12course emits."""
+
+
+class NaiveDatetimeError(B12CourseError, ValueError):
+    """Raised when a datetime without a timezone is given where an instant is needed.
+
+    Attributes:
+        name: What the datetime was for (``"first_dose"``, ``"at"``...).
+        value: The naive datetime.
+    """
+
+    def __init__(self, name: str, value: object) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(
+            f"{name}={value!r} is a naive datetime; b12course needs an aware one. "
+            f"Attach an IANA zone, e.g. "
+            f"value.replace(tzinfo=zoneinfo.ZoneInfo('Europe/London'))."
+        )
+
+
+class NotADatetimeError(B12CourseError, TypeError):
+    """Raised when something other than a ``datetime`` is given where an instant is needed.
+
+    Attributes:
+        name: What the value was for.
+        value: The value given.
+    """
+
+    def __init__(self, name: str, value: object) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(
+            f"{name} must be a timezone-aware datetime.datetime, not "
+            f"{type(value).__name__} {value!r}"
+        )
+
+
+class ZoneError(B12CourseError, ValueError):
+    """Raised when a zone is not an IANA ``zoneinfo.ZoneInfo`` zone.
+
+    Attributes:
+        value: The offending tzinfo or zone name.
+    """
+
+    def __init__(self, value: object, detail: str = "") -> None:
+        self.value = value
+        super().__init__(
+            f"{value!r} is not an IANA time zone{': ' + detail if detail else ''}. "
+            "Use zoneinfo.ZoneInfo with a key such as 'Europe/London', so doses "
+            "keep their wall-clock time across daylight-saving changes."
+        )
+
+
+class UnitError(B12CourseError, ValueError):
+    """Raised when a dose amount or a lab unit cannot be read or converted.
+
+    Attributes:
+        value: The text or unit that could not be read.
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(f"cannot read {value!r}: {detail}")
+
+
+class ImplausibleDoseError(B12CourseError, ValueError):
+    """Raised when a dose is implausible for its route (see clinical.md section 6).
+
+    Attributes:
+        micrograms: The amount in micrograms, when one was read.
+        route: The route, when one was given.
+    """
+
+    def __init__(
+        self, detail: str, *, micrograms: int | None = None, route: object = None
+    ) -> None:
+        self.micrograms = micrograms
+        self.route = route
+        super().__init__(detail)
+
+
+class RegimenError(B12CourseError, ValueError):
+    """Raised when a cadence, phase or regimen is not well formed."""
+
+
+class UnknownPresetError(B12CourseError, LookupError):
+    """Raised when a regimen preset id is not known.
+
+    Attributes:
+        preset_id: The id asked for.
+        available: The ids that exist.
+    """
+
+    def __init__(self, preset_id: str, available: tuple[str, ...]) -> None:
+        self.preset_id = preset_id
+        self.available = available
+        super().__init__(
+            f"no regimen preset {preset_id!r}; available: {', '.join(available)}"
+        )
+
+    def __str__(self) -> str:
+        # LookupError would otherwise show the repr of the message.
+        return str(self.args[0])
+
+
+class DuplicateRecordError(B12CourseError, ValueError):
+    """Raised when the same thing is recorded twice (e.g. two doses at one instant).
+
+    Attributes:
+        value: The duplicated record.
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(detail)
+
+
+class InvalidRecordError(B12CourseError, TypeError):
+    """Raised when a record of the wrong kind is given (e.g. not a SymptomEntry).
+
+    Attributes:
+        value: The value given.
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(detail)
+
+
+class NoSuchDoseError(B12CourseError, LookupError):
+    """Raised when a planned dose named by the caller is not in the plan.
+
+    Attributes:
+        value: What the caller named (a number or a due instant).
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(detail)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class PhaseDecisionError(B12CourseError, ValueError):
+    """Raised when a phase cannot be ended as asked (e.g. before its first dose)."""
+
+
+class SeverityError(B12CourseError, ValueError):
+    """Raised when a symptom severity is outside the 0-10 numeric rating scale.
+
+    Attributes:
+        value: The severity given.
+    """
+
+    def __init__(self, value: object, detail: str = "") -> None:
+        self.value = value
+        super().__init__(
+            detail
+            or f"severity {value!r} is outside the 0-10 numeric rating scale (NRS-11); "
+            "give a whole number from 0 (none) to 10 (worst imaginable)"
+        )
+
+
+class LabValueError(B12CourseError, ValueError):
+    """Raised when a lab result's value or unit is not acceptable.
+
+    Attributes:
+        value: The value given.
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(detail)
+
+
+class CourseFormatError(B12CourseError, ValueError):
+    """Raised when a stored course document is malformed.
+
+    Attributes:
+        path: Where in the document the problem is (e.g. ``symptoms[3].severity``).
+    """
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        super().__init__(f"{path or '<document>'}: {detail}")
+
+
+class CalendarFormatError(B12CourseError, ValueError):
+    """Raised when iCalendar data is malformed or was not written by b12course.
+
+    Attributes:
+        detail: What was wrong.
+    """
+
+    def __init__(self, detail: str, *args: Any) -> None:
+        self.detail = detail
+        super().__init__(detail, *args)
