@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 import attrs
 
@@ -32,17 +32,18 @@ from b12course.exceptions import (
     RegimenError,
 )
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
 __all__ = ["Course"]
 
 
-def _first_dose(_instance: object, attribute: attrs.Attribute[dt.datetime], value: object) -> None:
+def _first_dose(
+    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
+) -> None:
     zone_of(attribute.name, value)
 
 
-def _regimen(_instance: object, _attribute: attrs.Attribute[Regimen], value: object) -> None:
+def _regimen(
+    _instance: object, _attribute: attrs.Attribute[Regimen], value: object
+) -> None:
     if not isinstance(value, Regimen):
         raise RegimenError(f"a course needs a Regimen, not {value!r}")
 
@@ -57,6 +58,14 @@ def _entries_by_time(items: Iterable[SymptomEntry]) -> tuple[SymptomEntry, ...]:
 
 def _labs_by_time(items: Iterable[LabResult]) -> tuple[LabResult, ...]:
     return tuple(sorted(items, key=lambda item: item.at))
+
+
+def _skips(items: Iterable[DoseSkip]) -> tuple[DoseSkip, ...]:
+    return tuple(items)
+
+
+def _decisions(items: Iterable[PhaseDecision]) -> tuple[PhaseDecision, ...]:
+    return tuple(items)
 
 
 def _new_id() -> str:
@@ -86,9 +95,11 @@ class Course:
     >>> from b12course import regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> course = Course.begin(
-    ...     regimens.get("nice-non-neuro"), first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london)
+    ...     regimens.get("nice-non-neuro"),
+    ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
     ... )
-    >>> [d.due.strftime("%a %d %b") for d in course.plan(until=dt.datetime(2026, 12, 19, tzinfo=london))]
+    >>> plan = course.plan(until=dt.datetime(2026, 12, 19, tzinfo=london))
+    >>> [d.due.strftime("%a %d %b") for d in plan]
     ['Mon 07 Dec', 'Wed 09 Dec', 'Fri 11 Dec', 'Mon 14 Dec', 'Wed 16 Dec', 'Fri 18 Dec']
     """
 
@@ -96,14 +107,20 @@ class Course:
     first_dose: dt.datetime = attrs.field(validator=_first_dose)
     id: str = attrs.field(factory=_new_id, validator=attrs.validators.instance_of(str))
     given: tuple[AdministeredDose, ...] = attrs.field(default=(), converter=_by_time)
-    skips: tuple[DoseSkip, ...] = attrs.field(default=(), converter=tuple)
-    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=tuple)
-    symptoms: tuple[SymptomEntry, ...] = attrs.field(default=(), converter=_entries_by_time)
+    skips: tuple[DoseSkip, ...] = attrs.field(default=(), converter=_skips)
+    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=_decisions)
+    symptoms: tuple[SymptomEntry, ...] = attrs.field(
+        default=(), converter=_entries_by_time
+    )
     labs: tuple[LabResult, ...] = attrs.field(default=(), converter=_labs_by_time)
 
     @classmethod
     def begin(
-        cls, regimen: Regimen, *, first_dose: dt.datetime, id: str | None = None  # noqa: A002
+        cls,
+        regimen: Regimen,
+        *,
+        first_dose: dt.datetime,
+        id: str | None = None,  # noqa: A002
     ) -> Course:
         """Start a course of ``regimen`` whose first dose is at ``first_dose``.
 
@@ -190,7 +207,7 @@ class Course:
         # Past the end of the last phase: the course's last dose is the best guess.
         return self.regimen.phases[-1].dose
 
-    def record_dose(  # noqa: PLR0913
+    def record_dose(
         self,
         given_at: dt.datetime,
         *,
@@ -224,8 +241,8 @@ class Course:
         if any(g.at == given_at for g in self.given):
             raise DuplicateRecordError(
                 given_at,
-                f"a dose is already recorded at {given_at.isoformat()}; a dose cannot be "
-                "given twice at one instant",
+                f"a dose is already recorded at {given_at.isoformat()}; a dose "
+                "cannot be given twice at one instant",
             )
         record = AdministeredDose(
             at=given_at,
@@ -267,7 +284,9 @@ class Course:
             NoSuchDoseError: No pending planned dose has that due time or number.
         """
         if (due is None) == (number is None):
-            raise NoSuchDoseError((due, number), "name the dose by due or by number, not both")
+            raise NoSuchDoseError(
+                (due, number), "name the dose by due or by number, not both"
+            )
         if due is not None:
             due = require_aware("due", due)
         horizon = until or max(due or self.first_dose, self.first_dose) + dt.timedelta(
@@ -351,6 +370,7 @@ class Course:
         if any(r.at == result.at and r.analyte is result.analyte for r in self.labs):
             raise DuplicateRecordError(
                 result,
-                f"{result.analyte.value} is already recorded at {result.at.isoformat()}",
+                f"{result.analyte.value} is already recorded at "
+                f"{result.at.isoformat()}",
             )
         return attrs.evolve(self, labs=(*self.labs, result))

@@ -29,15 +29,21 @@ class Analyte(enum.Enum):
     MCV = "MCV"
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[dt.datetime], value: object) -> None:
+def _aware(
+    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
+) -> None:
     require_aware(attribute.name, value)
 
 
-def _value(_instance: object, _attribute: attrs.Attribute[float], value: object) -> None:
+def _value(
+    _instance: object, _attribute: attrs.Attribute[float], value: object
+) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise LabValueError(value, f"a lab value must be a number, not {value!r}")
     if not math.isfinite(value) or value < 0:
-        raise LabValueError(value, f"a lab value must be finite and >= 0, not {value!r}")
+        raise LabValueError(
+            value, f"a lab value must be finite and >= 0, not {value!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -17,7 +17,9 @@ from b12course._time import require_aware
 __all__ = ["AdministeredDose", "DecisionBasis", "DoseSkip", "PhaseDecision"]
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[dt.datetime], value: object) -> None:
+def _aware(
+    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
+) -> None:
     require_aware(attribute.name, value)
 
 
@@ -41,7 +43,8 @@ class AdministeredDose:
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Dose, Drug, Route
     >>> at = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
-    >>> AdministeredDose(at=at, dose=Dose(Drug.HYDROXOCOBALAMIN, "1 mg", "IM")).site is None
+    >>> dose = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", "IM")
+    >>> AdministeredDose(at=at, dose=dose).site is None
     True
     """
 

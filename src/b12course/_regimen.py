@@ -132,10 +132,19 @@ def _check_plausible(amount: Amount, route: Route) -> None:
     if amount.micrograms > limit:
         raise ImplausibleDoseError(
             f"{amount} {route.abbreviation} is implausible for B12 replacement "
-            f"(above {Amount(limit)}); check the unit: mcg and mg differ a thousandfold",
+            f"(above {Amount(limit)}); check the unit: mcg and mg differ "
+            "a thousandfold",
             micrograms=amount.micrograms,
             route=route,
         )
+
+
+def _to_amount(value: Amount | str | int) -> Amount:
+    return Amount.coerce(value)
+
+
+def _to_route(value: Route | str) -> Route:
+    return Route.parse(value)
 
 
 @attrs.frozen
@@ -157,8 +166,8 @@ class Dose:
     """
 
     drug: Drug = attrs.field(validator=attrs.validators.instance_of(Drug))
-    amount: Amount = attrs.field(converter=Amount.coerce)
-    route: Route = attrs.field(converter=Route.parse)
+    amount: Amount = attrs.field(converter=_to_amount)
+    route: Route = attrs.field(converter=_to_route)
 
     def __attrs_post_init__(self) -> None:
         _check_plausible(self.amount, self.route)
@@ -178,7 +187,9 @@ class _Unit(enum.Enum):
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _check_every(_instance: object, _attribute: attrs.Attribute[int], value: int) -> None:
+def _check_every(
+    _instance: object, _attribute: attrs.Attribute[int], value: int
+) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise RegimenError(f"an interval must be a whole number >= 1, not {value!r}")
 
@@ -187,10 +198,14 @@ def _sorted_weekdays(days: object) -> tuple[int, ...]:
     try:
         values = tuple(sorted(set(days)))  # type: ignore[call-overload]
     except TypeError as exc:
-        raise RegimenError(f"weekdays must be integers 0 (Mon) to 6 (Sun), not {days!r}") from exc
+        raise RegimenError(
+            f"weekdays must be integers 0 (Mon) to 6 (Sun), not {days!r}"
+        ) from exc
     for day in values:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:  # noqa: PLR2004
-            raise RegimenError(f"weekdays must be integers 0 (Mon) to 6 (Sun), not {days!r}")
+            raise RegimenError(
+                f"weekdays must be integers 0 (Mon) to 6 (Sun), not {days!r}"
+            )
     return values
 
 
@@ -226,7 +241,9 @@ class Cadence:
 
     def __attrs_post_init__(self) -> None:
         if (self.unit is _Unit.WEEKDAYS) != bool(self.weekdays):
-            raise RegimenError("only a weekday cadence lists weekdays, and it needs one")
+            raise RegimenError(
+                "only a weekday cadence lists weekdays, and it needs one"
+            )
         if self.unit is _Unit.WEEKDAYS and self.every != 1:
             raise RegimenError("a weekday cadence repeats every week (every=1)")
 
@@ -311,21 +328,27 @@ class Cadence:
         return f"every {self.every} {self.unit.value}"
 
 
-def _positive_int(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _positive_int(
+    _instance: object, attribute: attrs.Attribute[int], value: int
+) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RegimenError(f"{attribute.name} must be a whole number >= 1, not {value!r}")
+        raise RegimenError(
+            f"{attribute.name} must be a whole number >= 1, not {value!r}"
+        )
 
 
 def _non_negative_int(
     _instance: object, attribute: attrs.Attribute[int], value: int
 ) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RegimenError(f"{attribute.name} must be a whole number >= 0, not {value!r}")
+        raise RegimenError(
+            f"{attribute.name} must be a whole number >= 0, not {value!r}"
+        )
 
 
 @attrs.frozen
 class Count:
-    """The phase ends once ``n`` doses of it have been given (skipped doses do not count).
+    """The phase ends once ``n`` of its doses are given (skipped ones do not count).
 
     >>> Count(6)
     Count(n=6)
@@ -359,13 +382,19 @@ class Lasting:
 
     def end_date(self, start: dt.date) -> dt.date:
         """Return the first local date after the span that starts on ``start``."""
-        return start + relativedelta(months=self.months, weeks=self.weeks, days=self.days)
+        return start + relativedelta(
+            months=self.months, weeks=self.weeks, days=self.days
+        )
 
     def __str__(self) -> str:
         """Read as the span in words."""
         parts = [
             f"{n} {name}{'s' if n != 1 else ''}"
-            for n, name in ((self.months, "month"), (self.weeks, "week"), (self.days, "day"))
+            for n, name in (
+                (self.months, "month"),
+                (self.weeks, "week"),
+                (self.days, "day"),
+            )
             if n
         ]
         return " ".join(parts)
@@ -423,7 +452,9 @@ class Anchoring(enum.Enum):
     GRID = "grid"
 
 
-def _check_phase_end(_instance: object, _attribute: attrs.Attribute[PhaseEnd], value: object) -> None:
+def _check_phase_end(
+    _instance: object, _attribute: attrs.Attribute[PhaseEnd], value: object
+) -> None:
     if not isinstance(value, _PHASE_END_TYPES):
         raise RegimenError(
             f"a phase ends with Count, Lasting, UntilNoFurtherImprovement or "
@@ -471,9 +502,11 @@ class Phase:
 
 def _phases(value: object) -> tuple[Phase, ...]:
     try:
-        return tuple(value)  # type: ignore[call-overload]
+        return tuple(value)  # type: ignore[arg-type]
     except TypeError as exc:
-        raise RegimenError(f"phases must be a sequence of Phase, not {value!r}") from exc
+        raise RegimenError(
+            f"phases must be a sequence of Phase, not {value!r}"
+        ) from exc
 
 
 @attrs.frozen(kw_only=True)
@@ -505,7 +538,9 @@ class Regimen:
             raise RegimenError(f"regimen {self.id!r} has no phases")
         for index, phase in enumerate(self.phases):
             if not isinstance(phase, Phase):
-                raise RegimenError(f"phase {index} of {self.id!r} is not a Phase: {phase!r}")
+                raise RegimenError(
+                    f"phase {index} of {self.id!r} is not a Phase: {phase!r}"
+                )
             if isinstance(phase.end, Indefinite) and index != len(self.phases) - 1:
                 raise RegimenError(
                     f"phase {index} ({phase.name!r}) of {self.id!r} is indefinite, so "

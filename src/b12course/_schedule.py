@@ -161,7 +161,7 @@ def _status(
 class _Walk:
     """The state of one expansion; a helper of :func:`expand`, never exposed."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - private; called once by expand()
         self,
         regimen: Regimen,
         first_dose: dt.datetime,
@@ -198,7 +198,7 @@ class _Walk:
             if self.horizon_reached:
                 return
 
-    def walk_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912
+    def walk_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912, PLR0915
         end = phase.end
         decision = self.decisions.get(index)
         counted = 0  # slots that were not skipped
@@ -217,13 +217,20 @@ class _Walk:
             if isinstance(end, Count) and counted >= end.n:
                 ending = PhaseEnding.COUNT
                 break
-            if decision is not None and due >= decision.at and (
-                candidate is None or candidate.at >= decision.at
+            if (
+                decision is not None
+                and due >= decision.at
+                and (candidate is None or candidate.at >= decision.at)
             ):
                 ending = PhaseEnding.DECISION
                 break
-            if end_date is not None and due.astimezone(self.zone).date() >= end_date and (
-                candidate is None or candidate.at.astimezone(self.zone).date() >= end_date
+            if (
+                end_date is not None
+                and due.astimezone(self.zone).date() >= end_date
+                and (
+                    candidate is None
+                    or candidate.at.astimezone(self.zone).date() >= end_date
+                )
             ):
                 ending = PhaseEnding.LASTING
                 break
@@ -238,13 +245,18 @@ class _Walk:
             # Which recorded dose, if any, fulfils it?
             skip = self.skips.get(due)
             fulfil: AdministeredDose | None = None
-            if skip is None and candidate is not None and self._belongs(
-                candidate, decision, end_date
+            if (
+                skip is None
+                and candidate is not None
+                and self._belongs(candidate, decision, end_date)
+                and (
+                    phase.anchoring is Anchoring.GIVEN
+                    or self._nearest(
+                        candidate, due, cadence.occurrence(self.anchor, self.k + 1)
+                    )
+                )
             ):
-                if phase.anchoring is Anchoring.GIVEN or self._nearest(
-                    candidate, due, cadence.occurrence(self.anchor, self.k + 1)
-                ):
-                    fulfil = candidate
+                fulfil = candidate
             when = fulfil.at if fulfil is not None else due
             if when >= self.until:
                 self.horizon_reached = True
@@ -322,7 +334,7 @@ class _Walk:
         return abs(candidate.at - due) <= abs(candidate.at - next_due)
 
 
-def expand(  # noqa: PLR0913
+def expand(
     regimen: Regimen,
     first_dose: dt.datetime,
     zone: zoneinfo.ZoneInfo,

@@ -50,11 +50,15 @@ class Trigger(enum.Enum):
     OTHER = "other"
 
 
-def _aware(_instance: object, attribute: attrs.Attribute[dt.datetime], value: object) -> None:
+def _aware(
+    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
+) -> None:
     require_aware(attribute.name, value)
 
 
-def _severity(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
+def _severity(
+    _instance: object, _attribute: attrs.Attribute[int], value: object
+) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SeverityError(
             value, f"severity must be a whole number from 0 to 10, not {value!r}"

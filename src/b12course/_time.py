@@ -84,7 +84,9 @@ def local(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return value.astimezone(zone).replace(tzinfo=None)
 
 
-def day_bounds(day: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+def day_bounds(
+    day: dt.date, zone: zoneinfo.ZoneInfo
+) -> tuple[dt.datetime, dt.datetime]:
     """Return the half-open span ``[start, end)`` of a local calendar day in ``zone``.
 
     The span is 23 or 25 hours long on daylight-saving days.  A midnight that

@@ -22,8 +22,8 @@ __all__ = ["Amount"]
 _MICROGRAMS_PER = {
     "mcg": 1,
     "ug": 1,
-    "µg": 1,  # noqa: RUF001 - the micro sign is accepted on input, never printed
-    "μg": 1,  # noqa: RUF001 - the Greek mu, which keyboards also produce
+    "µg": 1,
+    "μg": 1,
     "microgram": 1,
     "micrograms": 1,
     "mg": 1000,
@@ -62,7 +62,7 @@ class Amount:
 
     @classmethod
     def parse(cls, text: str) -> Amount:
-        """Read an amount such as ``"1 mg"``, ``"1000 mcg"``, ``"1000 µg"`` or ``"0.5 mg"``.
+        """Read an amount such as ``"1 mg"``, ``"1000 mcg"`` or ``"1000 µg"``.
 
         Args:
             text: A number followed by a unit: mcg, ug, µg, microgram(s), mg or
@@ -81,7 +81,9 @@ class Amount:
             raise UnitError(text, "expected text such as '1 mg' or '1000 mcg'")
         match = _AMOUNT_RE.match(text)
         if match is None:
-            raise UnitError(text, "expected a number and a unit, e.g. '1 mg' or '1000 mcg'")
+            raise UnitError(
+                text, "expected a number and a unit, e.g. '1 mg' or '1000 mcg'"
+            )
         number, unit = match.group(1), match.group(2).lower()
         if unit in _GRAM_UNITS:
             raise ImplausibleDoseError(
@@ -93,10 +95,14 @@ class Amount:
             raise UnitError(text, f"unknown unit {unit!r}; use mcg or mg")
         try:
             micrograms = Decimal(number) * _MICROGRAMS_PER[unit]
-        except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
+        except (
+            InvalidOperation
+        ) as exc:  # pragma: no cover - the regex admits only numbers
             raise UnitError(text, "not a number") from exc
         if micrograms != micrograms.to_integral_value():
-            raise UnitError(text, "doses are whole micrograms; fractions of a mcg are not")
+            raise UnitError(
+                text, "doses are whole micrograms; fractions of a mcg are not"
+            )
         return cls(int(micrograms))
 
     @classmethod

@@ -13,8 +13,6 @@ True
 
 from __future__ import annotations
 
-from typing import Any
-
 __all__ = [
     "B12CourseError",
     "B12CourseWarning",
@@ -63,7 +61,7 @@ class NaiveDatetimeError(B12CourseError, ValueError):
 
 
 class NotADatetimeError(B12CourseError, TypeError):
-    """Raised when something other than a ``datetime`` is given where an instant is needed.
+    """Raised when a value that is not a ``datetime`` is given for an instant.
 
     Attributes:
         name: What the value was for.
@@ -237,6 +235,6 @@ class CalendarFormatError(B12CourseError, ValueError):
         detail: What was wrong.
     """
 
-    def __init__(self, detail: str, *args: Any) -> None:
+    def __init__(self, detail: str) -> None:
         self.detail = detail
-        super().__init__(detail, *args)
+        super().__init__(detail)
