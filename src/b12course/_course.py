@@ -21,9 +21,9 @@ import attrs
 from b12course._labs import LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
 from b12course._regimen import Dose, Regimen, Route
-from b12course._schedule import Plan, PlannedDose, expand
+from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand
 from b12course._symptoms import SymptomEntry
-from b12course._time import require_aware, zone_of
+from b12course._time import require_aware, utc, zone_of
 from b12course.exceptions import (
     DuplicateRecordError,
     InvalidRecordError,
@@ -49,15 +49,15 @@ def _regimen(
 
 
 def _by_time(items: Iterable[AdministeredDose]) -> tuple[AdministeredDose, ...]:
-    return tuple(sorted(items, key=lambda item: item.at))
+    return tuple(sorted(items, key=lambda item: utc(item.at)))
 
 
 def _entries_by_time(items: Iterable[SymptomEntry]) -> tuple[SymptomEntry, ...]:
-    return tuple(sorted(items, key=lambda item: item.at))
+    return tuple(sorted(items, key=lambda item: utc(item.at)))
 
 
 def _labs_by_time(items: Iterable[LabResult]) -> tuple[LabResult, ...]:
-    return tuple(sorted(items, key=lambda item: item.at))
+    return tuple(sorted(items, key=lambda item: utc(item.at)))
 
 
 def _skips(items: Iterable[DoseSkip]) -> tuple[DoseSkip, ...]:
@@ -238,7 +238,7 @@ class Course:
             ImplausibleDoseError: The dose is implausible for its route.
         """
         given_at = require_aware("given_at", given_at)
-        if any(g.at == given_at for g in self.given):
+        if any(utc(g.at) == utc(given_at) for g in self.given):
             raise DuplicateRecordError(
                 given_at,
                 f"a dose is already recorded at {given_at.isoformat()}; a dose "
@@ -293,7 +293,9 @@ class Course:
             days=5 * 366
         )
         for slot in self.plan(until=require_aware("until", horizon)):
-            if (slot.due == due or slot.number == number) and slot.pending:
+            if slot.pending and (
+                slot.number == number or (due is not None and utc(slot.due) == utc(due))
+            ):
                 return attrs.evolve(
                     self, skips=(*self.skips, DoseSkip(due=slot.due, reason=reason))
                 )
@@ -324,14 +326,16 @@ class Course:
         """
         at = require_aware("at", at)
         spans = self.expand(until=at).phases
-        if not spans or spans[-1].first >= at:
+        # The phase in progress is the first one still open at `at`; an
+        # undecided "until no further improvement" phase is open even though
+        # the plan projects its end.
+        open_spans = [s for s in spans if s.ending in {None, PhaseEnding.PROJECTED}]
+        if not open_spans or utc(open_spans[0].first) >= utc(at):
             raise PhaseDecisionError(
-                f"no phase has started by {at.isoformat()}: a phase can be ended "
-                "only after its first dose"
+                f"no phase is in progress at {at.isoformat()}: a phase can be "
+                "ended only after its first dose"
             )
-        span = spans[-1]
-        if span.ending is not None:  # pragma: no cover - a span before `at` is open
-            raise PhaseDecisionError(f"phase {span.index} already ended")
+        span = open_spans[0]
         if any(d.phase == span.index for d in self.decisions):
             raise PhaseDecisionError(
                 f"phase {span.index} ({span.phase.name!r}) already has an end decision"
@@ -350,7 +354,9 @@ class Course:
             raise InvalidRecordError(
                 entry, f"log_symptom takes a SymptomEntry, not {entry!r}"
             )
-        if any(e.at == entry.at and e.label == entry.label for e in self.symptoms):
+        if any(
+            utc(e.at) == utc(entry.at) and e.label == entry.label for e in self.symptoms
+        ):
             raise DuplicateRecordError(
                 entry, f"{entry.label} is already logged at {entry.at.isoformat()}"
             )
@@ -367,7 +373,10 @@ class Course:
             raise InvalidRecordError(
                 result, f"record_lab takes a LabResult, not {result!r}"
             )
-        if any(r.at == result.at and r.analyte is result.analyte for r in self.labs):
+        if any(
+            utc(r.at) == utc(result.at) and r.analyte is result.analyte
+            for r in self.labs
+        ):
             raise DuplicateRecordError(
                 result,
                 f"{result.analyte.value} is already recorded at "

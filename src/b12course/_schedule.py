@@ -40,7 +40,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import day_bounds, local, resolve
+from b12course._time import day_bounds, local, resolve, utc
 
 __all__ = ["DoseStatus", "PhaseEnding", "PhaseSpan", "Plan", "PlannedDose", "expand"]
 
@@ -149,13 +149,16 @@ def _status(
     now: dt.datetime | None,
     grace: dt.timedelta | None,
 ) -> DoseStatus:
-    if now is None or now < due:
+    # Compare in UTC: Python compares two datetimes that share a tzinfo by their
+    # wall-clock fields, which is wrong across a repeated hour.
+    now_utc, due_utc = utc(now) if now is not None else None, utc(due)
+    if now_utc is None or now_utc < due_utc:
         return DoseStatus.SCHEDULED
     if grace is None:
-        closes = day_bounds(due.astimezone(zone).date(), zone)[1]
+        closes = utc(day_bounds(due.astimezone(zone).date(), zone)[1])
     else:
-        closes = due + grace
-    return DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
+        closes = due_utc + grace
+    return DoseStatus.DUE if now_utc < closes else DoseStatus.OVERDUE
 
 
 class _Walk:
@@ -173,13 +176,14 @@ class _Walk:
     ) -> None:
         self.regimen = regimen
         self.zone = zone
-        self.given = sorted(given, key=lambda g: g.at)
+        # Every comparison below is between UTC instants (see _status).
+        self.given = sorted(given, key=lambda g: utc(g.at))
         self.next_given = 0
-        self.skips = {skip.due: skip for skip in skips}
+        self.skips = {utc(skip.due): skip for skip in skips}
         self.decisions: dict[int, PhaseDecision] = {}
-        for decision in sorted(decisions, key=lambda d: d.at):
+        for decision in sorted(decisions, key=lambda d: utc(d.at)):
             self.decisions.setdefault(decision.phase, decision)
-        self.until = until
+        self.until = utc(until)
         self.anchor = local(first_dose, zone)
         self.k = 0
         self.slots: list[tuple[PlannedDose, dt.datetime]] = []
@@ -212,15 +216,18 @@ class _Walk:
         while True:
             wall = cadence.occurrence(self.anchor, self.k)
             due = resolve(wall, self.zone)
+            due_utc = utc(due)
             candidate = self.pending_given()
+            given_utc = utc(candidate.at) if candidate is not None else None
+            decided = utc(decision.at) if decision is not None else None
             # Does the phase end before this slot?
             if isinstance(end, Count) and counted >= end.n:
                 ending = PhaseEnding.COUNT
                 break
             if (
-                decision is not None
-                and due >= decision.at
-                and (candidate is None or candidate.at >= decision.at)
+                decided is not None
+                and due_utc >= decided
+                and (given_utc is None or given_utc >= decided)
             ):
                 ending = PhaseEnding.DECISION
                 break
@@ -238,12 +245,12 @@ class _Walk:
                 decision is None
                 and review is not None
                 and candidate is None
-                and due >= review
+                and due_utc >= review
             ):
                 ending = PhaseEnding.PROJECTED
                 break
             # Which recorded dose, if any, fulfils it?
-            skip = self.skips.get(due)
+            skip = self.skips.get(due_utc)
             fulfil: AdministeredDose | None = None
             if (
                 skip is None
@@ -252,13 +259,18 @@ class _Walk:
                 and (
                     phase.anchoring is Anchoring.GIVEN
                     or self._nearest(
-                        candidate, due, cadence.occurrence(self.anchor, self.k + 1)
+                        candidate,
+                        due,
+                        cadence.occurrence(self.anchor, self.k + 1),
+                        last_of_count=isinstance(end, Count) and counted + 1 >= end.n,
+                        end_date=end_date,
+                        decided=decided,
                     )
                 )
             ):
                 fulfil = candidate
             when = fulfil.at if fulfil is not None else due
-            if when >= self.until:
+            if utc(when) >= self.until:
                 self.horizon_reached = True
                 break
             if fulfil is not None:
@@ -273,9 +285,8 @@ class _Walk:
                 elif isinstance(end, UntilNoFurtherImprovement):
                     start = local(when, self.zone)
                     review_day = end.review_after.end_date(start.date())
-                    review = resolve(
-                        dt.datetime.combine(review_day, start.time()), self.zone
-                    )
+                    review_wall = dt.datetime.combine(review_day, start.time())
+                    review = utc(resolve(review_wall, self.zone))
             last = when
             planned = PlannedDose(
                 number=len(self.slots) + 1,
@@ -306,7 +317,7 @@ class _Walk:
                     last=last,
                     ending=None if self.horizon_reached else ending,
                     decision=decision if ending is PhaseEnding.DECISION else None,
-                    review=review,
+                    review=review.astimezone(self.zone) if review else None,
                     slots=in_phase,
                 )
             )
@@ -322,16 +333,37 @@ class _Walk:
         decision: PhaseDecision | None,
         end_date: dt.date | None,
     ) -> bool:
-        if decision is not None and candidate.at >= decision.at:
+        if decision is not None and utc(candidate.at) >= utc(decision.at):
             return False
         return end_date is None or candidate.at.astimezone(self.zone).date() < end_date
 
-    def _nearest(
-        self, candidate: AdministeredDose, due: dt.datetime, next_wall: dt.datetime
+    def _nearest(  # noqa: PLR0913
+        self,
+        candidate: AdministeredDose,
+        due: dt.datetime,
+        next_wall: dt.datetime,
+        *,
+        last_of_count: bool,
+        end_date: dt.date | None,
+        decided: dt.datetime | None,
     ) -> bool:
-        """On a fixed grid: is this slot at least as near the dose as the next one?"""
+        """On a fixed grid: is this slot at least as near the dose as the next one?
+
+        When the next grid slot would fall outside the phase, this slot is the
+        phase's last and takes the dose.
+        """
         next_due = resolve(next_wall, self.zone)
-        return abs(candidate.at - due) <= abs(candidate.at - next_due)
+        if (
+            last_of_count
+            or (
+                end_date is not None
+                and next_due.astimezone(self.zone).date() >= end_date
+            )
+            or (decided is not None and utc(next_due) >= decided)
+        ):
+            return True
+        at = utc(candidate.at)
+        return abs(at - utc(due)) <= abs(at - utc(next_due))
 
 
 def expand(

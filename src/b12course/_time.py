@@ -17,9 +17,28 @@ import zoneinfo
 
 from b12course.exceptions import NaiveDatetimeError, NotADatetimeError, ZoneError
 
-__all__ = ["day_bounds", "local", "require_aware", "resolve", "zone_of"]
+__all__ = [
+    "UTC",
+    "day_bounds",
+    "get_zone",
+    "local",
+    "require_aware",
+    "resolve",
+    "utc",
+    "zone_of",
+]
 
 UTC = dt.timezone.utc
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """Return the same instant in UTC.
+
+    Compare and subtract instants in UTC: Python compares and subtracts two
+    datetimes that share a tzinfo by their wall-clock fields, which is wrong
+    across daylight-saving changes.
+    """
+    return value.astimezone(UTC)
 
 
 def require_aware(name: str, value: object) -> dt.datetime:

@@ -1,0 +1,278 @@
+import datetime as dt
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from b12course import (
+    Anchoring,
+    Cadence,
+    Count,
+    Dose,
+    Drug,
+    Indefinite,
+    Lasting,
+    Phase,
+    Regimen,
+    Route,
+    UntilNoFurtherImprovement,
+)
+from b12course.exceptions import ImplausibleDoseError, RegimenError
+
+IM_1MG = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM)
+
+
+def phase(end, cadence=None, name="p"):
+    return Phase(name=name, dose=IM_1MG, cadence=cadence or Cadence.daily(), end=end)
+
+
+class TestRoute:
+    @pytest.mark.parametrize(
+        ("text", "route"),
+        [
+            ("IM", Route.IM),
+            ("im", Route.IM),
+            ("intramuscular", Route.IM),
+            ("deep SC", Route.DEEP_SC),
+            ("SC", Route.DEEP_SC),
+            ("deep_sc", Route.DEEP_SC),
+            ("oral", Route.ORAL),
+            ("Intranasal", Route.INTRANASAL),
+            ("sublingual", Route.SUBLINGUAL),
+            (Route.ORAL, Route.ORAL),
+        ],
+    )
+    def test_parses_names_and_abbreviations(self, text, route):
+        """Routes read from their names, values and clinical abbreviations."""
+        assert Route.parse(text) is route
+
+    @pytest.mark.parametrize("text", ["IV", "intravenous"])
+    def test_refuses_intravenous(self, text):
+        """IV is refused: gram-dose IV hydroxocobalamin is the cyanide antidote."""
+        with pytest.raises(ImplausibleDoseError, match="Cyanokit"):
+            Route.parse(text)
+
+    def test_refuses_unknown(self):
+        """An unknown route names the ones that exist."""
+        with pytest.raises(RegimenError, match="IM, deep SC"):
+            Route.parse("topical")
+
+
+class TestDose:
+    def test_parses_amount_and_route(self):
+        """Text amounts and routes are converted on construction."""
+        dose = Dose(Drug.CYANOCOBALAMIN, "1000 mcg", "IM")
+        assert dose.amount.micrograms == 1000
+        assert dose.route is Route.IM
+        assert str(dose) == "cyanocobalamin 1 mg IM"
+
+    @pytest.mark.parametrize(
+        ("amount", "route"),
+        [
+            ("1001 mcg", Route.IM),
+            ("5 mg", Route.DEEP_SC),
+            ("6 mg", Route.ORAL),
+            ("10 mg", Route.SUBLINGUAL),
+            ("1 mg", Route.INTRANASAL),
+            ("250 mcg", Route.INTRANASAL),
+        ],
+    )
+    def test_refuses_implausible_dose_for_route(self, amount, route):
+        """Doses outside the plausibility bounds of clinical.md §6 are refused."""
+        with pytest.raises(ImplausibleDoseError) as info:
+            Dose(Drug.CYANOCOBALAMIN, amount, route)
+        assert info.value.route is route
+
+    @pytest.mark.parametrize(
+        ("amount", "route"),
+        [
+            ("30 mcg", Route.IM),
+            ("1 mg", Route.IM),
+            ("1 mg", Route.DEEP_SC),
+            ("5 mg", Route.ORAL),
+            ("500 mcg", Route.INTRANASAL),
+            ("2 mg", Route.SUBLINGUAL),
+        ],
+    )
+    def test_accepts_labelled_doses(self, amount, route):
+        """Doses within the labelled ranges are accepted."""
+        assert Dose(Drug.CYANOCOBALAMIN, amount, route).route is route
+
+    def test_refuses_non_drug(self):
+        """The drug must be a Drug."""
+        with pytest.raises(TypeError):
+            Dose("b12", "1 mg", Route.IM)  # type: ignore[arg-type]
+
+
+class TestCadence:
+    anchor = dt.datetime(2027, 1, 31, 9, 0)
+
+    def test_month_intervals_are_anchored_and_clamped(self):
+        """Monthly doses from 31 January fall on each month's last day, never drifting."""
+        monthly = Cadence.every_months(1)
+        got = [monthly.occurrence(self.anchor, k).date() for k in range(6)]
+        assert got == [
+            dt.date(2027, 1, 31),
+            dt.date(2027, 2, 28),
+            dt.date(2027, 3, 31),
+            dt.date(2027, 4, 30),
+            dt.date(2027, 5, 31),
+            dt.date(2027, 6, 30),
+        ]
+
+    def test_leap_february(self):
+        """An anchor on 31 January clamps to 29 February in a leap year."""
+        anchor = dt.datetime(2028, 1, 31, 9)
+        assert Cadence.every_months(1).occurrence(anchor, 1).date() == dt.date(2028, 2, 29)
+
+    def test_day_and_week_intervals(self):
+        """Day and week cadences step by calendar days and keep the time of day."""
+        assert Cadence.every_days(2).occurrence(self.anchor, 3) == dt.datetime(2027, 2, 6, 9)
+        assert Cadence.every_weeks(2).occurrence(self.anchor, 2) == dt.datetime(2027, 2, 28, 9)
+
+    def test_three_times_weekly_is_mon_wed_fri(self):
+        """Three times a week defaults to Monday, Wednesday and Friday."""
+        tuesday = dt.datetime(2026, 12, 1, 9)
+        cadence = Cadence.three_times_weekly()
+        days = [cadence.occurrence(tuesday, k).strftime("%a %d") for k in range(6)]
+        assert days == ["Tue 01", "Wed 02", "Fri 04", "Mon 07", "Wed 09", "Fri 11"]
+
+    @given(
+        st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True),
+        st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+        st.integers(min_value=1, max_value=60),
+    )
+    def test_weekday_occurrences_are_the_next_listed_days(self, days, start, k):
+        """Occurrence k of a weekday cadence is the k-th listed weekday after the anchor."""
+        anchor = dt.datetime.combine(start, dt.time(8, 30))
+        cadence = Cadence.on_weekdays(*days)
+        expected = []
+        day = anchor
+        while len(expected) < k:
+            day += dt.timedelta(days=1)
+            if day.weekday() in days:
+                expected.append(day)
+        assert cadence.occurrence(anchor, k) == expected[-1]
+
+    @given(st.integers(min_value=1, max_value=12), st.integers(0, 600))
+    def test_monthly_is_anchor_plus_k_months(self, every, k):
+        """Monthly occurrence k is the anchor's day clamped in the month k*every later."""
+        got = Cadence.every_months(every).occurrence(self.anchor, k)
+        months = self.anchor.month - 1 + k * every
+        year, month = self.anchor.year + months // 12, months % 12 + 1
+        assert (got.year, got.month) == (year, month)
+        assert got.day == min(31, _month_length(year, month))
+        assert got.time() == self.anchor.time()
+
+    @pytest.mark.parametrize("bad", [0, -1, True, 1.5])
+    def test_refuses_bad_intervals(self, bad):
+        """Zero, negative and non-integer intervals are refused."""
+        with pytest.raises(RegimenError):
+            Cadence.every_days(bad)
+
+    @pytest.mark.parametrize("days", [(), (7,), (-1,), ("Mon",), (True,), (1, 9)])
+    def test_refuses_bad_weekdays(self, days):
+        """Weekday cadences need at least one weekday, each 0-6."""
+        with pytest.raises(RegimenError):
+            Cadence.on_weekdays(*days)
+
+    def test_refuses_weekdays_on_other_units_and_steps(self):
+        """Only weekday cadences list weekdays, and they repeat every week."""
+        from b12course._regimen import _Unit
+
+        with pytest.raises(RegimenError):
+            Cadence(_Unit.DAYS, 1, (0,))
+        with pytest.raises(RegimenError):
+            Cadence(_Unit.WEEKDAYS, 2, (0,))
+        with pytest.raises(RegimenError):
+            Cadence(_Unit.WEEKDAYS, 1, None)
+
+    def test_describes_itself(self):
+        """Cadences read as words."""
+        assert str(Cadence.daily()) == "daily"
+        assert str(Cadence.every_days(2)) == "alternate days"
+        assert str(Cadence.every_days(3)) == "every 3 days"
+        assert str(Cadence.every_weeks(1)) == "weekly"
+        assert str(Cadence.every_months(2)) == "every 2 months"
+        assert str(Cadence.every_months(1)) == "monthly"
+
+    def test_approximate_days(self):
+        """The mean interval is given in days for display."""
+        assert Cadence.every_weeks(2).approximate_days == 14
+        assert Cadence.three_times_weekly().approximate_days == pytest.approx(7 / 3)
+        assert Cadence.every_months(1).approximate_days == pytest.approx(30.44, abs=0.01)
+        assert Cadence.every_days(2).approximate_days == 2
+
+
+def _month_length(year, month):
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
+
+
+class TestPhaseEnds:
+    def test_count_needs_a_positive_integer(self):
+        """Count(0) is refused."""
+        with pytest.raises(RegimenError):
+            Count(0)
+
+    def test_lasting_needs_a_span(self):
+        """Lasting() with no span is refused, and negative spans are refused."""
+        with pytest.raises(RegimenError):
+            Lasting()
+        with pytest.raises(RegimenError):
+            Lasting(days=-1)
+
+    def test_lasting_end_date(self):
+        """The end date is the first local date after the span."""
+        assert Lasting(weeks=2).end_date(dt.date(2026, 12, 1)) == dt.date(2026, 12, 15)
+        assert Lasting(months=1).end_date(dt.date(2027, 1, 31)) == dt.date(2027, 2, 28)
+
+    def test_words(self):
+        """Ends read as words."""
+        assert str(Count(1)) == "1 dose"
+        assert str(Count(6)) == "6 doses"
+        assert str(Lasting(months=1, days=3)) == "1 month 3 days"
+        assert str(Indefinite()) == "for life"
+        assert "review after 2 weeks" in str(UntilNoFurtherImprovement())
+
+
+class TestPhaseAndRegimen:
+    def test_phase_defaults_to_given_anchoring(self):
+        """Phases re-anchor on doses given unless told to keep the grid."""
+        assert phase(Count(3)).anchoring is Anchoring.GIVEN
+
+    def test_phase_refuses_bad_end_and_name(self):
+        """A phase needs a real end and a name."""
+        with pytest.raises(RegimenError):
+            phase("forever")
+        with pytest.raises(RegimenError):
+            phase(Count(1), name="  ")
+
+    def test_regimen_refuses_no_phases(self):
+        """A regimen without phases is refused."""
+        with pytest.raises(RegimenError, match="no phases"):
+            Regimen(id="x", name="x", phases=())
+
+    def test_regimen_refuses_indefinite_before_another(self):
+        """Nothing can follow an indefinite phase."""
+        with pytest.raises(RegimenError, match="indefinite"):
+            Regimen(id="x", name="x", phases=(phase(Indefinite()), phase(Count(1))))
+
+    def test_regimen_refuses_non_phases(self):
+        """Phases must be Phase objects in a sequence."""
+        with pytest.raises(RegimenError):
+            Regimen(id="x", name="x", phases=("loading",))
+        with pytest.raises(RegimenError):
+            Regimen(id="x", name="x", phases=3)
+        with pytest.raises(RegimenError):
+            Regimen(id=" ", name="x", phases=(phase(Count(1)),))
+
+    def test_regimens_are_values(self):
+        """Equal regimens are equal and hashable; evolve tailors a copy."""
+        a = Regimen(id="x", name="x", phases=[phase(Count(2))])
+        b = Regimen(id="x", name="x", phases=(phase(Count(2)),))
+        assert a == b
+        assert hash(a) == hash(b)
+        assert attrs.evolve(a, name="y").name == "y"
+        assert "p: hydroxocobalamin 1 mg IM daily, 2 doses" in str(a)
