@@ -1,6 +1,7 @@
 """The derived plan: rules of time, re-anchoring, phases and statuses."""
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 import pytest
@@ -21,7 +22,6 @@ from b12course import (
     PhaseEnding,
     Regimen,
     Route,
-    UntilNoFurtherImprovement,
     regimens,
 )
 from b12course._time import resolve
@@ -113,7 +113,7 @@ class TestWallClock:
         assert offsets[dt.date(2026, 3, 29)] == dt.timedelta(hours=1)
         # 24 h apart except across the change, where the day is 23 h long.
         utc = [d.due.astimezone(dt.timezone.utc) for d in plan]
-        gaps = {b - a for a, b in zip(utc, utc[1:])}
+        gaps = {b - a for a, b in itertools.pairwise(utc)}
         assert gaps == {dt.timedelta(hours=24), dt.timedelta(hours=23)}
 
     def test_monthly_anchored_on_31_january(self):
@@ -492,6 +492,7 @@ class TestStatus:
     start = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
 
     def plan(self, now, grace=None):
+        """Plan a non-neuro course whose first dose was given, at `now`."""
         course = Course.begin(regimens.get("nice-non-neuro"), first_dose=self.start)
         course = course.record_dose(self.start + dt.timedelta(minutes=5))
         return course.plan(
