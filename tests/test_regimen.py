@@ -124,12 +124,18 @@ class TestCadence:
     def test_leap_february(self):
         """An anchor on 31 January clamps to 29 February in a leap year."""
         anchor = dt.datetime(2028, 1, 31, 9)
-        assert Cadence.every_months(1).occurrence(anchor, 1).date() == dt.date(2028, 2, 29)
+        assert Cadence.every_months(1).occurrence(anchor, 1).date() == dt.date(
+            2028, 2, 29
+        )
 
     def test_day_and_week_intervals(self):
         """Day and week cadences step by calendar days and keep the time of day."""
-        assert Cadence.every_days(2).occurrence(self.anchor, 3) == dt.datetime(2027, 2, 6, 9)
-        assert Cadence.every_weeks(2).occurrence(self.anchor, 2) == dt.datetime(2027, 2, 28, 9)
+        assert Cadence.every_days(2).occurrence(self.anchor, 3) == dt.datetime(
+            2027, 2, 6, 9
+        )
+        assert Cadence.every_weeks(2).occurrence(self.anchor, 2) == dt.datetime(
+            2027, 2, 28, 9
+        )
 
     def test_three_times_weekly_is_mon_wed_fri(self):
         """Three times a week defaults to Monday, Wednesday and Friday."""
@@ -201,7 +207,9 @@ class TestCadence:
         """The mean interval is given in days for display."""
         assert Cadence.every_weeks(2).approximate_days == 14
         assert Cadence.three_times_weekly().approximate_days == pytest.approx(7 / 3)
-        assert Cadence.every_months(1).approximate_days == pytest.approx(30.44, abs=0.01)
+        assert Cadence.every_months(1).approximate_days == pytest.approx(
+            30.44, abs=0.01
+        )
         assert Cadence.every_days(2).approximate_days == 2
 
 

@@ -14,7 +14,9 @@ START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
 
 def plan_dates(preset, until):
     course = Course.begin(regimens.get(preset), first_dose=START)
-    return [(d.phase_name, d.due.date(), d.provisional) for d in course.plan(until=until)]
+    return [
+        (d.phase_name, d.due.date(), d.provisional) for d in course.plan(until=until)
+    ]
 
 
 def day(m, d, y=2026):
@@ -99,17 +101,23 @@ class TestPresetPlans:
 
     def test_nice_dietary_injection(self):
         """1 mg IM twice a year."""
-        got = plan_dates("nice-dietary-injection", dt.datetime(2028, 1, 1, tzinfo=LONDON))
+        got = plan_dates(
+            "nice-dietary-injection", dt.datetime(2028, 1, 1, tzinfo=LONDON)
+        )
         assert [d for _, d, _ in got] == [day(12, 1), day(6, 1, 2027), day(12, 1, 2027)]
 
     def test_us_label(self):
         """7 daily, 7 alternate-day, every 3 days for 2 weeks, then monthly."""
-        got = plan_dates("us-label-cyanocobalamin", dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        got = plan_dates(
+            "us-label-cyanocobalamin", dt.datetime(2027, 3, 1, tzinfo=LONDON)
+        )
         by_phase: dict[str, list[dt.date]] = {}
         for name, date, _ in got:
             by_phase.setdefault(name, []).append(date)
         assert by_phase["daily"] == [day(12, d) for d in range(1, 8)]
-        assert by_phase["alternate days"] == [day(12, d) for d in (9, 11, 13, 15, 17, 19, 21)]
+        assert by_phase["alternate days"] == [
+            day(12, d) for d in (9, 11, 13, 15, 17, 19, 21)
+        ]
         assert by_phase["every 3 days"] == [day(12, d) for d in (24, 27, 30)] + [
             day(1, 2, 2027),
             day(1, 5, 2027),
@@ -119,7 +127,9 @@ class TestPresetPlans:
     def test_us_high_dose(self):
         """7 daily, 4 weekly, then monthly."""
         got = plan_dates("us-high-dose", dt.datetime(2027, 4, 1, tzinfo=LONDON))
-        assert [d for n, d, _ in got if n == "daily"] == [day(12, d) for d in range(1, 8)]
+        assert [d for n, d, _ in got if n == "daily"] == [
+            day(12, d) for d in range(1, 8)
+        ]
         assert [d for n, d, _ in got if n == "weekly"] == [
             day(12, 14),
             day(12, 21),

@@ -12,8 +12,8 @@ class TestAmountParse:
         [
             ("1 mg", 1000),
             ("1000 mcg", 1000),
-            ("1000 µg", 1000),  # noqa: RUF001 - the micro sign, as users type it
-            ("1000 μg", 1000),  # noqa: RUF001 - the Greek mu
+            ("1000 µg", 1000),
+            ("1000 μg", 1000),
             ("1000 ug", 1000),
             ("0.5 mg", 500),
             ("500mcg", 500),
@@ -27,7 +27,9 @@ class TestAmountParse:
         """Each accepted spelling reads as the exact number of micrograms."""
         assert Amount.parse(text) == Amount(micrograms)
 
-    @pytest.mark.parametrize("text", ["", "mg", "1", "one mg", "1 kg", "1 mL", "1,000 mcg"])
+    @pytest.mark.parametrize(
+        "text", ["", "mg", "1", "one mg", "1 kg", "1 mL", "1,000 mcg"]
+    )
     def test_refuses_unreadable_text(self, text):
         """Text without a number and a known mass unit is refused with UnitError."""
         with pytest.raises(UnitError):
@@ -82,7 +84,7 @@ class TestAmount:
     def test_str_round_trips(self, micrograms):
         """Parsing the printed form gives back the same amount."""
         amount = Amount(micrograms)
-        assert "µ" not in str(amount)  # noqa: RUF001
+        assert "µ" not in str(amount)
         assert Amount.parse(str(amount)) == amount
 
     def test_milligrams_are_exact(self):
@@ -90,7 +92,7 @@ class TestAmount:
         assert str(Amount(1500).milligrams) == "1.5"
 
     def test_coerce_accepts_amounts_text_and_ints(self):
-        """coerce passes Amounts through, parses text and wraps integers."""
+        """Coerce passes Amounts through, parses text and wraps integers."""
         amount = Amount(100)
         assert Amount.coerce(amount) is amount
         assert Amount.coerce("100 mcg") == amount
