@@ -284,3 +284,19 @@ class TestPhaseAndRegimen:
         assert hash(a) == hash(b)
         assert attrs.evolve(a, name="y").name == "y"
         assert "p: hydroxocobalamin 1 mg IM daily, 2 doses" in str(a)
+
+
+class TestAddMonths:
+    @given(
+        st.datetimes(
+            min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)
+        ),
+        st.integers(min_value=0, max_value=1200),
+    )
+    def test_equals_relativedelta(self, anchor, months):
+        """The fast month step equals dateutil's relativedelta, clamping included."""
+        from dateutil.relativedelta import relativedelta
+
+        from b12course._regimen import _add_months
+
+        assert _add_months(anchor, months) == anchor + relativedelta(months=months)

@@ -177,6 +177,23 @@ class Dose:
         return f"{self.drug.value} {self.amount} {self.route.abbreviation}"
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _add_months(anchor: dt.datetime, months: int) -> dt.datetime:
+    """Return ``anchor`` plus ``months`` calendar months, clamped to the month's end.
+
+    Equal to ``anchor + relativedelta(months=months)``, several times faster:
+    this is the hot path of lifelong monthly plans.
+    """
+    index = anchor.month - 1 + months
+    year, month = anchor.year + index // 12, index % 12 + 1
+    last = _DAYS_IN_MONTH[month - 1]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):  # noqa: PLR2004
+        last = 29
+    return anchor.replace(year=year, month=month, day=min(anchor.day, last))
+
+
 class _Unit(enum.Enum):
     DAYS = "days"
     WEEKS = "weeks"
@@ -289,7 +306,7 @@ class Cadence:
         if self.unit is _Unit.WEEKS:
             return anchor + dt.timedelta(weeks=k * self.every)
         if self.unit is _Unit.MONTHS:
-            return anchor + relativedelta(months=k * self.every)
+            return _add_months(anchor, k * self.every)
         return self._weekday_occurrence(anchor, k)
 
     def _weekday_occurrence(self, anchor: dt.datetime, k: int) -> dt.datetime:

@@ -173,8 +173,12 @@ class _Walk:
         skips: Sequence[DoseSkip],
         decisions: Sequence[PhaseDecision],
         until: dt.datetime,
+        now: dt.datetime | None,
+        grace: dt.timedelta | None,
     ) -> None:
         self.regimen = regimen
+        self.now = now
+        self.grace = grace
         self.zone = zone
         # Every comparison below is between UTC instants (see _status).
         self.given = sorted(given, key=lambda g: utc(g.at))
@@ -186,7 +190,7 @@ class _Walk:
         self.until = utc(until)
         self.anchor = local(first_dose, zone)
         self.k = 0
-        self.slots: list[tuple[PlannedDose, dt.datetime]] = []
+        self.slots: list[PlannedDose] = []
         self.spans: list[PhaseSpan] = []
         self.provisional = False
         self.horizon_reached = False
@@ -213,6 +217,7 @@ class _Walk:
         review: dt.datetime | None = None
         ending: PhaseEnding | None = None
         cadence = phase.cadence
+        limit = end.n if isinstance(end, Count) else None
         while True:
             wall = cadence.occurrence(self.anchor, self.k)
             due = resolve(wall, self.zone)
@@ -221,7 +226,7 @@ class _Walk:
             given_utc = utc(candidate.at) if candidate is not None else None
             decided = utc(decision.at) if decision is not None else None
             # Does the phase end before this slot?
-            if isinstance(end, Count) and counted >= end.n:
+            if limit is not None and counted >= limit:
                 ending = PhaseEnding.COUNT
                 break
             if (
@@ -262,7 +267,7 @@ class _Walk:
                         candidate,
                         due,
                         cadence.occurrence(self.anchor, self.k + 1),
-                        last_of_count=isinstance(end, Count) and counted + 1 >= end.n,
+                        last_of_count=limit is not None and counted + 1 >= limit,
                         end_date=end_date,
                         decided=decided,
                     )
@@ -270,7 +275,7 @@ class _Walk:
             ):
                 fulfil = candidate
             when = fulfil.at if fulfil is not None else due
-            if utc(when) >= self.until:
+            if (due_utc if fulfil is None else utc(fulfil.at)) >= self.until:
                 self.horizon_reached = True
                 break
             if fulfil is not None:
@@ -297,12 +302,14 @@ class _Walk:
                 dose=phase.dose,
                 status=DoseStatus.GIVEN
                 if fulfil is not None
-                else (DoseStatus.SKIPPED if skip is not None else DoseStatus.SCHEDULED),
+                else DoseStatus.SKIPPED
+                if skip is not None
+                else _status(due, self.zone, self.now, self.grace),
                 provisional=self.provisional,
                 given=fulfil,
                 skip=skip,
             )
-            self.slots.append((planned, due))
+            self.slots.append(planned)
             if fulfil is not None and phase.anchoring is Anchoring.GIVEN:
                 self.anchor = local(fulfil.at, self.zone)
                 self.k = 1
@@ -337,7 +344,7 @@ class _Walk:
             return False
         return end_date is None or candidate.at.astimezone(self.zone).date() < end_date
 
-    def _nearest(  # noqa: PLR0913
+    def _nearest(
         self,
         candidate: AdministeredDose,
         due: dt.datetime,
@@ -395,12 +402,6 @@ def expand(
     Returns:
         The plan.  Callers validate their inputs; this function trusts them.
     """
-    walk = _Walk(regimen, first_dose, zone, given, skips, decisions, until)
+    walk = _Walk(regimen, first_dose, zone, given, skips, decisions, until, now, grace)
     walk.run()
-    doses = tuple(
-        attrs.evolve(planned, status=_status(due, zone, now, grace))
-        if planned.status is DoseStatus.SCHEDULED and now is not None
-        else planned
-        for planned, due in walk.slots
-    )
-    return Plan(doses, tuple(walk.spans))
+    return Plan(tuple(walk.slots), tuple(walk.spans))
