@@ -7,6 +7,8 @@ worrying one, query the timeline and export an iCalendar file.
 The library describes and computes; it never diagnoses or advises treatment.
 """
 
+from typing import TYPE_CHECKING
+
 from b12course import exceptions, regimens
 from b12course.__about__ import __version__
 from b12course._course import Course
@@ -30,6 +32,10 @@ from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, Plan, Planne
 from b12course._symptoms import Symptom, SymptomEntry, Trigger
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError
+
+if TYPE_CHECKING:
+    from b12course import ical
+    from b12course.ical import read_ical, to_ical
 
 __all__ = [
     "AdministeredDose",
@@ -63,5 +69,27 @@ __all__ = [
     "UntilNoFurtherImprovement",
     "__version__",
     "exceptions",
+    "ical",
+    "read_ical",
     "regimens",
+    "to_ical",
 ]
+
+# Names whose modules load on first use, so `import b12course` stays cheap
+# (icalendar is imported only by b12course.ical): name -> (module, attribute).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "ical": ("b12course.ical", None),
+    "read_ical": ("b12course.ical", "read_ical"),
+    "to_ical": ("b12course.ical", "to_ical"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a lazily exported name on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'b12course' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415 - only lazy names need it
+
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    return module if attribute is None else getattr(module, attribute)

@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 __all__ = [
+    "AlarmError",
     "B12CourseError",
     "B12CourseWarning",
     "CalendarFormatError",
@@ -24,9 +25,11 @@ __all__ = [
     "LabValueError",
     "NaiveDatetimeError",
     "NoSuchDoseError",
+    "NotADateError",
     "NotADatetimeError",
     "PhaseDecisionError",
     "RegimenError",
+    "SettingError",
     "SeverityError",
     "UnitError",
     "UnknownPresetError",
@@ -73,6 +76,25 @@ class NotADatetimeError(B12CourseError, TypeError):
         self.value = value
         super().__init__(
             f"{name} must be a timezone-aware datetime.datetime, not "
+            f"{type(value).__name__} {value!r}"
+        )
+
+
+class NotADateError(B12CourseError, TypeError):
+    """Raised when a value that is not a ``date`` is given for a calendar day.
+
+    A ``datetime`` is refused too: a day is a ``datetime.date``, never midnight.
+
+    Attributes:
+        name: What the value was for.
+        value: The value given.
+    """
+
+    def __init__(self, name: str, value: object) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(
+            f"{name} must be a datetime.date (a calendar day), not "
             f"{type(value).__name__} {value!r}"
         )
 
@@ -204,6 +226,14 @@ class SeverityError(B12CourseError, ValueError):
         )
 
 
+class SettingError(B12CourseError, ValueError):
+    """Raised when an analysis setting is not well formed.
+
+    For example a flare model whose window closes before it opens, a plateau
+    rule that needs fewer than two assessments, or overlapping reference bands.
+    """
+
+
 class LabValueError(B12CourseError, ValueError):
     """Raised when a lab result's value or unit is not acceptable.
 
@@ -238,3 +268,15 @@ class CalendarFormatError(B12CourseError, ValueError):
     def __init__(self, detail: str) -> None:
         self.detail = detail
         super().__init__(detail)
+
+
+class AlarmError(B12CourseError, ValueError):
+    """Raised when a calendar reminder time cannot be read or is out of range.
+
+    Attributes:
+        value: The text or duration given.
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(f"bad reminder time {value!r}: {detail}")
