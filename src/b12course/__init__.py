@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 from b12course import exceptions, regimens
 from b12course.__about__ import __version__
 from b12course._course import Course
-from b12course._labs import Analyte, LabResult
+from b12course._flare import (
+    Assessment,
+    AssessmentCategory,
+    FlareModel,
+    FlareReport,
+    FlareStatus,
+    FlareWindow,
+)
+from b12course._labs import Analyte, Band, LabResult, ReferenceRange, default_reference
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
 from b12course._regimen import (
     Anchoring,
@@ -28,8 +36,17 @@ from b12course._regimen import (
     Route,
     UntilNoFurtherImprovement,
 )
+from b12course._response import PlateauRule, Review, ReviewKind
 from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, Plan, PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry, Trigger
+from b12course._sites import Site
+from b12course._symptoms import (
+    Baseline,
+    Symptom,
+    SymptomEntry,
+    Trend,
+    TrendDirection,
+    Trigger,
+)
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError
 
@@ -42,7 +59,11 @@ __all__ = [
     "Amount",
     "Analyte",
     "Anchoring",
+    "Assessment",
+    "AssessmentCategory",
     "B12CourseError",
+    "Band",
+    "Baseline",
     "Cadence",
     "Count",
     "Course",
@@ -51,6 +72,10 @@ __all__ = [
     "DoseSkip",
     "DoseStatus",
     "Drug",
+    "FlareModel",
+    "FlareReport",
+    "FlareStatus",
+    "FlareWindow",
     "Indefinite",
     "LabResult",
     "Lasting",
@@ -61,13 +86,21 @@ __all__ = [
     "PhaseSpan",
     "Plan",
     "PlannedDose",
+    "PlateauRule",
+    "ReferenceRange",
     "Regimen",
+    "Review",
+    "ReviewKind",
     "Route",
+    "Site",
     "Symptom",
     "SymptomEntry",
+    "Trend",
+    "TrendDirection",
     "Trigger",
     "UntilNoFurtherImprovement",
     "__version__",
+    "default_reference",
     "exceptions",
     "ical",
     "read_ical",

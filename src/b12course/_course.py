@@ -14,15 +14,41 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from b12course._flare import (
+    Assessment,
+    FlareModel,
+    FlareReport,
+    FlareWindow,
+    assess,
+    flare_report,
+)
 from b12course._labs import LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
-from b12course._regimen import Dose, Regimen, Route
+from b12course._regimen import Dose, Regimen, Route, UntilNoFurtherImprovement
+from b12course._response import (
+    LOADING_REVIEW_SOURCE,
+    PlateauRule,
+    Review,
+    ReviewKind,
+    find_plateau,
+    treatment_review,
+)
 from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand
-from b12course._symptoms import SymptomEntry
+from b12course._sites import Site, least_recently_used
+from b12course._symptoms import (
+    MEANINGFUL_CHANGE,
+    Baseline,
+    Symptom,
+    SymptomEntry,
+    Trend,
+    baseline,
+    trend,
+)
 from b12course._time import require_aware, utc, zone_of
 from b12course.exceptions import (
     DuplicateRecordError,
@@ -30,7 +56,11 @@ from b12course.exceptions import (
     NoSuchDoseError,
     PhaseDecisionError,
     RegimenError,
+    SettingError,
 )
+
+if TYPE_CHECKING:
+    from b12course._timeline import Timeline
 
 __all__ = ["Course"]
 
@@ -70,6 +100,22 @@ def _decisions(items: Iterable[PhaseDecision]) -> tuple[PhaseDecision, ...]:
 
 def _new_id() -> str:
     return uuid.uuid4().hex
+
+
+_S = TypeVar("_S", bound=str)
+
+
+def _plateau_rule(value: object) -> PlateauRule | None:
+    """Read ``end_on_plateau``: False (off), True (the default rule) or a rule."""
+    if value is False:
+        return None
+    if value is True:
+        return PlateauRule()
+    if isinstance(value, PlateauRule):
+        return value
+    raise SettingError(
+        f"end_on_plateau takes True, False or a PlateauRule, not {value!r}"
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -152,6 +198,7 @@ class Course:
         now: dt.datetime | None = None,
         grace: dt.timedelta | None = None,
         extra_decisions: tuple[PhaseDecision, ...] = (),
+        end_on_plateau: PlateauRule | bool = False,
     ) -> Plan:
         """Return the plan and the phase spans up to ``until`` (exclusive).
 
@@ -161,6 +208,11 @@ class Course:
         until = require_aware("until", until)
         if now is not None:
             now = require_aware("now", now)
+        rule = _plateau_rule(end_on_plateau)
+        if rule is not None:
+            extra_decisions += self.plateau_decisions(
+                until=until, rule=rule, extra_decisions=extra_decisions
+            )
         return expand(
             self.regimen,
             self.first_dose,
@@ -179,6 +231,7 @@ class Course:
         until: dt.datetime,
         now: dt.datetime | None = None,
         grace: dt.timedelta | None = None,
+        end_on_plateau: PlateauRule | bool = False,
     ) -> tuple[PlannedDose, ...]:
         """Return the planned doses whose time is before ``until``, in order.
 
@@ -190,11 +243,45 @@ class Course:
                 When omitted, every pending dose is ``SCHEDULED``.
             grace: How long after its time a dose stays ``DUE`` before it is
                 ``OVERDUE``; by default until the end of its local day.
+            end_on_plateau: Opt in to ending an undecided "until no further
+                improvement" phase where the symptom log shows a plateau
+                (:meth:`plateau_decisions`): True for the default
+                :class:`~b12course.PlateauRule`, or a rule.  Off by default:
+                the end of that phase is a clinician's decision.
+
+        Raises:
+            NaiveDatetimeError: ``until`` or ``now`` is naive.
+            SettingError: ``end_on_plateau`` is neither a bool nor a PlateauRule.
+        """
+        return self.expand(
+            until=until, now=now, grace=grace, end_on_plateau=end_on_plateau
+        ).doses
+
+    def timeline(
+        self,
+        *,
+        until: dt.datetime,
+        now: dt.datetime | None = None,
+        grace: dt.timedelta | None = None,
+    ) -> Timeline:
+        """Return the timeline of every event of the course before ``until``.
+
+        Planned doses (with their status at ``now``), doses given and skipped,
+        symptom entries, lab results, phase changes, review points and the
+        expected flare window, sorted once and queried in ``O(log n + k)``.
+        See :class:`b12course.Timeline`.
+
+        Args:
+            until: The exclusive horizon (aware), as for :meth:`plan`.
+            now: The present, for the planned doses' statuses.
+            grace: As for :meth:`plan`; also used by ``Timeline.overdue``.
 
         Raises:
             NaiveDatetimeError: ``until`` or ``now`` is naive.
         """
-        return self.expand(until=until, now=now, grace=grace).doses
+        from b12course._timeline import build_timeline  # noqa: PLC0415 - course -> timeline
+
+        return build_timeline(self, until=until, now=now, grace=grace)
 
     # -- recording --------------------------------------------------------
 
@@ -383,3 +470,214 @@ class Course:
                 f"{result.at.isoformat()}",
             )
         return attrs.evolve(self, labs=(*self.labs, result))
+
+    # -- the clinical record ----------------------------------------------
+
+    @property
+    def treatment_start(self) -> dt.datetime:
+        """When treatment started: the first dose given, else the planned first dose.
+
+        Symptom baselines and the flare window are measured from it.
+        """
+        return self.given[0].at if self.given else self.first_dose
+
+    def baseline(self, symptom: Symptom | str, *, last: int = 3) -> Baseline | None:
+        """Return the pre-treatment baseline of ``symptom``, if one was logged.
+
+        The baseline is the mean severity of the ``last`` (default 3) latest
+        entries of the symptom before :attr:`treatment_start`.
+
+        Args:
+            symptom: A :class:`~b12course.Symptom`, or the label of an
+                ``OTHER`` symptom.
+            last: How many of the latest pre-treatment entries to average.
+
+        Raises:
+            InvalidRecordError: ``symptom`` names no symptom.
+            SettingError: ``last`` is below 1.
+        """
+        return baseline(self.symptoms, symptom, before=self.treatment_start, last=last)
+
+    def symptom_trend(
+        self,
+        symptom: Symptom | str,
+        *,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        min_change: float = MEANINGFUL_CHANGE,
+    ) -> Trend:
+        """Return how ``symptom`` moved over ``[start, end)`` (see :func:`trend`).
+
+        Raises:
+            NaiveDatetimeError: ``start`` or ``end`` is naive.
+        """
+        return trend(
+            self.symptoms, symptom, start=start, end=end, min_change=min_change
+        )
+
+    def flare_window(self, model: FlareModel | None = None) -> FlareWindow:
+        """Return the expected flare window (see :class:`~b12course.FlareModel`)."""
+        return (model if model is not None else FlareModel()).window(
+            self.treatment_start
+        )
+
+    def flare(
+        self, model: FlareModel | None = None, *, now: dt.datetime | None = None
+    ) -> FlareReport:
+        """Describe the post-treatment flare as the symptom log shows it.
+
+        The window is measured from the first dose actually given (the planned
+        first dose until one is given).  The report describes; it never
+        diagnoses.
+
+        Args:
+            model: The flare model; :class:`~b12course.FlareModel` defaults.
+            now: The moment described; by default the latest symptom entry.
+
+        Raises:
+            NaiveDatetimeError: ``now`` is naive.
+            SettingError: ``model`` is not a FlareModel.
+        """
+        return flare_report(
+            self.symptoms,
+            first_dose=self.treatment_start,
+            first_dose_given=bool(self.given),
+            model=model,
+            now=now,
+        )
+
+    def assess(
+        self, entry: SymptomEntry, model: FlareModel | None = None
+    ) -> Assessment:
+        """Assess one symptom entry against this course's baseline and flare window.
+
+        Raises:
+            InvalidRecordError: ``entry`` is not a SymptomEntry.
+            SettingError: ``model`` is not a FlareModel.
+        """
+        return assess(
+            entry, self.symptoms, first_dose=self.treatment_start, model=model
+        )
+
+    def plateau_decisions(
+        self,
+        *,
+        until: dt.datetime,
+        rule: PlateauRule | None = None,
+        extra_decisions: tuple[PhaseDecision, ...] = (),
+    ) -> tuple[PhaseDecision, ...]:
+        """Return the phase ends an improvement plateau implies (never recorded).
+
+        For each "until no further improvement" phase that has begun before
+        ``until`` and has no recorded decision, the symptom log is searched for
+        a plateau (:class:`~b12course.PlateauRule`) after the phase's first
+        dose and before its review point: after the review point, the plan
+        already projects the phase's end, and only a clinician's decision
+        changes it.  A plateau never ends a phase before its first dose.
+
+        Args:
+            until: The plan horizon, as for :meth:`plan`.
+            rule: The plateau rule; the defaults when None.
+            extra_decisions: Derived decisions already in force.
+
+        Returns:
+            One ``PhaseDecision(basis=DecisionBasis.PLATEAU)`` per phase ended.
+
+        Raises:
+            NaiveDatetimeError: ``until`` is naive.
+            SettingError: ``rule`` is not a PlateauRule.
+        """
+        until = require_aware("until", until)
+        derived: list[PhaseDecision] = []
+        decided = {d.phase for d in (*self.decisions, *extra_decisions)}
+        for index, phase in enumerate(self.regimen.phases):
+            if not isinstance(phase.end, UntilNoFurtherImprovement) or index in decided:
+                continue
+            spans = self.expand(
+                until=until, extra_decisions=(*extra_decisions, *derived)
+            ).phases
+            span = next((s for s in spans if s.index == index), None)
+            if span is None or span.review is None:
+                break
+            at = find_plateau(
+                self.symptoms,
+                since=span.first,
+                first_dose=self.treatment_start,
+                zone=self.zone,
+                rule=rule,
+            )
+            if at is not None and utc(at) < utc(span.review):
+                derived.append(
+                    PhaseDecision(
+                        phase=index,
+                        at=at.astimezone(self.zone),
+                        reason="improvement plateau in the symptom log",
+                        basis=DecisionBasis.PLATEAU,
+                    )
+                )
+        return tuple(derived)
+
+    def reviews(
+        self,
+        *,
+        until: dt.datetime,
+        end_on_plateau: PlateauRule | bool = False,
+        pregnant_or_breastfeeding: bool = False,
+    ) -> tuple[Review, ...]:
+        """Return the review points before ``until``, in time order.
+
+        - The review point of each "until no further improvement" phase,
+          unless the phase was ended (by a decision, or a plateau when
+          ``end_on_plateau`` asks for it) before that point.
+        - The treatment review of NICE NG239: 3 calendar months after
+          :attr:`treatment_start`, or 1 month when
+          ``pregnant_or_breastfeeding``.
+
+        Raises:
+            NaiveDatetimeError: ``until`` is naive.
+        """
+        until = require_aware("until", until)
+        found: list[Review] = []
+        for span in self.expand(until=until, end_on_plateau=end_on_plateau).phases:
+            if span.review is None or (
+                span.decision is not None and utc(span.decision.at) <= utc(span.review)
+            ):
+                continue
+            found.append(
+                Review(
+                    at=span.review,
+                    kind=ReviewKind.LOADING_PHASE,
+                    source=LOADING_REVIEW_SOURCE,
+                    phase=span.index,
+                )
+            )
+        found.append(
+            treatment_review(
+                self.treatment_start,
+                self.zone,
+                pregnant_or_breastfeeding=pregnant_or_breastfeeding,
+            )
+        )
+        return tuple(
+            sorted(
+                (r for r in found if utc(r.at) < utc(until)), key=lambda r: utc(r.at)
+            )
+        )
+
+    def suggest_site(self, sites: Sequence[_S] | None = None) -> _S | Site:
+        """Return the injection site used least recently.
+
+        Sites never used come first, in the order given; ties go to the
+        earlier site in ``sites``.  Recorded site names are compared without
+        regard to case or spaces.
+
+        Args:
+            sites: The sites to rotate through; every :class:`~b12course.Site`
+                (deltoids, thighs, gluteals, left then right) by default.
+
+        Raises:
+            InvalidRecordError: ``sites`` is empty or not a sequence of names.
+        """
+        if sites is None:
+            return least_recently_used(self.given, tuple(Site))
+        return least_recently_used(self.given, sites)

@@ -5,20 +5,45 @@ Severity uses the 0-10 numeric rating scale (NRS-11): "0 (no pain) to 10
 least a 2-point change ... considered clinically meaningful" (clinical.md §5).
 The same convention serves myoclonus and paraesthesia severity in a log.
 
-Entries from before the first dose are welcome: they are the baseline.
+Entries from before the first dose are welcome: they are the baseline.  The
+*baseline* of a symptom is the mean severity of its (up to three) most recent
+entries before treatment started, that is before the first dose actually given
+(or the planned first dose while none has been given).  :func:`baseline`,
+:func:`change_from_baseline` and :func:`trend` derive these facts from a log;
+``Course.baseline`` and ``Course.symptom_trend`` apply them to a course.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 
 import attrs
 
-from b12course._time import require_aware
-from b12course.exceptions import SeverityError
+from b12course._time import require_aware, utc
+from b12course.exceptions import InvalidRecordError, SettingError, SeverityError
 
-__all__ = ["Symptom", "SymptomEntry", "Trigger"]
+__all__ = [
+    "MEANINGFUL_CHANGE",
+    "Baseline",
+    "Symptom",
+    "SymptomEntry",
+    "Trend",
+    "TrendDirection",
+    "Trigger",
+    "baseline",
+    "change_from_baseline",
+    "trend",
+]
+
+#: The smallest change on the 0-10 scale taken as meaningful: "at least a
+#: 2-point change in the scale is considered clinically meaningful" (NRS-11,
+#: clinical.md §5).
+MEANINGFUL_CHANGE = 2
+
+#: How many of the latest pre-treatment entries make a baseline by default.
+BASELINE_ENTRIES = 3
 
 
 class Symptom(enum.Enum):
@@ -37,6 +62,24 @@ class Symptom(enum.Enum):
     COGNITIVE = "cognitive"
     ATAXIA = "ataxia"
     OTHER = "other"
+
+    @property
+    def is_movement(self) -> bool:
+        """True for the involuntary movements that can flare after treatment starts.
+
+        Myoclonus, tremor and other involuntary movements (clinical.md §3).
+        """
+        return self in _MOVEMENTS
+
+    @property
+    def is_neurological(self) -> bool:
+        """True for the neurological symptoms (every named one but fatigue)."""
+        return self not in {Symptom.FATIGUE, Symptom.OTHER}
+
+
+_MOVEMENTS = frozenset(
+    {Symptom.MYOCLONUS, Symptom.TREMOR, Symptom.INVOLUNTARY_MOVEMENTS}
+)
 
 
 class Trigger(enum.Enum):
@@ -130,3 +173,242 @@ class SymptomEntry:
         if self.symptom is Symptom.OTHER and self.name:
             return self.name
         return self.symptom.value
+
+
+def _matches(entry: SymptomEntry, symptom: Symptom | str) -> bool:
+    """Whether ``entry`` is about ``symptom`` (a member, or a label: "cramps")."""
+    if isinstance(symptom, Symptom):
+        return entry.symptom is symptom
+    return entry.label.casefold() == symptom.strip().casefold()
+
+
+def _check_symptom(symptom: object) -> Symptom | str:
+    if isinstance(symptom, Symptom):
+        return symptom
+    if isinstance(symptom, str) and symptom.strip():
+        try:
+            return Symptom(symptom)
+        except ValueError:
+            return symptom
+    raise InvalidRecordError(
+        symptom, f"name a symptom with a Symptom or its label, not {symptom!r}"
+    )
+
+
+def _check_entries(entries: Iterable[SymptomEntry]) -> list[SymptomEntry]:
+    items = list(entries)
+    for item in items:
+        if not isinstance(item, SymptomEntry):
+            raise InvalidRecordError(
+                item, f"expected SymptomEntry values, not {item!r}"
+            )
+    return sorted(items, key=lambda e: utc(e.at))
+
+
+@attrs.frozen(kw_only=True)
+class Baseline:
+    """The pre-treatment level of one symptom.
+
+    Attributes:
+        symptom: The symptom (a member, or the label of an ``OTHER`` symptom).
+        severity: The mean severity of ``entries``, 0-10.
+        entries: The pre-treatment entries it is the mean of, oldest first.
+        before: The instant treatment started; every entry is before it.
+
+    >>> import datetime as dt, zoneinfo
+    >>> tz = zoneinfo.ZoneInfo("Europe/Dublin")
+    >>> log = [
+    ...     SymptomEntry(at=dt.datetime(2026, 11, d, 20, tzinfo=tz),
+    ...                  symptom=Symptom.MYOCLONUS, severity=s)
+    ...     for d, s in ((28, 4), (29, 5), (30, 6))
+    ... ]
+    >>> start = dt.datetime(2026, 12, 1, tzinfo=tz)
+    >>> baseline(log, Symptom.MYOCLONUS, before=start).severity
+    5.0
+    """
+
+    symptom: Symptom | str
+    severity: float
+    entries: tuple[SymptomEntry, ...]
+    before: dt.datetime
+
+
+def baseline(
+    entries: Iterable[SymptomEntry],
+    symptom: Symptom | str,
+    *,
+    before: dt.datetime,
+    last: int = BASELINE_ENTRIES,
+) -> Baseline | None:
+    """Return the baseline of ``symptom``: its latest entries' mean before ``before``.
+
+    Args:
+        entries: A symptom log, in any order.
+        symptom: Which symptom: a :class:`Symptom`, or the label of an ``OTHER``
+            symptom.
+        before: When treatment started (exclusive: an entry at that instant is
+            not pre-treatment).
+        last: How many of the latest pre-treatment entries to average (>= 1).
+
+    Returns:
+        The baseline, or None when no entry of the symptom precedes ``before``.
+
+    Raises:
+        InvalidRecordError: An entry is not a SymptomEntry, or ``symptom`` is
+            not a symptom.
+        NaiveDatetimeError: ``before`` is naive.
+        SettingError: ``last`` is not a whole number >= 1.
+    """
+    before = require_aware("before", before)
+    if isinstance(last, bool) or not isinstance(last, int) or last < 1:
+        raise SettingError(f"last must be a whole number >= 1, not {last!r}")
+    key = _check_symptom(symptom)
+    start = utc(before)
+    prior = [
+        e for e in _check_entries(entries) if _matches(e, key) and utc(e.at) < start
+    ][-last:]
+    if not prior:
+        return None
+    return Baseline(
+        symptom=key,
+        severity=sum(e.severity for e in prior) / len(prior),
+        entries=tuple(prior),
+        before=before,
+    )
+
+
+def change_from_baseline(entry: SymptomEntry, reference: Baseline | None) -> float:
+    """Return ``entry.severity`` minus the baseline severity (negative is better).
+
+    With no baseline (nothing was logged before treatment) the reference is 0,
+    "none": any severity then counts as a change.
+    """
+    return entry.severity - (reference.severity if reference is not None else 0.0)
+
+
+class TrendDirection(enum.Enum):
+    """Which way a symptom went over a window, judged by a meaningful change."""
+
+    IMPROVING = "improving"
+    STABLE = "stable"
+    WORSENING = "worsening"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen(kw_only=True)
+class Trend:
+    """How one symptom moved over a half-open window ``[start, end)``.
+
+    The change is the least-squares line through the entries, taken from the
+    first entry's time to the last's, so one odd reading moves it less than it
+    would move a first-to-last difference.
+
+    Attributes:
+        symptom: The symptom.
+        start: The window's start, or None for the start of the log.
+        end: The window's end (exclusive), or None for the end of the log.
+        entries: The entries inside the window, oldest first.
+        slope_per_week: The fitted change in points per week (None with fewer
+            than two entries at distinct times).
+        change: The fitted change over the entries' span (None likewise).
+        direction: Improving or worsening when ``change`` reaches the meaningful
+            change, stable when it does not, unknown without a fit.
+
+    >>> import datetime as dt, zoneinfo
+    >>> tz = zoneinfo.ZoneInfo("Asia/Kolkata")
+    >>> log = [
+    ...     SymptomEntry(at=dt.datetime(2026, 12, d, 9, tzinfo=tz),
+    ...                  symptom=Symptom.PARESTHESIA, severity=s)
+    ...     for d, s in ((1, 8), (8, 6), (15, 4))
+    ... ]
+    >>> t = trend(log, Symptom.PARESTHESIA)
+    >>> t.direction, t.slope_per_week, t.change
+    (<TrendDirection.IMPROVING: 'improving'>, -2.0, -4.0)
+    """
+
+    symptom: Symptom | str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    entries: tuple[SymptomEntry, ...]
+    slope_per_week: float | None
+    change: float | None
+    direction: TrendDirection
+
+
+_SECONDS_PER_WEEK = 7 * 24 * 3600
+
+
+def trend(
+    entries: Iterable[SymptomEntry],
+    symptom: Symptom | str,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    min_change: float = MEANINGFUL_CHANGE,
+) -> Trend:
+    """Return the trend of ``symptom`` over ``[start, end)``.
+
+    Args:
+        entries: A symptom log, in any order.
+        symptom: Which symptom (a member or an ``OTHER`` label).
+        start: The window's start (inclusive); None for no bound.
+        end: The window's end (exclusive); None for no bound.
+        min_change: The smallest fitted change, in points, that counts as
+            improving or worsening (2 on NRS-11 by default, clinical.md §5).
+
+    Raises:
+        InvalidRecordError: An entry or the symptom is not valid.
+        NaiveDatetimeError: ``start`` or ``end`` is naive.
+    """
+    low = utc(require_aware("start", start)) if start is not None else None
+    high = utc(require_aware("end", end)) if end is not None else None
+    key = _check_symptom(symptom)
+    inside = tuple(
+        e
+        for e in _check_entries(entries)
+        if _matches(e, key)
+        and (low is None or utc(e.at) >= low)
+        and (high is None or utc(e.at) < high)
+    )
+    slope = _slope_per_week(inside)
+    if slope is None:
+        return Trend(
+            symptom=key,
+            start=start,
+            end=end,
+            entries=inside,
+            slope_per_week=None,
+            change=None,
+            direction=TrendDirection.UNKNOWN,
+        )
+    weeks = (utc(inside[-1].at) - utc(inside[0].at)).total_seconds() / _SECONDS_PER_WEEK
+    change = slope * weeks
+    if change <= -min_change:
+        direction = TrendDirection.IMPROVING
+    elif change >= min_change:
+        direction = TrendDirection.WORSENING
+    else:
+        direction = TrendDirection.STABLE
+    return Trend(
+        symptom=key,
+        start=start,
+        end=end,
+        entries=inside,
+        slope_per_week=slope,
+        change=change,
+        direction=direction,
+    )
+
+
+def _slope_per_week(entries: tuple[SymptomEntry, ...]) -> float | None:
+    """Return the least-squares slope of severity against time, in points per week."""
+    if len(entries) < 2:  # noqa: PLR2004 - a line needs two points
+        return None
+    origin = utc(entries[0].at)
+    xs = [(utc(e.at) - origin).total_seconds() / _SECONDS_PER_WEEK for e in entries]
+    ys = [float(e.severity) for e in entries]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx

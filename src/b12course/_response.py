@@ -1,0 +1,258 @@
+"""Response to treatment: the improvement plateau and the review points.
+
+The UK neurological regimen gives injections "on alternate days until there is
+no further improvement" (BNF via the Pernicious Anaemia Society, clinical.md
+§1).  No guideline defines "no further improvement" in numbers, so
+:class:`PlateauRule` states one explicitly and lets the caller change it: over
+the latest few assessments of each tracked neurological symptom, spanning at
+least some days, none improved by a meaningful change (2 points on NRS-11,
+clinical.md §5).  Entries that are an expected post-treatment flare are left
+out: a flare is not "no improvement".
+
+A detected plateau never changes a plan by itself.  A caller opts in
+(``Course.plan(..., end_on_plateau=True)``), and the plan then treats the
+plateau as a :class:`~b12course.PhaseDecision` with basis ``PLATEAU``.
+
+Review points (:class:`Review`) mark when the record should be looked at: the
+review point of an "until no further improvement" phase, and the treatment
+review NICE NG239 sets: "People should be reviewed after 3m of treatment (or
+after 1m in those pregnant or breastfeeding)" (NASGP summary, clinical.md §1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import zoneinfo
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from b12course._flare import AssessmentCategory, FlareModel, _Assessor
+from b12course._regimen import Cadence
+from b12course._symptoms import MEANINGFUL_CHANGE, Symptom, SymptomEntry
+from b12course._time import local, require_aware, resolve, utc
+from b12course.exceptions import SettingError
+
+__all__ = ["PlateauRule", "Review", "ReviewKind", "find_plateau", "treatment_review"]
+
+_NEUROLOGICAL = frozenset(s for s in Symptom if s.is_neurological)
+
+
+def _symptom_set(value: object) -> frozenset[Symptom]:
+    if isinstance(value, (str, Symptom)):
+        value = (value,)
+    try:
+        chosen = frozenset(Symptom(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError) as exc:
+        raise SettingError(f"symptoms must be Symptom members, not {value!r}") from exc
+    if not chosen:
+        raise SettingError("a plateau rule needs at least one symptom to track")
+    return chosen
+
+
+def _int_at_least(
+    minimum: int,
+) -> Callable[[object, attrs.Attribute[int], object], None]:
+    def check(
+        _instance: object, attribute: attrs.Attribute[int], value: object
+    ) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise SettingError(
+                f"{attribute.name} must be a whole number >= {minimum}, not {value!r}"
+            )
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class PlateauRule:
+    """When the symptom log counts as showing "no further improvement".
+
+    At an entry's time the log has plateaued when, for every tracked symptom
+    logged since the phase began, the symptom's window shows no improvement.
+    The window is the symptom's latest ``assessments`` entries, extended back
+    to the latest entry at least ``days`` calendar days (in the course's zone)
+    before the newest; a symptom not yet logged that long ago has no window.
+    No improvement means no entry of the window is better than its first by
+    ``min_change`` points or more.  Expected-flare entries (see
+    :class:`~b12course.FlareModel`) are left out.
+
+    The defaults are this library's choice, not a guideline's: none defines a
+    plateau.  ``min_change`` 2 is the NRS-11 meaningful change (clinical.md
+    §5); 3 assessments over at least 7 days fit inside the 2-week review point
+    of the neurological loading phase (NHS Lothian RefHelp, clinical.md §1).
+
+    Attributes:
+        symptoms: The symptoms tracked (the neurological ones by default:
+            all named symptoms but fatigue).
+        min_change: Points of improvement that count as improvement.
+        assessments: How many of the latest entries per symptom are compared (>= 2).
+        days: The least span, in calendar days, those entries must cover.
+        flare: The flare model that says which entries are an expected flare.
+
+    Raises:
+        SettingError: A setting is out of range or of the wrong kind.
+
+    >>> rule = PlateauRule(symptoms={Symptom.MYOCLONUS, Symptom.PARESTHESIA}, days=10)
+    >>> rule.min_change, rule.assessments
+    (2, 3)
+    """
+
+    symptoms: frozenset[Symptom] = attrs.field(
+        default=_NEUROLOGICAL, converter=_symptom_set
+    )
+    min_change: int = attrs.field(
+        default=MEANINGFUL_CHANGE,
+        validator=_int_at_least(1),
+    )
+    assessments: int = attrs.field(
+        default=3,
+        validator=_int_at_least(2),
+    )
+    days: int = attrs.field(
+        default=7,
+        validator=_int_at_least(0),
+    )
+    flare: FlareModel = attrs.field(
+        factory=FlareModel, validator=attrs.validators.instance_of(FlareModel)
+    )
+
+
+def _plateaued(
+    log: list[SymptomEntry], rule: PlateauRule, zone: zoneinfo.ZoneInfo
+) -> bool:
+    """Whether one symptom's log (oldest first, ending now) shows no improvement."""
+    last_day = log[-1].at.astimezone(zone).date()
+    cover = last_day - dt.timedelta(days=rule.days)
+    anchor = next(
+        (
+            i
+            for i in range(len(log) - 1, -1, -1)
+            if log[i].at.astimezone(zone).date() <= cover
+        ),
+        None,
+    )
+    if anchor is None or len(log) < rule.assessments:
+        return False
+    window = log[min(anchor, len(log) - rule.assessments) :]
+    best = min(e.severity for e in window[1:])
+    return window[0].severity - best < rule.min_change
+
+
+def find_plateau(
+    entries: Iterable[SymptomEntry],
+    *,
+    since: dt.datetime,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    rule: PlateauRule | None = None,
+) -> dt.datetime | None:
+    """Return the first instant after ``since`` at which the log shows a plateau.
+
+    Args:
+        entries: The symptom log, in any order.
+        since: When the phase began (its first dose); only entries at or after
+            it are read, and the result is always strictly after it.
+        first_dose: When treatment started, for the flare window and baselines.
+        zone: The course's zone, for calendar days.
+        rule: The rule; :class:`PlateauRule` defaults when None.
+
+    Returns:
+        The time of the entry that completed the plateau, or None.
+
+    Raises:
+        NaiveDatetimeError: ``since`` or ``first_dose`` is naive.
+        SettingError: ``rule`` is not a PlateauRule.
+    """
+    chosen = PlateauRule() if rule is None else rule
+    if not isinstance(chosen, PlateauRule):
+        raise SettingError(f"expected a PlateauRule, not {chosen!r}")
+    start = utc(require_aware("since", since))
+    assessor = _Assessor(entries, first_dose, chosen.flare)
+    relevant = sorted(
+        (
+            e
+            for e in assessor.entries
+            if e.symptom in chosen.symptoms
+            and utc(e.at) >= start
+            and assessor.assess(e).category is not AssessmentCategory.EXPECTED_FLARE
+        ),
+        key=lambda e: utc(e.at),
+    )
+    logs: dict[Symptom, list[SymptomEntry]] = {}
+    for entry in relevant:
+        logs.setdefault(entry.symptom, []).append(entry)
+        if utc(entry.at) > start and all(
+            _plateaued(log, chosen, zone) for log in logs.values()
+        ):
+            return entry.at
+    return None
+
+
+class ReviewKind(enum.Enum):
+    """Which review a :class:`Review` is."""
+
+    LOADING_PHASE = "loading-phase review"
+    TREATMENT = "treatment review"
+
+
+@attrs.frozen(kw_only=True)
+class Review:
+    """A point at which the course should be reviewed.
+
+    Attributes:
+        at: When (aware, in the course zone).
+        kind: Which review.
+        source: Where the review point comes from.
+        phase: The phase reviewed, for a loading-phase review.
+
+    >>> import datetime as dt, zoneinfo
+    >>> from b12course import Course, regimens
+    >>> tz = zoneinfo.ZoneInfo("Europe/London")
+    >>> course = Course.begin(regimens.get("nice-neuro"),
+    ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
+    >>> [(r.kind.value, r.at.date().isoformat())
+    ...  for r in course.reviews(until=dt.datetime(2027, 6, 1, tzinfo=tz))]
+    [('loading-phase review', '2026-12-15'), ('treatment review', '2027-03-01')]
+    """
+
+    at: dt.datetime
+    kind: ReviewKind
+    source: str
+    phase: int | None = None
+
+
+LOADING_REVIEW_SOURCE = (
+    "the review point of an 'until no further improvement' phase "
+    "(default 2 weeks: NHS Lothian RefHelp)"
+)
+TREATMENT_REVIEW_SOURCE = (
+    "NICE NG239 via the NASGP summary: 'People should be reviewed after 3m of "
+    "treatment (or after 1m in those pregnant or breastfeeding)'"
+)
+
+
+def treatment_review(
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    pregnant_or_breastfeeding: bool = False,
+) -> Review:
+    """Return the NICE NG239 treatment review: 3 calendar months after treatment began.
+
+    The review keeps the first dose's local wall-clock time; a month that is
+    shorter clamps to its last day (31 Nov does not exist: 30 Nov).
+
+    Args:
+        first_dose: When treatment started (the first dose given, or planned).
+        zone: The course's zone.
+        pregnant_or_breastfeeding: Review after 1 month instead (NG239).
+    """
+    months = 1 if pregnant_or_breastfeeding else 3
+    wall = Cadence.every_months(months).occurrence(local(first_dose, zone), 1)
+    return Review(
+        at=resolve(wall, zone),
+        kind=ReviewKind.TREATMENT,
+        source=TREATMENT_REVIEW_SOURCE,
+    )
