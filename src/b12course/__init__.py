@@ -47,11 +47,12 @@ from b12course._symptoms import (
     TrendDirection,
     Trigger,
 )
+from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError
 
 if TYPE_CHECKING:
-    from b12course import ical
+    from b12course import ical, json
     from b12course.ical import read_ical, to_ical
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "DoseSkip",
     "DoseStatus",
     "Drug",
+    "EventKind",
     "FlareModel",
     "FlareReport",
     "FlareStatus",
@@ -95,6 +97,8 @@ __all__ = [
     "Site",
     "Symptom",
     "SymptomEntry",
+    "Timeline",
+    "TimelineEvent",
     "Trend",
     "TrendDirection",
     "Trigger",
@@ -103,15 +107,18 @@ __all__ = [
     "default_reference",
     "exceptions",
     "ical",
+    "json",
     "read_ical",
     "regimens",
     "to_ical",
 ]
 
 # Names whose modules load on first use, so `import b12course` stays cheap
-# (icalendar is imported only by b12course.ical): name -> (module, attribute).
+# (icalendar is imported only by b12course.ical, cattrs only by b12course.json):
+# name -> (module, attribute).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "ical": ("b12course.ical", None),
+    "json": ("b12course.json", None),
     "read_ical": ("b12course.ical", "read_ical"),
     "to_ical": ("b12course.ical", "to_ical"),
 }
