@@ -65,6 +65,13 @@ def _int_at_least(
     return check
 
 
+def _flare_model(
+    _instance: object, _attribute: attrs.Attribute[FlareModel], value: object
+) -> None:
+    if not isinstance(value, FlareModel):
+        raise SettingError(f"flare must be a FlareModel, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class PlateauRule:
     """When the symptom log counts as showing "no further improvement".
@@ -114,9 +121,7 @@ class PlateauRule:
         default=7,
         validator=_int_at_least(0),
     )
-    flare: FlareModel = attrs.field(
-        factory=FlareModel, validator=attrs.validators.instance_of(FlareModel)
-    )
+    flare: FlareModel = attrs.field(factory=FlareModel, validator=_flare_model)
 
 
 def _plateaued(

@@ -1,0 +1,374 @@
+import datetime as dt
+import zoneinfo
+
+import pytest
+from hypothesis import given
+
+from b12course import (
+    AssessmentCategory,
+    Course,
+    FlareModel,
+    FlareStatus,
+    FlareWindow,
+    Symptom,
+    SymptomEntry,
+    regimens,
+)
+from b12course import strategies as b12st
+from b12course._flare import assess, flare_report
+from b12course._time import utc
+from b12course.exceptions import InvalidRecordError, NaiveDatetimeError, SettingError
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
+LORD_HOWE = zoneinfo.ZoneInfo("Australia/Lord_Howe")
+START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+DAY = dt.timedelta(days=1)
+WEEK = dt.timedelta(weeks=1)
+
+
+def entry(at, severity, symptom=Symptom.MYOCLONUS, **kw):
+    return SymptomEntry(at=at, symptom=symptom, severity=severity, **kw)
+
+
+def course_with(log, *, start=START, give=True):
+    course = Course.begin(regimens.get("nice-neuro"), first_dose=start, id="f")
+    if give:
+        course = course.record_dose(start)
+    for item in log:
+        course = course.log_symptom(item)
+    return course
+
+
+def categories(report):
+    return [a.category for a in report.assessments]
+
+
+class TestFlareModel:
+    def test_defaults_follow_the_infant_series(self):
+        """The default window opens 48 h after the first dose and closes 6 weeks after it."""
+        model = FlareModel()
+        assert model.onset == dt.timedelta(hours=48)
+        assert model.abates_within == dt.timedelta(weeks=6)
+        assert model.meaningful_change == 2
+        assert model.symptoms == {
+            Symptom.MYOCLONUS,
+            Symptom.TREMOR,
+            Symptom.INVOLUNTARY_MOVEMENTS,
+        }
+
+    def test_window_is_elapsed_time_across_dst(self):
+        """The window is measured in elapsed hours even when a DST change falls inside it."""
+        first = dt.datetime(
+            2026, 10, 3, 9, tzinfo=LORD_HOWE
+        )  # DST starts 4 Oct (+30 min)
+        window = FlareModel(onset=dt.timedelta(hours=48)).window(first)
+        assert utc(window.start) - utc(first) == dt.timedelta(hours=48)
+        assert window.start.tzinfo is LORD_HOWE
+        assert window.start.replace(tzinfo=None) == dt.datetime(2026, 10, 5, 9, 30)
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"onset": dt.timedelta(days=7), "abates_within": dt.timedelta(days=7)},
+            {"onset": dt.timedelta(hours=-1)},
+            {"onset": 48},
+            {"meaningful_change": 0},
+            {"meaningful_change": True},
+            {"meaningful_change": 11},
+            {"symptoms": ["not a symptom"]},
+            {"symptoms": 5},
+            {"baseline_entries": 0},
+        ],
+    )
+    def test_refuses_bad_settings(self, kwargs):
+        """A model with an empty window or an out-of-range setting is refused."""
+        with pytest.raises(SettingError):
+            FlareModel(**kwargs)
+
+    def test_symptoms_accept_a_single_name(self):
+        """A single symptom, by member or by value, is read as a one-symptom set."""
+        assert FlareModel(symptoms="tremor").symptoms == {Symptom.TREMOR}
+
+
+class TestFlareWindow:
+    def test_is_half_open(self):
+        """The window holds its start but not its end."""
+        window = FlareModel().window(START)
+        assert window.contains(window.start)
+        assert not window.contains(window.end)
+        assert window.contains(window.end - dt.timedelta(microseconds=1))
+        assert window.duration == dt.timedelta(weeks=6) - dt.timedelta(hours=48)
+
+    def test_compares_instants_in_any_zone(self):
+        """An instant given in another zone is placed by its UTC time."""
+        window = FlareModel().window(START)
+        assert window.contains(window.start.astimezone(SYDNEY))
+
+    def test_refuses_an_empty_window(self):
+        """A window that ends at or before its start is refused."""
+        with pytest.raises(SettingError):
+            FlareWindow(START, START)
+
+    def test_refuses_naive_bounds_and_instants(self):
+        """Naive datetimes are refused both as bounds and as instants to test."""
+        with pytest.raises(NaiveDatetimeError):
+            FlareWindow(START.replace(tzinfo=None), START + DAY)
+        with pytest.raises(NaiveDatetimeError):
+            FlareModel().window(START).contains(dt.datetime(2026, 12, 5))
+
+
+class TestFlareReport:
+    def test_flare_on_day_3_resolved_by_week_4_is_expected(self):
+        """A myoclonus flare from day 3 that is back at baseline by week 4 is an expected, resolved flare."""
+        log = [
+            entry(START - 2 * DAY, 3),
+            entry(START - DAY, 3),
+            entry(START + 3 * DAY, 7),
+            entry(START + WEEK, 8),
+            entry(START + 2 * WEEK, 6),
+            entry(START + 4 * WEEK, 3),
+            entry(START + 8 * WEEK, 2),
+        ]
+        course = course_with(log)
+        report = course.flare(now=START + 9 * WEEK)
+        assert report.status is FlareStatus.RESOLVED
+        assert categories(report) == [
+            AssessmentCategory.BASELINE,
+            AssessmentCategory.BASELINE,
+            AssessmentCategory.EXPECTED_FLARE,
+            AssessmentCategory.EXPECTED_FLARE,
+            AssessmentCategory.EXPECTED_FLARE,
+            AssessmentCategory.NO_WORSENING,
+            AssessmentCategory.NO_WORSENING,
+        ]
+        assert report.peak_severity == 8
+        assert report.peak_at == START + WEEK
+        assert report.resolved_at == START + 4 * WEEK
+        assert report.time_to_resolution == 4 * WEEK
+        assert not report.review_advised
+        assert report.first_dose_given
+
+    def test_flare_still_worse_at_week_10_is_prolonged(self):
+        """A flare still worse than baseline at week 10 is prolonged, and review is advised."""
+        log = [
+            entry(START - DAY, 2),
+            entry(START + 3 * DAY, 6),
+            entry(START + 4 * WEEK, 6),
+            entry(START + 10 * WEEK, 6),
+        ]
+        report = course_with(log).flare(now=START + 10 * WEEK + DAY)
+        assert report.status is FlareStatus.PROLONGED
+        assert categories(report)[-1] is AssessmentCategory.UNEXPECTED_WORSENING
+        assert categories(report)[1:3] == [AssessmentCategory.EXPECTED_FLARE] * 2
+        assert report.resolved_at is None
+        assert report.time_to_resolution is None
+        assert report.review_advised
+
+    def test_no_flare(self):
+        """Movements that only improve after treatment show no flare."""
+        log = [
+            entry(START - DAY, 6, Symptom.TREMOR),
+            entry(START + 3 * DAY, 6, Symptom.TREMOR),
+            entry(START + 2 * WEEK, 4, Symptom.TREMOR),
+            entry(START + 7 * WEEK, 1, Symptom.TREMOR),
+        ]
+        report = course_with(log).flare(now=START + 8 * WEEK)
+        assert report.status is FlareStatus.NO_FLARE
+        assert categories(report) == [
+            AssessmentCategory.BASELINE,
+            AssessmentCategory.NO_WORSENING,
+            AssessmentCategory.IMPROVING,
+            AssessmentCategory.IMPROVING,
+        ]
+        assert report.peak is None
+        assert report.peak_severity is None
+        assert report.peak_at is None
+        assert report.resolved_at is None
+        assert not report.review_advised
+
+    @pytest.mark.parametrize(
+        ("now", "status"),
+        [
+            (START - DAY, FlareStatus.NOT_STARTED),
+            (START + DAY, FlareStatus.NOT_STARTED),
+            (START + 2 * DAY, FlareStatus.WINDOW_OPEN),
+            (START + 6 * WEEK - dt.timedelta(seconds=1), FlareStatus.WINDOW_OPEN),
+            (START + 6 * WEEK, FlareStatus.NO_FLARE),
+        ],
+    )
+    def test_status_follows_the_window(self, now, status):
+        """The status is not started before the window, open inside it, and settled after it."""
+        assert course_with([]).flare(now=now).status is status
+
+    def test_window_follows_the_first_dose_actually_given(self):
+        """When the first dose is given a day late, the window moves with it."""
+        planned = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        late = planned.record_dose(START + DAY)
+        assert planned.flare().window.start == START + 2 * DAY
+        assert not planned.flare().first_dose_given
+        assert late.flare().window.start == START + 3 * DAY
+        assert late.flare_window() == late.flare().window
+        assert late.treatment_start == START + DAY
+
+    def test_without_now_describes_the_latest_entry(self):
+        """With no ``now`` the report is as of the latest entry, or the first dose when none exists."""
+        course = course_with([entry(START - DAY, 2), entry(START + 3 * DAY, 7)])
+        report = course.flare()
+        assert report.as_of == START + 3 * DAY
+        assert report.status is FlareStatus.WINDOW_OPEN
+        assert course_with([]).flare().as_of == START
+
+    def test_entries_after_now_are_left_out(self):
+        """Entries logged after ``now`` do not change the report."""
+        course = course_with([entry(START - DAY, 2), entry(START + 3 * DAY, 7)])
+        later = course.log_symptom(entry(START + 9 * WEEK, 9))
+        now = START + 8 * WEEK
+        assert later.flare(now=now) == course.flare(now=now)
+
+    def test_only_model_symptoms_are_reported(self):
+        """The report assesses only the model's symptoms."""
+        log = [
+            entry(START - DAY, 2),
+            entry(START + 3 * DAY, 2, Symptom.PARESTHESIA),
+            entry(START + 4 * DAY, 2, Symptom.TREMOR),
+        ]
+        report = course_with(log).flare(model=FlareModel(symptoms={Symptom.TREMOR}))
+        assert [a.entry.symptom for a in report.assessments] == [Symptom.TREMOR]
+
+    def test_refuses_a_model_of_the_wrong_kind(self):
+        """A model that is not a FlareModel is refused."""
+        with pytest.raises(SettingError):
+            course_with([]).flare(model="default")  # type: ignore[arg-type]
+
+    def test_refuses_naive_now(self):
+        """A naive ``now`` is refused."""
+        with pytest.raises(NaiveDatetimeError):
+            course_with([]).flare(now=dt.datetime(2026, 12, 5))
+
+    def test_two_symptoms_resolve_when_the_later_one_does(self):
+        """With two flared symptoms, resolution is when the second is back within baseline."""
+        log = [
+            entry(START - DAY, 1),
+            entry(START - DAY, 1, Symptom.TREMOR),
+            entry(START + 3 * DAY, 5),
+            entry(START + 3 * DAY, 5, Symptom.TREMOR),
+            entry(START + 2 * WEEK, 1),
+            entry(START + 3 * WEEK, 2, Symptom.TREMOR),
+        ]
+        report = course_with(log).flare(now=START + 7 * WEEK)
+        assert report.status is FlareStatus.RESOLVED
+        assert report.resolved_at == START + 3 * WEEK
+
+
+class TestAssess:
+    def test_worsening_before_the_window_is_unexpected(self):
+        """Worse than baseline on day 1, before the expected onset, is outside the window."""
+        course = course_with([entry(START - DAY, 2)])
+        assessment = course.assess(entry(START + DAY, 6))
+        assert assessment.category is AssessmentCategory.UNEXPECTED_WORSENING
+        assert assessment.category.review_advised
+        assert assessment.category.worse
+
+    def test_same_day_onset_is_expected_with_a_zero_onset_model(self):
+        """A caller may widen the window to include a same-day onset."""
+        course = course_with([entry(START - DAY, 2)])
+        model = FlareModel(onset=dt.timedelta(0))
+        assert (
+            course.assess(entry(START + dt.timedelta(hours=6), 6), model).category
+            is AssessmentCategory.EXPECTED_FLARE
+        )
+
+    def test_non_movement_worsening_is_never_an_expected_flare(self):
+        """Paraesthesia worse than baseline inside the window is not an expected flare."""
+        course = course_with([entry(START - DAY, 2, Symptom.PARESTHESIA)])
+        assessment = course.assess(entry(START + 5 * DAY, 6, Symptom.PARESTHESIA))
+        assert assessment.category is AssessmentCategory.UNEXPECTED_WORSENING
+
+    def test_without_baseline_the_reference_is_none(self):
+        """With nothing logged before treatment, the reference is 0 and new jerks count as worse."""
+        course = course_with([])
+        assessment = course.assess(entry(START + 3 * DAY, 4))
+        assert assessment.baseline is None
+        assert assessment.change == 4
+        assert assessment.category is AssessmentCategory.EXPECTED_FLARE
+
+    def test_a_change_below_two_points_is_no_worsening(self):
+        """A one-point rise is within the meaningful change: no worsening."""
+        course = course_with([entry(START - DAY, 4)])
+        for severity, category in (
+            (5, AssessmentCategory.NO_WORSENING),
+            (3, AssessmentCategory.NO_WORSENING),
+            (2, AssessmentCategory.IMPROVING),
+            (6, AssessmentCategory.EXPECTED_FLARE),
+        ):
+            got = course.assess(entry(START + 3 * DAY, severity)).category
+            assert got is category
+
+    def test_an_entry_at_the_first_dose_is_not_baseline(self):
+        """The baseline is strictly before treatment starts."""
+        course = course_with([entry(START, 5)])
+        assert course.baseline(Symptom.MYOCLONUS) is None
+        assert course.assess(course.symptoms[0]).category is not (
+            AssessmentCategory.BASELINE
+        )
+
+    def test_other_symptoms_are_matched_by_name(self):
+        """Named other symptoms take their baseline from entries of the same name."""
+        log = [
+            entry(START - DAY, 5, Symptom.OTHER, name="cramps"),
+            entry(START - DAY, 0, Symptom.OTHER, name="tinnitus"),
+        ]
+        course = course_with(log)
+        later = entry(START + 9 * WEEK, 2, Symptom.OTHER, name="cramps")
+        assert course.assess(later).category is AssessmentCategory.IMPROVING
+
+    def test_refuses_what_is_not_an_entry(self):
+        """Assessing something that is not a SymptomEntry raises InvalidRecordError."""
+        with pytest.raises(InvalidRecordError):
+            course_with([]).assess("myoclonus 7")  # type: ignore[arg-type]
+        with pytest.raises(InvalidRecordError):
+            assess(entry(START, 1), ["not an entry"], first_dose=START)  # type: ignore[list-item]
+
+
+@given(b12st.courses(max_symptoms=8, max_given=6))
+def test_assessment_is_total(course):
+    """Every entry of any course gets exactly one category, and BASELINE exactly when it precedes treatment."""
+    start = utc(course.treatment_start)
+    for item in course.symptoms:
+        category = course.assess(item).category
+        assert isinstance(category, AssessmentCategory)
+        assert (category is AssessmentCategory.BASELINE) == (utc(item.at) < start)
+        if category is AssessmentCategory.EXPECTED_FLARE:
+            assert item.symptom.is_movement
+            assert course.flare_window().contains(item.at)
+
+
+@given(b12st.courses(max_symptoms=8, max_given=6), b12st.aware_datetimes())
+def test_report_is_consistent(course, now):
+    """The report's assessments, status and resolution agree with each other."""
+    report = course.flare(now=now)
+    expected = [
+        e
+        for e in course.symptoms
+        if e.symptom.is_movement and utc(e.at) <= utc(report.as_of)
+    ]
+    assert [a.entry for a in report.assessments] == expected
+    assert [a.category for a in report.assessments] == [
+        course.assess(e).category for e in expected
+    ]
+    if report.status is FlareStatus.RESOLVED:
+        assert report.resolved_at is not None
+    if report.status is FlareStatus.PROLONGED:
+        assert report.review_advised
+    if report.peak is not None:
+        assert report.peak.category is AssessmentCategory.EXPECTED_FLARE
+
+
+def test_flare_report_function_matches_the_course_method():
+    """The module function gives the course method's report."""
+    course = course_with([entry(START - DAY, 2), entry(START + 3 * DAY, 7)])
+    report = flare_report(
+        course.symptoms, first_dose=START, first_dose_given=True, now=START + WEEK
+    )
+    assert report == course.flare(now=START + WEEK)
