@@ -59,7 +59,7 @@ import icalendar
 
 from b12course.__about__ import __version__
 from b12course._course import Course
-from b12course._regimen import Count
+from b12course._regimen import Count, Route
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import UTC, local, require_aware, resolve, utc
 from b12course._units import Amount
@@ -85,6 +85,7 @@ _DISCLAIMER = "This calendar shows a plan; it is not medical advice."
 # How far past the latest previously exported event a dose may have moved and
 # still be recognised as the same event rather than cancelled.
 _MOVE_MARGIN = dt.timedelta(days=366)
+_INJECTED = frozenset({Route.IM, Route.DEEP_SC})
 _X_KIND = "X-B12COURSE-KIND"
 _X_STATUS = "X-B12COURSE-STATUS"
 _X_DOSE = "X-B12COURSE-DOSE"
@@ -406,18 +407,46 @@ def _transitions(
     return found
 
 
-_Rule = tuple[int, int, int, dt.time, _Key, _Key]  # month, weekday, nth, time, from, to
+# month, weekday, form, value, time, from, to: form 0 is the value-th weekday
+# of the month, 1 the last, 2 the weekday on or after day `value` (POSIX rules
+# with times past 24:00 or below 00:00 come out in that last form).
+_Rule = tuple[int, int, int, int, dt.time, _Key, _Key]
+_NTH, _LAST, _ON_OR_AFTER = 0, 1, 2
+_SHORTEST_MONTH = 28
+_FEBRUARY = 2
+_RULE_YEARS = 12
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def _rules_of(change: _Transition) -> set[_Rule]:
+    """Return every yearly rule this change is an instance of."""
     wall = change.wall
     days = _calendar.monthrange(wall.year, wall.month)[1]
     base = (wall.month, wall.weekday())
     tail = (wall.time(), change.before, change.after)
-    rules = {(*base, (wall.day - 1) // 7 + 1, *tail)}
+    rules: set[_Rule] = set()
+    if wall.day <= _SHORTEST_MONTH:
+        rules.add((*base, _NTH, (wall.day - 1) // 7 + 1, *tail))
     if wall.day + 7 > days:
-        rules.add((*base, -1, *tail))
+        rules.add((*base, _LAST, -1, *tail))
+    # February is the one month whose length varies.
+    longest_window_end = _SHORTEST_MONTH if wall.month == _FEBRUARY else days
+    for start in range(max(1, wall.day - 6), wall.day + 1):
+        if start + 6 <= longest_window_end:
+            rules.add((*base, _ON_OR_AFTER, start, *tail))
     return rules
+
+
+def _rrule(rule: _Rule) -> dict[str, object]:
+    month, weekday, form, value = rule[:4]
+    if form == _ON_OR_AFTER:
+        return {
+            "freq": "yearly",
+            "bymonth": month,
+            "byday": _WEEKDAYS[weekday],
+            "bymonthday": list(range(value, value + 7)),
+        }
+    return {"freq": "yearly", "bymonth": month, "byday": f"{value}{_WEEKDAYS[weekday]}"}
 
 
 def _yearly_rules(
@@ -443,7 +472,7 @@ def _yearly_rules(
         if not all(narrowed):
             break
         rules, first_year = narrowed, year
-    if first_year > years[-1] - 2:
+    if first_year > years[-1] - _RULE_YEARS:
         return None
     index = next(i for i, c in enumerate(changes) if c.wall.year >= first_year)
     return index, rules
@@ -462,9 +491,6 @@ def _observance(
     return component
 
 
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
 def _vtimezone(
     zone: zoneinfo.ZoneInfo, first: dt.date, last: dt.date
 ) -> icalendar.Timezone:
@@ -478,7 +504,9 @@ def _vtimezone(
     """
     # Two days' margin: the local New Year is up to 26 hours from the UTC one.
     start = dt.datetime(first.year, 1, 1, tzinfo=UTC) - dt.timedelta(days=2)
-    end = dt.datetime(last.year + 3, 1, 1, tzinfo=UTC)
+    # Search well past the last event: a rule is trusted only once it has held
+    # for _RULE_YEARS years, long enough for every weekday-of-month pattern.
+    end = dt.datetime(last.year + _RULE_YEARS + 1, 1, 1, tzinfo=UTC)
     changes = _transitions(zone, start, end)
     found = _yearly_rules(changes)
     listed = changes if found is None else changes[: found[0]]
@@ -499,16 +527,10 @@ def _vtimezone(
     if found is not None:
         index, rules = found
         for change, options in zip(changes[index : index + 2], rules, strict=True):
-            month, weekday, nth, _time, before, after = min(options)
+            rule = min(options)
+            before, after = rule[5], rule[6]
             component = _observance(after, before[0], change.wall)
-            component.add(
-                "rrule",
-                {
-                    "freq": "yearly",
-                    "bymonth": month,
-                    "byday": f"{nth}{_WEEKDAYS[weekday]}",
-                },
-            )
+            component.add("rrule", _rrule(rule))
             tz.add_component(component)
     return tz
 
@@ -623,44 +645,24 @@ def _flare_events(course: Course, until: dt.datetime) -> list[icalendar.Componen
 def _review_events(course: Course, until: dt.datetime) -> list[icalendar.Component]:
     reviews_of = getattr(course, "reviews", None)
     if reviews_of is None:  # pragma: no cover - reviews land with issue 3
-        return _span_reviews(course, until)
+        return []
     events = []
     for review in reviews_of(until=until):
         kind = str(getattr(review.kind, "name", review.kind)).lower()
         where = "" if review.phase is None else f"-p{review.phase}"
         day = review.at.astimezone(course.zone).date()
-        phase = (
-            f" of the {_clean(course.regimen.phases[review.phase].name)} phase"
+        what = (
+            f"review of the {_clean(course.regimen.phases[review.phase].name)} phase"
             if review.phase is not None
-            else ""
+            else "treatment review"
         )
         events.append(
             _all_day(
                 f"{_clean(course.id)}-review-{kind.replace('_', '-')}{where}@b12course",
                 day,
                 day,
-                f"B12: review{phase}",
-                f"A review point{phase} ({_clean(review.source)}).",
-            )
-        )
-    return events
-
-
-def _span_reviews(
-    course: Course, until: dt.datetime
-) -> list[icalendar.Component]:  # pragma: no cover - used only until issue 3 lands
-    events = []
-    for span in course.expand(until=until).phases:
-        if span.review is None or utc(span.review) >= utc(until):
-            continue
-        day = span.review.astimezone(course.zone).date()
-        events.append(
-            _all_day(
-                f"{_clean(course.id)}-review-loading-phase-p{span.index}@b12course",
-                day,
-                day,
-                f"B12: review of the {_clean(span.phase.name)} phase",
-                "The review point of a phase that runs until no further improvement.",
+                f"B12: {what}",
+                f"A {what} is due ({_clean(review.source)}).",
             )
         )
     return events
@@ -925,8 +927,12 @@ def _dose_events(
     events: list[icalendar.Component] = []
     seen_pending = False
     for dose in plan.doses:
-        # The suggestion is for the next dose; later ones rotate on from it.
-        hint = site if dose.pending and not seen_pending else None
+        # The suggestion is for the next injection; later ones rotate on from it.
+        hint = (
+            site
+            if dose.pending and not seen_pending and dose.dose.route in _INJECTED
+            else None
+        )
         seen_pending = seen_pending or dose.pending
         uid = _dose_uid(course, dose)
         if utc(dose.when) < utc(until) or uid in old:
