@@ -86,6 +86,12 @@ class TestPlateauRule:
             PlateauRule(**kwargs)
 
 
+class TestPlateauRuleSymptoms:
+    def test_symptoms_accept_a_single_name(self):
+        """A single symptom, by member or by value, is read as a one-symptom set."""
+        assert PlateauRule(symptoms="paresthesia").symptoms == {Symptom.PARESTHESIA}
+
+
 class TestFindPlateau:
     def test_finds_the_entry_that_completes_the_plateau(self):
         """The plateau is at the entry whose window first shows no meaningful improvement."""

@@ -1,0 +1,303 @@
+import datetime as dt
+import math
+import zoneinfo
+
+import pytest
+from hypothesis import given
+
+from b12course import (
+    Analyte,
+    Band,
+    Course,
+    LabResult,
+    ReferenceRange,
+    default_reference,
+    regimens,
+)
+from b12course import strategies as b12st
+from b12course._labs import B12_PG_PER_PMOL, canonical_unit, convert
+from b12course.exceptions import (
+    DuplicateRecordError,
+    LabValueError,
+    NaiveDatetimeError,
+    SettingError,
+    UnitError,
+)
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+AT = dt.datetime(2026, 11, 20, 9, tzinfo=LONDON)
+
+
+def lab(value, unit, analyte=Analyte.SERUM_B12):
+    return LabResult(at=AT, analyte=analyte, value=value, unit=unit)
+
+
+class TestConversion:
+    def test_factor_is_the_cyanocobalamin_molecular_weight(self):
+        """One pmol/L of B12 is 1.35538 pg/mL (MW 1355.38)."""
+        assert B12_PG_PER_PMOL == 1.35538
+
+    @pytest.mark.parametrize(
+        ("ng_per_l", "pmol_per_l"),
+        [(180, 133), (350, 258), (200, 148)],
+    )
+    def test_b12_matches_the_published_pairs(self, ng_per_l, pmol_per_l):
+        """The NG239 and BSH thresholds convert to their published pmol/L values."""
+        assert round(lab(ng_per_l, "ng/L").to("pmol/L").value) == pmol_per_l
+
+    def test_b12_both_ways(self):
+        """B12 converts from pmol/L to pg/mL and ng/L and back."""
+        result = lab(100, "pmol/L")
+        assert result.to("pg/mL").value == pytest.approx(135.538)
+        assert result.to("ng/L").value == pytest.approx(135.538)
+        assert result.to("ng/L").unit == "ng/L"
+        assert lab(135.538, "pg/mL").to("pmol/L").value == pytest.approx(100)
+        assert lab(250, "ng/L").to("pg/mL").value == 250
+
+    def test_active_b12_converts_like_total(self):
+        """Active B12 uses the same cobalamin factor."""
+        result = lab(70, "pmol/L", Analyte.ACTIVE_B12)
+        assert result.to("ng/L").value == pytest.approx(70 * 1.35538)
+
+    @pytest.mark.parametrize("analyte", [Analyte.MMA, Analyte.HOMOCYSTEINE])
+    def test_micromolar_both_ways(self, analyte):
+        """MMA and homocysteine convert between umol/L and nmol/L by 1000."""
+        assert lab(0.28, "umol/L", analyte).to("nmol/L").value == pytest.approx(280)
+        assert lab(400, "nmol/L", analyte).to("µmol/L").value == pytest.approx(0.4)
+        assert lab(15, "μmol/L", analyte).to("umol/L").unit == "µmol/L"
+
+    def test_haemoglobin_both_ways(self):
+        """Haemoglobin converts between g/L and g/dL by 10."""
+        assert lab(120, "g/L", Analyte.HAEMOGLOBIN).to("g/dL").value == pytest.approx(
+            12
+        )
+        assert lab(13.5, "g/dL", Analyte.HAEMOGLOBIN).to("g/L").value == pytest.approx(
+            135
+        )
+
+    def test_mcv_is_in_femtolitres(self):
+        """MCV stays in fL whatever its spelling."""
+        assert lab(98, "FL", Analyte.MCV).to("fL").value == 98
+        assert canonical_unit(Analyte.MCV, "femtolitre") == "fL"
+
+    def test_units_ignore_case_and_spaces(self):
+        """Units are read without regard to case or spaces."""
+        assert lab(200, " NG / l ").to("PMOL/L").unit == "pmol/L"
+        assert convert(1, Analyte.SERUM_B12, "pmol/L", "pmol/L") == 1.0
+
+    @pytest.mark.parametrize(
+        ("analyte", "unit"),
+        [
+            (Analyte.SERUM_B12, "mg/dL"),
+            (Analyte.SERUM_B12, "umol/L"),
+            (Analyte.MMA, "ng/L"),
+            (Analyte.HAEMOGLOBIN, "mmol/L"),
+            (Analyte.MCV, ""),
+            (Analyte.SERUM_B12, None),
+        ],
+    )
+    def test_refuses_unknown_units(self, analyte, unit):
+        """A unit that is not one of the analyte's raises UnitError, a ValueError."""
+        with pytest.raises(UnitError) as info:
+            LabResult(at=AT, analyte=analyte, value=1, unit=unit)
+        assert isinstance(info.value, ValueError)
+
+    def test_refuses_a_unit_that_is_not_text(self):
+        """A unit that is not text raises UnitError."""
+        with pytest.raises(UnitError):
+            canonical_unit(Analyte.SERUM_B12, None)
+
+    def test_refuses_conversion_to_an_unknown_unit(self):
+        """Converting to a unit of another analyte raises UnitError."""
+        with pytest.raises(UnitError):
+            lab(200, "ng/L").to("nmol/L")
+
+
+class TestLabResult:
+    @pytest.mark.parametrize("value", [-1, -0.1, math.nan, math.inf, "200", True])
+    def test_refuses_bad_values(self, value):
+        """Negative, non-finite and non-numeric values raise LabValueError."""
+        with pytest.raises(LabValueError):
+            lab(value, "ng/L")
+
+    def test_refuses_naive_time(self):
+        """A naive sample time raises NaiveDatetimeError."""
+        with pytest.raises(NaiveDatetimeError):
+            LabResult(
+                at=dt.datetime(2026, 11, 20), analyte="serum B12", value=1, unit="ng/L"
+            )
+
+    def test_recording_twice_leaves_the_course_unchanged(self):
+        """The same analyte at the same instant is refused and the course keeps its labs."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=AT).record_lab(
+            lab(150, "ng/L")
+        )
+        with pytest.raises(DuplicateRecordError):
+            course.record_lab(lab(110, "pmol/L"))
+        assert course.labs == (lab(150, "ng/L"),)
+
+
+class TestInterpretation:
+    @pytest.mark.parametrize(
+        ("value", "label"),
+        [
+            (0, "deficient"),
+            (179.9, "deficient"),
+            (180, "indeterminate"),
+            (350, "indeterminate"),
+            (350.1, "deficiency unlikely"),
+            (2000, "deficiency unlikely"),
+        ],
+    )
+    def test_total_b12_follows_ng239(self, value, label):
+        """Total B12 in ng/L is read with the NICE NG239 bands."""
+        band = lab(value, "ng/L").interpret()
+        assert band is not None
+        assert band.label == label
+
+    def test_other_units_are_converted_first(self):
+        """A result in pmol/L is converted before it is read against ng/L bands."""
+        assert lab(130, "pmol/L").interpret().label == "deficient"
+        assert lab(140, "pmol/L").interpret().label == "indeterminate"
+
+    @pytest.mark.parametrize(
+        ("value", "label"),
+        [
+            (24.9, "deficient"),
+            (25, "indeterminate"),
+            (70, "indeterminate"),
+            (71, "deficiency unlikely"),
+        ],
+    )
+    def test_active_b12_follows_ng239(self, value, label):
+        """Active B12 is read with the NG239 bands <25, 25-70 and >70 pmol/L."""
+        assert lab(value, "pmol/L", Analyte.ACTIVE_B12).interpret().label == label
+
+    def test_defaults_cite_their_source(self):
+        """The default ranges name NICE NG239 as their source."""
+        for analyte in (Analyte.SERUM_B12, Analyte.ACTIVE_B12):
+            reference = default_reference(analyte)
+            assert reference is not None
+            assert "NG239" in reference.source
+
+    @pytest.mark.parametrize(
+        ("analyte", "unit"),
+        [
+            (Analyte.MMA, "nmol/L"),
+            (Analyte.HOMOCYSTEINE, "umol/L"),
+            (Analyte.HAEMOGLOBIN, "g/L"),
+            (Analyte.MCV, "fL"),
+        ],
+    )
+    def test_no_default_where_none_is_confirmed(self, analyte, unit):
+        """MMA (NG239 cut-off unconfirmed) and the lab-dependent analytes have no default."""
+        assert default_reference(analyte) is None
+        assert lab(1, unit, analyte).interpret() is None
+
+    def test_a_laboratory_range_overrides_the_default(self):
+        """A caller's range is used instead of NG239, in its own unit."""
+        local = ReferenceRange(
+            analyte=Analyte.SERUM_B12,
+            unit="pmol/L",
+            bands=(Band(label="low", high=148), Band(label="normal", low=148)),
+            source="local laboratory",
+        )
+        result = lab(190, "ng/L")  # 140 pmol/L
+        assert result.interpret(local).label == "low"
+        assert result.interpret().label == "indeterminate"
+
+    def test_a_value_in_no_band_has_no_reading(self):
+        """A value outside every band is not interpreted."""
+        gap = ReferenceRange(
+            analyte=Analyte.MMA,
+            unit="nmol/L",
+            bands=(Band(label="raised", low=400),),
+            source="local laboratory",
+        )
+        assert lab(100, "nmol/L", Analyte.MMA).interpret(gap) is None
+        assert lab(0.5, "umol/L", Analyte.MMA).interpret(gap).label == "raised"
+
+    def test_refuses_a_range_for_another_analyte(self):
+        """Reading a result against another analyte's range raises SettingError."""
+        with pytest.raises(SettingError):
+            lab(200, "ng/L").interpret(default_reference(Analyte.ACTIVE_B12))
+        with pytest.raises(SettingError):
+            lab(200, "ng/L").interpret("NG239")  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "bands",
+        [
+            (Band(label="a", high=10), Band(label="b", low=5)),
+            (Band(label="a", high=10, high_inclusive=True), Band(label="b", low=10)),
+            (Band(label="a"), Band(label="b", low=5)),
+            (Band(label="a", low=5), Band(label="b", high=6)),
+            (),
+            ("not a band",),
+        ],
+    )
+    def test_refuses_overlapping_or_missing_bands(self, bands):
+        """Bands that share a value, or no bands, raise SettingError."""
+        with pytest.raises(SettingError):
+            ReferenceRange(analyte="serum B12", unit="ng/L", bands=bands, source="x")
+
+    def test_adjacent_half_open_bands_are_fine(self):
+        """Bands that meet at a bound held by only one of them do not overlap."""
+        reference = ReferenceRange(
+            analyte="serum B12",
+            unit="ng/L",
+            bands=(Band(label="b", low=10), Band(label="a", high=10)),
+            source="x",
+        )
+        assert reference.band_for(10).label == "b"
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [{"low": 5, "high": 1}, {"low": math.nan}, {"high": "10"}, {"low": True}],
+    )
+    def test_refuses_bad_bands(self, kwargs):
+        """A band with bounds out of order or not finite numbers raises SettingError."""
+        with pytest.raises(SettingError):
+            Band(label="x", **kwargs)
+
+    def test_band_bounds_can_be_exclusive(self):
+        """An exclusive lower bound leaves the bound itself out."""
+        band = Band(label="x", low=5, low_inclusive=False)
+        assert not band.contains(5)
+        assert band.contains(5.01)
+
+    def test_refuses_a_range_in_an_unknown_unit(self):
+        """A range whose unit is not the analyte's raises UnitError."""
+        with pytest.raises(UnitError):
+            ReferenceRange(
+                analyte="MCV", unit="g/L", bands=(Band(label="x"),), source="x"
+            )
+
+
+@given(b12st.lab_results())
+def test_conversion_round_trips(result):
+    """Converting a result to any unit of its analyte and back gives the same value."""
+    from b12course._labs import _UNITS
+
+    for unit in _UNITS[result.analyte]:
+        back = result.to(unit).to(result.unit)
+        assert back.value == pytest.approx(result.value, rel=1e-12, abs=1e-12)
+        assert back.at == result.at
+        assert back.analyte is result.analyte
+
+
+@given(b12st.lab_results())
+def test_interpretation_does_not_depend_on_the_unit(result):
+    """A result reads the same against the default bands in every unit of its analyte, away from rounding at a bound."""
+    from b12course._labs import _UNITS
+
+    reference = default_reference(result.analyte)
+    if reference is not None:
+        value = result.to(reference.unit).value
+        bounds = [b for band in reference.bands for b in (band.low, band.high) if b]
+        if any(math.isclose(value, b, rel_tol=1e-9) for b in bounds):
+            return  # a converted value may land on either side of its own bound
+    readings = {
+        None if (b := result.to(u).interpret()) is None else b.label
+        for u in _UNITS[result.analyte]
+    }
+    assert len(readings) == 1
