@@ -9,7 +9,7 @@ The library describes and computes; it never diagnoses or advises treatment.
 
 from typing import TYPE_CHECKING
 
-from b12course import exceptions, regimens
+from b12course import exceptions, export, regimens
 from b12course.__about__ import __version__
 from b12course._course import Course
 from b12course._flare import (
@@ -50,6 +50,7 @@ from b12course._symptoms import (
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError
+from b12course.export import summary_html, summary_markdown, to_csv
 
 if TYPE_CHECKING:
     from b12course import ical, json
@@ -106,10 +107,14 @@ __all__ = [
     "__version__",
     "default_reference",
     "exceptions",
+    "export",
     "ical",
     "json",
     "read_ical",
     "regimens",
+    "summary_html",
+    "summary_markdown",
+    "to_csv",
     "to_ical",
 ]
 

@@ -20,6 +20,7 @@ __all__ = [
     "CalendarFormatError",
     "CourseFormatError",
     "DuplicateRecordError",
+    "ExportError",
     "ImplausibleDoseError",
     "InvalidRecordError",
     "LabValueError",
@@ -280,3 +281,17 @@ class AlarmError(B12CourseError, ValueError):
     def __init__(self, value: object, detail: str) -> None:
         self.value = value
         super().__init__(f"bad reminder time {value!r}: {detail}")
+
+
+class ExportError(B12CourseError, ValueError):
+    """Raised when a chart or an export cannot be written as asked.
+
+    For example a chart file name whose suffix is neither ``.png`` nor ``.svg``.
+
+    Attributes:
+        value: The offending value (e.g. the path).
+    """
+
+    def __init__(self, value: object, detail: str) -> None:
+        self.value = value
+        super().__init__(detail)

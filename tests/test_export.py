@@ -1,0 +1,424 @@
+import base64
+import csv
+import datetime as dt
+import io
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import b12course as b12
+from b12course import strategies as b12st
+from b12course.exceptions import ExportError, NaiveDatetimeError
+from b12course.export import (
+    CSV_COLUMNS,
+    NOT_MEDICAL_ADVICE,
+    SUMMARY_SECTIONS,
+    summary_html,
+    summary_markdown,
+    to_csv,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+DAY = dt.timedelta(days=1)
+PNG = b"\x89PNG\r\n\x1a\n" + b"not really an image, but it starts like one"
+
+
+def golden_course() -> b12.Course:
+    """A New York course crossing the November DST change, with every kind of event."""
+    first = dt.datetime(2026, 10, 30, 9, tzinfo=NEW_YORK)
+    course = b12.Course.begin(
+        b12.regimens.get("nice-neuro"), first_dose=first, id="golden"
+    )
+    course = course.record_lab(
+        b12.LabResult(at=first - 5 * DAY, analyte="serum B12", value=142.5, unit="ng/L")
+    )
+    course = course.log_symptom(
+        b12.SymptomEntry(
+            at=first - DAY,
+            symptom=b12.Symptom.MYOCLONUS,
+            severity=4,
+            body_sites=("hands", "tongue"),
+            triggers=(b12.Trigger.CAFFEINE,),
+            during_sleep=True,
+            multifocal=False,
+            note='jerks at night, "worse" after coffee',
+        )
+    )
+    course = course.record_dose(
+        first, site="left deltoid", lot="AB-12", note="first dose"
+    )
+    # 1 Nov 2026 is the day New York leaves daylight saving time (EDT -> EST).
+    course = course.record_dose(
+        dt.datetime(2026, 11, 1, 9, 30, tzinfo=NEW_YORK),
+        site="right deltoid",
+        note='=HYPERLINK("http://evil.example","click")',
+    )
+    course = course.log_symptom(
+        b12.SymptomEntry(
+            at=dt.datetime(2026, 11, 1, 9, 30, tzinfo=NEW_YORK),
+            symptom=b12.Symptom.OTHER,
+            name="cramps, calves",
+            severity=3,
+            note="+1 since yesterday\nsecond line",
+        )
+    )
+    course = course.skip_dose(number=3, reason="-clinic closed")
+    return course.end_phase(
+        dt.datetime(2026, 11, 6, 12, tzinfo=NEW_YORK), reason="@review: plateau"
+    )
+
+
+def read_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+class TestToCsv:
+    def test_golden(self):
+        """The CSV of a course with every kind of event matches the reviewed golden file byte for byte."""
+        assert (
+            to_csv(golden_course()).encode() == (GOLDEN / "course_log.csv").read_bytes()
+        )
+
+    def test_header(self):
+        """The first row is the documented header, even for an empty log."""
+        course = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        )
+        assert to_csv(course) == ",".join(CSV_COLUMNS) + "\r\n"
+        assert CSV_COLUMNS == (
+            "time", "kind", "item", "value", "unit", "route", "site", "lot", "detail", "note",
+        )  # fmt: skip
+
+    def test_offsets_follow_dst(self):
+        """Times keep their UTC offset in the course zone: EDT before 1 Nov 2026, EST after."""
+        rows = read_rows(to_csv(golden_course()))[1:]
+        given = [r[0] for r in rows if r[1] == "dose_given"]
+        assert given == ["2026-10-30T09:00:00-04:00", "2026-11-01T09:30:00-05:00"]
+
+    @pytest.mark.parametrize(
+        "note",
+        ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1", "=cmd|' /C calc'!A0"],
+    )
+    def test_formula_injection_is_neutralised(self, note):
+        """A note that a spreadsheet would run as a formula gets a leading single quote."""
+        course = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        ).record_dose(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), note=note)
+        (row,) = read_rows(to_csv(course))[1:]
+        assert row[CSV_COLUMNS.index("note")] == "'" + note
+
+    @given(note=st.text(max_size=20))
+    def test_text_round_trips(self, note):
+        """Any note reads back unchanged, or with one leading quote when it starts like a formula."""
+        course = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        ).record_dose(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), note=note)
+        (row,) = read_rows(to_csv(course))[1:]
+        cell = row[CSV_COLUMNS.index("note")]
+        if note[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+            assert cell == "'" + note
+        else:
+            assert cell == note
+
+    @given(course=b12st.courses())
+    def test_one_row_per_event_in_time_order(self, course):
+        """There is one row per recorded event, times are aware ISO 8601 in the course zone, in order."""
+        rows = read_rows(to_csv(course))
+        assert rows[0] == list(CSV_COLUMNS)
+        body = rows[1:]
+        assert all(len(r) == len(CSV_COLUMNS) for r in body)
+        kinds = [r[1] for r in body]
+        assert kinds.count("dose_given") == len(course.given)
+        assert kinds.count("dose_skipped") == len(course.skips)
+        assert kinds.count("phase_ended") == len(course.decisions)
+        assert kinds.count("symptom") == len(course.symptoms)
+        assert kinds.count("lab") == len(course.labs)
+        times = [dt.datetime.fromisoformat(r[0]) for r in body]
+        assert all(t.utcoffset() is not None for t in times)
+        for t in times:
+            assert t.utcoffset() == t.astimezone(course.zone).utcoffset()
+        assert times == sorted(times)
+
+    @given(course=b12st.courses())
+    def test_deterministic(self, course):
+        """The same course always gives the same text."""
+        assert to_csv(course) == to_csv(course)
+
+    def test_not_a_course(self):
+        """Anything but a Course raises ExportError."""
+        with pytest.raises(ExportError, match="Course"):
+            to_csv("course.json")
+
+
+def flare_course() -> b12.Course:
+    """The example's course: myoclonus baseline 4, 4, 5; flare to 8 on day 5; 2 by day 28."""
+    import runpy
+
+    path = Path(__file__).parent.parent / "examples" / "chart_and_summary.py"
+    return runpy.run_path(str(path))["flare_course"]()
+
+
+def headings(text: str) -> list[str]:
+    return [line[3:] for line in text.splitlines() if line.startswith("## ")]
+
+
+class TestSummaryMarkdown:
+    NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
+
+    def test_every_section(self):
+        """The summary has every section, in order, and ends with the not-medical-advice line."""
+        text = summary_markdown(flare_course(), now=self.NOW, chart_png=PNG)
+        assert headings(text) == list(SUMMARY_SECTIONS)
+        assert text.startswith("# B12 course summary\n")
+        assert text.rstrip().endswith(f"_{NOT_MEDICAL_ADVICE}_")
+
+    def test_chart_section_only_with_a_chart(self):
+        """Without chart bytes there is no Chart section."""
+        text = summary_markdown(flare_course(), now=self.NOW)
+        assert headings(text) == list(SUMMARY_SECTIONS[:-1])
+
+    def test_chart_is_embedded_as_base64_png(self):
+        """The chart appears as a data URI holding exactly the bytes given."""
+        text = summary_markdown(flare_course(), now=self.NOW, chart_png=PNG)
+        uri = "data:image/png;base64," + base64.b64encode(PNG).decode()
+        assert f"![Course chart]({uri})" in text
+
+    def test_regimen_and_source(self):
+        """The regimen's name, id and source are shown."""
+        course = flare_course()
+        text = summary_markdown(course, now=self.NOW)
+        assert "UK neurological involvement" in text
+        assert "nice-neuro" in text
+        assert "Source: BNF hydroxocobalamin" in text
+
+    def test_flare_report(self):
+        """The flare section gives the status, the peak against baseline and the resolution."""
+        text = summary_markdown(flare_course(), now=self.NOW)
+        assert "Status as of 2027-01-15 09:00 GMT: resolved" in text
+        # Baseline mean of 4, 4, 5 is 4.33; the peak of 8 is 3.67 above it.
+        assert (
+            "Peak: myoclonus 8/10 on 2026-12-06 20:00 GMT (baseline 4.3, change +3.7)"
+            in text
+        )
+        assert "Expected window: 2026-12-03 09:00 GMT to 2027-01-12 09:00 GMT" in text
+
+    def test_symptom_change_from_baseline(self):
+        """Each symptom's row gives its baseline, latest entry and change from baseline."""
+        text = summary_markdown(flare_course(), now=self.NOW)
+        assert "| myoclonus | 4.3 | 2 (2026-12-29) | -2.3 | improving" in text
+        assert "| paresthesia | 6 | 3 (2027-01-12) | -3 |" in text
+
+    def test_lab_trend(self):
+        """Each analyte's row gives first, latest and change with a direction."""
+        text = summary_markdown(flare_course(), now=self.NOW)
+        assert (
+            "| serum B12 | 150 ng/L (2026-11-21) | 900 ng/L (2026-12-31) | +750 ng/L (rising) | 2 |"
+            in text
+        )
+
+    def test_lab_units_are_converted(self):
+        """A later result in another unit is converted to the first result's unit before comparing."""
+        course = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        )
+        course = course.record_lab(
+            b12.LabResult(
+                at=course.first_dose - DAY, analyte="serum B12", value=300, unit="ng/L"
+            )
+        ).record_lab(
+            b12.LabResult(
+                at=course.first_dose + 9 * DAY,
+                analyte="serum B12",
+                value=100,
+                unit="pmol/L",
+            )
+        )
+        text = summary_markdown(course, now=course.first_dose + 10 * DAY)
+        # 100 pmol/L is about 135.5 ng/L (1 pmol/L = 1.3554 ng/L): lower than 300.
+        assert (
+            "| serum B12 | 300 ng/L (2026-11-30) | 100 pmol/L (2026-12-10) | -164.5 ng/L (falling) | 2 |"
+            in text
+        )
+
+    def test_lab_one_result_and_unchanged(self):
+        """One result has no change; two equal ones are unchanged."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_lab(
+            b12.LabResult(at=first, analyte="MCV", value=101, unit="fL")
+        )
+        for d in (1, 2):
+            course = course.record_lab(
+                b12.LabResult(
+                    at=first + d * DAY, analyte="haemoglobin", value=120, unit="g/L"
+                )
+            )
+        text = summary_markdown(course, now=first + 3 * DAY)
+        assert (
+            "| MCV | 101 fL (2026-12-01) | 101 fL (2026-12-01) | one result | 1 |"
+            in text
+        )
+        assert "+0 g/L" not in text
+        assert "0 g/L (unchanged)" in text
+
+    def test_empty_record(self):
+        """A course with nothing recorded says so in each section rather than leaving it empty."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        text = summary_markdown(course, now=first - DAY)
+        assert "No planned dose was due yet." in text
+        assert "No planned dose is overdue." in text
+        assert "Status as of 2026-11-30 09:00 GMT: not started" in text
+        assert "Peak: no worsening inside the window was recorded" in text
+        assert "No symptom was logged." in text
+        assert "No lab result was recorded." in text
+        assert (
+            "Next planned dose: 2026-12-01 09:00 GMT, hydroxocobalamin 1 mg IM (loading)"
+            in text
+        )
+
+    def test_adherence_and_overdue(self):
+        """On time means on the due day before it turns overdue; late, missed and overdue doses are counted apart."""
+        first = dt.datetime(2026, 3, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_dose(first + dt.timedelta(minutes=30))  # on time
+        course = course.record_dose(
+            first + 3 * DAY + dt.timedelta(hours=1)
+        )  # a day late
+        now = first + 9 * DAY
+        plan = course.plan(until=now + 400 * DAY, now=now)
+        overdue = [d for d in plan if d.status is b12.DoseStatus.OVERDUE]
+        past = [d for d in plan if d.due < now]
+        assert len(overdue) == len(past) - 2 > 0
+        text = summary_markdown(course, now=now)
+        assert (
+            f"1 of {len(past)} planned doses were given on time ({100 / len(past):.0f} %); "
+            f"1 given outside their due window; {len(past) - 2} not recorded as given."
+        ) in text
+        for dose in overdue:
+            assert f"| {dose.number} | {dose.due:%Y-%m-%d %H:%M %Z} | loading |" in text
+        assert f"overdue {len(overdue)}, due now 0" in text
+
+    def test_due_now_and_grace(self):
+        """A dose inside its due window is due now; with a grace period the window closes at due + grace."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata"))
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        text = summary_markdown(course, now=first + dt.timedelta(hours=2))
+        assert "(given 0, skipped 0, overdue 0, due now 1)" in text
+        text = summary_markdown(
+            course.record_dose(first + dt.timedelta(hours=3)),
+            now=first + DAY,
+            grace=dt.timedelta(hours=2),
+        )
+        assert "0 of 1 planned doses were given on time (0 %); 1 given outside" in text
+
+    def test_skipped_doses_are_left_out_of_adherence(self):
+        """A skipped dose is counted as skipped, not as a missed dose."""
+        first = dt.datetime(
+            2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney")
+        )
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_dose(first).skip_dose(number=2, reason="unwell")
+        text = summary_markdown(course, now=first + 3 * DAY)
+        assert "(given 1, skipped 1, overdue 0, due now 0)" in text
+        assert "1 of 1 planned doses were given on time (100 %)" in text
+
+    def test_flagged_and_prolonged(self):
+        """A movement still worse after the window is described as prolonged and flagged."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_dose(first)
+        for d, s in ((-1, 2), (4, 6), (50, 7)):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
+            )
+        text = summary_markdown(course, now=first + 60 * DAY)
+        assert "prolonged: the window has closed" in text
+        assert "Flagged: the record falls outside what the flare model expects" in text
+
+    def test_review_points(self):
+        """Review points within the horizon are listed with their source; none is said when there are none."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        text = summary_markdown(course, now=first)
+        assert "- 2026-12-15 09:00 GMT: loading-phase review" in text
+        assert "- 2027-03-01 09:00 GMT: treatment review (NICE NG239" in text
+        text = summary_markdown(course, now=first, until=first + DAY)
+        assert "No review point within the horizon." in text
+
+    def test_no_baseline(self):
+        """A symptom first logged after treatment started has no baseline to compare with."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.log_symptom(
+            b12.SymptomEntry(at=first + DAY, symptom="fatigue", severity=5)
+        )
+        text = summary_markdown(course, now=first + 2 * DAY)
+        assert (
+            "| fatigue | none logged | 5 (2026-12-02) | no baseline | unknown |" in text
+        )
+
+    def test_user_text_cannot_add_markup(self):
+        """Markdown and HTML in user text are escaped in both renderings."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.log_symptom(
+            b12.SymptomEntry(
+                at=first,
+                symptom="other",
+                name="<script>x</script> | **bold**",
+                severity=3,
+            )
+        )
+        md = summary_markdown(course, now=first + DAY)
+        assert r"\<script\>x\</script\> \| \*\*bold\*\*" in md
+        page = summary_html(course, now=first + DAY)
+        assert "<script>" not in page
+        assert "&lt;script&gt;x&lt;/script&gt; | **bold**" in page
+
+    def test_bad_arguments(self):
+        """A naive now, a horizon not after now, non-PNG chart bytes or a non-course raise, naming the problem."""
+        course = flare_course()
+        with pytest.raises(NaiveDatetimeError):
+            summary_markdown(course, now=dt.datetime(2027, 1, 1))
+        with pytest.raises(ExportError, match="must be after now"):
+            summary_markdown(course, now=self.NOW, until=self.NOW)
+        with pytest.raises(ExportError, match="PNG"):
+            summary_markdown(course, now=self.NOW, chart_png=b"GIF89a")
+        with pytest.raises(ExportError, match="PNG"):
+            summary_html(course, now=self.NOW, chart_png="not bytes")  # type: ignore[arg-type]
+        with pytest.raises(ExportError, match="Course"):
+            summary_markdown(None, now=self.NOW)  # type: ignore[arg-type]
+
+    @given(course=b12st.courses(), days=st.integers(min_value=-10, max_value=400))
+    def test_any_course(self, course, days):
+        """Every course summarises with every section, and its counts add up."""
+        now = course.first_dose + days * DAY
+        text = summary_markdown(course, now=now)
+        assert headings(text) == list(SUMMARY_SECTIONS[:-1])
+        assert NOT_MEDICAL_ADVICE in text
+
+
+class TestSummaryHtml:
+    NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
+
+    def test_every_section(self):
+        """The page has every section as an h2, the disclaimer, and the chart as an img data URI."""
+        page = summary_html(flare_course(), now=self.NOW, chart_png=PNG)
+        assert page.startswith("<!DOCTYPE html>")
+        found = [line[4:-5] for line in page.splitlines() if line.startswith("<h2>")]
+        assert found == list(SUMMARY_SECTIONS)
+        assert f'<p class="disclaimer">{NOT_MEDICAL_ADVICE}</p>' in page
+        uri = "data:image/png;base64," + base64.b64encode(PNG).decode()
+        assert f'<img alt="Course chart" src="{uri}">' in page
+        assert "<td>myoclonus</td><td>4.3</td>" in page
+        assert "<li>Status as of 2027-01-15 09:00 GMT: resolved" in page
