@@ -49,6 +49,7 @@ from b12course._symptoms import (
 )
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course._units import Amount
+from b12course._worklist import Worklist, WorklistRow, worklist
 from b12course.exceptions import B12CourseError
 from b12course.export import summary_html, summary_markdown, to_csv
 
@@ -104,6 +105,8 @@ __all__ = [
     "TrendDirection",
     "Trigger",
     "UntilNoFurtherImprovement",
+    "Worklist",
+    "WorklistRow",
     "__version__",
     "default_reference",
     "exceptions",
@@ -116,6 +119,7 @@ __all__ = [
     "summary_markdown",
     "to_csv",
     "to_ical",
+    "worklist",
 ]
 
 # Names whose modules load on first use, so `import b12course` stays cheap

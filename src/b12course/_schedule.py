@@ -40,7 +40,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import day_bounds, local, resolve, utc
+from b12course._time import UTC, day_bounds, local, resolve, utc
 
 __all__ = ["DoseStatus", "PhaseEnding", "PhaseSpan", "Plan", "PlannedDose", "expand"]
 
@@ -175,13 +175,20 @@ class _Walk:
         until: dt.datetime,
         now: dt.datetime | None,
         grace: dt.timedelta | None,
+        pending_only: bool = False,
     ) -> None:
         self.regimen = regimen
+        self.pending_only = pending_only
         self.now = now
         self.grace = grace
         self.zone = zone
         # Every comparison below is between UTC instants (see _status).
-        self.given = sorted(given, key=lambda g: utc(g.at))
+        # Sorting indices on precomputed keys keeps sorted()'s stable order
+        # and converts each record to UTC once.
+        keys = [g.at.astimezone(UTC) for g in given]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.given = [given[i] for i in order]
+        self.given_utc = [keys[i] for i in order]
         self.next_given = 0
         self.skips = {utc(skip.due): skip for skip in skips}
         self.decisions: dict[int, PhaseDecision] = {}
@@ -191,6 +198,7 @@ class _Walk:
         self.anchor = local(first_dose, zone)
         self.k = 0
         self.slots: list[PlannedDose] = []
+        self.count = 0  # slots walked, kept or not (== len(slots) unless pending_only)
         self.spans: list[PhaseSpan] = []
         self.provisional = False
         self.horizon_reached = False
@@ -218,17 +226,44 @@ class _Walk:
         ending: PhaseEnding | None = None
         cadence = phase.cadence
         limit = end.n if isinstance(end, Count) else None
+        # Fast-forwarding (see _fast_forward) is exact only with no skips to
+        # look up and when doses given re-anchor the phase.
+        fast = (
+            self.pending_only and not self.skips and phase.anchoring is Anchoring.GIVEN
+        )
+        decided = utc(decision.at) if decision is not None else None
         while True:
+            # Does the phase end before this slot?  (A count needs no due time.)
+            if limit is not None and counted >= limit:
+                ending = PhaseEnding.COUNT
+                break
+            if fast:
+                if first is None and self._fulfils_first(decided):
+                    # The first slot, fulfilled by the next dose given, exactly
+                    # as the loop below would do it.
+                    first = last = self.given[self.next_given].at
+                    end_date, review = self._phase_marks(end, first)
+                    self._take(1)
+                    counted += 1
+                    in_phase += 1
+                    continue
+                taken = self._fast_forward(
+                    limit=None if limit is None else limit - counted,
+                    decided=decided,
+                    end_date=end_date,
+                )
+                if taken:
+                    counted += taken
+                    in_phase += taken
+                    last = self.given[self.next_given - 1].at
+                    continue
             wall = cadence.occurrence(self.anchor, self.k)
             due = resolve(wall, self.zone)
             due_utc = utc(due)
             candidate = self.pending_given()
-            given_utc = utc(candidate.at) if candidate is not None else None
-            decided = utc(decision.at) if decision is not None else None
-            # Does the phase end before this slot?
-            if limit is not None and counted >= limit:
-                ending = PhaseEnding.COUNT
-                break
+            given_utc = (
+                self.given_utc[self.next_given] if candidate is not None else None
+            )
             if (
                 decided is not None
                 and due_utc >= decided
@@ -285,16 +320,18 @@ class _Walk:
                 counted += 1
             if first is None:
                 first = when
-                if isinstance(end, Lasting):
-                    end_date = end.end_date(when.astimezone(self.zone).date())
-                elif isinstance(end, UntilNoFurtherImprovement):
-                    start = local(when, self.zone)
-                    review_day = end.review_after.end_date(start.date())
-                    review_wall = dt.datetime.combine(review_day, start.time())
-                    review = utc(resolve(review_wall, self.zone))
+                end_date, review = self._phase_marks(end, when)
             last = when
+            self.count += 1
+            if fulfil is not None and phase.anchoring is Anchoring.GIVEN:
+                self.anchor = local(fulfil.at, self.zone)
+                self.k = 1
+            else:
+                self.k += 1
+            if self.pending_only and (fulfil is not None or skip is not None):
+                continue
             planned = PlannedDose(
-                number=len(self.slots) + 1,
+                number=self.count,
                 phase=index,
                 phase_name=phase.name,
                 number_in_phase=in_phase,
@@ -310,29 +347,95 @@ class _Walk:
                 skip=skip,
             )
             self.slots.append(planned)
-            if fulfil is not None and phase.anchoring is Anchoring.GIVEN:
-                self.anchor = local(fulfil.at, self.zone)
-                self.k = 1
-            else:
-                self.k += 1
         if first is not None and last is not None:
-            self.spans.append(
-                PhaseSpan(
-                    index=index,
-                    phase=phase,
-                    first=first,
-                    last=last,
-                    ending=None if self.horizon_reached else ending,
-                    decision=decision if ending is PhaseEnding.DECISION else None,
-                    review=review.astimezone(self.zone) if review else None,
-                    slots=in_phase,
+            if not self.pending_only:  # a worklist needs no phase spans
+                self.spans.append(
+                    PhaseSpan(
+                        index=index,
+                        phase=phase,
+                        first=first,
+                        last=last,
+                        ending=None if self.horizon_reached else ending,
+                        decision=decision if ending is PhaseEnding.DECISION else None,
+                        review=review.astimezone(self.zone) if review else None,
+                        slots=in_phase,
+                    )
                 )
-            )
             # The next phase starts one of its own intervals after this one's last dose.
             self.anchor = local(last, self.zone)
             self.k = 1
         if ending is PhaseEnding.PROJECTED:
             self.provisional = True
+
+    def _phase_marks(
+        self, end: object, first: dt.datetime
+    ) -> tuple[dt.date | None, dt.datetime | None]:
+        """Return a phase's end date (``Lasting``) and review point (UTC)."""
+        if isinstance(end, Lasting):
+            return end.end_date(first.astimezone(self.zone).date()), None
+        if isinstance(end, UntilNoFurtherImprovement):
+            start = local(first, self.zone)
+            review_day = end.review_after.end_date(start.date())
+            review_wall = dt.datetime.combine(review_day, start.time())
+            return None, utc(resolve(review_wall, self.zone))
+        return None, None
+
+    def _fulfils_first(self, decided: dt.datetime | None) -> bool:
+        """In a fast walk: does the next dose given fulfil the phase's first slot?
+
+        With no skips and no end date or review point yet, the loop fulfils the
+        first slot with the next dose given when it is before the horizon and
+        before the phase's decision.
+        """
+        j = self.next_given
+        if j >= len(self.given):
+            return False
+        at = self.given_utc[j]
+        return at < self.until and (decided is None or at < decided)
+
+    def _take(self, n: int) -> None:
+        """Count ``n`` slots fulfilled by the next ``n`` doses given, and re-anchor."""
+        self.count += n
+        self.next_given += n
+        zone = self.zone
+        self.anchor = (
+            self.given[self.next_given - 1].at.astimezone(zone).replace(tzinfo=None)
+        )
+        self.k = 1
+
+    def _fast_forward(
+        self,
+        *,
+        limit: int | None,
+        decided: dt.datetime | None,
+        end_date: dt.date | None,
+    ) -> int:
+        """Walk the slots that the next doses given fulfil one by one; return how many.
+
+        In a phase anchored on doses given, with no skips, each dose given
+        fulfils the next slot while it is before the horizon, belongs to the
+        phase (before its decision and end date) and the phase's count is not
+        reached: the full loop would check exactly that, slot by slot.  Only
+        called for ``pending_only`` walks, which do not keep those slots.
+        """
+        j = start = self.next_given
+        given, given_utc = self.given, self.given_utc
+        stop = len(given) if limit is None else min(len(given), j + limit)
+        while j < stop:
+            at = given_utc[j]
+            if (
+                at >= self.until
+                or (decided is not None and at >= decided)
+                or (
+                    end_date is not None
+                    and given[j].at.astimezone(self.zone).date() >= end_date
+                )
+            ):
+                break
+            j += 1
+        if j > start:
+            self._take(j - start)
+        return j - start
 
     def _belongs(
         self,
@@ -384,6 +487,7 @@ def expand(
     decisions: Sequence[PhaseDecision] = (),
     now: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
+    pending_only: bool = False,
 ) -> Plan:
     """Derive the plan of doses whose time is before ``until``.
 
@@ -398,10 +502,25 @@ def expand(
         now: The present, for statuses; None leaves pending slots scheduled.
         grace: How long after its time a dose stays due; None means until the
             end of its local day.
+        pending_only: Keep only the slots neither given nor skipped (for
+            worklists); they are exactly the pending slots of the full plan,
+            numbered the same, found without building the others.  Such a
+            plan has no phase spans.
 
     Returns:
         The plan.  Callers validate their inputs; this function trusts them.
     """
-    walk = _Walk(regimen, first_dose, zone, given, skips, decisions, until, now, grace)
+    walk = _Walk(
+        regimen,
+        first_dose,
+        zone,
+        given,
+        skips,
+        decisions,
+        until,
+        now,
+        grace,
+        pending_only=pending_only,
+    )
     walk.run()
     return Plan(tuple(walk.slots), tuple(walk.spans))
