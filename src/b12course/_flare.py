@@ -219,6 +219,12 @@ class AssessmentCategory(enum.Enum):
     - ``IMPROVING``: better than baseline by at least the meaningful change.
     - ``UNEXPECTED_WORSENING``: worse than baseline outside the flare window
       (or for a symptom no flare is expected for): review advised.
+
+    >>> AssessmentCategory.UNEXPECTED_WORSENING.review_advised
+    True
+    >>> flare = AssessmentCategory.EXPECTED_FLARE
+    >>> flare.worse, flare.review_advised
+    (True, False)
     """
 
     BASELINE = "baseline"
@@ -375,6 +381,9 @@ class FlareStatus(enum.Enum):
     - ``PROLONGED``: the window has closed and a symptom's latest entry is
       still (or again) worse than baseline: review advised.
     - ``NO_FLARE``: the window has closed and no worsening was recorded.
+
+    >>> FlareStatus.PROLONGED.value
+    'prolonged beyond the expected window (review advised)'
     """
 
     NOT_STARTED = "not started"

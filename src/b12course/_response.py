@@ -196,7 +196,11 @@ def find_plateau(
 
 
 class ReviewKind(enum.Enum):
-    """Which review a :class:`Review` is."""
+    """Which review a :class:`Review` is.
+
+    >>> [kind.value for kind in ReviewKind]
+    ['loading-phase review', 'treatment review']
+    """
 
     LOADING_PHASE = "loading-phase review"
     TREATMENT = "treatment review"

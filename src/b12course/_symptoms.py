@@ -50,6 +50,9 @@ class Symptom(enum.Enum):
     """A symptom of B12 deficiency that people log.
 
     ``OTHER`` takes a name on the entry (``SymptomEntry.name``).
+
+    >>> Symptom("tremor").is_movement, Symptom.FATIGUE.is_neurological
+    (True, False)
     """
 
     MYOCLONUS = "myoclonus"
@@ -83,7 +86,11 @@ _MOVEMENTS = frozenset(
 
 
 class Trigger(enum.Enum):
-    """A possible trigger of jerks worth noting beside an entry."""
+    """A possible trigger of jerks worth noting beside an entry.
+
+    >>> Trigger("poor sleep")
+    <Trigger.POOR_SLEEP: 'poor sleep'>
+    """
 
     CAFFEINE = "caffeine"
     STRESS = "stress"
@@ -287,7 +294,11 @@ def change_from_baseline(entry: SymptomEntry, reference: Baseline | None) -> flo
 
 
 class TrendDirection(enum.Enum):
-    """Which way a symptom went over a window, judged by a meaningful change."""
+    """Which way a symptom went over a window, judged by a meaningful change.
+
+    >>> TrendDirection("improving") is TrendDirection.IMPROVING
+    True
+    """
 
     IMPROVING = "improving"
     STABLE = "stable"
