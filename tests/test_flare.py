@@ -211,6 +211,16 @@ class TestFlareReport:
         assert late.flare_window() == late.flare().window
         assert late.treatment_start == START + DAY
 
+    def test_window_is_in_the_course_zone(self):
+        """A first dose recorded in UTC still gives a window shown in the course's zone."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=START).record_dose(
+            START.astimezone(dt.timezone.utc)
+        )
+        window = course.flare_window()
+        assert window.start.tzinfo is LONDON
+        assert course.treatment_start.tzinfo is LONDON
+        assert window.start == START + 2 * DAY
+
     def test_without_now_describes_the_latest_entry(self):
         """With no ``now`` the report is as of the latest entry, or the first dose when none exists."""
         course = course_with([entry(START - DAY, 2), entry(START + 3 * DAY, 7)])

@@ -477,9 +477,11 @@ class Course:
     def treatment_start(self) -> dt.datetime:
         """When treatment started: the first dose given, else the planned first dose.
 
-        Symptom baselines and the flare window are measured from it.
+        Symptom baselines and the flare window are measured from it.  It is
+        shown in the course's zone, whatever zone the dose was recorded in.
         """
-        return self.given[0].at if self.given else self.first_dose
+        start = self.given[0].at if self.given else self.first_dose
+        return start.astimezone(self.zone)
 
     def baseline(self, symptom: Symptom | str, *, last: int = 3) -> Baseline | None:
         """Return the pre-treatment baseline of ``symptom``, if one was logged.
