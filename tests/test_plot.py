@@ -93,6 +93,22 @@ class TestPlotCourse:
         assert list(line.get_xdata()) == [num(e.at) for e in myoclonus]
         assert line.get_label() == "myoclonus"
 
+    def test_no_symptoms(self):
+        """A course with no symptom logged says so on the severity panel instead of drawing lines."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        fig = plot_course(
+            b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        )
+        assert not lines_by_gid(fig, "symptom:")
+        assert [
+            t.get_text() for t in fig.axes[0].texts if t.get_gid() == "no-symptoms"
+        ] == ["no symptom logged"]
+        assert not [
+            t
+            for t in plot_course(flare_course()).axes[0].texts
+            if t.get_gid() == "no-symptoms"
+        ]
+
     def test_one_marker_per_dose(self):
         """Every dose given and every planned dose not given has one marker, grouped by status."""
         course = flare_course()
@@ -157,6 +173,10 @@ class TestPlotCourse:
         ]
         assert reviews == [num(r.at) for r in course.reviews(until=until)]
         assert len(reviews) == 2
+        texts = [
+            t.get_text() for t in fig.axes[0].texts if t.get_gid() == "review-label"
+        ]
+        assert texts == ["loading-phase review", "treatment review"]
 
     def test_now_line_only_with_now(self):
         """A 'now' line is drawn exactly when now is given."""

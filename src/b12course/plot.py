@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from b12course._course import Course
+from b12course._response import Review
 from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import require_aware, utc
@@ -168,6 +169,17 @@ def _draw_symptoms(ax: Axes, course: Course, until: dt.datetime) -> None:
             label=label,
             gid=f"symptom:{label}",
         )
+    if not entries:
+        ax.text(
+            0.5,
+            0.5,
+            "no symptom logged",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#878787",
+            gid="no-symptoms",
+        )
     ax.set_ylim(-0.5, 10.5)
     ax.set_yticks(range(0, 11, 2))
     ax.set_ylabel("severity (0 none - 10 worst)")
@@ -206,7 +218,7 @@ def _draw_context(  # noqa: PLR0917 - private; called once by plot_course
     spans: Sequence[PhaseSpan],
     until: dt.datetime,
     now: dt.datetime | None,
-    reviews: Sequence[dt.datetime],
+    reviews: Sequence[Review],
 ) -> None:
     top = axes[0]
     for i, span in enumerate(spans):
@@ -234,16 +246,30 @@ def _draw_context(  # noqa: PLR0917 - private; called once by plot_course
             gid="flare-window",
             label="expected flare window" if ax is top else None,
         )
-    for i, at in enumerate(reviews):
+    for i, review in enumerate(reviews):
+        x = _num([review.at])[0]
         for ax in axes:
             ax.axvline(
-                _num([at])[0],
+                x,
                 color=_REVIEW_COLOUR,
                 linestyle="--",
                 linewidth=1.2,
                 gid="review",
                 label="review point" if ax is top and i == 0 else None,
             )
+        top.annotate(
+            review.kind.value,
+            xy=(x, 0.98),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, 0),
+            textcoords="offset points",
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize="x-small",
+            color=_REVIEW_COLOUR,
+            gid="review-label",
+        )
     if now is not None:
         for ax in axes:
             ax.axvline(
@@ -317,7 +343,7 @@ def plot_course(
             f"record ({start.isoformat()})",
         )
     plan = course.expand(until=until, now=now, grace=grace)
-    reviews = [r.at for r in course.reviews(until=until)]
+    reviews = course.reviews(until=until)
 
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (4, 1)})
