@@ -210,6 +210,15 @@ class TestSummaryMarkdown:
         )
         assert "Expected window: 2026-12-03 09:00 GMT to 2027-01-12 09:00 GMT" in text
 
+    def test_custom_flare_model(self):
+        """The Flare section follows the caller's flare model: here a 2-week window that has closed."""
+        model = b12.FlareModel(abates_within=dt.timedelta(weeks=2))
+        text = summary_markdown(flare_course(), now=self.NOW, flare_model=model)
+        assert "(from 2 days to 14 days after the first dose given" in text
+        assert "Expected window: 2026-12-03 09:00 GMT to 2026-12-15 09:00 GMT" in text
+        page = summary_html(flare_course(), now=self.NOW, flare_model=model)
+        assert "to 2026-12-15 09:00 GMT" in page
+
     def test_symptom_change_from_baseline(self):
         """Each symptom's row gives its baseline, latest entry and change from baseline."""
         text = summary_markdown(flare_course(), now=self.NOW)

@@ -178,6 +178,22 @@ class TestPlotCourse:
         ]
         assert texts == ["loading-phase review", "treatment review"]
 
+    def test_custom_flare_model(self):
+        """A caller's flare model sets the shaded window and the default horizon."""
+        first = dt.datetime(
+            2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York")
+        )
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        model = b12.FlareModel(
+            onset=dt.timedelta(0), abates_within=dt.timedelta(weeks=10)
+        )
+        fig = plot_course(course, flare_model=model)
+        (patch, _) = patches_by_gid(fig, "flare-window")
+        assert x_extent(patch) == pytest.approx((num(first), num(first + 70 * DAY)))
+        assert default_until(course, flare_model=model) == first + 77 * DAY
+        with pytest.raises(b12.exceptions.SettingError):
+            plot_course(course, flare_model="six weeks")
+
     def test_now_line_only_with_now(self):
         """A 'now' line is drawn exactly when now is given."""
         course = flare_course()

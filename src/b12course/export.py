@@ -68,7 +68,7 @@ from typing import TypeAlias
 import attrs
 
 from b12course._course import Course
-from b12course._flare import FlareReport, FlareStatus
+from b12course._flare import FlareModel, FlareReport, FlareStatus
 from b12course._labs import Analyte
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
@@ -624,12 +624,13 @@ def _reviews_section(course: Course, until: dt.datetime) -> _Section:
     )
 
 
-def _sections(
+def _sections(  # noqa: PLR0917 - private; the two renderers pass their arguments
     course: Course,
     now: dt.datetime,
     until: dt.datetime | None,
     grace: dt.timedelta | None,
     chart_png: bytes | None,
+    flare_model: FlareModel | None,
 ) -> tuple[str, list[_Section]]:
     course = _check_course(course)
     now = require_aware("now", now)
@@ -655,7 +656,7 @@ def _sections(
         _doses_section(course, facts, now),
         _adherence_section(facts),
         _overdue_section(course, facts),
-        _flare_section(course, course.flare(now=now)),
+        _flare_section(course, course.flare(flare_model, now=now)),
         _symptoms_section(course, now),
         _labs_section(course, now),
         _reviews_section(course, horizon),
@@ -704,6 +705,7 @@ def summary_markdown(
     until: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     chart_png: bytes | None = None,
+    flare_model: FlareModel | None = None,
 ) -> str:
     """Return a one-page Markdown summary of ``course`` as of ``now``.
 
@@ -722,11 +724,14 @@ def summary_markdown(
             (exclusive); 366 days after ``now`` by default.
         grace: As for ``Course.plan``: how long a dose stays due.
         chart_png: PNG bytes to embed (e.g. ``b12course.plot.chart_png``).
+        flare_model: The flare model for the Flare section; the default
+            :class:`~b12course.FlareModel` when None.
 
     Raises:
         NaiveDatetimeError: ``now`` or ``until`` is naive.
         ExportError: ``course`` is not a Course, ``until`` is not after
             ``now``, or ``chart_png`` is not a PNG image.
+        SettingError: ``flare_model`` is not a FlareModel.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -737,7 +742,7 @@ def summary_markdown(
     >>> [line for line in text.splitlines() if line.startswith("## ")][:3]
     ['## Regimen', '## Doses', '## Adherence']
     """
-    meta, sections = _sections(course, now, until, grace, chart_png)
+    meta, sections = _sections(course, now, until, grace, chart_png, flare_model)
     parts = ["# B12 course summary", _md(meta)]
     for section in sections:
         parts.append(f"## {section.title}")
@@ -777,6 +782,7 @@ def summary_html(
     until: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     chart_png: bytes | None = None,
+    flare_model: FlareModel | None = None,
 ) -> str:
     """Return the summary of :func:`summary_markdown` as a printable HTML page.
 
@@ -793,7 +799,7 @@ def summary_html(
     >>> page.startswith("<!DOCTYPE html>"), "<h2>Flare</h2>" in page
     (True, True)
     """
-    meta, sections = _sections(course, now, until, grace, chart_png)
+    meta, sections = _sections(course, now, until, grace, chart_png, flare_model)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

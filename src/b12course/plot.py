@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from b12course._course import Course
+from b12course._flare import FlareModel
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import require_aware, utc
-from b12course.exceptions import ExportError
+from b12course.exceptions import ExportError, SettingError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -103,13 +104,18 @@ def _earliest_record(course: Course) -> dt.datetime:
     return min(times, key=utc)
 
 
-def default_until(course: Course, *, now: dt.datetime | None = None) -> dt.datetime:
+def default_until(
+    course: Course,
+    *,
+    now: dt.datetime | None = None,
+    flare_model: FlareModel | None = None,
+) -> dt.datetime:
     """Return the horizon :func:`plot_course` uses when none is given.
 
     One week after the latest of: the last recorded event, ``now``, and the
-    end of the expected flare window.
+    end of the expected flare window (of ``flare_model``, or the default).
     """
-    latest = [_latest_record(course), course.flare_window().end]
+    latest = [_latest_record(course), course.flare_window(flare_model).end]
     if now is not None:
         latest.append(now)
     return max(latest, key=utc).astimezone(course.zone) + _DEFAULT_TAIL
@@ -219,6 +225,7 @@ def _draw_context(  # noqa: PLR0917 - private; called once by plot_course
     until: dt.datetime,
     now: dt.datetime | None,
     reviews: Sequence[Review],
+    flare_model: FlareModel | None,
 ) -> None:
     top = axes[0]
     for i, span in enumerate(spans):
@@ -232,7 +239,7 @@ def _draw_context(  # noqa: PLR0917 - private; called once by plot_course
                 gid=f"phase:{span.index}",
                 label=f"{span.phase.name} phase" if ax is top else None,
             )
-    window = course.flare_window()
+    window = course.flare_window(flare_model)
     start, end = _num([window.start, window.end])
     for ax in axes:
         ax.axvspan(
@@ -287,6 +294,7 @@ def plot_course(
     until: dt.datetime | None = None,
     now: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
+    flare_model: FlareModel | None = None,
     title: str | None = None,
     size: tuple[float, float] = (11.0, 6.5),
     dpi: float = 100,
@@ -300,6 +308,8 @@ def plot_course(
         now: The present: draws a "now" line, and gives planned doses their
             status (due, overdue); without it every pending dose is planned.
         grace: As for ``Course.plan``: how long a dose stays due.
+        flare_model: The flare model whose window is shaded; the default
+            :class:`~b12course.FlareModel` when None.
         title: The figure's title; the regimen's name by default.
         size: Width and height in inches.
         dpi: Dots per inch for raster output.
@@ -312,6 +322,7 @@ def plot_course(
         NaiveDatetimeError: ``until`` or ``now`` is naive.
         ExportError: ``course`` is not a Course, or ``until`` is not after
             the course's earliest record.
+        SettingError: ``flare_model`` is not a FlareModel.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -327,13 +338,15 @@ def plot_course(
     from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra
 
     course = _check_course(course)
+    if flare_model is not None and not isinstance(flare_model, FlareModel):
+        raise SettingError(f"expected a FlareModel, not {flare_model!r}")
     zone = course.zone
     if now is not None:
         now = require_aware("now", now)
     until = (
         require_aware("until", until)
         if until is not None
-        else default_until(course, now=now)
+        else default_until(course, now=now, flare_model=flare_model)
     )
     start = _earliest_record(course) - dt.timedelta(days=2)
     if utc(until) <= utc(start):
@@ -349,7 +362,7 @@ def plot_course(
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (4, 1)})
     _draw_symptoms(top, course, until)
     _draw_doses(bottom, course, plan.doses, until)
-    _draw_context((top, bottom), course, plan.phases, until, now, reviews)
+    _draw_context((top, bottom), course, plan.phases, until, now, reviews, flare_model)
 
     locator = mdates.AutoDateLocator(tz=zone)  # type: ignore[no-untyped-call]
     bottom.xaxis.set_major_locator(locator)
