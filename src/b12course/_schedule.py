@@ -40,7 +40,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import UTC, day_bounds, local, resolve, utc
+from b12course._time import local, resolve, utc
 
 __all__ = ["DoseStatus", "PhaseEnding", "PhaseSpan", "Plan", "PlannedDose", "expand"]
 
@@ -154,8 +154,9 @@ def _status(
     now_utc, due_utc = utc(now) if now is not None else None, utc(due)
     if now_utc is None or now_utc < due_utc:
         return DoseStatus.SCHEDULED
-    if grace is None:
-        closes = utc(day_bounds(due.astimezone(zone).date(), zone)[1])
+    if grace is None:  # the end of the local due day (as day_bounds() gives it)
+        next_day = due.astimezone(zone).date() + dt.timedelta(days=1)
+        closes = utc(resolve(dt.datetime.combine(next_day, dt.time()), zone))
     else:
         closes = due_utc + grace
     return DoseStatus.DUE if now_utc < closes else DoseStatus.OVERDUE
@@ -176,6 +177,7 @@ class _Walk:
         now: dt.datetime | None,
         grace: dt.timedelta | None,
         pending_only: bool = False,
+        given_sorted: bool = False,
     ) -> None:
         self.regimen = regimen
         self.pending_only = pending_only
@@ -183,12 +185,9 @@ class _Walk:
         self.grace = grace
         self.zone = zone
         # Every comparison below is between UTC instants (see _status).
-        # Sorting indices on precomputed keys keeps sorted()'s stable order
-        # and converts each record to UTC once.
-        keys = [g.at.astimezone(UTC) for g in given]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        self.given = [given[i] for i in order]
-        self.given_utc = [keys[i] for i in order]
+        self.given: Sequence[AdministeredDose] = (
+            given if given_sorted else sorted(given, key=lambda g: utc(g.at))
+        )
         self.next_given = 0
         self.skips = {utc(skip.due): skip for skip in skips}
         self.decisions: dict[int, PhaseDecision] = {}
@@ -261,9 +260,7 @@ class _Walk:
             due = resolve(wall, self.zone)
             due_utc = utc(due)
             candidate = self.pending_given()
-            given_utc = (
-                self.given_utc[self.next_given] if candidate is not None else None
-            )
+            given_utc = utc(candidate.at) if candidate is not None else None
             if (
                 decided is not None
                 and due_utc >= decided
@@ -390,7 +387,8 @@ class _Walk:
         j = self.next_given
         if j >= len(self.given):
             return False
-        at = self.given_utc[j]
+        # An aware datetime compares with a UTC one as instants (via utcoffset).
+        at = self.given[j].at
         return at < self.until and (decided is None or at < decided)
 
     def _take(self, n: int) -> None:
@@ -419,10 +417,11 @@ class _Walk:
         called for ``pending_only`` walks, which do not keep those slots.
         """
         j = start = self.next_given
-        given, given_utc = self.given, self.given_utc
+        given = self.given
         stop = len(given) if limit is None else min(len(given), j + limit)
         while j < stop:
-            at = given_utc[j]
+            # An aware datetime compares with a UTC one as instants (utcoffset).
+            at = given[j].at
             if (
                 at >= self.until
                 or (decided is not None and at >= decided)
@@ -488,6 +487,7 @@ def expand(
     now: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     pending_only: bool = False,
+    given_sorted: bool = False,
 ) -> Plan:
     """Derive the plan of doses whose time is before ``until``.
 
@@ -506,6 +506,7 @@ def expand(
             worklists); they are exactly the pending slots of the full plan,
             numbered the same, found without building the others.  Such a
             plan has no phase spans.
+        given_sorted: ``given`` is already in time order (a Course keeps it so).
 
     Returns:
         The plan.  Callers validate their inputs; this function trusts them.
@@ -521,6 +522,7 @@ def expand(
         now,
         grace,
         pending_only=pending_only,
+        given_sorted=given_sorted,
     )
     walk.run()
     return Plan(tuple(walk.slots), tuple(walk.spans))

@@ -128,6 +128,7 @@ def _rows(
         now=now,
         grace=grace,
         pending_only=True,
+        given_sorted=True,
     )
     return [
         (due, WorklistRow(course.id, dose))
