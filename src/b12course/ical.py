@@ -161,6 +161,9 @@ class Reminder:
 
 # -- alarms --------------------------------------------------------------
 
+_ISO_DURATION = re.compile(
+    r"^[+-]?p(?:\d+w|(?:\d+d)?(?:t(?:\d+h)?(?:\d+m)?(?:\d+s)?)?)$"
+)
 _ALARM_TEXT = re.compile(
     r"^(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?$"
 )
@@ -185,7 +188,7 @@ def parse_alarm(text: str) -> dt.timedelta:
     value: dt.timedelta | None = None
     if raw.isdigit():
         value = dt.timedelta(minutes=int(raw))
-    elif raw.lstrip("+-").startswith("p"):
+    elif _ISO_DURATION.match(raw) and any(c.isdigit() for c in raw):
         try:
             parsed = icalendar.vDuration.from_ical(raw.upper())  # type: ignore[no-untyped-call]
         except (ValueError, TypeError):
@@ -266,8 +269,19 @@ def reminders(
 
 
 def _clean(text: object) -> str:
-    """Return user text fit for a TEXT value: no control characters, LF breaks."""
-    return _CONTROL.sub("", _LINE_BREAK.sub("\n", str(text)))
+    """Return user text fit for a TEXT value: no control characters, LF breaks.
+
+    A literal ``\\N`` is a line break, as icalendar writes it (RFC 5545's escape).
+    """
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", str(text).replace("\\N", "\n")))
+
+
+_ESCAPED = re.compile(r"\\([\\;,nN])")
+
+
+def _unescape(text: str) -> str:
+    """Undo TEXT escaping of an X- property, which icalendar leaves escaped."""
+    return _ESCAPED.sub(lambda m: "\n" if m[1] in "nN" else m[1], text)
 
 
 def _dose_uid(course: Course, dose: PlannedDose) -> str:
@@ -577,7 +591,7 @@ def _dose_event(
     event.add("transp", "OPAQUE" if dose.pending else "TRANSPARENT")
     event.add(_X_KIND, _DOSE_KIND)
     event.add(_X_STATUS, dose.status.value)
-    event.add(_X_DOSE, str(dose.dose))
+    event.add(_X_DOSE, icalendar.vText(str(dose.dose)))
     event.add(_X_DUE, f"{utc(dose.due):%Y%m%dT%H%M%SZ}")
     if _reminded(dose):
         for before in alarms:
@@ -734,7 +748,7 @@ def _start_of(event: icalendar.Component) -> dt.date | dt.datetime:
 
 def _previous(data: object, course: Course) -> dict[str, _Previous]:
     calendar = _parse(data)
-    owner = str(calendar.get(_X_COURSE, ""))
+    owner = _unescape(str(calendar.get(_X_COURSE, "")))
     if owner != _clean(course.id):
         raise CalendarFormatError(
             f"the previous export is of course {owner!r}, not {course.id!r}"
@@ -859,17 +873,20 @@ def to_ical(
         key=lambda pair: (_instant(pair[0], zone), str(pair[1]["UID"])),
     )
     calendar = icalendar.Calendar()
-    title = _clean(name) if name is not None else f"B12: {_clean(course.regimen.name)}"
+    title = " ".join(
+        _clean(name if name is not None else f"B12: {course.regimen.name}").split()
+    )
     calendar.add("prodid", PRODID.format(version=__version__))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", title)
-    calendar.add("x-wr-calname", title)
+    # X- properties are not escaped by icalendar unless given as vText.
+    calendar.add("name", icalendar.vText(title))
+    calendar.add("x-wr-calname", icalendar.vText(title))
     calendar.add("x-wr-timezone", zone.key)
     calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "P1D")
-    calendar.add(_X_COURSE, _clean(course.id))
+    calendar.add(_X_COURSE, icalendar.vText(_clean(course.id)))
     days = [_day_of(start, zone) for start, _event in timed]
     first_day = min(days, default=course.first_dose.astimezone(zone).date())
     calendar.add_component(_vtimezone(zone, first_day, max(days, default=first_day)))
@@ -949,7 +966,7 @@ def _read_dose(event: icalendar.Component) -> CalendarDose:
     start = _start_of(event)
     if not isinstance(start, dt.datetime):
         raise CalendarFormatError(f"dose event {event.get('UID')} is all-day")
-    dose = str(event[_X_DOSE])
+    dose = _unescape(str(event[_X_DOSE]))
     amount = _AMOUNT.search(dose)
     if amount is None:
         raise CalendarFormatError(f"dose event {event.get('UID')} names no amount")
