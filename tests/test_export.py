@@ -2,6 +2,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -415,6 +416,30 @@ class TestSummaryMarkdown:
         text = summary_markdown(course, now=now)
         assert headings(text) == list(SUMMARY_SECTIONS[:-1])
         assert NOT_MEDICAL_ADVICE in text
+        counts = re.search(
+            r"Planned doses due before now: (\d+) \(given (\d+), skipped (\d+), "
+            r"overdue (\d+), due now (\d+)\)",
+            text,
+        )
+        assert counts is not None
+        n, given, skipped, overdue, due = map(int, counts.groups())
+        # Doses before now are given, skipped, overdue or (within their day) due.
+        assert given + skipped + overdue <= n <= given + skipped + overdue + due
+        adherence = re.search(
+            r"(\d+) of (\d+) planned doses were given on time \((\d+) %\); "
+            r"(\d+) given outside their due window; (\d+) not recorded as given",
+            text,
+        )
+        if n - skipped == 0:
+            assert adherence is None
+            assert "No planned dose was due yet." in text
+        else:
+            assert adherence is not None
+            on_time, counted, percent, late, missing = map(int, adherence.groups())
+            assert counted == n - skipped
+            assert on_time + late == given
+            assert on_time + late + missing == counted
+            assert percent == round(100 * on_time / counted)
 
 
 class TestSummaryHtml:
