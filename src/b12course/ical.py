@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import functools
 import hashlib
 import re
 import zoneinfo
@@ -93,6 +94,7 @@ _X_DUE = "X-B12COURSE-DUE"
 _X_DIGEST = "X-B12COURSE-DIGEST"
 _X_COURSE = "X-B12COURSE-COURSE"
 _DOSE_KIND = "dose"
+_UNSIGNED = frozenset({"DTSTAMP", "SEQUENCE", _X_DIGEST})
 # RFC 5545 TEXT allows no control characters but HTAB; line breaks become "\n".
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -269,7 +271,7 @@ def reminders(
 
 
 def _clean(text: object) -> str:
-    """Return user text fit for a TEXT value: no control characters, LF breaks.
+    r"""Return user text fit for a TEXT value: no control characters, LF breaks.
 
     A literal ``\\N`` is a line break, as icalendar writes it (RFC 5545's escape).
     """
@@ -395,11 +397,13 @@ class _Transition:
         return (self.at + self.before[0]).replace(tzinfo=None)
 
 
+@functools.lru_cache(maxsize=64)
 def _transitions(
     zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime
-) -> list[_Transition]:
+) -> tuple[_Transition, ...]:
     """Return every offset or name change of ``zone`` in ``[start, end)``, by search."""
-    step = dt.timedelta(hours=12)
+    # A day: no zone changes its offset twice within one day (and back).
+    step = dt.timedelta(days=1)
     found: list[_Transition] = []
     at, key = start, _key(start, zone)
     while at < end:
@@ -418,7 +422,7 @@ def _transitions(
             found.append(_Transition(high, key, new))
             ahead, key = high, new
         at = ahead
-    return found
+    return tuple(found)
 
 
 # month, weekday, form, value, time, from, to: form 0 is the value-th weekday
@@ -561,14 +565,17 @@ def _local_or_utc(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def _digest(event: icalendar.Component) -> str:
-    """Return a fingerprint of what a person sees in an event."""
-    body = event.to_ical()
-    lines = [
-        line
-        for line in body.replace(b"\r\n ", b"").split(b"\r\n")
-        if not line.startswith((b"DTSTAMP", b"SEQUENCE", b"X-B12COURSE-DIGEST"))
-    ]
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()[:16]
+    """Return a fingerprint of what an event says (all but its stamp and sequence)."""
+    digest = hashlib.sha256()
+    for name, value in event.property_items():
+        if name in _UNSIGNED:
+            continue
+        encoded = value.to_ical() if hasattr(value, "to_ical") else value
+        params = getattr(value, "params", None)
+        digest.update(f"{name};{sorted(params.items()) if params else ''}:".encode())
+        digest.update(encoded if isinstance(encoded, bytes) else str(encoded).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]
 
 
 def _dose_event(
