@@ -211,10 +211,18 @@ class TestDoses:
         """The simplest dose is hydroxocobalamin 1 mg IM."""
         assert str(find(b12st.doses(), lambda _: True)) == "hydroxocobalamin 1 mg IM"
 
-    @given(b12st.amounts(min_value=20, max_value=30))
-    def test_amounts_respect_bounds(self, amount):
+    @given(b12st.amounts(min_value=20, max_value=30), b12st.amounts(min_value=400))
+    def test_amounts_respect_bounds(self, small, large):
         """Amounts lie within min_value and max_value micrograms."""
-        assert 20 <= amount.micrograms <= 30
+        assert 20 <= small.micrograms <= 30
+        assert 400 <= large.micrograms <= 5000
+
+    def test_amounts_shrink_towards_common_strengths(self):
+        """Within the bounds, amounts shrink to a common strength, else to min_value."""
+        assert find(b12st.amounts(min_value=400), lambda _: True).micrograms == 1000
+        assert find(b12st.amounts(min_value=20, max_value=24), lambda _: True) == (
+            b12.Amount(20)
+        )
 
     @pytest.mark.parametrize(
         "make",
@@ -431,6 +439,14 @@ class TestCourses:
             if slot.status is DoseStatus.SKIPPED
         }
         assert {utc(s.due) for s in course.skips} <= skipped
+
+    @given(b12st.courses())
+    def test_records_fall_on_whole_minutes(self, course):
+        """By default every instant of a course is on a whole minute, as clinics and calendars plan."""
+        instants = [course.first_dose, *(g.at for g in course.given)]
+        instants += [s.due for s in course.skips] + [d.at for d in course.decisions]
+        instants += [e.at for e in course.symptoms] + [r.at for r in course.labs]
+        assert all(t.second == 0 and t.microsecond == 0 for t in instants)
 
     @given(b12st.courses(late=False, missed=False, skips=False, decisions=False))
     def test_on_time_doses_are_near_their_due_time(self, course):
