@@ -23,6 +23,7 @@ phases slot by slot in local wall-clock time:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 import zoneinfo
@@ -143,6 +144,10 @@ class Plan:
     phases: tuple[PhaseSpan, ...]
 
 
+def _given_at(record: AdministeredDose) -> dt.datetime:
+    return record.at
+
+
 def _status(
     due: dt.datetime,
     zone: zoneinfo.ZoneInfo,
@@ -237,21 +242,28 @@ class _Walk:
                 ending = PhaseEnding.COUNT
                 break
             if fast:
-                if first is None and self._fulfils_first(decided):
+                opened = first is None and self._fulfils_first(decided)
+                if opened:
                     # The first slot, fulfilled by the next dose given, exactly
-                    # as the loop below would do it.
-                    first = last = self.given[self.next_given].at
+                    # as the loop below would do it (re-anchored just below).
+                    first = self.given[self.next_given].at
                     end_date, review = self._phase_marks(end, first)
-                    self._take(1)
+                    self.count += 1
+                    self.next_given += 1
                     counted += 1
                     in_phase += 1
-                    continue
-                taken = self._fast_forward(
-                    limit=None if limit is None else limit - counted,
-                    decided=decided,
-                    end_date=end_date,
+                taken = (
+                    self._fast_forward(
+                        limit=None if limit is None else limit - counted,
+                        decided=decided,
+                        end_date=end_date,
+                    )
+                    if first is not None
+                    else 0
                 )
-                if taken:
+                if opened and not taken:
+                    self._take(0)
+                if opened or taken:
                     counted += taken
                     in_phase += taken
                     last = self.given[self.next_given - 1].at
@@ -392,7 +404,7 @@ class _Walk:
         return at < self.until and (decided is None or at < decided)
 
     def _take(self, n: int) -> None:
-        """Count ``n`` slots fulfilled by the next ``n`` doses given, and re-anchor."""
+        """Count ``n`` more slots fulfilled by doses given; re-anchor on the last."""
         self.count += n
         self.next_given += n
         zone = self.zone
@@ -416,25 +428,29 @@ class _Walk:
         reached: the full loop would check exactly that, slot by slot.  Only
         called for ``pending_only`` walks, which do not keep those slots.
         """
-        j = start = self.next_given
+        j = self.next_given
         given = self.given
         stop = len(given) if limit is None else min(len(given), j + limit)
-        while j < stop:
-            # An aware datetime compares with a UTC one as instants (utcoffset).
-            at = given[j].at
-            if (
-                at >= self.until
-                or (decided is not None and at >= decided)
-                or (
-                    end_date is not None
-                    and given[j].at.astimezone(self.zone).date() >= end_date
-                )
+        if j >= stop:
+            return 0
+        # Doses given are in time order, so the first one at or after the
+        # horizon (or the decision) is found by bisection.  An aware datetime
+        # compares with a UTC one as an instant (via utcoffset).
+        stop = bisect.bisect_left(given, self.until, j, stop, key=_given_at)
+        if decided is not None:
+            stop = bisect.bisect_left(given, decided, j, stop, key=_given_at)
+        if end_date is not None:
+            # Local dates need not rise with time (a clock set back across
+            # midnight), so the end date is checked dose by dose.
+            last = j
+            while (
+                last < stop and given[last].at.astimezone(self.zone).date() < end_date
             ):
-                break
-            j += 1
-        if j > start:
-            self._take(j - start)
-        return j - start
+                last += 1
+            stop = last
+        if stop > j:
+            self._take(stop - j)
+        return stop - j
 
     def _belongs(
         self,
