@@ -512,6 +512,7 @@ class TestCourses:
             if course.skips:
                 seen.add("skip")
             for decision in course.decisions:
+                seen.add(f"decided by {decision.basis.value}")
                 end = course.regimen.phases[decision.phase].end
                 if isinstance(end, UntilNoFurtherImprovement):
                     seen.add("until-no-improvement decision")
@@ -540,6 +541,8 @@ class TestCourses:
             "skip",
             "until-no-improvement decision",
             "other decision",
+            "decided by clinician",
+            "decided by plateau",
             "baseline symptom",
             "later symptom",
             "lab",

@@ -85,7 +85,12 @@ from hypothesis.errors import InvalidArgument
 from b12course import regimens as _presets
 from b12course._course import Course
 from b12course._labs import Analyte, LabResult
-from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
+from b12course._records import (
+    AdministeredDose,
+    DecisionBasis,
+    DoseSkip,
+    PhaseDecision,
+)
 from b12course._regimen import (
     Anchoring,
     Cadence,
@@ -743,7 +748,9 @@ class _History:
         decided = utc(after) + dt.timedelta(minutes=draw(st.integers(1, 12 * 60)))
         try:
             course = self.course.end_phase(
-                decided.astimezone(self.course.zone), reason=draw(_free_text())
+                decided.astimezone(self.course.zone),
+                reason=draw(_free_text()),
+                basis=draw(st.sampled_from(DecisionBasis)),
             )
         except PhaseDecisionError:
             return  # that phase already ended: there is nothing to decide
