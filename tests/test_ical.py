@@ -346,6 +346,15 @@ class TestCalendarShape:
         assert str(ahead["SUMMARY"]).startswith("B12 ")
         assert str(done["X-B12COURSE-STATUS"]) == "given"
 
+    def test_dose_given_differs_from_plan_is_described(self):
+        """A dose given other than planned says what was given."""
+        course = _course()
+        given = b12.Dose(b12.Drug.CYANOCOBALAMIN, "500 mcg", b12.Route.IM)
+        course = course.record_dose(course.first_dose, dose=given)
+        data = _export(course, dt.datetime(2026, 12, 8, tzinfo=UTC))
+        event = _dose_events(data)["c1-p0-d1@b12course"]
+        assert "Given as cyanocobalamin 500 mcg IM." in str(event["DESCRIPTION"])
+
     def test_provisional_doses_are_labelled(self):
         """Doses past an open review point say they are provisional."""
         course = _course("nice-neuro")
@@ -537,6 +546,9 @@ class TestAlarms:
             ("0", dt.timedelta(0)),
             ("PT30M", dt.timedelta(minutes=30)),
             ("-PT15M", dt.timedelta(minutes=15)),
+            ("P1W", dt.timedelta(weeks=1)),
+            ("P1DT2H", dt.timedelta(days=1, hours=2)),
+            ("PT90S", dt.timedelta(seconds=90)),
             (" 1H ", dt.timedelta(hours=1)),
         ],
     )
@@ -545,7 +557,7 @@ class TestAlarms:
         assert b12ical.parse_alarm(text) == expected
 
     @pytest.mark.parametrize(
-        "text", ["", "soon", "30s", "m", "P", "-5", "29d", "PTXM", None]
+        "text", ["", "soon", "30s", "m", "P", "-5", "29d", "PTXM", "P1DT", None]
     )
     def test_parse_alarm_refuses_other_text(self, text):
         """Unreadable or out-of-range reminder texts raise AlarmError."""
@@ -646,6 +658,10 @@ class TestUpdates:
             b"not a calendar",
             (
                 b"BEGIN:VCALENDAR\r\nPRODID:-//b12course//x//EN\r\nX-B12COURSE-COURSE:c1\r\n"
+                b"BEGIN:VEVENT\r\nDTSTART:20260101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            ),
+            (
+                b"BEGIN:VCALENDAR\r\nPRODID:-//b12course//x//EN\r\nX-B12COURSE-COURSE:c1\r\n"
                 b"BEGIN:VEVENT\r\nUID:u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
             ),
         ],
@@ -716,6 +732,11 @@ class TestReadIcal:
             ),
             (b"DTSTART;TZID=Europe/London:20261207T090000\r\n", b""),
             (b"SEQUENCE:0", b"SEQUENCE:zero"),
+            (
+                b"DTSTART;TZID=Europe/London:20261207T090000",
+                b"DTSTART;VALUE=TIME:090000",
+            ),
+            (b"X-B12COURSE-DUE:20261207T090000Z", b"X-B12COURSE-DUE:20261207T090000"),
         ],
     )
     def test_damaged_dose_event_raises_calendar_format_error(self, old, new):
