@@ -19,6 +19,7 @@ from b12course.exceptions import CourseFormatError, InvalidRecordError
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
 START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+small_courses = b12st.courses(max_given=3, max_symptoms=2, max_labs=2)
 
 
 def instants(value, found=None):
@@ -290,6 +291,36 @@ class TestBadDocuments:
             load(doc)
         assert caught.value.path == "decisions[0].phase"
 
+    @pytest.mark.parametrize(
+        ("path", "value", "where"),
+        [
+            (("regimen", "phases", 0, "cadence", "every"), 10**8, "phases[0].cadence"),
+            (("regimen", "phases", 1, "cadence", "every"), 1300, "phases[1].cadence"),
+            (
+                ("regimen", "phases", 0, "end", "review_after", "weeks"),
+                10**6,
+                "[0].end",
+            ),
+            (
+                ("regimen", "phases", 0, "end", "review_after", "days"),
+                10**12,
+                "[0].end",
+            ),
+        ],
+    )
+    def test_intervals_too_long_to_plan(self, path, value, where):
+        """Intervals or spans beyond 100 years (which would overflow every plan) are refused."""
+        with pytest.raises(CourseFormatError, match="100 years") as caught:
+            load(set_at(document(), path, value))
+        assert caught.value.path.endswith(where)
+
+    @given(small_courses)
+    def test_loaded_courses_can_be_planned(self, course):
+        """A course that loads plans exactly as the one saved, two years ahead."""
+        back = b12json.loads(b12json.dumps(course))
+        until = course.first_dose + dt.timedelta(days=731)
+        assert back.plan(until=until) == course.plan(until=until)
+
     def test_two_doses_at_one_instant(self):
         """Two doses recorded at the same instant (the model refuses it) are refused."""
         doc = document()
@@ -372,8 +403,6 @@ json_values = st.recursive(
     ),
     max_leaves=6,
 )
-
-small_courses = b12st.courses(max_given=3, max_symptoms=2, max_labs=2)
 
 
 class TestFuzz:

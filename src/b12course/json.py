@@ -63,7 +63,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
 from b12course._course import Course
-from b12course._regimen import PhaseEnd
+from b12course._regimen import Lasting, PhaseEnd, UntilNoFurtherImprovement
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError, CourseFormatError, InvalidRecordError
 
@@ -488,6 +488,7 @@ def _check_course(course: Course, zone: object) -> None:
                 f"the regimen has no phase {decision.phase} "
                 f"(it has {len(course.regimen.phases)})",
             )
+    _check_spans(course)
     seen: set[dt.datetime] = set()
     for index, given in enumerate(course.given):
         instant = given.at.astimezone(dt.timezone.utc)
@@ -496,6 +497,40 @@ def _check_course(course: Course, zone: object) -> None:
                 f"given[{index}].at", "two doses are recorded at one instant"
             )
         seen.add(instant)
+
+
+# Far enough for any course: a cadence or span longer than this is hostile.
+_LONGEST = dt.timedelta(days=100 * 366)
+
+
+def _check_spans(course: Course) -> None:
+    """Refuse cadences and spans so long that planning would overflow the calendar.
+
+    The model bounds them below but not above; a document could otherwise hold
+    ``"every": 100000000`` and make every later ``plan()`` raise OverflowError.
+    """
+    start = course.first_dose.replace(tzinfo=None)
+    for index, phase in enumerate(course.regimen.phases):
+        where = f"regimen.phases[{index}]"
+        try:
+            step = phase.cadence.occurrence(start, 1) - start
+        except OverflowError:
+            step = _LONGEST * 2
+        if step > _LONGEST:
+            raise CourseFormatError(
+                f"{where}.cadence", "the interval is longer than 100 years"
+            )
+        end = phase.end
+        span = end.review_after if isinstance(end, UntilNoFurtherImprovement) else end
+        if isinstance(span, Lasting):
+            try:
+                length = span.end_date(start.date()) - start.date()
+            except OverflowError:
+                length = _LONGEST * 2
+            if length > _LONGEST:
+                raise CourseFormatError(
+                    f"{where}.end", "the span is longer than 100 years"
+                )
 
 
 def loads(text: str | bytes | bytearray) -> Course:
