@@ -314,6 +314,14 @@ class TestBadDocuments:
             load(set_at(document(), path, value))
         assert caught.value.path.endswith(where)
 
+    def test_first_dose_at_the_end_of_time(self):
+        """A first dose in year 9999, where no plan fits, is refused."""
+        doc = set_at(document(), ("first_dose",), "9999-12-01T09:00:00+00:00[UTC]")
+        doc["zone"] = "UTC"
+        with pytest.raises(CourseFormatError, match="9999") as caught:
+            load(doc)
+        assert caught.value.path == "first_dose"
+
     @given(small_courses)
     def test_loaded_courses_can_be_planned(self, course):
         """A course that loads plans exactly as the one saved, two years ahead."""

@@ -510,6 +510,10 @@ def _check_spans(course: Course) -> None:
     ``"every": 100000000`` and make every later ``plan()`` raise OverflowError.
     """
     start = course.first_dose.replace(tzinfo=None)
+    if start > dt.datetime.max - 2 * _LONGEST:  # noqa: DTZ901 - a wall-clock bound
+        raise CourseFormatError(
+            "first_dose", "is too close to the year 9999 to plan a course from"
+        )
     for index, phase in enumerate(course.regimen.phases):
         where = f"regimen.phases[{index}]"
         try:
