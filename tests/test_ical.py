@@ -426,6 +426,22 @@ class TestInformationalEvents:
         assert str(event["TRANSP"]) == "TRANSPARENT"
         assert b"DTSTART;VALUE=DATE:20261208" in data
 
+    @pytest.mark.skipif(
+        not hasattr(b12.Course, "flare_window"), reason="issue 3 not landed"
+    )
+    def test_flare_window_follows_the_course_flare_model(self):
+        """The exported flare event spans the local days of course.flare_window()."""
+        course = _course("nice-neuro", "Australia/Lord_Howe")
+        window = course.flare_window()
+        data = _export(
+            course, dt.datetime(2027, 6, 1, tzinfo=UTC), include_reviews=False
+        )
+        (event,) = [e for e in _events(data) if str(e["UID"]) == "c1-flare@b12course"]
+        zone = course.zone
+        last = (window.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+        assert event.decoded("DTSTART") == window.start.astimezone(zone).date()
+        assert event.decoded("DTEND") == last + dt.timedelta(days=1)
+
     def test_flare_window_after_the_horizon_is_left_out(self, monkeypatch):
         """A flare window that opens after until is not exported."""
         course = _course("nice-neuro")
