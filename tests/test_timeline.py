@@ -360,6 +360,9 @@ class TestQueries:
         tokyo = Z("Asia/Tokyo")
         assert tl.between(a, b) == tl.between(a.astimezone(tokyo), b.astimezone(UTC))
         assert len(tl.of_kind(EventKind.PLANNED_DOSE).between(a, b)) == 2
+        in_utc = (a.astimezone(UTC), b.astimezone(UTC))
+        assert tl.overlapping(*in_utc) == tl.overlapping(a, b)
+        assert tl.at(in_utc[0]) == tl.at(a)
 
     def test_next_dose_skips_given_and_skipped(self, course):
         """next_dose ignores doses given or skipped and looks at or after the instant."""
