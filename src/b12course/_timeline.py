@@ -15,6 +15,8 @@ Rules the queries share:
 - Ranges are half-open, ``[start, end)``.  An *instant* event at ``t`` is inside
   ``[a, b)`` iff ``a <= t < b`` (as recurring-ical-events counts them); an
   *interval* event ``[s, e)`` overlaps ``[a, b)`` iff ``s < b`` and ``e > a``.
+- A course's events show their times in the course zone (a payload keeps
+  the instant as it was recorded, in whatever zone).
 - Events are sorted by start instant; ties are broken by kind, in the order
   :class:`EventKind` declares its members (a phase change before the dose that
   opens the phase), then by end instant, then by the order in which the events
@@ -542,15 +544,15 @@ def _clinical_events(course: Course, until: dt.datetime) -> list[TimelineEvent]:
     default :class:`~b12course.FlareModel`, shown when it opens before ``until``.
     """
     events = [
-        TimelineEvent.instant(r.at, EventKind.REVIEW, r)
+        TimelineEvent.instant(r.at.astimezone(course.zone), EventKind.REVIEW, r)
         for r in course.reviews(until=until)
     ]
     window = course.flare_window()
     if utc(window.start) < utc(until):
         events.append(
             TimelineEvent(
-                start=window.start,
-                end=window.end,
+                start=window.start.astimezone(course.zone),
+                end=window.end.astimezone(course.zone),
                 kind=EventKind.FLARE_WINDOW,
                 payload=window,
             )
@@ -571,7 +573,7 @@ def build_timeline(
     plan = course.expand(until=until, now=now, grace=grace)
     zone = course.zone
     events: list[TimelineEvent] = [
-        TimelineEvent.instant(span.first, EventKind.PHASE_CHANGE, span)
+        TimelineEvent.instant(span.first.astimezone(zone), EventKind.PHASE_CHANGE, span)
         for span in plan.phases
     ]
     events.extend(
