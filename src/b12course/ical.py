@@ -51,18 +51,20 @@ import calendar as _calendar
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
 
 import attrs
 import icalendar
+from dateutil import rrule
 
 from b12course.__about__ import __version__
 from b12course._course import Course
 from b12course._regimen import Count, Route
 from b12course._schedule import DoseStatus, PlannedDose
-from b12course._time import UTC, local, require_aware, resolve, utc
+from b12course._time import UTC, get_zone, local, require_aware, resolve, utc
 from b12course._units import Amount
 from b12course.exceptions import AlarmError, B12CourseError, CalendarFormatError
 
@@ -93,6 +95,9 @@ _X_DOSE = "X-B12COURSE-DOSE"
 _X_DUE = "X-B12COURSE-DUE"
 _X_DIGEST = "X-B12COURSE-DIGEST"
 _X_COURSE = "X-B12COURSE-COURSE"
+_X_PHASE = "X-B12COURSE-PHASE"
+_X_FIRST = "X-B12COURSE-FIRST"
+_SERIES_KIND = "dose-series"
 _DOSE_KIND = "dose"
 # RFC 5545 TEXT allows no control characters but HTAB; line breaks become "\n".
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -781,6 +786,7 @@ def _instant(value: dt.date | dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.dateti
 
 _KEEP_WHEN_CANCELLED = (
     "UID",
+    "RRULE",
     "DTSTART",
     "DTEND",
     "DURATION",
@@ -791,6 +797,8 @@ _KEEP_WHEN_CANCELLED = (
     _X_STATUS,
     _X_DOSE,
     _X_DUE,
+    _X_PHASE,
+    _X_FIRST,
 )
 
 
@@ -823,6 +831,7 @@ def to_ical(
     include_reviews: bool = True,
     include_phase_changes: bool = False,
     name: str | None = None,
+    compact: bool = False,
 ) -> bytes:
     """Return the course's dosing calendar as RFC 5545 bytes (CRLF, folded lines).
 
@@ -846,6 +855,12 @@ def to_ical(
         include_reviews: Add review points as all-day events.
         include_phase_changes: Add an all-day event where each later phase begins.
         name: The calendar's name; ``"B12: <regimen name>"`` by default.
+        compact: Write each run of three or more scheduled doses of a phase as
+            one recurring event (RRULE with UNTIL in UTC), where expanding the
+            rule with dateutil gives exactly the planned instants and no
+            occurrence falls in a skipped or repeated local hour; any other
+            dose stays one event.  Clients agree on one event per dose (the
+            default) more widely than on recurring series.
 
     Returns:
         The calendar, UTF-8 encoded.
@@ -862,7 +877,9 @@ def to_ical(
     stamp = _stamp(dtstamp, now)
     zone = course.zone
     old = _previous(previous, course) if previous is not None else {}
-    events = _dose_events(course, until=until, now=now, alarms=offsets, old=old)
+    events = _dose_events(
+        course, until=until, now=now, alarms=offsets, old=old, compact=compact
+    )
     if include_flare:
         events.extend(_flare_events(course, until))
     if include_reviews:
@@ -935,8 +952,13 @@ def _dose_events(
     now: dt.datetime | None,
     alarms: tuple[dt.timedelta, ...],
     old: dict[str, _Previous],
+    compact: bool = False,
 ) -> list[icalendar.Component]:
-    """Return an event per dose before ``until``, and per dose exported before."""
+    """Return an event per dose before ``until``, and per dose exported before.
+
+    With ``compact``, runs of scheduled doses that one RRULE reproduces exactly
+    become one recurring event instead.
+    """
     zone = course.zone
     horizon = until
     if old:
@@ -945,6 +967,7 @@ def _dose_events(
     plan = course.expand(until=horizon, now=now)
     site = _suggested_site(course)
     events: list[icalendar.Component] = []
+    run: list[PlannedDose] = []
     seen_pending = False
     for dose in plan.doses:
         # The suggestion is for the next injection; later ones rotate on from it.
@@ -955,9 +978,129 @@ def _dose_events(
         )
         seen_pending = seen_pending or dose.pending
         uid = _dose_uid(course, dose)
-        if utc(dose.when) < utc(until) or uid in old:
+        if utc(dose.when) >= utc(until) and uid not in old:
+            continue
+        if compact and hint is None and _joins(run, dose, old, course):
+            run.append(dose)
+            continue
+        events.extend(_run_events(course, run, alarms))
+        run = []
+        if compact and hint is None and _joins(run, dose, old, course):
+            run.append(dose)
+        else:
             events.append(_dose_event(course, dose, alarms, hint))
+    events.extend(_run_events(course, run, alarms))
     return events
+
+
+# -- compact series --------------------------------------------------------
+
+_MIN_SERIES = 3
+
+
+def _joins(
+    run: Sequence[PlannedDose],
+    dose: PlannedDose,
+    old: dict[str, _Previous],
+    course: Course,
+) -> bool:
+    """Whether ``dose`` may extend ``run`` into one recurring series."""
+    if dose.status is not DoseStatus.SCHEDULED or _dose_uid(course, dose) in old:
+        return False
+    if not run:
+        return True
+    last = run[-1]
+    return (
+        dose.phase == last.phase
+        and dose.provisional == last.provisional
+        and dose.number_in_phase == last.number_in_phase + 1
+    )
+
+
+def _recurrence(course: Course, run: Sequence[PlannedDose]) -> dict[str, object]:
+    """Return the RRULE that reproduces ``run`` exactly, or an empty dict."""
+    zone = course.zone
+    cadence = course.regimen.phases[run[0].phase].cadence
+    freq = {"days": "daily", "weeks": "weekly", "months": "monthly"}.get(
+        cadence.unit.value, "weekly"
+    )
+    rule: dict[str, object] = {"freq": freq, "interval": cadence.every}
+    if cadence.weekdays:
+        rule["byday"] = [_WEEKDAYS[d] for d in cadence.weekdays]
+    last = utc(run[-1].due)
+    rule["until"] = last
+    start = local(run[0].due, zone)
+    walls = rrule.rrule(
+        rrule.DAILY
+        if freq == "daily"
+        else rrule.WEEKLY
+        if freq == "weekly"
+        else rrule.MONTHLY,
+        dtstart=start,
+        interval=cadence.every,
+        byweekday=[rrule.weekdays[d] for d in cadence.weekdays] or None,
+        count=len(run) + 1,
+    )
+    expected = [utc(d.due) for d in run]
+    found = []
+    for wall in walls:
+        instant = resolve(wall, zone)
+        # Clients disagree on times in a gap or a repeated hour: no series there.
+        if _shifting(wall, zone):
+            return {}
+        if utc(instant) > last:
+            break
+        found.append(utc(instant))
+    return rule if found == expected else {}
+
+
+def _shifting(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether a local time is skipped or repeated by a daylight-saving change."""
+    return (
+        wall.replace(tzinfo=zone, fold=0).utcoffset()
+        != wall.replace(tzinfo=zone, fold=1).utcoffset()
+    )
+
+
+def _series_uid(course: Course, first: PlannedDose) -> str:
+    return (
+        f"{_clean(course.id)}-p{first.phase}-d{first.number_in_phase}-series@b12course"
+    )
+
+
+def _run_events(
+    course: Course, run: Sequence[PlannedDose], alarms: tuple[dt.timedelta, ...]
+) -> list[icalendar.Component]:
+    """Return one recurring event for ``run`` if a rule fits it, else one per dose."""
+    rule = _recurrence(course, run) if len(run) >= _MIN_SERIES else {}
+    if not rule:
+        return [_dose_event(course, dose, alarms, None) for dose in run]
+    first, last = run[0], run[-1]
+    end = course.regimen.phases[first.phase].end
+    total = f" of {end.n}" if isinstance(end, Count) else ""
+    span = f"doses {first.number_in_phase}-{last.number_in_phase}{total}"
+    event = icalendar.Event()
+    event.add("uid", _series_uid(course, first))
+    event.add("dtstart", first.due.astimezone(course.zone))
+    event.add("duration", _DOSE_LENGTH)
+    event.add("rrule", rule)
+    event.add("summary", _summary(first, span))
+    event.add("description", _description(course, first, span, None))
+    event.add("categories", ["B12 dose"])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event.add(_X_KIND, _SERIES_KIND)
+    event.add(_X_STATUS, DoseStatus.SCHEDULED.value)
+    event.add(_X_DOSE, icalendar.vText(str(first.dose)))
+    event.add(_X_PHASE, str(first.phase))
+    event.add(_X_FIRST, str(first.number_in_phase))
+    for before in alarms:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"B12 {first.dose}")
+        alarm.add("trigger", -before)
+        event.add_component(alarm)
+    return [event]
 
 
 # -- read-back -----------------------------------------------------------
@@ -965,7 +1108,9 @@ def _dose_events(
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg)\b")
 
 
-def _read_dose(event: icalendar.Component) -> CalendarDose:
+def _read_dose(
+    event: icalendar.Component, due: dt.datetime | None = None
+) -> CalendarDose:
     start = _start_of(event)
     if not isinstance(start, dt.datetime):
         raise CalendarFormatError(f"dose event {event.get('UID')} is all-day")
@@ -973,7 +1118,8 @@ def _read_dose(event: icalendar.Component) -> CalendarDose:
     amount = _AMOUNT.search(dose)
     if amount is None:
         raise CalendarFormatError(f"dose event {event.get('UID')} names no amount")
-    due = icalendar.vDatetime.from_ical(str(event[_X_DUE]))  # type: ignore[no-untyped-call]
+    if due is None:
+        due = icalendar.vDatetime.from_ical(str(event[_X_DUE]))  # type: ignore[no-untyped-call]
     if not isinstance(due, dt.datetime) or due.tzinfo is None:
         raise CalendarFormatError(f"dose event {event.get('UID')} has no due instant")
     return CalendarDose(
@@ -988,6 +1134,44 @@ def _read_dose(event: icalendar.Component) -> CalendarDose:
     )
 
 
+_MAX_OCCURRENCES = 100_000
+
+
+def _read_series(event: icalendar.Component) -> list[CalendarDose]:
+    """Expand a compact series into its doses, named as one event per dose would be."""
+    start = _start_of(event)
+    tzid = event["DTSTART"].params.get("TZID")
+    if not isinstance(start, dt.datetime):
+        raise CalendarFormatError(f"series {event.get('UID')} is all-day")
+    # Expand in the IANA zone itself, as the plan was, even where icalendar
+    # fell back on the VTIMEZONE (e.g. for "posix/UTC"); a UTC course has Z times.
+    zone = get_zone(str(tzid) if tzid is not None else "UTC")
+    start = start.astimezone(zone)
+    uid = str(event["UID"])
+    phase, first = int(str(event[_X_PHASE])), int(str(event[_X_FIRST]))
+    suffix = f"-p{phase}-d{first}-series@b12course"
+    if not uid.endswith(suffix):
+        raise CalendarFormatError(f"series {uid} does not name its first dose")
+    prefix = uid[: -len(suffix)]
+    text = event["RRULE"].to_ical()
+    rule = rrule.rrulestr(
+        text.decode() if isinstance(text, bytes) else str(text), dtstart=start
+    )
+    template = _read_dose(event, due=start)
+    doses = []
+    for offset, occurrence in enumerate(itertools.islice(rule, _MAX_OCCURRENCES)):
+        when = resolve(occurrence.replace(tzinfo=None), zone)
+        doses.append(
+            attrs.evolve(
+                template,
+                uid=f"{prefix}-p{phase}-d{first + offset}@b12course",
+                when=when,
+                due=utc(when),
+            )
+        )
+    return doses
+
+
 def read_ical(data: bytes | str) -> tuple[CalendarDose, ...]:
     """Return the dosing events of a calendar written by :func:`to_ical`, in time order.
 
@@ -1000,11 +1184,13 @@ def read_ical(data: bytes | str) -> tuple[CalendarDose, ...]:
     """
     try:
         calendar = _parse(data)
-        doses = [
-            _read_dose(event)
-            for event in calendar.walk("VEVENT")
-            if str(event.get(_X_KIND, "")) == _DOSE_KIND
-        ]
+        doses = []
+        for event in calendar.walk("VEVENT"):
+            kind = str(event.get(_X_KIND, ""))
+            if kind == _DOSE_KIND:
+                doses.append(_read_dose(event))
+            elif kind == _SERIES_KIND:
+                doses.extend(_read_series(event))
     except CalendarFormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - any defect of foreign input
