@@ -478,6 +478,27 @@ class TestCourses:
         assert not course.symptoms
         assert not course.labs
 
+    def test_first_dose_just_after_a_spring_forward_gap_is_lived_through(self):
+        """A first dose at 03:00 right after Sydney's 02:00-03:00 gap is the first dose given (regression)."""
+        first = dt.datetime(
+            2029, 10, 7, 3, 0, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney")
+        )
+        course = find(
+            b12st.courses(
+                regimens=st.just(b12.regimens.get("nice-non-neuro")),
+                first_doses=st.just(first),
+                min_given=3,
+                max_given=3,
+                late=False,
+                missed=False,
+                skips=False,
+                decisions=False,
+            ),
+            lambda _: True,
+        )
+        plan = course.plan(until=first + dt.timedelta(days=10))
+        assert [slot.number for slot in plan if slot.given] == [1, 2, 3]
+
     @given(
         b12st.courses(
             first_doses=b12st.aware_datetimes(

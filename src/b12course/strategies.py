@@ -661,7 +661,7 @@ def _next_pending(course: Course, after: dt.datetime) -> PlannedDose | None:
     """Return the first pending slot due after ``after``; None once the course ends."""
     after_utc = utc(after)
     for days in _SEARCH_DAYS:
-        plan = course.plan(until=after + dt.timedelta(days=days))
+        plan = course.plan(until=after_utc + dt.timedelta(days=days))
         for slot in plan:
             if slot.pending and utc(slot.due) > after_utc:
                 return slot
@@ -701,12 +701,14 @@ class _History:
 
     def __init__(self, course: Course) -> None:
         self.course = course
-        self.cursor = course.first_dose - dt.timedelta(seconds=1)
+        # In UTC: wall-clock arithmetic on an aware datetime would put "one
+        # second before 03:00" inside a spring-forward gap, i.e. after 03:00.
+        self.cursor = utc(course.first_dose) - dt.timedelta(seconds=1)
         self.last_given: dt.datetime | None = None
         self.intents: dict[dt.datetime, dt.datetime] = {}  # given (UTC) -> due
 
     def sticks(self, course: Course, until: dt.datetime) -> bool:
-        plan = course.plan(until=until + dt.timedelta(days=1))
+        plan = course.plan(until=utc(until) + dt.timedelta(days=1))
         fulfilled = {utc(s.given.at): utc(s.due) for s in plan if s.given is not None}
         skipped = {utc(s.due) for s in plan if s.skip is not None}
         return all(fulfilled.get(at) == due for at, due in self.intents.items()) and (
@@ -715,7 +717,9 @@ class _History:
 
     def skip(self, draw: st.DrawFn, slot: PlannedDose) -> None:
         course = self.course.skip_dose(
-            slot.due, reason=draw(_free_text()), until=slot.due + dt.timedelta(days=1)
+            slot.due,
+            reason=draw(_free_text()),
+            until=utc(slot.due) + dt.timedelta(days=1),
         )
         # Defensive: no skip is known that changes what the doses fulfil.
         if self.sticks(course, slot.due):  # pragma: no branch
