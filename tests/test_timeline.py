@@ -524,6 +524,20 @@ class TestIntervals:
         assert tl.start_after(window.start) == tuple(instants[1:])
         assert tl.at_instant(instants[2].start) == tl.at(instants[2].start)
 
+    def test_an_hour_in_the_repeated_hour_is_an_interval(self):
+        """An interval from 01:00 BST to 01:00 GMT (same wall time, fold 0 and 1) lasts an hour."""
+        start = dt.datetime(2026, 10, 25, 1, tzinfo=LONDON)
+        event = TimelineEvent(
+            start=start,
+            end=start.replace(fold=1),
+            kind=EventKind.FLARE_WINDOW,
+            payload=None,
+        )
+        assert not event.is_instant
+        assert event.duration == dt.timedelta(hours=1)
+        tl = Timeline([event], zone=LONDON)
+        assert tl.at(start + dt.timedelta(minutes=30)) == (event,)
+
     def test_event_metrics(self):
         """An event knows whether it is an instant and how long it lasts."""
         window, instants, _ = interval_timeline()

@@ -137,8 +137,10 @@ class TimelineEvent:
 
     @property
     def is_instant(self) -> bool:
-        """True when the event has no duration (``start == end``)."""
-        return self.start == self.end
+        """True when the event has no duration (``start == end`` as instants)."""
+        # In UTC: a same-zone comparison ignores fold, so an hour-long interval
+        # inside a repeated hour would look like an instant.
+        return utc(self.start) == utc(self.end)
 
     @property
     def duration(self) -> dt.timedelta:
