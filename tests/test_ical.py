@@ -361,6 +361,27 @@ class TestCompact:
         ]
         assert str(cancelled[0]["STATUS"]) == "CANCELLED"
 
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            (b"X-B12COURSE-FIRST:2", b"X-B12COURSE-FIRST:3"),
+            (b"X-B12COURSE-FIRST:2", b"X-B12COURSE-FIRST:two"),
+            (
+                b"DTSTART;TZID=America/New_York:20261208T090000",
+                b"DTSTART;VALUE=DATE:20261208",
+            ),
+            (b"DTSTART;TZID=America/New_York:", b"DTSTART;TZID=Mars/Olympus:"),
+        ],
+    )
+    def test_damaged_series_raises_calendar_format_error(self, old, new):
+        """A series event with a damaged field raises CalendarFormatError."""
+        course = _course("us-label-cyanocobalamin", "America/New_York")
+        data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
+        assert b"-series@b12course" in data
+        assert old in data
+        with pytest.raises(CalendarFormatError):
+            b12ical.read_ical(data.replace(old, new))
+
     @given(COURSES)
     def test_compact_round_trip_keeps_every_dose(self, course):
         """In compact mode, read_ical still gives back every dose's uid and instant."""
