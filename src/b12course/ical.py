@@ -266,7 +266,7 @@ def reminders(
         Reminder(
             uid=_dose_uid(course, dose),
             due=dose.due,
-            at=utc(dose.due).__sub__(before).astimezone(zone),
+            at=(utc(dose.due) - before).astimezone(zone),
             before=before,
         )
         for dose in course.plan(until=until, now=now)
