@@ -641,3 +641,20 @@ class TestTimelineValue:
         )
         statuses = [e.payload.status for e in tl.of_kind(EventKind.PLANNED_DOSE)][:3]
         assert statuses == [DoseStatus.OVERDUE, DoseStatus.DUE, DoseStatus.SCHEDULED]
+
+
+def test_unknown_event_kind_is_a_library_error():
+    """An unknown kind in last() or of_kind() raises SettingError naming the kinds."""
+    import zoneinfo
+
+    import b12course as b12
+    from b12course.exceptions import SettingError
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+    start = dt.datetime(2026, 12, 1, 9, tzinfo=london)
+    course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=start)
+    tl = course.timeline(until=start + dt.timedelta(days=30))
+    with pytest.raises(SettingError, match="unknown event kind"):
+        tl.last("nope", before=start)  # type: ignore[arg-type]
+    with pytest.raises(SettingError):
+        tl.of_kind("nope")  # type: ignore[arg-type]

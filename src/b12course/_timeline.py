@@ -41,7 +41,7 @@ import attrs
 
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import UTC, day_bounds, get_zone, require_aware, utc
-from b12course.exceptions import InvalidRecordError, NotADateError
+from b12course.exceptions import InvalidRecordError, NotADateError, SettingError
 
 if TYPE_CHECKING:
     from b12course._course import Course
@@ -80,6 +80,17 @@ class EventKind(enum.Enum):
     DOSE_SKIPPED = "dose skipped"
     SYMPTOM = "symptom"
     LAB_RESULT = "lab result"
+
+
+def _kind(value: object) -> EventKind:
+    """Return ``value`` as an EventKind, or raise a SettingError naming the kinds."""
+    try:
+        return EventKind(value)
+    except ValueError:
+        names = ", ".join(kind.value for kind in EventKind)
+        raise SettingError(
+            f"unknown event kind {value!r}; use one of {names}"
+        ) from None
 
 
 _RANK = {kind: rank for rank, kind in enumerate(EventKind)}
@@ -354,7 +365,7 @@ class Timeline:
         >>> [e.start.day for e in tl.of_kind(EventKind.PLANNED_DOSE)]
         [7, 9, 11]
         """
-        wanted = frozenset(EventKind(kind) for kind in kinds)
+        wanted = frozenset(_kind(kind) for kind in kinds)
         if len(wanted) == 1:
             (kind,) = wanted
             events = self._by_kind.get(kind, ((), ()))[1]
@@ -462,8 +473,9 @@ class Timeline:
 
         Raises:
             NaiveDatetimeError: ``before`` is naive.
+            SettingError: ``kind`` is not an event kind.
         """
-        starts, events = self._by_kind.get(EventKind(kind), ((), ()))
+        starts, events = self._by_kind.get(_kind(kind), ((), ()))
         i = bisect.bisect_left(starts, _instant("before", before))
         return events[i - 1] if i else None
 
