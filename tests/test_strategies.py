@@ -478,11 +478,21 @@ class TestCourses:
         assert not course.symptoms
         assert not course.labs
 
-    def test_first_dose_just_after_a_spring_forward_gap_is_lived_through(self):
-        """A first dose at 03:00 right after Sydney's 02:00-03:00 gap is the first dose given (regression)."""
-        first = dt.datetime(
-            2029, 10, 7, 3, 0, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney")
-        )
+    @pytest.mark.parametrize(
+        "first",
+        [
+            # Right after Sydney's 02:00-03:00 spring-forward gap.
+            dt.datetime(
+                2029, 10, 7, 3, 0, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney")
+            ),
+            # The second 03:00 of Chatham's fall-back (planned at the first).
+            dt.datetime(
+                2024, 4, 7, 3, 0, fold=1, tzinfo=zoneinfo.ZoneInfo("Pacific/Chatham")
+            ),
+        ],
+    )
+    def test_first_dose_next_to_a_dst_change_is_lived_through(self, first):
+        """The first planned dose is given even next to a DST change (regressions)."""
         course = find(
             b12st.courses(
                 regimens=st.just(b12.regimens.get("nice-non-neuro")),

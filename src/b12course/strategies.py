@@ -703,7 +703,10 @@ class _History:
         self.course = course
         # In UTC: wall-clock arithmetic on an aware datetime would put "one
         # second before 03:00" inside a spring-forward gap, i.e. after 03:00.
-        self.cursor = utc(course.first_dose) - dt.timedelta(seconds=1)
+        # A day back, because the plan's first slot can precede the first
+        # dose: a repeated local time (fold=1) is planned at its first
+        # occurrence, as RFC 5545 says.
+        self.cursor = utc(course.first_dose) - dt.timedelta(days=1)
         self.last_given: dt.datetime | None = None
         self.intents: dict[dt.datetime, dt.datetime] = {}  # given (UTC) -> due
 
