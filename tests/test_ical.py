@@ -573,9 +573,6 @@ class TestInformationalEvents:
         assert str(event["TRANSP"]) == "TRANSPARENT"
         assert b"DTSTART;VALUE=DATE:20261208" in data
 
-    @pytest.mark.skipif(
-        not hasattr(b12.Course, "flare_window"), reason="issue 3 not landed"
-    )
     def test_flare_window_follows_the_course_flare_model(self):
         """The exported flare event spans the local days of course.flare_window()."""
         course = _course("nice-neuro", "Australia/Lord_Howe")
@@ -612,7 +609,6 @@ class TestInformationalEvents:
         )
         assert all(str(e.get("X-B12COURSE-KIND")) == "dose" for e in _events(data))
 
-    @pytest.mark.skipif(not hasattr(b12.Course, "reviews"), reason="issue 3 not landed")
     def test_review_points_are_all_day_events_on_their_local_date(self):
         """Each review point of the course is an all-day event on its local date."""
         course = _course("nice-neuro")

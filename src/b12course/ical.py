@@ -66,7 +66,7 @@ from b12course._regimen import Count, Route
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import UTC, get_zone, local, require_aware, resolve, utc
 from b12course._units import Amount
-from b12course.exceptions import AlarmError, B12CourseError, CalendarFormatError
+from b12course.exceptions import AlarmError, CalendarFormatError
 
 __all__ = [
     "DEFAULT_ALARMS",
@@ -306,12 +306,8 @@ def _count_of(course: Course, dose: PlannedDose) -> str:
     return f"dose {dose.number_in_phase}"
 
 
-def _suggested_site(course: Course) -> str | None:
-    suggest = getattr(course, "suggest_site", None)
-    if suggest is None:  # pragma: no cover - site rotation lands with issue 3
-        return None
-    site = suggest()
-    return _clean(getattr(site, "value", site))
+def _suggested_site(course: Course) -> str:
+    return _clean(course.suggest_site().value)
 
 
 def _format_instant(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -640,14 +636,8 @@ def _local_day_span(
 
 
 def _flare_events(course: Course, until: dt.datetime) -> list[icalendar.Component]:
-    window_of = getattr(course, "flare_window", None)
-    if window_of is None:  # pragma: no cover - the flare model lands with issue 3
-        return []
-    try:
-        window = window_of()
-    except B12CourseError:  # pragma: no cover - defensive: no window, no event
-        return []
-    if window is None or utc(window.start) >= utc(until):
+    window = course.flare_window()
+    if utc(window.start) >= utc(until):
         return []
     first, last = _local_day_span(window.start, window.end, course.zone)
     return [
@@ -665,12 +655,9 @@ def _flare_events(course: Course, until: dt.datetime) -> list[icalendar.Componen
 
 
 def _review_events(course: Course, until: dt.datetime) -> list[icalendar.Component]:
-    reviews_of = getattr(course, "reviews", None)
-    if reviews_of is None:  # pragma: no cover - reviews land with issue 3
-        return []
     events = []
-    for review in reviews_of(until=until):
-        kind = str(getattr(review.kind, "name", review.kind)).lower()
+    for review in course.reviews(until=until):
+        kind = review.kind.name.lower()
         where = "" if review.phase is None else f"-p{review.phase}"
         day = review.at.astimezone(course.zone).date()
         what = (
