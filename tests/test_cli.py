@@ -311,6 +311,31 @@ class TestIcs:
         assert run(capsys, *ics_args(target, "--force"))[0] == 0
         assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
 
+    def test_rewriting_keeps_uids_and_bumps_changed_events(self, capsys, tmp_path):
+        """The same command twice gives the same UIDs; a changed plan bumps SEQUENCE."""
+        target = tmp_path / "b12.ics"
+        assert run(capsys, *ics_args(target))[0] == 0
+        first = {d.uid: d for d in read_ical(target.read_bytes())}
+        assert run(capsys, *ics_args(target, "--force"))[0] == 0
+        again = {d.uid: d for d in read_ical(target.read_bytes())}
+        assert again.keys() == first.keys()
+        assert {d.sequence for d in again.values()} == {
+            d.sequence for d in first.values()
+        }
+        later = "2026-12-20T12:00"
+        assert run(capsys, *ics_args(target, "--force", "--now", later))[0] == 0
+        changed = {d.uid: d for d in read_ical(target.read_bytes())}
+        assert changed.keys() >= first.keys()
+        bumped = [uid for uid in first if changed[uid].sequence > first[uid].sequence]
+        assert bumped  # statuses changed (overdue), so those events were re-sequenced
+
+    def test_force_over_a_foreign_file(self, capsys, tmp_path):
+        """--force over a file that is not a b12course calendar simply replaces it."""
+        target = tmp_path / "b12.ics"
+        target.write_bytes(b"not a calendar")
+        assert run(capsys, *ics_args(target, "--force"))[0] == 0
+        assert read_ical(target.read_bytes())
+
     def test_nothing_written_on_bad_input(self, capsys, tmp_path):
         """A bad reminder or a missing directory writes no file at all."""
         target = tmp_path / "b12.ics"

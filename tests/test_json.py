@@ -312,7 +312,7 @@ class TestBadDocuments:
         """Intervals or spans beyond 100 years (which would overflow every plan) are refused."""
         with pytest.raises(CourseFormatError, match="100 years") as caught:
             load(set_at(document(), path, value))
-        assert caught.value.path.endswith(where)
+        assert where in caught.value.path
 
     def test_first_dose_at_the_end_of_time(self):
         """A first dose in year 9999, where no plan fits, is refused."""

@@ -300,3 +300,25 @@ class TestAddMonths:
         from b12course._regimen import _add_months
 
         assert _add_months(anchor, months) == anchor + relativedelta(months=months)
+
+
+class TestBounds:
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: Cadence.every_days(36_526),
+            lambda: Cadence.every_weeks(5_218),
+            lambda: Cadence.every_months(1_201),
+            lambda: Lasting(months=1_200),
+            lambda: Lasting(days=36_526),
+        ],
+    )
+    def test_refuses_intervals_over_100_years(self, make):
+        """Intervals and spans beyond 100 years are refused, so plans cannot overflow."""
+        with pytest.raises(RegimenError, match="100 years"):
+            make()
+
+    def test_accepts_100_years(self):
+        """An interval of exactly the bound is accepted."""
+        assert Cadence.every_months(1_200).every == 1_200
+        assert Cadence.every_days(36_525).every == 36_525

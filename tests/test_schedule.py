@@ -547,3 +547,42 @@ def test_every_preset_in_every_zone_is_ordered_and_wall_clock(zone):
         dues = [d.due for d in plan]
         assert dues == sorted(dues)
         assert all(d.astimezone(tz).time() == dt.time(8, 15) for d in dues)
+
+
+class TestFoundByStrategies:
+    def test_dose_on_time_for_the_next_phase_is_not_taken_by_a_lasting_phase(self):
+        """A Lasting phase with no slot left before its end leaves the next dose to the next phase."""
+        utc_zone = Z("UTC")
+        regimen = two_phase(
+            Lasting(weeks=1), first=Cadence.every_weeks(1), then=Cadence.daily()
+        )
+        start = dt.datetime(2020, 1, 1, tzinfo=utc_zone)
+        course = Course.begin(regimen, first_dose=start).record_dose(start)
+        before = course.plan(until=start + dt.timedelta(days=5))
+        assert [(d.phase, d.due.day) for d in before] == [
+            (0, 1),
+            (1, 2),
+            (1, 3),
+            (1, 4),
+            (1, 5),
+        ]
+        after = course.record_dose(dt.datetime(2020, 1, 2, tzinfo=utc_zone))
+        plan = after.plan(until=start + dt.timedelta(days=5))
+        assert [(d.phase, d.due.day, d.given is not None) for d in plan] == [
+            (0, 1, True),
+            (1, 2, True),
+            (1, 3, False),
+            (1, 4, False),
+            (1, 5, False),
+        ]
+
+    def test_first_dose_in_the_second_pass_of_a_repeated_hour_is_kept(self):
+        """Slot 1 is the first dose's own instant, even at fold=1; later days use the wall time."""
+        start = dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK)
+        course = Course.begin(single(Cadence.daily()), first_dose=start)
+        plan = course.plan(until=start + dt.timedelta(days=3))
+        assert plan[0].due.astimezone(dt.timezone.utc) == start.astimezone(
+            dt.timezone.utc
+        )
+        assert plan[0].due.utcoffset() == dt.timedelta(hours=-5)
+        assert plan[1].due.isoformat() == "2026-11-02T01:30:00-05:00"

@@ -105,3 +105,17 @@ class TestDayBounds:
         """Local days are 23, 23.5, 24 or 25 hours long as the zone says."""
         start, end = day_bounds(day, Z(zone))
         assert (utc(end) - utc(start)) == dt.timedelta(hours=hours)
+
+
+class TestLeapSecondZones:
+    def test_right_zones_are_refused(self):
+        """A leap-second 'right/' zone is refused by zone_of and get_zone."""
+        import importlib.resources
+
+        data = importlib.resources.files("tzdata.zoneinfo") / "Europe" / "London"
+        with data.open("rb") as file:
+            zone = zoneinfo.ZoneInfo.from_file(file, key="right/Europe/London")
+        with pytest.raises(ZoneError, match="leap-second"):
+            zone_of("first_dose", dt.datetime(2026, 1, 1, tzinfo=zone))
+        with pytest.raises(ZoneError):
+            get_zone(zone)

@@ -201,6 +201,9 @@ class _Unit(enum.Enum):
     WEEKDAYS = "weekdays"
 
 
+# 100 years, the longest interval or span the model accepts.
+_MAX_DAYS = 36_525
+_MAX_EVERY = {_Unit.DAYS: _MAX_DAYS, _Unit.WEEKS: _MAX_DAYS // 7, _Unit.MONTHS: 1_200}
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -263,6 +266,12 @@ class Cadence:
             )
         if self.unit is _Unit.WEEKDAYS and self.every != 1:
             raise RegimenError("a weekday cadence repeats every week (every=1)")
+        if self.every > _MAX_EVERY.get(self.unit, 1):
+            # Longer intervals are no regimen, and would overflow the calendar.
+            raise RegimenError(
+                f"an interval of {self.every} {self.unit.value} is longer than "
+                "100 years"
+            )
 
     @classmethod
     def every_days(cls, n: int) -> Cadence:
@@ -396,6 +405,8 @@ class Lasting:
     def __attrs_post_init__(self) -> None:
         if not (self.days or self.weeks or self.months):
             raise RegimenError("Lasting needs a positive span (days, weeks or months)")
+        if self.days + 7 * self.weeks + 31 * self.months > _MAX_DAYS:
+            raise RegimenError(f"a span of {self} is longer than 100 years")
 
     def end_date(self, start: dt.date) -> dt.date:
         """Return the first local date after the span that starts on ``start``."""

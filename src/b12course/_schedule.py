@@ -200,6 +200,7 @@ class _Walk:
             self.decisions.setdefault(decision.phase, decision)
         self.until = utc(until)
         self.anchor = local(first_dose, zone)
+        self.first_due = first_dose.astimezone(zone)
         self.k = 0
         self.slots: list[PlannedDose] = []
         self.count = 0  # slots walked, kept or not (== len(slots) unless pending_only)
@@ -232,8 +233,13 @@ class _Walk:
         limit = end.n if isinstance(end, Count) else None
         # Fast-forwarding (see _fast_forward) is exact only with no skips to
         # look up and when doses given re-anchor the phase.
+        # A Lasting phase is walked slot by slot: whether a dose belongs to it
+        # depends on each slot's due date.
         fast = (
-            self.pending_only and not self.skips and phase.anchoring is Anchoring.GIVEN
+            self.pending_only
+            and not self.skips
+            and phase.anchoring is Anchoring.GIVEN
+            and not isinstance(end, Lasting)
         )
         decided = utc(decision.at) if decision is not None else None
         while True:
@@ -256,7 +262,6 @@ class _Walk:
                     self._fast_forward(
                         limit=None if limit is None else limit - counted,
                         decided=decided,
-                        end_date=end_date,
                     )
                     if first is not None
                     else 0
@@ -269,7 +274,9 @@ class _Walk:
                     last = self.given[self.next_given - 1].at
                     continue
             wall = cadence.occurrence(self.anchor, self.k)
-            due = resolve(wall, self.zone)
+            # Occurrence 0 is the course's first dose itself: keep its instant,
+            # even when it names the second pass of a repeated local hour.
+            due = self.first_due if self.k == 0 else resolve(wall, self.zone)
             due_utc = utc(due)
             candidate = self.pending_given()
             given_utc = utc(candidate.at) if candidate is not None else None
@@ -280,14 +287,9 @@ class _Walk:
             ):
                 ending = PhaseEnding.DECISION
                 break
-            if (
-                end_date is not None
-                and due.astimezone(self.zone).date() >= end_date
-                and (
-                    candidate is None
-                    or candidate.at.astimezone(self.zone).date() >= end_date
-                )
-            ):
+            if end_date is not None and due.astimezone(self.zone).date() >= end_date:
+                # The phase has no slot left: a dose given now, even before
+                # the end date, is the next phase's.
                 ending = PhaseEnding.LASTING
                 break
             if (
@@ -418,13 +420,12 @@ class _Walk:
         *,
         limit: int | None,
         decided: dt.datetime | None,
-        end_date: dt.date | None,
     ) -> int:
         """Walk the slots that the next doses given fulfil one by one; return how many.
 
         In a phase anchored on doses given, with no skips, each dose given
         fulfils the next slot while it is before the horizon, belongs to the
-        phase (before its decision and end date) and the phase's count is not
+        phase (before its decision) and the phase's count is not
         reached: the full loop would check exactly that, slot by slot.  Only
         called for ``pending_only`` walks, which do not keep those slots.
         """
@@ -439,15 +440,6 @@ class _Walk:
         stop = bisect.bisect_left(given, self.until, j, stop, key=_given_at)
         if decided is not None:
             stop = bisect.bisect_left(given, decided, j, stop, key=_given_at)
-        if end_date is not None:
-            # Local dates need not rise with time (a clock set back across
-            # midnight), so the end date is checked dose by dose.
-            last = j
-            while (
-                last < stop and given[last].at.astimezone(self.zone).date() < end_date
-            ):
-                last += 1
-            stop = last
         if stop > j:
             self._take(stop - j)
         return stop - j

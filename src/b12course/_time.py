@@ -61,13 +61,27 @@ def zone_of(name: str, value: object) -> zoneinfo.ZoneInfo:
     Raises:
         NotADatetimeError, NaiveDatetimeError: As :func:`require_aware`.
         ZoneError: The tzinfo is not a ``zoneinfo.ZoneInfo`` with an IANA key
-            (e.g. ``datetime.timezone.utc`` or a fixed offset).
+            (e.g. ``datetime.timezone.utc`` or a fixed offset), or is a
+            leap-second ``right/`` zone.
     """
     aware = require_aware(name, value)
     tz = aware.tzinfo
     if not isinstance(tz, zoneinfo.ZoneInfo) or not tz.key:
         raise ZoneError(tz, f"{name} must carry a zoneinfo.ZoneInfo")
-    return tz
+    return _civil(tz)
+
+
+def _civil(zone: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
+    """Refuse the leap-second ("right/") zones some systems install.
+
+    Their clocks differ from civil time by the leap seconds (changes fall at
+    02:00:27), and calendar clients read them an hour off.
+    """
+    if zone.key.startswith("right/"):
+        raise ZoneError(
+            zone.key, "leap-second 'right/' zones are not civil time; drop 'right/'"
+        )
+    return zone
 
 
 def get_zone(key: object) -> zoneinfo.ZoneInfo:
@@ -77,13 +91,14 @@ def get_zone(key: object) -> zoneinfo.ZoneInfo:
         ZoneError: No such zone.
     """
     if isinstance(key, zoneinfo.ZoneInfo):
-        return key
+        return _civil(key)
     if not isinstance(key, str) or not key:
         raise ZoneError(key)
     try:
-        return zoneinfo.ZoneInfo(key)
+        zone = zoneinfo.ZoneInfo(key)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ZoneError(key, "unknown zone") from exc
+    return _civil(zone)
 
 
 def resolve(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

@@ -27,6 +27,7 @@ import os
 import secrets
 import sys
 import textwrap
+import uuid
 import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -95,7 +96,14 @@ def _start(value: dt.datetime | dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime
 
 def _course(args: argparse.Namespace) -> Course:
     regimen = regimens.get(args.preset)
-    return Course.begin(regimen, first_dose=_start(args.start, args.tz))
+    first_dose = _start(args.start, args.tz)
+    # The same preset, start and zone always make the same course id, so an
+    # .ics written again has the same UIDs: calendars update, never duplicate.
+    identity = (
+        f"b12course:{regimen.id}:{utc(first_dose).isoformat()}:{first_dose.tzinfo}"
+    )
+    course_id = uuid.uuid5(uuid.NAMESPACE_URL, identity).hex
+    return Course.begin(regimen, first_dose=first_dose, id=course_id)
 
 
 def _horizon(args: argparse.Namespace, start: dt.datetime) -> dt.datetime:
@@ -210,6 +218,21 @@ def _write(path: str, data: bytes, *, force: bool) -> None:
         raise OSError(exc.errno, exc.strerror, path) from exc
 
 
+def _previous(args: argparse.Namespace) -> bytes | None:
+    """Return the calendar about to be overwritten, so changed events bump SEQUENCE."""
+    from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
+
+    path = Path(args.output)
+    if args.output == "-" or not args.force or not path.is_file():
+        return None
+    try:
+        data = path.read_bytes()
+        ical.read_ical(data)
+    except (OSError, B12CourseError):
+        return None  # not one of ours: overwrite it without history
+    return data
+
+
 def _ics(args: argparse.Namespace) -> int:
     from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
 
@@ -221,7 +244,9 @@ def _ics(args: argparse.Namespace) -> int:
         if args.no_alarm
         else tuple(ical.parse_alarm(a) for a in args.alarm or ["30m"])
     )
-    data = ical.to_ical(course, until=until, now=now, alarms=alarms)
+    data = ical.to_ical(
+        course, until=until, now=now, alarms=alarms, previous=_previous(args)
+    )
     if args.output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -255,8 +255,13 @@ def zones(
             raise InvalidArgument("keys must name at least one zone")
         return st.sampled_from(loaded)
     interesting = st.sampled_from(tuple(map(zoneinfo.ZoneInfo, _INTERESTING_ZONES)))
+    # The system's "right/" zones count leap seconds: b12course refuses them.
     anywhere = st.timezones().filter(
-        lambda z: isinstance(z, zoneinfo.ZoneInfo) and bool(z.key)
+        lambda z: (
+            isinstance(z, zoneinfo.ZoneInfo)
+            and bool(z.key)
+            and not z.key.startswith("right/")
+        )
     )
     return st.one_of(interesting, anywhere)
 
