@@ -24,6 +24,7 @@ from b12course import (
     Route,
     regimens,
 )
+from b12course import strategies as b12st
 from b12course._time import resolve
 
 Z = zoneinfo.ZoneInfo
@@ -83,9 +84,7 @@ def two_phase(first_end, first=None, then=None, anchoring=Anchoring.GIVEN):
     )
 
 
-zones = st.sampled_from(ZONES).map(Z) | st.timezones().filter(
-    lambda z: isinstance(z, zoneinfo.ZoneInfo) and bool(z.key)
-)
+zones = st.sampled_from(ZONES).map(Z) | b12st.zones()
 cadences = st.one_of(
     st.integers(1, 10).map(Cadence.every_days),
     st.integers(1, 4).map(Cadence.every_weeks),
