@@ -294,18 +294,55 @@ def _describe(event: TimelineEvent, zone: zoneinfo.ZoneInfo) -> str:  # noqa: PL
     return str(payload)  # pragma: no cover - every kind is described above
 
 
-def _timeline(args: argparse.Namespace) -> int:
+def _read_course(path: str) -> Course | None:
+    """Return the course saved at ``path``, or None after saying it cannot be read."""
     from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
 
-    path = Path(args.file)
     try:
-        text = path.read_bytes()
+        text = Path(path).read_bytes()
     except OSError as exc:
-        print(
-            f"{_PROG}: error: cannot read {args.file}: {exc.strerror}", file=sys.stderr
-        )
+        print(f"{_PROG}: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return None
+    return b12json.loads(text)
+
+
+def _chart(args: argparse.Namespace) -> int:
+    try:
+        from b12course import plot  # noqa: PLC0415 - matplotlib only when asked
+    except ModuleNotFoundError as exc:
+        raise _InputError(str(exc)) from None
+    target = Path(args.output)
+    if target.suffix.lower() not in plot.CHART_FORMATS:
+        msg = f"name the chart file with one of {', '.join(plot.CHART_FORMATS)}"
+        raise _InputError(msg)
+    if target.exists() and not args.force:
+        msg = f"{args.output} already exists; pass --force to overwrite it"
+        raise _InputError(msg)
+    course = _read_course(args.file)
+    if course is None:
         return _EXIT_IO
-    course = b12json.loads(text)
+    zone = course.zone
+    now = _now(args, zone)
+    until = _instant(args.until, zone) if args.until is not None else None
+    # Draw into a file beside the target, then move it: all or nothing.
+    temporary = target.with_name(
+        f".{target.stem}.{secrets.token_hex(4)}{target.suffix}"
+    )
+    try:
+        plot.save_chart(course, temporary, now=now, until=until)
+        temporary.replace(target)
+    except ModuleNotFoundError as exc:  # matplotlib is imported on first use
+        raise _InputError(str(exc)) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    print(f"wrote the chart of course {course.id} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    course = _read_course(args.file)
+    if course is None:
+        return _EXIT_IO
     zone = course.zone
     records = [course.first_dose]
     records += [g.at for g in course.given] + [e.at for e in course.symptoms]
@@ -442,6 +479,29 @@ def _parser() -> argparse.ArgumentParser:
         help="the present, for statuses (default: the current time)",
     )
     timeline.set_defaults(run=_timeline)
+
+    chart = commands.add_parser(
+        "chart",
+        help="draw a saved course as a PNG or SVG chart (needs b12course[plot])",
+        description="Draw a course saved as JSON: symptom severities, doses given "
+        "and planned, the expected flare window, phases and review points.",
+    )
+    chart.add_argument("file", help="a course saved with b12course.json.dumps")
+    chart.add_argument(
+        "-o", "--output", required=True, help="the chart file, .png or .svg"
+    )
+    chart.add_argument(
+        "--until", type=_moment, help="the exclusive end of the chart (default: auto)"
+    )
+    chart.add_argument(
+        "--now",
+        type=_moment,
+        help="the present, for statuses (default: the current time)",
+    )
+    chart.add_argument(
+        "--force", action="store_true", help="overwrite the output file if it exists"
+    )
+    chart.set_defaults(run=_chart)
     return parser
 
 
