@@ -442,6 +442,11 @@ class FlareReport:
         return self.peak.entry.at if self.peak is not None else None
 
     @property
+    def resolution(self) -> dt.datetime | None:
+        """When the flare resolved (``resolved_at``), the name DESIGN.md gives it."""
+        return self.resolved_at
+
+    @property
     def time_to_resolution(self) -> dt.timedelta | None:
         """Elapsed time from the first dose to ``resolved_at``, if resolved."""
         if self.resolved_at is None:
