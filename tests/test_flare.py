@@ -382,3 +382,19 @@ def test_flare_report_function_matches_the_course_method():
         course.symptoms, first_dose=START, first_dose_given=True, now=START + WEEK
     )
     assert report == course.flare(now=START + WEEK)
+
+
+def test_flare_window_refuses_a_non_model():
+    """course.flare_window() refuses anything but a FlareModel, like course.flare()."""
+    import datetime as dt
+    import zoneinfo
+
+    import pytest
+
+    from b12course import Course, regimens
+    from b12course.exceptions import SettingError
+
+    start = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    course = Course.begin(regimens.get("nice-neuro"), first_dose=start)
+    with pytest.raises(SettingError):
+        course.flare_window("48h")  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from b12course._flare import (
     FlareModel,
     FlareReport,
     FlareWindow,
+    _check_model,
     assess,
     flare_report,
 )
@@ -518,10 +519,12 @@ class Course:
         )
 
     def flare_window(self, model: FlareModel | None = None) -> FlareWindow:
-        """Return the expected flare window (see :class:`~b12course.FlareModel`)."""
-        return (model if model is not None else FlareModel()).window(
-            self.treatment_start
-        )
+        """Return the expected flare window (see :class:`~b12course.FlareModel`).
+
+        Raises:
+            SettingError: ``model`` is not a FlareModel.
+        """
+        return _check_model(model).window(self.treatment_start)
 
     def flare(
         self, model: FlareModel | None = None, *, now: dt.datetime | None = None
