@@ -405,7 +405,7 @@ class TestTimeline:
         )
         assert (code, err) == (0, "")
         for text in (
-            "lab result    serum B12 150 ng/L",
+            "lab_result    serum B12 150 ng/L",
             "myoclonus 4/10",
             "myoclonus 7/10 (worse at night)",
             "given: hydroxocobalamin 1 mg IM (site left deltoid; lot L1; note: first)",
@@ -414,7 +414,7 @@ class TestTimeline:
             "loading-phase review",
             "expected flare window, until",
             "dose 1 (loading): hydroxocobalamin 1 mg IM, given",
-            "dose given    given: hydroxocobalamin 1 mg IM\n",
+            "dose_given    given: hydroxocobalamin 1 mg IM\n",
         ):
             assert text in out
         assert (

@@ -78,6 +78,8 @@ class PlannedDose:
             "until no further improvement" phase.
         given: The administration that fulfilled the slot, if any.
         skip: The skip decision for the slot, if any.
+        phase_size: How many doses the phase counts (``Count(n)``), or ``None``
+            when the phase has no fixed number of doses.
     """
 
     number: int
@@ -90,6 +92,23 @@ class PlannedDose:
     provisional: bool = False
     given: AdministeredDose | None = None
     skip: DoseSkip | None = None
+    phase_size: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The dose as a person reads it in every rendering.
+
+        "loading dose 3 of 6" for a phase with a fixed count, else
+        "maintenance dose 2"; the global :attr:`number` is for tables.
+        """
+        of = f" of {self.phase_size}" if self.phase_size is not None else ""
+        return f"{self.phase_name} dose {self.number_in_phase}{of}"
+
+    def __str__(self) -> str:
+        """Read as "loading dose 3 of 6, 2026-12-05 09:00 GMT, 1 mg IM, scheduled"."""
+        when = self.when.strftime("%Y-%m-%d %H:%M %Z")
+        flag = ", provisional" if self.provisional else ""
+        return f"{self.name}, {when}, {self.dose}, {self.status.value}{flag}"
 
     @property
     def when(self) -> dt.datetime:
@@ -356,6 +375,7 @@ class _Walk:
                 provisional=self.provisional,
                 given=fulfil,
                 skip=skip,
+                phase_size=limit,
             )
             self.slots.append(planned)
         if first is not None and last is not None:

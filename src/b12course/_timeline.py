@@ -72,18 +72,28 @@ class EventKind(enum.Enum):
     due time and as the ``DOSE_GIVEN`` when it was given.
     """
 
-    PHASE_CHANGE = "phase change"
+    PHASE_CHANGE = "phase_change"
     REVIEW = "review"
-    FLARE_WINDOW = "flare window"
-    PLANNED_DOSE = "planned dose"
-    DOSE_GIVEN = "dose given"
-    DOSE_SKIPPED = "dose skipped"
+    FLARE_WINDOW = "flare_window"
+    PLANNED_DOSE = "planned_dose"
+    DOSE_GIVEN = "dose_given"
+    DOSE_SKIPPED = "dose_skipped"
     SYMPTOM = "symptom"
-    LAB_RESULT = "lab result"
+    LAB_RESULT = "lab_result"
+
+    def __str__(self) -> str:
+        """Print the value, the one name of the kind in every rendering."""
+        return self.value
 
 
 def _kind(value: object) -> EventKind:
-    """Return ``value`` as an EventKind, or raise a SettingError naming the kinds."""
+    """Return ``value`` as an EventKind, or raise a SettingError naming the kinds.
+
+    The spelled-out forms of 0.1 ("planned dose") and member names
+    ("PLANNED_DOSE") are accepted too.
+    """
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "_").lower()
     try:
         return EventKind(value)
     except ValueError:
