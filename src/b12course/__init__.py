@@ -37,7 +37,14 @@ from b12course._regimen import (
     UntilNoFurtherImprovement,
 )
 from b12course._response import PlateauRule, Review, ReviewKind
-from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, Plan, PlannedDose
+from b12course._schedule import (
+    DoseStatus,
+    DueWindow,
+    PhaseEnding,
+    PhaseSpan,
+    Plan,
+    PlannedDose,
+)
 from b12course._sites import Site
 from b12course._symptoms import (
     Baseline,
@@ -75,6 +82,7 @@ __all__ = [
     "DoseSkip",
     "DoseStatus",
     "Drug",
+    "DueWindow",
     "EventKind",
     "FlareModel",
     "FlareReport",

@@ -43,7 +43,15 @@ from b12course._regimen import (
 )
 from b12course._time import local, resolve, utc
 
-__all__ = ["DoseStatus", "PhaseEnding", "PhaseSpan", "Plan", "PlannedDose", "expand"]
+__all__ = [
+    "DoseStatus",
+    "DueWindow",
+    "PhaseEnding",
+    "PhaseSpan",
+    "Plan",
+    "PlannedDose",
+    "expand",
+]
 
 
 class DoseStatus(enum.Enum):
@@ -167,23 +175,67 @@ def _given_at(record: AdministeredDose) -> dt.datetime:
     return record.at
 
 
+@attrs.frozen
+class DueWindow:
+    """The half-open span ``[opens, closes)`` in which a planned dose is due.
+
+    It opens at the start of the dose's local due day and closes at ``due +
+    grace`` or, with no grace, at the end of that local day (23 or 25 hours
+    long on daylight-saving days).  A pending dose is *scheduled* before its due
+    instant, *due* from then until the window closes, and *overdue* after; a
+    dose given inside the window was given on time.  This is the one place the
+    rule is written: the plan, the timeline, worklists and adherence use it.
+
+    >>> import datetime as dt, zoneinfo
+    >>> london = zoneinfo.ZoneInfo("Europe/London")
+    >>> w = DueWindow.of(dt.datetime(2026, 12, 1, 9, tzinfo=london), london)
+    >>> w.opens.isoformat(), w.closes.isoformat()
+    ('2026-12-01T00:00:00+00:00', '2026-12-02T00:00:00+00:00')
+    """
+
+    due: dt.datetime
+    opens: dt.datetime
+    closes: dt.datetime
+
+    @classmethod
+    def of(
+        cls,
+        due: dt.datetime,
+        zone: zoneinfo.ZoneInfo,
+        grace: dt.timedelta | None = None,
+    ) -> DueWindow:
+        """Return the due window of a dose due at ``due``, in UTC."""
+        local_day = due.astimezone(zone).date()
+        opens = utc(resolve(dt.datetime.combine(local_day, dt.time()), zone))
+        if grace is None:
+            next_day = local_day + dt.timedelta(days=1)
+            closes = utc(resolve(dt.datetime.combine(next_day, dt.time()), zone))
+        else:
+            closes = utc(due) + grace
+        return cls(due=utc(due), opens=opens, closes=closes)
+
+    def status(self, now: dt.datetime | None) -> DoseStatus:
+        """Return the status of a pending dose at ``now`` (scheduled without one)."""
+        # Compare in UTC: Python compares two datetimes that share a tzinfo by
+        # their wall-clock fields, which is wrong across a repeated hour.
+        if now is None or utc(now) < self.due:
+            return DoseStatus.SCHEDULED
+        return DoseStatus.DUE if utc(now) < self.closes else DoseStatus.OVERDUE
+
+    def on_time(self, given_at: dt.datetime) -> bool:
+        """True when a dose given at ``given_at`` was given inside the window."""
+        return self.opens <= utc(given_at) < self.closes
+
+
 def _status(
     due: dt.datetime,
     zone: zoneinfo.ZoneInfo,
     now: dt.datetime | None,
     grace: dt.timedelta | None,
 ) -> DoseStatus:
-    # Compare in UTC: Python compares two datetimes that share a tzinfo by their
-    # wall-clock fields, which is wrong across a repeated hour.
-    now_utc, due_utc = utc(now) if now is not None else None, utc(due)
-    if now_utc is None or now_utc < due_utc:
+    if now is None or utc(now) < utc(due):  # the fast path of most plan slots
         return DoseStatus.SCHEDULED
-    if grace is None:  # the end of the local due day (as day_bounds() gives it)
-        next_day = due.astimezone(zone).date() + dt.timedelta(days=1)
-        closes = utc(resolve(dt.datetime.combine(next_day, dt.time()), zone))
-    else:
-        closes = due_utc + grace
-    return DoseStatus.DUE if now_utc < closes else DoseStatus.OVERDUE
+    return DueWindow.of(due, zone, grace).status(now)
 
 
 class _Walk:

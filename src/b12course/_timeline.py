@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 
-from b12course._schedule import DoseStatus, PlannedDose
+from b12course._schedule import DoseStatus, DueWindow, PlannedDose
 from b12course._time import UTC, day_bounds, get_zone, require_aware, utc
 from b12course.exceptions import InvalidRecordError, NotADateError, SettingError
 
@@ -327,9 +327,7 @@ class Timeline:
 
     def _closes_at(self, due: dt.datetime) -> dt.datetime:
         """Return when the due window of a dose due at ``due`` closes, in UTC."""
-        if self._grace is not None:
-            return utc(due) + self._grace
-        return utc(day_bounds(due.astimezone(self._zone).date(), self._zone)[1])
+        return DueWindow.of(due, self._zone, self._grace).closes
 
     # -- the collection ---------------------------------------------------
 

@@ -70,9 +70,9 @@ import attrs
 from b12course._course import Course
 from b12course._flare import FlareModel, FlareReport, FlareStatus
 from b12course._labs import Analyte
-from b12course._schedule import DoseStatus, PlannedDose
+from b12course._schedule import DoseStatus, DueWindow, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
-from b12course._time import day_bounds, require_aware, utc
+from b12course._time import require_aware, utc
 from b12course.exceptions import ExportError
 
 __all__ = [
@@ -320,16 +320,9 @@ def _plural(n: int, word: str) -> str:
 def _on_time(
     dose: PlannedDose, zone: zoneinfo.ZoneInfo, grace: dt.timedelta | None
 ) -> bool:
-    """Whether a given dose was given within its due window.
-
-    The window opens at the start of the dose's local due day and closes when
-    the dose would have become overdue: the end of that day, or ``due +
-    grace``.
-    """
+    """Whether a given dose was given within its due window (``DueWindow``)."""
     assert dose.given is not None  # noqa: S101 - callers pass given doses only
-    opens, day_end = day_bounds(dose.due.astimezone(zone).date(), zone)
-    closes = utc(dose.due) + grace if grace is not None else utc(day_end)
-    return utc(opens) <= utc(dose.given.at) < closes
+    return DueWindow.of(dose.due, zone, grace).on_time(dose.given.at)
 
 
 def _regimen_section(course: Course) -> _Section:
