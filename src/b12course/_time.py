@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from b12course.exceptions import NaiveDatetimeError, NotADatetimeError, ZoneError
 
+if TYPE_CHECKING:
+    import attrs
+
 __all__ = [
     "UTC",
+    "aware",
     "day_bounds",
     "get_zone",
     "local",
@@ -53,6 +58,13 @@ def require_aware(name: str, value: object) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetimeError(name, value)
     return value
+
+
+def aware(
+    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
+) -> None:
+    """An attrs validator: :func:`require_aware` under the field's own name."""
+    require_aware(attribute.name, value)
 
 
 def zone_of(name: str, value: object) -> zoneinfo.ZoneInfo:

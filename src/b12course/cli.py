@@ -502,6 +502,10 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="overwrite the output file if it exists"
     )
     chart.set_defaults(run=_chart)
+
+    # Interop commands (fhir, caldav) register here: each module's
+    # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
+    # imports its optional library only when the command runs.
     return parser
 
 

@@ -17,21 +17,25 @@ __all__ = [
     "AlarmError",
     "B12CourseError",
     "B12CourseWarning",
+    "CalDavError",
     "CalendarFormatError",
     "CourseFormatError",
     "DuplicateRecordError",
     "ExportError",
+    "FhirFormatError",
     "ImplausibleDoseError",
     "InvalidRecordError",
     "LabValueError",
     "NaiveDatetimeError",
     "NoSuchDoseError",
+    "NotACourseError",
     "NotADateError",
     "NotADatetimeError",
     "PhaseDecisionError",
     "RegimenError",
     "SettingError",
     "SeverityError",
+    "TextError",
     "UnitError",
     "UnknownPresetError",
     "ZoneError",
@@ -295,3 +299,69 @@ class ExportError(B12CourseError, ValueError):
     def __init__(self, value: object, detail: str) -> None:
         self.value = value
         super().__init__(detail)
+
+
+class NotACourseError(B12CourseError, TypeError):
+    """Raised when a function that renders or stores a course is given something else.
+
+    Every rendering (calendar, CSV, summaries, chart, FHIR, CalDAV), the JSON
+    writer and worklists raise it for a value that is not a ``Course``.
+
+    Attributes:
+        value: The value given.
+    """
+
+    def __init__(self, value: object, what: str = "course") -> None:
+        self.value = value
+        super().__init__(
+            f"expected a b12course Course as the {what}, got "
+            f"{type(value).__name__} {value!r:.60}"
+        )
+
+
+class TextError(B12CourseError, ValueError):
+    """Raised when a text field holds what no file or calendar can carry.
+
+    For example a lone surrogate (U+D800 alone), which cannot be encoded as
+    UTF-8, or a value that is not a string at all.
+
+    Attributes:
+        field: The name of the field.
+        value: The value given.
+    """
+
+    def __init__(self, field: str, value: object, detail: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(f"{field}: {detail}")
+
+
+class FhirFormatError(B12CourseError, ValueError):
+    """Raised when a FHIR resource or bundle cannot be mapped to a course.
+
+    Attributes:
+        resource: The resource (type and id, e.g. ``MedicationAdministration/7``).
+        field: The field that could not be read (e.g. ``effectiveDateTime``).
+    """
+
+    def __init__(self, resource: str, field: str, detail: str) -> None:
+        self.resource = resource
+        self.field = field
+        where = f"{resource}.{field}" if field else resource
+        super().__init__(f"{where or '<bundle>'}: {detail}")
+
+
+class CalDavError(B12CourseError, RuntimeError):
+    """Raised when a CalDAV server cannot be reached, refuses us, or is not a calendar.
+
+    Messages never contain credentials.
+
+    Attributes:
+        url: The calendar's URL, without any user name or password.
+        status: The HTTP status, when the server answered.
+    """
+
+    def __init__(self, url: str, detail: str, status: int | None = None) -> None:
+        self.url = url
+        self.status = status
+        super().__init__(f"{url}: {detail}")
