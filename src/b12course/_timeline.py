@@ -55,8 +55,11 @@ from typing import Any, cast, overload
 import attrs
 
 from b12course._flare import FlareWindow
+from b12course._labs import LabResult
+from b12course._records import AdministeredDose, DoseSkip
 from b12course._response import Review
 from b12course._schedule import DoseStatus, DueWindow, PhaseSpan, PlannedDose
+from b12course._symptoms import SymptomEntry
 from b12course._time import (
     UTC,
     aware,
@@ -201,10 +204,21 @@ class TimelineEvent:
         return f"{when}  {self.kind}  {self.title}"
 
 
-def _title(payload: object) -> str:
+def _title(payload: object) -> str:  # noqa: PLR0911 - one line per payload kind
     """Return the short words for an event's payload (its str for the others)."""
     if isinstance(payload, PlannedDose):
         return f"{payload.name}, {payload.dose}, {payload.status.value}"
+    if isinstance(payload, AdministeredDose):
+        site = f" at {payload.site}" if payload.site else ""
+        by = f" by {payload.by}" if payload.by is not None else ""
+        return f"{payload.dose} given{site}{by}"
+    if isinstance(payload, DoseSkip):
+        why = f": {payload.reason}" if payload.reason else ""
+        return f"dose skipped{why}"
+    if isinstance(payload, SymptomEntry):
+        return f"{payload.label} {payload.severity}/10"
+    if isinstance(payload, LabResult):
+        return f"{payload.analyte.value} {payload.value:g} {payload.unit}"
     if isinstance(payload, Review):
         return payload.description
     if isinstance(payload, PhaseSpan):
