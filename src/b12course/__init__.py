@@ -67,7 +67,9 @@ from b12course._worklist import Worklist, WorklistRow, worklist
 from b12course.exceptions import B12CourseError
 
 if TYPE_CHECKING:
-    from b12course import export, ical, json, plot, strategies
+    from b12course import export, ical, json
+    from b12course import plot as plot
+    from b12course import strategies as strategies
     from b12course.export import summary_html, summary_markdown, to_csv
     from b12course.ical import read_ical, to_ical
 

@@ -13,7 +13,7 @@ The course keeps its own invariants (attrs validators), so a Course built by
 hold what the methods refuse: two doses at one instant, a decision for a phase
 the regimen does not have or a second decision for one phase, the same
 symptom (or analyte) twice at one instant, a record outside the years courses
-plan in, or a cadence or span longer than 100 years.
+plan in.
 
 :meth:`Course.timeline` is the one derivation of a course state's events:
 every rendering reads it (see :mod:`b12course._timeline`).
@@ -25,7 +25,6 @@ import datetime as dt
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -47,9 +46,7 @@ from b12course._records import (
     PhaseDecision,
 )
 from b12course._regimen import (
-    Cadence,
     Dose,
-    Lasting,
     Regimen,
     Route,
     UntilNoFurtherImprovement,
@@ -76,7 +73,6 @@ from b12course._symptoms import (
 )
 from b12course._text import text_validator
 from b12course._time import (
-    LONGEST,
     require_aware,
     require_bounded,
     require_grace,
@@ -106,50 +102,13 @@ def _first_dose(
     require_bounded(attribute.name, value)
 
 
-# A fixed wall-clock start for measuring cadences and spans: their length
-# hardly depends on where they start, and the check needs no other field.
-_MEASURE_FROM = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - a wall-clock origin
-
-
-def _length_of(step: Callable[[], dt.timedelta]) -> dt.timedelta:
-    """Return ``step()``'s length, or more than LONGEST when it overflows."""
-    try:
-        return step()
-    except OverflowError:
-        return LONGEST * 2
-
-
-def _cadence_step(cadence: Cadence, start: dt.datetime) -> dt.timedelta:
-    return cadence.occurrence(start, 1) - start
-
-
-def _span_length(span: Lasting, start: dt.date) -> dt.timedelta:
-    return span.end_date(start) - start
-
-
 def _regimen(
     _instance: object, _attribute: attrs.Attribute[Regimen], value: object
 ) -> None:
-    """Refuse a non-Regimen, and cadences or spans so long plans would overflow."""
+    # Cadences and spans longer than 100 years, which would overflow plans,
+    # are refused by the regimen model itself.
     if not isinstance(value, Regimen):
         raise RegimenError(f"a course needs a Regimen, not {value!r}")
-    start = _MEASURE_FROM
-    for index, phase in enumerate(value.phases):
-        where = f"regimen.phases[{index}]"
-        cadence = phase.cadence
-        step = _length_of(partial(_cadence_step, cadence, start))
-        if step > LONGEST:
-            raise OutOfBoundsError(
-                "cadence", cadence, "the interval is longer than 100 years"
-            ).at_field(f"{where}.cadence")
-        end = phase.end
-        span = end.review_after if isinstance(end, UntilNoFurtherImprovement) else end
-        if isinstance(span, Lasting):
-            length = _length_of(partial(_span_length, span, start.date()))
-            if length > LONGEST:
-                raise OutOfBoundsError(
-                    "end", span, "the span is longer than 100 years"
-                ).at_field(f"{where}.end")
 
 
 _R = TypeVar("_R")
@@ -343,8 +302,7 @@ class Course:
             (or analyte) twice at one instant.
         PhaseDecisionError: A decision for a phase the regimen does not have,
             or two decisions for one phase.
-        OutOfBoundsError: A record outside the years 1000 to 8999, or a
-            cadence or span longer than 100 years.
+        OutOfBoundsError: A record outside the years 1000 to 8999.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import regimens

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EARLIEST",
     "LATEST",
-    "LONGEST",
     "UTC",
     "aware",
     "bounded",
@@ -50,10 +49,9 @@ UTC = dt.timezone.utc
 #: The earliest instant a course record may hold (UTC).
 EARLIEST = dt.datetime(1000, 1, 1, tzinfo=UTC)
 #: The instant every course record must precede (UTC).  Far from the year
-#: 9999 on purpose: plans run past the last record, by up to two ``LONGEST``.
+#: 9999 on purpose: plans run past the last record, by up to two cadences or
+#: spans of 100 years, the longest the regimen model accepts.
 LATEST = dt.datetime(9000, 1, 1, tzinfo=UTC)
-#: The longest cadence or phase span a course may hold.
-LONGEST = dt.timedelta(days=100 * 366)
 
 
 def utc(value: dt.datetime) -> dt.datetime:

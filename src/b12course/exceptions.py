@@ -125,9 +125,9 @@ class NotADateError(B12CourseError, TypeError):
 class OutOfBoundsError(B12CourseError, ValueError):
     """Raised when an instant or a span lies beyond what a course can plan.
 
-    Courses plan between the years 1000 and 9000 (UTC), and no cadence or
-    span is longer than 100 years: beyond them, date arithmetic would
-    overflow Python's calendar (year 1 to 9999) later, in every plan.
+    Courses plan between the years 1000 and 9000 (UTC): beyond them, date
+    arithmetic would overflow Python's calendar (year 1 to 9999) later, in
+    every plan.
 
     Attributes:
         name: What the value was for.
