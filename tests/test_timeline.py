@@ -31,6 +31,7 @@ from b12course.exceptions import (
     NaiveDatetimeError,
     NotADateError,
     NotADatetimeError,
+    RangeError,
     ZoneError,
 )
 
@@ -496,7 +497,8 @@ class TestIntervals:
         assert tl.between(a, b) == (instants[2], instants[3])
         assert tl.overlapping(a, b) == (window, instants[2], instants[3])
         assert tl.overlapping(window.end, b) == (instants[3],)
-        assert tl.overlapping(b, a) == ()
+        with pytest.raises(RangeError):
+            tl.overlapping(b, a)
 
     def test_on_versus_on_date(self):
         """on(day) lists what starts that day; on_date (ical) also lists what is running."""
@@ -552,10 +554,10 @@ class TestTimelineValue:
     def test_is_immutable(self, course):
         """A timeline cannot be changed after it is built."""
         tl = course.timeline(until=dt.datetime(2027, 1, 1, tzinfo=LONDON))
-        with pytest.raises(AttributeError, match="immutable"):
-            tl._events = ()  # type: ignore[misc]
-        with pytest.raises(AttributeError, match="immutable"):
-            del tl._events
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            tl.events = ()  # type: ignore[misc]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            del tl.events
 
     def test_collection_protocol(self, course):
         """A timeline has a length, iterates, indexes and slices in sorted order."""
