@@ -499,7 +499,14 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
-        start, end = _range(start, end)
+        # _range inlined: this is the hottest query, and a UTC query skips
+        # the awareness check and the conversion (BENCHMARKS.md).
+        if start.__class__ is not _DATETIME or start.tzinfo is not UTC:
+            start = _instant("start", start)
+        if end.__class__ is not _DATETIME or end.tzinfo is not UTC:
+            end = _instant("end", end)
+        if end < start:
+            raise RangeError(start, end)
         starts = self._starts
         i = bisect.bisect_left(starts, start)
         return self.events[i : bisect.bisect_left(starts, end, i)]
