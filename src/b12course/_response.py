@@ -6,7 +6,8 @@ no further improvement" (BNF via the Pernicious Anaemia Society, clinical.md
 :class:`PlateauRule` states one explicitly and lets the caller change it: over
 the latest few assessments of each tracked neurological symptom, spanning at
 least some days, none improved by a meaningful change (2 points on NRS-11,
-clinical.md §5).  Entries that are an expected post-treatment flare are left
+clinical.md §5).  Entries that fall in the flare window (a transient worsening
+after treatment starts has been reported there) are left
 out: a flare is not "no improvement".
 
 A detected plateau never changes a plan by itself: the timeline reports it as
@@ -107,7 +108,7 @@ class PlateauRule:
         min_change: Points of improvement that count as improvement.
         assessments: How many of the latest entries per symptom are compared (>= 2).
         days: The least span, in calendar days, those entries must cover.
-        flare: The flare model that says which entries are an expected flare.
+        flare: The flare model that says which entries fall in the flare window.
 
     Raises:
         SettingError: A setting is out of range or of the wrong kind.
@@ -183,7 +184,7 @@ def find_plateau(
     """
     chosen = PlateauRule() if rule is None else rule
     if not isinstance(chosen, PlateauRule):
-        raise SettingError(f"expected a PlateauRule, not {chosen!r}")
+        raise SettingError.wrong_kind("rule", chosen, "a PlateauRule or None")
     start = utc(require_aware("since", since))
     log = tuple(entries)
 

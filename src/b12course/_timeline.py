@@ -90,7 +90,8 @@ class EventKind(enum.Enum):
 
     - ``PHASE_CHANGE``: the :class:`~b12course.PhaseSpan` that begins (instant).
     - ``REVIEW``: a :class:`~b12course.Review` point (instant).
-    - ``FLARE_WINDOW``: the expected :class:`~b12course.FlareWindow` (interval).
+    - ``FLARE_WINDOW``: the :class:`~b12course.FlareWindow` in which a transient
+      worsening has been reported (interval).
     - ``PLANNED_DOSE``: a :class:`~b12course.PlannedDose`, at its due time.
     - ``DOSE_GIVEN``: an :class:`~b12course.AdministeredDose`.
     - ``DOSE_SKIPPED``: a :class:`~b12course.DoseSkip`, at its due time.
