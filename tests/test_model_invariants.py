@@ -169,6 +169,8 @@ class TestTypedErrors:
                 query(later, START)
         with pytest.raises(RangeError):
             b12.worklist([course], later, START)
+        with pytest.raises(RangeError):
+            course.symptom_trend(Symptom.MYOCLONUS, start=later, end=START)
         assert tl.between(START, START) == ()
 
     def test_suggest_site_refuses_one_string(self, course):

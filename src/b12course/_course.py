@@ -88,6 +88,7 @@ from b12course.exceptions import (
     NotACourseError,
     OutOfBoundsError,
     PhaseDecisionError,
+    RangeError,
     RegimenError,
     SettingError,
 )
@@ -805,7 +806,12 @@ class Course:
 
         Raises:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
+            RangeError: ``end`` is before ``start``.
         """
+        if start is not None and end is not None:
+            first = require_aware("start", start)
+            if utc(require_aware("end", end)) < utc(first):
+                raise RangeError(start, end)
         return trend(
             self.symptoms, symptom, start=start, end=end, min_change=min_change
         )
