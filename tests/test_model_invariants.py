@@ -11,6 +11,7 @@ import zoneinfo
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import b12course as b12
@@ -435,3 +436,34 @@ class TestImports:
         for error in (RangeError, OutOfBoundsError):
             assert issubclass(error, B12CourseError)
             assert issubclass(error, ValueError)
+
+
+class TestRecordingFastPath:
+    @settings(max_examples=15)
+    @given(strategies.courses(max_given=5), st.data())
+    def test_recording_equals_rebuilding(self, drawn, data):
+        """A record added by log_symptom equals the course attrs.evolve rebuilds."""
+        entry = data.draw(
+            strategies.symptom_entries(
+                times=strategies.aware_datetimes(
+                    min_value=dt.datetime(2019, 1, 1),
+                    max_value=dt.datetime(2037, 1, 1),
+                )
+            )
+        )
+        try:
+            logged = drawn.log_symptom(entry)
+        except DuplicateRecordError:
+            return
+        rebuilt = attrs.evolve(drawn, symptoms=(*drawn.symptoms, entry))
+        assert logged == rebuilt
+        assert logged.symptoms == rebuilt.symptoms
+
+    def test_a_duplicate_among_entries_at_one_instant_is_found(self, course):
+        """A symptom logged twice at an instant that holds other symptoms is refused."""
+        tremor = attrs.evolve(_entry(), symptom=Symptom.TREMOR)
+        logged = course.log_symptom(_entry()).log_symptom(tremor)
+        with pytest.raises(DuplicateRecordError):
+            logged.log_symptom(_entry(severity=2))
+        with pytest.raises(OutOfBoundsError):
+            course.log_symptom(_entry(at=YEAR_9999))

@@ -33,9 +33,11 @@ __all__ = [
     "UTC",
     "aware",
     "bounded",
+    "bounded_utc",
     "day_bounds",
     "get_zone",
     "local",
+    "out_of_bounds",
     "require_aware",
     "require_bounded",
     "require_grace",
@@ -93,18 +95,32 @@ def require_bounded(name: str, value: object) -> dt.datetime:
         OutOfBoundsError: It lies outside the years courses plan in.
     """
     instant = require_aware(name, value)
-    try:
-        inside = EARLIEST <= instant < LATEST
-    except OverflowError:  # its UTC offset takes it past year 1 or 9999
-        inside = False
-    if not inside:
-        raise OutOfBoundsError(
-            name,
-            value,
-            f"{instant.isoformat()} is outside the years 1000 to 8999 that "
-            "b12course plans in",
-        )
+    if bounded_utc(instant) is None:
+        raise out_of_bounds(name, instant)
     return instant
+
+
+def bounded_utc(value: dt.datetime) -> dt.datetime | None:
+    """Return an aware datetime in UTC, or None when it is out of bounds.
+
+    The cheap check for values already known to be aware (a record checks
+    its own instants): one conversion and two comparisons between UTC values.
+    """
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:  # its UTC offset takes it past year 1 or 9999
+        return None
+    return instant if EARLIEST <= instant < LATEST else None
+
+
+def out_of_bounds(name: str, value: dt.datetime) -> OutOfBoundsError:
+    """Return the error for an instant outside the years courses plan in."""
+    return OutOfBoundsError(
+        name,
+        value,
+        f"{value.isoformat()} is outside the years 1000 to 8999 that b12course "
+        "plans in",
+    )
 
 
 def bounded(
