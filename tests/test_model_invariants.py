@@ -170,8 +170,8 @@ class TestTypedErrors:
                 query(later, START)
         with pytest.raises(RangeError):
             b12.worklist([course], later, START)
-        with pytest.raises(RangeError):
-            course.symptom_trend(Symptom.MYOCLONUS, start=later, end=START)
+        empty = course.symptom_trend(Symptom.MYOCLONUS, start=later, end=START)
+        assert empty.slope_per_week is None
         assert tl.between(START, START) == ()
 
     def test_suggest_site_refuses_one_string(self, course):
@@ -467,3 +467,46 @@ class TestRecordingFastPath:
             logged.log_symptom(_entry(severity=2))
         with pytest.raises(OutOfBoundsError):
             course.log_symptom(_entry(at=YEAR_9999))
+
+
+class TestEdges:
+    def test_an_instant_whose_offset_overflows_is_out_of_bounds(self, course):
+        """A dose at 0001-01-01 in Tokyo (before year 1 in UTC) is out of bounds, not an OverflowError."""
+        tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+        with pytest.raises(OutOfBoundsError):
+            course.record_dose(dt.datetime(1, 1, 1, 5, tzinfo=tokyo))
+
+    def test_administrator_refuses_other_values(self):
+        """Administrator.parse refuses a number and an unknown name."""
+        with pytest.raises(InvalidRecordError):
+            Administrator.parse(5)
+        assert Administrator.parse(Administrator.SELF) is Administrator.SELF
+
+    def test_an_unknown_payload_prints_as_itself(self):
+        """An event with a payload of another kind prints the payload's str."""
+        event = b12.TimelineEvent.instant(START, EventKind.SYMPTOM, 42)
+        assert str(event).endswith("symptom  42")
+
+    def test_a_missing_lazy_module_is_an_attribute_error(self, monkeypatch):
+        """A lazily exported name whose module is absent raises AttributeError."""
+        monkeypatch.setitem(b12._LAZY, "ghost", ("b12course.ghost", None))
+        assert not hasattr(b12, "ghost")
+
+    def test_decisions_checked_alone_need_the_course(self):
+        """Checked without a course (as a document reader does), decisions pass."""
+        from b12course._course import _decisions
+
+        decisions = (PhaseDecision(phase=9, at=START),)
+        assert _decisions(None, None, decisions) is None  # type: ignore[arg-type]
+
+    def test_a_zone_key_too_long_is_refused(self):
+        """Json refuses a zone key longer than any IANA key."""
+        with pytest.raises(CourseFormatError, match="IANA"):
+            b12json.parse_instant("2026-12-01T09:00:00+00:00[" + "A" * 70 + "]")
+
+    def test_an_interval_event_prints_its_end(self, course):
+        """An interval event prints both its start and its end."""
+        tl = course.timeline(until=UNTIL)
+        (window,) = tl.of_kind(EventKind.FLARE_WINDOW)
+        assert " to " in str(window)
+        assert "transient worsening has been reported" in str(window)

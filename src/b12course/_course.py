@@ -92,7 +92,6 @@ from b12course.exceptions import (
     NoSuchDoseError,
     NotACourseError,
     PhaseDecisionError,
-    RangeError,
     RegimenError,
     SettingError,
 )
@@ -848,14 +847,11 @@ class Course:
     ) -> Trend:
         """Return how ``symptom`` moved over ``[start, end)`` (see :func:`trend`).
 
+        A reversed range is an empty window (no entries, no trend).
+
         Raises:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
-            RangeError: ``end`` is before ``start``.
         """
-        if start is not None and end is not None:
-            first = require_aware("start", start)
-            if utc(require_aware("end", end)) < utc(first):
-                raise RangeError(start, end)
         return trend(
             self.symptoms, symptom, start=start, end=end, min_change=min_change
         )

@@ -32,7 +32,6 @@ __all__ = [
     "LATEST",
     "UTC",
     "aware",
-    "bounded",
     "bounded_utc",
     "day_bounds",
     "get_zone",
@@ -121,13 +120,6 @@ def out_of_bounds(name: str, value: dt.datetime) -> OutOfBoundsError:
         f"{value.isoformat()} is outside the years 1000 to 8999 that b12course "
         "plans in",
     )
-
-
-def bounded(
-    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
-) -> None:
-    """An attrs validator: :func:`require_bounded` under the field's own name."""
-    require_bounded(attribute.name, value)
 
 
 def require_grace(value: object) -> dt.timedelta | None:
