@@ -34,6 +34,7 @@ from b12course._regimen import (
     PhaseEnd,
     Regimen,
     Route,
+    UntilLabResult,
     UntilNoFurtherImprovement,
 )
 from b12course._response import PlateauRule, Review, ReviewKind
@@ -112,6 +113,7 @@ __all__ = [
     "Trend",
     "TrendDirection",
     "Trigger",
+    "UntilLabResult",
     "UntilNoFurtherImprovement",
     "Worklist",
     "WorklistRow",
