@@ -201,7 +201,7 @@ def _check_plausible(amount: Amount, route: Route) -> None:
     if route is Route.INTRANASAL:
         if amount.micrograms not in INTRANASAL_DOSES:
             raise ImplausibleDoseError(
-                f"{amount} intranasal is not a labelled intranasal dose: the "
+                f"{amount} intranasal is implausible: not a labelled dose; the "
                 "labels give 500 mcg (Nascobal, one spray weekly) and 25 mcg per "
                 "spray (CaloMist: 50 or 100 mcg a day); use 25, 50, 100 or 500 mcg",
                 micrograms=amount.micrograms,
@@ -211,9 +211,9 @@ def _check_plausible(amount: Amount, route: Route) -> None:
     limit = _MAX_MICROGRAMS[route]
     if amount.micrograms > limit:
         raise ImplausibleDoseError(
-            f"{amount} {route.abbreviation} is above {Amount(limit)}, the largest "
-            f"{route.abbreviation} dose in the labels and guidelines b12course "
-            "follows; check the unit (mcg and mg differ a thousandfold)",
+            f"{amount} {route.abbreviation} is implausible: above {Amount(limit)}, "
+            f"the largest {route.abbreviation} dose in the labels and guidelines "
+            "b12course follows; check the unit (mcg and mg differ a thousandfold)",
             micrograms=amount.micrograms,
             route=route,
         )
