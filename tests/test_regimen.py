@@ -158,7 +158,9 @@ class TestDose:
     @pytest.mark.parametrize("route", ["IM", "SC", "deep SC"])
     def test_refusal_says_why(self, route):
         """An injection above 1 mg is refused with the reason and the unit hint."""
-        with pytest.raises(ImplausibleDoseError, match=r"largest .* dose in the labels"):
+        with pytest.raises(
+            ImplausibleDoseError, match=r"largest .* dose in the labels"
+        ):
             Dose("hydroxocobalamin", "2 mg", route)
 
 

@@ -27,6 +27,7 @@ from b12course._flare import (
     _check_model,
     assess,
     flare_report,
+    flare_window_applies,
 )
 from b12course._labs import LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
@@ -518,12 +519,17 @@ class Course:
             self.symptoms, symptom, start=start, end=end, min_change=min_change
         )
 
-    def flare_window(self, model: FlareModel | None = None) -> FlareWindow:
-        """Return the expected flare window (see :class:`~b12course.FlareModel`).
+    def flare_window(self, model: FlareModel | None = None) -> FlareWindow | None:
+        """Return the window in which a transient worsening has been reported.
+
+        None when the course starts with maintenance only and no ``model`` is
+        given (:func:`~b12course.flare_window_applies`).
 
         Raises:
             SettingError: ``model`` is not a FlareModel.
         """
+        if model is None and not flare_window_applies(self.regimen):
+            return None
         return _check_model(model).window(self.treatment_start)
 
     def flare(
@@ -549,6 +555,7 @@ class Course:
             first_dose_given=bool(self.given),
             model=model,
             now=now,
+            applies=model is not None or flare_window_applies(self.regimen),
         )
 
     def assess(
@@ -561,7 +568,11 @@ class Course:
             SettingError: ``model`` is not a FlareModel.
         """
         return assess(
-            entry, self.symptoms, first_dose=self.treatment_start, model=model
+            entry,
+            self.symptoms,
+            first_dose=self.treatment_start,
+            model=model,
+            applies=model is not None or flare_window_applies(self.regimen),
         )
 
     def plateau_decisions(
