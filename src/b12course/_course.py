@@ -41,7 +41,7 @@ from b12course._response import (
     treatment_review,
 )
 from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand
-from b12course._sites import Site, least_recently_used
+from b12course._sites import Site, least_recently_used, sites_for
 from b12course._symptoms import (
     MEANINGFUL_CHANGE,
     Baseline,
@@ -680,7 +680,9 @@ class Course:
             )
         )
 
-    def suggest_site(self, sites: Sequence[_S] | None = None) -> _S | Site:
+    def suggest_site(
+        self, sites: Sequence[_S] | None = None, *, route: Route | str = Route.IM
+    ) -> _S | Site:
         """Return the injection site used least recently.
 
         Sites never used come first, in the order given; ties go to the
@@ -688,12 +690,16 @@ class Course:
         regard to case or spaces.
 
         Args:
-            sites: The sites to rotate through; every :class:`~b12course.Site`
-                (deltoids, thighs, gluteals, left then right) by default.
+            sites: The sites to rotate through; by default the sites of
+                ``route`` (:func:`~b12course._sites.sites_for`).
+            route: The route of the dose to be given (default IM): IM doses
+                rotate through IM sites, SC and deep SC ones through SC sites.
 
         Raises:
-            InvalidRecordError: ``sites`` is empty or not a sequence of names.
+            InvalidRecordError: ``sites`` is a string, empty or not a sequence
+                of names, or ``route`` has no injection site.
+            RegimenError: ``route`` names no route.
         """
         if sites is None:
-            return least_recently_used(self.given, tuple(Site))
+            return least_recently_used(self.given, sites_for(route))
         return least_recently_used(self.given, sites)
