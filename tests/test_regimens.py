@@ -143,6 +143,23 @@ class TestSafetyNotes:
         assert "more rapid" in regimen.source
         assert "not dependable" in regimen.source
 
+    @pytest.mark.parametrize(
+        "preset",
+        [
+            p
+            for p in regimens.available()
+            if any(
+                isinstance(phase.end, UntilNoFurtherImprovement)
+                for phase in regimens.get(p).phases
+            )
+        ],
+    )
+    def test_open_ended_phases_say_they_run_until_ended(self, preset):
+        """clinical.md 0: an open-ended phase runs until a clinician ends it."""
+        notes = regimens.get(preset).notes
+        assert "until a clinician records its end" in notes
+        assert "provisional" in notes
+
     def test_presets_without_loading_say_so(self):
         """Maintenance-only presets say that no flare window applies by default."""
         for preset in ("nasal-weekly", "bnf-prophylaxis-gastrectomy"):

@@ -175,10 +175,11 @@ def _value(
         )
     # An int is compared as an int: 10**400 cannot even become a float.
     if value < 0 or value > MAX_LAB_VALUE or not math.isfinite(value):
-        shown = "a huge number" if isinstance(value, int) else f"{value!r:.40}"
+        huge = isinstance(value, int) and abs(value) > MAX_LAB_VALUE
+        shown = "a huge number" if huge else f"{value!r:.40}"
         raise LabValueError(
             value,
-            f"a lab value must be a finite number from 0 to {MAX_LAB_VALUE:.0e}, "
+            f"a lab value must be finite, >= 0 and at most {MAX_LAB_VALUE:.0e}, "
             f"not {shown}",
         )
 
