@@ -150,6 +150,7 @@ class TestFlareReport:
         assert report.peak_at == START + WEEK
         assert report.resolved_at == START + 4 * WEEK
         assert report.time_to_resolution == 4 * WEEK
+        assert report.resolution == report.resolved_at
         assert report.first_dose_given
 
     def test_flare_still_worse_at_week_10_is_prolonged(self):

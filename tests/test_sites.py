@@ -75,6 +75,8 @@ class TestSite:
         """Other text is not a Site member (it may still be recorded as free text)."""
         with pytest.raises(ValueError, match="is not a valid Site"):
             Site("left buttock")
+        with pytest.raises(ValueError, match="is not a valid Site"):
+            Site(5)  # type: ignore[arg-type]
 
     def test_old_record_loads_and_counts_for_rotation(self):
         """A 0.x JSON document with 'left gluteal' loads as written and rotates."""

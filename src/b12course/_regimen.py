@@ -285,9 +285,6 @@ class _Unit(enum.Enum):
     MONTHS = "months"
     WEEKDAYS = "weekdays"
 
-    def __str__(self) -> str:
-        return self.value
-
 
 # 100 years, the longest interval or span the model accepts.
 _MAX_DAYS = 36_525
