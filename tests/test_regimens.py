@@ -329,3 +329,13 @@ class TestPresetPlans:
         got = plan_of("nasal-weekly", dt.datetime(2027, 1, 1, tzinfo=LONDON))
         assert dates(got, "maintenance") == [day(12, d) for d in (1, 8, 15, 22, 29)]
         assert len(regimens.get("nasal-weekly").phases) == 1
+
+
+class TestStorage:
+    @pytest.mark.parametrize("preset", regimens.available())
+    def test_every_preset_round_trips_through_json(self, preset):
+        """A course of every preset (including UntilLabResult ends) saves and loads."""
+        from b12course import json as b12json
+
+        course = Course.begin(regimens.get(preset), first_dose=START)
+        assert b12json.loads(b12json.dumps(course)) == course
