@@ -20,6 +20,7 @@ from b12course._flare import (
     FlareReport,
     FlareStatus,
     FlareWindow,
+    flare_window_applies,
 )
 from b12course._labs import Analyte, Band, LabResult, ReferenceRange, default_reference
 from b12course._records import (
@@ -41,6 +42,7 @@ from b12course._regimen import (
     PhaseEnd,
     Regimen,
     Route,
+    UntilLabResult,
     UntilNoFurtherImprovement,
 )
 from b12course._response import PlateauRule, Review, ReviewKind
@@ -122,6 +124,7 @@ __all__ = [
     "Trend",
     "TrendDirection",
     "Trigger",
+    "UntilLabResult",
     "UntilNoFurtherImprovement",
     "Worklist",
     "WorklistRow",
@@ -129,6 +132,7 @@ __all__ = [
     "default_reference",
     "exceptions",
     "export",
+    "flare_window_applies",
     "ical",
     "json",
     "read_ical",

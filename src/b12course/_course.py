@@ -39,6 +39,7 @@ from b12course._flare import (
     FlareWindow,
     assess,
     flare_report,
+    flare_window_applies,
 )
 from b12course._labs import LabResult
 from b12course._records import (
@@ -64,7 +65,7 @@ from b12course._response import (
     treatment_review,
 )
 from b12course._schedule import PhaseEnding, PhaseSpan, Plan, PlannedDose, expand
-from b12course._sites import Site, least_recently_used
+from b12course._sites import Site, least_recently_used, sites_for
 from b12course._symptoms import (
     MEANINGFUL_CHANGE,
     Baseline,
@@ -578,7 +579,7 @@ class Course:
             *self._record_events(utc(until)),
             *(_at(r.at, EventKind.REVIEW, r) for r in self._reviews(plan, until)),
         ]
-        if utc(window.start) < utc(until):
+        if window is not None and utc(window.start) < utc(until):
             zone = self.zone
             events.append(
                 TimelineEvent(
@@ -595,8 +596,20 @@ class Course:
             until=until,
             now=now,
             flare_window=window,
-            suggested_site=self.suggest_site(),
+            suggested_site=self._suggested_site(plan),
         )
+
+    def _suggested_site(self, plan: Plan) -> str | None:
+        """Return the site for the next pending dose of ``plan``, by its route.
+
+        None when that dose's route has no injection site (oral, nasal).
+        """
+        pending = next((d for d in plan.doses if d.pending), None)
+        dose = pending.dose if pending is not None else self.regimen.phases[-1].dose
+        try:
+            return self.suggest_site(route=dose.route)
+        except InvalidRecordError:  # a route with no injection site
+            return None
 
     def _plan_events(self, plan: Plan) -> Iterator[TimelineEvent]:
         """Yield the phase changes and the planned doses of ``plan``."""
@@ -856,12 +869,17 @@ class Course:
             self.symptoms, symptom, start=start, end=end, min_change=min_change
         )
 
-    def flare_window(self, model: FlareModel | None = None) -> FlareWindow:
-        """Return the flare window (see :class:`~b12course.FlareModel`).
+    def flare_window(self, model: FlareModel | None = None) -> FlareWindow | None:
+        """Return the window in which a transient worsening has been reported.
+
+        None when the course starts with maintenance only and no ``model`` is
+        given (:func:`~b12course.flare_window_applies`).
 
         Raises:
             SettingError: ``model`` is not a FlareModel.
         """
+        if model is None and not flare_window_applies(self.regimen):
+            return None
         if model is None:
             model = FlareModel()
         if not isinstance(model, FlareModel):
@@ -891,6 +909,7 @@ class Course:
             first_dose_given=bool(self.given),
             model=model,
             now=now,
+            applies=model is not None or flare_window_applies(self.regimen),
         )
 
     def assess(
@@ -903,7 +922,11 @@ class Course:
             SettingError: ``model`` is not a FlareModel.
         """
         return assess(
-            entry, self.symptoms, first_dose=self.treatment_start, model=model
+            entry,
+            self.symptoms,
+            first_dose=self.treatment_start,
+            model=model,
+            applies=model is not None or flare_window_applies(self.regimen),
         )
 
     def plateau_decisions(
@@ -1048,7 +1071,9 @@ class Course:
                     phase_name=name,
                 )
 
-    def suggest_site(self, sites: Sequence[_S] | None = None) -> _S | Site:
+    def suggest_site(
+        self, sites: Sequence[_S] | None = None, *, route: Route | str = Route.IM
+    ) -> _S | Site:
         """Return the injection site used least recently.
 
         Sites never used come first, in the order given; ties go to the
@@ -1056,17 +1081,16 @@ class Course:
         regard to case or spaces.
 
         Args:
-            sites: The sites to rotate through; every :class:`~b12course.Site`
-                (deltoids, thighs, gluteals, left then right) by default.
+            sites: The sites to rotate through; by default the sites of
+                ``route`` (:func:`~b12course._sites.sites_for`).
+            route: The route of the dose to be given (default IM): IM doses
+                rotate through IM sites, SC and deep SC ones through SC sites.
 
         Raises:
-            InvalidRecordError: ``sites`` is empty or not a sequence of names
-                (one string is not a sequence of names).
+            InvalidRecordError: ``sites`` is a string, empty or not a sequence
+                of names, or ``route`` has no injection site.
+            RegimenError: ``route`` names no route.
         """
-        if isinstance(sites, str):
-            raise InvalidRecordError(
-                sites, f"sites is a sequence of names, not one name {sites!r}"
-            )
         if sites is None:
-            return least_recently_used(self.given, tuple(Site))
+            return least_recently_used(self.given, sites_for(route))
         return least_recently_used(self.given, sites)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from b12course._flare import AssessmentCategory, FlareModel, assess
+from b12course._flare import FlareModel, assess
 from b12course._regimen import Cadence
 from b12course._symptoms import MEANINGFUL_CHANGE, Symptom, SymptomEntry
 from b12course._time import local, require_aware, resolve, utc
@@ -189,8 +189,8 @@ def find_plateau(
     log = tuple(entries)
 
     def flared(entry: SymptomEntry) -> bool:
-        category = assess(entry, log, first_dose=first_dose, model=chosen.flare)
-        return category.category is AssessmentCategory.EXPECTED_FLARE
+        assessed = assess(entry, log, first_dose=first_dose, model=chosen.flare)
+        return assessed.category.in_window
 
     relevant = sorted(
         (
