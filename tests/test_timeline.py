@@ -101,6 +101,10 @@ def build_course(seed, preset, first):
         )
         for _ in range(rng.randint(0, 3))
     )
+    # The course refuses the same symptom or analyte twice at one instant.
+    symptoms = tuple({(utc(e.at), e.symptom): e for e in symptoms}.values())
+    labs = tuple({utc(r.at): r for r in labs}.values())
+    given = tuple({utc(g.at): g for g in given}.values())
     course = attrs.evolve(course, given=given, symptoms=symptoms, labs=labs)
     pending = [
         d for d in course.plan(until=first + dt.timedelta(days=300)) if d.pending
