@@ -305,8 +305,6 @@ def courses(
         course = Course.begin(
             draw(regimens), first_dose=draw(first_doses), id=draw(ids)
         )
-        if pregnancy and draw(st.integers(0, 4)) == 4:  # noqa: PLR2004 - 1 in 5
-            course = course.with_pregnancy()
         course, cursor = _live_through(
             draw,
             course,
@@ -315,8 +313,11 @@ def courses(
             late=late,
             decisions=decisions,
         )
-        return _log_around(
+        course = _log_around(
             draw, course, cursor, max_symptoms=max_symptoms, max_labs=max_labs
         )
+        if pregnancy and draw(st.integers(0, 4)) == 4:  # noqa: PLR2004 - 1 in 5
+            course = course.with_pregnancy()
+        return course
 
     return draw_course()
