@@ -395,13 +395,19 @@ class TestPhases:
         assert spans[1].first.date() == dt.date(2027, 2, 5)
         assert spans[1].ending is None
 
-    def test_undecided_loading_is_projected_and_later_doses_are_provisional(self):
-        """Until the end is recorded, doses past the review point are provisional."""
+    def test_undecided_loading_goes_on_provisional_after_the_review_point(self):
+        """With no decision, loading goes on every other day to the horizon, never a gap."""
         course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
         result = course.expand(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
-        assert result.phases[0].ending is PhaseEnding.PROJECTED
+        assert result.phases[0].ending is None
         assert result.phases[0].review == dt.datetime(2026, 12, 15, 9, tzinfo=LONDON)
-        assert [d.provisional for d in result.doses] == [False] * 7 + [True] * 2
+        assert len(result.phases) == 1
+        # 1 Dec to 30 May every other day: 91 doses, all loading, none stops.
+        assert {d.phase for d in result.doses} == {0}
+        assert len(result.doses) == 91
+        assert result.doses[-1].due == dt.datetime(2027, 5, 30, 9, tzinfo=LONDON)
+        # 1, 3, ..., 13 Dec are before the review point; from 15 Dec provisional.
+        assert [d.provisional for d in result.doses] == [False] * 7 + [True] * 84
 
     def test_doses_given_past_the_review_stay_in_the_open_phase(self):
         """A loading dose given after the review point without a decision stays loading."""
@@ -409,8 +415,9 @@ class TestPhases:
         for k in range(10):
             course = course.record_dose(self.start + dt.timedelta(days=2 * k))
         plan = course.plan(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
-        assert sum(d.phase == 0 for d in plan) == 10
-        assert plan[10].due.date() == dt.date(2027, 2, 19)
+        assert {d.phase for d in plan} == {0}
+        assert plan[10].due == dt.datetime(2026, 12, 21, 9, tzinfo=LONDON)
+        assert plan[10].name == "loading dose 11"
         assert plan[10].provisional
 
     def test_end_phase_ends_loading_and_removes_provisional(self):
