@@ -77,7 +77,7 @@ def longest_gap(cadence: Cadence) -> dt.timedelta:
         listed = sorted(cadence.weekdays)
         gaps = [b - a for a, b in itertools.pairwise([*listed, listed[0] + 7])]
         return dt.timedelta(days=max(gaps))
-    if days > 28:  # months: a month is at most 31 days  # noqa: PLR2004
+    if days > 28:  # months: a month is at most 31 days
         return dt.timedelta(days=31 * round(days / 30.436875))
     return dt.timedelta(days=math.ceil(days))
 
@@ -200,7 +200,7 @@ class TestRecordingFastPath:
         )
         # Far enough for the slot after the record's (intervals <= 6 months).
         until = utc(at) + dt.timedelta(days=800)
-        before, slot, after, full = plain_slot(course, record, until)
+        before, slot, after, _ = plain_slot(course, record, until)
         assert placement.slot == slot
         if slot is not None:
             assert placement.after == after
@@ -229,13 +229,16 @@ class TestRecordingFastPath:
         _, slot, _, full = plain_slot(course, record, until)
         whens = [utc(d.when) for d in full]
         ordered = all(a < b for a, b in itertools.pairwise(whens))
+        refused: DoseOrderError | None = None
         try:
             recorded = course.record_dose(at)
         except DoseOrderError as error:
+            refused = error
+        if refused is not None:
             # Either the plan would be out of order, or the dose is too early
             # to be the first (the error then names the first slot itself).
             first_too_early = slot is not None and slot.number == 1
-            assert not ordered or (first_too_early and error.slot == slot)
+            assert not ordered or (first_too_early and refused.slot == slot)
             return
         assert ordered
         new_plan = recorded.plan(until=until)
