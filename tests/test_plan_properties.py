@@ -77,8 +77,8 @@ def longest_gap(cadence: Cadence) -> dt.timedelta:
         listed = sorted(cadence.weekdays)
         gaps = [b - a for a, b in itertools.pairwise([*listed, listed[0] + 7])]
         return dt.timedelta(days=max(gaps))
-    if days > 28:  # months: a month is at most 31 days
-        return dt.timedelta(days=31 * round(days / 30.436875))
+    if cadence.unit.value == "months":  # a month is at most 31 days
+        return dt.timedelta(days=31 * cadence.every)
     return dt.timedelta(days=math.ceil(days))
 
 
@@ -200,10 +200,12 @@ class TestRecordingFastPath:
         )
         # Far enough for the slot after the record's (intervals <= 6 months).
         until = utc(at) + dt.timedelta(days=800)
-        before, slot, after, _ = plain_slot(course, record, until)
+        before, slot, after, full = plain_slot(course, record, until)
         assert placement.slot == slot
         if slot is not None:
             assert placement.after == after
+            i = full.index(slot)
+            assert list(placement.later) == full[i + 1 : i + 1 + len(placement.later)]
             if placement.before is None:
                 # Taken in a run: fulfilled by an earlier dose, so in order.
                 assert before is None or before.given is not None

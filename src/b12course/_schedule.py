@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import itertools
 import math
 import zoneinfo
 from collections.abc import Sequence
@@ -434,7 +435,7 @@ class _Walk:
         self.record_index: int | None = None
         self.before: PlannedDose | None = None
         self.found: PlannedDose | None = None
-        self.after: PlannedDose | None = None
+        self.later: list[PlannedDose] = []
 
     def run(self) -> None:
         for index, phase in enumerate(self.regimen.phases):
@@ -589,10 +590,16 @@ class _Walk:
             self.slots.append(planned)
 
     def keep_around(self, planned: PlannedDose) -> None:
-        """Keep the recorded dose's slot and its neighbours; stop after them."""
+        """Keep the recorded dose's slot, the slot before and the slots it moves.
+
+        A dose recorded before others (a backfill) moves every later dose
+        given to the next slot, so the walk goes on, slot by slot, to the
+        slot after the last dose given; a dose recorded last stops it at the
+        slot after its own.
+        """
         if self.found is not None:
-            self.after = planned
-            self.stopped = True
+            self.later.append(planned)
+            self.stopped = planned.given is None and self.next_given >= len(self.given)
         elif self.record is not None and planned.given is self.record:
             self.found = planned
         else:
@@ -721,7 +728,7 @@ class _Walk:
         that do not keep those slots; when recording, the run stops before
         the recorded dose.
         """
-        if not state.fast or state.first is None:
+        if not state.fast or state.first is None or self.found is not None:
             return False
         j = self.next_given
         stop = len(self.given)
@@ -830,8 +837,13 @@ class Placement:
 
     slot: PlannedDose | None
     before: PlannedDose | None
-    after: PlannedDose | None
+    later: tuple[PlannedDose, ...]
     earliest_first: dt.datetime
+
+    @property
+    def after(self) -> PlannedDose | None:
+        """The slot just after the dose's, if any."""
+        return self.later[0] if self.later else None
 
     def check(self) -> None:
         """Refuse a dose that would put the plan out of time order.
@@ -841,11 +853,12 @@ class Placement:
         course's first slot but was given more than one interval of the first
         phase before the day the first dose is planned (a wrong year, say:
         begin the course at the date it really started instead), and when it
-        would fulfil a slot but was given at or before the time of a
-        neighbouring slot that it cannot fulfil (a skipped slot due later).
+        would fulfil a slot but was given at or before the time of a slot
+        before it that it cannot fulfil (a skipped slot due later), or would
+        move later doses given onto slots out of time order.
 
         Raises:
-            DoseOrderError: Naming the slot, its neighbour and their times.
+            DoseOrderError: Naming the slot it collides with and their times.
         """
         slot = self.slot
         if slot is None or slot.given is None:
@@ -860,20 +873,21 @@ class Placement:
                 "more than one interval before that day; check the date, or "
                 "begin the course when it really started",
             )
-        before, after = self.before, self.after
+        before = self.before
         if before is not None and utc(before.when) >= utc(at):
-            raise DoseOrderError(at, before, _order_message(at, slot, before))
-        if after is not None and utc(after.when) <= utc(at):
-            raise DoseOrderError(at, after, _order_message(at, slot, after))
+            raise DoseOrderError(at, before, _order_message(at, before, slot))
+        for first, second in itertools.pairwise((slot, *self.later)):
+            if utc(second.when) <= utc(first.when):
+                raise DoseOrderError(at, second, _order_message(at, first, second))
 
 
-def _order_message(at: dt.datetime, slot: PlannedDose, other: PlannedDose) -> str:
+def _order_message(at: dt.datetime, first: PlannedDose, second: PlannedDose) -> str:
     return (
-        f"a dose given at {at.isoformat()} would fulfil {slot.name} (due "
-        f"{slot.due.isoformat()}) but {other.name}, {other.status.value}, is due "
-        f"{other.when.isoformat()}, so the plan would be out of time order; "
-        "check the time, or record the dose against the skipped one by removing "
-        "the skip"
+        f"a dose given at {at.isoformat()} would put {first.name} "
+        f"({first.status.value}, {first.when.isoformat()}) at or after "
+        f"{second.name} ({second.status.value}, {second.when.isoformat()}): "
+        "the plan would be out of time order; check the time of the dose and "
+        "of the skipped dose"
     )
 
 
@@ -932,6 +946,6 @@ def locate(
     return Placement(
         slot=walk.found,
         before=walk.before if walk.found is not None else None,
-        after=walk.after,
+        later=tuple(walk.later),
         earliest_first=_earliest_first(regimen, first_dose, zone),
     )
