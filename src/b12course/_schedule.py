@@ -291,17 +291,6 @@ def check_grace(grace: object) -> dt.timedelta | None:
     return grace
 
 
-def _status(
-    due: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
-    now: dt.datetime | None,
-    grace: dt.timedelta | None,
-) -> DoseStatus:
-    if now is None or utc(now) < utc(due):  # the fast path of most plan slots
-        return DoseStatus.SCHEDULED
-    return DueWindow.of(due, zone, grace).status(now)
-
-
 # A slot's identity: its phase index and its 1-based number in the phase.
 _SlotId = tuple[int, int]
 
@@ -404,7 +393,7 @@ class _Walk:
     ) -> None:
         self.regimen = regimen
         self.keep = keep
-        self.now = now
+        self.now_utc = utc(now) if now is not None else None
         self.grace = grace
         self.zone = zone
         # Every comparison below is between UTC instants (see _status).
@@ -456,10 +445,11 @@ class _Walk:
             if due is None:  # past the end of the calendar
                 self.stopped = True
                 break
-            state.ending = self.ending_before(state, due)
+            due_utc = utc(due)
+            state.ending = self.ending_before(state, due, due_utc)
             if state.ending is not None:
                 break
-            self.place_slot(state, due)
+            self.place_slot(state, due, due_utc)
         self.leave_phase(state)
 
     # -- the steps of walk_phase ---------------------------------------------
@@ -505,12 +495,14 @@ class _Walk:
             return self.first_due
         return resolve(self.cadence.occurrence(self.anchor, k), self.zone)
 
-    def ending_before(self, state: _PhaseState, due: dt.datetime) -> PhaseEnding | None:
+    def ending_before(
+        self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
+    ) -> PhaseEnding | None:
         """Does the phase end before a slot due at ``due``?"""
         candidate = self.pending_given()
         if (
             state.decided is not None
-            and utc(due) >= state.decided
+            and due_utc >= state.decided
             and (candidate is None or utc(candidate.at) >= state.decided)
         ):
             return PhaseEnding.DECISION
@@ -522,21 +514,23 @@ class _Walk:
             return PhaseEnding.LASTING
         return None
 
-    def place_slot(self, state: _PhaseState, due: dt.datetime) -> None:
+    def place_slot(
+        self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
+    ) -> None:
         """Mark the slot due at ``due`` given, skipped or pending, and keep it."""
-        skip = self.skips.take((state.index, state.number + 1), utc(due))
+        skip = self.skips.take((state.index, state.number + 1), due_utc)
         fulfil = None if skip is not None else self.fulfilment(state, due)
         when = fulfil.at if fulfil is not None else due
-        if utc(when) >= self.until:
+        if (due_utc if fulfil is None else utc(when)) >= self.until:
             self.stopped = True
             return
-        self.count_slot(state, due, when, fulfil, skip)
-        self.keep_slot(state, due, fulfil, skip)
+        self.count_slot(state, due_utc, when, fulfil, skip)
+        self.keep_slot(state, due, due_utc, fulfil, skip)
 
     def count_slot(
         self,
         state: _PhaseState,
-        due: dt.datetime,
+        due_utc: dt.datetime,
         when: dt.datetime,
         fulfil: AdministeredDose | None,
         skip: DoseSkip | None,
@@ -556,12 +550,13 @@ class _Walk:
                 self.reanchor(fulfil.at)
                 return
         self.k += 1
-        self.previous_due = utc(due)
+        self.previous_due = due_utc
 
     def keep_slot(
         self,
         state: _PhaseState,
         due: dt.datetime,
+        due_utc: dt.datetime,
         fulfil: AdministeredDose | None,
         skip: DoseSkip | None,
     ) -> None:
@@ -578,8 +573,8 @@ class _Walk:
             if fulfil is not None
             else DoseStatus.SKIPPED
             if skip is not None
-            else _status(due, self.zone, self.now, self.grace),
-            provisional=self.provisional or state.provisional_at(utc(due)),
+            else self.status(due, due_utc),
+            provisional=self.provisional or state.provisional_at(due_utc),
             given=fulfil,
             skip=skip,
             phase_size=state.limit,
@@ -633,6 +628,12 @@ class _Walk:
             self.provisional = True
 
     # -- helpers ---------------------------------------------------------------
+
+    def status(self, due: dt.datetime, due_utc: dt.datetime) -> DoseStatus:
+        """The status of a pending slot at the walk's ``now``."""
+        if self.now_utc is None or self.now_utc < due_utc:  # most slots
+            return DoseStatus.SCHEDULED
+        return DueWindow.of(due, self.zone, self.grace).status(self.now_utc)
 
     def pending_given(self) -> AdministeredDose | None:
         if self.next_given < len(self.given):
