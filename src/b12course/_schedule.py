@@ -275,6 +275,14 @@ def check_grace(grace: object) -> dt.timedelta | None:
     Raises:
         SettingError: ``grace`` is negative or not a timedelta (a number of
             seconds is refused: say ``timedelta(hours=2)``).
+
+    >>> check_grace(dt.timedelta(hours=2))
+    datetime.timedelta(seconds=7200)
+    >>> try:
+    ...     check_grace(dt.timedelta(hours=-1))
+    ... except SettingError as error:
+    ...     print(type(error).__name__)
+    SettingError
     """
     if grace is None:
         return None
@@ -915,8 +923,25 @@ def locate(
 
     Equal to finding the dose in :func:`expand` with the same records (a
     property test holds them equal), but the walk takes the runs of earlier
-    doses by bisection and stops just after the dose's slot, so it costs
-    about the slots of the phase the dose lands in.
+    doses by bisection and stops just after the dose's slot (or, for a
+    backfill, after the slot of the last dose given, since it moves them all),
+    so it costs about the slots of the phase the dose lands in.  Phases on a
+    fixed grid or ending at a date, and skips from old documents that name no
+    slot, are walked slot by slot.
+
+    >>> import zoneinfo
+    >>> from b12course import AdministeredDose, regimens
+    >>> london = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=london)
+    >>> regimen = regimens.get("nice-non-neuro")
+    >>> dose = regimen.phases[0].dose
+    >>> given = [
+    ...     AdministeredDose(at=first + dt.timedelta(days=k), dose=dose)
+    ...     for k in (0, 2, 5)
+    ... ]
+    >>> placement = locate(regimen, first, london, given=given, index=2)
+    >>> placement.slot.name, placement.after.due.date()
+    ('loading dose 3 of 6', datetime.date(2026, 12, 7))
 
     Args:
         regimen: The regimen.
