@@ -404,7 +404,7 @@ class _Walk:
         self.now_utc = utc(now) if now is not None else None
         self.grace = grace
         self.zone = zone
-        # Every comparison below is between UTC instants (see _status).
+        # Every comparison below is between UTC instants (see DueWindow.status).
         self.given: Sequence[AdministeredDose] = (
             given if given_sorted else sorted(given, key=lambda g: utc(g.at))
         )
