@@ -103,6 +103,28 @@ class TestPlanShape:
             assert (marked[0].phase, marked[0].number_in_phase) == skip.slot
         assert sum(d.skip is not None for d in plan) == len(course.skips)
 
+    @given(
+        course=courses,
+        backfills=st.lists(st.integers(-3 * 24 * 60, 30 * 24 * 60), max_size=4),
+    )
+    def test_skips_keep_their_slots_through_backfills(self, course, backfills):
+        """Doses backfilled among skips leave each skip on exactly the slot it named."""
+        start = utc(course.first_dose)
+        for minutes in backfills:
+            at = (start + dt.timedelta(minutes=minutes)).astimezone(course.zone)
+            if any(utc(g.at) == utc(at) for g in course.given):
+                continue
+            try:
+                course = course.record_dose(at)
+            except DoseOrderError:
+                continue
+        plan = course.plan(until=horizon(course, 400))
+        whens = [utc(d.when) for d in plan]
+        assert all(a < b for a, b in itertools.pairwise(whens))
+        for skip in course.skips:
+            marked = [d for d in plan if d.skip is skip]
+            assert [(d.phase, d.number_in_phase) for d in marked] == [skip.slot]
+
     @given(course=courses, days=horizon_days)
     def test_worklist_walk_equals_the_pending_slots_of_the_plan(self, course, days):
         """The pending-only walk (fast path) finds exactly the plan's pending slots."""

@@ -905,3 +905,15 @@ class TestRecordingEdges:
             (1, False),
         ]
         assert [d.due.day for d in plan if d.phase == 1] == [8, 11, 14, 17]
+
+    def test_a_skip_of_a_dose_a_decision_removed_marks_nothing(self):
+        """Skipping next week's dose, then ending the phase today: no slot is skipped."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = course.record_dose(on(1)).skip_dose(on(5))
+        course = course.end_phase(on(2), reason="no further improvement")
+        plan = course.plan(until=dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        assert not any(d.skip is not None for d in plan)
+        assert [(d.phase, d.due.date()) for d in plan] == [
+            (0, dt.date(2026, 12, 1)),
+            (1, dt.date(2027, 2, 1)),
+        ]

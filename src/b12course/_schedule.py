@@ -16,6 +16,8 @@ phases slot by slot in local wall-clock time:
   one: the next slot compared is the next one not skipped), and missed slots
   stay overdue.
 - A skipped slot is marked skipped; it does not count towards a ``Count(n)``.
+  A skip whose slot is no longer in the plan (a decision recorded later ends
+  the phase before it) marks nothing: that dose is no longer planned.
 - ``Count(n)`` ends after ``n`` slots that were not skipped, so a late dose never
   drops a dose.  ``Lasting`` ends at a local date.  A :class:`PhaseDecision`
   ends any phase at an instant.
