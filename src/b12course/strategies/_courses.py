@@ -12,7 +12,7 @@ from b12course._records import DecisionBasis
 from b12course._regimen import Anchoring, Regimen, UntilNoFurtherImprovement
 from b12course._schedule import PlannedDose
 from b12course._time import UTC, utc
-from b12course.exceptions import PhaseDecisionError
+from b12course.exceptions import DoseOrderError, PhaseDecisionError
 from b12course.strategies._checks import (
     SITES,
     check_bool,
@@ -115,13 +115,16 @@ class _History:
         # Now and then a dose is recorded in UTC, as a server would store it.
         zone = self.course.zone
         at = at.astimezone(UTC if draw(st.integers(0, 7)) == 7 else zone)  # noqa: PLR2004
-        course = self.course.record_dose(
-            at,
-            site=draw(st.one_of(st.none(), st.sampled_from(SITES))),
-            lot=draw(st.one_of(st.none(), st.sampled_from(("A1234", "LOT-77")))),
-            note=draw(st.one_of(st.none(), free_text())),
-            by=draw(administrators()),
-        )
+        try:
+            course = self.course.record_dose(
+                at,
+                site=draw(st.one_of(st.none(), st.sampled_from(SITES))),
+                lot=draw(st.one_of(st.none(), st.sampled_from(("A1234", "LOT-77")))),
+                note=draw(st.one_of(st.none(), free_text())),
+                by=draw(administrators()),
+            )
+        except DoseOrderError:
+            return False  # an early dose before a skipped one: refused, so not drawn
         self.intents[utc(at)] = utc(slot.due)
         if not self.sticks(course, max(at, slot.due, key=utc)):
             del self.intents[utc(at)]
