@@ -115,7 +115,7 @@ class TestPresets:
 
 class TestPlan:
     def test_table_matches_the_plan(self, capsys):
-        """The table has one row per planned dose, with number, phase, local time, dose and status."""
+        """The table has one row per planned dose, with number, dose name, local time, amount and status."""
         code, out, err = run(
             capsys,
             "plan",
@@ -140,7 +140,7 @@ class TestPlan:
         for row, dose in zip(rows, plan, strict=True):
             cells = [c.strip() for c in row if c.strip()]
             assert cells[0] == str(dose.number)
-            assert cells[1] == dose.phase_name
+            assert cells[1] == dose.name
             assert cells[2] == dose.due.strftime("%a %Y-%m-%d %H:%M %Z")
             assert cells[3] == str(dose.dose)
             assert cells[4] == dose.status.value
@@ -200,8 +200,8 @@ class TestPlan:
         assert any(row[-1].strip() == "scheduled *" for row in table_rows(out))
         assert "* provisional" in out
 
-    def test_default_horizon_is_a_year_and_now_the_clock(self, capsys):
-        """Without --until the plan covers a year; without --now statuses use the clock."""
+    def test_default_horizon_is_a_year_and_a_preview_has_no_statuses(self, capsys):
+        """Without --until the plan covers a year; without --now a preview gives no statuses."""
         code, out, _ = run(
             capsys,
             "plan",
@@ -231,7 +231,10 @@ class TestPlan:
                 ("nope", "--start", START, "--tz", "Europe/London"),
                 "available: nice-neuro",
             ),
-            (("nice-neuro", "--start", "2026-12-01", "--tz", "UTC"), "needs a time"),
+            (
+                ("nice-neuro", "--start", "2026-12-01T09:00", "--tz", "UTC", "--now", "x"),
+                "not an ISO 8601",
+            ),
             (
                 (
                     "nice-neuro",
@@ -242,7 +245,7 @@ class TestPlan:
                     "--until",
                     "2026-11-01",
                 ),
-                "must be after --start",
+                "must be after the first dose",
             ),
             (("nice-neuro", "--start", "soon", "--tz", "UTC"), "not an ISO 8601"),
             (("nice-neuro", "--start", START, "--tz", "Mars/Base"), "IANA time zone"),
@@ -410,10 +413,10 @@ class TestTimeline:
             "myoclonus 7/10 (worse at night)",
             "given: hydroxocobalamin 1 mg IM (site left deltoid; lot L1; note: first)",
             "skipped: travelling",
-            "phase 1 begins: loading",
+            "loading phase begins: hydroxocobalamin 1 mg IM",
             "loading-phase review",
-            "expected flare window, until",
-            "dose 1 (loading): hydroxocobalamin 1 mg IM, given",
+            "flare window (where a temporary worsening of movements has been reported), until",
+            "loading dose 1: hydroxocobalamin 1 mg IM, given",
             "dose_given    given: hydroxocobalamin 1 mg IM\n",
         ):
             assert text in out
