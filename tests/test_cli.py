@@ -232,7 +232,15 @@ class TestPlan:
                 "available: nice-neuro",
             ),
             (
-                ("nice-neuro", "--start", "2026-12-01T09:00", "--tz", "UTC", "--now", "x"),
+                (
+                    "nice-neuro",
+                    "--start",
+                    "2026-12-01T09:00",
+                    "--tz",
+                    "UTC",
+                    "--now",
+                    "x",
+                ),
                 "not an ISO 8601",
             ),
             (
