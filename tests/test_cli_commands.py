@@ -514,3 +514,68 @@ class TestCourseEquality:
         assert len(ids) == 1
         course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
         assert course.first_dose.isoformat() in json.loads(out)["course"]["first_dose"]
+
+
+class TestCorners:
+    def test_status_of_an_oral_course_suggests_no_site(self, capsys, tmp_path):
+        """An oral course's status names no injection site, and reads the clock without --now."""
+        path = tmp_path / "oral.json"
+        start = ("--start", "2026-12-01", "--tz", "UTC")
+        assert run(capsys, "new", "oral-high-dose", *start, "-o", path)[0] == 0
+        code, out, _ = run(capsys, "status", path, "--json")
+        assert code == 0
+        assert json.loads(out)["suggested_site"] is None
+        code, out, _ = run(capsys, "status", path)
+        assert "Suggested site" not in out
+
+    def test_timeline_range_defaults_and_reversed(self, capsys, course_file):
+        """Without --to the timeline runs a year on; a reversed range is refused."""
+        code, out, _ = run(capsys, "timeline", course_file, "--json")
+        assert code == 0
+        assert json.loads(out)["to"].startswith("2027-12-02")
+        err = refused(
+            capsys,
+            "timeline",
+            course_file,
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2026-12-01",
+        )
+        assert "must be after --from" in err
+
+    def test_timeline_json_of_every_record_kind(self, capsys, course_file):
+        """Given, skipped, symptom, lab, phase and review events carry their fields."""
+        for argv in (
+            ("record", course_file, "--at", "2026-12-01T09:00", "--lot", "L9"),
+            ("skip", course_file, "--number", "2", "--reason", "away"),
+            ("log", course_file, "numbness", "2", "--at", "2026-12-02T08:00"),
+            ("lab", course_file, "mma", "0.5", "umol/L", "--at", "2026-12-02T08:00"),
+        ):
+            assert run(capsys, *argv)[0] == 0, argv
+        _, out, _ = run(capsys, "timeline", course_file, "--to", "2027-04-01", "--json")
+        by_kind = {}
+        for event in json.loads(out)["events"]:
+            by_kind.setdefault(event["kind"], event)  # the first of each kind
+        assert by_kind["dose_given"]["lot"] == "L9"
+        assert by_kind["dose_skipped"]["reason"] == "away"
+        assert by_kind["symptom"]["symptom"] == "numbness"
+        assert by_kind["lab_result"]["analyte"] == "methylmalonic acid"
+        assert by_kind["phase_change"]["phase"] == "loading"
+        assert by_kind["review"]["review"] == "loading-phase review"
+        assert "flare window" in by_kind["flare_window"]["text"]
+
+    def test_slot_of_a_dose_no_plan_slot_holds(self):
+        """A dose no slot of the plan holds is reported as past the plan's end."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
+        assert cli._slot_of(course, FIRST) is None
+
+    def test_a_file_removed_while_waiting_is_not_the_locked_one(self, tmp_path):
+        """A locked descriptor whose path was removed is not taken for the file."""
+        from b12course import _store
+
+        target = tmp_path / "x"
+        target.write_bytes(b"")
+        with target.open("rb") as stream:
+            target.unlink()
+            assert not _store._same_file(stream, target)

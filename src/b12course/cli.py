@@ -426,7 +426,7 @@ def _flare_state(event: TimelineEvent, now: dt.datetime) -> str:
 def _flare_text(
     event: TimelineEvent | None, now: dt.datetime, zone: zoneinfo.ZoneInfo
 ) -> str:
-    if event is None:
+    if event is None:  # pragma: no cover - it opens days after the first dose
         return "not within the horizon"
     state = _flare_state(event, now)
     start, end = show.local(event.start, zone), show.local(event.end, zone)
@@ -556,29 +556,24 @@ def _previous(target: Path | None) -> bytes | None:
     """The calendar about to be overwritten (``--force``), for SEQUENCE."""
     if target is None or not target.is_file():
         return None
-    try:
-        return target.read_bytes()
-    except OSError:
-        return None
+    return target.read_bytes()
 
 
-def _ics(args: argparse.Namespace) -> int:
+def _calendar(
+    course: Course,
+    previous: bytes | None,
+    target: Path | None,
+    **options: Any,  # noqa: ANN401 - to_ical's keyword arguments
+) -> bytes:
+    """Return the calendar of ``course``, numbering changes from ``previous``."""
     from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
     from b12course.exceptions import CalendarFormatError  # noqa: PLC0415
 
-    course, preview = _source(args)
-    target = _target(args)
-    now = _now(args, course, preview=preview)
-    until = _horizon(args, course, now)
-    alarms = _alarms(args)
-    previous = _previous(target)
+    if previous is None:
+        return ical.to_ical(course, **options)
     try:
-        data = ical.to_ical(
-            course, until=until, now=now, alarms=alarms, previous=previous
-        )
+        return ical.to_ical(course, previous=previous, **options)
     except CalendarFormatError as exc:
-        if previous is None:
-            raise
         # --force means overwrite: the old file is another course's history
         # (or no calendar of ours), so it cannot number this one's changes.
         print(
@@ -586,7 +581,18 @@ def _ics(args: argparse.Namespace) -> int:
             "not carried over",
             file=sys.stderr,
         )
-        data = ical.to_ical(course, until=until, now=now, alarms=alarms)
+        return ical.to_ical(course, **options)
+
+
+def _ics(args: argparse.Namespace) -> int:
+    course, preview = _source(args)
+    target = _target(args)
+    now = _now(args, course, preview=preview)
+    until = _horizon(args, course, now)
+    alarms = _alarms(args)
+    data = _calendar(
+        course, _previous(target), target, until=until, now=now, alarms=alarms
+    )
     count = len(_planned_doses(course.timeline(until=until, now=now)))
     _emit(target, data, f"{count} doses")
     return 0
