@@ -23,7 +23,6 @@ spaces, ``-`` or ``_``; a name that matches nothing gets "did you mean".
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import zoneinfo
 from collections.abc import Iterable
@@ -65,6 +64,8 @@ class InputError(B12CourseError, ValueError):
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib  # noqa: PLC0415 - only a mistake needs it; keep start-up fast
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -17,7 +17,6 @@ and the :mod:`b12course.cli` docstring).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
@@ -67,6 +66,8 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 
 def dumps(document: dict[str, Any]) -> str:
     """Return ``document`` as the one JSON object a reading command prints."""
+    import json  # noqa: PLC0415 - only --json needs it; keep start-up fast
+
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,7 +97,7 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _temporary(target: Path, mode: int) -> tuple[Path, int]:
-    name = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    name = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     return name, descriptor
 

@@ -77,7 +77,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import textwrap
 import uuid
 import zoneinfo
 from collections.abc import Callable, Sequence
@@ -260,6 +259,8 @@ def _emit(target: Path | None, data: bytes, what: str) -> None:
 
 
 def _presets(args: argparse.Namespace) -> int:
+    import textwrap  # noqa: PLC0415 - keep start-up fast
+
     ids = regimens.available()
     if args.json:
         print(
@@ -524,6 +525,8 @@ def _status(args: argparse.Namespace) -> int:
         print(_dose_table(overdue, zone))
     print()
     if symptoms:
+        import textwrap  # noqa: PLC0415 - keep start-up fast
+
         print("Last symptom entries:")
         rows = [("date and time", "entry")]
         rows += [(show.local(e.start, zone), show.describe(e, zone)) for e in symptoms]
