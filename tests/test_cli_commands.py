@@ -579,3 +579,43 @@ class TestCorners:
         with target.open("rb") as stream:
             target.unlink()
             assert not _store._same_file(stream, target)
+
+
+class TestTablesRenderTheTimeline:
+    @settings(max_examples=10, deadline=None)
+    @given(course=strategies.courses(), days=st.integers(0, 90))
+    def test_timeline_table_rows_are_the_timelines_events(
+        self, tmp_path_factory, course, days
+    ):
+        """Each row of the timeline table is one timeline event: same time, same kind, in order."""
+        import contextlib
+        import io
+
+        path = tmp_path_factory.mktemp("tl") / "course.json"
+        path.write_text(b12json.dumps(course))
+        zone = course.zone
+        now = course.first_dose + dt.timedelta(days=days)
+        start = course.first_dose - dt.timedelta(days=30)
+        end = course.first_dose + dt.timedelta(days=150)
+        out = io.StringIO()
+        argv = ["timeline", str(path), "--now", now.isoformat()]
+        argv += ["--from", start.isoformat(), "--to", end.isoformat()]
+        with contextlib.redirect_stdout(out):
+            assert main(argv) == 0
+        rows = out.getvalue().splitlines()[4:]
+        events = course.timeline(until=end, now=now).between(start, end)
+        assert len(rows) == len(events)
+        for row, event in zip(rows, events, strict=True):
+            when = event.start.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+            assert row.startswith(when)
+            assert row[len(when) :].split()[0] == event.kind.value
+
+    def test_interrupt_is_quiet(self, capsys, monkeypatch):
+        """Ctrl-C ends a command with status 130 and no traceback."""
+
+        def interrupted(_args):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(cli, "_presets", interrupted)
+        assert main(["presets"]) == 130
+        assert capsys.readouterr().err == ""

@@ -1220,6 +1220,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
     except _UnreadableError as exc:
         _say(str(exc))
         return _EXIT_IO
+    except KeyboardInterrupt:  # Ctrl-C: every write is atomic, so nothing is torn
+        return 130
     except BrokenPipeError:  # the reader went away (`b12course plan ... | head`)
         _silence_stdout()
         return _EXIT_IO
