@@ -619,3 +619,22 @@ class TestTablesRenderTheTimeline:
         monkeypatch.setattr(cli, "_presets", interrupted)
         assert main(["presets"]) == 130
         assert capsys.readouterr().err == ""
+
+
+class TestUsage:
+    def test_a_mistyped_command_gets_did_you_mean(self, capsys):
+        """A mistyped command name gets the closest command; a far one gets the list."""
+        assert "invalid choice: 'plna' (did you mean 'plan'?)" in refused(
+            capsys, "plna"
+        )
+        assert "choose from" in refused(capsys, "zzz")
+
+    def test_status_shows_the_latest_overdue_doses(self, capsys, tmp_path):
+        """A long-neglected course lists its ten latest overdue doses and counts the rest."""
+        path = tmp_path / "oral.json"
+        start = ("--start", "2026-12-01", "--tz", "UTC")
+        assert run(capsys, "new", "oral-high-dose", *start, "-o", path)[0] == 0
+        code, out, _ = run(capsys, "status", path, "--now", "2027-01-01T12:00")
+        assert code == 0
+        assert "Overdue: 31 dose(s)" in " ".join(out.split())
+        assert "... and 21 earlier" in out

@@ -109,6 +109,7 @@ _EXIT_INPUT = 2
 _DEFAULT_SPAN = dt.timedelta(days=365)
 _LONGEST_SPAN = dt.timedelta(days=100 * 366)
 _RECENT_SYMPTOMS = 5
+_OVERDUE_SHOWN = 10
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
 _INJECTED = frozenset({Route.IM, Route.DEEP_SC})
 _InputError = read.InputError
@@ -522,7 +523,10 @@ def _status(args: argparse.Namespace) -> int:
         print(f"{label + ':':<{width}}{text}")
     if overdue:
         print()
-        print(_dose_table(overdue, zone))
+        print(_dose_table(overdue[-_OVERDUE_SHOWN:], zone))
+        if len(overdue) > _OVERDUE_SHOWN:
+            earlier = len(overdue) - _OVERDUE_SHOWN
+            print(f"... and {earlier} earlier (see `b12course plan {args.file}`)")
     print()
     if symptoms:
         import textwrap  # noqa: PLC0415 - keep start-up fast
@@ -868,7 +872,23 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         usage = " ".join(self.format_usage().split())
-        self.exit(_EXIT_INPUT, f"{self.prog}: error: {message} ({usage})\n")
+        self.exit(_EXIT_INPUT, f"{self.prog}: error: {_suggest(message)} ({usage})\n")
+
+
+def _suggest(message: str) -> str:
+    """Add "did you mean" to argparse's "invalid choice" messages."""
+    import re  # noqa: PLC0415 - only a mistake needs it
+
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if found is None:
+        return message
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    hint = read.did_you_mean(found.group(1), {c: c for c in choices})
+    return (
+        message
+        if not hint
+        else message[: found.start()] + (f"invalid choice: {found.group(1)!r}{hint}")
+    )
 
 
 _FORMATTER = argparse.RawDescriptionHelpFormatter
