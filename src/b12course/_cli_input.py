@@ -28,6 +28,8 @@ import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
+
 from b12course import regimens
 from b12course._labs import Analyte
 from b12course._regimen import Regimen
@@ -84,8 +86,14 @@ def _key(text: str) -> str:
     return " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
 
 
+@attrs.frozen
 class Moment:
     """A date or date-time as typed, read against a zone later.
+
+    Attributes:
+        value: What was typed, as a datetime (naive unless an offset was
+            typed; midnight for a date alone).
+        time: The time typed, or None for a date alone.
 
     >>> Moment.parse("2026-12-01").time is None
     True
@@ -93,12 +101,8 @@ class Moment:
     datetime.timedelta(seconds=3600)
     """
 
-    __slots__ = ("text", "time", "value")
-
-    def __init__(self, text: str, value: dt.datetime, *, has_time: bool) -> None:
-        self.text = text
-        self.value = value
-        self.time = value.timetz() if has_time else None
+    value: dt.datetime
+    time: dt.time | None
 
     @classmethod
     def parse(cls, text: str, name: str = "the time") -> Moment:
@@ -124,7 +128,7 @@ class Moment:
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
             msg = f"{name} {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}"
             raise InputError(msg)
-        return cls(text, value, has_time=has_time)
+        return cls(value, value.timetz() if has_time else None)
 
     @property
     def date(self) -> dt.date:
