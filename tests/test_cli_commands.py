@@ -543,6 +543,8 @@ class TestCorners:
             "2026-12-01",
         )
         assert "must be after --from" in err
+        err = refused(capsys, "timeline", course_file, "--to", "2190-01-01")
+        assert "more than 100 years" in err
 
     def test_timeline_json_of_every_record_kind(self, capsys, course_file):
         """Given, skipped, symptom, lab, phase and review events carry their fields."""

@@ -206,12 +206,15 @@ def _horizon(
             f"({start.isoformat()})"
         )
         raise _InputError(msg)
-    if utc(until) - utc(start) > _LONGEST_SPAN:
-        msg = (
-            f"--until ({until.isoformat()}) is more than 100 years after the first dose"
-        )
+    return _within_reach(until, course, "--until")
+
+
+def _within_reach(end: dt.datetime, course: Course, name: str) -> dt.datetime:
+    """Refuse a horizon so far away that expanding the plan to it would take ages."""
+    if utc(end) - utc(course.first_dose) > _LONGEST_SPAN:
+        msg = f"{name} ({end.isoformat()}) is more than 100 years after the first dose"
         raise _InputError(msg)
-    return until
+    return end
 
 
 def _at(args: argparse.Namespace, course: Course) -> dt.datetime:
@@ -375,6 +378,7 @@ def _timeline_range(
         end += dt.timedelta(days=1)
     else:
         end = read.moment(args.end, "--to").instant(zone, "--to")
+        _within_reach(end, course, "--to")
     if utc(end) <= utc(start):
         msg = f"--to ({end.isoformat()}) must be after --from ({start.isoformat()})"
         raise _InputError(msg)
