@@ -57,8 +57,15 @@ class TestAtomicWrite:
         assert result.returncode == 9
         assert path.read_bytes() == before
         b12json.loads(path.read_bytes())
-        leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-        assert len(leftovers) == 1  # the temporary file, never the course
+        (leftover,) = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        # The next change removes the dead writer's file once it is stale.
+        assert main(["record", str(path), "--at", "2026-12-03T09:00"]) == 0
+        assert leftover.exists()  # too fresh: it could be a live writer's
+        old = leftover.stat().st_mtime - 2 * _store.STALE_AFTER
+        os.utime(leftover, (old, old))
+        assert main(["record", str(path), "--at", "2026-12-05T09:00"]) == 0
+        assert not leftover.exists()
+        assert len(b12json.loads(path.read_bytes()).given) == 2
 
     def test_a_refused_change_leaves_the_file_byte_for_byte(self, tmp_path, capsys):
         """A change the library refuses exits 2 and leaves the file and folder as they were."""

@@ -8,7 +8,8 @@ keep that file whole and every change in it:
   is flushed and ``fsync``-ed, and then renamed over the target (``os.replace``,
   atomic on POSIX and Windows); the folder is ``fsync``-ed so the rename itself
   survives a power cut.  A writer killed at any moment leaves either the old
-  file or the new one, never a mix (at worst a stray ``.name.*.tmp`` file).
+  file or the new one, never a mix (at worst a stray ``.name.*.tmp`` file,
+  which the next change removes once it is a minute old).
 - **One change at a time.**  A change takes an exclusive ``flock`` on the
   course file, then checks that the path still names the file it locked (a
   writer that got there first has renamed a new file into place) and starts
@@ -50,6 +51,9 @@ __all__ = [
 #: How long a change waits for another process's change to the same file.
 LOCK_TIMEOUT = 10.0
 _POLL = 0.02
+#: A temporary file this old, found while holding the lock, was left by a
+#: writer that died before its rename.
+STALE_AFTER = 60.0
 
 
 class FileBusyError(B12CourseError, OSError):
@@ -195,6 +199,15 @@ def _same_file(stream: IO[bytes], path: Path) -> bool:
     return (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)
 
 
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary files of writers of ``target`` that died before renaming."""
+    cutoff = time.time() - STALE_AFTER
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
 def _check_unchanged(target: Path, before: bytes) -> None:
     if target.read_bytes() != before:
         raise FileChangedError(str(target))
@@ -220,6 +233,7 @@ def update(
     """
     target = Path(path)
     with _locked(target, timeout) as before:
+        _remove_stale(target)
         after = change(before)
         temporary = _write_temporary(target, after)
         try:
