@@ -640,3 +640,20 @@ class TestUsage:
         assert code == 0
         assert "Overdue: 31 dose(s)" in " ".join(out.split())
         assert "... and 21 earlier" in out
+
+
+class TestStartUp:
+    def test_the_command_line_loads_no_optional_library_until_asked(self):
+        """Importing the CLI loads neither cattrs, icalendar, matplotlib nor difflib."""
+        import subprocess
+        import sys
+
+        code = (
+            "import sys, b12course.cli\n"
+            "heavy = {'cattrs', 'icalendar', 'matplotlib', 'difflib', 'b12course.json'}\n"
+            "print(sorted(heavy & set(sys.modules)))"
+        )
+        result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "[]"
