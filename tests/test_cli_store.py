@@ -114,6 +114,21 @@ class TestAtomicWrite:
         assert target.read_bytes() == b"one"
         assert [p.name for p in tmp_path.iterdir()] == ["course.json"]
 
+    def test_create_without_hard_links(self, tmp_path, monkeypatch):
+        """Where the file system has no hard links, create still writes a new file only."""
+
+        def no_links(*_args):
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+        target = tmp_path / "course.json"
+        _store.create(target, b"one")
+        assert target.read_bytes() == b"one"
+        with pytest.raises(FileExistsError):
+            _store.create(target, b"two")
+        assert target.read_bytes() == b"one"
+        assert [p.name for p in tmp_path.iterdir()] == ["course.json"]
+
 
 class TestConcurrentChanges:
     def test_two_record_processes_both_land(self, tmp_path, capsys):

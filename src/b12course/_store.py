@@ -150,12 +150,25 @@ def create(path: str | Path, data: bytes) -> None:
     target = Path(path)
     temporary = _write_temporary(target, data)
     try:
-        # A hard link fails if the name is taken, atomically: two `new`
-        # commands racing for one name cannot both win.
-        os.link(temporary, target)
+        _link_or_move(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
     _fsync_folder(target.parent)
+
+
+def _link_or_move(temporary: Path, target: Path) -> None:
+    try:
+        # A hard link fails if the name is taken, atomically: two `new`
+        # commands racing for one name cannot both win.
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links (FAT, some network shares):
+        # check, then rename; a race between two `new` is then possible.
+        if target.exists():
+            raise FileExistsError(target) from None
+        temporary.replace(target)
 
 
 def _try_lock(stream: IO[bytes]) -> bool:
