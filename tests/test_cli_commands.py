@@ -657,3 +657,16 @@ class TestStartUp:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert result.stdout.strip() == "[]"
+
+
+class TestOneLine:
+    def test_typed_line_breaks_and_surrogates_stay_on_one_line(self, capsys):
+        """An argument with a line break or an undecodable byte is echoed on one printable line."""
+        err = refused(
+            capsys, "plan", "bad\npreset", "--start", "2026-12-01", "--tz", "UTC"
+        )
+        assert "'bad\\npreset'" in err
+        err = refused(capsys, "presets", "\udc80")
+        assert "\\udc80" in err
+        err = refused(capsys, "presets", "a\nb\x1ec")
+        assert "unrecognized arguments: a b c" in err

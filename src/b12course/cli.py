@@ -876,7 +876,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         usage = " ".join(self.format_usage().split())
-        self.exit(_EXIT_INPUT, f"{self.prog}: error: {_suggest(message)} ({usage})\n")
+        line = _one_line(f"{self.prog}: error: {_suggest(message)} ({usage})")
+        self.exit(_EXIT_INPUT, f"{line}\n")
 
 
 def _suggest(message: str) -> str:
@@ -1258,9 +1259,20 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
         return _EXIT_INPUT
 
 
+def _one_line(text: str) -> str:
+    """Return ``text`` as one printable line: breaks and control characters escaped.
+
+    An error message may echo what was typed, and a typed argument may hold a
+    line break, a control character or (from undecodable bytes) a lone
+    surrogate.
+    """
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in flat)
+
+
 def _say(message: str) -> None:
     """Print an error as one line on stderr."""
-    print(f"{_PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    print(_one_line(f"{_PROG}: error: {message}"), file=sys.stderr)
 
 
 def _silence_stdout() -> None:
