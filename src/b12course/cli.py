@@ -896,9 +896,6 @@ def _suggest(message: str) -> str:
     )
 
 
-_FORMATTER = argparse.RawDescriptionHelpFormatter
-
-
 def _source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source",
@@ -966,7 +963,7 @@ def _add(
     description: str,
 ) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(
-        name, help=summary, description=description, formatter_class=_FORMATTER
+        name, help=summary, description=description
     )
     parser.set_defaults(run=run)
     return parser
@@ -992,7 +989,7 @@ def _reading_commands(commands: Any) -> None:  # noqa: ANN401
         _plan,
         "print the dosing plan of a course file or a preset",
         "Print the dosing plan: number, dose, local date and time, amount and "
-        "status.\n\nA preset is a preview: without --now no dose has a status "
+        "status. A preset is a preview: without --now no dose has a status "
         "(it has no record of what was given).",
     )
     _source_arguments(plan)
