@@ -32,6 +32,7 @@ from b12course._symptoms import SymptomEntry
 from b12course._timeline import EventKind, TimelineEvent
 
 __all__ = [
+    "cell",
     "course_json",
     "describe",
     "dose_json",
@@ -53,8 +54,21 @@ def instant_json(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | No
     return None if value is None else value.astimezone(zone).isoformat()
 
 
+def cell(text: str) -> str:
+    r"""Return ``text`` as one line: line breaks and controls become visible.
+
+    >>> cell("worse\nat night")
+    'worse\\nat night'
+    """
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def table(rows: Sequence[Sequence[str]]) -> str:
-    """Lay out ``rows`` (the first is the header) in columns two spaces apart."""
+    """Lay out ``rows`` (the first is the header) in columns two spaces apart.
+
+    User text in a cell is kept on its row (see :func:`cell`).
+    """
+    rows = [[cell(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(
