@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 
 import b12course as b12
-from b12course import Course, cli, regimens
+from b12course import Course, _cli_reading, regimens
 from b12course import json as b12json
 from b12course.cli import main
 from b12course.ical import read_ical
@@ -83,7 +83,7 @@ class TestMain:
         def broken(_args):
             raise BrokenPipeError
 
-        monkeypatch.setattr(cli, "_presets", broken)
+        monkeypatch.setattr(_cli_reading, "presets", broken)
         code, _, err = run(capsys, "presets")
         assert code == 1
         assert not err
@@ -92,7 +92,7 @@ class TestMain:
         """After a broken pipe, stdout is pointed at devnull so the final flush cannot fail."""
         with (tmp_path / "out").open("w") as stream:
             monkeypatch.setattr(sys, "stdout", stream)
-            monkeypatch.setattr(cli, "_presets", TestMain._raise_broken_pipe)
+            monkeypatch.setattr(_cli_reading, "presets", TestMain._raise_broken_pipe)
             assert main(["presets"]) == 1
             print("lost", file=stream)
         assert (tmp_path / "out").read_text() == ""

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import b12course as b12
-from b12course import Course, cli, regimens, strategies
+from b12course import (
+    Course,
+    _cli_changes,
+    _cli_course,
+    _cli_reading,
+    regimens,
+    strategies,
+)
 from b12course import json as b12json
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.cli import main
@@ -178,7 +185,7 @@ class TestIssue12Inputs:
         def broken(_args):
             raise ValueError("boom")
 
-        monkeypatch.setattr(cli, "_presets", broken)
+        monkeypatch.setattr(_cli_reading, "presets", broken)
         code, _, err = run(capsys, "presets")
         assert code == 2
         assert err.strip() == (
@@ -279,7 +286,7 @@ class TestChanges:
     def test_at_defaults_to_the_clock(self, capsys, course_file, monkeypatch):
         """Without --at a record is made at the clock's time (read only in the CLI)."""
         moment = dt.datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
-        monkeypatch.setattr(cli, "_clock", moment.astimezone)
+        monkeypatch.setattr(_cli_course, "clock", moment.astimezone)
         code, out, _ = run(capsys, "record", course_file, "--site", "left thigh")
         assert code == 0
         assert "loading dose 1" in out
@@ -570,7 +577,7 @@ class TestCorners:
     def test_slot_of_a_dose_no_plan_slot_holds(self):
         """A dose no slot of the plan holds is reported as past the plan's end."""
         course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
-        assert cli._slot_of(course, FIRST) is None
+        assert _cli_changes.slot_of(course, FIRST) is None
 
     def test_a_file_removed_while_waiting_is_not_the_locked_one(self, tmp_path):
         """A locked descriptor whose path was removed is not taken for the file."""
@@ -618,7 +625,7 @@ class TestTablesRenderTheTimeline:
         def interrupted(_args):
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(cli, "_presets", interrupted)
+        monkeypatch.setattr(_cli_reading, "presets", interrupted)
         assert main(["presets"]) == 130
         assert capsys.readouterr().err == ""
 
