@@ -60,6 +60,7 @@ class UnreadableError(Exception):
 
 
 def clock(zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return the present in ``zone``, from the system clock."""
     # The command line is the application's edge: the one place that reads
     # the clock.  Domain code takes `now` as an argument.
     return dt.datetime.now(zone)
