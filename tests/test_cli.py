@@ -229,7 +229,7 @@ class TestPlan:
         [
             (
                 ("nope", "--start", START, "--tz", "Europe/London"),
-                "available: nice-neuro",
+                "available: bnf-hydroxocobalamin-neuro",
             ),
             (
                 (

@@ -67,7 +67,7 @@ input or a refused change (the message, one line on stderr, says what was
 wrong; nothing is written).
 
 >>> main(["presets"])  # doctest: +ELLIPSIS
-nice-neuro ...
+bnf-hydroxocobalamin-neuro ...
 0
 """
 
