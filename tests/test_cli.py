@@ -423,7 +423,7 @@ class TestTimeline:
             "skipped: travelling",
             "loading phase begins: hydroxocobalamin 1 mg IM",
             "loading-phase review",
-            "flare window (where a temporary worsening of movements has been reported), until",
+            "flare window (where a transient worsening of movements has been reported), until",
             "loading dose 1: hydroxocobalamin 1 mg IM, given",
             "dose_given    given: hydroxocobalamin 1 mg IM\n",
         ):

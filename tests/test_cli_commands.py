@@ -26,7 +26,13 @@ from b12course.ical import read_ical
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIRST = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-PRESET = ("nice-neuro", "--start", "2026-12-01T09:00", "--tz", "Europe/London")
+PRESET = (
+    "bnf-hydroxocobalamin-neuro",
+    "--start",
+    "2026-12-01T09:00",
+    "--tz",
+    "Europe/London",
+)
 
 
 def run(capsys, *argv):
@@ -74,7 +80,13 @@ class TestIssue12Inputs:
     def test_start_far_in_the_future_is_refused(self, capsys):
         """A start in the year 9999 is refused as out of range."""
         err = refused(
-            capsys, "plan", "nice-neuro", "--start", "9999-12-31T09:00", "--tz", "UTC"
+            capsys,
+            "plan",
+            "bnf-hydroxocobalamin-neuro",
+            "--start",
+            "9999-12-31T09:00",
+            "--tz",
+            "UTC",
         )
         assert "1900 to 2199" in err
 
@@ -83,7 +95,7 @@ class TestIssue12Inputs:
         code, out, _ = run(
             capsys,
             "plan",
-            "nice-neuro",
+            "bnf-hydroxocobalamin-neuro",
             "--start",
             "2026-12-01",
             "--tz",
@@ -99,7 +111,7 @@ class TestIssue12Inputs:
         err = refused(
             capsys,
             "plan",
-            "nice-neuro",
+            "bnf-hydroxocobalamin-neuro",
             "--start",
             "2027-03-28T01:30",
             "--tz",
@@ -114,7 +126,7 @@ class TestIssue12Inputs:
         err = refused(
             capsys,
             "plan",
-            "nice-neuro",
+            "bnf-hydroxocobalamin-neuro",
             "--start",
             "2026-10-25T01:30",
             "--tz",
@@ -143,15 +155,29 @@ class TestIssue12Inputs:
         [
             (
                 ("plan", "nice-nuero", "--start", "2026-12-01", "--tz", "UTC"),
-                "did you mean 'nice-neuro'?",
+                "did you mean 'bnf-hydroxocobalamin-neuro'?",
             ),
-            (("plan", "nice-nuero"), "did you mean 'nice-neuro'?"),
+            (("plan", "nice-nuero"), "did you mean 'bnf-hydroxocobalamin-neuro'?"),
             (
-                ("plan", "nice-neuro", "--start", "2026-12-01", "--tz", "Europe/Londn"),
+                (
+                    "plan",
+                    "bnf-hydroxocobalamin-neuro",
+                    "--start",
+                    "2026-12-01",
+                    "--tz",
+                    "Europe/Londn",
+                ),
                 "did you mean 'Europe/London'?",
             ),
             (
-                ("plan", "nice-neuro", "--start", "2026-12-01", "--tz", "Mars"),
+                (
+                    "plan",
+                    "bnf-hydroxocobalamin-neuro",
+                    "--start",
+                    "2026-12-01",
+                    "--tz",
+                    "Mars",
+                ),
                 "IANA time zone (e.g. Europe/London)",
             ),
         ],
@@ -199,7 +225,9 @@ class TestIssue12Inputs:
 
     def test_a_preset_needs_start_and_tz(self, capsys):
         """A preset without --tz says what it needs."""
-        err = refused(capsys, "plan", "nice-neuro", "--start", "2026-12-01")
+        err = refused(
+            capsys, "plan", "bnf-hydroxocobalamin-neuro", "--start", "2026-12-01"
+        )
         assert "needs --start and --tz" in err
 
 
@@ -211,7 +239,7 @@ class TestPreview:
         code, _, err = run(
             capsys,
             "ics",
-            "nice-neuro",
+            "bnf-hydroxocobalamin-neuro",
             "--start",
             start.isoformat(),
             "--tz",
@@ -242,7 +270,13 @@ class TestIcsHistory:
     def test_force_over_another_courses_calendar(self, capsys, tmp_path):
         """--force over a calendar of another course overwrites it, notes it, and restarts SEQUENCE."""
         target = tmp_path / "b12.ics"
-        other = ("nice-non-neuro", "--start", "2026-12-01", "--tz", "Europe/London")
+        other = (
+            "bnf-hydroxocobalamin-non-neuro",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "Europe/London",
+        )
         now = ("--now", "2026-12-20T12:00")
         assert run(capsys, "ics", *other, *now, "-o", target)[0] == 0
         assert run(capsys, "ics", *other, *now, "-o", target, "--force")[0] == 0
@@ -519,7 +553,9 @@ class TestCourseEquality:
             _, out, _ = run(capsys, "plan", *PRESET, "--json")
             ids.add(json.loads(out)["course"]["id"])
         assert len(ids) == 1
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+        )
         assert course.first_dose.isoformat() in json.loads(out)["course"]["first_dose"]
 
 
@@ -576,7 +612,9 @@ class TestCorners:
 
     def test_slot_of_a_dose_no_plan_slot_holds(self):
         """A dose no slot of the plan holds is reported as past the plan's end."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+        )
         assert _cli_changes.slot_of(course, FIRST) is None
 
     def test_a_file_removed_while_waiting_is_not_the_locked_one(self, tmp_path):
@@ -677,3 +715,20 @@ class TestOneLine:
         assert "\\udc80" in err
         err = refused(capsys, "presets", "a\nb\x1ec")
         assert "unrecognized arguments: a b c" in err
+
+
+class TestAliases:
+    def test_a_deprecated_preset_id_still_loads(self, capsys):
+        """A preset's former id (nice-neuro) gives the preset it now names."""
+        code, out, _ = run(
+            capsys,
+            "plan",
+            "nice-neuro",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "UTC",
+            "--json",
+        )
+        assert code == 0
+        assert json.loads(out)["course"]["preset"] == "bnf-hydroxocobalamin-neuro"

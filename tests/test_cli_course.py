@@ -34,7 +34,7 @@ class TestWholeCourse:
     ):
         """new, a week of record (one late, one skipped), log, lab, end-phase, status and every export agree with the API."""
         path = tmp_path / "course.json"
-        preset = "nice-neuro"
+        preset = "bnf-hydroxocobalamin-neuro"
         api = Course.begin(regimens.get(preset), first_dose=at(1, 9), id="walk")
 
         def same():

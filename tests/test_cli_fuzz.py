@@ -24,7 +24,7 @@ OPTIONS = [
 VALUES = [
     "2026-12-01", "2026-12-01T09:00", "2027-03-28T01:30", "2026-10-25T01:30",
     "2026-12-01T09:00+05:30", "9999-12-31", "0001-01-01T00:00", "Europe/London",
-    "UTC", "Mars/Base", "nice-neuro", "nice-nuero", "oral-high-dose", "myoclonus",
+    "UTC", "Mars/Base", "nice-neuro", "bnf-hydroxocobalamin-neuro", "nice-nuero", "oral-high-dose", "myoclonus",
     "serum-b12", "ng/L", "7", "-1", "99999999999999999999", "1e400", "nan", "",
     ".", "-", "out.ics", "out.md", "out.html", "out.csv", "course.json", "self",
     "30m", "99999999999999999999m", "\ud800", "x" * 300,

@@ -18,7 +18,7 @@ def new_course(tmp_path, capsys):
     code = main(
         [
             "new",
-            "nice-neuro",
+            "bnf-hydroxocobalamin-neuro",
             "--start",
             "2026-12-01T09:00",
             "--tz",

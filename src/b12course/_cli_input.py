@@ -222,16 +222,19 @@ def zone(text: str) -> zoneinfo.ZoneInfo:
 
 
 def preset(text: str) -> Regimen:
-    """Return the preset ``text`` names.
+    """Return the preset ``text`` names (an id, or a deprecated alias of one).
 
     Raises:
         InputError: No preset has that id; the message lists them.
     """
     ids = regimens.available()
-    by_key = {_key(i): i for i in ids}
+    # A deprecated alias still loads; "did you mean" offers the id it now has.
+    by_key = {_key(i): i for i in ids} | {
+        _key(alias): canonical for alias, canonical in regimens.aliases().items()
+    }
     found = by_key.get(_key(text))
     if found is None:
-        hint = did_you_mean(text, {_key(i): i for i in ids})
+        hint = did_you_mean(text, by_key)
         msg = f"no regimen preset {text!r}{hint}; available: {', '.join(ids)}"
         raise InputError(msg)
     return regimens.get(found)

@@ -129,7 +129,7 @@ def _review(review: Review, _event: TimelineEvent, _zone: zoneinfo.ZoneInfo) -> 
 
 def _flare(_window: FlareWindow, event: TimelineEvent, zone: zoneinfo.ZoneInfo) -> str:
     return (
-        "flare window (where a temporary worsening of movements has been "
+        "flare window (where a transient worsening of movements has been "
         f"reported), until {local(event.end, zone)}"
     )
 

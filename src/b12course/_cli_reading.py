@@ -17,10 +17,10 @@ from b12course import _cli_output as show
 from b12course import regimens
 from b12course._course import Course
 from b12course._notice import NOT_MEDICAL_ADVICE
-from b12course._regimen import Route
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
 from b12course._timeline import EventKind, TimelineEvent
+from b12course.exceptions import InvalidRecordError
 
 if TYPE_CHECKING:
     from b12course._sites import Site
@@ -31,7 +31,6 @@ __all__ = ["plan", "presets", "status", "timeline"]
 
 _RECENT_SYMPTOMS = 5
 _OVERDUE_SHOWN = 10
-_INJECTED = frozenset({Route.IM, Route.DEEP_SC})
 
 
 def presets(args: argparse.Namespace) -> int:
@@ -214,9 +213,13 @@ def _flare_text(
 
 
 def _suggested_site(course: Course, dose: PlannedDose | None) -> Site | str | None:
-    if dose is None or dose.dose.route not in _INJECTED:
+    """The site for ``dose`` used least recently; None when it is not injected."""
+    if dose is None:
         return None
-    return course.suggest_site()
+    try:
+        return course.suggest_site(route=dose.dose.route)
+    except InvalidRecordError:  # the library's word: this route has no site
+        return None
 
 
 def status(args: argparse.Namespace) -> int:
