@@ -396,7 +396,8 @@ def _draw_flagged(
             [e.severity for e in flagged],
             linestyle="none",
             marker="o",
-            markersize=17,
+            markersize=14,
+            color=_VERMILLION,
             markerfacecolor="none",
             markeredgecolor=_VERMILLION,
             markeredgewidth=2.5,
@@ -414,7 +415,7 @@ def _draw_flare_window(ax: Axes, window: FlareWindow | None) -> None:
         start,
         end,
         facecolor=(0.902, 0.624, 0.0, 0.12),  # _ORANGE, faint
-        edgecolor=_ORANGE,
+        edgecolor=(0.902, 0.624, 0.0, 0.6),  # _ORANGE, lighter: a backdrop
         hatch="//",
         linewidth=0,
         zorder=0,
