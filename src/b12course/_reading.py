@@ -1,4 +1,4 @@
-"""How a rendering reads a course's timeline: the record's horizon, slots, who gave.
+"""How a rendering reads a course and its timeline: slots, who gave, symptom keys.
 
 The CSV, the summaries and the chart share these readings instead of each
 matching records to planned doses (or times to horizons) in its own way.
@@ -11,12 +11,33 @@ import datetime as dt
 from b12course._course import Course
 from b12course._records import AdministeredDose, DoseSkip
 from b12course._schedule import PlannedDose
+from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import utc
 from b12course._timeline import EventKind, Timeline
+from b12course.exceptions import NotACourseError
 
-__all__ = ["given_by", "latest_record", "record_horizon", "slots_by_record"]
+__all__ = [
+    "check_course",
+    "given_by",
+    "latest_record",
+    "record_horizon",
+    "slots_by_record",
+    "symptom_key",
+]
 
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def check_course(course: object) -> Course:
+    """Return ``course``, or raise NotACourseError when it is something else."""
+    if not isinstance(course, Course):
+        raise NotACourseError(course)
+    return course
+
+
+def symptom_key(entry: SymptomEntry) -> Symptom | str:
+    """Return what an entry is a series of: its symptom, or its label for OTHER."""
+    return entry.label if entry.symptom is Symptom.OTHER else entry.symptom
 
 
 def latest_record(course: Course) -> dt.datetime:

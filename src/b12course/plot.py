@@ -50,13 +50,18 @@ import attrs
 
 from b12course._course import Course
 from b12course._flare import FlareModel, FlareWindow
-from b12course._reading import latest_record, slots_by_record
+from b12course._reading import (
+    check_course,
+    latest_record,
+    slots_by_record,
+    symptom_key,
+)
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
-from b12course.exceptions import ExportError, NotACourseError, SettingError
+from b12course.exceptions import ExportError, SettingError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -198,12 +203,6 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _check_course(course: object) -> Course:
-    if not isinstance(course, Course):
-        raise NotACourseError(course)
-    return course
-
-
 def _earliest_record(course: Course) -> dt.datetime:
     times = [course.first_dose]
     times.extend(e.at for e in course.symptoms)
@@ -250,7 +249,7 @@ def default_until(
         NotACourseError: ``course`` is not a Course.
         NaiveDatetimeError: ``now`` is naive.
     """
-    course = _check_course(course)
+    course = check_course(course)
     if now is not None:
         now = require_aware("now", now)
     base = _provisional_until(course, now, flare_model)
@@ -314,17 +313,13 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
 # -- the symptom panel ------------------------------------------------------
 
 
-def _symptom_key(entry: SymptomEntry) -> Symptom | str:
-    return entry.label if entry.symptom is Symptom.OTHER else entry.symptom
-
-
 def _symptom_series(
     timeline: Timeline, until: dt.datetime
 ) -> dict[Symptom | str, list[SymptomEntry]]:
     series: dict[Symptom | str, list[SymptomEntry]] = {}
     for event in timeline.of_kind(EventKind.SYMPTOM):
         if utc(event.start) < utc(until):
-            series.setdefault(_symptom_key(event.payload), []).append(event.payload)
+            series.setdefault(symptom_key(event.payload), []).append(event.payload)
     return series
 
 
@@ -616,7 +611,7 @@ def _check_arguments(
     now: dt.datetime | None,
     flare_model: FlareModel | None,
 ) -> tuple[Course, dt.datetime | None, dt.datetime | None]:
-    course = _check_course(course)
+    course = check_course(course)
     if flare_model is not None and not isinstance(flare_model, FlareModel):
         raise SettingError(f"expected a FlareModel, not {flare_model!r}")
     if now is not None:
@@ -833,7 +828,7 @@ def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa
             return target
         buffer = io.StringIO()
         fig.savefig(buffer, format=fmt, metadata={"Date": None})
-    course = _check_course(course)
+    course = check_course(course)
     svg = _accessible_svg(
         buffer.getvalue(), chart_title(course), chart_description(course)
     )

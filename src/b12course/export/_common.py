@@ -1,18 +1,8 @@
-"""What the CSV and the summaries share: the course check and number text."""
+"""What the CSV and the summaries share: how a number is written."""
 
 from __future__ import annotations
 
-from b12course._course import Course
-from b12course.exceptions import NotACourseError
-
-__all__ = ["check_course", "number_text"]
-
-
-def check_course(course: object) -> Course:
-    """Return ``course``, or raise NotACourseError when it is something else."""
-    if not isinstance(course, Course):
-        raise NotACourseError(course)
-    return course
+__all__ = ["number_text"]
 
 
 def number_text(value: float) -> str:

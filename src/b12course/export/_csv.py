@@ -13,12 +13,17 @@ from collections.abc import Callable, Mapping
 
 from b12course._course import Course
 from b12course._labs import LabResult
-from b12course._reading import given_by, record_horizon, slots_by_record
+from b12course._reading import (
+    check_course,
+    given_by,
+    record_horizon,
+    slots_by_record,
+)
 from b12course._records import AdministeredDose, DoseSkip
 from b12course._schedule import PhaseSpan, PlannedDose
 from b12course._symptoms import SymptomEntry
 from b12course._timeline import EventKind, Timeline, TimelineEvent
-from b12course.export._common import check_course, number_text
+from b12course.export._common import number_text
 
 __all__ = ["CSV_COLUMNS", "CSV_KINDS", "to_csv"]
 

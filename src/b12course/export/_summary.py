@@ -21,7 +21,7 @@ from b12course._adherence import Adherence, adherence
 from b12course._course import Course
 from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
 from b12course._labs import Analyte, LabResult
-from b12course._reading import given_by
+from b12course._reading import check_course, given_by, symptom_key
 from b12course._regimen import Cadence
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PlannedDose
@@ -29,7 +29,7 @@ from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError
-from b12course.export._common import check_course, number_text
+from b12course.export._common import number_text
 
 __all__ = [
     "CHART_ALT",
@@ -377,7 +377,7 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
 def _symptom_keys(entries: Iterable[SymptomEntry]) -> list[Symptom | str]:
     keys: list[Symptom | str] = []
     for e in entries:
-        key: Symptom | str = e.label if e.symptom is Symptom.OTHER else e.symptom
+        key = symptom_key(e)
         if key not in keys:
             keys.append(key)
     return keys
@@ -408,11 +408,7 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
         return Section("Symptoms", ("No symptom was logged.",))
     rows = []
     for key in _symptom_keys(logged):
-        mine = [
-            e
-            for e in logged
-            if (e.symptom is key if isinstance(key, Symptom) else e.label == key)
-        ]
+        mine = [e for e in logged if symptom_key(e) == key]
         base = course.baseline(key)
         latest = mine[-1]
         change = (
