@@ -715,6 +715,15 @@ class TestWriteSummary:
         )
         assert "<img" not in page.read_text(encoding="utf-8")
 
+    def test_html_links_a_chart_path(self):
+        """summary_html with chart_path links the file instead of embedding it."""
+        page = summary_html(flare_course(), now=self.NOW, chart_path="charts/c 1.svg")
+        assert 'src="charts/c 1.svg">' in page
+        text = summary_markdown(
+            flare_course(), now=self.NOW, chart_path="charts/c 1.svg"
+        )
+        assert "](charts/c%201.svg)" in text
+
     def test_unknown_suffix(self, tmp_path):
         """A summary file named .txt is refused and nothing is written."""
         with pytest.raises(ExportError, match=r"\.md, \.html"):

@@ -228,6 +228,14 @@ class TestPlotCourse:
         with pytest.raises(b12.exceptions.SettingError):
             plot_course(course, flare_model="six weeks")
 
+    def test_no_flare_window_before_it_opens(self):
+        """A chart that ends before the flare window opens draws no window."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        fig = plot_course(course, until=first + DAY)
+        assert not patches_by_gid(fig, "flare_window")
+        assert list(lines_by_gid(fig, "planned_dose:")) == ["planned_dose:scheduled"]
+
     def test_now_line_only_with_now(self):
         """A 'now' line is drawn exactly when now is given."""
         course = flare_course()

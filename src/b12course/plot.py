@@ -313,13 +313,11 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
 # -- the symptom panel ------------------------------------------------------
 
 
-def _symptom_series(
-    timeline: Timeline, until: dt.datetime
-) -> dict[Symptom | str, list[SymptomEntry]]:
+def _symptom_series(timeline: Timeline) -> dict[Symptom | str, list[SymptomEntry]]:
+    # Every entry is before the chart's edge: the edge is after the last record.
     series: dict[Symptom | str, list[SymptomEntry]] = {}
     for event in timeline.of_kind(EventKind.SYMPTOM):
-        if utc(event.start) < utc(until):
-            series.setdefault(symptom_key(event.payload), []).append(event.payload)
+        series.setdefault(symptom_key(event.payload), []).append(event.payload)
     return series
 
 
@@ -718,7 +716,7 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
         2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 1.3)}
     )
     _draw_flare_window(top, _flare_window(course, timeline, flare_model))
-    _draw_symptoms(top, course, _symptom_series(timeline, until), until)
+    _draw_symptoms(top, course, _symptom_series(timeline), until)
     _draw_flagged(top, course, now, flare_model, until)
     spans = [
         e.payload
