@@ -63,7 +63,9 @@ time,kind,item,value,unit,route,site,lot,by,detail,note
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
+from types import ModuleType
 
 from b12course._course import Course
 from b12course._flare import FlareModel
@@ -194,6 +196,13 @@ def summary_html(
 _SUMMARY_SUFFIXES = (".md", ".html", ".htm")
 
 
+def _plot() -> ModuleType:
+    """Import the chart module, which needs the optional plot extra."""
+    from b12course import plot  # noqa: PLC0415 - matplotlib only when a chart is asked
+
+    return plot
+
+
 def write_summary(
     course: Course,
     path: str | Path,
@@ -238,29 +247,25 @@ def write_summary(
             f"cannot tell the summary format from {str(path)!r}: name the file "
             f"with one of {', '.join(_SUMMARY_SUFFIXES)}",
         )
-    options = {"now": now, "until": until, "grace": grace, "flare_model": flare_model}
+    document = functools.partial(
+        summary_document,
+        course,
+        now=now,
+        until=until,
+        grace=grace,
+        flare_model=flare_model,
+    )
+    chart_options = {"now": now, "grace": grace, "flare_model": flare_model}
     written: list[Path] = []
     if suffix == ".md":
         chart_file = target.with_suffix(".svg") if chart else None
-        text = summary_markdown(
-            course,
-            **options,  # type: ignore[arg-type]
-            chart_path=chart_file.name if chart_file is not None else None,
+        text = render_markdown(
+            document(chart_path=chart_file.name if chart_file is not None else None)
         )
         if chart_file is not None:
-            from b12course import plot  # noqa: PLC0415 - the optional plot extra
-
-            written.append(
-                plot.save_chart(
-                    course, chart_file, now=now, grace=grace, flare_model=flare_model
-                )
-            )
+            written.append(_plot().save_chart(course, chart_file, **chart_options))
     else:
-        png = None
-        if chart:
-            from b12course import plot  # noqa: PLC0415 - the optional plot extra
-
-            png = plot.chart_png(course, now=now, grace=grace, flare_model=flare_model)
-        text = summary_html(course, **options, chart_png=png)  # type: ignore[arg-type]
+        png = _plot().chart_png(course, **chart_options) if chart else None
+        text = render_html(document(chart_png=png))
     target.write_text(text, encoding="utf-8")
     return (target, *written)
