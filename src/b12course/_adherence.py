@@ -71,17 +71,17 @@ class Adherence:
 
     @property
     def counted(self) -> int:
-        """The planned doses adherence is counted over: due, less the skipped."""
+        """How many planned doses adherence is counted over (due, less skipped)."""
         return self.due - self.skipped
 
     @property
     def not_given(self) -> int:
-        """Counted doses not recorded as given (overdue or due now)."""
+        """How many counted doses were not recorded as given (overdue or due now)."""
         return self.counted - self.given
 
     @property
     def share(self) -> float | None:
-        """The share of counted doses given on time; None when none was counted."""
+        """The share of counted doses given on time (None when none was counted)."""
         return self.on_time / self.counted if self.counted else None
 
     def __str__(self) -> str:

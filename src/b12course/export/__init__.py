@@ -1,22 +1,24 @@
 """Clinician exports: the log as CSV, and a one-page summary of a course.
 
 Every export is a rendering of the course's timeline
-(:meth:`b12course.Course.timeline`), built once per call: :func:`to_csv`
-writes its recorded events one row each, for a spreadsheet or a clinic
-system; :func:`summary_markdown` and :func:`summary_html` lay out a one-page
-summary for a clinician (the regimen and its source, the doses due so far and
-how each was kept, adherence, overdue doses, the flare report, each symptom's
-change from its pre-treatment baseline, each lab analyte's change, and the
-review points).  :func:`write_summary` writes a Markdown summary beside its
+(:meth:`b12course.Course.timeline`), built once per call:
+:func:`b12course.export.to_csv` writes its recorded events one row each, for
+a spreadsheet or a clinic system; :func:`b12course.export.summary_markdown`
+and :func:`b12course.export.summary_html` lay out a one-page summary for a
+clinician (the regimen and its source, the doses due so far and how each was
+kept, adherence, overdue doses, the flare report, each symptom's change from
+its pre-treatment baseline, each lab analyte's change, and the review points).
+:func:`b12course.export.write_summary` writes a Markdown summary beside its
 chart as an SVG file, linked rather than embedded.
 
 The words describe the record; they never advise.  Every summary carries the
-not-medical-advice line (:data:`NOT_MEDICAL_ADVICE`).
+not-medical-advice line (:data:`b12course.export.NOT_MEDICAL_ADVICE`).
 
 **The CSV format.** A header row, then one row per event, in the timeline's
 order (by time, ties by :class:`~b12course.EventKind`).  Times are ISO 8601 in
 the course's zone, with their UTC offset.  Fields are quoted as RFC 4180 says
-(Python's :mod:`csv`) and rows end in CRLF.  The columns (:data:`CSV_COLUMNS`):
+(Python's ``csv`` module) and rows end in CRLF.  The columns
+(:data:`b12course.export.CSV_COLUMNS`):
 
 ========  ================================================================
 column    holds
@@ -67,14 +69,24 @@ import functools
 from pathlib import Path
 from types import ModuleType
 
+from b12course import _notice
 from b12course._course import Course
 from b12course._flare import FlareModel
-from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.exceptions import ExportError
-from b12course.export._csv import CSV_COLUMNS, CSV_KINDS, to_csv
+from b12course.export import _csv, _summary
+from b12course.export._csv import to_csv
 from b12course.export._html import render_html
 from b12course.export._markdown import render_markdown
-from b12course.export._summary import SUMMARY_SECTIONS, summary_document
+from b12course.export._summary import summary_document
+
+#: The CSV header, in order.
+CSV_COLUMNS: tuple[str, ...] = _csv.CSV_COLUMNS
+#: The event kinds that get a CSV row (the record, and the phases it ran in).
+CSV_KINDS = _csv.CSV_KINDS
+#: The section headings of a summary, in order ("Chart" only with a chart).
+SUMMARY_SECTIONS: tuple[str, ...] = _summary.SUMMARY_SECTIONS
+#: The one-line notice every summary ends with (``b12course._notice``).
+NOT_MEDICAL_ADVICE: str = _notice.NOT_MEDICAL_ADVICE
 
 __all__ = [
     "CSV_COLUMNS",
@@ -100,15 +112,15 @@ def summary_markdown(
 ) -> str:
     """Return a one-page Markdown summary of ``course`` as of ``now``.
 
-    Sections, in order (:data:`SUMMARY_SECTIONS`): Regimen (with its source),
-    Doses (counts, the next dose, and a table of every planned dose due
-    before ``now`` with how it was kept), Adherence (defined in the section),
-    Overdue doses, Flare (entries flagged for a clinician's attention named
-    one by one), Symptoms (change from baseline and trend), Labs (first,
-    latest and change per analyte), Review points, and Chart when a chart is
-    given.  It ends with :data:`NOT_MEDICAL_ADVICE`.  User and regimen text
-    is escaped, so a note or a phase named "1. ..." cannot add Markdown or
-    HTML.
+    Sections, in order (:data:`b12course.export.SUMMARY_SECTIONS`): Regimen
+    (with its source), Doses (counts, the next dose, and a table of every
+    planned dose due before ``now`` with how it was kept), Adherence (defined
+    in the section), Overdue doses, Flare (entries flagged for a clinician's
+    attention named one by one), Symptoms (change from baseline and trend),
+    Labs (first, latest and change per analyte), Review points, and Chart
+    when a chart is given.  It ends with
+    :data:`b12course.export.NOT_MEDICAL_ADVICE`.  User and regimen text is
+    escaped, so a note or a phase named "1. ..." cannot add Markdown or HTML.
 
     Args:
         course: The course.
@@ -119,11 +131,14 @@ def summary_markdown(
         grace: As for ``Course.plan``: how long a dose stays due.
         chart_png: PNG bytes to embed as a ``data:`` URI (e.g.
             ``b12course.plot.chart_png``); large, and not shown by GitHub or
-            GitLab.  Prefer ``chart_path`` or :func:`write_summary`.
+            GitLab.  Prefer ``chart_path`` or :func:`b12course.export.write_summary`.
         flare_model: The flare model for the Flare section; the default
             :class:`~b12course.FlareModel` when None.
         chart_path: The path of a chart image file to link (as written, so
             make it relative to where the summary is saved).
+
+    Returns:
+        The Markdown text, ending in a newline.
 
     Raises:
         NaiveDatetimeError: ``now`` or ``until`` is naive.
@@ -164,12 +179,12 @@ def summary_html(
     flare_model: FlareModel | None = None,
     chart_path: str | Path | None = None,
 ) -> str:
-    """Return the summary of :func:`summary_markdown` as a printable HTML page.
+    """Return the Markdown summary's content as a printable HTML page.
 
     The page has an inline style, and every piece of user text is
     HTML-escaped; with ``chart_png`` the chart is embedded as a ``data:`` URI,
     so the page is self-contained.  Arguments and errors are those of
-    :func:`summary_markdown`.
+    :func:`b12course.export.summary_markdown`.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -224,11 +239,12 @@ def write_summary(
     Args:
         course: The course.
         path: Where to write: ``.md``, ``.html`` or ``.htm``.
-        now: As for :func:`summary_markdown`; the chart shows "now" too.
-        until: As for :func:`summary_markdown` (the chart keeps its own
-            default range).
-        grace: As for :func:`summary_markdown`.
-        flare_model: As for :func:`summary_markdown`.
+        now: As for :func:`b12course.export.summary_markdown`; the chart
+            shows "now" too.
+        until: As for :func:`b12course.export.summary_markdown` (the chart
+            keeps its own default range).
+        grace: As for :func:`b12course.export.summary_markdown`.
+        flare_model: As for :func:`b12course.export.summary_markdown`.
         chart: Whether to draw and include the chart.
 
     Returns:
@@ -236,7 +252,7 @@ def write_summary(
 
     Raises:
         ExportError: The suffix is not one of ``.md``, ``.html``, ``.htm``
-            (nothing is written); or as :func:`summary_markdown`.
+            (nothing is written); or as :func:`b12course.export.summary_markdown`.
         ModuleNotFoundError: ``chart`` is true and matplotlib is not installed.
     """
     target = Path(path)

@@ -42,7 +42,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "note",
 )
 
-#: The event kinds the CSV has a row for: the record, and the phases it ran in.
+#: The event kinds that get a CSV row (the record, and the phases it ran in).
 CSV_KINDS: tuple[EventKind, ...] = (
     EventKind.PHASE_CHANGE,
     EventKind.DOSE_GIVEN,
@@ -158,7 +158,7 @@ def to_csv(course: Course) -> str:
     entries and lab results; the ``kind`` column holds the
     :class:`~b12course.EventKind` value.  The columns and the protection
     against spreadsheet formula injection are described in the package
-    docstring; the header is :data:`CSV_COLUMNS`.
+    docstring; the header is :data:`b12course.export.CSV_COLUMNS`.
 
     Args:
         course: The course.
