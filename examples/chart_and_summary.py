@@ -13,7 +13,6 @@ Run it with a directory to write into (a new temporary one by default)::
 It writes ``chart.png``, ``chart.svg``, ``log.csv``, ``summary.md`` (which
 links ``chart.svg``, as GitHub and GitLab show it) and ``summary.html`` (which
 embeds the chart as PNG, so the page is one file), and prints their paths.
-``b12course.export.write_summary`` does the same for one summary in one call.
 Needs the plot extra: ``pip install 'b12course[plot]'``.
 """
 

@@ -23,7 +23,6 @@ from b12course.export import (
     summary_html,
     summary_markdown,
     to_csv,
-    write_summary,
 )
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -688,32 +687,8 @@ class TestSummaryText:
         assert given_by(SimpleNamespace()) == ""
 
 
-class TestWriteSummary:
+class TestChartPath:
     NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
-
-    def test_markdown_links_its_svg_chart(self, tmp_path):
-        """foo.md is written beside foo.svg and links it by name instead of embedding a data URI."""
-        written = write_summary(flare_course(), tmp_path / "foo.md", now=self.NOW)
-        assert written == (tmp_path / "foo.md", tmp_path / "foo.svg")
-        text = (tmp_path / "foo.md").read_text(encoding="utf-8")
-        assert text.rstrip().endswith("_")
-        assert "](foo.svg)" in text
-        assert "data:image" not in text
-        assert (tmp_path / "foo.svg").read_text(encoding="utf-8").startswith("<?xml")
-
-    def test_html_embeds_png_and_no_chart(self, tmp_path):
-        """An HTML summary embeds the chart as PNG; chart=False writes the summary alone."""
-        (page,) = write_summary(flare_course(), tmp_path / "s.html", now=self.NOW)
-        assert 'src="data:image/png;base64,' in page.read_text(encoding="utf-8")
-        written = write_summary(
-            flare_course(), tmp_path / "bare.md", now=self.NOW, chart=False
-        )
-        assert written == (tmp_path / "bare.md",)
-        assert "## Chart" not in (tmp_path / "bare.md").read_text(encoding="utf-8")
-        (page,) = write_summary(
-            flare_course(), tmp_path / "bare.htm", now=self.NOW, chart=False
-        )
-        assert "<img" not in page.read_text(encoding="utf-8")
 
     def test_html_links_a_chart_path(self):
         """summary_html with chart_path links the file instead of embedding it."""
@@ -724,8 +699,15 @@ class TestWriteSummary:
         )
         assert "](charts/c%201.svg)" in text
 
-    def test_unknown_suffix(self, tmp_path):
-        """A summary file named .txt is refused and nothing is written."""
-        with pytest.raises(ExportError, match=r"\.md, \.html"):
-            write_summary(flare_course(), tmp_path / "s.txt", now=self.NOW)
-        assert list(tmp_path.iterdir()) == []
+    def test_markdown_beside_its_svg(self, tmp_path):
+        """A Markdown summary written beside the chart's SVG links it by name, with no data URI."""
+        from b12course.plot import save_chart
+
+        course = flare_course()
+        save_chart(course, tmp_path / "course.svg", now=self.NOW)
+        text = summary_markdown(course, now=self.NOW, chart_path="course.svg")
+        (tmp_path / "course.md").write_text(text, encoding="utf-8")
+        (link,) = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", text)
+        assert (tmp_path / link).read_text(encoding="utf-8").startswith("<?xml")
+        assert "data:image" not in text
+        assert len(text.encode()) < 20_000

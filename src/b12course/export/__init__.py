@@ -8,8 +8,9 @@ and :func:`b12course.export.summary_html` lay out a one-page summary for a
 clinician (the regimen and its source, the doses due so far and how each was
 kept, adherence, overdue doses, the flare report, each symptom's change from
 its pre-treatment baseline, each lab analyte's change, and the review points).
-:func:`b12course.export.write_summary` writes a Markdown summary beside its
-chart as an SVG file, linked rather than embedded.
+A Markdown summary links its chart as a file (``chart_path``, e.g. an SVG
+written by :func:`b12course.plot.save_chart`), which GitHub and GitLab show,
+rather than embedding a large ``data:`` URI.
 
 The words describe the record; they never advise.  Every summary carries the
 not-medical-advice line (:data:`b12course.export.NOT_MEDICAL_ADVICE`).
@@ -65,14 +66,11 @@ time,kind,item,value,unit,route,site,lot,by,detail,note
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
-from types import ModuleType
 
 from b12course import _notice
 from b12course._course import Course
 from b12course._flare import FlareModel
-from b12course.exceptions import ExportError
 from b12course.export import _csv, _summary
 from b12course.export._csv import to_csv
 from b12course.export._html import render_html
@@ -96,7 +94,6 @@ __all__ = [
     "summary_html",
     "summary_markdown",
     "to_csv",
-    "write_summary",
 ]
 
 
@@ -131,11 +128,12 @@ def summary_markdown(
         grace: As for ``Course.plan``: how long a dose stays due.
         chart_png: PNG bytes to embed as a ``data:`` URI (e.g.
             ``b12course.plot.chart_png``); large, and not shown by GitHub or
-            GitLab.  Prefer ``chart_path`` or :func:`b12course.export.write_summary`.
+            GitLab.  Prefer ``chart_path``.
         flare_model: The flare model for the Flare section; the default
             :class:`~b12course.FlareModel` when None.
         chart_path: The path of a chart image file to link (as written, so
-            make it relative to where the summary is saved).
+            make it relative to where the summary is saved), e.g. an SVG
+            written by :func:`b12course.plot.save_chart` beside the summary.
 
     Returns:
         The Markdown text, ending in a newline.
@@ -206,82 +204,3 @@ def summary_html(
             flare_model=flare_model,
         )
     )
-
-
-_SUMMARY_SUFFIXES = (".md", ".html", ".htm")
-
-
-def _plot() -> ModuleType:
-    """Import the chart module, which needs the optional plot extra."""
-    from b12course import plot  # noqa: PLC0415 - matplotlib only when a chart is asked
-
-    return plot
-
-
-def write_summary(
-    course: Course,
-    path: str | Path,
-    *,
-    now: dt.datetime,
-    until: dt.datetime | None = None,
-    grace: dt.timedelta | None = None,
-    flare_model: FlareModel | None = None,
-    chart: bool = True,
-) -> tuple[Path, ...]:
-    """Write the summary to ``path`` (Markdown or HTML by suffix), with its chart.
-
-    A Markdown summary ``foo.md`` gets its chart as ``foo.svg`` beside it,
-    linked by name, so GitHub, GitLab and editors show it.  An HTML summary
-    embeds the chart as PNG, so the page is one file.  The chart needs the
-    plot extra (``pip install 'b12course[plot]'``); ``chart=False`` writes the
-    summary alone.  Text is written as UTF-8.
-
-    Args:
-        course: The course.
-        path: Where to write: ``.md``, ``.html`` or ``.htm``.
-        now: As for :func:`b12course.export.summary_markdown`; the chart
-            shows "now" too.
-        until: As for :func:`b12course.export.summary_markdown` (the chart
-            keeps its own default range).
-        grace: As for :func:`b12course.export.summary_markdown`.
-        flare_model: As for :func:`b12course.export.summary_markdown`.
-        chart: Whether to draw and include the chart.
-
-    Returns:
-        The paths written: the summary, then the chart file if one was written.
-
-    Raises:
-        ExportError: The suffix is not one of ``.md``, ``.html``, ``.htm``
-            (nothing is written); or as :func:`b12course.export.summary_markdown`.
-        ModuleNotFoundError: ``chart`` is true and matplotlib is not installed.
-    """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in _SUMMARY_SUFFIXES:
-        raise ExportError(
-            path,
-            f"cannot tell the summary format from {str(path)!r}: name the file "
-            f"with one of {', '.join(_SUMMARY_SUFFIXES)}",
-        )
-    document = functools.partial(
-        summary_document,
-        course,
-        now=now,
-        until=until,
-        grace=grace,
-        flare_model=flare_model,
-    )
-    chart_options = {"now": now, "grace": grace, "flare_model": flare_model}
-    written: list[Path] = []
-    if suffix == ".md":
-        chart_file = target.with_suffix(".svg") if chart else None
-        text = render_markdown(
-            document(chart_path=chart_file.name if chart_file is not None else None)
-        )
-        if chart_file is not None:
-            written.append(_plot().save_chart(course, chart_file, **chart_options))
-    else:
-        png = _plot().chart_png(course, **chart_options) if chart else None
-        text = render_html(document(chart_png=png))
-    target.write_text(text, encoding="utf-8")
-    return (target, *written)
