@@ -432,6 +432,17 @@ class TestSummaryMarkdown:
             "| fatigue | none logged | 5 (2026-12-02) | no baseline | unknown |" in text
         )
 
+    def test_trend_before_treatment_starts(self):
+        """Before the first dose there is no trend since treatment started, so it is unknown."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        for d, s in ((-3, 4), (-2, 5)):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
+            )
+        text = summary_markdown(course, now=first - DAY)
+        assert "| tremor | 4.5 | 5 (2026-11-29) | +0.5 | unknown |" in text
+
     def test_user_text_cannot_add_markup(self):
         """Markdown and HTML in user text are escaped in both renderings."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)

@@ -25,7 +25,7 @@ from b12course._reading import check_course, given_by, symptom_key
 from b12course._regimen import Cadence
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry
+from b12course._symptoms import Symptom, SymptomEntry, TrendDirection
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError
@@ -385,9 +385,10 @@ def _symptom_keys(entries: Iterable[SymptomEntry]) -> list[Symptom | str]:
 
 def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
     """Word and number of a trend, both from its one fitted change."""
-    trend = course.symptom_trend(
-        key, start=course.treatment_start, end=now + _ONE_MICROSECOND
-    )
+    start = course.treatment_start
+    if utc(now) < utc(start):  # treatment has not started: no trend since then
+        return TrendDirection.UNKNOWN.value
+    trend = course.symptom_trend(key, start=start, end=now + _ONE_MICROSECOND)
     if trend.change is None or len(trend.entries) < 2:  # noqa: PLR2004 - a line needs two
         return trend.direction.value
     span = utc(trend.entries[-1].at) - utc(trend.entries[0].at)
