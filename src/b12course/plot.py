@@ -284,9 +284,22 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
 
     One marker per ``dose_given`` and ``dose_skipped`` event, and one per
     ``planned_dose`` event not yet given or skipped, in the timeline's order.
+    This needs no matplotlib: it is what :func:`plot_course` draws.
 
     Raises:
         NaiveDatetimeError: ``until`` is naive.
+
+    >>> import datetime as dt, zoneinfo
+    >>> from b12course import Course, regimens
+    >>> tz = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
+    >>> course = Course.begin(regimens.get("nice-neuro"), first_dose=first)
+    >>> course = course.record_dose(first)
+    >>> until = dt.datetime(2026, 12, 4, tzinfo=tz)
+    >>> for m in chart_markers(course.timeline(until=until), until=until):
+    ...     print(m.group, m.at.strftime("%d %H:%M"), m.name)
+    dose_given 01 09:00 loading dose 1
+    planned_dose:scheduled 03 09:00 loading dose 2
     """
     end = utc(require_aware("until", until))
     slots = slots_by_record(timeline)
