@@ -328,6 +328,8 @@ class TestPlotCourse:
             plot_course("course.json")
         with pytest.raises(NotACourseError):
             default_until("course.json")
+        with pytest.raises(ExportError, match="Timeline"):
+            chart_markers(course, until=course.first_dose)
 
     def test_without_matplotlib(self, monkeypatch):
         """Without matplotlib installed, drawing says how to install the extra."""

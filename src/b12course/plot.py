@@ -288,6 +288,7 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
 
     Raises:
         NaiveDatetimeError: ``until`` is naive.
+        ExportError: ``timeline`` is not a Timeline.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -301,6 +302,11 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
     dose_given 01 09:00 loading dose 1
     planned_dose:scheduled 03 09:00 loading dose 2
     """
+    if not isinstance(timeline, Timeline):
+        raise ExportError(
+            timeline,
+            f"expected a b12course Timeline (Course.timeline), not {timeline!r}",
+        )
     end = utc(require_aware("until", until))
     slots = slots_by_record(timeline)
     markers = []
