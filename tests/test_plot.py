@@ -361,10 +361,14 @@ class TestPlotCourse:
 class TestSaveChart:
     @pytest.mark.parametrize("name", ["chart.png", "CHART.PNG"])
     def test_png(self, tmp_path, name):
-        """A .png path (any case) gets a PNG file."""
+        """A .png path (any case) gets a PNG file of 1100 x 650 pixels."""
         path = save_chart(flare_course(), tmp_path / name)
         assert path == tmp_path / name
-        assert path.read_bytes().startswith(PNG_MAGIC)
+        data = path.read_bytes()
+        assert data.startswith(PNG_MAGIC)
+        # IHDR: width and height, big-endian, right after the signature.
+        width, height = (int.from_bytes(data[o : o + 4], "big") for o in (16, 20))
+        assert (width, height) == (1100, 650)
 
     def test_svg(self, tmp_path):
         """A .svg path, given as text, gets an SVG document with no date in it, so it is reproducible."""
