@@ -404,10 +404,11 @@ class TestSummaryMarkdown:
                 b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
             )
         text = summary_markdown(course, now=first + 60 * DAY)
-        assert "prolonged: the window has closed" in text
+        assert "still worse after the window: the window has closed" in text
         assert (
-            "- Flagged for a clinician's attention: tremor 7/10 logged "
-            "2027-01-20 09:00 GMT (baseline 2, change +5): "
+            "- Flagged: tremor 7/10 logged 2027-01-20 09:00 GMT (baseline 2, "
+            "change +5): worse than baseline, not within the window in which a "
+            "transient worsening has been reported (for a clinician's attention)"
         ) in text
 
     def test_review_points(self):

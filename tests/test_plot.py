@@ -527,7 +527,17 @@ class TestChartReadsAtAGlance:
         assert "flagged for a clinician's attention" in {
             t.get_text() for t in legend.get_texts()
         }
-        assert not lines_by_gid(plot_course(flare_course()), "flagged")
+        calm = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        ).log_symptom(
+            b12.SymptomEntry(
+                at=dt.datetime(2026, 11, 30, 9, tzinfo=LONDON),
+                symptom="tremor",
+                severity=3,
+            )
+        )
+        assert not lines_by_gid(plot_course(calm), "flagged")
 
     def test_baseline_lines(self):
         """Each symptom with a pre-treatment baseline has a dashed line at it, in the symptom's colour."""

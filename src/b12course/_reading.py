@@ -37,7 +37,7 @@ def check_course(course: object) -> Course:
 
 def symptom_key(entry: SymptomEntry) -> Symptom | str:
     """Return what an entry is a series of: its symptom, or its label for OTHER."""
-    return entry.label if entry.symptom is Symptom.OTHER else entry.symptom
+    return entry.key
 
 
 def latest_record(course: Course) -> dt.datetime:

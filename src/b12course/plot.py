@@ -214,7 +214,10 @@ def _earliest_record(course: Course) -> dt.datetime:
 def _provisional_until(
     course: Course, now: dt.datetime | None, flare_model: FlareModel | None
 ) -> dt.datetime:
-    latest = [latest_record(course), course.flare_window(flare_model).end]
+    latest = [latest_record(course)]
+    window = course.flare_window(flare_model)
+    if window is not None:
+        latest.append(window.end)
     if now is not None:
         latest.append(now)
     return max(latest, key=utc).astimezone(course.zone) + _DEFAULT_TAIL
@@ -241,7 +244,8 @@ def default_until(
     """Return the horizon :func:`plot_course` uses when none is given.
 
     One week after the latest of: the last recorded event, ``now``, the end
-    of the flare window (of ``flare_model``, or the default), and the next
+    of the flare window (of ``flare_model``, or the default, when the course
+    has one), and the next
     planned dose after ``now`` (or after the last record), so the chart
     always shows what comes next.
 

@@ -313,12 +313,20 @@ _FLARE_STATUS_TEXT = {
         "resolved: a worsening was recorded inside the window and every symptom "
         "that worsened is back within the meaningful change of its baseline"
     ),
-    FlareStatus.PROLONGED: (
-        "prolonged: the window has closed and a movement symptom is still "
-        "logged worse than its baseline"
+    FlareStatus.WORSE_AFTER_WINDOW: (
+        "still worse after the window: the window has closed and a movement "
+        "symptom is still logged worse than its baseline (for a clinician's "
+        "attention)"
     ),
-    FlareStatus.NO_FLARE: "no worsening recorded: the window closed without one",
+    FlareStatus.NO_WORSENING_RECORDED: (
+        "no worsening recorded: the window closed without one"
+    ),
+    FlareStatus.NOT_APPLICABLE: "no window: the course does not start replacement",
 }
+
+
+def _status_text(status: FlareStatus) -> str:
+    return _FLARE_STATUS_TEXT.get(status, str(status))
 
 
 def _flagged(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
@@ -329,24 +337,30 @@ def _flagged(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
         f"baseline {_points(base.severity)}" if base is not None else "no baseline"
     )
     return (
-        f"Flagged for a clinician's attention: {entry.label} {entry.severity}/10 "
-        f"logged {_when(entry.at, zone)} ({against}, change "
-        f"{_signed(assessment.change)}): {assessment.category.value}"
+        f"Flagged: {entry.label} {entry.severity}/10 logged {_when(entry.at, zone)} "
+        f"({against}, change {_signed(assessment.change)}): {assessment.category}"
     )
 
 
-def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
+def _window_items(report: FlareReport, zone: zoneinfo.ZoneInfo) -> list[str]:
+    """Say where the window lies, and the worst entry inside it."""
+    window = report.window
+    if window is None:
+        return [
+            (
+                "Window in which a transient worsening has been reported: none, as "
+                "the course does not start replacement"
+            )
+        ]
     model = report.model
     start_kind = "given" if report.first_dose_given else "planned"
     items = [
         (
             "Window in which a transient worsening has been reported: "
-            f"{_when(report.window.start, zone)} to {_when(report.window.end, zone)} "
+            f"{_when(window.start, zone)} to {_when(window.end, zone)} "
             f"(from {_duration(model.onset)} to {_duration(model.abates_within)} "
             f"after the first dose {start_kind}, {_when(report.first_dose, zone)})"
-        ),
-        f"Status as of {_when(report.as_of, zone)}: "
-        + _FLARE_STATUS_TEXT.get(report.status, report.status.value),
+        )
     ]
     peak = report.peak
     if peak is not None:
@@ -358,19 +372,24 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
         )
     else:
         items.append("Peak: no worsening inside the window was recorded")
+    return items
+
+
+def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
+    items = _window_items(report, zone)
+    items.insert(
+        1, f"Status as of {_when(report.as_of, zone)}: {_status_text(report.status)}"
+    )
     if report.resolved_at is not None and report.time_to_resolution is not None:
         items.append(
-            f"Back within {model.meaningful_change} points of baseline: "
+            f"Back within {report.model.meaningful_change} points of baseline: "
             f"{_when(report.resolved_at, zone)} "
             f"({_duration(report.time_to_resolution)} after the first dose)"
         )
     flagged = [a for a in report.assessments if a.category.review_advised]
     items.extend(_flagged(a, zone) for a in flagged)
     if report.review_advised and not flagged:
-        items.append(
-            "Flagged for a clinician's attention: "
-            + _FLARE_STATUS_TEXT.get(report.status, report.status.value)
-        )
+        items.append("Flagged: " + _status_text(report.status))
     return Section("Flare", (Bullets(tuple(items)),))
 
 
