@@ -723,3 +723,22 @@ class TestChartPath:
         assert (tmp_path / link).read_text(encoding="utf-8").startswith("<?xml")
         assert "data:image" not in text
         assert len(text.encode()) < 20_000
+
+
+class TestMaintenanceOnly:
+    def test_no_window(self):
+        """A course that starts with maintenance has no window: the summary says so and still names a flagged entry."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nasal-weekly"), first_dose=first)
+        course = course.record_dose(first)
+        for d, s in ((-1, 2), (10, 7)):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
+            )
+        text = summary_markdown(course, now=first + 20 * DAY)
+        assert (
+            "- Window in which a transient worsening has been reported: none, as "
+            "the course does not start replacement"
+        ) in text
+        assert "Peak:" not in text
+        assert "- Flagged: tremor 7/10 logged 2026-12-11 09:00 GMT" in text

@@ -630,3 +630,16 @@ class TestReferenceImages:
             reference_compare("year_overdue.png", year_course(), YEAR_NOW, tmp_path)
             is None
         )
+
+
+class TestMaintenanceOnly:
+    def test_no_window_drawn(self):
+        """A course that starts with maintenance has no hatched window, and its default range follows the record and the next dose."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nasal-weekly"), first_dose=first)
+        course = course.record_dose(first)
+        now = first + 3 * DAY
+        fig = plot_course(course, now=now)
+        assert not patches_by_gid(fig, "flare_window")
+        following = next(d for d in course.plan(until=first + 60 * DAY) if d.due > now)
+        assert default_until(course, now=now) == following.due + 7 * DAY
