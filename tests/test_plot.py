@@ -181,6 +181,7 @@ class TestPlotCourse:
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/Sao_Paulo")
         )
         course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.end_phase(first + 15 * DAY)  # after the loading review
         until = first + 120 * DAY
         fig = plot_course(course, until=until)
         window = course.flare().window
