@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from b12course import exceptions, export, regimens
 from b12course.__about__ import __version__
+from b12course._adherence import Adherence, adherence
 from b12course._course import Course
 from b12course._flare import (
     Assessment,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from b12course.ical import read_ical, to_ical
 
 __all__ = [
+    "Adherence",
     "AdministeredDose",
     "Amount",
     "Analyte",
@@ -119,6 +121,7 @@ __all__ = [
     "Worklist",
     "WorklistRow",
     "__version__",
+    "adherence",
     "default_reference",
     "exceptions",
     "export",
