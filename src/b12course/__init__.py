@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from b12course import exceptions, regimens
 from b12course.__about__ import __version__
+from b12course._adherence import Adherence, adherence
 from b12course._course import Course
 from b12course._flare import (
     Assessment,
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
     from b12course.ical import read_ical, to_ical
 
 __all__ = [
+    "Adherence",
     "AdministeredDose",
     "Administrator",
     "Amount",
@@ -129,6 +131,7 @@ __all__ = [
     "Worklist",
     "WorklistRow",
     "__version__",
+    "adherence",
     "default_reference",
     "exceptions",
     "export",
