@@ -24,6 +24,7 @@ from b12course._course import Course
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
 from b12course.exceptions import AlarmError
+from b12course.ical._text import Text, clean
 
 __all__ = [
     "DEFAULT_ALARMS",
@@ -172,7 +173,7 @@ def add_alarms(
     for before in offsets:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", text)
+        alarm.add("description", Text(clean(text)))
         alarm.add("trigger", -before)
         event.add_component(alarm)
 

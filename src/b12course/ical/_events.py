@@ -36,7 +36,7 @@ from b12course._time import local, resolve, utc
 from b12course._timeline import EventKind
 from b12course.ical._alarms import add_alarms, reminded
 from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_STATUS
-from b12course.ical._text import clean, format_instant
+from b12course.ical._text import clean, format_instant, text
 from b12course.ical._uids import uid_of
 
 __all__ = [
@@ -214,18 +214,18 @@ def dose_event(
     """Return the event of one planned dose (given, skipped or still to come)."""
     label = clean(dose.name)
     event = icalendar.Event()
-    event.add("uid", uid_of(rendering.course, dose))
+    event.add("uid", text(uid_of(rendering.course, dose)))
     event.add("dtstart", _local_or_utc(dose.when, rendering.zone))
     event.add("duration", DOSE_LENGTH)
-    event.add("summary", dose_summary(dose, label))
-    event.add("description", dose_description(rendering, dose, label, site))
+    event.add("summary", text(dose_summary(dose, label)))
+    event.add("description", text(dose_description(rendering, dose, label, site)))
     event.add("categories", [DOSE_CATEGORY])
     cancelled = dose.status is DoseStatus.SKIPPED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE" if dose.pending else "TRANSPARENT")
     event.add(X_KIND, EventKind.PLANNED_DOSE.value)
     event.add(X_STATUS, dose.status.value)
-    event.add(X_DOSE, icalendar.vText(str(dose.dose)))
+    event.add(X_DOSE, text(dose.dose))
     event.add(X_DUE, f"{utc(dose.due):%Y%m%dT%H%M%SZ}")
     if reminded(dose):
         add_alarms(event, rendering.offsets, f"B12 {dose.dose} ({label})")
@@ -242,11 +242,11 @@ def _all_day(
     """An informational all-day event over ``days`` (DTEND is exclusive)."""
     first, last = days
     event = icalendar.Event()
-    event.add("uid", uid)
+    event.add("uid", text(uid))
     event.add("dtstart", first)
     event.add("dtend", last + dt.timedelta(days=1))
-    event.add("summary", summary)
-    event.add("description", f"{description}\n{NOT_MEDICAL_ADVICE}")
+    event.add("summary", text(summary))
+    event.add("description", text(f"{description}\n{NOT_MEDICAL_ADVICE}"))
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")
     event.add("categories", [_INFO_CATEGORY])

@@ -47,7 +47,7 @@ from b12course.ical._events import (
 )
 from b12course.ical._format import PRODID, X_COURSE, instant_of, start_of
 from b12course.ical._series import joins, run_events
-from b12course.ical._text import clean, one_line
+from b12course.ical._text import one_line, text
 from b12course.ical._uids import uid_of
 from b12course.ical._updates import (
     FARTHEST,
@@ -317,14 +317,14 @@ def _calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # X- properties are not escaped by icalendar unless given as vText.
-    calendar.add("name", icalendar.vText(title))
-    calendar.add("x-wr-calname", icalendar.vText(title))
-    calendar.add("x-wr-caldesc", icalendar.vText(NOT_MEDICAL_ADVICE))
+    # Every TEXT value, X- properties included, is escaped by text().
+    calendar.add("name", text(title))
+    calendar.add("x-wr-calname", text(title))
+    calendar.add("x-wr-caldesc", text(NOT_MEDICAL_ADVICE))
     calendar.add("x-wr-timezone", zone.key)
     calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "P1D")
-    calendar.add(X_COURSE, icalendar.vText(clean(course.id)))
+    calendar.add(X_COURSE, text(course.id))
     days = [_day_of(start, zone) for start, _event in timed]
     first_day = min(days, default=course.first_dose.astimezone(zone).date())
     calendar.add_component(vtimezone(zone, first_day, max(days, default=first_day)))

@@ -8,23 +8,23 @@ Whatever the input, only :class:`~b12course.exceptions.CalendarFormatError`
 escapes, and the work is bounded per *file*: at most
 :data:`MAX_OCCURRENCES` doses in all, and series rules only of the form
 b12course writes (``FREQ`` daily, weekly or monthly, an ``UNTIL`` in UTC, an
-``INTERVAL`` and plain weekdays), whose candidate periods are counted before
-any is expanded, at most :data:`MAX_PERIODS` in all.  A series that yields no
-dose is refused.
+``INTERVAL`` and plain weekdays), whose periods are counted for every series
+of the file before any is expanded, at most :data:`MAX_PERIODS` in all.  A
+file over either allowance, or a series that yields no dose, is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
+import zoneinfo
 
 import attrs
 import icalendar
 from dateutil import rrule
 
 from b12course._schedule import DoseStatus
-from b12course._time import UTC, get_zone, resolve, utc
+from b12course._time import get_zone, resolve, utc
 from b12course._timeline import EventKind
 from b12course._units import Amount
 from b12course.exceptions import CalendarFormatError
@@ -46,9 +46,13 @@ from b12course.ical._vtimezone import WEEKDAYS
 
 __all__ = ["MAX_OCCURRENCES", "MAX_PERIODS", "CalendarDose", "read_ical"]
 
-MAX_OCCURRENCES = 100_000
-"""The most doses one calendar may hold (events and series occurrences)."""
-MAX_PERIODS = 200_000
+MAX_OCCURRENCES = 50_000
+"""The most doses one calendar may hold (events and series occurrences).
+
+A century of daily doses fits; a series is charged the most doses it could
+yield (its periods times its weekdays) before it is expanded.
+"""
+MAX_PERIODS = 100_000
 """The most rule periods (days, weeks, months) the series of one file may span."""
 
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg)\b")
@@ -100,6 +104,7 @@ class _Budget:
     periods: int = MAX_PERIODS
 
     def take(self, occurrences: int = 0, periods: int = 0) -> None:
+        """Use up part of the allowance, refusing the file once it runs out."""
         self.occurrences -= occurrences
         self.periods -= periods
         if self.occurrences < 0:
@@ -110,6 +115,19 @@ class _Budget:
             raise CalendarFormatError(
                 f"the calendar's series span more than {MAX_PERIODS:,} periods"
             )
+
+
+@attrs.frozen
+class _Series:
+    """A compact series, checked but not yet expanded."""
+
+    event: icalendar.Component
+    rule: str
+    start: dt.datetime
+    zone: zoneinfo.ZoneInfo
+    course_id: str
+    phase: int
+    first: int
 
 
 def _read_dose(
@@ -169,8 +187,12 @@ def _periods(parts: dict[str, str], start: dt.datetime, until: dt.datetime) -> i
     return days // per + 1
 
 
-def _read_series(event: icalendar.Component, budget: _Budget) -> list[CalendarDose]:
-    """Expand a compact series into its doses, named as one event per dose would be."""
+def _series(event: icalendar.Component, budget: _Budget) -> _Series:
+    """Check a compact series and charge its cost, before anything is expanded.
+
+    Its periods (days, weeks or months from DTSTART to UNTIL) bound the work
+    of expanding it, and periods times weekdays bound its doses.
+    """
     start = start_of(event)
     uid = str(event["UID"])
     if not isinstance(start, dt.datetime):
@@ -179,37 +201,42 @@ def _read_series(event: icalendar.Component, budget: _Budget) -> list[CalendarDo
     # Expand in the IANA zone itself, as the plan was, even where icalendar
     # fell back on the VTIMEZONE (e.g. for "posix/UTC"); a UTC course has Z times.
     zone = get_zone(str(tzid) if tzid is not None else "UTC")
-    start = start.astimezone(zone)
     phase, first = int(str(event[X_PHASE])), int(str(event[X_FIRST]))
     place = dose_place(uid)
     if place is None or place[1:] != (phase, first, True):
         raise CalendarFormatError(f"series {uid} does not name its first dose")
     raw = event["RRULE"].to_ical()
-    text = raw.decode() if isinstance(raw, bytes) else str(raw)
-    parts = _rule_parts(text, uid)
+    rule = raw.decode() if isinstance(raw, bytes) else str(raw)
+    parts = _rule_parts(rule, uid)
     try:
-        until = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(
-            tzinfo=UTC
-        )
+        until = dt.datetime.strptime(parts["UNTIL"] + "+0000", "%Y%m%dT%H%M%SZ%z")
     except ValueError:
         raise CalendarFormatError(f"series {uid} has an UNTIL not in UTC") from None
-    budget.take(periods=_periods(parts, start, until))
-    rule = rrule.rrulestr(text, dtstart=start)
-    template = _read_dose(event, due=start)
+    periods = _periods(parts, start, until)
+    weekdays = len(parts["BYDAY"].split(",")) if parts.get("BYDAY") else 1
+    budget.take(occurrences=periods * weekdays, periods=periods)
+    return _Series(event, rule, start.astimezone(zone), zone, place[0], phase, first)
+
+
+def _expand(series: _Series) -> list[CalendarDose]:
+    """Expand a checked series into its doses, named as one event per dose would be."""
+    zone = series.zone
+    template = _read_dose(series.event, due=series.start)
     doses = []
-    for offset, occurrence in enumerate(itertools.islice(rule, budget.occurrences + 1)):
+    for offset, occurrence in enumerate(
+        rrule.rrulestr(series.rule, dtstart=series.start)
+    ):
         when = resolve(occurrence.replace(tzinfo=None), zone)
         doses.append(
             attrs.evolve(
                 template,
-                uid=dose_uid(place[0], phase, first + offset),
+                uid=dose_uid(series.course_id, series.phase, series.first + offset),
                 when=when,
                 due=utc(when),
             )
         )
     if not doses:
-        raise CalendarFormatError(f"series {uid} yields no dose")
-    budget.take(occurrences=len(doses))
+        raise CalendarFormatError(f"series {series.event['UID']} yields no dose")
     return doses
 
 
@@ -228,14 +255,19 @@ def read_ical(data: bytes | str) -> tuple[CalendarDose, ...]:
     try:
         calendar = parse(data)
         doses = []
+        series = []
         for event in calendar.walk("VEVENT"):
             kind = str(event.get(X_KIND, ""))
             is_dose = kind in {EventKind.PLANNED_DOSE.value, LEGACY_DOSE}
             if kind == LEGACY_SERIES or (is_dose and "RRULE" in event):
-                doses.extend(_read_series(event, budget))
+                series.append(_series(event, budget))
             elif is_dose:
                 budget.take(occurrences=1)
                 doses.append(_read_dose(event))
+        # Every series was charged before any is expanded: the file's whole
+        # cost is known, and refused, before the work is done.
+        for checked in series:
+            doses.extend(_expand(checked))
     except CalendarFormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - any defect of foreign input

@@ -32,7 +32,7 @@ from b12course.ical._events import (
     dose_summary,
 )
 from b12course.ical._format import X_DOSE, X_FIRST, X_KIND, X_PHASE, X_STATUS
-from b12course.ical._text import clean
+from b12course.ical._text import clean, text
 from b12course.ical._uids import series_uid, uid_of
 from b12course.ical._vtimezone import WEEKDAYS, shifting
 
@@ -121,18 +121,18 @@ def run_events(
     first = run[0]
     label = _label(first, run[-1])
     event = icalendar.Event()
-    event.add("uid", series_uid(rendering.course, first))
+    event.add("uid", text(series_uid(rendering.course, first)))
     event.add("dtstart", first.due.astimezone(rendering.zone))
     event.add("duration", DOSE_LENGTH)
     event.add("rrule", rule)
-    event.add("summary", dose_summary(first, label))
-    event.add("description", dose_description(rendering, first, label, None))
+    event.add("summary", text(dose_summary(first, label)))
+    event.add("description", text(dose_description(rendering, first, label, None)))
     event.add("categories", [DOSE_CATEGORY])
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add(X_KIND, EventKind.PLANNED_DOSE.value)
     event.add(X_STATUS, DoseStatus.SCHEDULED.value)
-    event.add(X_DOSE, icalendar.vText(str(first.dose)))
+    event.add(X_DOSE, text(first.dose))
     event.add(X_PHASE, str(first.phase))
     event.add(X_FIRST, str(first.number_in_phase))
     add_alarms(event, rendering.offsets, f"B12 {first.dose}")

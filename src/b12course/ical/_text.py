@@ -1,10 +1,12 @@
 r"""Text in a calendar: user text made fit for an RFC 5545 TEXT value, and back.
 
-icalendar escapes TEXT values (backslash, semicolon, comma, line break) when
-it writes them, so a value written here only has to be *valid*: control
-characters (which RFC 5545 TEXT forbids, HTAB aside) are removed and every
-line break becomes LF.  Nothing is unescaped on the way in: a user's literal
-backslash-N (``C:\New folder``) stays a backslash and an N.
+User text is made *valid* by :func:`clean`: control characters (which
+RFC 5545 TEXT forbids, HTAB aside) are removed and every line break becomes
+LF.  It is then *escaped* by :class:`Text`, exactly as RFC 5545 section
+3.3.11 says (backslash, semicolon, comma, line break) and nothing more:
+icalendar's own ``vText`` first turns a literal backslash-N into a line
+break, which would change what a person wrote (``C:\New folder``).  Every
+TEXT value b12course writes goes through :func:`text`.
 
 X- properties are the exception on the way back: icalendar leaves their
 values escaped, so :func:`unescape` undoes RFC 5545 escaping for them.
@@ -16,12 +18,15 @@ import datetime as dt
 import re
 import zoneinfo
 
-__all__ = ["clean", "format_instant", "one_line", "unescape"]
+import icalendar
+
+__all__ = ["Text", "clean", "format_instant", "one_line", "text", "unescape"]
 
 # RFC 5545 TEXT allows no control characters but HTAB; line breaks become "\n".
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ESCAPED = re.compile(r"\\([\\;,nN])")
+_ESCAPE = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
 
 def clean(text: object) -> str:
@@ -65,3 +70,23 @@ def format_instant(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     """
     shown = value.astimezone(zone)
     return f"{shown:%a %d %b %Y %H:%M} {shown.tzname()}"
+
+
+class Text(icalendar.vText):
+    r"""A TEXT value escaped as RFC 5545 says, a literal backslash-N included.
+
+    >>> Text("C:\\New folder; a, b\nc").to_ical()
+    b'C:\\\\New folder\\; a\\, b\\nc'
+    """
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        """Return the escaped value (backslash first, then ``;``, ``,``, LF)."""
+        return str(self).translate(_ESCAPE).encode("utf-8")
+
+
+def text(value: object) -> Text:
+    """Return user text as a TEXT value: cleaned (:func:`clean`), then escaped."""
+    found: Text = Text(clean(value))
+    return found

@@ -39,7 +39,7 @@ from b12course.ical._format import (
     parse,
     start_of,
 )
-from b12course.ical._text import clean, unescape
+from b12course.ical._text import clean, text, unescape
 
 __all__ = [
     "FARTHEST",
@@ -174,7 +174,7 @@ def cancelled(old: Previous) -> icalendar.Component:
             event[name] = old.event[name]
     summary = str(old.event.get("SUMMARY", ""))
     if not summary.startswith("Cancelled: "):
-        event["SUMMARY"] = icalendar.vText(f"Cancelled: {summary}")
+        event["SUMMARY"] = text(f"Cancelled: {summary}")
     event.add("status", "CANCELLED")
     event.add("transp", "TRANSPARENT")
     return event
