@@ -26,7 +26,6 @@ __all__ = ["Text", "clean", "format_instant", "one_line", "text", "unescape"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ESCAPED = re.compile(r"\\([\\;,nN])")
-_ESCAPE = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
 
 def clean(text: object) -> str:
@@ -83,7 +82,9 @@ class Text(icalendar.vText):
 
     def to_ical(self) -> bytes:
         """Return the escaped value (backslash first, then ``;``, ``,``, LF)."""
-        return str(self).translate(_ESCAPE).encode("utf-8")
+        # Backslash first, so the escapes added after it are not escaped again.
+        value = str(self).replace("\\", "\\\\").replace(";", "\\;")
+        return value.replace(",", "\\,").replace("\n", "\\n").encode("utf-8")
 
 
 def text(value: object) -> Text:

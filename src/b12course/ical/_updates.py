@@ -124,14 +124,22 @@ def extended_horizon(until: dt.datetime, old: Mapping[str, Previous]) -> dt.date
 
 
 def digest(event: icalendar.Component) -> str:
-    """Return a fingerprint of an event (taken before DTSTAMP and SEQUENCE are set)."""
+    """Return a fingerprint of an event (taken before DTSTAMP and SEQUENCE are set).
+
+    It covers every property and parameter of the event and of its alarms, in
+    the order they were added (the order :mod:`b12course.ical._events` fixes).
+    """
     found = hashlib.sha256()
-    for name, value in event.property_items():
-        encoded = value.to_ical() if hasattr(value, "to_ical") else value
-        params = getattr(value, "params", None)
-        found.update(f"{name};{sorted(params.items()) if params else ''}:".encode())
-        found.update(encoded if isinstance(encoded, bytes) else str(encoded).encode())
-        found.update(b"\n")
+    for component in event.walk():
+        found.update(f"BEGIN:{component.name}\n".encode())
+        for name, values in component.items():
+            for value in values if isinstance(values, list) else (values,):
+                params = getattr(value, "params", None)
+                found.update(
+                    f"{name};{sorted(params.items()) if params else ''}:".encode()
+                )
+                found.update(value.to_ical())
+                found.update(b"\n")
     return found.hexdigest()[:16]
 
 
