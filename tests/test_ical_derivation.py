@@ -244,6 +244,26 @@ class TestWording:
         assert "Given by: carer" in text
 
 
+class TestSuggestedSite:
+    @pytest.mark.parametrize(
+        ("route", "site"),
+        [(b12.Route.IM, "left deltoid"), (b12.Route.SC, "left abdomen")],
+    )
+    def test_the_next_injection_gets_a_site_of_its_route(self, route, site):
+        """The next pending injection suggests an IM site for an IM dose and an SC site for an SC one."""
+        course = _course("us-label-cyanocobalamin")
+        phases = tuple(
+            attrs.evolve(p, dose=b12.Dose(p.dose.drug, p.dose.amount, route))
+            for p in course.regimen.phases
+        )
+        regimen = attrs.evolve(course.regimen, phases=phases)
+        course = b12.Course.begin(regimen, first_dose=course.first_dose, id="c1")
+        data = _export(course, until=dt.datetime(2026, 12, 4, tzinfo=UTC))
+        texts = _texts(data)
+        assert f"Suggested site: {site}." in texts["c1-p0-d1@b12course"][1]
+        assert "Suggested site" not in texts["c1-p0-d2@b12course"][1]
+
+
 class TestDefaultHorizon:
     def test_without_until_the_export_ends_a_year_after_the_first_dose(self):
         """With neither until nor now, events end DEFAULT_HORIZON after the first dose, capping provisional doses."""

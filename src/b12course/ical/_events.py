@@ -58,7 +58,7 @@ DOSE_LENGTH = dt.timedelta(minutes=15)
 DOSE_CATEGORY = "B12 dose"
 FLARE_TITLE = "B12: window in which a transient worsening has been reported"
 _INFO_CATEGORY = "B12 course"
-_INJECTED = frozenset({Route.IM, Route.DEEP_SC})
+_INJECTED = frozenset({Route.IM, Route.SC, Route.DEEP_SC})
 _OPEN = frozenset({None, PhaseEnding.PROJECTED})
 _FLARE_TEXT = (
     "After B12 treatment starts, a transient worsening of myoclonus and other "
@@ -108,12 +108,14 @@ class Rendering:
 def suggested_site(course: Course, dose: PlannedDose) -> str | None:
     """Return the site to suggest for ``dose``, the next injection, if injected.
 
-    The one place the calendar obtains a suggested site, so it can read it
-    from the timeline once the timeline carries it.
+    Sites rotate by route (IM sites for IM doses, SC sites for SC and deep SC
+    ones).  This is the one place the calendar obtains a suggested site, so
+    it can read it from the timeline once the timeline carries it.
     """
-    if dose.dose.route not in _INJECTED:
+    route = dose.dose.route
+    if route not in _INJECTED:
         return None
-    return clean(course.suggest_site().value)
+    return clean(course.suggest_site(route=route).value)
 
 
 def _local_or_utc(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
