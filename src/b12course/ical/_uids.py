@@ -83,7 +83,7 @@ def uid_of(
     >>> tl = course.timeline(until=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
     >>> sorted({uid_of(course, e) for e in tl if e.kind.value != "planned_dose"})
     ... # doctest: +NORMALIZE_WHITESPACE
-    ['demo-flare@b12course', 'demo-p0-start@b12course', 'demo-p1-start@b12course',
+    ['demo-flare@b12course', 'demo-p0-start@b12course',
      'demo-review-loading-phase-p0@b12course', 'demo-review-treatment@b12course']
     """
     payload = event.payload if isinstance(event, TimelineEvent) else event
