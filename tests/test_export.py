@@ -685,18 +685,14 @@ class TestSummaryText:
             assert NOTICE in render(flare_course(), now=self.NOW)
 
     def test_who_gave(self):
-        """Who gave a dose is read from the record's by field when it has one."""
-        from types import SimpleNamespace
-
+        """Who gave a dose reads as its word, and as nothing when it was not recorded."""
         from b12course._reading import given_by
 
-        class Who:
-            value = "carer"
-
-        assert given_by(SimpleNamespace(by=Who())) == "carer"
-        assert given_by(SimpleNamespace(by="self")) == "self"
-        assert given_by(SimpleNamespace(by=None)) == ""
-        assert given_by(SimpleNamespace()) == ""
+        course = flare_course()
+        at = course.first_dose
+        dose = course.regimen.phases[0].dose
+        assert given_by(b12.AdministeredDose(at=at, dose=dose, by="carer")) == "carer"
+        assert given_by(b12.AdministeredDose(at=at, dose=dose)) == ""
 
 
 class TestChartPath:

@@ -226,11 +226,7 @@ class TestWording:
             text.endswith(NOT_MEDICAL_ADVICE) for _, text in _texts(data).values()
         )
 
-    @pytest.mark.skipif(
-        "by" not in attrs.fields_dict(b12.AdministeredDose),
-        reason="AdministeredDose.by is not on this branch yet",
-    )
-    def test_who_gave_a_dose_is_described(self):  # pragma: no cover - until merged
+    def test_who_gave_a_dose_is_described(self):
         """A given dose's description says who gave it when that was recorded."""
         course = _course()
         record = b12.AdministeredDose(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from b12course import _cli_course as base
 from b12course import _cli_input as read
@@ -74,17 +73,8 @@ def _record_dose(
     note: str | None,
     by: str | None,
 ) -> Course:
-    """Record a dose; ``by`` goes to the model where it records who gave a dose."""
-    if by is None:
-        return course.record_dose(at, site=site, lot=lot, note=note)
-    import inspect  # noqa: PLC0415 - only for --by
-
-    if "by" not in inspect.signature(Course.record_dose).parameters:
-        msg = "--by needs a b12course that records who gave a dose; this one does not"
-        raise base.InputError(msg)
-    record: Any = course.record_dose
-    recorded: Course = record(at, site=site, lot=lot, note=note, by=by)
-    return recorded
+    """Record a dose given at ``at``, with who gave it when ``--by`` says."""
+    return course.record_dose(at, site=site, lot=lot, note=note, by=by)
 
 
 def slot_of(course: Course, at: dt.datetime) -> PlannedDose | None:

@@ -97,9 +97,8 @@ def _given(
     record: AdministeredDose, _event: TimelineEvent, _z: zoneinfo.ZoneInfo
 ) -> str:
     details = [f"{k} {v}" for k in ("site", "lot") if (v := getattr(record, k))]
-    by = getattr(record, "by", None)
-    if by is not None:
-        details.append(f"by {getattr(by, 'value', by)}")
+    if record.by is not None:
+        details.append(f"by {record.by}")
     if record.note:
         details.append(f"note: {record.note}")
     return f"given: {record.dose}" + (f" ({'; '.join(details)})" if details else "")
@@ -191,12 +190,11 @@ def _payload_json(  # noqa: PLR0911 - one return per kind of event
     if event.kind is EventKind.PLANNED_DOSE:
         return dose_json(payload, zone)
     if event.kind is EventKind.DOSE_GIVEN:
-        by = getattr(payload, "by", None)
         return {
             "dose": str(payload.dose),
             "site": payload.site,
             "lot": payload.lot,
-            "by": getattr(by, "value", by),
+            "by": None if payload.by is None else payload.by.value,
             "note": payload.note,
         }
     if event.kind is EventKind.DOSE_SKIPPED:

@@ -80,10 +80,6 @@ def slots_by_record(
 def given_by(record: AdministeredDose) -> str:
     """Return who gave a dose ("self", "carer", "clinician"), or "" when unrecorded.
 
-    ``AdministeredDose.by`` is being added to the model; this is the one
-    place the renderings read it, so it works before and after.
+    The exports read it here, so every table spells it the same way.
     """
-    by = getattr(record, "by", None)
-    if by is None:
-        return ""
-    return str(getattr(by, "value", by))
+    return "" if record.by is None else str(record.by)

@@ -50,7 +50,6 @@ __all__ = [
     "flare_event",
     "phase_event",
     "review_event",
-    "suggested_site",
 ]
 
 DOSE_LENGTH = dt.timedelta(minutes=15)
@@ -105,19 +104,6 @@ class Rendering:
         return None
 
 
-def suggested_site(course: Course, dose: PlannedDose) -> str | None:
-    """Return the site to suggest for ``dose``, the next injection, if injected.
-
-    Sites rotate by route (IM sites for IM doses, SC sites for SC and deep SC
-    ones).  This is the one place the calendar obtains a suggested site, so
-    it can read it from the timeline once the timeline carries it.
-    """
-    route = dose.dose.route
-    if route not in _INJECTED:
-        return None
-    return clean(course.suggest_site(route=route).value)
-
-
 def _local_or_utc(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """Return ``value`` in local time if a TZID local time names it, else in UTC."""
     shown = value.astimezone(zone)
@@ -146,12 +132,10 @@ def _given_lines(rendering: Rendering, dose: PlannedDose) -> list[str]:
     lines = [f"Done: given {format_instant(given.at, rendering.zone)}."]
     if str(given.dose) != str(dose.dose):
         lines.append(f"Given as {given.dose}.")
-    # AdministeredDose.by (who gave it) is newer than this module's first release.
-    by = getattr(given, "by", None)
     lines.extend(
         f"{label}: {clean(value)}"
         for label, value in (
-            ("Given by", getattr(by, "value", by)),
+            ("Given by", given.by and given.by.value),
             ("Site", given.site),
             ("Lot", given.lot),
             ("Note", given.note),

@@ -43,11 +43,10 @@ from b12course.ical._events import (
     flare_event,
     phase_event,
     review_event,
-    suggested_site,
 )
 from b12course.ical._format import PRODID, X_COURSE, instant_of, start_of
 from b12course.ical._series import joins, run_events
-from b12course.ical._text import one_line, text
+from b12course.ical._text import clean, one_line, text
 from b12course.ical._uids import uid_of
 from b12course.ical._updates import (
     FARTHEST,
@@ -265,7 +264,9 @@ def _dose_events(
     for dose in _planned(timeline):
         # The suggestion is for the next injection; later ones rotate on from it.
         hint = (
-            suggested_site(course, dose) if dose.pending and not seen_pending else None
+            clean(timeline.suggested_site)
+            if timeline.suggested_site and dose.pending and not seen_pending
+            else None
         )
         seen_pending = seen_pending or dose.pending
         if utc(dose.when) >= utc(until) and uid_of(course, dose) not in old:
