@@ -498,6 +498,21 @@ class TestConflicts:
         }
         assert raw_objects(url)[target] == edits[0]
 
+    def test_our_uid_held_by_another_object(self, url, calendar):
+        """An object of another writer that holds one of the course's UIDs is left alone (409)."""
+        body = (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//App//EN\r\n"
+            "BEGIN:VEVENT\r\nUID:demo-p0-d1@b12course\r\nDTSTAMP:20270101T000000Z\r\n"
+            "DTSTART:20270201T090000Z\r\nSUMMARY:Imported\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        href = urllib.parse.urljoin(url, "imported.ics")
+        raw_request("PUT", href, body.encode(), {"Content-Type": "text/calendar"})
+        report = b12caldav.sync(course(), calendar, until=UNTIL, now=BEFORE)
+        (conflict,) = report.conflicts
+        assert conflict.uid == "demo-p0-d1@b12course"
+        assert "did not write" in conflict.reason
+        assert raw_objects(url)["demo-p0-d1@b12course"].href == href
+
     def test_object_at_our_name_is_not_overwritten(self, url, calendar):
         """An object b12course did not write at the name it would use is left alone."""
         c = course()
@@ -545,6 +560,33 @@ class TestFailures:
         ).changed
         client.close()
 
+    def test_listing_refused(self, radicale, url):
+        """A server that answers the listing with a 5xx gives CalDavError with that status."""
+        with FaultyProxy(radicale.port, fail_reports=True) as proxy:
+            proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+            with pytest.raises(CalDavError, match="would not list") as caught:
+                b12caldav.sync_url(
+                    course(), proxied, USER, PASSWORD, until=UNTIL, now=BEFORE
+                )
+        assert caught.value.status == 500
+
+    def test_object_deleted_during_the_sync(self, url, calendar):
+        """An object deleted on the server just before our DELETE counts as cancelled."""
+        c = course()
+        b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE, cancelled="delete")
+        target = raw_objects(url)["demo-p0-d2@b12course"]
+
+        def delete_first(method: str, n: int) -> None:
+            if method == "DELETE" and n == 1:
+                raw_request("DELETE", target.href)
+
+        Counting(calendar, before=delete_first)
+        skipped = c.skip_dose(number=2)
+        report = b12caldav.sync(
+            skipped, calendar, until=UNTIL, now=BEFORE, cancelled="delete"
+        )
+        assert report.cancelled == ("demo-p0-d2@b12course",)
+
     def test_server_errors_are_retried_by_the_next_sync(self, radicale, url):
         """A 5xx for some PUTs lists them as failed; the next sync writes them."""
         with FaultyProxy(radicale.port, fail_puts={2, 3}) as proxy:
@@ -574,8 +616,8 @@ class TestFailures:
         assert set(raw_objects(url)) == set(export_events(c, until=UNTIL, now=BEFORE))
 
     def test_rate_limited_put_is_failed(self, radicale, url):
-        """A 503 (which caldav raises as rate limiting) counts as a failed write."""
-        with FaultyProxy(radicale.port, fail_puts={1}, status=503) as proxy:
+        """A 429 (which caldav raises as rate limiting) counts as a failed write."""
+        with FaultyProxy(radicale.port, fail_puts={1}, status=429) as proxy:
             proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
             report = b12caldav.sync_url(
                 course(), proxied, USER, PASSWORD, until=UNTIL, now=BEFORE
@@ -658,7 +700,20 @@ class TestErrors:
         with pytest.raises(SettingError):
             b12caldav.sync(c, object(), until=UNTIL, now=BEFORE)
 
-    def test_unreadable_object_of_the_course_is_a_conflict(self, url, calendar):
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            "DTSTART:20270201T090000\r\n",  # floating
+            "DTSTART:20270201T090000Z\r\nSEQUENCE:x\r\n",
+            (  # a recurring event with an exception: two VEVENTs in one object
+                "DTSTART:20270201T090000Z\r\nRRULE:FREQ=DAILY;COUNT=2\r\n"
+                "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:broken@b12course\r\n"
+                "DTSTAMP:20270101T000000Z\r\nRECURRENCE-ID:20270202T090000Z\r\n"
+                "DTSTART:20270202T100000Z\r\n"
+            ),
+        ],
+    )
+    def test_unreadable_object_of_the_course_is_a_conflict(self, url, calendar, damage):
         """An object marked as the course's that cannot be read is reported and left alone."""
         c = course()
         b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE)
@@ -666,14 +721,34 @@ class TestErrors:
         body = (
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//App//EN\r\n"
             "BEGIN:VEVENT\r\nUID:broken@b12course\r\nDTSTAMP:20270101T000000Z\r\n"
-            f"DTSTART:20270201T090000\r\nX-B12COURSE-OWNER:{owner}\r\n"
+            f"{damage}X-B12COURSE-OWNER:{owner}\r\n"
             "END:VEVENT\r\nEND:VCALENDAR\r\n"
         )
         href = urllib.parse.urljoin(url, "broken.ics")
-        raw_request("PUT", href, body.encode(), {"Content-Type": "text/calendar"})
+        status, _, _ = raw_request(
+            "PUT", href, body.encode(), {"Content-Type": "text/calendar"}
+        )
+        assert status == 201
         report = b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE)
         assert [x.href for x in report.conflicts] == [href]
         assert not report.changed
+
+    def test_listing_parse_ignores_what_is_not_the_course(self):
+        """Objects without the course's token, failed propstats and empty answers are skipped."""
+        from lxml import etree
+
+        from b12course.caldav import _sync
+
+        tree = etree.fromstring(
+            b'<multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+            b"<response><href>/a.ics</href><propstat><prop><getetag>1</getetag>"
+            b"<C:calendar-data>BEGIN:VCALENDAR</C:calendar-data></prop>"
+            b"<status>HTTP/1.1 404 Not Found</status></propstat></response>"
+            b"<response><href>/b.ics</href><propstat><prop><getetag>2</getetag>"
+            b"</prop><status>HTTP/1.1 200 OK</status></propstat></response>"
+            b"</multistatus>"
+        )
+        assert list(_sync._responses(tree)) == []
 
 
 class TestCommandLine:
@@ -693,8 +768,11 @@ class TestCommandLine:
         out = capsys.readouterr()
         assert "created" in out.out
         assert PASSWORD not in out.out + out.err
+        edit_on_server(next(iter(raw_objects(url).values())))
         assert main([*args, "--overwrite", "--no-alarm"]) == 0
-        assert "updated" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "updated" in out
+        assert "(overwritten)" in out
 
     def test_password_from_environment(self, url, tmp_path, capsys, monkeypatch):
         """Without --password-file the password comes from B12COURSE_CALDAV_PASSWORD."""
@@ -810,8 +888,10 @@ class FaultyProxy:
         fail_puts: set[int] = frozenset(),
         slow_puts: set[int] = frozenset(),
         status: int = 500,
+        fail_reports: bool = False,
     ) -> None:
         self.target = port
+        self.fail_reports = fail_reports
         self.fail_puts = fail_puts
         self.slow_puts = slow_puts
         self.status = status
@@ -826,6 +906,9 @@ class FaultyProxy:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if self.command == "REPORT" and proxy.fail_reports:
+                    self._answer(500, {}, b"injected failure")
+                    return
                 if self.command == "PUT":
                     proxy.puts += 1
                     if proxy.puts in proxy.fail_puts:

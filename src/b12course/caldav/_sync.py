@@ -236,10 +236,7 @@ class _Listed:
 
     @property
     def sequence(self) -> int:
-        try:
-            return int(self.event.get("SEQUENCE", 0))
-        except (TypeError, ValueError):
-            return 0
+        return int(self.event.get("SEQUENCE", 0))
 
     @property
     def cancelled(self) -> bool:
@@ -262,8 +259,8 @@ def _responses(tree: Any) -> Iterator[tuple[str, str, str]]:  # noqa: ANN401 - l
 _VEVENT = re.compile(r"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?$", re.DOTALL | re.MULTILINE)
 
 
-def _event_of(data: str, owner: str) -> icalendar.Component | None:
-    """Return the one VEVENT of an object, if it is the course's and readable.
+def _event_of(data: str) -> icalendar.Component | None:
+    """Return the one VEVENT of an object of the course, if it is readable.
 
     Only the event is parsed: the VTIMEZONE is b12course's own, and zones are
     IANA keys that icalendar resolves itself.
@@ -274,6 +271,8 @@ def _event_of(data: str, owner: str) -> icalendar.Component | None:
     try:
         event = icalendar.Event.from_ical(blocks[0])
         start = event.decoded("DTSTART")
+        # to_ical reads the SEQUENCE of what it wrote before as a number.
+        int(event.get("SEQUENCE", 0))
     except Exception:  # noqa: BLE001 - a damaged object is simply not ours to use
         return None
     readable = (
@@ -281,7 +280,7 @@ def _event_of(data: str, owner: str) -> icalendar.Component | None:
         and isinstance(start, dt.date)
         and (not isinstance(start, dt.datetime) or start.tzinfo is not None)
     )
-    return event if readable and str(event.get(_OWNER, "")) == owner else None
+    return event if readable else None
 
 
 def _listing(server: _Server, owner: str) -> tuple[list[_Listed], list[str]]:
@@ -298,9 +297,11 @@ def _listing(server: _Server, owner: str) -> tuple[list[_Listed], list[str]]:
         )
     listed, unreadable = [], []
     for href, etag, data in _responses(answer.tree):
-        event = _event_of(data, owner)
+        if owner not in data:
+            continue  # the server did not filter: not the course's, so not ours
+        event = _event_of(data)
         url = urllib.parse.urljoin(server.url, href)
-        if event is None:
+        if event is None or str(event.get(_OWNER, "")) != owner:
             unreadable.append(url)
         else:
             edited = str(event.get(_SYNCED, "")) != _fingerprint(event)
