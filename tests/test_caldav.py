@@ -347,6 +347,27 @@ class TestResync:
             dose_key(d) for d in exported if not d.cancelled
         ]
 
+    def test_cancelled_events_do_not_come_back(self, calendar):
+        """Events cancelled by one sync stay cancelled: the next sync of the same state writes nothing.
+
+        Found by the property test: given back to to_ical as the previous
+        export, cancelled events came back one sync later as doses that moved.
+        """
+        first = course("us-high-dose", id="restart")
+        b12caldav.sync(
+            first, calendar, until=dt.datetime(2027, 6, 1, tzinfo=LONDON), now=BEFORE
+        )
+        start = dt.datetime(2029, 1, 8, 9, tzinfo=LONDON)
+        second = b12.Course.begin(
+            b12.regimens.get("us-high-dose"), first_dose=start, id="restart"
+        )
+        until = start + dt.timedelta(days=21)
+        changed = b12caldav.sync(second, calendar, until=until, now=start)
+        assert changed.cancelled
+        again = b12caldav.sync(second, calendar, until=until, now=start)
+        assert not again.changed
+        assert again.requests == 1
+
     def test_two_hundred_doses_one_moved(self, url, calendar):
         """200 doses synced, one given late: the re-sync lists once and replaces only that object."""
         c = grid_daily().record_dose(UTC_START)
@@ -752,6 +773,24 @@ class TestErrors:
         )
         assert list(_sync._responses(tree)) == []
 
+    def test_unfiltered_listing_keeps_only_the_course(self):
+        """A server that ignores the filter still gives sync only the course's objects."""
+        from lxml import etree
+
+        from b12course.caldav import _sync
+
+        foreign = (
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+            "DTSTART:20270101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        tree = etree.fromstring(
+            '<multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+            "<response><href>/x.ics</href><propstat><prop><getetag>1</getetag>"
+            f"<C:calendar-data>{foreign}</C:calendar-data></prop>"
+            "<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
+        )
+        assert _sync._course_objects(tree, "http://h/c/", "0" * 32) == ([], [])
+
 
 class TestCommandLine:
     def _saved(self, tmp_path: Path) -> Path:
@@ -858,8 +897,8 @@ class TestProperty:
         url = radicale.make_calendar(f"prop-{uuid.uuid4().hex[:12]}")
         foreign = put_foreign(url)
         last = states[-1]
-        until = last.first_dose + dt.timedelta(days=21)
-        now = last.first_dose + dt.timedelta(days=7)
+        until = last.first_dose + dt.timedelta(days=14)
+        now = last.first_dose + dt.timedelta(days=5)
         client = caldav.DAVClient(url=url, username=USER, password=PASSWORD)
         try:
             cal = client.calendar(url=url)

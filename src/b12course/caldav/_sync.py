@@ -44,6 +44,8 @@ _COLLECTION_ONLY = frozenset(
 _BOOKKEEPING = frozenset(
     {"DTSTAMP", "LAST-MODIFIED", "CREATED", "ACKNOWLEDGED", _SYNCED}
 )
+# What says which version of an event this is, not what it says.
+_VERSION = frozenset({"SEQUENCE", _OWNER})
 _DAV = "DAV:"
 _CALDAV = "urn:ietf:params:xml:ns:caldav"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,200}$")
@@ -295,12 +297,21 @@ def _listing(server: _Server, owner: str) -> tuple[list[_Listed], list[str]]:
         raise CalDavError(
             server.public, _refusal("list its events", answer), answer.status
         )
+    return _course_objects(answer.tree, server.url, owner)
+
+
+def _course_objects(
+    tree: Any,  # noqa: ANN401 - lxml, as caldav parsed it
+    base: str,
+    owner: str,
+) -> tuple[list[_Listed], list[str]]:
+    """Return the course's objects in a multistatus, and those it cannot read."""
     listed, unreadable = [], []
-    for href, etag, data in _responses(answer.tree):
+    for href, etag, data in _responses(tree):
         if owner not in data:
             continue  # the server did not filter: not the course's, so not ours
         event = _event_of(data)
-        url = urllib.parse.urljoin(server.url, href)
+        url = urllib.parse.urljoin(base, href)
         if event is None or str(event.get(_OWNER, "")) != owner:
             unreadable.append(url)
         else:
@@ -336,16 +347,20 @@ def _check_calendar(server: _Server) -> None:
 # -- the events to write -------------------------------------------------
 
 
-def _fingerprint(event: icalendar.Component) -> str:
+def _fingerprint(
+    event: icalendar.Component, *, leave_out: frozenset[str] = frozenset()
+) -> str:
     """Return a digest of what a person sees of ``event``, however it is serialised.
 
     Property order, line folding and escaping do not matter; bookkeeping
-    properties of calendar apps are left out.
+    properties of calendar apps, and the names in ``leave_out``, are left out.
     """
     digest = hashlib.sha256()
     for name, value in event.property_items(recursive=True, sorted=True):
-        if name in _BOOKKEEPING or (
-            name.startswith("X-") and not name.startswith(_OURS)
+        if (
+            name in _BOOKKEEPING
+            or name in leave_out
+            or (name.startswith("X-") and not name.startswith(_OURS))
         ):
             continue
         params = getattr(value, "params", None) or {}
@@ -354,6 +369,11 @@ def _fingerprint(event: icalendar.Component) -> str:
         shown = sorted((str(k).upper(), str(v)) for k, v in params.items())
         digest.update(f"{name}{shown}:{text}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
+
+
+def _content(event: icalendar.Component) -> str:
+    """The fingerprint of an event's content: what changes, not its version."""
+    return _fingerprint(event, leave_out=_VERSION)
 
 
 def _previous(header: icalendar.Calendar, listed: Iterable[_Listed]) -> bytes:
@@ -380,10 +400,6 @@ class _Wanted:
     @property
     def cancelled(self) -> bool:
         return str(self.event.get("STATUS", "")).upper() == "CANCELLED"
-
-    @property
-    def marker(self) -> str:
-        return str(self.event.get(_SYNCED, ""))
 
     def seal(self, owner: str, sequence: int | None = None) -> None:
         """Mark the event as the course's and add its fingerprint."""
@@ -539,9 +555,13 @@ def sync(
     listed, unreadable = _listing(server, owner)
     if not listed and not unreadable:
         _check_calendar(server)
+    # Events already cancelled stay as they are: given to to_ical as the
+    # previous export, they would come back as doses that "moved" whenever its
+    # search for moved doses reaches them, and one sync would undo another.
+    delete = cancelled == "delete"
     wanted = _export(
         course,
-        listed,
+        [item for item in listed if delete or not item.cancelled],
         until=until,
         now=now,
         alarms=alarms,
@@ -561,7 +581,7 @@ def sync(
             owner,
             tally,
             overwrite=on_conflict == "overwrite",
-            delete=cancelled == "delete",
+            delete=delete,
         )
     return tally.report(server.requests)
 
@@ -577,25 +597,28 @@ def _apply(
     delete: bool,
 ) -> None:
     """Bring one event in step: create, replace, cancel, delete or leave it."""
-    if old is not None and old.edited:
-        if not overwrite:
-            tally.conflicts.append(Conflict(uid=old.uid, href=old.href, reason=_EDITED))
-            return
-        want.seal(owner, sequence=old.sequence + 1)
-    else:
-        want.seal(owner)
+    if old is not None and old.edited and not overwrite:
+        tally.conflicts.append(Conflict(uid=old.uid, href=old.href, reason=_EDITED))
+        return
+    if (
+        old is not None
+        and not old.edited
+        and _content(old.event) == _content(want.event)
+    ):
+        tally.unchanged.append(want.uid)
+        return
+    # A replaced event's SEQUENCE is always above the server's, whatever the
+    # export counted, so every client takes the new version.
+    want.seal(owner, sequence=None if old is None else old.sequence + 1)
     if delete and want.cancelled:
         _delete(server, want, old, tally)
-        return
-    if old is None:
+    elif old is None:
         _put(server, want, href=server.href(want.uid), done=tally.created, tally=tally)
-    elif old.edited or str(old.event.get(_SYNCED, "")) != want.marker:
+    else:
         done = (
             tally.cancelled if want.cancelled and not old.cancelled else tally.updated
         )
         _put(server, want, href=old.href, done=done, tally=tally, old=old)
-    else:
-        tally.unchanged.append(want.uid)
 
 
 def _put(
