@@ -8,10 +8,12 @@ of them, and every later :func:`sync` brings it up to date:
 - The events are :func:`b12course.ical.to_ical`'s, the one rendering of the
   course's events: its ``VCALENDAR`` is split into one calendar object per
   ``VEVENT``, each with the ``VTIMEZONE``, so UIDs, times, texts and alarms are
-  exactly the export's.  Events already on the server are passed to ``to_ical``
-  as the ``previous`` export, so ``SEQUENCE`` grows for every event that
-  changed and doses dropped from the plan become ``STATUS:CANCELLED`` (or are
-  deleted, with ``cancelled="delete"``).
+  exactly the export's.  The course's events already on the server (but
+  those already cancelled) are passed to ``to_ical`` as the ``previous``
+  export, so doses dropped from the plan become ``STATUS:CANCELLED`` (or are
+  deleted, with ``cancelled="delete"``) and doses that moved past the horizon
+  stay in step.  An event is replaced only when its content differs from the
+  server's, and then its ``SEQUENCE`` is one above the server's.
 - Each object carries two properties of its own: ``X-B12COURSE-OWNER``, a
   token derived from the course id, which one calendar-query ``REPORT`` lists
   (nothing else in the calendar is read, changed or deleted), and
