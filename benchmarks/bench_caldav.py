@@ -41,7 +41,11 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = dt.datetime(2027, 1, 4, 9, tzinfo=LONDON)
 BEFORE = dt.datetime(2027, 1, 1, 12, tzinfo=LONDON)
 UNTIL = dt.datetime(2029, 1, 4, tzinfo=LONDON)
-PRESETS = ("nice-neuro", "nice-non-neuro", "nasal-weekly")
+PRESETS = (
+    "bnf-hydroxocobalamin-neuro",
+    "bnf-hydroxocobalamin-non-neuro",
+    "nasal-weekly",
+)
 
 
 def _helper() -> Any:
@@ -122,7 +126,7 @@ def main() -> None:
         "--daily", action="store_true", help="also sync 730 daily oral doses"
     )
     args = parser.parse_args()
-    presets = (*PRESETS, "nice-dietary-oral") if args.daily else PRESETS
+    presets = (*PRESETS, "oral-high-dose") if args.daily else PRESETS
     with tempfile.TemporaryDirectory() as folder:
         server = HELPER.RadicaleServer(Path(folder))
         server.start()

@@ -235,7 +235,10 @@ class Counting:
         return self.methods.count(method)
 
 
-def course(regimen: str = "nice-non-neuro", id: str = "demo") -> b12.Course:  # noqa: A002
+def course(
+    regimen: str = "bnf-hydroxocobalamin-non-neuro",
+    id: str = "demo",  # noqa: A002
+) -> b12.Course:
     return b12.Course.begin(b12.regimens.get(regimen), first_dose=START, id=id)
 
 
@@ -248,7 +251,7 @@ def grid_daily(id: str = "daily") -> b12.Course:  # noqa: A002
     In UTC: Radicale parses every object's VTIMEZONE on each filtered REPORT,
     and this test is about counting requests, not about zones.
     """
-    regimen = b12.regimens.get("nice-dietary-oral")
+    regimen = b12.regimens.get("oral-high-dose")
     phases = tuple(
         attrs.evolve(p, anchoring=b12.Anchoring.GRID) for p in regimen.phases
     )
@@ -403,7 +406,7 @@ class TestCancelled:
 
     def test_dropped_doses_are_marked_cancelled(self, url, calendar):
         """Doses dropped from the plan stay on the server as STATUS:CANCELLED, once."""
-        c = course("nice-neuro")
+        c = course("bnf-hydroxocobalamin-neuro")
         b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE)
         ended = c.record_dose(START).end_phase(
             START + dt.timedelta(hours=1), reason="no further improvement"
