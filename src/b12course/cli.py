@@ -443,6 +443,9 @@ def _parser() -> argparse.ArgumentParser:
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
     # imports its optional library only when the command runs.
+    from b12course import caldav  # noqa: PLC0415 - interop registers itself
+
+    caldav.register(commands)
     return parser
 
 
