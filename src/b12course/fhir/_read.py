@@ -1,0 +1,722 @@
+"""Read a FHIR Bundle back into a course.
+
+The bundle is read as parsed JSON, whichever FHIR version wrote it (R4B and
+R5 differ only in a few names, e.g. ``effectiveDateTime`` and
+``occurenceDateTime``).  Every field read is type-checked on the way: anything
+that cannot be mapped raises :class:`~b12course.exceptions.FhirFormatError`
+naming the resource and the field, and nothing else escapes (a model error
+such as an implausible dose is re-raised as a ``FhirFormatError`` too).
+
+What is read:
+
+- ``MedicationRequest``, in entry order: the phases of the regimen.  Without
+  b12course's extensions, a phase ends after ``count`` doses, at the end of
+  its ``boundsPeriod``, or never; it is named "phase 1", "phase 2"...; the
+  course's zone comes from the first dose's UTC offset (``Etc/GMT-1`` for
+  +01:00), and whole hours are required.
+- ``MedicationAdministration``: ``completed`` is a dose given, ``not-done``
+  a planned dose skipped, ``entered-in-error`` is ignored.
+- ``Observation``: symptom entries and lab results.
+- ``Patient`` entries are skipped; any other resource is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import math
+import uuid
+import zoneinfo
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from b12course._course import Course
+from b12course._labs import Analyte, LabResult
+from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
+from b12course._regimen import (
+    Anchoring,
+    Cadence,
+    Count,
+    Dose,
+    Drug,
+    Indefinite,
+    Lasting,
+    Phase,
+    PhaseEnd,
+    Regimen,
+    Route,
+    UntilNoFurtherImprovement,
+)
+from b12course._symptoms import Symptom, SymptomEntry, Trigger
+from b12course._units import Amount
+from b12course.exceptions import B12CourseError, FhirFormatError
+from b12course.fhir import _codes
+
+__all__ = ["read_bundle"]
+
+_T = TypeVar("_T")
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_PERIOD_UNITS = {
+    "d": Cadence.every_days,
+    "wk": Cadence.every_weeks,
+    "mo": Cadence.every_months,
+}
+_MICROGRAMS = {"mg": 1000, "ug": 1, "mcg": 1, "µg": 1, "μg": 1}
+_UCUM_LABS = {code: unit for unit, code in _codes.UCUM_UNITS.items()}
+_ROUTE_CODES = {c.code: route for route, c in _codes.ROUTES.items()}
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
+    return repr(value)[:40]
+
+
+class _Node:
+    """A JSON object inside one resource, read with type checks."""
+
+    __slots__ = ("data", "path", "resource")
+
+    def __init__(self, data: object, resource: str, path: str) -> None:
+        if not isinstance(data, dict):
+            raise FhirFormatError(
+                resource, path, f"expected a JSON object, not {_describe(data)}"
+            )
+        self.data: dict[str, Any] = data
+        self.resource = resource
+        self.path = path
+
+    def at(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def error(self, key: str, detail: str) -> FhirFormatError:
+        return FhirFormatError(self.resource, self.at(key), detail)
+
+    def get(self, key: str, kind: type[_T]) -> _T | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) and kind is not bool:
+            raise self.error(key, f"expected {kind.__name__}, not {value!r}")
+        if not isinstance(value, kind):
+            raise self.error(key, f"expected {kind.__name__}, not {_describe(value)}")
+        return value
+
+    def need(self, key: str, kind: type[_T]) -> _T:
+        value = self.get(key, kind)
+        if value is None:
+            raise self.error(key, "is missing")
+        return value
+
+    def number(self, key: str) -> int | float | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(key, f"expected a number, not {_describe(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(key, f"expected a finite number, not {value!r}")
+        return value
+
+    def node(self, key: str) -> _Node | None:
+        value = self.data.get(key)
+        return None if value is None else _Node(value, self.resource, self.at(key))
+
+    def need_node(self, key: str) -> _Node:
+        node = self.node(key)
+        if node is None:
+            raise self.error(key, "is missing")
+        return node
+
+    def nodes(self, key: str) -> list[_Node]:
+        items = self.get(key, list) or []
+        return [
+            _Node(item, self.resource, f"{self.at(key)}[{i}]")
+            for i, item in enumerate(items)
+        ]
+
+    def first(self, key: str) -> _Node | None:
+        items = self.nodes(key)
+        return items[0] if items else None
+
+
+@contextlib.contextmanager
+def _mapping(node: _Node, key: str) -> Iterator[None]:
+    """Re-raise a model error met while building a value as a FhirFormatError."""
+    try:
+        yield
+    except FhirFormatError:
+        raise
+    except B12CourseError as exc:
+        raise node.error(key, str(exc)) from exc
+
+
+# -- primitives ------------------------------------------------------------------
+
+
+def _parse_datetime(node: _Node, key: str, text: str) -> dt.datetime:
+    if "T" not in text:
+        raise node.error(key, f"{text[:40]!r} has no time of day")
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError) as exc:
+        raise node.error(key, f"{text[:40]!r} is not a FHIR dateTime") from exc
+    if value.utcoffset() is None:
+        raise node.error(key, f"{text[:40]!r} has no UTC offset")
+    return value
+
+
+def _instant(node: _Node, key: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return the dateTime at ``key`` in ``zone`` when its offset is the zone's."""
+    value = _parse_datetime(node, key, node.need(key, str))
+    try:
+        local = value.astimezone(zone)
+    except OverflowError as exc:
+        raise node.error(key, "is out of range") from exc
+    if local.utcoffset() == value.utcoffset():
+        return local
+    if value.utcoffset() == dt.timedelta(0):
+        return value.astimezone(dt.timezone.utc)
+    return value
+
+
+def _zone_key(node: _Node, key: str, text: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise node.error(key, f"{text[:40]!r} is not an IANA zone") from exc
+
+
+def _zone_of_offset(node: _Node, key: str, value: dt.datetime) -> zoneinfo.ZoneInfo:
+    offset = value.utcoffset() or dt.timedelta(0)
+    hours, rest = divmod(offset, dt.timedelta(hours=1))
+    if rest or not -12 <= hours <= 14:  # noqa: PLR2004 - the Etc/GMT zones
+        raise node.error(
+            key,
+            f"the offset of {value.isoformat()} is not a whole number of hours; "
+            "b12course needs the course's IANA zone",
+        )
+    # POSIX signs: Etc/GMT-1 is one hour ahead of UTC.
+    return zoneinfo.ZoneInfo("UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
+
+
+def _extensions(node: _Node, url: str) -> list[_Node]:
+    return [e for e in node.nodes("extension") if e.get("url", str) == url]
+
+
+def _part(extension: _Node, name: str, key: str, kind: type[_T]) -> _T | None:
+    for part in _extensions(extension, name):
+        return part.need(key, kind)
+    return None
+
+
+def _texts(concept: _Node) -> list[str]:
+    texts = [concept.get("text", str) or ""]
+    texts += [c.get("display", str) or "" for c in concept.nodes("coding")]
+    return [t for t in texts if t]
+
+
+def _codes_of(concept: _Node, system: str) -> list[str]:
+    return [
+        code
+        for c in concept.nodes("coding")
+        if c.get("system", str) == system and (code := c.get("code", str))
+    ]
+
+
+# -- the model's values -----------------------------------------------------------
+
+
+def _drug(concept: _Node, key: str) -> Drug:
+    for text in _texts(concept):
+        for drug in Drug:
+            if drug.value in text.casefold():
+                return drug
+    raise concept.error(
+        key,
+        "not a form of vitamin B12 b12course knows (hydroxocobalamin, "
+        "cyanocobalamin or methylcobalamin)",
+    )
+
+
+def _route(node: _Node, key: str) -> Route:
+    concept = node.need_node(key)
+    text = concept.get("text", str)
+    if text is not None:
+        with _mapping(concept, "text"):
+            return Route.parse(text)
+    for code in _codes_of(concept, _codes.SNOMED):
+        if code in _ROUTE_CODES:
+            return _ROUTE_CODES[code]
+    raise concept.error("coding", "no route b12course knows")
+
+
+def _amount(node: _Node, key: str) -> Amount:
+    quantity = node.need_node(key)
+    value = quantity.number("value")
+    if value is None:
+        raise quantity.error("value", "is missing")
+    unit = quantity.get("code", str) or quantity.get("unit", str) or ""
+    if unit not in _MICROGRAMS:
+        raise quantity.error("code", f"{unit!r} is not mg or ug")
+    micrograms = Decimal(repr(value)) * _MICROGRAMS[unit]
+    if micrograms != micrograms.to_integral_value():
+        raise quantity.error("value", "doses are whole micrograms")
+    with _mapping(quantity, "value"):
+        return Amount(int(micrograms))
+
+
+def _dose(drug: Drug, dosage: _Node, amount_key: str) -> Dose:
+    amount = _amount(dosage, amount_key)
+    route = _route(dosage, "route")
+    with _mapping(dosage, amount_key):
+        return Dose(drug, amount, route)
+
+
+def _note(node: _Node) -> str | None:
+    notes = [n.need("text", str) for n in node.nodes("note")]
+    return "\n".join(notes) if notes else None
+
+
+def _label(resource: _Node, index: int) -> str:
+    kind = resource.get("resourceType", str) or "resource"
+    ident = resource.get("id", str)
+    return f"{kind}/{ident}" if ident else f"{kind} (entry {index + 1})"
+
+
+# -- the bundle -------------------------------------------------------------------
+
+
+def _as_json(bundle: object) -> object:
+    dump = getattr(bundle, "model_dump_json", None)
+    if callable(dump) and hasattr(bundle, "get_resource_type"):
+        bundle = dump()
+    if isinstance(bundle, (str, bytes, bytearray)):
+        try:
+            return json.loads(bundle)
+        except (ValueError, RecursionError) as exc:
+            raise FhirFormatError("Bundle", "", f"not JSON: {exc}") from exc
+    if isinstance(bundle, Mapping):
+        return dict(bundle)
+    raise FhirFormatError(
+        "Bundle", "", f"expected a FHIR Bundle, its JSON or a dict, not {bundle!r:.60}"
+    )
+
+
+class _Reader:
+    """Reads one bundle's resources into the parts of a course."""
+
+    def __init__(self, root: _Node) -> None:
+        self.root = root
+        self.requests: list[_Node] = []
+        self.administrations: list[_Node] = []
+        self.observations: list[_Node] = []
+        for index, entry in enumerate(root.nodes("entry")):
+            raw = entry.need_node("resource")
+            resource = _Node(raw.data, _label(raw, index), "")
+            kind = resource.need("resourceType", str)
+            if kind == "MedicationRequest":
+                self.requests.append(resource)
+            elif kind == "MedicationAdministration":
+                self.administrations.append(resource)
+            elif kind == "Observation":
+                self.observations.append(resource)
+            elif kind != "Patient":
+                raise resource.error(
+                    "resourceType",
+                    f"b12course reads MedicationRequest, MedicationAdministration, "
+                    f"Observation and Patient, not {kind}",
+                )
+        if not self.requests:
+            raise root.error(
+                "entry", "no MedicationRequest: a course needs at least one phase"
+            )
+        self.course_extension = next(
+            (e for r in self.requests for e in _extensions(r, _codes.EXT_COURSE)),
+            None,
+        )
+
+    def course(self) -> Course:
+        first_request = self.requests[0]
+        repeat = self._repeat(first_request)
+        bounds = repeat.need_node("boundsPeriod")
+        start = _parse_datetime(bounds, "start", bounds.need("start", str))
+        zone = self._zone(bounds, start)
+        first_dose = _instant(bounds, "start", zone)
+        phases: list[Phase] = []
+        decisions: list[PhaseDecision] = []
+        for index, request in enumerate(self.requests):
+            phases.append(self._phase(index, request, zone))
+            decisions += self._decisions(index, request, zone)
+        given: list[AdministeredDose] = []
+        skips: list[DoseSkip] = []
+        for resource in self.administrations:
+            self._administration(resource, zone, given, skips)
+        symptoms: list[SymptomEntry] = []
+        labs: list[LabResult] = []
+        for resource in self.observations:
+            self._observation(resource, zone, symptoms, labs)
+        regimen = self._regimen(tuple(phases))
+        with _mapping(first_request, "extension"):
+            return Course(
+                regimen=regimen,
+                first_dose=first_dose,
+                id=self._id(),
+                given=given,
+                skips=skips,
+                decisions=decisions,
+                symptoms=symptoms,
+                labs=labs,
+            )
+
+    def _id(self) -> str:
+        identifier = self.root.node("identifier")
+        if identifier is not None and (value := identifier.get("value", str)):
+            return value
+        for request in self.requests:
+            group = request.node("groupIdentifier")
+            if group is not None and (value := group.get("value", str)):
+                return value
+        return uuid.uuid4().hex
+
+    def _zone(self, bounds: _Node, start: dt.datetime) -> zoneinfo.ZoneInfo:
+        if self.course_extension is not None:
+            key = _part(self.course_extension, "zone", "valueCode", str)
+            if key is not None:
+                return _zone_key(self.course_extension, "extension", key)
+        return _zone_of_offset(bounds, "start", start)
+
+    def _regimen(self, phases: tuple[Phase, ...]) -> Regimen:
+        ext = self.course_extension
+        parts = {"id": "fhir", "name": "", "source": "", "notes": ""}
+        if ext is not None:
+            for name in parts:
+                value = _part(ext, f"regimen-{name}", "valueString", str)
+                if value is not None:
+                    parts[name] = value
+        with _mapping(ext or self.requests[0], "extension"):
+            return Regimen(phases=phases, **parts)
+
+    # -- phases ---------------------------------------------------------------
+
+    @staticmethod
+    def _dosage(request: _Node) -> _Node:
+        dosage = request.first("dosageInstruction")
+        if dosage is None:
+            raise request.error("dosageInstruction", "is missing")
+        return dosage
+
+    def _repeat(self, request: _Node) -> _Node:
+        return self._dosage(request).need_node("timing").need_node("repeat")
+
+    def _phase(self, index: int, request: _Node, zone: zoneinfo.ZoneInfo) -> Phase:
+        dosage = self._dosage(request)
+        repeat = self._repeat(request)
+        extension = next(iter(_extensions(request, _codes.EXT_PHASE)), None)
+        drug = _drug(_medication(request, "MedicationRequest"), "medication")
+        dose_and_rate = dosage.first("doseAndRate")
+        if dose_and_rate is None:
+            raise dosage.error("doseAndRate", "is missing")
+        dose = _dose(drug, _Dosage(dosage, dose_and_rate).node, "doseQuantity")
+        name = f"phase {index + 1}"
+        anchoring = Anchoring.GIVEN
+        end = self._end(repeat, zone, extension)
+        if extension is not None:
+            name = _part(extension, "name", "valueString", str) or name
+            code = _part(extension, "anchoring", "valueCode", str)
+            if code is not None:
+                try:
+                    anchoring = Anchoring(code)
+                except ValueError as exc:
+                    raise extension.error("extension", f"{code!r}") from exc
+        with _mapping(request, "dosageInstruction"):
+            return Phase(
+                name=name,
+                dose=dose,
+                cadence=_cadence(repeat),
+                end=end,
+                anchoring=anchoring,
+            )
+
+    @staticmethod
+    def _end(
+        repeat: _Node, zone: zoneinfo.ZoneInfo, extension: _Node | None
+    ) -> PhaseEnd:
+        kind = None if extension is None else _part(extension, "end", "valueCode", str)
+        count = repeat.get("count", int)
+        with _mapping(repeat, "count"):
+            if kind is None:
+                return _end_from_timing(repeat, zone, count)
+            assert extension is not None  # noqa: S101 - kind comes from it
+            if kind == "count":
+                if count is None:
+                    raise repeat.error("count", "is missing")
+                return Count(count)
+            if kind == "lasting":
+                return Lasting(**_span(extension, "lasting"))
+            if kind == "until-no-further-improvement":
+                return UntilNoFurtherImprovement(
+                    review_after=Lasting(**_span(extension, "review-after"))
+                )
+            if kind == "indefinite":
+                return Indefinite()
+        raise extension.error("extension", f"unknown phase end {kind!r}")
+
+    @staticmethod
+    def _decisions(
+        index: int, request: _Node, zone: zoneinfo.ZoneInfo
+    ) -> list[PhaseDecision]:
+        found = []
+        for extension in _extensions(request, _codes.EXT_DECISION):
+            at = next(iter(_extensions(extension, "at")), None)
+            if at is None:
+                raise extension.error("extension", "a decision needs its time (at)")
+            basis = _part(extension, "basis", "valueCode", str) or "clinician"
+            try:
+                chosen = DecisionBasis(basis)
+            except ValueError as exc:
+                raise extension.error("extension", f"unknown basis {basis!r}") from exc
+            found.append(
+                PhaseDecision(
+                    phase=index,
+                    at=_instant(at, "valueDateTime", zone),
+                    reason=_part(extension, "reason", "valueString", str) or "",
+                    basis=chosen,
+                )
+            )
+        return found
+
+    # -- administrations --------------------------------------------------------
+
+    @staticmethod
+    def _administration(
+        resource: _Node,
+        zone: zoneinfo.ZoneInfo,
+        given: list[AdministeredDose],
+        skips: list[DoseSkip],
+    ) -> None:
+        status = resource.need("status", str)
+        if status == "entered-in-error":
+            return
+        key = (
+            "occurenceDateTime"
+            if "occurenceDateTime" in resource.data
+            else "effectiveDateTime"
+        )
+        at = _instant(resource, key, zone)
+        if status == "not-done":
+            reason = resource.first("statusReason")
+            text = "" if reason is None else " ".join(_texts(reason)[:1])
+            skips.append(DoseSkip(due=at, reason=text))
+            return
+        if status != "completed":
+            raise resource.error(
+                "status", f"b12course reads completed or not-done, not {status!r}"
+            )
+        medication = _medication(resource, "MedicationAdministration")
+        drug = _drug(medication, "medication")
+        dosage = resource.need_node("dosage")
+        site_concept = dosage.node("site")
+        site = None
+        if site_concept is not None:
+            texts = _texts(site_concept)
+            site = texts[0] if texts else None
+        with _mapping(resource, "dosage"):
+            given.append(
+                AdministeredDose(
+                    at=at,
+                    dose=_dose(drug, dosage, "dose"),
+                    site=site,
+                    lot=_lot(resource, medication),
+                    note=_note(resource),
+                )
+            )
+
+    # -- observations -----------------------------------------------------------
+
+    def _observation(
+        self,
+        resource: _Node,
+        zone: zoneinfo.ZoneInfo,
+        symptoms: list[SymptomEntry],
+        labs: list[LabResult],
+    ) -> None:
+        if resource.get("status", str) == "entered-in-error":
+            return
+        code = resource.need_node("code")
+        at = _instant(resource, "effectiveDateTime", zone)
+        symptom = _codes_of(code, _codes.SYMPTOM_SYSTEM)
+        if symptom:
+            symptoms.append(_symptom(resource, code, symptom[0], at))
+            return
+        analyte = _analyte(code)
+        if analyte is None:
+            raise code.error(
+                "coding", "not a symptom or a lab result b12course knows"
+            )
+        labs.append(_lab(resource, analyte, at))
+
+
+class _Dosage:
+    """The dose quantity of a dosage, seen with the dosage's route beside it."""
+
+    def __init__(self, dosage: _Node, dose_and_rate: _Node) -> None:
+        data = {"route": dosage.data.get("route")}
+        data["doseQuantity"] = dose_and_rate.data.get("doseQuantity")
+        self.node = _Node(data, dosage.resource, dosage.path)
+
+
+def _medication(resource: _Node, kind: str) -> _Node:
+    """Return the medication's CodeableConcept, following a contained reference."""
+    concept = resource.node("medicationCodeableConcept")
+    reference = resource.node("medicationReference")
+    r5 = resource.node("medication")
+    if r5 is not None:
+        concept = r5.node("concept")
+        reference = r5.node("reference")
+    if concept is not None:
+        return concept
+    if reference is not None:
+        target = reference.get("reference", str) or ""
+        for contained in resource.nodes("contained"):
+            if target == f"#{contained.get('id', str)}":
+                return contained.need_node("code")
+        raise reference.error("reference", f"{target!r} is not a contained Medication")
+    raise resource.error("medication", f"a {kind} needs its medication")
+
+
+def _lot(resource: _Node, medication: _Node) -> str | None:
+    for contained in resource.nodes("contained"):
+        if contained.data.get("code") is medication.data:
+            batch = contained.node("batch")
+            return None if batch is None else batch.get("lotNumber", str)
+    return None
+
+
+def _cadence(repeat: _Node) -> Cadence:
+    for key in ("frequencyMax", "periodMax", "when"):
+        if key in repeat.data:
+            raise repeat.error(key, "b12course cannot map it")
+    frequency = repeat.number("frequency")
+    period = repeat.number("period")
+    unit = repeat.get("periodUnit", str)
+    days = repeat.get("dayOfWeek", list)
+    with _mapping(repeat, "period"):
+        if days:
+            weekdays = [_WEEKDAYS.get(d) if isinstance(d, str) else None for d in days]
+            regular = (frequency in {None, 1} and period in {None, 1} and unit in {None, "d"}) or (
+                unit == "wk" and period == 1 and frequency == len(set(days))
+            )
+            if None in weekdays or not regular:
+                raise repeat.error("dayOfWeek", "not a weekly pattern b12course maps")
+            return Cadence.on_weekdays(*(d for d in weekdays if d is not None))
+        if frequency not in {None, 1}:
+            raise repeat.error("frequency", "b12course maps one dose per period")
+        if unit not in _PERIOD_UNITS:
+            raise repeat.error("periodUnit", f"{unit!r} is not d, wk or mo")
+        if period is None or period != int(period) or period < 1:
+            raise repeat.error("period", f"{period!r} is not a whole number >= 1")
+        return _PERIOD_UNITS[unit](int(period))
+
+
+def _end_from_timing(
+    repeat: _Node, zone: zoneinfo.ZoneInfo, count: int | None
+) -> PhaseEnd:
+    if count is not None:
+        return Count(count)
+    bounds = repeat.node("boundsPeriod")
+    end = None if bounds is None else bounds.get("end", str)
+    if bounds is None or end is None:
+        return Indefinite()
+    start = _instant(bounds, "start", zone)
+    try:
+        last = dt.date.fromisoformat(end[:10])
+    except ValueError as exc:
+        raise bounds.error("end", f"{end[:40]!r} is not a date") from exc
+    return Lasting(days=(last - start.date()).days + 1)
+
+
+def _span(extension: _Node, name: str) -> dict[str, int]:
+    span = {}
+    for unit in ("months", "weeks", "days"):
+        value = _part(extension, f"{name}-{unit}", "valueInteger", int)
+        if value is not None:
+            span[unit] = value
+    return span
+
+
+def _symptom(
+    resource: _Node, code: _Node, value: str, at: dt.datetime
+) -> SymptomEntry:
+    try:
+        symptom = Symptom(value)
+    except ValueError as exc:
+        raise code.error("coding", f"unknown symptom {value!r}") from exc
+    facts: dict[str, Any] = {"triggers": [], "body_sites": []}
+    for component in resource.nodes("component"):
+        part = _codes_of(component.need_node("code"), _codes.COMPONENT_SYSTEM)
+        name = part[0] if part else ""
+        if name in {"multifocal", "during-sleep"}:
+            facts[name.replace("-", "_")] = component.need("valueBoolean", bool)
+        elif name == "trigger":
+            concept = component.need_node("valueCodeableConcept")
+            codes = _codes_of(concept, _codes.TRIGGER_SYSTEM)
+            try:
+                facts["triggers"].append(Trigger(codes[0] if codes else ""))
+            except ValueError as exc:
+                raise concept.error("coding", "unknown trigger") from exc
+        elif name == "body-site":
+            facts["body_sites"].append(component.need("valueString", str))
+        else:
+            raise component.error("code", "not a component b12course knows")
+    with _mapping(resource, "valueInteger"):
+        return SymptomEntry(
+            at=at,
+            symptom=symptom,
+            severity=resource.need("valueInteger", int),
+            name=code.get("text", str) if symptom is Symptom.OTHER else None,
+            note=_note(resource),
+            **facts,
+        )
+
+
+def _analyte(code: _Node) -> Analyte | None:
+    for value in _codes_of(code, _codes.ANALYTE_SYSTEM):
+        try:
+            return Analyte(value)
+        except ValueError as exc:
+            raise code.error("coding", f"unknown analyte {value!r}") from exc
+    for value in _codes_of(code, _codes.LOINC):
+        if value in _codes.LOINC_ANALYTES:
+            return _codes.LOINC_ANALYTES[value]
+    return None
+
+
+def _lab(resource: _Node, analyte: Analyte, at: dt.datetime) -> LabResult:
+    quantity = resource.need_node("valueQuantity")
+    value = quantity.number("value")
+    if value is None:
+        raise quantity.error("value", "is missing")
+    unit = quantity.get("unit", str)
+    if unit is None:
+        code = quantity.get("code", str) or ""
+        unit = _UCUM_LABS.get(code, code)
+    try:
+        number = float(value) if isinstance(value, float) else value
+        float(number)
+    except OverflowError as exc:
+        raise quantity.error("value", "is out of range") from exc
+    with _mapping(quantity, "unit"):
+        return LabResult(at=at, analyte=analyte, value=number, unit=unit)
+
+
+def read_bundle(bundle: object) -> Course:
+    """Return the course of ``bundle`` (see ``b12course.fhir.from_fhir``)."""
+    root = _Node(_as_json(bundle), "Bundle", "")
+    kind = root.get("resourceType", str)
+    if kind != "Bundle":
+        raise root.error("resourceType", f"expected a Bundle, not {kind!r}")
+    return _Reader(root).course()
