@@ -506,6 +506,9 @@ def _parser() -> argparse.ArgumentParser:
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
     # imports its optional library only when the command runs.
+    from b12course.fhir import command as fhir_command  # noqa: PLC0415
+
+    fhir_command.register(commands)
     return parser
 
 

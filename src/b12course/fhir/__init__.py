@@ -27,7 +27,8 @@ absent, and records at or after ``until`` are not written.  :func:`carried`
 returns the part of a course a bundle carries, so that
 ``from_fhir(to_fhir(course)) == carried(course)``.
 
-Importing this module imports ``fhir.resources``; ``import b12course`` does not.
+``fhir.resources`` is imported only when :func:`to_fhir` runs; ``import b12course``
+never imports this module.
 """
 
 from __future__ import annotations
@@ -44,13 +45,13 @@ from b12course.fhir._read import read_bundle
 from b12course.fhir._write import build_bundle
 
 if TYPE_CHECKING:
-    from fhir.resources.R4B.bundle import Bundle as BundleR4B
     from fhir.resources.bundle import Bundle as BundleR5
+    from fhir.resources.R4B.bundle import Bundle as BundleR4B
 
 __all__ = ["carried", "course_from_fhir_file", "from_fhir", "to_fhir"]
 
 
-def to_fhir(  # noqa: PLR0913 - keyword-only options of one rendering
+def to_fhir(
     course: Course,
     *,
     until: dt.datetime | None = None,

@@ -78,8 +78,8 @@ EXT_DECISION = _OWN + "phase-decision"
 class Code:
     """One verified code: its system, code, display text and where it was read.
 
-    >>> ROUTES[Route.IM].coding()
-    {'system': 'http://snomed.info/sct', 'code': '78421000', 'display': 'Intramuscular route'}
+    >>> ROUTES[Route.IM].coding()["display"]
+    'Intramuscular route'
     """
 
     system: str
@@ -163,7 +163,7 @@ ALL_CODES: tuple[Code, ...] = (
 
 
 def lab_code(analyte: Analyte, unit: str) -> Code | None:
-    """Return the LOINC code of ``analyte`` measured in (canonical) ``unit``, if verified."""
+    """Return the verified LOINC code of ``analyte`` in (canonical) ``unit``, if any."""
     return _LABS.get((analyte, unit))
 
 

@@ -554,9 +554,7 @@ class _Reader:
             return
         analyte = _analyte(code)
         if analyte is None:
-            raise code.error(
-                "coding", "not a symptom or a lab result b12course knows"
-            )
+            raise code.error("coding", "not a symptom or a lab result b12course knows")
         labs.append(_lab(resource, analyte, at))
 
 
@@ -607,9 +605,9 @@ def _cadence(repeat: _Node) -> Cadence:
     with _mapping(repeat, "period"):
         if days:
             weekdays = [_WEEKDAYS.get(d) if isinstance(d, str) else None for d in days]
-            regular = (frequency in {None, 1} and period in {None, 1} and unit in {None, "d"}) or (
-                unit == "wk" and period == 1 and frequency == len(set(days))
-            )
+            regular = (
+                frequency in {None, 1} and period in {None, 1} and unit in {None, "d"}
+            ) or (unit == "wk" and period == 1 and frequency == len(set(days)))
             if None in weekdays or not regular:
                 raise repeat.error("dayOfWeek", "not a weekly pattern b12course maps")
             return Cadence.on_weekdays(*(d for d in weekdays if d is not None))
@@ -648,9 +646,7 @@ def _span(extension: _Node, name: str) -> dict[str, int]:
     return span
 
 
-def _symptom(
-    resource: _Node, code: _Node, value: str, at: dt.datetime
-) -> SymptomEntry:
+def _symptom(resource: _Node, code: _Node, value: str, at: dt.datetime) -> SymptomEntry:
     try:
         symptom = Symptom(value)
     except ValueError as exc:
@@ -684,11 +680,12 @@ def _symptom(
 
 
 def _analyte(code: _Node) -> Analyte | None:
-    for value in _codes_of(code, _codes.ANALYTE_SYSTEM):
+    own = _codes_of(code, _codes.ANALYTE_SYSTEM)
+    if own:
         try:
-            return Analyte(value)
+            return Analyte(own[0])
         except ValueError as exc:
-            raise code.error("coding", f"unknown analyte {value!r}") from exc
+            raise code.error("coding", f"unknown analyte {own[0]!r}") from exc
     for value in _codes_of(code, _codes.LOINC):
         if value in _codes.LOINC_ANALYTES:
             return _codes.LOINC_ANALYTES[value]

@@ -32,7 +32,6 @@ from b12course._regimen import (
     Cadence,
     Count,
     Dose,
-    Indefinite,
     Lasting,
     Phase,
     UntilNoFurtherImprovement,
@@ -97,7 +96,7 @@ def _check(
 
 def _text(value: str | None) -> str | None:
     """FHIR strings cannot be empty: an empty text is left out."""
-    return value if value else None
+    return value or None
 
 
 def _concept(text: str, *codes: _codes.Code | None) -> Json:
@@ -244,7 +243,7 @@ class _Writer:
         self.entries.append(entry)
 
     def _medication(self, resource: Json, concept: Json, *, reference: bool) -> None:
-        """Set the medication of a request or administration, as the version spells it."""
+        """Set the medication of a resource, as the FHIR version spells it."""
         if self.r5:
             resource["medication"] = {"reference" if reference else "concept": concept}
         elif reference:
@@ -283,7 +282,7 @@ class _Writer:
                 ),
             )
 
-    def _request(  # noqa: PLR0913 - one phase's facts
+    def _request(
         self,
         index: int,
         phase: Phase,
@@ -365,7 +364,9 @@ class _Writer:
                 fulfilled[id(slot.given)] = slot.phase
             if slot.skip is not None:
                 planned[id(slot.skip)] = slot
-        for event in self.timeline.of_kind(EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED):
+        for event in self.timeline.of_kind(
+            EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED
+        ):
             self.counter += 1
             url = self._url(f"administration/{self.counter}")
             if event.kind is EventKind.DOSE_GIVEN:
@@ -404,7 +405,9 @@ class _Writer:
         by = _text(getattr(record, "by", None))
         if by is not None:
             actor: Json = {"display": by}
-            resource["performer"] = [{"actor": {"reference": actor} if self.r5 else actor}]
+            resource["performer"] = [
+                {"actor": {"reference": actor} if self.r5 else actor}
+            ]
         dosage: Json = {"route": self._route(record.dose)}
         if record.site:
             dosage["site"] = _concept(record.site, _codes.SITES.get(record.site))
@@ -479,9 +482,7 @@ class _Writer:
 
     def _lab(self, result: LabResult) -> Json:
         unit = canonical_unit(result.analyte, result.unit)
-        code = _concept(
-            result.analyte.value, _codes.lab_code(result.analyte, unit)
-        )
+        code = _concept(result.analyte.value, _codes.lab_code(result.analyte, unit))
         code.setdefault("coding", []).append(
             {"system": _codes.ANALYTE_SYSTEM, "code": result.analyte.value}
         )
@@ -528,7 +529,7 @@ def _reference_ranges(result: LabResult) -> list[Json]:
     return ranges
 
 
-def build_bundle(  # noqa: PLR0913 - the arguments of to_fhir
+def build_bundle(
     course: object,
     *,
     until: dt.datetime | None,
