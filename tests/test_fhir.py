@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import os
@@ -15,10 +16,10 @@ import pytest
 
 pytest.importorskip("fhir.resources")
 
-from fhir.resources.bundle import Bundle as BundleR5  # noqa: E402
-from fhir.resources.R4B.bundle import Bundle as BundleR4B  # noqa: E402
+from fhir.resources.bundle import Bundle as BundleR5
+from fhir.resources.R4B.bundle import Bundle as BundleR4B
 
-from b12course import (  # noqa: E402
+from b12course import (
     Analyte,
     Course,
     Dose,
@@ -30,14 +31,14 @@ from b12course import (  # noqa: E402
     SymptomEntry,
     regimens,
 )
-from b12course import json as b12json  # noqa: E402
-from b12course.cli import main  # noqa: E402
-from b12course.exceptions import (  # noqa: E402
+from b12course import json as b12json
+from b12course.cli import main
+from b12course.exceptions import (
     NaiveDatetimeError,
     NotACourseError,
     SettingError,
 )
-from b12course.fhir import _codes, from_fhir, to_fhir  # noqa: E402
+from b12course.fhir import _codes, from_fhir, to_fhir
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-nice-non-neuro-r4b.json"
@@ -300,7 +301,7 @@ class TestToFhir:
         record = course.given[0]
         if not hasattr(record, "by"):
             pytest.skip("AdministeredDose has no 'by' field yet")
-        import attrs  # noqa: PLC0415
+        import attrs
 
         given = (attrs.evolve(record, by="Nurse A"), *course.given[1:])
         course = attrs.evolve(course, given=given)
@@ -318,8 +319,8 @@ class TestToFhir:
             ({"patient": "123"}, SettingError),
             ({"patient": "Patient/"}, SettingError),
             ({"patient": "Patient/1 2"}, SettingError),
-            ({"until": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),  # noqa: DTZ001
-            ({"now": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),  # noqa: DTZ001
+            ({"until": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),
+            ({"now": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),
         ],
     )
     def test_bad_options_are_refused(
@@ -441,12 +442,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     """The same day of the month ``months`` later, or the month's last day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    return day.replace(year=year, month=month, day=min(day.day, 28))
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _expand_timing(
@@ -562,7 +558,7 @@ class TestCommand:
         out = tmp_path / "bundle.json"
         out.write_text("keep", encoding="utf-8")
         saved = str(self._saved(tmp_path))
-        assert main(["fhir", saved, "-o", str(out)]) == 2  # noqa: PLR2004
+        assert main(["fhir", saved, "-o", str(out)]) == 2
         assert "already exists" in capsys.readouterr().err
         assert out.read_text(encoding="utf-8") == "keep"
         assert main(["fhir", saved, "-o", str(out), "--force"]) == 0

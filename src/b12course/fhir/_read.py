@@ -706,7 +706,7 @@ def _lab(resource: _Node, analyte: Analyte, at: dt.datetime) -> LabResult:
         float(number)
     except OverflowError as exc:
         raise quantity.error("value", "is out of range") from exc
-    with _mapping(quantity, "unit"):
+    with _mapping(resource, "valueQuantity"):
         return LabResult(at=at, analyte=analyte, value=number, unit=unit)
 
 

@@ -30,7 +30,10 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's private subpar
     )
     parser.add_argument("file", help="a course saved with b12course.json.dumps")
     parser.add_argument(
-        "-o", "--output", default="-", help="where to write the bundle (default: stdout)"
+        "-o",
+        "--output",
+        default="-",
+        help="where to write the bundle (default: stdout)",
     )
     parser.add_argument(
         "--fhir-version",
