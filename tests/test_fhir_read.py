@@ -17,7 +17,16 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b12course import Analyte, Course, Drug, Route, Symptom, regimens, strategies
+from b12course import (
+    Analyte,
+    Course,
+    Drug,
+    Route,
+    Symptom,
+    SymptomEntry,
+    regimens,
+    strategies,
+)
 from b12course._regimen import Count, Indefinite, Lasting
 from b12course.exceptions import FhirFormatError, NotACourseError
 from b12course.fhir import carried, course_from_fhir_file, from_fhir, to_fhir
@@ -89,8 +98,19 @@ class TestRoundTrip:
         ).record_dose(
             dt.datetime(2026, 12, 7, 9, tzinfo=LONDON), site="", lot="", note=""
         )
+        course = course.log_symptom(
+            SymptomEntry(
+                at=dt.datetime(2026, 12, 8, 9, tzinfo=LONDON),
+                symptom=Symptom.TREMOR,
+                severity=2,
+                body_sites=("", "hands"),
+                note="",
+            )
+        )
         record = carried(course).given[0]
         assert (record.site, record.lot, record.note) == (None, None, None)
+        entry = carried(course).symptoms[0]
+        assert (entry.body_sites, entry.note) == (("hands",), None)
         assert from_fhir(to_fhir(course)) == carried(course)
 
     def test_carried_refuses_a_non_course(self) -> None:
@@ -150,6 +170,66 @@ def _bundle(*resources: dict[str, Any]) -> dict[str, Any]:
 
 
 class TestFromOtherSystems:
+    def test_zone_from_the_offset_without_the_zone_extension(self) -> None:
+        """Without the zone, a whole-hour offset gives an Etc zone; others are refused."""
+        bundle = _with([*_REQUEST, "extension", 0, "extension", 0], {"url": "other"})
+        assert from_fhir(bundle).zone.key == "UTC"
+        with pytest.raises(FhirFormatError, match="whole number of hours"):
+            from_fhir(
+                _bundle(
+                    _bare_request(boundsPeriod={"start": "2026-12-07T09:00:00+05:30"})
+                )
+            )
+
+    def test_bad_bounds_end(self) -> None:
+        """A bounds end that is not a date is refused."""
+        bounds = {"start": "2026-12-07T09:00:00Z", "end": "soon"}
+        with pytest.raises(FhirFormatError, match="not a date"):
+            from_fhir(_bundle(_bare_request(boundsPeriod=bounds)))
+
+    def test_decisions_round_trip_and_bad_ones_are_refused(self) -> None:
+        """A phase decision comes back; one without a time or basis is refused."""
+        course = Course.begin(
+            regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
+        ).record_dose(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON))
+        course = course.end_phase(dt.datetime(2026, 12, 8, tzinfo=LONDON))
+        data = json.loads(to_fhir(course).model_dump_json())
+        assert from_fhir(data) == course
+        request = _first(data, "MedicationRequest")
+        decision = request["extension"][2]
+        decision["extension"][1]["valueCode"] = "vote"
+        with pytest.raises(FhirFormatError, match="unknown basis"):
+            from_fhir(data)
+        del decision["extension"][0]
+        with pytest.raises(FhirFormatError, match="needs its time"):
+            from_fhir(data)
+
+    def test_dose_past_the_last_phase(self) -> None:
+        """A dose that fulfils no planned slot is written without a request."""
+        regimen = attrs.evolve(
+            regimens.get("nice-dietary-injection"),
+            phases=(
+                attrs.evolve(
+                    regimens.get("nice-dietary-injection").phases[0], end=Count(1)
+                ),
+            ),
+        )
+        course = Course.begin(
+            regimen, first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
+        )
+        course = course.record_dose(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON))
+        course = course.record_dose(dt.datetime(2027, 1, 7, 9, tzinfo=LONDON))
+        data = json.loads(to_fhir(course).model_dump_json())
+        administrations = [
+            e["resource"]
+            for e in data["entry"]
+            if e["resource"]["resourceType"] == "MedicationAdministration"
+        ]
+        assert "request" in administrations[0]
+        assert "request" not in administrations[1]
+        assert from_fhir(data) == course
+
     def test_plain_request_becomes_a_phase(self) -> None:
         """A request without b12course's extensions still maps onto a regimen."""
         course = from_fhir(_bundle(_bare_request()))
@@ -217,12 +297,14 @@ class TestFromOtherSystems:
             "valueQuantity": {"value": 150, "code": "ng/L"},
         }
         ignored = {**administration, "status": "entered-in-error"}
+        withdrawn = {**lab, "status": "entered-in-error"}
         course = from_fhir(
             _bundle(
                 _bare_request(),
                 administration,
                 ignored,
                 lab,
+                withdrawn,
                 {"resourceType": "Patient"},
             )
         )
@@ -287,6 +369,8 @@ def _with(path: list[object], value: object) -> dict[str, Any]:
 _REQUEST = ["entry", 1, "resource"]
 _GIVEN = ["entry", 3, "resource"]
 _LAB = ["entry", 9, "resource"]
+_REPEAT = [*_REQUEST, "dosageInstruction", 0, "timing", "repeat"]
+_MAINTENANCE = ["entry", 2, "resource", "dosageInstruction", 0, "timing", "repeat"]
 
 
 class TestBadBundles:
@@ -330,6 +414,43 @@ class TestBadBundles:
                 "Mars/Olympus",
                 "extension",
             ),
+            ([*_GIVEN, "dosage", "dose", "value"], "one", "dosage.dose.value"),
+            ([*_GIVEN, "dosage", "dose", "value"], float("inf"), "dosage.dose.value"),
+            ([*_GIVEN, "dosage", "dose", "value"], ..., "dosage.dose.value"),
+            (
+                [*_GIVEN, "effectiveDateTime"],
+                "0001-01-01T00:00:00+00:00",
+                "effectiveDateTime",
+            ),
+            (
+                [*_GIVEN, "dosage", "route"],
+                {"coding": [{"system": "http://snomed.info/sct", "code": "1"}]},
+                "dosage.route.coding",
+            ),
+            (
+                [*_REQUEST, "extension", 1, "extension", 1, "valueCode"],
+                "x",
+                "extension",
+            ),
+            (
+                [*_REQUEST, "extension", 1, "extension", 2, "valueCode"],
+                "x",
+                "extension",
+            ),
+            ([*_REPEAT, "count"], ..., "count"),
+            ([*_REPEAT, "when"], ["MORN"], "when"),
+            ([*_REPEAT, "periodUnit"], "wk", "dayOfWeek"),
+            ([*_MAINTENANCE, "frequency"], 2, "frequency"),
+            ([*_MAINTENANCE, "periodUnit"], "h", "periodUnit"),
+            ([*_MAINTENANCE, "period"], 1.5, "period"),
+            (["entry", 13, "resource", "code", "coding", 0, "code"], "x", "coding"),
+            (["entry", 7, "resource", "code", "coding", 1, "code"], "x", "coding"),
+            (
+                ["entry", 7, "resource", "code", "coding"],
+                [{"system": "http://loinc.org", "code": "1-8"}],
+                "code.coding",
+            ),
+            ([*_LAB, "valueQuantity", "value"], 10**400, "valueQuantity.value"),
         ],
     )
     def test_refused_with_resource_and_field(
