@@ -451,6 +451,14 @@ class TestBadBundles:
                 "code.coding",
             ),
             ([*_LAB, "valueQuantity", "value"], 10**400, "valueQuantity.value"),
+            (["entry", 13, "resource", "valueInteger"], True, "valueInteger"),
+            ([*_REQUEST, "dosageInstruction", 0, "doseAndRate"], [], "doseAndRate"),
+            ([*_GIVEN, "medicationReference"], ..., "medication"),
+            (
+                ["entry", 13, "resource", "component", 0, "code", "coding", 0, "code"],
+                "x",
+                "component[0].code",
+            ),
         ],
     )
     def test_refused_with_resource_and_field(
@@ -562,3 +570,23 @@ class TestFuzz:
             return
         assert isinstance(course, Course)
         attrs.validate(course)
+
+
+class TestPerformer:
+    @pytest.mark.parametrize(
+        ("performer", "name"),
+        [
+            ([{"actor": {"display": "Nurse A"}}], "Nurse A"),
+            ([{"actor": {"reference": {"display": "Nurse B"}}}], "Nurse B"),
+            ([{"function": {"text": "nurse"}}], None),
+            ([], None),
+        ],
+    )
+    def test_who_gave_the_dose_in_either_version(
+        self, performer: list[dict[str, Any]], name: str | None
+    ) -> None:
+        """The performer's name is read from the R4B and the R5 shape alike."""
+        from b12course.fhir import _read
+
+        node = _read._Node({"performer": performer}, "MedicationAdministration", "")
+        assert _read._performer(node) == name

@@ -32,6 +32,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
+
 from b12course._course import Course
 from b12course._labs import Analyte, LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
@@ -66,6 +68,7 @@ _PERIOD_UNITS = {
 _MICROGRAMS = {"mg": 1000, "ug": 1, "mcg": 1, "µg": 1, "μg": 1}
 _UCUM_LABS = {code: unit for unit, code in _codes.UCUM_UNITS.items()}
 _ROUTE_CODES = {c.code: route for route, c in _codes.ROUTES.items()}
+_HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
 
 
 def _describe(value: object) -> str:
@@ -269,11 +272,12 @@ def _amount(node: _Node, key: str) -> Amount:
         return Amount(int(micrograms))
 
 
-def _dose(drug: Drug, dosage: _Node, amount_key: str) -> Dose:
-    amount = _amount(dosage, amount_key)
-    route = _route(dosage, "route")
-    with _mapping(dosage, amount_key):
-        return Dose(drug, amount, route)
+def _dose(drug: Drug, quantity: _Node, key: str, route: _Node) -> Dose:
+    """Return the dose whose amount is at ``quantity[key]`` and route at ``route``."""
+    amount = _amount(quantity, key)
+    how = _route(route, "route")
+    with _mapping(quantity, key):
+        return Dose(drug, amount, how)
 
 
 def _note(node: _Node) -> str | None:
@@ -420,7 +424,7 @@ class _Reader:
         dose_and_rate = dosage.first("doseAndRate")
         if dose_and_rate is None:
             raise dosage.error("doseAndRate", "is missing")
-        dose = _dose(drug, _Dosage(dosage, dose_and_rate).node, "doseQuantity")
+        dose = _dose(drug, dose_and_rate, "doseQuantity", dosage)
         name = f"phase {index + 1}"
         anchoring = Anchoring.GIVEN
         end = self._end(repeat, zone, extension)
@@ -524,14 +528,17 @@ class _Reader:
         if site_concept is not None:
             texts = _texts(site_concept)
             site = texts[0] if texts else None
+        # Who gave the dose, where the model records it (AdministeredDose.by).
+        performer = {"by": _performer(resource)} if _HAS_BY else {}
         with _mapping(resource, "dosage"):
             given.append(
                 AdministeredDose(
                     at=at,
-                    dose=_dose(drug, dosage, "dose"),
+                    dose=_dose(drug, dosage, "dose", dosage),
                     site=site,
                     lot=_lot(resource, medication),
                     note=_note(resource),
+                    **performer,
                 )
             )
 
@@ -558,15 +565,6 @@ class _Reader:
         labs.append(_lab(resource, analyte, at))
 
 
-class _Dosage:
-    """The dose quantity of a dosage, seen with the dosage's route beside it."""
-
-    def __init__(self, dosage: _Node, dose_and_rate: _Node) -> None:
-        data = {"route": dosage.data.get("route")}
-        data["doseQuantity"] = dose_and_rate.data.get("doseQuantity")
-        self.node = _Node(data, dosage.resource, dosage.path)
-
-
 def _medication(resource: _Node, kind: str) -> _Node:
     """Return the medication's CodeableConcept, following a contained reference."""
     concept = resource.node("medicationCodeableConcept")
@@ -584,6 +582,16 @@ def _medication(resource: _Node, kind: str) -> _Node:
                 return contained.need_node("code")
         raise reference.error("reference", f"{target!r} is not a contained Medication")
     raise resource.error("medication", f"a {kind} needs its medication")
+
+
+def _performer(resource: _Node) -> str | None:
+    """Return the name of who gave the dose (R4B ``actor``, R5 ``actor.reference``)."""
+    performer = resource.first("performer")
+    actor = None if performer is None else performer.node("actor")
+    if actor is None:
+        return None
+    inner = actor.node("reference")
+    return (inner or actor).get("display", str)
 
 
 def _lot(resource: _Node, medication: _Node) -> str | None:

@@ -26,8 +26,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from b12course._course import Course
-from b12course._labs import LabResult, canonical_unit
-from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
+from b12course._labs import LabResult, canonical_unit, default_reference
+from b12course._records import (
+    AdministeredDose,
+    DecisionBasis,
+    DoseSkip,
+    PhaseDecision,
+)
 from b12course._regimen import (
     Cadence,
     Count,
@@ -74,7 +79,8 @@ def default_horizon(course: Course) -> dt.datetime:
 
 def _check(
     course: object, version: object, bundle_type: object, patient: object
-) -> None:
+) -> Course:
+    """Return ``course`` once it and the options are known to be good."""
     if not isinstance(course, Course):
         raise NotACourseError(course)
     if version not in _VERSIONS:
@@ -92,6 +98,7 @@ def _check(
         raise SettingError(
             f"patient must be a reference such as 'Patient/123', not {patient!r}"
         )
+    return course
 
 
 def _text(value: str | None) -> str | None:
@@ -192,7 +199,9 @@ def _repeat(cadence: Cadence) -> Json:
 def _decision_words(span: PhaseSpan | None, decisions: list[PhaseDecision]) -> str:
     if decisions:
         decision = decisions[0]
-        who = "a clinician" if decision.basis.value == "clinician" else "a plateau"
+        who = (
+            "a clinician" if decision.basis is DecisionBasis.CLINICIAN else "a plateau"
+        )
         return f"; ended by {who} on {decision.at.date().isoformat()}"
     if span is not None and span.review is not None:
         return (
@@ -503,8 +512,6 @@ class _Writer:
 
 
 def _reference_ranges(result: LabResult) -> list[Json]:
-    from b12course._labs import default_reference  # noqa: PLC0415 - labs' own table
-
     chosen = default_reference(result.analyte)
     if chosen is None:
         return []
@@ -539,14 +546,13 @@ def build_bundle(
     bundle_type: str,
 ) -> Json:
     """Return the bundle of ``course`` as JSON-shaped dicts (see ``to_fhir``)."""
-    _check(course, version, bundle_type, patient)
-    assert isinstance(course, Course)  # noqa: S101 - narrowed by _check
+    checked = _check(course, version, bundle_type, patient)
     if until is None:
-        until = default_horizon(course)
+        until = default_horizon(checked)
     until = require_aware("until", until)
-    timeline = course.timeline(until=until, now=now)
+    timeline = checked.timeline(until=until, now=now)
     writer = _Writer(
-        course,
+        checked,
         timeline,
         until=until,
         version="R5" if version == "R5" else "R4B",
@@ -558,7 +564,7 @@ def build_bundle(
     writer.observations()
     bundle: Json = {
         "resourceType": "Bundle",
-        "identifier": {"system": _codes.COURSE_SYSTEM, "value": course.id},
+        "identifier": {"system": _codes.COURSE_SYSTEM, "value": checked.id},
         "type": bundle_type,
     }
     if now is not None:
