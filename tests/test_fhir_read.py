@@ -576,8 +576,12 @@ class TestPerformer:
     @pytest.mark.parametrize(
         ("performer", "name"),
         [
-            ([{"actor": {"display": "Nurse A"}}], "Nurse A"),
-            ([{"actor": {"reference": {"display": "Nurse B"}}}], "Nurse B"),
+            ([{"actor": {"display": "carer"}}], "carer"),
+            ([{"actor": {"reference": {"display": "self"}}}], "self"),
+            ([{"actor": {"reference": {"reference": "Patient/1"}}}], "self"),
+            ([{"actor": {"reference": "Patient/2"}}], None),
+            ([{"actor": {"type": "Practitioner"}}], "clinician"),
+            ([{"actor": {"type": "RelatedPerson"}}], "carer"),
             ([{"function": {"text": "nurse"}}], None),
             ([], None),
         ],
@@ -588,5 +592,6 @@ class TestPerformer:
         """The performer's name is read from the R4B and the R5 shape alike."""
         from b12course.fhir import _read
 
-        node = _read._Node({"performer": performer}, "MedicationAdministration", "")
+        data = {"performer": performer, "subject": {"reference": "Patient/1"}}
+        node = _read._Node(data, "MedicationAdministration", "")
         assert _read._performer(node) == name

@@ -508,7 +508,7 @@ def _parser() -> argparse.ArgumentParser:
     # imports its optional library only when the command runs.
     from b12course.fhir import command as fhir_command  # noqa: PLC0415
 
-    fhir_command.register(commands)
+    fhir_command.register(commands, _read_course)
     return parser
 
 

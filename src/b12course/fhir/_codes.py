@@ -10,10 +10,10 @@ of each entry).  Everything else is written as ``text`` alone:
 - Routes: SNOMED CT, from the FHIR "SNOMED CT Route Codes" value set.  Deep
   subcutaneous is coded as the subcutaneous route (it is one), with the text
   "deep subcutaneous".
-- Body sites: SNOMED CT for thighs and buttocks (gluteal sites), listed alike
-  by NHS Digital and IL-Core immunisation-site value sets.  The deltoid is
-  coded differently by the two (shoulder region, upper arm), so it is
-  ``text`` only.
+- Body sites: SNOMED CT for the left and right thigh, listed alike by the
+  NHS Digital and IL-Core immunisation-site value sets.  The deltoid is coded
+  differently by the two (shoulder region, upper arm) and the ventrogluteal
+  site is not the buttock those sets list, so those sites are ``text`` only.
 - Labs: LOINC for total B12 by mass (ng/L, pg/mL), homocysteine, haemoglobin
   and MCV.  The sources disagree on the code for total B12 in pmol/L, and no
   code was verified for holotranscobalamin (active B12) or for methylmalonic
@@ -106,12 +106,6 @@ SITES: dict[str, Code] = {
     ),
     Site.RIGHT_THIGH.value: Code(
         SNOMED, "11207009", "Structure of right thigh", f"{_NHS_SITES}; {_IL_SITES}"
-    ),
-    Site.LEFT_GLUTEAL.value: Code(
-        SNOMED, "723979003", "Structure of left buttock", f"{_NHS_SITES}; {_IL_SITES}"
-    ),
-    Site.RIGHT_GLUTEAL.value: Code(
-        SNOMED, "723980000", "Structure of right buttock", f"{_NHS_SITES}; {_IL_SITES}"
     ),
 }
 

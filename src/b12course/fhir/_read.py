@@ -69,6 +69,7 @@ _MICROGRAMS = {"mg": 1000, "ug": 1, "mcg": 1, "µg": 1, "μg": 1}
 _UCUM_LABS = {code: unit for unit, code in _codes.UCUM_UNITS.items()}
 _ROUTE_CODES = {c.code: route for route, c in _codes.ROUTES.items()}
 _HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
+_HAS_PREGNANCY = "pregnant_or_breastfeeding" in attrs.fields_dict(Course)
 
 
 def _describe(value: object) -> str:
@@ -364,6 +365,12 @@ class _Reader:
         for resource in self.observations:
             self._observation(resource, zone, symptoms, labs)
         regimen = self._regimen(tuple(phases))
+        flags = {}
+        if _HAS_PREGNANCY and self.course_extension is not None:
+            pregnant = _part(
+                self.course_extension, "pregnant-or-breastfeeding", "valueBoolean", bool
+            )
+            flags["pregnant_or_breastfeeding"] = bool(pregnant)
         with _mapping(first_request, "extension"):
             return Course(
                 regimen=regimen,
@@ -374,6 +381,7 @@ class _Reader:
                 decisions=decisions,
                 symptoms=symptoms,
                 labs=labs,
+                **flags,
             )
 
     def _id(self) -> str:
@@ -584,14 +592,32 @@ def _medication(resource: _Node, kind: str) -> _Node:
     raise resource.error("medication", f"a {kind} needs its medication")
 
 
+_ACTOR_TYPES = {"RelatedPerson": "carer", "Practitioner": "clinician"}
+
+
 def _performer(resource: _Node) -> str | None:
-    """Return the name of who gave the dose (R4B ``actor``, R5 ``actor.reference``)."""
+    """Return who gave the dose (R4B ``actor``, R5 ``actor.reference``).
+
+    The actor's display when it has one; else "self" for the patient the
+    resource is about, "carer" for a RelatedPerson, "clinician" for a
+    Practitioner.
+    """
     performer = resource.first("performer")
     actor = None if performer is None else performer.node("actor")
     if actor is None:
         return None
-    inner = actor.node("reference")
-    return (inner or actor).get("display", str)
+    if isinstance(actor.data.get("reference"), dict):  # R5: a CodeableReference
+        actor = actor.need_node("reference")
+    display = actor.get("display", str)
+    if display is not None:
+        return display
+    subject = resource.node("subject")
+    reference = actor.get("reference", str)
+    if reference is not None and (
+        subject is not None and reference == subject.get("reference", str)
+    ):
+        return "self"
+    return _ACTOR_TYPES.get(actor.get("type", str) or "")
 
 
 def _lot(resource: _Node, medication: _Node) -> str | None:

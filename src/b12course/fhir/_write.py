@@ -171,6 +171,8 @@ def _course_extension(course: Course) -> Json:
         {"url": "zone", "valueCode": course.zone.key},
         {"url": "regimen-id", "valueString": regimen.id},
     ]
+    if getattr(course, "pregnant_or_breastfeeding", False):
+        parts.append({"url": "pregnant-or-breastfeeding", "valueBoolean": True})
     for name, value in (
         ("regimen-name", regimen.name),
         ("regimen-source", regimen.source),
@@ -411,9 +413,9 @@ class _Writer:
             self._medication(resource, {"reference": "#lot"}, reference=True)
         else:
             self._medication(resource, drug, reference=False)
-        by = _text(getattr(record, "by", None))
+        by = getattr(record, "by", None)
         if by is not None:
-            actor: Json = {"display": by}
+            actor = self._actor(str(by))
             resource["performer"] = [
                 {"actor": {"reference": actor} if self.r5 else actor}
             ]
@@ -425,6 +427,19 @@ class _Writer:
         if record.note:
             resource["note"] = [{"text": record.note}]
         return resource
+
+    def _actor(self, by: str) -> Json:
+        """Who gave a dose: the patient themselves, a carer or a clinician.
+
+        No person is named (the record names none): the reference points at
+        the patient for "self", and says only the kind of person otherwise.
+        """
+        if by == "self":
+            return {**self.subject, "display": by}
+        kinds = {"carer": "RelatedPerson", "clinician": "Practitioner"}
+        if by in kinds:
+            return {"type": kinds[by], "display": by}
+        return {"display": by}
 
     def _skipped(self, skip: DoseSkip, slot: PlannedDose | None) -> Json:
         resource = self._administration(

@@ -1,24 +1,43 @@
 """The ``b12course fhir`` command: write a saved course as a FHIR Bundle (JSON).
 
 ``b12course fhir course.json -o bundle.json [--fhir-version R4B|R5]``.  This
-module imports neither ``fhir.resources`` nor ``cattrs`` until the command
-runs, so registering it costs the command line nothing.
+module imports ``fhir.resources`` only when the command runs, so registering
+it costs the command line nothing.  The command line hands it the function
+that reads a saved course, so that this rendering does not depend on the JSON
+module (renderings are independent of each other; only the CLI uses several).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from b12course._course import Course
 
 __all__ = ["register"]
 
+# The exit status when a file cannot be read, as the command line has it.
+_EXIT_IO = 1
 
-def register(commands: Any) -> None:  # noqa: ANN401 - argparse's private subparsers type
-    """Add the ``fhir`` command to the sub-commands of the b12course parser."""
+
+def register(
+    commands: Any,  # noqa: ANN401 - argparse's private subparsers type
+    read_course: Callable[[str], Course | None],
+) -> None:
+    """Add the ``fhir`` command to the sub-commands of the b12course parser.
+
+    Args:
+        commands: What ``parser.add_subparsers()`` returned.
+        read_course: Returns the course saved at a path (or None once it has
+            said why it cannot).
+    """
     parser = commands.add_parser(
         "fhir",
         help="write a course as a FHIR Bundle (JSON)",
@@ -52,15 +71,18 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's private subpar
     parser.add_argument(
         "--force", action="store_true", help="overwrite the output file"
     )
-    parser.set_defaults(run=_run)
+    parser.set_defaults(run=functools.partial(_run, read_course=read_course))
 
 
-def _run(args: argparse.Namespace) -> int:
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when run
+def _run(
+    args: argparse.Namespace, *, read_course: Callable[[str], Course | None]
+) -> int:
     from b12course.exceptions import SettingError  # noqa: PLC0415
     from b12course.fhir import to_fhir  # noqa: PLC0415 - fhir.resources only when run
 
-    course = b12json.loads(Path(args.file).read_bytes())
+    course = read_course(args.file)
+    if course is None:
+        return _EXIT_IO
     # The one place this command reads the clock.
     now = dt.datetime.now(course.zone)
     bundle = to_fhir(
