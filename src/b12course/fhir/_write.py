@@ -101,11 +101,6 @@ def _check(
     return course
 
 
-def _text(value: str | None) -> str | None:
-    """FHIR strings cannot be empty: an empty text is left out."""
-    return value or None
-
-
 def _concept(text: str, *codes: _codes.Code | None) -> Json:
     concept: Json = {"text": text}
     codings = [c.coding() for c in codes if c is not None]
