@@ -513,6 +513,7 @@ _JSON_VALUES = st.recursive(
             "Observation",
             "Europe/London",
             "#lot",
+            "\ud800 lone surrogate",
         ]
     ),
     lambda inner: (
@@ -534,14 +535,20 @@ def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object,
     return found
 
 
-_PATHS = _paths(_golden())
+# The golden R4B bundle, and the same course written as R5.
+_BASES = (
+    _golden(),
+    json.loads(to_fhir(course_from_fhir_file(GOLDEN), version="R5").model_dump_json()),
+)
+_PATHS = tuple(_paths(base) for base in _BASES)
 
 
 @st.composite
 def _mutated(draw: st.DrawFn) -> dict[str, Any]:
-    bundle = copy.deepcopy(_golden())
+    which = draw(st.sampled_from(range(len(_BASES))))
+    bundle = copy.deepcopy(_BASES[which])
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_PATHS))
+        path = draw(st.sampled_from(_PATHS[which]))
         target: Any = bundle
         try:
             for key in path[:-1]:

@@ -491,14 +491,12 @@ class _Reader:
                 chosen = DecisionBasis(basis)
             except ValueError as exc:
                 raise extension.error("extension", f"unknown basis {basis!r}") from exc
-            found.append(
-                PhaseDecision(
-                    phase=index,
-                    at=_instant(at, "valueDateTime", zone),
-                    reason=_part(extension, "reason", "valueString", str) or "",
-                    basis=chosen,
+            when = _instant(at, "valueDateTime", zone)
+            reason = _part(extension, "reason", "valueString", str) or ""
+            with _mapping(extension, "extension"):
+                found.append(
+                    PhaseDecision(phase=index, at=when, reason=reason, basis=chosen)
                 )
-            )
         return found
 
     # -- administrations --------------------------------------------------------
@@ -522,7 +520,8 @@ class _Reader:
         if status == "not-done":
             reason = resource.first("statusReason")
             text = "" if reason is None else " ".join(_texts(reason)[:1])
-            skips.append(DoseSkip(due=at, reason=text))
+            with _mapping(resource, "statusReason"):
+                skips.append(DoseSkip(due=at, reason=text))
             return
         if status != "completed":
             raise resource.error(
