@@ -29,6 +29,7 @@ from b12course import (
     Site,
     Symptom,
     SymptomEntry,
+    default_reference,
     regimens,
 )
 from b12course import json as b12json
@@ -245,12 +246,10 @@ class TestToFhir:
         b12 = next(o for o in observations if o["code"]["text"] == "serum B12")
         assert b12["valueQuantity"]["code"] == "ng/L"
         assert b12["code"]["coding"][0]["code"] == "2132-9"
-        assert [r["text"] for r in b12["referenceRange"]] == [
-            "deficient",
-            "indeterminate",
-            "deficiency unlikely",
-        ]
-        assert b12["interpretation"] == [{"text": "deficient"}]
+        bands = default_reference(Analyte.SERUM_B12).bands  # type: ignore[union-attr]
+        assert [r["text"] for r in b12["referenceRange"]] == [b.label for b in bands]
+        assert b12["referenceRange"][1]["low"]["value"] == 180
+        assert b12["interpretation"] == [{"text": bands[0].label}]
         mma = next(o for o in observations if o["code"]["text"] == "methylmalonic acid")
         assert [c["system"] for c in mma["code"]["coding"]] == [_codes.ANALYTE_SYSTEM]
 
@@ -511,8 +510,10 @@ class TestTimingOfPresets:
     ) -> None:
         """Each phase's Timing, read as FHIR defines it, gives the plan's local times."""
         zone = zoneinfo.ZoneInfo(zone_key)
-        # A Monday, so the weekday cadences start on a listed day.
-        first = dt.datetime(2026, 12, 7, 9, 30, tzinfo=zone)
+        # A Monday, so the weekday cadences start on a listed day, and one
+        # after which no monthly phase is anchored on the 29th to 31st: FHIR
+        # cannot say "the 30th, or the month's last day" (the plan's rule).
+        first = dt.datetime(2026, 11, 2, 9, 30, tzinfo=zone)
         until = first + dt.timedelta(days=366)
         course = Course.begin(regimens.get(preset), first_dose=first)
         plan = course.plan(until=until)

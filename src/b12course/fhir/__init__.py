@@ -25,7 +25,16 @@ What FHIR cannot carry, :func:`from_fhir` cannot give back: an empty text
 (a note, site or lot of ``""``; FHIR strings cannot be empty) reads back as
 absent, and records at or after ``until`` are not written.  :func:`carried`
 returns the part of a course a bundle carries, so that
-``from_fhir(to_fhir(course)) == carried(course)``.
+``from_fhir(to_fhir(course)) == carried(course)``.  The course's IANA zone,
+the regimen's name and sources and each phase's name, end and anchoring have
+no FHIR element: they travel in b12course's own extensions
+(``urn:b12course:fhir:*``), which other systems may ignore.
+
+A ``Timing`` describes a regular grid from the phase's first planned dose; the
+plan's own rules go further than FHIR can say: doses re-anchored on when they
+were actually given, and monthly doses anchored on the 29th to 31st ("the
+30th, or the month's last day").  The exact times are the plan's, and the
+doses given are the administrations.
 
 ``fhir.resources`` is imported only when :func:`to_fhir` runs; ``import b12course``
 never imports this module.
