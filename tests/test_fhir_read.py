@@ -369,6 +369,7 @@ def _with(path: list[object], value: object) -> dict[str, Any]:
 _REQUEST = ["entry", 1, "resource"]
 _GIVEN = ["entry", 3, "resource"]
 _LAB = ["entry", 9, "resource"]
+_SYMPTOM = ["entry", 13, "resource"]
 _REPEAT = [*_REQUEST, "dosageInstruction", 0, "timing", "repeat"]
 _MAINTENANCE = ["entry", 2, "resource", "dosageInstruction", 0, "timing", "repeat"]
 
@@ -452,6 +453,20 @@ class TestBadBundles:
             ),
             ([*_LAB, "valueQuantity", "value"], 10**400, "valueQuantity.value"),
             (["entry", 13, "resource", "valueInteger"], True, "valueInteger"),
+            ([*_LAB, "valueQuantity", "value"], ..., "valueQuantity.value"),
+            (
+                [
+                    *_SYMPTOM,
+                    "component",
+                    2,
+                    "valueCodeableConcept",
+                    "coding",
+                    0,
+                    "code",
+                ],
+                "x",
+                "coding",
+            ),
             ([*_REQUEST, "dosageInstruction", 0, "doseAndRate"], [], "doseAndRate"),
             ([*_GIVEN, "medicationReference"], ..., "medication"),
             (
@@ -600,5 +615,5 @@ class TestPerformer:
         from b12course.fhir import _read
 
         data = {"performer": performer, "subject": {"reference": "Patient/1"}}
-        node = _read._Node(data, "MedicationAdministration", "")
+        node = _read.Node(data, "MedicationAdministration", "")
         assert _read._performer(node) == name

@@ -22,15 +22,11 @@ What is read:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import math
 import uuid
 import zoneinfo
-from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -53,12 +49,23 @@ from b12course._regimen import (
 )
 from b12course._symptoms import Symptom, SymptomEntry, Trigger
 from b12course._units import Amount
-from b12course.exceptions import B12CourseError, FhirFormatError
 from b12course.fhir import _codes
+from b12course.fhir._json import (
+    Node,
+    as_json,
+    codes_of,
+    extensions,
+    instant,
+    model_errors,
+    parse_datetime,
+    part,
+    texts,
+    zone_named,
+    zone_of_offset,
+)
 
 __all__ = ["read_bundle"]
 
-_T = TypeVar("_T")
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _PERIOD_UNITS = {
     "d": Cadence.every_days,
@@ -72,170 +79,11 @@ _HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
 _HAS_PREGNANCY = "pregnant_or_breastfeeding" in attrs.fields_dict(Course)
 
 
-def _describe(value: object) -> str:
-    if isinstance(value, (dict, list)):
-        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
-    return repr(value)[:40]
-
-
-class _Node:
-    """A JSON object inside one resource, read with type checks."""
-
-    __slots__ = ("data", "path", "resource")
-
-    def __init__(self, data: object, resource: str, path: str) -> None:
-        if not isinstance(data, dict):
-            raise FhirFormatError(
-                resource, path, f"expected a JSON object, not {_describe(data)}"
-            )
-        self.data: dict[str, Any] = data
-        self.resource = resource
-        self.path = path
-
-    def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def error(self, key: str, detail: str) -> FhirFormatError:
-        return FhirFormatError(self.resource, self.at(key), detail)
-
-    def get(self, key: str, kind: type[_T]) -> _T | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) and kind is not bool:
-            raise self.error(key, f"expected {kind.__name__}, not {value!r}")
-        if not isinstance(value, kind):
-            raise self.error(key, f"expected {kind.__name__}, not {_describe(value)}")
-        return value
-
-    def need(self, key: str, kind: type[_T]) -> _T:
-        value = self.get(key, kind)
-        if value is None:
-            raise self.error(key, "is missing")
-        return value
-
-    def number(self, key: str) -> int | float | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.error(key, f"expected a number, not {_describe(value)}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.error(key, f"expected a finite number, not {value!r}")
-        return value
-
-    def node(self, key: str) -> _Node | None:
-        value = self.data.get(key)
-        return None if value is None else _Node(value, self.resource, self.at(key))
-
-    def need_node(self, key: str) -> _Node:
-        node = self.node(key)
-        if node is None:
-            raise self.error(key, "is missing")
-        return node
-
-    def nodes(self, key: str) -> list[_Node]:
-        items = self.get(key, list) or []
-        return [
-            _Node(item, self.resource, f"{self.at(key)}[{i}]")
-            for i, item in enumerate(items)
-        ]
-
-    def first(self, key: str) -> _Node | None:
-        items = self.nodes(key)
-        return items[0] if items else None
-
-
-@contextlib.contextmanager
-def _mapping(node: _Node, key: str) -> Iterator[None]:
-    """Re-raise a model error met while building a value as a FhirFormatError."""
-    try:
-        yield
-    except FhirFormatError:
-        raise
-    except B12CourseError as exc:
-        raise node.error(key, str(exc)) from exc
-
-
-# -- primitives ------------------------------------------------------------------
-
-
-def _parse_datetime(node: _Node, key: str, text: str) -> dt.datetime:
-    if "T" not in text:
-        raise node.error(key, f"{text[:40]!r} has no time of day")
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        value.astimezone(dt.timezone.utc)
-    except (ValueError, OverflowError) as exc:
-        raise node.error(key, f"{text[:40]!r} is not a FHIR dateTime") from exc
-    if value.utcoffset() is None:
-        raise node.error(key, f"{text[:40]!r} has no UTC offset")
-    return value
-
-
-def _instant(node: _Node, key: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """Return the dateTime at ``key`` in ``zone`` when its offset is the zone's."""
-    value = _parse_datetime(node, key, node.need(key, str))
-    try:
-        local = value.astimezone(zone)
-    except OverflowError as exc:
-        raise node.error(key, "is out of range") from exc
-    if local.utcoffset() == value.utcoffset():
-        return local
-    if value.utcoffset() == dt.timedelta(0):
-        return value.astimezone(dt.timezone.utc)
-    return value
-
-
-def _zone_key(node: _Node, key: str, text: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise node.error(key, f"{text[:40]!r} is not an IANA zone") from exc
-
-
-def _zone_of_offset(node: _Node, key: str, value: dt.datetime) -> zoneinfo.ZoneInfo:
-    offset = value.utcoffset() or dt.timedelta(0)
-    hours, rest = divmod(offset, dt.timedelta(hours=1))
-    if rest or not -12 <= hours <= 14:  # noqa: PLR2004 - the Etc/GMT zones
-        raise node.error(
-            key,
-            f"the offset of {value.isoformat()} is not a whole number of hours; "
-            "b12course needs the course's IANA zone",
-        )
-    # POSIX signs: Etc/GMT-1 is one hour ahead of UTC.
-    return zoneinfo.ZoneInfo("UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
-
-
-def _extensions(node: _Node, url: str) -> list[_Node]:
-    return [e for e in node.nodes("extension") if e.get("url", str) == url]
-
-
-def _part(extension: _Node, name: str, key: str, kind: type[_T]) -> _T | None:
-    for part in _extensions(extension, name):
-        return part.need(key, kind)
-    return None
-
-
-def _texts(concept: _Node) -> list[str]:
-    texts = [concept.get("text", str) or ""]
-    texts += [c.get("display", str) or "" for c in concept.nodes("coding")]
-    return [t for t in texts if t]
-
-
-def _codes_of(concept: _Node, system: str) -> list[str]:
-    return [
-        code
-        for c in concept.nodes("coding")
-        if c.get("system", str) == system and (code := c.get("code", str))
-    ]
-
-
 # -- the model's values -----------------------------------------------------------
 
 
-def _drug(concept: _Node, key: str) -> Drug:
-    for text in _texts(concept):
+def _drug(concept: Node, key: str) -> Drug:
+    for text in texts(concept):
         for drug in Drug:
             if drug.value in text.casefold():
                 return drug
@@ -246,19 +94,19 @@ def _drug(concept: _Node, key: str) -> Drug:
     )
 
 
-def _route(node: _Node, key: str) -> Route:
+def _route(node: Node, key: str) -> Route:
     concept = node.need_node(key)
     text = concept.get("text", str)
     if text is not None:
-        with _mapping(concept, "text"):
+        with model_errors(concept, "text"):
             return Route.parse(text)
-    for code in _codes_of(concept, _codes.SNOMED):
+    for code in codes_of(concept, _codes.SNOMED):
         if code in _ROUTE_CODES:
             return _ROUTE_CODES[code]
     raise concept.error("coding", "no route b12course knows")
 
 
-def _amount(node: _Node, key: str) -> Amount:
+def _amount(node: Node, key: str) -> Amount:
     quantity = node.need_node(key)
     value = quantity.number("value")
     if value is None:
@@ -269,24 +117,24 @@ def _amount(node: _Node, key: str) -> Amount:
     micrograms = Decimal(repr(value)) * _MICROGRAMS[unit]
     if micrograms != micrograms.to_integral_value():
         raise quantity.error("value", "doses are whole micrograms")
-    with _mapping(quantity, "value"):
+    with model_errors(quantity, "value"):
         return Amount(int(micrograms))
 
 
-def _dose(drug: Drug, quantity: _Node, key: str, route: _Node) -> Dose:
+def _dose(drug: Drug, quantity: Node, key: str, route: Node) -> Dose:
     """Return the dose whose amount is at ``quantity[key]`` and route at ``route``."""
     amount = _amount(quantity, key)
     how = _route(route, "route")
-    with _mapping(quantity, key):
+    with model_errors(quantity, key):
         return Dose(drug, amount, how)
 
 
-def _note(node: _Node) -> str | None:
+def _note(node: Node) -> str | None:
     notes = [n.need("text", str) for n in node.nodes("note")]
     return "\n".join(notes) if notes else None
 
 
-def _label(resource: _Node, index: int) -> str:
+def _label(resource: Node, index: int) -> str:
     kind = resource.get("resourceType", str) or "resource"
     ident = resource.get("id", str)
     return f"{kind}/{ident}" if ident else f"{kind} (entry {index + 1})"
@@ -295,33 +143,17 @@ def _label(resource: _Node, index: int) -> str:
 # -- the bundle -------------------------------------------------------------------
 
 
-def _as_json(bundle: object) -> object:
-    dump = getattr(bundle, "model_dump_json", None)
-    if callable(dump) and hasattr(bundle, "get_resource_type"):
-        bundle = dump()
-    if isinstance(bundle, (str, bytes, bytearray)):
-        try:
-            return json.loads(bundle)
-        except (ValueError, RecursionError) as exc:
-            raise FhirFormatError("Bundle", "", f"not JSON: {exc}") from exc
-    if isinstance(bundle, Mapping):
-        return dict(bundle)
-    raise FhirFormatError(
-        "Bundle", "", f"expected a FHIR Bundle, its JSON or a dict, not {bundle!r:.60}"
-    )
-
-
 class _Reader:
     """Reads one bundle's resources into the parts of a course."""
 
-    def __init__(self, root: _Node) -> None:
+    def __init__(self, root: Node) -> None:
         self.root = root
-        self.requests: list[_Node] = []
-        self.administrations: list[_Node] = []
-        self.observations: list[_Node] = []
+        self.requests: list[Node] = []
+        self.administrations: list[Node] = []
+        self.observations: list[Node] = []
         for index, entry in enumerate(root.nodes("entry")):
             raw = entry.need_node("resource")
-            resource = _Node(raw.data, _label(raw, index), "")
+            resource = Node(raw.data, _label(raw, index), "")
             kind = resource.need("resourceType", str)
             if kind == "MedicationRequest":
                 self.requests.append(resource)
@@ -340,7 +172,7 @@ class _Reader:
                 "entry", "no MedicationRequest: a course needs at least one phase"
             )
         self.course_extension = next(
-            (e for r in self.requests for e in _extensions(r, _codes.EXT_COURSE)),
+            (e for r in self.requests for e in extensions(r, _codes.EXT_COURSE)),
             None,
         )
 
@@ -348,9 +180,9 @@ class _Reader:
         first_request = self.requests[0]
         repeat = self._repeat(first_request)
         bounds = repeat.need_node("boundsPeriod")
-        start = _parse_datetime(bounds, "start", bounds.need("start", str))
+        start = parse_datetime(bounds, "start", bounds.need("start", str))
         zone = self._zone(bounds, start)
-        first_dose = _instant(bounds, "start", zone)
+        first_dose = instant(bounds, "start", zone)
         phases: list[Phase] = []
         decisions: list[PhaseDecision] = []
         for index, request in enumerate(self.requests):
@@ -367,11 +199,11 @@ class _Reader:
         regimen = self._regimen(tuple(phases))
         flags = {}
         if _HAS_PREGNANCY and self.course_extension is not None:
-            pregnant = _part(
+            pregnant = part(
                 self.course_extension, "pregnant-or-breastfeeding", "valueBoolean", bool
             )
             flags["pregnant_or_breastfeeding"] = bool(pregnant)
-        with _mapping(first_request, "extension"):
+        with model_errors(first_request, "extension"):
             return Course(
                 regimen=regimen,
                 first_dose=first_dose,
@@ -394,40 +226,40 @@ class _Reader:
                 return value
         return uuid.uuid4().hex
 
-    def _zone(self, bounds: _Node, start: dt.datetime) -> zoneinfo.ZoneInfo:
+    def _zone(self, bounds: Node, start: dt.datetime) -> zoneinfo.ZoneInfo:
         if self.course_extension is not None:
-            key = _part(self.course_extension, "zone", "valueCode", str)
+            key = part(self.course_extension, "zone", "valueCode", str)
             if key is not None:
-                return _zone_key(self.course_extension, "extension", key)
-        return _zone_of_offset(bounds, "start", start)
+                return zone_named(self.course_extension, "extension", key)
+        return zone_of_offset(bounds, "start", start)
 
     def _regimen(self, phases: tuple[Phase, ...]) -> Regimen:
         ext = self.course_extension
         parts = {"id": "fhir", "name": "", "source": "", "notes": ""}
         if ext is not None:
             for name in parts:
-                value = _part(ext, f"regimen-{name}", "valueString", str)
+                value = part(ext, f"regimen-{name}", "valueString", str)
                 if value is not None:
                     parts[name] = value
-        with _mapping(ext or self.requests[0], "extension"):
+        with model_errors(ext or self.requests[0], "extension"):
             return Regimen(phases=phases, **parts)
 
     # -- phases ---------------------------------------------------------------
 
     @staticmethod
-    def _dosage(request: _Node) -> _Node:
+    def _dosage(request: Node) -> Node:
         dosage = request.first("dosageInstruction")
         if dosage is None:
             raise request.error("dosageInstruction", "is missing")
         return dosage
 
-    def _repeat(self, request: _Node) -> _Node:
+    def _repeat(self, request: Node) -> Node:
         return self._dosage(request).need_node("timing").need_node("repeat")
 
-    def _phase(self, index: int, request: _Node, zone: zoneinfo.ZoneInfo) -> Phase:
+    def _phase(self, index: int, request: Node, zone: zoneinfo.ZoneInfo) -> Phase:
         dosage = self._dosage(request)
         repeat = self._repeat(request)
-        extension = next(iter(_extensions(request, _codes.EXT_PHASE)), None)
+        extension = next(iter(extensions(request, _codes.EXT_PHASE)), None)
         drug = _drug(_medication(request, "MedicationRequest"), "medication")
         dose_and_rate = dosage.first("doseAndRate")
         if dose_and_rate is None:
@@ -437,14 +269,16 @@ class _Reader:
         anchoring = Anchoring.GIVEN
         end = self._end(repeat, zone, extension)
         if extension is not None:
-            name = _part(extension, "name", "valueString", str) or name
-            code = _part(extension, "anchoring", "valueCode", str)
+            name = part(extension, "name", "valueString", str) or name
+            code = part(extension, "anchoring", "valueCode", str)
             if code is not None:
                 try:
                     anchoring = Anchoring(code)
                 except ValueError as exc:
-                    raise extension.error("extension", f"{code!r}") from exc
-        with _mapping(request, "dosageInstruction"):
+                    raise extension.error(
+                        "extension", f"unknown anchoring {code!r}; use given or grid"
+                    ) from exc
+        with model_errors(request, "dosageInstruction"):
             return Phase(
                 name=name,
                 dose=dose,
@@ -454,12 +288,10 @@ class _Reader:
             )
 
     @staticmethod
-    def _end(
-        repeat: _Node, zone: zoneinfo.ZoneInfo, extension: _Node | None
-    ) -> PhaseEnd:
-        kind = None if extension is None else _part(extension, "end", "valueCode", str)
+    def _end(repeat: Node, zone: zoneinfo.ZoneInfo, extension: Node | None) -> PhaseEnd:
+        kind = None if extension is None else part(extension, "end", "valueCode", str)
         count = repeat.get("count", int)
-        with _mapping(repeat, "count"):
+        with model_errors(repeat, "count"):
             if kind is None:
                 return _end_from_timing(repeat, zone, count)
             assert extension is not None  # noqa: S101 - kind comes from it
@@ -479,21 +311,21 @@ class _Reader:
 
     @staticmethod
     def _decisions(
-        index: int, request: _Node, zone: zoneinfo.ZoneInfo
+        index: int, request: Node, zone: zoneinfo.ZoneInfo
     ) -> list[PhaseDecision]:
         found = []
-        for extension in _extensions(request, _codes.EXT_DECISION):
-            at = next(iter(_extensions(extension, "at")), None)
+        for extension in extensions(request, _codes.EXT_DECISION):
+            at = next(iter(extensions(extension, "at")), None)
             if at is None:
                 raise extension.error("extension", "a decision needs its time (at)")
-            basis = _part(extension, "basis", "valueCode", str) or "clinician"
+            basis = part(extension, "basis", "valueCode", str) or "clinician"
             try:
                 chosen = DecisionBasis(basis)
             except ValueError as exc:
                 raise extension.error("extension", f"unknown basis {basis!r}") from exc
-            when = _instant(at, "valueDateTime", zone)
-            reason = _part(extension, "reason", "valueString", str) or ""
-            with _mapping(extension, "extension"):
+            when = instant(at, "valueDateTime", zone)
+            reason = part(extension, "reason", "valueString", str) or ""
+            with model_errors(extension, "extension"):
                 found.append(
                     PhaseDecision(phase=index, at=when, reason=reason, basis=chosen)
                 )
@@ -503,7 +335,7 @@ class _Reader:
 
     @staticmethod
     def _administration(
-        resource: _Node,
+        resource: Node,
         zone: zoneinfo.ZoneInfo,
         given: list[AdministeredDose],
         skips: list[DoseSkip],
@@ -516,11 +348,11 @@ class _Reader:
             if "occurenceDateTime" in resource.data
             else "effectiveDateTime"
         )
-        at = _instant(resource, key, zone)
+        at = instant(resource, key, zone)
         if status == "not-done":
             reason = resource.first("statusReason")
-            text = "" if reason is None else " ".join(_texts(reason)[:1])
-            with _mapping(resource, "statusReason"):
+            text = "" if reason is None else " ".join(texts(reason)[:1])
+            with model_errors(resource, "statusReason"):
                 skips.append(DoseSkip(due=at, reason=text))
             return
         if status != "completed":
@@ -533,11 +365,11 @@ class _Reader:
         site_concept = dosage.node("site")
         site = None
         if site_concept is not None:
-            texts = _texts(site_concept)
-            site = texts[0] if texts else None
+            names = texts(site_concept)
+            site = names[0] if names else None
         # Who gave the dose, where the model records it (AdministeredDose.by).
         performer = {"by": _performer(resource)} if _HAS_BY else {}
-        with _mapping(resource, "dosage"):
+        with model_errors(resource, "dosage"):
             given.append(
                 AdministeredDose(
                     at=at,
@@ -553,7 +385,7 @@ class _Reader:
 
     def _observation(
         self,
-        resource: _Node,
+        resource: Node,
         zone: zoneinfo.ZoneInfo,
         symptoms: list[SymptomEntry],
         labs: list[LabResult],
@@ -561,8 +393,8 @@ class _Reader:
         if resource.get("status", str) == "entered-in-error":
             return
         code = resource.need_node("code")
-        at = _instant(resource, "effectiveDateTime", zone)
-        symptom = _codes_of(code, _codes.SYMPTOM_SYSTEM)
+        at = instant(resource, "effectiveDateTime", zone)
+        symptom = codes_of(code, _codes.SYMPTOM_SYSTEM)
         if symptom:
             symptoms.append(_symptom(resource, code, symptom[0], at))
             return
@@ -572,7 +404,7 @@ class _Reader:
         labs.append(_lab(resource, analyte, at))
 
 
-def _medication(resource: _Node, kind: str) -> _Node:
+def _medication(resource: Node, kind: str) -> Node:
     """Return the medication's CodeableConcept, following a contained reference."""
     concept = resource.node("medicationCodeableConcept")
     reference = resource.node("medicationReference")
@@ -594,7 +426,7 @@ def _medication(resource: _Node, kind: str) -> _Node:
 _ACTOR_TYPES = {"RelatedPerson": "carer", "Practitioner": "clinician"}
 
 
-def _performer(resource: _Node) -> str | None:
+def _performer(resource: Node) -> str | None:
     """Return who gave the dose (R4B ``actor``, R5 ``actor.reference``).
 
     The actor's display when it has one; else "self" for the patient the
@@ -619,7 +451,7 @@ def _performer(resource: _Node) -> str | None:
     return _ACTOR_TYPES.get(actor.get("type", str) or "")
 
 
-def _lot(resource: _Node, medication: _Node) -> str | None:
+def _lot(resource: Node, medication: Node) -> str | None:
     for contained in resource.nodes("contained"):
         if contained.data.get("code") is medication.data:
             batch = contained.node("batch")
@@ -627,7 +459,7 @@ def _lot(resource: _Node, medication: _Node) -> str | None:
     return None
 
 
-def _cadence(repeat: _Node) -> Cadence:
+def _cadence(repeat: Node) -> Cadence:
     for key in ("frequencyMax", "periodMax", "when"):
         if key in repeat.data:
             raise repeat.error(key, "b12course cannot map it")
@@ -635,7 +467,7 @@ def _cadence(repeat: _Node) -> Cadence:
     period = repeat.number("period")
     unit = repeat.get("periodUnit", str)
     days = repeat.get("dayOfWeek", list)
-    with _mapping(repeat, "period"):
+    with model_errors(repeat, "period"):
         if days:
             weekdays = [_WEEKDAYS.get(d) if isinstance(d, str) else None for d in days]
             regular = (
@@ -654,7 +486,7 @@ def _cadence(repeat: _Node) -> Cadence:
 
 
 def _end_from_timing(
-    repeat: _Node, zone: zoneinfo.ZoneInfo, count: int | None
+    repeat: Node, zone: zoneinfo.ZoneInfo, count: int | None
 ) -> PhaseEnd:
     if count is not None:
         return Count(count)
@@ -662,7 +494,7 @@ def _end_from_timing(
     end = None if bounds is None else bounds.get("end", str)
     if bounds is None or end is None:
         return Indefinite()
-    start = _instant(bounds, "start", zone)
+    start = instant(bounds, "start", zone)
     try:
         last = dt.date.fromisoformat(end[:10])
     except ValueError as exc:
@@ -670,29 +502,29 @@ def _end_from_timing(
     return Lasting(days=(last - start.date()).days + 1)
 
 
-def _span(extension: _Node, name: str) -> dict[str, int]:
+def _span(extension: Node, name: str) -> dict[str, int]:
     span = {}
     for unit in ("months", "weeks", "days"):
-        value = _part(extension, f"{name}-{unit}", "valueInteger", int)
+        value = part(extension, f"{name}-{unit}", "valueInteger", int)
         if value is not None:
             span[unit] = value
     return span
 
 
-def _symptom(resource: _Node, code: _Node, value: str, at: dt.datetime) -> SymptomEntry:
+def _symptom(resource: Node, code: Node, value: str, at: dt.datetime) -> SymptomEntry:
     try:
         symptom = Symptom(value)
     except ValueError as exc:
         raise code.error("coding", f"unknown symptom {value!r}") from exc
     facts: dict[str, Any] = {"triggers": [], "body_sites": []}
     for component in resource.nodes("component"):
-        part = _codes_of(component.need_node("code"), _codes.COMPONENT_SYSTEM)
+        part = codes_of(component.need_node("code"), _codes.COMPONENT_SYSTEM)
         name = part[0] if part else ""
         if name in {"multifocal", "during-sleep"}:
             facts[name.replace("-", "_")] = component.need("valueBoolean", bool)
         elif name == "trigger":
             concept = component.need_node("valueCodeableConcept")
-            codes = _codes_of(concept, _codes.TRIGGER_SYSTEM)
+            codes = codes_of(concept, _codes.TRIGGER_SYSTEM)
             try:
                 facts["triggers"].append(Trigger(codes[0] if codes else ""))
             except ValueError as exc:
@@ -701,7 +533,7 @@ def _symptom(resource: _Node, code: _Node, value: str, at: dt.datetime) -> Sympt
             facts["body_sites"].append(component.need("valueString", str))
         else:
             raise component.error("code", "not a component b12course knows")
-    with _mapping(resource, "valueInteger"):
+    with model_errors(resource, "valueInteger"):
         return SymptomEntry(
             at=at,
             symptom=symptom,
@@ -712,20 +544,20 @@ def _symptom(resource: _Node, code: _Node, value: str, at: dt.datetime) -> Sympt
         )
 
 
-def _analyte(code: _Node) -> Analyte | None:
-    own = _codes_of(code, _codes.ANALYTE_SYSTEM)
+def _analyte(code: Node) -> Analyte | None:
+    own = codes_of(code, _codes.ANALYTE_SYSTEM)
     if own:
         try:
             return Analyte(own[0])
         except ValueError as exc:
             raise code.error("coding", f"unknown analyte {own[0]!r}") from exc
-    for value in _codes_of(code, _codes.LOINC):
+    for value in codes_of(code, _codes.LOINC):
         if value in _codes.LOINC_ANALYTES:
             return _codes.LOINC_ANALYTES[value]
     return None
 
 
-def _lab(resource: _Node, analyte: Analyte, at: dt.datetime) -> LabResult:
+def _lab(resource: Node, analyte: Analyte, at: dt.datetime) -> LabResult:
     quantity = resource.need_node("valueQuantity")
     value = quantity.number("value")
     if value is None:
@@ -739,13 +571,13 @@ def _lab(resource: _Node, analyte: Analyte, at: dt.datetime) -> LabResult:
         float(number)
     except OverflowError as exc:
         raise quantity.error("value", "is out of range") from exc
-    with _mapping(resource, "valueQuantity"):
+    with model_errors(resource, "valueQuantity"):
         return LabResult(at=at, analyte=analyte, value=number, unit=unit)
 
 
 def read_bundle(bundle: object) -> Course:
     """Return the course of ``bundle`` (see ``b12course.fhir.from_fhir``)."""
-    root = _Node(_as_json(bundle), "Bundle", "")
+    root = Node(as_json(bundle), "Bundle", "")
     kind = root.get("resourceType", str)
     if kind != "Bundle":
         raise root.error("resourceType", f"expected a Bundle, not {kind!r}")
