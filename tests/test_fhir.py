@@ -583,6 +583,17 @@ class TestCommand:
         assert main(["fhir", str(self._saved(tmp_path))]) == 0
         assert json.loads(capsysbinary.readouterr().out)["type"] == "collection"
 
+    def test_without_the_extra(
+        self,
+        tmp_path: pathlib.Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Without fhir.resources the command says which extra to install."""
+        monkeypatch.setitem(sys.modules, "fhir.resources", None)
+        assert main(["fhir", str(self._saved(tmp_path))]) == 2
+        assert "b12course[fhir]" in capsys.readouterr().err
+
     def test_missing_course_file(
         self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

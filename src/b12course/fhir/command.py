@@ -78,8 +78,13 @@ def _run(
     args: argparse.Namespace, *, read_course: Callable[[str], Course | None]
 ) -> int:
     from b12course.exceptions import SettingError  # noqa: PLC0415
-    from b12course.fhir import to_fhir  # noqa: PLC0415 - fhir.resources only when run
+    from b12course.fhir import to_fhir  # noqa: PLC0415
 
+    try:
+        import fhir.resources  # noqa: F401, PLC0415 - the optional extra, only when run
+    except ModuleNotFoundError:
+        msg = "the fhir command needs the fhir extra: pip install 'b12course[fhir]'"
+        raise SettingError(msg) from None
     course = read_course(args.file)
     if course is None:
         return _EXIT_IO
