@@ -30,7 +30,6 @@ from __future__ import annotations
 import attrs
 
 from b12course._labs import Analyte
-from b12course._regimen import Route
 from b12course._sites import Site
 
 __all__ = [
@@ -78,7 +77,7 @@ EXT_DECISION = _OWN + "phase-decision"
 class Code:
     """One verified code: its system, code, display text and where it was read.
 
-    >>> ROUTES[Route.IM].coding()["display"]
+    >>> ROUTES["intramuscular"].coding()["display"]
     'Intramuscular route'
     """
 
@@ -92,12 +91,20 @@ class Code:
         return {"system": self.system, "code": self.code, "display": self.display}
 
 
-ROUTES: dict[Route, Code] = {
-    Route.IM: Code(SNOMED, "78421000", "Intramuscular route", _ROUTE_SOURCE),
-    Route.DEEP_SC: Code(SNOMED, "34206005", "Subcutaneous route", _ROUTE_SOURCE),
-    Route.ORAL: Code(SNOMED, "26643006", "Oral route", _ROUTE_SOURCE),
-    Route.INTRANASAL: Code(SNOMED, "46713006", "Nasal route", _ROUTE_SOURCE),
-    Route.SUBLINGUAL: Code(SNOMED, "37839007", "Sublingual route", _ROUTE_SOURCE),
+_SUBCUTANEOUS = Code(SNOMED, "34206005", "Subcutaneous route", _ROUTE_SOURCE)
+
+#: Route value -> code.  Keyed by the route's text, so a route the model adds
+#: later (plain subcutaneous beside deep subcutaneous) finds its code here.
+#: Both subcutaneous routes are the SNOMED CT subcutaneous route, the text
+#: saying which; a reader takes the code as plain subcutaneous where the model
+#: has that route.
+ROUTES: dict[str, Code] = {
+    "intramuscular": Code(SNOMED, "78421000", "Intramuscular route", _ROUTE_SOURCE),
+    "subcutaneous": _SUBCUTANEOUS,
+    "deep subcutaneous": _SUBCUTANEOUS,
+    "oral": Code(SNOMED, "26643006", "Oral route", _ROUTE_SOURCE),
+    "intranasal": Code(SNOMED, "46713006", "Nasal route", _ROUTE_SOURCE),
+    "sublingual": Code(SNOMED, "37839007", "Sublingual route", _ROUTE_SOURCE),
 }
 
 SITES: dict[str, Code] = {
@@ -150,7 +157,7 @@ LOINC_ANALYTES: dict[str, Analyte] = {
 
 #: Every external code in use, for the test that checks them against their displays.
 ALL_CODES: tuple[Code, ...] = (
-    *ROUTES.values(),
+    *dict.fromkeys(ROUTES.values()),
     *SITES.values(),
     *dict.fromkeys(_LABS.values()),
 )

@@ -74,7 +74,19 @@ _PERIOD_UNITS = {
 }
 _MICROGRAMS = {"mg": 1000, "ug": 1, "mcg": 1, "µg": 1, "μg": 1}
 _UCUM_LABS = {code: unit for unit, code in _codes.UCUM_UNITS.items()}
-_ROUTE_CODES = {c.code: route for route, c in _codes.ROUTES.items()}
+
+
+def _route_codes() -> dict[str, Route]:
+    """SNOMED CT code -> route: the first route of the code table the model has."""
+    known = {route.value: route for route in Route}
+    found: dict[str, Route] = {}
+    for value, code in _codes.ROUTES.items():
+        if value in known:
+            found.setdefault(code.code, known[value])
+    return found
+
+
+_ROUTE_CODES = _route_codes()
 _HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
 _HAS_PREGNANCY = "pregnant_or_breastfeeding" in attrs.fields_dict(Course)
 

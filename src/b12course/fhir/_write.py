@@ -357,7 +357,7 @@ class _Writer:
 
     @staticmethod
     def _route(dose: Dose) -> Json:
-        return _concept(dose.route.value, _codes.ROUTES.get(dose.route))
+        return _concept(dose.route.value, _codes.ROUTES.get(dose.route.value))
 
     # -- MedicationAdministration per dose given or skipped ------------------
 
