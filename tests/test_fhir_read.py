@@ -617,3 +617,44 @@ class TestPerformer:
         data = {"performer": performer, "subject": {"reference": "Patient/1"}}
         node = _read.Node(data, "MedicationAdministration", "")
         assert _read._performer(node) == name
+
+
+class TestNewerModel:
+    def test_lab_result_end_and_condition_round_trip(self) -> None:
+        """A phase ended by a lab result, with a condition, comes back as it was."""
+        from b12course import _regimen
+        from b12course._regimen import Phase
+
+        until_lab = getattr(_regimen, "UntilLabResult", None)
+        if until_lab is None or "condition" not in attrs.fields_dict(Phase):
+            pytest.skip("the model has no UntilLabResult or Phase.condition yet")
+        preset = regimens.get("nice-neuro")
+        loading = attrs.evolve(
+            preset.phases[0],
+            end=until_lab(review_after=Lasting(weeks=6), result="Hb is normal"),
+            condition="if reticulocytes respond",
+        )
+        regimen = attrs.evolve(preset, phases=(loading, *preset.phases[1:]))
+        course = Course.begin(
+            regimen, first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
+        )
+        for version in ("R4B", "R5"):
+            back = from_fhir(to_fhir(course, version=version))  # type: ignore[arg-type]
+            assert back == course
+            assert back.regimen.phases[0].end == loading.end
+
+    def test_blank_condition_is_carried_as_none(self) -> None:
+        """An empty phase condition comes back as no condition."""
+        from b12course._regimen import Phase
+
+        if "condition" not in attrs.fields_dict(Phase):
+            pytest.skip("the model has no Phase.condition yet")
+        preset = regimens.get("nice-neuro")
+        fields: dict[str, Any] = {"condition": ""}
+        loading = attrs.evolve(preset.phases[0], **fields)
+        regimen = attrs.evolve(preset, phases=(loading, *preset.phases[1:]))
+        course = Course.begin(
+            regimen, first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
+        )
+        assert carried(course).regimen.phases[0].condition is None  # type: ignore[attr-defined]
+        assert from_fhir(to_fhir(course)) == carried(course)

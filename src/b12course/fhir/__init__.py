@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from b12course._course import Course
+from b12course._regimen import Phase
 from b12course.exceptions import NotACourseError
 from b12course.fhir._read import read_bundle
 from b12course.fhir._write import build_bundle
@@ -157,11 +158,21 @@ def _blank_is_none(value: str | None) -> str | None:
     return value or None
 
 
+def _without_blank_condition(phase: Phase) -> Phase:
+    """Return ``phase`` with an empty condition (where phases have one) as None."""
+    if getattr(phase, "condition", None) != "":
+        return phase
+    # Phase.condition is newer than some models this module runs with.
+    absent: dict[str, Any] = {"condition": None}
+    return attrs.evolve(phase, **absent)
+
+
 def carried(course: Course) -> Course:
     """Return the part of ``course`` a FHIR bundle carries.
 
-    Empty texts (notes, sites and lots of ``""``, empty body sites) become
-    absent, as FHIR has no empty string; everything else is kept.
+    Empty texts (notes, sites and lots of ``""``, empty body sites, an empty
+    phase condition) become absent, as FHIR has no empty string; everything
+    else is kept.
 
     Raises:
         NotACourseError: ``course`` is not a Course.
@@ -177,6 +188,10 @@ def carried(course: Course) -> Course:
         )
         for g in course.given
     )
+    regimen = course.regimen
+    if any(getattr(p, "condition", None) == "" for p in regimen.phases):
+        phases = tuple(_without_blank_condition(p) for p in regimen.phases)
+        regimen = attrs.evolve(regimen, phases=phases)
     symptoms = tuple(
         attrs.evolve(
             e,
@@ -185,4 +200,4 @@ def carried(course: Course) -> Course:
         )
         for e in course.symptoms
     )
-    return attrs.evolve(course, given=given, symptoms=symptoms)
+    return attrs.evolve(course, regimen=regimen, given=given, symptoms=symptoms)

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from b12course import _regimen
 from b12course._course import Course
 from b12course._labs import Analyte, LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
@@ -89,6 +90,10 @@ def _route_codes() -> dict[str, Route]:
 _ROUTE_CODES = _route_codes()
 _HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
 _HAS_PREGNANCY = "pregnant_or_breastfeeding" in attrs.fields_dict(Course)
+_HAS_CONDITION = "condition" in attrs.fields_dict(Phase)
+# The end "until a lab result", where the model has it (a subclass of
+# UntilNoFurtherImprovement that names the result).
+_UNTIL_LAB_RESULT: Any = getattr(_regimen, "UntilLabResult", None)
 
 
 # -- the model's values -----------------------------------------------------------
@@ -290,6 +295,13 @@ class _Reader:
                     raise extension.error(
                         "extension", f"unknown anchoring {code!r}; use given or grid"
                     ) from exc
+        extra = {}
+        if _HAS_CONDITION:
+            extra["condition"] = (
+                None
+                if extension is None
+                else part(extension, "condition", "valueString", str)
+            )
         with model_errors(request, "dosageInstruction"):
             return Phase(
                 name=name,
@@ -297,6 +309,7 @@ class _Reader:
                 cadence=_cadence(repeat),
                 end=end,
                 anchoring=anchoring,
+                **extra,
             )
 
     @staticmethod
@@ -316,6 +329,11 @@ class _Reader:
             if kind == "until-no-further-improvement":
                 return UntilNoFurtherImprovement(
                     review_after=Lasting(**_span(extension, "review-after"))
+                )
+            if kind == "until-lab-result" and _UNTIL_LAB_RESULT is not None:
+                return _UNTIL_LAB_RESULT(  # type: ignore[no-any-return]
+                    review_after=Lasting(**_span(extension, "review-after")),
+                    result=part(extension, "result", "valueString", str) or "",
                 )
             if kind == "indefinite":
                 return Indefinite()

@@ -143,10 +143,19 @@ def _phase_extension(phase: Phase) -> Json:
         parts.append({"url": "end", "valueCode": "lasting"})
         parts += _span_extension("lasting", end)
     elif isinstance(end, UntilNoFurtherImprovement):
-        parts.append({"url": "end", "valueCode": "until-no-further-improvement"})
+        # UntilLabResult (a subclass, where the model has it) names its result.
+        result = getattr(end, "result", None)
+        if result is None:
+            parts.append({"url": "end", "valueCode": "until-no-further-improvement"})
+        else:
+            parts.append({"url": "end", "valueCode": "until-lab-result"})
+            parts.append({"url": "result", "valueString": result})
         parts += _span_extension("review-after", end.review_after)
     else:
         parts.append({"url": "end", "valueCode": "indefinite"})
+    condition = getattr(phase, "condition", None)
+    if condition:
+        parts.append({"url": "condition", "valueString": condition})
     return {"url": _codes.EXT_PHASE, "extension": parts}
 
 
