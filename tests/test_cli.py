@@ -229,7 +229,7 @@ class TestPlan:
         [
             (
                 ("nope", "--start", START, "--tz", "Europe/London"),
-                "available: nice-neuro",
+                "available: bnf-hydroxocobalamin-neuro",
             ),
             (("nice-neuro", "--start", "2026-12-01", "--tz", "UTC"), "needs a time"),
             (

@@ -33,7 +33,7 @@ class TestExamples:
     def test_quickstart(self, tmp_path, monkeypatch, capsys):
         """The quickstart prints the plan and writes a calendar of it into the directory given."""
         out = run_example("quickstart.py", tmp_path, monkeypatch, capsys, str(tmp_path))
-        assert "nice-neuro" in out
+        assert "bnf-hydroxocobalamin-neuro" in out
         assert " 2  loading      Thu 03 Dec 2026 17:30 GMT" in out
         assert "overdue" in out
         doses = read_ical((tmp_path / "b12-course.ics").read_bytes())
@@ -51,11 +51,11 @@ class TestExamples:
         assert len(course.given) == 7
 
     def test_patient_log_flare(self, tmp_path, monkeypatch, capsys):
-        """The flare example shows baseline, expected flare and its resolution."""
+        """The flare example shows baseline, the worsening in the window and its resolution."""
         out = run_example("patient_log_flare.py", tmp_path, monkeypatch, capsys)
-        assert "myoclonus 8/10  expected flare" in out
+        assert "myoclonus 8/10  at or above the severe threshold" in out
         assert "myoclonus 4/10  baseline" in out
-        assert "Status after six weeks: resolved" in out
+        assert "Status after six weeks: back within baseline" in out
         assert "Peak: 8/10" in out
 
     def test_clinic_worklist(self, tmp_path, monkeypatch, capsys):

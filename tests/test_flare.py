@@ -1,9 +1,11 @@
 import datetime as dt
 import zoneinfo
 
+import attrs
 import pytest
 from hypothesis import given
 
+import b12course as b12
 from b12course import (
     AssessmentCategory,
     Course,
@@ -15,7 +17,7 @@ from b12course import (
     regimens,
 )
 from b12course import strategies as b12st
-from b12course._flare import assess, flare_report
+from b12course._flare import assess, flare_report, flare_window_applies
 from b12course._time import utc
 from b12course.exceptions import InvalidRecordError, NaiveDatetimeError, SettingError
 
@@ -119,8 +121,8 @@ class TestFlareWindow:
 
 
 class TestFlareReport:
-    def test_flare_on_day_3_resolved_by_week_4_is_expected(self):
-        """A myoclonus flare from day 3 that is back at baseline by week 4 is an expected, resolved flare."""
+    def test_flare_on_day_3_back_at_baseline_by_week_4(self):
+        """Worse from day 3 and back at baseline by week 4: in the window, then resolved; 8/10 is flagged."""
         log = [
             entry(START - 2 * DAY, 3),
             entry(START - DAY, 3),
@@ -136,17 +138,19 @@ class TestFlareReport:
         assert categories(report) == [
             AssessmentCategory.BASELINE,
             AssessmentCategory.BASELINE,
-            AssessmentCategory.EXPECTED_FLARE,
-            AssessmentCategory.EXPECTED_FLARE,
-            AssessmentCategory.EXPECTED_FLARE,
+            AssessmentCategory.WORSE_IN_WINDOW,
+            AssessmentCategory.SEVERE_IN_WINDOW,
+            AssessmentCategory.WORSE_IN_WINDOW,
             AssessmentCategory.NO_WORSENING,
             AssessmentCategory.NO_WORSENING,
         ]
         assert report.peak_severity == 8
+        assert report.review_advised
+        assert [a.entry.severity for a in report.attention] == [8]
         assert report.peak_at == START + WEEK
         assert report.resolved_at == START + 4 * WEEK
         assert report.time_to_resolution == 4 * WEEK
-        assert not report.review_advised
+        assert report.resolution == report.resolved_at
         assert report.first_dose_given
 
     def test_flare_still_worse_at_week_10_is_prolonged(self):
@@ -296,12 +300,13 @@ class TestAssess:
         assert assessment.category is AssessmentCategory.UNEXPECTED_WORSENING
 
     def test_without_baseline_the_reference_is_none(self):
-        """With nothing logged before treatment, the reference is 0 and new jerks count as worse."""
+        """With nothing logged before treatment, the reference is 0 and new jerks are new onset."""
         course = course_with([])
         assessment = course.assess(entry(START + 3 * DAY, 4))
         assert assessment.baseline is None
         assert assessment.change == 4
-        assert assessment.category is AssessmentCategory.EXPECTED_FLARE
+        assert assessment.category is AssessmentCategory.NEW_ONSET_IN_WINDOW
+        assert assessment.category.review_advised
 
     def test_a_change_below_two_points_is_no_worsening(self):
         """A one-point rise is within the meaningful change: no worsening."""
@@ -349,9 +354,15 @@ def test_assessment_is_total(course):
         category = course.assess(item).category
         assert isinstance(category, AssessmentCategory)
         assert (category is AssessmentCategory.BASELINE) == (utc(item.at) < start)
-        if category is AssessmentCategory.EXPECTED_FLARE:
+        if category.in_window:
+            window = course.flare_window()
+            assert window is not None
+            assert window.contains(item.at)
+        if category in {
+            AssessmentCategory.WORSE_IN_WINDOW,
+            AssessmentCategory.NEW_ONSET_IN_WINDOW,
+        }:
             assert item.symptom.is_movement
-            assert course.flare_window().contains(item.at)
 
 
 @given(b12st.courses(max_symptoms=8, max_given=6), b12st.aware_datetimes())
@@ -369,10 +380,11 @@ def test_report_is_consistent(course, now):
     ]
     if report.status is FlareStatus.RESOLVED:
         assert report.resolved_at is not None
-    if report.status is FlareStatus.PROLONGED:
+    if report.status is FlareStatus.WORSE_AFTER_WINDOW:
         assert report.review_advised
     if report.peak is not None:
-        assert report.peak.category is AssessmentCategory.EXPECTED_FLARE
+        assert report.peak.category.in_window
+    assert (report.window is None) == (report.status is FlareStatus.NOT_APPLICABLE)
 
 
 def test_flare_report_function_matches_the_course_method():
@@ -398,3 +410,155 @@ def test_flare_window_refuses_a_non_model():
     course = Course.begin(regimens.get("nice-neuro"), first_dose=start)
     with pytest.raises(SettingError):
         course.flare_window("48h")  # type: ignore[arg-type]
+
+
+class TestAttentionInsideTheWindow:
+    def test_severe_threshold_is_a_model_field(self):
+        """The default severe threshold is 8/10; a model may set another."""
+        assert FlareModel().severe == 8
+        course = course_with([entry(START - DAY, 5)])
+        seven = entry(START + 3 * DAY, 7)
+        assert course.assess(seven).category is AssessmentCategory.WORSE_IN_WINDOW
+        stricter = FlareModel(severe=7)
+        assert (
+            course.assess(seven, stricter).category
+            is AssessmentCategory.SEVERE_IN_WINDOW
+        )
+
+    @pytest.mark.parametrize("severe", [0, 11, True, 7.5])
+    def test_refuses_a_bad_threshold(self, severe):
+        """The threshold is a whole number of points from 1 to 10."""
+        with pytest.raises(SettingError):
+            FlareModel(severe=severe)
+
+    def test_severe_even_without_a_change(self):
+        """An 8/10 entry inside the window is flagged even when the baseline was 8."""
+        course = course_with([entry(START - DAY, 8)])
+        got = course.assess(entry(START + 4 * DAY, 8))
+        assert got.category is AssessmentCategory.SEVERE_IN_WINDOW
+        assert got.change == 0
+
+    def test_severe_outside_the_window_is_not_flagged_by_itself(self):
+        """After the window, an 8/10 at its baseline is no worsening."""
+        course = course_with([entry(START - DAY, 8)])
+        got = course.assess(entry(START + 8 * WEEK, 8))
+        assert got.category is AssessmentCategory.NO_WORSENING
+
+    def test_new_onset_only_for_the_first_entry(self):
+        """Only the first entry of a movement symptom with no baseline is new onset."""
+        log = [entry(START + 3 * DAY, 1), entry(START + 4 * DAY, 1)]
+        report = course_with(log).flare(now=START + 5 * DAY)
+        assert categories(report) == [
+            AssessmentCategory.NEW_ONSET_IN_WINDOW,
+            AssessmentCategory.NO_WORSENING,
+        ]
+
+    def test_new_onset_needs_a_movement_symptom_and_a_severity(self):
+        """A 0/10 entry or a non-movement symptom is not new onset."""
+        course = course_with([])
+        assert (
+            course.assess(entry(START + 3 * DAY, 0)).category
+            is AssessmentCategory.NO_WORSENING
+        )
+        numb = course.assess(entry(START + 3 * DAY, 1, Symptom.NUMBNESS))
+        assert numb.category is AssessmentCategory.NO_WORSENING
+
+
+class TestWindowApplies:
+    @pytest.mark.parametrize(
+        ("preset", "applies"),
+        [
+            ("bnf-hydroxocobalamin-neuro", True),
+            ("bnf-hydroxocobalamin-non-neuro", True),
+            ("nice-dietary-oral", True),
+            ("nice-dietary-injection", True),
+            ("bnf-prophylaxis-gastrectomy", False),
+            ("uk-smpc-cyanocobalamin-non-neuro", True),
+            ("uk-smpc-cyanocobalamin-neuro", True),
+            ("us-label-cyanocobalamin", True),
+            ("us-high-dose", True),
+            ("oral-high-dose", True),
+            ("nasal-weekly", False),
+        ],
+    )
+    def test_decided_by_the_first_phase(self, preset, applies):
+        """Courses that start replacement have a window; maintenance-only ones do not."""
+        assert flare_window_applies(regimens.get(preset)) is applies
+
+    def test_low_dose_oral_is_maintenance(self):
+        """A first phase of 100 mcg oral daily is maintenance only."""
+        oral = attrs.evolve(
+            regimens.get("oral-high-dose").phases[0],
+            dose=b12.Dose("cyanocobalamin", "100 mcg", "oral"),
+        )
+        regimen = attrs.evolve(regimens.get("oral-high-dose"), phases=(oral,))
+        assert not flare_window_applies(regimen)
+
+    def test_refuses_a_non_regimen(self):
+        """Anything but a Regimen is refused with SettingError."""
+        with pytest.raises(SettingError):
+            flare_window_applies("nasal-weekly")  # type: ignore[arg-type]
+
+    def test_a_maintenance_course_has_no_window_by_default(self):
+        """A nasal course: no window, status not applicable, worsening flagged."""
+        course = Course.begin(regimens.get("nasal-weekly"), first_dose=START)
+        course = course.log_symptom(entry(START - DAY, 2))
+        course = course.log_symptom(entry(START + 3 * DAY, 6))
+        assert course.flare_window() is None
+        report = course.flare(now=START + 4 * DAY)
+        assert report.window is None
+        assert report.status is FlareStatus.NOT_APPLICABLE
+        assert categories(report)[-1] is AssessmentCategory.WORSE_OUTSIDE_WINDOW
+        assert report.review_advised
+        assert "no window" in str(report)
+
+    def test_an_explicit_model_gives_a_window(self):
+        """A FlareModel given explicitly gives a maintenance course a window."""
+        course = Course.begin(regimens.get("nasal-weekly"), first_dose=START)
+        window = course.flare_window(FlareModel())
+        assert window == FlareModel().window(START)
+        report = course.flare(FlareModel(), now=START + 3 * DAY)
+        assert report.status is FlareStatus.WINDOW_OPEN
+
+
+class TestWords:
+    def test_old_member_names_are_aliases(self):
+        """The 0.x member names still work, for one release."""
+        assert AssessmentCategory.EXPECTED_FLARE is AssessmentCategory.WORSE_IN_WINDOW
+        assert AssessmentCategory.IMPROVING is AssessmentCategory.BETTER_THAN_BASELINE
+        assert (
+            AssessmentCategory.UNEXPECTED_WORSENING
+            is AssessmentCategory.WORSE_OUTSIDE_WINDOW
+        )
+        assert FlareStatus.PROLONGED is FlareStatus.WORSE_AFTER_WINDOW
+        assert FlareStatus.NO_FLARE is FlareStatus.NO_WORSENING_RECORDED
+
+    def test_aliases_are_not_listed(self):
+        """Iterating an enum lists each category once."""
+        assert len(list(AssessmentCategory)) == 7
+        assert len(list(FlareStatus)) == 6
+
+    def test_enums_print_their_value(self):
+        """str() of a category or a status is its words."""
+        for member in [*AssessmentCategory, *FlareStatus]:
+            assert str(member) == member.value
+
+    def test_window_words(self):
+        """The window reads as what has been reported, never what is expected."""
+        text = str(FlareModel().window(START))
+        assert text.startswith(
+            "window in which a transient worsening has been reported: 2026-12-03 09:00"
+        )
+
+    def test_report_and_assessment_read_shortly(self):
+        """str() of a report and an assessment is one short line, not a repr."""
+        log = [entry(START - DAY, 3), entry(START + 3 * DAY, 9)]
+        report = course_with(log).flare(now=START + 4 * DAY)
+        text = str(report)
+        assert text.startswith(str(FlareStatus.WINDOW_OPEN))
+        assert "peak myoclonus 9/10 on 2026-12-04" in text
+        assert "1 entry for a clinician's attention" in text
+        assert len(text) < 300
+        line = str(report.assessments[-1])
+        assert line.startswith("2026-12-04 09:00 myoclonus 9/10 (baseline 3, +6)")
+        assert "\n" not in line

@@ -460,11 +460,9 @@ class TestCalendarShape:
 
     def test_open_ended_phase_says_dose_n_without_a_total(self):
         """A phase without a count numbers its doses without "of N"."""
-        data = _export(
-            _course("nice-dietary-oral"), dt.datetime(2026, 12, 9, tzinfo=UTC)
-        )
+        data = _export(_course("oral-high-dose"), dt.datetime(2026, 12, 9, tzinfo=UTC))
         event = _dose_events(data)["c1-p0-d1@b12course"]
-        assert str(event["SUMMARY"]) == "B12 cyanocobalamin 100 mcg oral (dose 1)"
+        assert str(event["SUMMARY"]) == "B12 cyanocobalamin 1 mg oral (dose 1)"
         assert "Suggested site" not in str(event["DESCRIPTION"])
 
     def test_given_doses_are_shown_done_and_overdue_ones_marked(self):

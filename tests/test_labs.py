@@ -21,6 +21,7 @@ from b12course.exceptions import (
     LabValueError,
     NaiveDatetimeError,
     SettingError,
+    TextError,
     UnitError,
 )
 
@@ -141,12 +142,12 @@ class TestInterpretation:
     @pytest.mark.parametrize(
         ("value", "label"),
         [
-            (0, "deficient"),
-            (179.9, "deficient"),
+            (0, "below the NG239 threshold"),
+            (179.9, "below the NG239 threshold"),
             (180, "indeterminate"),
             (350, "indeterminate"),
-            (350.1, "deficiency unlikely"),
-            (2000, "deficiency unlikely"),
+            (350.1, "above the NG239 threshold"),
+            (2000, "above the NG239 threshold"),
         ],
     )
     def test_total_b12_follows_ng239(self, value, label):
@@ -157,16 +158,16 @@ class TestInterpretation:
 
     def test_other_units_are_converted_first(self):
         """A result in pmol/L is converted before it is read against ng/L bands."""
-        assert lab(130, "pmol/L").interpret().label == "deficient"
+        assert lab(130, "pmol/L").interpret().label == "below the NG239 threshold"
         assert lab(140, "pmol/L").interpret().label == "indeterminate"
 
     @pytest.mark.parametrize(
         ("value", "label"),
         [
-            (24.9, "deficient"),
+            (24.9, "below the NG239 threshold"),
             (25, "indeterminate"),
             (70, "indeterminate"),
-            (71, "deficiency unlikely"),
+            (71, "above the NG239 threshold"),
         ],
     )
     def test_active_b12_follows_ng239(self, value, label):
@@ -301,3 +302,88 @@ def test_interpretation_does_not_depend_on_the_unit(result):
         for u in _UNITS[result.analyte]
     }
     assert len(readings) == 1
+
+
+class TestLabErrors:
+    def test_unknown_analyte_lists_the_valid_ones(self):
+        """LabResult(analyte='bogus') is a LabValueError naming every analyte."""
+        with pytest.raises(LabValueError) as info:
+            LabResult(at=AT, analyte="bogus", value=1, unit="ng/L")
+        for analyte in Analyte:
+            assert analyte.value in str(info.value)
+
+    @pytest.mark.parametrize("analyte", [5, None])
+    def test_analyte_of_the_wrong_kind(self, analyte):
+        """A non-text analyte is refused the same way."""
+        with pytest.raises(LabValueError, match="serum B12, active B12"):
+            LabResult(at=AT, analyte=analyte, value=1, unit="ng/L")
+
+    def test_analyte_names_read_in_any_case(self):
+        """'Serum B12', 'SERUM_B12' and the member all name the same analyte."""
+        assert lab(1, "ng/L", "Serum B12").analyte is Analyte.SERUM_B12
+        assert lab(1, "ng/L", "serum_b12").analyte is Analyte.SERUM_B12
+        assert default_reference("active B12") is not None
+
+    @pytest.mark.parametrize("value", [10**400, -(10**400), 1e10, float("inf")])
+    def test_values_too_large_are_refused(self, value):
+        """LabResult(value=10**400) is a LabValueError, not an OverflowError."""
+        with pytest.raises(LabValueError) as info:
+            lab(value, "ng/L")
+        assert len(str(info.value)) < 200
+
+    @pytest.mark.parametrize("bound", [10**400, 1e10])
+    def test_band_bounds_too_large_are_refused(self, bound):
+        """A band bound is a finite number of sensible size."""
+        with pytest.raises(SettingError):
+            Band(label="x", low=bound)
+
+    @pytest.mark.parametrize("bands", [5, "abc"])
+    def test_bands_must_be_a_sequence_of_bands(self, bands):
+        """A reference range's bands are refused when not Band values."""
+        with pytest.raises(SettingError):
+            ReferenceRange(analyte="MCV", unit="fL", bands=bands, source="x")
+
+    def test_analyte_prints_its_value(self):
+        """str() of an analyte is its name."""
+        assert [str(a) for a in Analyte] == [a.value for a in Analyte]
+
+
+class TestLabWords:
+    @pytest.mark.parametrize("analyte", [Analyte.SERUM_B12, Analyte.ACTIVE_B12])
+    def test_bands_say_where_a_value_falls(self, analyte):
+        """The NG239 bands are below / indeterminate / above, never a diagnosis."""
+        reference = default_reference(analyte)
+        assert reference is not None
+        assert [b.label for b in reference.bands] == [
+            "below the NG239 threshold",
+            "indeterminate",
+            "above the NG239 threshold",
+        ]
+        assert "not a diagnosis" in reference.source
+
+    def test_pregnancy_note_on_total_b12(self):
+        """A total B12 read for a pregnant or breastfeeding person says it is lower then."""
+        band = lab(150, "ng/L").interpret(pregnant_or_breastfeeding=True)
+        assert band is not None
+        assert band.label == "below the NG239 threshold"
+        assert "total B12 is lower in pregnancy" in band.note
+        assert str(band) == f"below the NG239 threshold ({band.note})"
+        plain = lab(150, "ng/L").interpret()
+        assert plain is not None
+        assert plain.note == ""
+        assert str(plain) == "below the NG239 threshold"
+
+    def test_no_pregnancy_note_on_active_b12(self):
+        """Active B12 is NG239's test in pregnancy, so it carries no such note."""
+        band = lab(20, "pmol/L", Analyte.ACTIVE_B12).interpret(
+            pregnant_or_breastfeeding=True
+        )
+        assert band is not None
+        assert band.note == ""
+
+    def test_label_and_note_are_text(self):
+        """Band labels and notes refuse what no file can store."""
+        with pytest.raises(TextError):
+            Band(label="\ud800")
+        with pytest.raises(TextError):
+            Band(label="x", note=5)  # type: ignore[arg-type]

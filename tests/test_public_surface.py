@@ -12,7 +12,8 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 def test_design_surface_end_to_end():
     """Every call named in DESIGN.md's public surface works as written there."""
-    assert "nice-neuro" in b12.regimens.available()
+    assert "bnf-hydroxocobalamin-neuro" in b12.regimens.available()
+    assert b12.regimens.get("nice-neuro").id == "bnf-hydroxocobalamin-neuro"
     regimen = b12.regimens.get("nice-neuro")
     assert "BNF" in regimen.source
     start = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)

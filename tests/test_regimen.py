@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import b12course as b12
 from b12course import (
     Anchoring,
     Cadence,
@@ -18,7 +19,7 @@ from b12course import (
     Route,
     UntilNoFurtherImprovement,
 )
-from b12course.exceptions import ImplausibleDoseError, RegimenError
+from b12course.exceptions import ImplausibleDoseError, RegimenError, TextError
 
 IM_1MG = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM)
 
@@ -35,11 +36,21 @@ class TestRoute:
             ("im", Route.IM),
             ("intramuscular", Route.IM),
             ("deep SC", Route.DEEP_SC),
-            ("SC", Route.DEEP_SC),
+            ("SC", Route.SC),
+            ("subcut", Route.SC),
+            ("SUBCUT", Route.SC),
+            ("subcutaneous", Route.SC),
             ("deep_sc", Route.DEEP_SC),
+            ("deep subcut", Route.DEEP_SC),
+            ("deep subcutaneous", Route.DEEP_SC),
             ("oral", Route.ORAL),
+            ("PO", Route.ORAL),
+            ("p.o.", Route.ORAL),
             ("Intranasal", Route.INTRANASAL),
+            ("IN", Route.INTRANASAL),
+            ("nasal", Route.INTRANASAL),
             ("sublingual", Route.SUBLINGUAL),
+            ("SL", Route.SUBLINGUAL),
             (Route.ORAL, Route.ORAL),
         ],
     )
@@ -49,14 +60,31 @@ class TestRoute:
 
     @pytest.mark.parametrize("text", ["IV", "intravenous"])
     def test_refuses_intravenous(self, text):
-        """IV is refused: gram-dose IV hydroxocobalamin is the cyanide antidote."""
-        with pytest.raises(ImplausibleDoseError, match="Cyanokit"):
+        """IV is refused as a product choice, with the FDA label's reason."""
+        with pytest.raises(ImplausibleDoseError, match="lost in the urine") as info:
             Route.parse(text)
+        assert "b12course does not plan" in str(info.value)
 
-    def test_refuses_unknown(self):
+    @pytest.mark.parametrize("value", ["topical", 5, None])
+    def test_refuses_unknown(self, value):
         """An unknown route names the ones that exist."""
-        with pytest.raises(RegimenError, match="IM, deep SC"):
-            Route.parse("topical")
+        with pytest.raises(RegimenError, match="IM, SC, deep SC"):
+            Route.parse(value)
+
+    def test_sc_and_deep_sc_are_distinct(self):
+        """SC and deep SC are two routes with two abbreviations."""
+        assert Route.parse("SC") is not Route.parse("deep SC")
+        assert (Route.SC.abbreviation, Route.DEEP_SC.abbreviation) == ("SC", "deep SC")
+
+    def test_injected_routes(self):
+        """IM, SC and deep SC are injected; the others are not."""
+        assert {r for r in Route if r.injected} == {Route.IM, Route.SC, Route.DEEP_SC}
+
+    def test_prints_its_value(self):
+        """str() of a route, a drug or an anchoring is its value."""
+        assert str(Route.IM) == "intramuscular"
+        assert str(Drug.CYANOCOBALAMIN) == "cyanocobalamin"
+        assert str(b12.Anchoring.GRID) == "grid"
 
 
 class TestDose:
@@ -99,10 +127,41 @@ class TestDose:
         """Doses within the labelled ranges are accepted."""
         assert Dose(Drug.CYANOCOBALAMIN, amount, route).route is route
 
-    def test_refuses_non_drug(self):
-        """The drug must be a Drug."""
-        with pytest.raises(TypeError):
-            Dose("b12", "1 mg", Route.IM)  # type: ignore[arg-type]
+    @pytest.mark.parametrize("drug", ["b12", 5, None])
+    def test_refuses_non_drug(self, drug):
+        """A value naming no drug is refused with RegimenError listing the drugs."""
+        with pytest.raises(RegimenError, match="hydroxocobalamin, cyanocobalamin"):
+            Dose(drug, "1 mg", Route.IM)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "text", ["cyanocobalamin", "Hydroxocobalamin", " METHYLCOBALAMIN"]
+    )
+    def test_accepts_drug_names(self, text):
+        """A drug may be given by its name, as a route may."""
+        assert Dose(text, "1 mg", "IM").drug is Drug.parse(text)
+
+    def test_thousands_separator(self):
+        """'1,000 mcg' is 1 mg."""
+        assert Dose("cyanocobalamin", "1,000 mcg", "IM").amount.micrograms == 1000
+
+    @pytest.mark.parametrize("amount", ["25 mcg", "50 mcg", "100 mcg", "500 mcg"])
+    def test_accepts_labelled_intranasal_doses(self, amount):
+        """The Nascobal (500 mcg) and CaloMist (25 mcg a spray) doses are accepted."""
+        assert Dose("cyanocobalamin", amount, "nasal").route is Route.INTRANASAL
+
+    @pytest.mark.parametrize("amount", ["30 mcg", "1 mg"])
+    def test_refuses_unlabelled_intranasal_doses(self, amount):
+        """Other intranasal amounts are refused, naming the labelled ones."""
+        with pytest.raises(ImplausibleDoseError, match="25, 50, 100 or 500 mcg"):
+            Dose("cyanocobalamin", amount, "IN")
+
+    @pytest.mark.parametrize("route", ["IM", "SC", "deep SC"])
+    def test_refusal_says_why(self, route):
+        """An injection above 1 mg is refused with the reason and the unit hint."""
+        with pytest.raises(
+            ImplausibleDoseError, match=r"largest .* dose in the labels"
+        ):
+            Dose("hydroxocobalamin", "2 mg", route)
 
 
 class TestCadence:
@@ -322,3 +381,50 @@ class TestBounds:
         """An interval of exactly the bound is accepted."""
         assert Cadence.every_months(1_200).every == 1_200
         assert Cadence.every_days(36_525).every == 36_525
+
+
+class TestUntilLabResult:
+    def test_is_an_until_no_further_improvement(self):
+        """The plan treats a lab-decided end like 'until no further improvement'."""
+        end = b12.UntilLabResult(review_after=Lasting(weeks=6))
+        assert isinstance(end, UntilNoFurtherImprovement)
+        assert end != UntilNoFurtherImprovement(review_after=Lasting(weeks=6))
+
+    def test_has_its_own_wording(self):
+        """Its str() and review wording name the result that ends the phase."""
+        end = b12.UntilLabResult(result="haemoglobin is normal")
+        assert str(end) == "until haemoglobin is normal (review after 2 weeks)"
+        assert "checks whether haemoglobin is normal" in end.review_wording
+        plain = UntilNoFurtherImprovement()
+        assert plain.review_wording == "a clinician decides whether to continue"
+
+    @pytest.mark.parametrize("result", ["", "  "])
+    def test_needs_a_result(self, result):
+        """An empty result is refused."""
+        with pytest.raises(RegimenError):
+            b12.UntilLabResult(result=result)
+
+    def test_refuses_a_lone_surrogate(self):
+        """The result is text every file can carry."""
+        with pytest.raises(TextError):
+            b12.UntilLabResult(result="\ud800")
+
+
+class TestPhaseCondition:
+    def test_condition_is_shown(self):
+        """A phase's condition reads after its end."""
+        p = Phase(
+            name="alt",
+            dose=IM_1MG,
+            cadence=Cadence.every_days(2),
+            end=Count(7),
+            condition="only if there is a reticulocyte response",
+        )
+        assert str(p).endswith("7 doses, only if there is a reticulocyte response")
+
+    def test_text_fields_refuse_surrogates(self):
+        """Phase names and regimen notes refuse what no file can store."""
+        with pytest.raises(TextError):
+            phase(Count(1), name="\ud800")
+        with pytest.raises(TextError):
+            Regimen(id="x", name="x", phases=(phase(Count(1)),), notes="\udfff")

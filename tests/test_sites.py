@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b12course import Course, Site, regimens
+from b12course import Course, Route, Site, regimens
 from b12course import strategies as b12st
-from b12course._sites import least_recently_used
+from b12course._sites import IM_SITES, SC_SITES, least_recently_used, sites_for
 from b12course._time import utc
-from b12course.exceptions import InvalidRecordError
+from b12course.exceptions import InvalidRecordError, RegimenError
 
 SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
 START = dt.datetime(2026, 12, 1, 9, tzinfo=SYDNEY)
@@ -26,21 +26,66 @@ def course_with(*sites):
 class TestSite:
     def test_members_are_their_names(self):
         """A Site is stored on a dose as its plain name."""
-        assert str(Site.LEFT_GLUTEAL) == "left gluteal"
+        assert str(Site.LEFT_VENTROGLUTEAL) == "left ventrogluteal"
         course = course_with(Site.RIGHT_DELTOID)
         assert course.given[0].site == "right deltoid"
         assert Site(course.given[0].site) is Site.RIGHT_DELTOID
 
-    def test_six_sites_left_then_right(self):
-        """The default sites are the deltoids, thighs and gluteals, left before right."""
-        assert [s.value for s in Site] == [
+    def test_six_im_sites_left_then_right(self):
+        """The IM sites are the deltoids, thighs and ventrogluteal sites, left first."""
+        assert [s.value for s in IM_SITES] == [
             "left deltoid",
             "right deltoid",
             "left thigh",
             "right thigh",
-            "left gluteal",
-            "right gluteal",
+            "left ventrogluteal",
+            "right ventrogluteal",
         ]
+
+    def test_six_sc_sites_left_then_right(self):
+        """The SC sites are the abdomen, outer thighs and upper arms, left first."""
+        assert [s.value for s in SC_SITES] == [
+            "left abdomen",
+            "right abdomen",
+            "left outer thigh",
+            "right outer thigh",
+            "left upper arm",
+            "right upper arm",
+        ]
+        assert set(Site) == set(IM_SITES) | set(SC_SITES)
+
+    def test_no_bare_gluteal(self):
+        """No site is a bare 'gluteal', which invites the dorsogluteal site."""
+        assert not [s for s in Site if s.value.endswith(" gluteal")]
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("left gluteal", Site.LEFT_VENTROGLUTEAL),
+            ("Right  Gluteal", Site.RIGHT_VENTROGLUTEAL),
+        ],
+    )
+    def test_old_values_still_read(self, old, new):
+        """The 0.x values and member names still name the ventrogluteal sites."""
+        assert Site(old) is new
+        assert Site.LEFT_GLUTEAL is Site.LEFT_VENTROGLUTEAL
+        assert Site.RIGHT_GLUTEAL is Site.RIGHT_VENTROGLUTEAL
+
+    def test_unknown_site_text_is_not_a_site(self):
+        """Other text is not a Site member (it may still be recorded as free text)."""
+        with pytest.raises(ValueError, match="is not a valid Site"):
+            Site("left buttock")
+        with pytest.raises(ValueError, match="is not a valid Site"):
+            Site(5)  # type: ignore[arg-type]
+
+    def test_old_record_loads_and_counts_for_rotation(self):
+        """A 0.x JSON document with 'left gluteal' loads as written and rotates."""
+        from b12course import json as b12json
+
+        course = course_with(*IM_SITES[:4], "left gluteal")
+        loaded = b12json.loads(b12json.dumps(course))
+        assert loaded.given[-1].site == "left gluteal"
+        assert loaded.suggest_site() is Site.RIGHT_VENTROGLUTEAL
 
 
 class TestSuggestSite:
@@ -116,3 +161,47 @@ def test_suggestion_is_unused_or_least_recent(records, sites):
         assert choice == unused[0]
     else:
         assert last[choice] == min(last.values())
+
+
+class TestSitesByRoute:
+    @pytest.mark.parametrize(
+        ("route", "sites"),
+        [
+            ("IM", IM_SITES),
+            ("SC", SC_SITES),
+            ("subcut", SC_SITES),
+            ("deep SC", SC_SITES),
+            (Route.DEEP_SC, SC_SITES),
+        ],
+    )
+    def test_sites_follow_the_route(self, route, sites):
+        """IM doses rotate through IM sites; SC and deep SC through SC sites."""
+        assert sites_for(route) == sites
+
+    @pytest.mark.parametrize("route", ["oral", "SL", "nasal"])
+    def test_no_site_for_routes_without_injection(self, route):
+        """Oral, sublingual and intranasal doses have no injection site."""
+        with pytest.raises(InvalidRecordError, match="no injection site"):
+            sites_for(route)
+        with pytest.raises(InvalidRecordError):
+            course_with().suggest_site(route=route)
+
+    def test_suggest_site_by_route(self):
+        """suggest_site picks among the route's sites, least recently used first."""
+        course = course_with(Site.LEFT_ABDOMEN, Site.LEFT_DELTOID)
+        assert course.suggest_site(route="SC") is Site.RIGHT_ABDOMEN
+        assert course.suggest_site(route=Route.IM) is Site.RIGHT_DELTOID
+        assert course.suggest_site() is Site.RIGHT_DELTOID
+
+    def test_unknown_route_is_refused(self):
+        """A route that names nothing is refused with RegimenError."""
+        with pytest.raises(RegimenError):
+            sites_for("topical")
+
+
+class TestSitesArgument:
+    @pytest.mark.parametrize("sites", ["abc", "left deltoid", 5, {"a", "b"}])
+    def test_a_string_or_non_sequence_is_refused(self, sites):
+        """suggest_site("abc") is refused, not read as the sites 'a', 'b', 'c'."""
+        with pytest.raises(InvalidRecordError, match="sequence of names"):
+            course_with().suggest_site(sites)

@@ -23,6 +23,7 @@ from b12course.exceptions import (
     NaiveDatetimeError,
     SettingError,
     SeverityError,
+    TextError,
 )
 
 SAO_PAULO = zoneinfo.ZoneInfo("America/Sao_Paulo")
@@ -257,3 +258,104 @@ def test_trend_direction_agrees_with_change(entries):
     else:
         assert found.direction is TrendDirection.STABLE
     assert list(found.entries) == sorted(found.entries, key=lambda e: utc(e.at))
+
+
+class TestEntryErrors:
+    def test_unknown_symptom_lists_the_valid_ones(self):
+        """An unknown symptom is refused with a library error naming every symptom."""
+        with pytest.raises(InvalidRecordError) as info:
+            entry(START, 3, "bogus")
+        message = str(info.value)
+        for symptom in Symptom:
+            assert symptom.value in message
+
+    @pytest.mark.parametrize("value", [5, None, 2.5])
+    def test_symptom_of_the_wrong_kind(self, value):
+        """A symptom that is not text or a Symptom is refused the same way."""
+        with pytest.raises(InvalidRecordError, match="myoclonus, tremor"):
+            entry(START, 3, value)
+
+    def test_symptom_names_are_case_insensitive(self):
+        """'Tremor' and 'TREMOR' name Symptom.TREMOR."""
+        assert entry(START, 3, "TREMOR").symptom is Symptom.TREMOR
+
+    @pytest.mark.parametrize("triggers", ["bogus", ["stress", "bogus"], [7]])
+    def test_unknown_trigger_lists_the_valid_ones(self, triggers):
+        """An unknown trigger is refused, naming every trigger."""
+        with pytest.raises(InvalidRecordError, match="caffeine, stress") as info:
+            entry(START, 3, triggers=triggers)
+        assert "poor sleep" in str(info.value)
+
+    def test_triggers_read_from_names(self):
+        """Triggers may be given by name, alone or in a list."""
+        got = entry(START, 3, triggers=["Stress", Trigger.CAFFEINE]).triggers
+        assert got == (Trigger.STRESS, Trigger.CAFFEINE)
+        assert entry(START, 3, triggers="poor sleep").triggers == (Trigger.POOR_SLEEP,)
+
+    @pytest.mark.parametrize("sites", [5, b"hands", {"a": 1}])
+    def test_body_sites_must_be_a_sequence(self, sites):
+        """body_sites=5 is refused with a library error, not a TypeError leak."""
+        with pytest.raises(B12CourseError):
+            entry(START, 3, body_sites=sites)
+
+    @pytest.mark.parametrize("sites", [["hands", 3], ["\ud800"]])
+    def test_body_sites_must_be_text(self, sites):
+        """Every body site is text every file can store."""
+        with pytest.raises(TextError):
+            entry(START, 3, body_sites=sites)
+
+    @pytest.mark.parametrize("field", ["note", "name"])
+    def test_text_fields_refuse_surrogates_and_non_text(self, field):
+        """Notes and names go through the shared text check."""
+        with pytest.raises(TextError):
+            entry(START, 3, Symptom.OTHER, **({"name": "x"} | {field: "\ud800"}))
+        with pytest.raises(TextError):
+            entry(START, 3, Symptom.OTHER, **({"name": "x"} | {field: 5}))
+
+    @pytest.mark.parametrize("field", ["during_sleep", "multifocal"])
+    def test_flags_are_booleans(self, field):
+        """during_sleep and multifocal are True, False or None."""
+        with pytest.raises(InvalidRecordError):
+            entry(START, 3, **{field: "yes"})
+        assert getattr(entry(START, 3, **{field: True}), field) is True
+
+
+class TestKey:
+    def test_key_is_the_symptom_or_the_other_name(self):
+        """Key groups entries: a Symptom, or the name of an OTHER symptom."""
+        assert entry(START, 2).key is Symptom.MYOCLONUS
+        cramps = entry(START, 2, Symptom.OTHER, name="cramps")
+        assert cramps.key == "cramps"
+        assert cramps.key == cramps.label
+
+    def test_enums_print_their_value(self):
+        """Symptoms, triggers and trend directions print their value."""
+        for member in [*Symptom, *Trigger, *TrendDirection]:
+            assert str(member) == member.value
+
+
+class TestTrendArithmetic:
+    @pytest.mark.parametrize("hours", range(0, 24 * 199, 24))
+    def test_a_fall_of_exactly_the_threshold_is_improving(self, hours):
+        """6 then 4 any whole number of days apart is improving, never stable."""
+        later = START + dt.timedelta(days=1) + dt.timedelta(hours=hours)
+        got = trend([entry(START, 6), entry(later, 4)], Symptom.MYOCLONUS)
+        assert got.direction is TrendDirection.IMPROVING
+        assert got.change == -2.0
+
+    def test_the_issue_12_repro(self):
+        """Twelve days apart, the fitted change is exactly -2 and improving."""
+        got = trend([entry(START, 6), entry(START + 12 * DAY, 4)], Symptom.MYOCLONUS)
+        assert got.change == -2.0
+        assert got.direction is TrendDirection.IMPROVING
+
+    def test_a_rise_of_exactly_the_threshold_is_worsening(self):
+        """4 then 6 is worsening."""
+        got = trend([entry(START, 4), entry(START + 12 * DAY, 6)], Symptom.MYOCLONUS)
+        assert got.direction is TrendDirection.WORSENING
+
+    @pytest.mark.parametrize("value", [0, -1, float("nan"), 11, "2", True])
+    def test_refuses_a_bad_min_change(self, value):
+        """min_change is a number of points in (0, 10]."""
+        with pytest.raises(SettingError):
+            trend([entry(START, 4)], Symptom.MYOCLONUS, min_change=value)

@@ -307,7 +307,7 @@ class TestDstDays:
         """on(day) of a 23 h or 25 h day holds events from its first to its last local hour."""
         tz = Z(zone)
         course = Course.begin(
-            regimens.get("nice-dietary-oral"),
+            regimens.get("oral-high-dose"),
             first_dose=dt.datetime.combine(
                 day - dt.timedelta(days=3), dt.time(9), tzinfo=tz
             ),

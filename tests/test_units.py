@@ -28,7 +28,7 @@ class TestAmountParse:
         assert Amount.parse(text) == Amount(micrograms)
 
     @pytest.mark.parametrize(
-        "text", ["", "mg", "1", "one mg", "1 kg", "1 mL", "1,000 mcg"]
+        "text", ["", "mg", "1", "one mg", "1 kg", "1 mL", "1,00 mcg", "1,0000 mcg"]
     )
     def test_refuses_unreadable_text(self, text):
         """Text without a number and a known mass unit is refused with UnitError."""
@@ -97,6 +97,31 @@ class TestAmount:
         assert Amount.coerce(amount) is amount
         assert Amount.coerce("100 mcg") == amount
         assert Amount.coerce(100) == amount
+
+    @pytest.mark.parametrize(
+        "value", [10**9 + 1, 10**5000, -(10**5000)], ids=["1kg+1", "huge", "-huge"]
+    )
+    def test_refuses_amounts_too_large_to_be_a_dose(self, value):
+        """An amount above 1 kg is refused before anything tries to print it."""
+        with pytest.raises(ImplausibleDoseError):
+            Amount(value)
+
+    @pytest.mark.parametrize(
+        "text", ["9" * 5000 + " mcg", "2,000,000 mg"], ids=["huge", "2 kg"]
+    )
+    def test_parse_refuses_huge_amounts(self, text):
+        """Huge numbers in text are refused with a short message."""
+        with pytest.raises(ImplausibleDoseError) as info:
+            Amount.parse(text)
+        assert len(str(info.value)) < 200
+
+    @pytest.mark.parametrize(
+        ("text", "micrograms"),
+        [("1,000 mcg", 1000), ("1,500 mcg", 1500), ("1,000,000 mcg", 10**6)],
+    )
+    def test_parse_reads_thousands_separators(self, text, micrograms):
+        """Commas grouping thousands are read ('1,000 mcg')."""
+        assert Amount.parse(text).micrograms == micrograms
 
     def test_amounts_order(self):
         """Amounts compare by size."""

@@ -19,6 +19,7 @@ from b12course._flare import (
     FlareReport,
     FlareStatus,
     FlareWindow,
+    flare_window_applies,
 )
 from b12course._labs import Analyte, Band, LabResult, ReferenceRange, default_reference
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
@@ -34,6 +35,7 @@ from b12course._regimen import (
     PhaseEnd,
     Regimen,
     Route,
+    UntilLabResult,
     UntilNoFurtherImprovement,
 )
 from b12course._response import PlateauRule, Review, ReviewKind
@@ -112,6 +114,7 @@ __all__ = [
     "Trend",
     "TrendDirection",
     "Trigger",
+    "UntilLabResult",
     "UntilNoFurtherImprovement",
     "Worklist",
     "WorklistRow",
@@ -119,6 +122,7 @@ __all__ = [
     "default_reference",
     "exceptions",
     "export",
+    "flare_window_applies",
     "ical",
     "json",
     "read_ical",

@@ -27,6 +27,7 @@ from b12course._flare import (
     _check_model,
     assess,
     flare_report,
+    flare_window_applies,
 )
 from b12course._labs import LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
@@ -40,7 +41,7 @@ from b12course._response import (
     treatment_review,
 )
 from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand
-from b12course._sites import Site, least_recently_used
+from b12course._sites import Site, least_recently_used, sites_for
 from b12course._symptoms import (
     MEANINGFUL_CHANGE,
     Baseline,
@@ -518,12 +519,17 @@ class Course:
             self.symptoms, symptom, start=start, end=end, min_change=min_change
         )
 
-    def flare_window(self, model: FlareModel | None = None) -> FlareWindow:
-        """Return the expected flare window (see :class:`~b12course.FlareModel`).
+    def flare_window(self, model: FlareModel | None = None) -> FlareWindow | None:
+        """Return the window in which a transient worsening has been reported.
+
+        None when the course starts with maintenance only and no ``model`` is
+        given (:func:`~b12course.flare_window_applies`).
 
         Raises:
             SettingError: ``model`` is not a FlareModel.
         """
+        if model is None and not flare_window_applies(self.regimen):
+            return None
         return _check_model(model).window(self.treatment_start)
 
     def flare(
@@ -549,6 +555,7 @@ class Course:
             first_dose_given=bool(self.given),
             model=model,
             now=now,
+            applies=model is not None or flare_window_applies(self.regimen),
         )
 
     def assess(
@@ -561,7 +568,11 @@ class Course:
             SettingError: ``model`` is not a FlareModel.
         """
         return assess(
-            entry, self.symptoms, first_dose=self.treatment_start, model=model
+            entry,
+            self.symptoms,
+            first_dose=self.treatment_start,
+            model=model,
+            applies=model is not None or flare_window_applies(self.regimen),
         )
 
     def plateau_decisions(
@@ -669,7 +680,9 @@ class Course:
             )
         )
 
-    def suggest_site(self, sites: Sequence[_S] | None = None) -> _S | Site:
+    def suggest_site(
+        self, sites: Sequence[_S] | None = None, *, route: Route | str = Route.IM
+    ) -> _S | Site:
         """Return the injection site used least recently.
 
         Sites never used come first, in the order given; ties go to the
@@ -677,12 +690,16 @@ class Course:
         regard to case or spaces.
 
         Args:
-            sites: The sites to rotate through; every :class:`~b12course.Site`
-                (deltoids, thighs, gluteals, left then right) by default.
+            sites: The sites to rotate through; by default the sites of
+                ``route`` (:func:`~b12course._sites.sites_for`).
+            route: The route of the dose to be given (default IM): IM doses
+                rotate through IM sites, SC and deep SC ones through SC sites.
 
         Raises:
-            InvalidRecordError: ``sites`` is empty or not a sequence of names.
+            InvalidRecordError: ``sites`` is a string, empty or not a sequence
+                of names, or ``route`` has no injection site.
+            RegimenError: ``route`` names no route.
         """
         if sites is None:
-            return least_recently_used(self.given, tuple(Site))
+            return least_recently_used(self.given, sites_for(route))
         return least_recently_used(self.given, sites)

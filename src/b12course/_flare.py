@@ -1,25 +1,28 @@
-"""The post-treatment flare: involuntary movements that worsen, then settle.
+"""The post-treatment flare: a transient worsening of involuntary movements.
 
-After B12 treatment starts, myoclonus, tremor and other involuntary movements
-can appear or worsen for a while before they resolve.  The evidence is almost
-all from infant series (clinical.md §3):
+After B12 replacement starts, myoclonus, tremor and other involuntary
+movements have been reported to appear or worsen for a while before they
+settle.  It is possible, not expected: the evidence is almost all from infant
+series (clinical.md section 3), where 19-32 % of infants had it:
 
 - onset "48 h after the initiation of treatment with intramuscular cobalamin"
   (Grattan-Smith et al., Mov Disord 1997), "on the 3rd-5th day of cobalamin
-  supplementation" (Klin Padiatr 2023);
+  supplementation" (Klin Padiatr 2023, 6 of 32 infants);
 - "The movements slowly abated during a 3-6-week period" (Grattan-Smith 1997);
   "Tremors resolved in all by 3 to 4 weeks" (Goraya et al., J Child Neurol 2015).
 
 In adults such movements are reported to "become apparent only a few days after
 parenteral replacement therapy has begun" (Neurol Res 2014 review), with no
-incidence or duration figures; whether the flare recurs with later doses is
-unknown.  The defaults of :class:`FlareModel` therefore come from infants, and a
-caller may set their own.
+incidence or duration figures; whether it recurs with later doses is unknown.
+The defaults of :class:`FlareModel` therefore come from infants, and a caller
+may set their own.  The evidence comes from people starting replacement, so a
+course that starts with maintenance only has no window by default
+(:func:`flare_window_applies`).
 
 Every entry of a symptom log gets exactly one :class:`AssessmentCategory`
 against its pre-treatment baseline.  The words describe the record; they never
-diagnose, and "review advised" means only that the record falls outside what
-the model expects.
+diagnose or predict, and "for a clinician's attention" means only that the
+record is one a clinician may want to see.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from b12course._regimen import Regimen, Route
 from b12course._symptoms import (
     BASELINE_ENTRIES,
     MEANINGFUL_CHANGE,
@@ -39,10 +43,11 @@ from b12course._symptoms import (
     baseline,
     change_from_baseline,
 )
-from b12course._time import require_aware, utc
+from b12course._time import aware, require_aware, utc
 from b12course.exceptions import InvalidRecordError, SettingError
 
 __all__ = [
+    "SEVERE_THRESHOLD",
     "Assessment",
     "AssessmentCategory",
     "FlareModel",
@@ -51,18 +56,61 @@ __all__ = [
     "FlareWindow",
     "assess",
     "flare_report",
+    "flare_window_applies",
 ]
 
+#: The default severe threshold on the 0-10 scale: an entry at or above it
+#: inside the window is for a clinician's attention.  A library choice: NRS-11
+#: calls 7-10 "severe" (clinical.md section 5), and 8 is the example the
+#: clinical review gives; it is a :class:`FlareModel` field, to be set.
+SEVERE_THRESHOLD = 8
 
-def _aware(
-    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
-) -> None:
-    require_aware(attribute.name, value)
+# Replacement-sized oral doses: "Oral ... high-dose vitamin B12 (1 to 2 mg
+# daily)" (Langan & Goodbred, AFP 2017).  Lower oral doses are maintenance.
+_ORAL_REPLACEMENT_MICROGRAMS = 1_000
+_WEEK_DAYS = 7
+
+
+def flare_window_applies(regimen: Regimen) -> bool:
+    """Return whether a course of ``regimen`` has a flare window by default.
+
+    The worsening was reported in people starting replacement (mostly by
+    injection; Tunçer 2019 also after oral therapy), never in maintenance.  A
+    regimen starts replacement when its first phase gives doses at least
+    weekly, by injection (IM, SC, deep SC) or orally/sublingually at 1 mg or
+    more (the AFP 2017 replacement dose).  A first phase of monthly or rarer
+    injections, low-dose oral or any intranasal dose is maintenance only
+    (intranasal cyanocobalamin is labelled only for maintenance), and has no
+    window unless a :class:`FlareModel` is given explicitly.
+
+    >>> from b12course import regimens
+    >>> flare_window_applies(regimens.get("bnf-hydroxocobalamin-neuro"))
+    True
+    >>> flare_window_applies(regimens.get("nasal-weekly"))
+    False
+
+    Raises:
+        SettingError: ``regimen`` is not a Regimen.
+    """
+    if not isinstance(regimen, Regimen):
+        raise SettingError(f"expected a Regimen, not {regimen!r:.60}")
+    first = regimen.phases[0]
+    if first.cadence.approximate_days > _WEEK_DAYS:
+        return False
+    route = first.dose.route
+    if route.injected:
+        return True
+    if route in {Route.ORAL, Route.SUBLINGUAL}:
+        return first.dose.amount.micrograms >= _ORAL_REPLACEMENT_MICROGRAMS
+    return False
 
 
 @attrs.frozen
 class FlareWindow:
-    """When a flare is expected: the half-open interval ``[start, end)``.
+    """The window in which a transient worsening has been reported: ``[start, end)``.
+
+    It says when worsening of involuntary movements after starting
+    replacement has been reported, not that it will happen.
 
     Attributes:
         start: When the window opens (aware).
@@ -76,8 +124,8 @@ class FlareWindow:
     (True, False)
     """
 
-    start: dt.datetime = attrs.field(validator=_aware)
-    end: dt.datetime = attrs.field(validator=_aware)
+    start: dt.datetime = attrs.field(validator=aware)
+    end: dt.datetime = attrs.field(validator=aware)
 
     def __attrs_post_init__(self) -> None:
         if utc(self.end) <= utc(self.start):
@@ -96,6 +144,13 @@ class FlareWindow:
         """How long the window is open (elapsed time)."""
         return utc(self.end) - utc(self.start)
 
+    def __str__(self) -> str:
+        """Read as the window's words and its two local times."""
+        return (
+            "window in which a transient worsening has been reported: "
+            f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+        )
+
 
 def _positive_or_zero(
     _instance: object, attribute: attrs.Attribute[dt.timedelta], value: object
@@ -110,7 +165,10 @@ def _symptom_set(value: object) -> frozenset[Symptom]:
     try:
         return frozenset(Symptom(v) for v in value)  # type: ignore[attr-defined]
     except (TypeError, ValueError) as exc:
-        raise SettingError(f"symptoms must be Symptom members, not {value!r}") from exc
+        names = ", ".join(s.value for s in Symptom)
+        raise SettingError(
+            f"symptoms must be Symptom members ({names}), not {value!r:.60}"
+        ) from exc
 
 
 def _meaningful(
@@ -132,34 +190,43 @@ def _count(_instance: object, attribute: attrs.Attribute[int], value: object) ->
 
 @attrs.frozen(kw_only=True)
 class FlareModel:
-    """When a post-treatment flare is expected, and how entries are judged.
+    """The window in which a transient worsening has been reported; how entries read.
 
     The window opens ``onset`` after the first dose actually given (the planned
     first dose until one is given) and closes ``abates_within`` after it.  Both
     are elapsed time, since they describe the body's response to an injection
-    rather than appointments on a calendar.
+    rather than appointments on a calendar.  The window says when worsening
+    has been reported, not that it will happen (19-32 % of infants in the
+    series; no adult figures).
 
-    Defaults, all from infant series (clinical.md §3; no adult figures exist,
-    Neurol Res 2014):
+    Defaults, all from infant series (clinical.md section 3; no adult figures
+    exist, Neurol Res 2014):
 
     - ``onset`` 48 hours: "appeared 48 h after the initiation of treatment"
       (Grattan-Smith 1997); Klin Padiatr 2023 reports day 3-5, inside the window.
       A same-day onset is reported in one infant (a case summary, secondary);
-      set ``onset=timedelta(0)`` to treat that as expected too.
+      set ``onset=timedelta(0)`` to include it.
     - ``abates_within`` 6 weeks: the upper end of "abated during a 3-6-week
       period" (Grattan-Smith 1997); Goraya 2015 saw tremor resolve "by 3 to 4
       weeks".
     - ``meaningful_change`` 2 points: "at least a 2-point change in the scale
-      is considered clinically meaningful" (NRS-11, clinical.md §5).  An entry
-      is worse (or better) than baseline when it differs by at least this much.
+      is considered clinically meaningful" (NRS-11, clinical.md section 5).
+      An entry is worse (or better) than baseline when it differs by at least
+      this much.
+    - ``severe`` 8 points (:data:`SEVERE_THRESHOLD`, a library choice): an
+      entry at or above it inside the window is for a clinician's attention.
     - ``symptoms``: myoclonus, tremor and other involuntary movements, the
-      movements the series describe.
+      movements the series describe.  One of them logged inside the window
+      with no baseline and no earlier entry (new onset) is for a clinician's
+      attention too.
 
     Attributes:
         onset: From the first dose to the window's opening.
         abates_within: From the first dose to the window's close.
         meaningful_change: Points on the 0-10 scale that count as a change.
-        symptoms: The symptoms for which a flare is expected.
+        severe: The severity (0-10) at or above which an entry inside the
+            window is for a clinician's attention.
+        symptoms: The symptoms for which a transient worsening has been reported.
         baseline_entries: How many of the latest pre-treatment entries make
             the baseline (their mean).
 
@@ -190,16 +257,17 @@ class FlareModel:
         converter=_symptom_set,
     )
     baseline_entries: int = attrs.field(default=BASELINE_ENTRIES, validator=_count)
+    severe: int = attrs.field(default=SEVERE_THRESHOLD, validator=_meaningful)
 
     def __attrs_post_init__(self) -> None:
         if self.abates_within <= self.onset:
             raise SettingError(
                 f"abates_within ({self.abates_within}) must be longer than onset "
-                f"({self.onset}), or the flare window is empty"
+                f"({self.onset}), or the window is empty"
             )
 
     def window(self, first_dose: dt.datetime) -> FlareWindow:
-        """Return the flare window for treatment that started at ``first_dose``.
+        """Return the window for treatment that started at ``first_dose``.
 
         The window's times are shown in ``first_dose``'s zone.
         """
@@ -209,47 +277,101 @@ class FlareModel:
         return FlareWindow(start.astimezone(zone), end.astimezone(zone))
 
 
+_ATTENTION = " (for a clinician's attention)"
+
+
 class AssessmentCategory(enum.Enum):
     """What one symptom entry shows against the pre-treatment baseline.
 
     - ``BASELINE``: logged before treatment started; it is the baseline.
-    - ``EXPECTED_FLARE``: worse than baseline, inside the flare window, for a
-      symptom that can flare.
+    - ``WORSE_IN_WINDOW``: worse than baseline, inside the window in which a
+      transient worsening has been reported, for a symptom it was reported for.
+    - ``SEVERE_IN_WINDOW``: inside the window, at or above the model's severe
+      threshold (default 8/10): for a clinician's attention.
+    - ``NEW_ONSET_IN_WINDOW``: inside the window, a movement symptom with no
+      baseline and no earlier entry: for a clinician's attention.
     - ``NO_WORSENING``: within the meaningful change of the baseline.
-    - ``IMPROVING``: better than baseline by at least the meaningful change.
-    - ``UNEXPECTED_WORSENING``: worse than baseline outside the flare window
-      (or for a symptom no flare is expected for): review advised.
+    - ``BETTER_THAN_BASELINE``: better than baseline by at least the
+      meaningful change.
+    - ``WORSE_OUTSIDE_WINDOW``: worse than baseline outside the window (or
+      for a symptom no transient worsening was reported for, or in a course
+      with no window): for a clinician's attention.
 
-    >>> AssessmentCategory.UNEXPECTED_WORSENING.review_advised
-    True
-    >>> flare = AssessmentCategory.EXPECTED_FLARE
-    >>> flare.worse, flare.review_advised
-    (True, False)
+    ``EXPECTED_FLARE``, ``IMPROVING`` and ``UNEXPECTED_WORSENING`` are the
+    names of 0.x, kept as aliases for one release.
+
+    >>> str(AssessmentCategory.WORSE_OUTSIDE_WINDOW)  # doctest: +NORMALIZE_WHITESPACE
+    "worse than baseline, not within the window in which a transient worsening
+    has been reported (for a clinician's attention)"
+    >>> c = AssessmentCategory.WORSE_IN_WINDOW
+    >>> c.worse, c.review_advised, c is AssessmentCategory.EXPECTED_FLARE
+    (True, False, True)
     """
 
     BASELINE = "baseline"
-    EXPECTED_FLARE = "expected flare"
-    NO_WORSENING = "no worsening"
-    IMPROVING = "improving"
-    UNEXPECTED_WORSENING = "worsening outside the expected window (review advised)"
+    WORSE_IN_WINDOW = (
+        "worse than baseline, within the window in which a transient worsening "
+        "has been reported"
+    )
+    SEVERE_IN_WINDOW = (
+        f"at or above the severe threshold, within the window{_ATTENTION}"
+    )
+    NEW_ONSET_IN_WINDOW = f"new-onset movement symptom, within the window{_ATTENTION}"
+    NO_WORSENING = "no meaningful change from baseline"
+    BETTER_THAN_BASELINE = "better than baseline"
+    WORSE_OUTSIDE_WINDOW = (
+        "worse than baseline, not within the window in which a transient "
+        f"worsening has been reported{_ATTENTION}"
+    )
+    # Deprecated names (0.x), aliases for one release.
+    EXPECTED_FLARE = WORSE_IN_WINDOW
+    IMPROVING = BETTER_THAN_BASELINE
+    UNEXPECTED_WORSENING = WORSE_OUTSIDE_WINDOW
+
+    def __str__(self) -> str:
+        """Read as the category's words."""
+        return self.value
 
     @property
     def worse(self) -> bool:
-        """True when the entry is worse than baseline (expected or not)."""
-        return self in {
-            AssessmentCategory.EXPECTED_FLARE,
-            AssessmentCategory.UNEXPECTED_WORSENING,
-        }
+        """True when the entry is worse than baseline or flagged inside the window."""
+        return self in _WORSE
+
+    @property
+    def in_window(self) -> bool:
+        """True for the categories of entries inside the window."""
+        return self in _IN_WINDOW
 
     @property
     def review_advised(self) -> bool:
-        """True when the record falls outside what the flare model expects."""
-        return self is AssessmentCategory.UNEXPECTED_WORSENING
+        """True when the entry is for a clinician's attention."""
+        return self in _REVIEW
+
+
+_IN_WINDOW = frozenset(
+    {
+        AssessmentCategory.WORSE_IN_WINDOW,
+        AssessmentCategory.SEVERE_IN_WINDOW,
+        AssessmentCategory.NEW_ONSET_IN_WINDOW,
+    }
+)
+_WORSE = _IN_WINDOW | {AssessmentCategory.WORSE_OUTSIDE_WINDOW}
+_REVIEW = frozenset(
+    {
+        AssessmentCategory.SEVERE_IN_WINDOW,
+        AssessmentCategory.NEW_ONSET_IN_WINDOW,
+        AssessmentCategory.WORSE_OUTSIDE_WINDOW,
+    }
+)
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
 
 
 @attrs.frozen(kw_only=True)
 class Assessment:
-    """One symptom entry, judged against its baseline.
+    """One symptom entry, read against its baseline.
 
     Attributes:
         entry: The entry.
@@ -267,8 +389,11 @@ class Assessment:
     ...     SymptomEntry(at=first + 3 * day, symptom="myoclonus", severity=7),
     ... ]
     >>> a = assess(log[1], log, first_dose=first)
-    >>> a.category, a.change
-    (<AssessmentCategory.EXPECTED_FLARE: 'expected flare'>, 4.0)
+    >>> a.category is AssessmentCategory.WORSE_IN_WINDOW, a.change
+    (True, 4.0)
+    >>> print(a)  # doctest: +NORMALIZE_WHITESPACE
+    2026-12-04 09:00 myoclonus 7/10 (baseline 3, +4): worse than baseline,
+    within the window in which a transient worsening has been reported
     """
 
     entry: SymptomEntry
@@ -276,10 +401,19 @@ class Assessment:
     baseline: Baseline | None
     change: float
 
+    def __str__(self) -> str:
+        """Read as when, what, how bad, against what, and the category."""
+        base = _points(self.baseline.severity) if self.baseline else "none"
+        return (
+            f"{self.entry.at:%Y-%m-%d %H:%M} {self.entry.label} "
+            f"{self.entry.severity}/10 (baseline {base}, {self.change:+g}): "
+            f"{self.category}"
+        )
+
 
 def _check_entry(entry: object) -> SymptomEntry:
     if not isinstance(entry, SymptomEntry):
-        raise InvalidRecordError(entry, f"expected a SymptomEntry, not {entry!r}")
+        raise InvalidRecordError(entry, f"expected a SymptomEntry, not {entry!r:.60}")
     return entry
 
 
@@ -287,12 +421,8 @@ def _check_model(model: object) -> FlareModel:
     if model is None:
         return FlareModel()
     if not isinstance(model, FlareModel):
-        raise SettingError(f"expected a FlareModel, not {model!r}")
+        raise SettingError(f"expected a FlareModel, not {model!r:.60}")
     return model
-
-
-def _key(entry: SymptomEntry) -> Symptom | str:
-    return entry.label if entry.symptom is Symptom.OTHER else entry.symptom
 
 
 class _Assessor:
@@ -303,12 +433,19 @@ class _Assessor:
         entries: Iterable[SymptomEntry],
         first_dose: dt.datetime,
         model: FlareModel,
+        *,
+        applies: bool = True,
     ) -> None:
-        self.entries = [_check_entry(e) for e in entries]
+        self.entries = sorted(
+            (_check_entry(e) for e in entries), key=lambda e: utc(e.at)
+        )
         self.first_dose = require_aware("first_dose", first_dose)
         self.model = model
-        self.window = model.window(self.first_dose)
+        self.window = model.window(self.first_dose) if applies else None
         self.baselines: dict[Symptom | str, Baseline | None] = {}
+        self.first_seen: dict[Symptom | str, dt.datetime] = {}
+        for entry in self.entries:
+            self.first_seen.setdefault(entry.key, utc(entry.at))
 
     def baseline(self, key: Symptom | str) -> Baseline | None:
         if key not in self.baselines:
@@ -320,28 +457,46 @@ class _Assessor:
             )
         return self.baselines[key]
 
-    def assess(self, entry: SymptomEntry) -> Assessment:
-        key = _key(entry)
-        reference = self.baseline(key)
-        change = change_from_baseline(entry, reference)
+    def _new_onset(self, entry: SymptomEntry, reference: Baseline | None) -> bool:
+        """A movement symptom with no baseline and no entry before this one."""
+        first = self.first_seen.get(entry.key)
+        return (
+            entry.symptom in self.model.symptoms
+            and reference is None
+            and entry.severity > 0
+            and (first is None or first >= utc(entry.at))
+        )
+
+    def _category(
+        self, entry: SymptomEntry, reference: Baseline | None, change: float
+    ) -> AssessmentCategory:
         step = self.model.meaningful_change
         if utc(entry.at) < utc(self.first_dose):
-            category = AssessmentCategory.BASELINE
-        elif change >= step:
-            expected = entry.symptom in self.model.symptoms and self.window.contains(
-                entry.at
+            return AssessmentCategory.BASELINE
+        inside = self.window is not None and self.window.contains(entry.at)
+        if inside and entry.severity >= self.model.severe:
+            return AssessmentCategory.SEVERE_IN_WINDOW
+        if inside and self._new_onset(entry, reference):
+            return AssessmentCategory.NEW_ONSET_IN_WINDOW
+        if change >= step:
+            flare = inside and entry.symptom in self.model.symptoms
+            return (
+                AssessmentCategory.WORSE_IN_WINDOW
+                if flare
+                else AssessmentCategory.WORSE_OUTSIDE_WINDOW
             )
-            category = (
-                AssessmentCategory.EXPECTED_FLARE
-                if expected
-                else AssessmentCategory.UNEXPECTED_WORSENING
-            )
-        elif change <= -step:
-            category = AssessmentCategory.IMPROVING
-        else:
-            category = AssessmentCategory.NO_WORSENING
+        if change <= -step:
+            return AssessmentCategory.BETTER_THAN_BASELINE
+        return AssessmentCategory.NO_WORSENING
+
+    def assess(self, entry: SymptomEntry) -> Assessment:
+        reference = self.baseline(entry.key)
+        change = change_from_baseline(entry, reference)
         return Assessment(
-            entry=entry, category=category, baseline=reference, change=change
+            entry=entry,
+            category=self._category(entry, reference, change),
+            baseline=reference,
+            change=change,
         )
 
 
@@ -351,6 +506,7 @@ def assess(
     *,
     first_dose: dt.datetime,
     model: FlareModel | None = None,
+    applies: bool = True,
 ) -> Assessment:
     """Assess one entry against the baseline drawn from ``entries``.
 
@@ -360,6 +516,8 @@ def assess(
         first_dose: When treatment started: the first dose actually given, or
             the planned first dose while none has been given.
         model: The flare model; :class:`FlareModel` defaults when None.
+        applies: Whether the course has a window (see
+            :func:`flare_window_applies`); without one, no entry is inside it.
 
     Raises:
         InvalidRecordError: ``entry`` or an item of ``entries`` is not a SymptomEntry.
@@ -367,64 +525,89 @@ def assess(
         SettingError: ``model`` is not a FlareModel.
     """
     entry = _check_entry(entry)
-    return _Assessor(entries, first_dose, _check_model(model)).assess(entry)
+    assessor = _Assessor(entries, first_dose, _check_model(model), applies=applies)
+    return assessor.assess(entry)
 
 
 class FlareStatus(enum.Enum):
-    """Where the flare stands at a given moment.
+    """Where the record stands against the window at a given moment.
 
     - ``NOT_STARTED``: the window has not opened yet.
-    - ``WINDOW_OPEN``: inside the window; worsening now is expected.
-    - ``RESOLVED``: the window has closed, a flare was recorded, and every
-      flared symptom's latest entry is back within the meaningful change of
-      baseline (or better).
-    - ``PROLONGED``: the window has closed and a symptom's latest entry is
-      still (or again) worse than baseline: review advised.
-    - ``NO_FLARE``: the window has closed and no worsening was recorded.
+    - ``WINDOW_OPEN``: inside the window in which a transient worsening has
+      been reported.
+    - ``RESOLVED``: the window has closed, a worsening was recorded in it,
+      and every symptom that worsened is logged back within the meaningful
+      change of baseline (or better).
+    - ``WORSE_AFTER_WINDOW``: the window has closed and a symptom's latest
+      entry is still (or again) worse than baseline: for a clinician's
+      attention.
+    - ``NO_WORSENING_RECORDED``: the window has closed and no worsening was
+      recorded in it.
+    - ``NOT_APPLICABLE``: the course has no window (it starts with
+      maintenance only; see :func:`flare_window_applies`).
 
-    >>> FlareStatus.PROLONGED.value
-    'prolonged beyond the expected window (review advised)'
+    ``PROLONGED`` and ``NO_FLARE`` are the names of 0.x, kept as aliases for
+    one release.
+
+    >>> str(FlareStatus.WORSE_AFTER_WINDOW)
+    "still worse than baseline after the window closed (for a clinician's attention)"
     """
 
-    NOT_STARTED = "not started"
-    WINDOW_OPEN = "expected window open"
-    RESOLVED = "resolved"
-    PROLONGED = "prolonged beyond the expected window (review advised)"
-    NO_FLARE = "no flare recorded"
+    NOT_STARTED = "window not open yet"
+    WINDOW_OPEN = "within the window in which a transient worsening has been reported"
+    RESOLVED = "back within baseline after a worsening in the window"
+    WORSE_AFTER_WINDOW = (
+        f"still worse than baseline after the window closed{_ATTENTION}"
+    )
+    NO_WORSENING_RECORDED = "no worsening recorded in the window"
+    NOT_APPLICABLE = "no window: the course does not start replacement"
+    # Deprecated names (0.x), aliases for one release.
+    PROLONGED = WORSE_AFTER_WINDOW
+    NO_FLARE = NO_WORSENING_RECORDED
+
+    def __str__(self) -> str:
+        """Read as the status's words."""
+        return self.value
 
 
 @attrs.frozen(kw_only=True)
 class FlareReport:
-    """The flare of one course as the record shows it at ``as_of``.
+    """The record of one course against the window, at ``as_of``.
 
     Attributes:
         model: The model used.
         first_dose: The reference instant: the first dose actually given, or
             the planned first dose while none has been given.
         first_dose_given: Whether ``first_dose`` is a recorded administration.
-        window: The expected window.
+        window: The window in which a transient worsening has been reported,
+            or None when the course has none (:func:`flare_window_applies`).
         as_of: The moment described (entries after it are left out).
-        status: Where the flare stands.
+        status: Where the record stands.
         assessments: Every entry of the model's symptoms up to ``as_of``,
             assessed, oldest first.
-        peak: The worst expected-flare entry (the earliest of equals), if any.
-        resolved_at: When every flared symptom was first logged back within
-            the meaningful change of baseline after its last worse entry; None
-            while it is not (or no flare was recorded).
+        peak: The worst entry inside the window that is worse than baseline
+            or flagged (the earliest of equals), if any.
+        resolved_at: When every symptom that worsened in the window was first
+            logged back within the meaningful change of baseline after its
+            last worse entry; None while it is not (or none worsened).
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
-    >>> course = Course.begin(regimens.get("nice-neuro"),
+    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
-    >>> course.flare(now=dt.datetime(2026, 12, 2, tzinfo=tz)).status
-    <FlareStatus.NOT_STARTED: 'not started'>
+    >>> report = course.flare(now=dt.datetime(2026, 12, 2, tzinfo=tz))
+    >>> report.status
+    <FlareStatus.NOT_STARTED: 'window not open yet'>
+    >>> print(report)  # doctest: +NORMALIZE_WHITESPACE
+    window not open yet (as of 2026-12-02 00:00;
+    window 2026-12-03 09:00 to 2027-01-12 09:00)
     """
 
     model: FlareModel
     first_dose: dt.datetime
     first_dose_given: bool
-    window: FlareWindow
+    window: FlareWindow | None
     as_of: dt.datetime
     status: FlareStatus
     assessments: tuple[Assessment, ...]
@@ -433,51 +616,95 @@ class FlareReport:
 
     @property
     def peak_severity(self) -> int | None:
-        """The severity at the peak, if a flare was recorded."""
+        """The severity at the peak, if a worsening was recorded in the window."""
         return self.peak.entry.severity if self.peak is not None else None
 
     @property
     def peak_at(self) -> dt.datetime | None:
-        """When the peak was logged, if a flare was recorded."""
+        """When the peak was logged, if a worsening was recorded in the window."""
         return self.peak.entry.at if self.peak is not None else None
 
     @property
     def resolution(self) -> dt.datetime | None:
-        """When the flare resolved (``resolved_at``), the name DESIGN.md gives it."""
+        """``resolved_at``, under the name DESIGN.md gives it."""
         return self.resolved_at
 
     @property
     def time_to_resolution(self) -> dt.timedelta | None:
-        """Elapsed time from the first dose to ``resolved_at``, if resolved."""
+        """Elapsed time from the first dose to ``resolved_at``, if any."""
         if self.resolved_at is None:
             return None
         return utc(self.resolved_at) - utc(self.first_dose)
 
     @property
     def review_advised(self) -> bool:
-        """True when the flare is prolonged or any entry is an unexpected worsening."""
-        return self.status is FlareStatus.PROLONGED or any(
+        """True when the status or any entry is for a clinician's attention."""
+        return self.status is FlareStatus.WORSE_AFTER_WINDOW or any(
             a.category.review_advised for a in self.assessments
         )
 
+    @property
+    def attention(self) -> tuple[Assessment, ...]:
+        """The assessed entries that are for a clinician's attention, oldest first."""
+        return tuple(a for a in self.assessments if a.category.review_advised)
+
+    def __str__(self) -> str:
+        """Read as the status, the moment, the window, the peak and any flags."""
+        parts = [f"as of {self.as_of:%Y-%m-%d %H:%M}"]
+        if self.window is not None:
+            parts.append(
+                f"window {self.window.start:%Y-%m-%d %H:%M} to "
+                f"{self.window.end:%Y-%m-%d %H:%M}"
+            )
+        if self.peak is not None:
+            parts.append(
+                f"peak {self.peak.entry.label} {self.peak.entry.severity}/10 "
+                f"on {self.peak.entry.at:%Y-%m-%d}"
+            )
+        flagged = len(self.attention)
+        if flagged:
+            parts.append(
+                f"{flagged} entr{'y' if flagged == 1 else 'ies'} for a "
+                "clinician's attention"
+            )
+        return f"{self.status} ({'; '.join(parts)})"
+
 
 def _resolution(assessments: list[Assessment]) -> dt.datetime | None:
-    """Return when every flared symptom was logged back within baseline again."""
-    flared = {
-        _key(a.entry)
-        for a in assessments
-        if a.category is AssessmentCategory.EXPECTED_FLARE
-    }
+    """Return when every symptom that worsened in the window was back at baseline."""
+    flared = {a.entry.key for a in assessments if a.category.in_window}
     if not flared:
         return None
     times: list[dt.datetime] = []
     for key in flared:
-        mine = [a for a in assessments if _key(a.entry) == key]
+        mine = [a for a in assessments if a.entry.key == key]
         last_worse = max(i for i, a in enumerate(mine) if a.category.worse)
         if last_worse + 1 == len(mine):
             return None
         times.append(mine[last_worse + 1].entry.at)
     return max(times, key=utc)
+
+
+def _status(
+    window: FlareWindow | None,
+    cut: dt.datetime,
+    assessments: list[Assessment],
+) -> FlareStatus:
+    if window is None:
+        return FlareStatus.NOT_APPLICABLE
+    if cut < utc(window.start):
+        return FlareStatus.NOT_STARTED
+    if cut < utc(window.end):
+        return FlareStatus.WINDOW_OPEN
+    latest: dict[Symptom | str, Assessment] = {}
+    for a in assessments:
+        if a.category is not AssessmentCategory.BASELINE:
+            latest[a.entry.key] = a
+    if any(a.category.worse for a in latest.values()):
+        return FlareStatus.WORSE_AFTER_WINDOW
+    if any(a.category.in_window for a in assessments):
+        return FlareStatus.RESOLVED
+    return FlareStatus.NO_WORSENING_RECORDED
 
 
 def flare_report(
@@ -487,8 +714,9 @@ def flare_report(
     first_dose_given: bool,
     model: FlareModel | None = None,
     now: dt.datetime | None = None,
+    applies: bool = True,
 ) -> FlareReport:
-    """Describe the flare in a symptom log, as of ``now``.
+    """Describe the record of a symptom log against the window, as of ``now``.
 
     Args:
         entries: The symptom log (any symptoms, any order).
@@ -498,6 +726,9 @@ def flare_report(
         now: The moment to describe.  When None, the report describes the
             record as of its latest entry (or ``first_dose`` if there is none);
             domain code never reads the clock.
+        applies: Whether the course has a window (see
+            :func:`flare_window_applies`); without one the status is
+            ``NOT_APPLICABLE`` and worse entries are for a clinician's attention.
 
     Raises:
         InvalidRecordError: An entry is not a SymptomEntry.
@@ -505,8 +736,8 @@ def flare_report(
         SettingError: ``model`` is not a FlareModel.
     """
     chosen = _check_model(model)
-    assessor = _Assessor(entries, first_dose, chosen)
-    log = sorted(assessor.entries, key=lambda e: utc(e.at))
+    assessor = _Assessor(entries, first_dose, chosen, applies=applies)
+    log = assessor.entries
     if now is not None:
         as_of = require_aware("now", now)
     else:
@@ -517,31 +748,15 @@ def flare_report(
         for e in log
         if e.symptom in chosen.symptoms and utc(e.at) <= cut
     ]
-    flare = [a for a in assessments if a.category is AssessmentCategory.EXPECTED_FLARE]
-    peak = max(flare, key=lambda a: a.entry.severity, default=None)
-    window = assessor.window
-    if cut < utc(window.start):
-        status = FlareStatus.NOT_STARTED
-    elif cut < utc(window.end):
-        status = FlareStatus.WINDOW_OPEN
-    else:
-        latest: dict[Symptom | str, Assessment] = {}
-        for a in assessments:
-            if a.category is not AssessmentCategory.BASELINE:
-                latest[_key(a.entry)] = a
-        if any(a.category.worse for a in latest.values()):
-            status = FlareStatus.PROLONGED
-        elif flare:
-            status = FlareStatus.RESOLVED
-        else:
-            status = FlareStatus.NO_FLARE
+    in_window = [a for a in assessments if a.category.in_window]
+    peak = max(in_window, key=lambda a: a.entry.severity, default=None)
     return FlareReport(
         model=chosen,
         first_dose=assessor.first_dose,
         first_dose_given=first_dose_given,
-        window=window,
+        window=assessor.window,
         as_of=as_of,
-        status=status,
+        status=_status(assessor.window, cut, assessments),
         assessments=tuple(assessments),
         peak=peak,
         resolved_at=_resolution(assessments),

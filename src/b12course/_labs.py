@@ -10,7 +10,10 @@ converts on request (:meth:`LabResult.to`).  Conversions (clinical.md §4):
 - Haemoglobin: 1 g/dL = 10 g/L.  MCV: fL only.
 
 Interpretation bands (:class:`ReferenceRange`) carry their source.  The defaults
-are NICE NG239's for total and active B12 (via summaries, clinical.md §4).
+are NICE NG239's for total and active B12 (via summaries, clinical.md section
+4), named for where a value falls ("below the NG239 threshold",
+"indeterminate", "above the NG239 threshold"): NG239's bands describe how
+likely deficiency is, and a single result is not a diagnosis.
 Laboratories set their own ranges ("local reference ranges should be
 established", BSH 2014), so every function takes the caller's range instead.
 There is no default for methylmalonic acid: NG239's own cut-off could not be
@@ -26,10 +29,12 @@ from collections.abc import Iterable
 
 import attrs
 
-from b12course._time import require_aware
+from b12course._text import text_validator
+from b12course._time import aware
 from b12course.exceptions import LabValueError, SettingError, UnitError
 
 __all__ = [
+    "PREGNANCY_NOTE",
     "Analyte",
     "Band",
     "LabResult",
@@ -52,6 +57,46 @@ class Analyte(enum.Enum):
     HOMOCYSTEINE = "homocysteine"
     HAEMOGLOBIN = "haemoglobin"
     MCV = "MCV"
+
+    def __str__(self) -> str:
+        """Read as the analyte's name."""
+        return self.value
+
+    @classmethod
+    def parse(cls, value: object) -> Analyte:
+        """Read an analyte from its name or value, case-insensitive.
+
+        >>> Analyte.parse("Serum B12") is Analyte.SERUM_B12
+        True
+
+        Raises:
+            LabValueError: The value names no analyte (the message lists them).
+        """
+        if isinstance(value, Analyte):
+            return value
+        if isinstance(value, str):
+            key = value.strip().casefold()
+            for analyte in cls:
+                if key in {analyte.value.casefold(), analyte.name.casefold()}:
+                    return analyte
+        names = ", ".join(a.value for a in cls)
+        raise LabValueError(
+            value,
+            f"{value!r:.60} is not an analyte b12course knows; use one of {names}",
+        )
+
+
+def _to_analyte(value: object) -> Analyte:
+    return Analyte.parse(value)
+
+
+#: Said beside a total B12 result when the person is pregnant or breastfeeding
+#: (clinical.md section 0: total B12 is lower in pregnancy; NG239 uses active
+#: B12 in pregnancy, via the NASGP summary).
+PREGNANCY_NOTE = (
+    "total B12 is lower in pregnancy (physiologically), so a total B12 result "
+    "reads lower then; NICE NG239 uses active B12 in pregnancy"
+)
 
 
 # Canonical units and what each is worth in the analyte's base unit.
@@ -83,7 +128,7 @@ def canonical_unit(analyte: Analyte, unit: object) -> str:
     Raises:
         UnitError: The unit is not one b12course converts for that analyte.
     """
-    analyte = Analyte(analyte)
+    analyte = Analyte.parse(analyte)
     units = _UNITS[analyte]
     if isinstance(unit, str):
         key = "".join(unit.split()).lower()
@@ -108,7 +153,7 @@ def convert(value: float, analyte: Analyte, from_unit: str, to_unit: str) -> flo
     Raises:
         UnitError: Either unit is not one of the analyte's units.
     """
-    units = _UNITS[Analyte(analyte)]
+    units = _UNITS[Analyte.parse(analyte)]
     source = canonical_unit(analyte, from_unit)
     target = canonical_unit(analyte, to_unit)
     if source == target:
@@ -116,20 +161,26 @@ def convert(value: float, analyte: Analyte, from_unit: str, to_unit: str) -> flo
     return value / units[source] * units[target]
 
 
-def _aware(
-    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
-) -> None:
-    require_aware(attribute.name, value)
+#: The largest value a result may hold, in any unit: far above any
+#: measurement of these analytes, and small enough to convert between units.
+MAX_LAB_VALUE = 1e9
 
 
 def _value(
     _instance: object, _attribute: attrs.Attribute[float], value: object
 ) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LabValueError(value, f"a lab value must be a number, not {value!r}")
-    if not math.isfinite(value) or value < 0:
         raise LabValueError(
-            value, f"a lab value must be finite and >= 0, not {value!r}"
+            value, f"a lab value must be a number, not {type(value).__name__}"
+        )
+    # An int is compared as an int: 10**400 cannot even become a float.
+    if value < 0 or value > MAX_LAB_VALUE or not math.isfinite(value):
+        huge = isinstance(value, int) and abs(value) > MAX_LAB_VALUE
+        shown = "a huge number" if huge else f"{value!r:.40}"
+        raise LabValueError(
+            value,
+            f"a lab value must be finite, >= 0 and at most {MAX_LAB_VALUE:.0e}, "
+            f"not {shown}",
         )
 
 
@@ -145,19 +196,22 @@ class LabResult:
             of the analyte's units (case and spaces do not matter).
 
     Raises:
-        LabValueError: The value is negative, not finite or not a number.
+        LabValueError: The analyte is not known, or the value is negative,
+            not finite, above :data:`MAX_LAB_VALUE` or not a number.
         UnitError: The unit is not one of the analyte's units.
         NaiveDatetimeError: ``at`` is naive.
 
     >>> import datetime as dt, zoneinfo
     >>> at = dt.datetime(2026, 11, 20, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
-    >>> r = LabResult(at=at, analyte=Analyte.SERUM_B12, value=200, unit="ng/L")
+    >>> r = LabResult(at=at, analyte="serum B12", value=200, unit="ng/L")
     >>> round(r.to("pmol/L").value, 1), r.interpret().label
     (147.6, 'indeterminate')
+    >>> print(r.interpret(pregnant_or_breastfeeding=True))  # doctest: +ELLIPSIS
+    indeterminate (total B12 is lower in pregnancy ...)
     """
 
-    at: dt.datetime = attrs.field(validator=_aware)
-    analyte: Analyte = attrs.field(converter=Analyte)
+    at: dt.datetime = attrs.field(validator=aware)
+    analyte: Analyte = attrs.field(converter=_to_analyte)
     value: float = attrs.field(validator=_value)
     unit: str = attrs.field(converter=str)
 
@@ -177,13 +231,23 @@ class LabResult:
             unit=target,
         )
 
-    def interpret(self, reference: ReferenceRange | None = None) -> Band | None:
+    def interpret(
+        self,
+        reference: ReferenceRange | None = None,
+        *,
+        pregnant_or_breastfeeding: bool = False,
+    ) -> Band | None:
         """Return the band of ``reference`` this result falls in.
+
+        The band names where the value falls; it is not a diagnosis.
 
         Args:
             reference: The bands to use; by default the analyte's default
                 range (:func:`default_reference`).  The result is converted to
                 the range's unit first.
+            pregnant_or_breastfeeding: Whether the person is pregnant or
+                breastfeeding; for total B12 the band then carries
+                :data:`PREGNANCY_NOTE` as its ``note``.
 
         Returns:
             The band, or None when no range applies or no band holds the value.
@@ -201,16 +265,28 @@ class LabResult:
                 f"the reference range is for {chosen.analyte.value}, not "
                 f"{self.analyte.value}"
             )
-        return chosen.band_for(self.to(chosen.unit).value)
+        band = chosen.band_for(self.to(chosen.unit).value)
+        lower_in_pregnancy = (
+            pregnant_or_breastfeeding is True and self.analyte is Analyte.SERUM_B12
+        )
+        if band is not None and lower_in_pregnancy:
+            return attrs.evolve(band, note=_joined(band.note, PREGNANCY_NOTE))
+        return band
+
+
+def _joined(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
 
 
 def _bound(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SettingError(f"a band bound must be a number or None, not {value!r}")
-    if not math.isfinite(value):
-        raise SettingError(f"a band bound must be finite, not {value!r}")
+        raise SettingError(f"a band bound must be a number or None, not {value!r:.60}")
+    if abs(value) > MAX_LAB_VALUE or not math.isfinite(value):
+        raise SettingError(
+            f"a band bound must be a finite number within +-{MAX_LAB_VALUE:.0e}"
+        )
     return float(value)
 
 
@@ -224,6 +300,7 @@ class Band:
         high: The upper bound, or None for no upper bound.
         low_inclusive: Whether ``low`` itself is in the band (default True).
         high_inclusive: Whether ``high`` itself is in the band (default False).
+        note: A caveat to read with the band (e.g. :data:`PREGNANCY_NOTE`).
 
     Raises:
         SettingError: A bound is not a finite number, or ``low`` exceeds ``high``.
@@ -233,17 +310,22 @@ class Band:
     (True, False)
     """
 
-    label: str = attrs.field(validator=attrs.validators.instance_of(str))
+    label: str = attrs.field(validator=text_validator)
     low: float | None = attrs.field(default=None, converter=_bound)
     high: float | None = attrs.field(default=None, converter=_bound)
     low_inclusive: bool = True
     high_inclusive: bool = False
+    note: str = attrs.field(default="", validator=text_validator)
 
     def __attrs_post_init__(self) -> None:
         if self.low is not None and self.high is not None and self.low > self.high:
             raise SettingError(
                 f"band {self.label!r}: low {self.low} > high {self.high}"
             )
+
+    def __str__(self) -> str:
+        """Read as the label, with the note in brackets if there is one."""
+        return f"{self.label} ({self.note})" if self.note else self.label
 
     def contains(self, value: float) -> bool:
         """Return True when ``value`` is in the band."""
@@ -258,6 +340,8 @@ class Band:
 
 
 def _bands(value: Iterable[Band]) -> tuple[Band, ...]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise SettingError(f"a reference range needs Band values, not {value!r:.60}")
     bands = tuple(value)
     if not bands or not all(isinstance(b, Band) for b in bands):
         raise SettingError(f"a reference range needs Band values, not {value!r}")
@@ -288,10 +372,10 @@ class ReferenceRange:
     'raised'
     """
 
-    analyte: Analyte = attrs.field(converter=Analyte)
+    analyte: Analyte = attrs.field(converter=_to_analyte)
     unit: str = attrs.field(converter=str)
     bands: tuple[Band, ...] = attrs.field(converter=_bands)
-    source: str = attrs.field(validator=attrs.validators.instance_of(str))
+    source: str = attrs.field(validator=text_validator)
 
     def __attrs_post_init__(self) -> None:
         canonical_unit(self.analyte, self.unit)
@@ -323,16 +407,20 @@ def _low_key(band: Band) -> float:
 
 _NG239 = (
     "NICE NG239 (2024), via summaries [secondary]; clinical.md section 4. "
-    "Laboratories may set their own ranges."
+    "The bands describe how likely deficiency is; a single result is not a "
+    "diagnosis. Laboratories may set their own ranges."
 )
+#: The NG239 band labels: where a value falls, never a diagnosis.
+BELOW = "below the NG239 threshold"
+ABOVE = "above the NG239 threshold"
 
 NG239_SERUM_B12 = ReferenceRange(
     analyte=Analyte.SERUM_B12,
     unit="ng/L",
     bands=(
-        Band(label="deficient", high=180),
+        Band(label=BELOW, high=180),
         Band(label="indeterminate", low=180, high=350, high_inclusive=True),
-        Band(label="deficiency unlikely", low=350, low_inclusive=False),
+        Band(label=ABOVE, low=350, low_inclusive=False),
     ),
     source=(
         f"{_NG239} Total B12: '<180 ng/L (133 pmol/L)' confirmed deficiency, "
@@ -343,9 +431,9 @@ NG239_ACTIVE_B12 = ReferenceRange(
     analyte=Analyte.ACTIVE_B12,
     unit="pmol/L",
     bands=(
-        Band(label="deficient", high=25),
+        Band(label=BELOW, high=25),
         Band(label="indeterminate", low=25, high=70, high_inclusive=True),
-        Band(label="deficiency unlikely", low=70, low_inclusive=False),
+        Band(label=ABOVE, low=70, low_inclusive=False),
     ),
     source=(
         f"{_NG239} Active B12 (holotranscobalamin): '<25 pmol/L', "
@@ -369,4 +457,4 @@ def default_reference(analyte: Analyte) -> ReferenceRange | None:
     >>> default_reference(Analyte.MMA) is None
     True
     """
-    return _DEFAULTS.get(Analyte(analyte))
+    return _DEFAULTS.get(Analyte.parse(analyte))

@@ -21,6 +21,7 @@ from typing import Union
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from b12course._text import text_validator
 from b12course._units import Amount
 from b12course.exceptions import ImplausibleDoseError, RegimenError
 
@@ -36,94 +37,173 @@ __all__ = [
     "PhaseEnd",
     "Regimen",
     "Route",
+    "UntilLabResult",
     "UntilNoFurtherImprovement",
 ]
 
 
 class Drug(enum.Enum):
-    """A form of vitamin B12."""
+    """A form of vitamin B12.
+
+    >>> str(Drug.parse("Cyanocobalamin"))
+    'cyanocobalamin'
+    """
 
     HYDROXOCOBALAMIN = "hydroxocobalamin"
     CYANOCOBALAMIN = "cyanocobalamin"
     METHYLCOBALAMIN = "methylcobalamin"
 
+    def __str__(self) -> str:
+        """Read as the drug's name."""
+        return self.value
+
+    @classmethod
+    def parse(cls, text: object) -> Drug:
+        """Read a drug from its name (``"cyanocobalamin"``), case-insensitive.
+
+        Raises:
+            RegimenError: The value names no form of B12 that b12course knows.
+        """
+        if isinstance(text, Drug):
+            return text
+        if isinstance(text, str):
+            key = text.strip().lower()
+            for drug in cls:
+                if key in {drug.value, drug.name.lower()}:
+                    return drug
+        names = ", ".join(d.value for d in cls)
+        raise RegimenError(f"unknown drug {text!r:.60}; use one of {names}")
+
 
 class Route(enum.Enum):
     """How a dose is given.
 
-    Intravenous replacement is deliberately absent: gram-dose IV
-    hydroxocobalamin is the cyanide antidote, and cyanocobalamin must not be
-    given IV (clinical.md §6).  :meth:`parse` refuses ``"IV"`` with that reason.
+    ``SC`` (subcutaneous) and ``DEEP_SC`` (deep subcutaneous, the FDA label's
+    alternative to IM) are distinct routes.  Intravenous replacement has no
+    member: :meth:`parse` refuses ``"IV"`` and says why (clinical.md section 6).
+
+    >>> [str(Route.parse(t)) for t in ("PO", "SL", "subcut", "deep SC", "IN")]
+    ['oral', 'sublingual', 'subcutaneous', 'deep subcutaneous', 'intranasal']
     """
 
     IM = "intramuscular"
+    SC = "subcutaneous"
     DEEP_SC = "deep subcutaneous"
     ORAL = "oral"
     INTRANASAL = "intranasal"
     SUBLINGUAL = "sublingual"
 
+    def __str__(self) -> str:
+        """Read as the route's name."""
+        return self.value
+
     @property
     def abbreviation(self) -> str:
-        """The short clinical form: IM, deep SC, oral, intranasal, sublingual."""
+        """The short clinical form: IM, SC, deep SC, oral, intranasal, sublingual."""
         return _ROUTE_ABBREVIATIONS[self]
 
+    @property
+    def injected(self) -> bool:
+        """True for the routes given by injection (IM, SC, deep SC)."""
+        return self in {Route.IM, Route.SC, Route.DEEP_SC}
+
     @classmethod
-    def parse(cls, text: str | Route) -> Route:
-        """Read a route from its name, value or abbreviation (``"IM"``, ``"oral"``...).
+    def parse(cls, text: object) -> Route:
+        """Read a route from its name, value or abbreviation.
+
+        Accepted (case, spaces, ``-`` and ``_`` do not matter): IM,
+        intramuscular; SC, subcut, subcutaneous; deep SC, deep subcut, deep
+        subcutaneous; PO, oral, by mouth; SL, sublingual; IN, nasal, intranasal.
 
         Raises:
-            ImplausibleDoseError: The route is intravenous.
-            RegimenError: The text names no route.
+            ImplausibleDoseError: The route is intravenous (see :data:`IV_REASON`).
+            RegimenError: The value names no route.
         """
         if isinstance(text, Route):
             return text
-        key = str(text).strip().lower().replace("_", " ").replace("-", " ")
-        if key in {"iv", "intravenous"}:
-            raise ImplausibleDoseError(
-                "intravenous B12 is not a replacement route: IV hydroxocobalamin in "
-                "grams is the cyanide antidote (Cyanokit) and cyanocobalamin must not "
-                "be given IV; use IM or deep SC",
+        if isinstance(text, str):
+            key = " ".join(
+                text.strip().lower().replace("_", " ").replace("-", " ").split()
             )
-        for route in cls:
-            if key in {route.value, route.name.lower().replace("_", " ")} or (
-                key == route.abbreviation.lower()
-            ):
+            if key in {"iv", "intravenous", "i.v."}:
+                raise ImplausibleDoseError(IV_REASON)
+            route = _ROUTE_WORDS.get(key.replace(".", "").replace("/", ""))
+            if route is not None:
                 return route
-        if key in {"sc", "subcutaneous", "deep subcut"}:
-            return cls.DEEP_SC
         raise RegimenError(
-            f"unknown route {text!r}; use one of IM, deep SC, oral, intranasal, "
-            "sublingual"
+            f"unknown route {text!r:.60}; use one of IM, SC, deep SC, oral (PO), "
+            "sublingual (SL), intranasal (IN)"
         )
 
 
+#: Why :meth:`Route.parse` refuses intravenous entries: a product choice of
+#: b12course, with the FDA cyanocobalamin label's reason (clinical.md section 6).
+IV_REASON = (
+    "b12course does not plan intravenous B12 replacement: the FDA "
+    "cyanocobalamin injection label says to avoid the intravenous route, as "
+    "'almost all of the vitamin' is then 'lost in the urine' (and gram-dose IV "
+    "hydroxocobalamin is the cyanide antidote, not replacement); record the "
+    "dose as IM, SC or deep SC if that is how it was given"
+)
+
+_ROUTE_WORDS = {
+    "im": Route.IM,
+    "intramuscular": Route.IM,
+    "sc": Route.SC,
+    "sq": Route.SC,
+    "subcut": Route.SC,
+    "subcutaneous": Route.SC,
+    "deep sc": Route.DEEP_SC,
+    "deep sq": Route.DEEP_SC,
+    "deep subcut": Route.DEEP_SC,
+    "deep subcutaneous": Route.DEEP_SC,
+    "po": Route.ORAL,
+    "oral": Route.ORAL,
+    "by mouth": Route.ORAL,
+    "sl": Route.SUBLINGUAL,
+    "sublingual": Route.SUBLINGUAL,
+    "in": Route.INTRANASAL,
+    "nasal": Route.INTRANASAL,
+    "intranasal": Route.INTRANASAL,
+}
+
 _ROUTE_ABBREVIATIONS = {
     Route.IM: "IM",
+    Route.SC: "SC",
     Route.DEEP_SC: "deep SC",
     Route.ORAL: "oral",
     Route.INTRANASAL: "intranasal",
     Route.SUBLINGUAL: "sublingual",
 }
 
-# Plausibility bounds per route, in micrograms (clinical.md §6, "Plausibility
-# bounds for input validation"): our derivation from the labelled doses, not
-# guideline maxima.  IM/SC above 1 mg and oral above 5 mg are refused;
-# intranasal is one 500 mcg spray (Nascobal label).
+# Plausibility bounds per route, in micrograms (clinical.md section 6,
+# "Plausibility bounds for input validation"): our derivation from the
+# labelled doses, not guideline maxima.  The largest labelled or guideline
+# injection is 1 mg (BNF, UK SmPC, FDA labels); drugs.com lists oral strengths
+# up to 5000 mcg.  Anything above is refused as a likely mcg/mg mix-up.
 _MAX_MICROGRAMS = {
     Route.IM: 1_000,
+    Route.SC: 1_000,
     Route.DEEP_SC: 1_000,
     Route.ORAL: 5_000,
     Route.SUBLINGUAL: 5_000,
 }
-_INTRANASAL_SPRAY_MICROGRAMS = 500
+#: The labelled intranasal doses, in micrograms: Nascobal "one spray (500
+#: mcg) ... once weekly" (drugs.com/dosage/nascobal.html); CaloMist "one spray
+#: in each nostril once daily (25 mcg per nostril, total daily dose 50 mcg)",
+#: increased to "one spray in each nostril twice daily (total daily dose 100
+#: mcg)" (rxlist.com/calomist-nasal-spray-drug/indications-dosage.htm), so one
+#: administration is 25 or 50 mcg, and a day's total 50 or 100 mcg.
+INTRANASAL_DOSES = frozenset({25, 50, 100, 500})
 
 
 def _check_plausible(amount: Amount, route: Route) -> None:
     if route is Route.INTRANASAL:
-        if amount.micrograms != _INTRANASAL_SPRAY_MICROGRAMS:
+        if amount.micrograms not in INTRANASAL_DOSES:
             raise ImplausibleDoseError(
-                f"an intranasal dose is one 500 mcg spray (Nascobal label), not "
-                f"{amount}",
+                f"{amount} intranasal is implausible: not a labelled dose; the "
+                "labels give 500 mcg (Nascobal, one spray weekly) and 25 mcg per "
+                "spray (CaloMist: 50 or 100 mcg a day); use 25, 50, 100 or 500 mcg",
                 micrograms=amount.micrograms,
                 route=route,
             )
@@ -131,9 +211,9 @@ def _check_plausible(amount: Amount, route: Route) -> None:
     limit = _MAX_MICROGRAMS[route]
     if amount.micrograms > limit:
         raise ImplausibleDoseError(
-            f"{amount} {route.abbreviation} is implausible for B12 replacement "
-            f"(above {Amount(limit)}); check the unit: mcg and mg differ "
-            "a thousandfold",
+            f"{amount} {route.abbreviation} is implausible: above {Amount(limit)}, "
+            f"the largest {route.abbreviation} dose in the labels and guidelines "
+            "b12course follows; check the unit (mcg and mg differ a thousandfold)",
             micrograms=amount.micrograms,
             route=route,
         )
@@ -147,25 +227,30 @@ def _to_route(value: Route | str) -> Route:
     return Route.parse(value)
 
 
+def _to_drug(value: Drug | str) -> Drug:
+    return Drug.parse(value)
+
+
 @attrs.frozen
 class Dose:
     """One dose: a drug, an exact amount and a route, checked for plausibility.
 
     Attributes:
-        drug: The form of B12.
+        drug: The form of B12 (a :class:`Drug` or its name).
         amount: The exact amount (text such as ``"1 mg"`` is parsed).
-        route: How it is given.
+        route: How it is given (a :class:`Route` or its name or abbreviation).
 
     Raises:
         ImplausibleDoseError: The amount is implausible for the route (e.g. an
             IM dose above 1 mg, or any dose in grams).
+        RegimenError: The drug or route names nothing b12course knows.
 
-    >>> d = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM)
+    >>> d = Dose("cyanocobalamin", "1,000 mcg", "SC")
     >>> str(d)
-    'hydroxocobalamin 1 mg IM'
+    'cyanocobalamin 1 mg SC'
     """
 
-    drug: Drug = attrs.field(validator=attrs.validators.instance_of(Drug))
+    drug: Drug = attrs.field(converter=_to_drug)
     amount: Amount = attrs.field(converter=_to_amount)
     route: Route = attrs.field(converter=_to_route)
 
@@ -434,15 +519,20 @@ class UntilNoFurtherImprovement:
 
     The UK neurological regimen gives hydroxocobalamin "on alternate days until
     there is no further improvement" (BNF via the Pernicious Anaemia Society;
-    clinical.md §1) with no national maximum.  The phase therefore always has a
-    review point: the default of 2 weeks follows NHS Lothian RefHelp
-    ("discontinue alternate day IM treatment after 2 weeks" for mild sensory
-    symptoms that do not respond).  Until a decision is recorded, the plan
-    projects the phase to end at the review point and marks every later dose
-    *provisional*.
+    clinical.md section 1) with no national maximum.  The phase runs until a
+    decision is recorded; its review point (default 2 weeks, after NHS Lothian
+    RefHelp: "discontinue alternate day IM treatment after 2 weeks" for mild
+    sensory symptoms that do not respond) is when a clinician is asked to
+    decide, not an end.
 
     Attributes:
         review_after: The span from the phase's first dose to its review point.
+
+    >>> end = UntilNoFurtherImprovement()
+    >>> str(end)
+    'until no further improvement (review after 2 weeks)'
+    >>> end.review_wording
+    'a clinician decides whether to continue'
     """
 
     review_after: Lasting = attrs.field(
@@ -450,9 +540,57 @@ class UntilNoFurtherImprovement:
         validator=attrs.validators.instance_of(Lasting),
     )
 
+    @property
+    def review_wording(self) -> str:
+        """What happens at the review point, in words a person reads."""
+        return "a clinician decides whether to continue"
+
     def __str__(self) -> str:
         """Read as the clinical wording."""
         return f"until no further improvement (review after {self.review_after})"
+
+
+@attrs.frozen(kw_only=True)
+class UntilLabResult(UntilNoFurtherImprovement):
+    """The phase runs until a clinician records that a lab result was reached.
+
+    The UK cyanocobalamin SmPC gives "250 micrograms weekly until blood count
+    returns to normal": the phase's end is decided by a result the record does
+    not hold, so, like :class:`UntilNoFurtherImprovement` (of which this is a
+    subclass, and which the plan treats identically), it runs until a decision
+    is recorded, with a review point at which a clinician looks at the result.
+
+    Attributes:
+        review_after: The span from the phase's first dose to its review point.
+        result: The result that ends the phase, in words ("the blood count is
+            normal").
+
+    >>> end = UntilLabResult(review_after=Lasting(weeks=6))
+    >>> str(end)
+    'until the blood count is normal (review after 6 weeks)'
+    >>> end.review_wording  # doctest: +NORMALIZE_WHITESPACE
+    'a clinician checks whether the blood count is normal and decides whether
+    to continue'
+    """
+
+    result: str = attrs.field(
+        default="the blood count is normal", validator=text_validator
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.result.strip():
+            raise RegimenError("UntilLabResult needs the result that ends the phase")
+
+    @property
+    def review_wording(self) -> str:
+        """What happens at the review point, in words a person reads."""
+        return (
+            f"a clinician checks whether {self.result} and decides whether to continue"
+        )
+
+    def __str__(self) -> str:
+        """Read as the result that ends the phase."""
+        return f"until {self.result} (review after {self.review_after})"
 
 
 @attrs.frozen
@@ -464,7 +602,9 @@ class Indefinite:
         return "for life"
 
 
-PhaseEnd = Union[Count, Lasting, UntilNoFurtherImprovement, Indefinite]  # noqa: UP007
+PhaseEnd = Union[  # noqa: UP007
+    Count, Lasting, UntilNoFurtherImprovement, UntilLabResult, Indefinite
+]
 _PHASE_END_TYPES = (Count, Lasting, UntilNoFurtherImprovement, Indefinite)
 
 
@@ -478,6 +618,10 @@ class Anchoring(enum.Enum):
 
     GIVEN = "given"
     GRID = "grid"
+
+    def __str__(self) -> str:
+        """Read as the value."""
+        return self.value
 
 
 def _check_phase_end(
@@ -500,6 +644,10 @@ class Phase:
         cadence: How often.
         end: When the phase ends.
         anchoring: Whether later doses follow the doses given (default) or a grid.
+        condition: The condition the source attaches to the phase, in words
+            (the FDA label gives its alternate-day phase only "if there is
+            clinical improvement and if a reticulocyte response is observed");
+            None when the source attaches none.  It is shown, never checked.
 
     >>> p = Phase(
     ...     name="maintenance",
@@ -511,12 +659,15 @@ class Phase:
     'maintenance: hydroxocobalamin 1 mg IM every 2 months, for life'
     """
 
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(validator=text_validator)
     dose: Dose = attrs.field(validator=attrs.validators.instance_of(Dose))
     cadence: Cadence = attrs.field(validator=attrs.validators.instance_of(Cadence))
     end: PhaseEnd = attrs.field(validator=_check_phase_end)
     anchoring: Anchoring = attrs.field(
         default=Anchoring.GIVEN, validator=attrs.validators.instance_of(Anchoring)
+    )
+    condition: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(text_validator)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -524,8 +675,9 @@ class Phase:
             raise RegimenError("a phase needs a name")
 
     def __str__(self) -> str:
-        """Read as name, dose, cadence and end."""
-        return f"{self.name}: {self.dose} {self.cadence}, {self.end}"
+        """Read as name, dose, cadence and end (and the condition, if any)."""
+        text = f"{self.name}: {self.dose} {self.cadence}, {self.end}"
+        return f"{text}, {self.condition}" if self.condition else text
 
 
 def _phases(value: object) -> tuple[Phase, ...]:
@@ -553,11 +705,11 @@ class Regimen:
             phase before another.
     """
 
-    id: str = attrs.field(validator=attrs.validators.instance_of(str))
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    id: str = attrs.field(validator=text_validator)
+    name: str = attrs.field(validator=text_validator)
     phases: tuple[Phase, ...] = attrs.field(converter=_phases)
-    source: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    source: str = attrs.field(default="", validator=text_validator)
+    notes: str = attrs.field(default="", validator=text_validator)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from b12course._flare import AssessmentCategory, FlareModel, _Assessor
+from b12course._flare import FlareModel, _Assessor
 from b12course._regimen import Cadence
 from b12course._symptoms import MEANINGFUL_CHANGE, Symptom, SymptomEntry
 from b12course._time import local, require_aware, resolve, utc
@@ -181,7 +181,7 @@ def find_plateau(
             for e in assessor.entries
             if e.symptom in chosen.symptoms
             and utc(e.at) >= start
-            and assessor.assess(e).category is not AssessmentCategory.EXPECTED_FLARE
+            and not assessor.assess(e).category.in_window
         ),
         key=lambda e: utc(e.at),
     )

@@ -18,11 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from fractions import Fraction
 
 import attrs
 
-from b12course._time import require_aware, utc
-from b12course.exceptions import InvalidRecordError, SettingError, SeverityError
+from b12course._text import require_text
+from b12course._time import aware, require_aware, utc
+from b12course.exceptions import (
+    InvalidRecordError,
+    SettingError,
+    SeverityError,
+)
 
 __all__ = [
     "MEANINGFUL_CHANGE",
@@ -66,6 +72,10 @@ class Symptom(enum.Enum):
     ATAXIA = "ataxia"
     OTHER = "other"
 
+    def __str__(self) -> str:
+        """Read as the symptom's name."""
+        return self.value
+
     @property
     def is_movement(self) -> bool:
         """True for the involuntary movements that can flare after treatment starts.
@@ -99,11 +109,30 @@ class Trigger(enum.Enum):
     EXERCISE = "exercise"
     OTHER = "other"
 
+    def __str__(self) -> str:
+        """Read as the trigger's name."""
+        return self.value
 
-def _aware(
-    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
-) -> None:
-    require_aware(attribute.name, value)
+
+def _member(kind: type[enum.Enum], field: str, value: object) -> enum.Enum:
+    """Return the member of ``kind`` that ``value`` is or names, or refuse it."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        for member in kind:
+            if key in {member.value, member.name.lower()}:
+                return member
+    names = ", ".join(str(m.value) for m in kind)
+    raise InvalidRecordError(
+        value, f"{field} {value!r:.60} is not one b12course knows; use one of {names}"
+    )
+
+
+def _to_symptom(value: object) -> Symptom:
+    member = _member(Symptom, "symptom", value)
+    assert isinstance(member, Symptom)  # noqa: S101 - _member returns a Symptom
+    return member
 
 
 def _severity(
@@ -117,20 +146,39 @@ def _severity(
         raise SeverityError(value)
 
 
-def _texts(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
+def _items(field: str, value: object) -> tuple[object, ...]:
+    if isinstance(value, (str, enum.Enum)):
         return (value,)
-    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+    if isinstance(value, (bytes, dict)) or not hasattr(value, "__iter__"):
+        raise InvalidRecordError(
+            value, f"{field} must be a sequence, not {type(value).__name__}"
+        )
+    return tuple(value)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(require_text("body_sites", v) for v in _items("body_sites", value))
 
 
 def _triggers(value: object) -> tuple[Trigger, ...]:
-    if isinstance(value, (str, Trigger)):
-        value = (value,)
-    return tuple(Trigger(v) for v in value)  # type: ignore[attr-defined]
+    found = [_member(Trigger, "trigger", v) for v in _items("triggers", value)]
+    return tuple(t for t in found if isinstance(t, Trigger))
 
 
-def _optional_text(value: object) -> str | None:
-    return None if value is None else str(value)
+def _optional_text(
+    _instance: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None:
+        require_text(attribute.name, value)
+
+
+def _optional_bool(
+    _instance: object, attribute: attrs.Attribute[bool | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidRecordError(
+            value, f"{attribute.name} must be true, false or None, not {value!r:.60}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -151,6 +199,9 @@ class SymptomEntry:
     Raises:
         SeverityError: The severity is not a whole number from 0 to 10.
         NaiveDatetimeError: ``at`` is naive.
+        InvalidRecordError: The symptom or a trigger is not one b12course
+            knows (the message lists them), or a field has the wrong kind.
+        TextError: ``name``, ``note`` or a body site is not text.
 
     >>> import datetime as dt, zoneinfo
     >>> at = dt.datetime(2026, 12, 3, 20, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
@@ -158,15 +209,15 @@ class SymptomEntry:
     6
     """
 
-    at: dt.datetime = attrs.field(validator=_aware)
-    symptom: Symptom = attrs.field(converter=Symptom)
+    at: dt.datetime = attrs.field(validator=aware)
+    symptom: Symptom = attrs.field(converter=_to_symptom)
     severity: int = attrs.field(validator=_severity)
-    name: str | None = attrs.field(default=None, converter=_optional_text)
-    during_sleep: bool | None = None
-    multifocal: bool | None = None
+    name: str | None = attrs.field(default=None, validator=_optional_text)
+    during_sleep: bool | None = attrs.field(default=None, validator=_optional_bool)
+    multifocal: bool | None = attrs.field(default=None, validator=_optional_bool)
     body_sites: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     triggers: tuple[Trigger, ...] = attrs.field(default=(), converter=_triggers)
-    note: str | None = attrs.field(default=None, converter=_optional_text)
+    note: str | None = attrs.field(default=None, validator=_optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.symptom is Symptom.OTHER and not (self.name and self.name.strip()):
@@ -180,6 +231,22 @@ class SymptomEntry:
         if self.symptom is Symptom.OTHER and self.name:
             return self.name
         return self.symptom.value
+
+    @property
+    def key(self) -> Symptom | str:
+        """What the entry is about: the symptom, or the given name for ``OTHER``.
+
+        Entries with equal keys are one symptom's log (baselines, trends and
+        charts group by it).
+
+        >>> import datetime as dt, zoneinfo
+        >>> at = dt.datetime(2026, 12, 3, 20, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+        >>> SymptomEntry(at=at, symptom="other", name="cramps", severity=2).key
+        'cramps'
+        >>> SymptomEntry(at=at, symptom="tremor", severity=2).key
+        <Symptom.TREMOR: 'tremor'>
+        """
+        return self.label if self.symptom is Symptom.OTHER else self.symptom
 
 
 def _matches(entry: SymptomEntry, symptom: Symptom | str) -> bool:
@@ -197,8 +264,11 @@ def _check_symptom(symptom: object) -> Symptom | str:
             return Symptom(symptom)
         except ValueError:
             return symptom
+    names = ", ".join(s.value for s in Symptom)
     raise InvalidRecordError(
-        symptom, f"name a symptom with a Symptom or its label, not {symptom!r}"
+        symptom,
+        f"name a symptom with a Symptom ({names}) or the name of an 'other' "
+        f"symptom, not {symptom!r:.60}",
     )
 
 
@@ -207,7 +277,7 @@ def _check_entries(entries: Iterable[SymptomEntry]) -> list[SymptomEntry]:
     for item in items:
         if not isinstance(item, SymptomEntry):
             raise InvalidRecordError(
-                item, f"expected SymptomEntry values, not {item!r}"
+                item, f"expected SymptomEntry values, not {item!r:.60}"
             )
     return sorted(items, key=lambda e: utc(e.at))
 
@@ -305,6 +375,10 @@ class TrendDirection(enum.Enum):
     WORSENING = "worsening"
     UNKNOWN = "unknown"
 
+    def __str__(self) -> str:
+        """Read as the direction's name."""
+        return self.value
+
 
 @attrs.frozen(kw_only=True)
 class Trend:
@@ -370,7 +444,17 @@ def trend(
     Raises:
         InvalidRecordError: An entry or the symptom is not valid.
         NaiveDatetimeError: ``start`` or ``end`` is naive.
+        SettingError: ``min_change`` is not a number in (0, 10].
     """
+    if (
+        isinstance(min_change, bool)
+        or not isinstance(min_change, (int, float))
+        or not 0 < min_change <= 10  # noqa: PLR2004 - the 0-10 scale
+    ):
+        raise SettingError(
+            f"min_change must be a number of points above 0 and at most 10, "
+            f"not {min_change!r:.60}"
+        )
     low = utc(require_aware("start", start)) if start is not None else None
     high = utc(require_aware("end", end)) if end is not None else None
     key = _check_symptom(symptom)
@@ -381,8 +465,8 @@ def trend(
         and (low is None or utc(e.at) >= low)
         and (high is None or utc(e.at) < high)
     )
-    slope = _slope_per_week(inside)
-    if slope is None:
+    fitted = _fit(inside)
+    if fitted is None:
         return Trend(
             symptom=key,
             start=start,
@@ -392,11 +476,13 @@ def trend(
             change=None,
             direction=TrendDirection.UNKNOWN,
         )
-    weeks = (utc(inside[-1].at) - utc(inside[0].at)).total_seconds() / _SECONDS_PER_WEEK
-    change = slope * weeks
-    if change <= -min_change:
+    slope, change = fitted
+    # Compared exactly: a fall of exactly min_change is a meaningful change
+    # (in floats, 6 then 4 twelve days apart fitted -1.9999999999999998).
+    step = Fraction(min_change)
+    if change <= -step:
         direction = TrendDirection.IMPROVING
-    elif change >= min_change:
+    elif change >= step:
         direction = TrendDirection.WORSENING
     else:
         direction = TrendDirection.STABLE
@@ -405,21 +491,35 @@ def trend(
         start=start,
         end=end,
         entries=inside,
-        slope_per_week=slope,
-        change=change,
+        slope_per_week=float(slope),
+        change=float(change),
         direction=direction,
     )
 
 
-def _slope_per_week(entries: tuple[SymptomEntry, ...]) -> float | None:
-    """Return the least-squares slope of severity against time, in points per week."""
+_MICROSECONDS_PER_WEEK = _SECONDS_PER_WEEK * 1_000_000
+
+
+def _fit(entries: tuple[SymptomEntry, ...]) -> tuple[Fraction, Fraction] | None:
+    """Return the least-squares slope (points per week) and change over the span.
+
+    In exact arithmetic (times in whole microseconds, severities whole
+    numbers), so the comparison with the meaningful change is exact.
+    """
     if len(entries) < 2:  # noqa: PLR2004 - a line needs two points
         return None
     origin = utc(entries[0].at)
-    xs = [(utc(e.at) - origin).total_seconds() / _SECONDS_PER_WEEK for e in entries]
-    ys = [float(e.severity) for e in entries]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    sxx = sum((x - mean_x) ** 2 for x in xs)
+    micro = dt.timedelta(microseconds=1)
+    xs = [Fraction((utc(e.at) - origin) // micro) for e in entries]
+    ys = [Fraction(e.severity) for e in entries]
+    mean_x = Fraction(sum(xs), len(xs))
+    mean_y = Fraction(sum(ys), len(ys))
+    sxx = sum(((x - mean_x) * (x - mean_x) for x in xs), Fraction(0))
     if sxx == 0:
         return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    sxy = sum(
+        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)),
+        Fraction(0),
+    )
+    slope = sxy / sxx
+    return slope * _MICROSECONDS_PER_WEEK, slope * (xs[-1] - xs[0])

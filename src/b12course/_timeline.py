@@ -570,7 +570,7 @@ def _clinical_events(course: Course, until: dt.datetime) -> list[TimelineEvent]:
         for r in course.reviews(until=until)
     ]
     window = course.flare_window()
-    if utc(window.start) < utc(until):
+    if window is not None and utc(window.start) < utc(until):
         events.append(
             TimelineEvent(
                 start=window.start.astimezone(course.zone),

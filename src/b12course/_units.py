@@ -16,7 +16,7 @@ import attrs
 
 from b12course.exceptions import ImplausibleDoseError, UnitError
 
-__all__ = ["Amount"]
+__all__ = ["MAX_MICROGRAMS", "Amount"]
 
 # Micrograms per unit.  "g" is read only to refuse it with a clear message.
 _MICROGRAMS_PER = {
@@ -31,7 +31,15 @@ _MICROGRAMS_PER = {
     "milligrams": 1000,
 }
 _GRAM_UNITS = frozenset({"g", "gram", "grams"})
-_AMOUNT_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([^\s0-9.]+)\s*$")
+# A number (with optional thousands separators, "1,000") and a unit.
+_AMOUNT_RE = re.compile(
+    r"^\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
+    r"\s*([^\s0-9.,]+)\s*$"
+)
+#: The largest amount b12course holds: 1 kg.  No dose of any cobalamin comes
+#: near it (the cyanide antidote's cumulative maximum is 10 g, clinical.md
+#: section 6); the bound keeps every amount printable and comparable.
+MAX_MICROGRAMS = 10**9
 
 
 def _positive_micrograms(
@@ -39,9 +47,17 @@ def _positive_micrograms(
 ) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise UnitError(value, "an amount is a whole number of micrograms")
-    if value <= 0:
+    if value > MAX_MICROGRAMS:
+        # Checked before any formatting: an int of thousands of digits cannot
+        # even be printed (ValueError in str()).
         raise ImplausibleDoseError(
-            f"a dose must be more than 0 mcg, not {value} mcg", micrograms=value
+            "an amount above 1 kg (10**9 mcg) is no dose; check the number and the unit"
+        )
+    if value <= 0:
+        shown = value if value > -MAX_MICROGRAMS else "a negative number of"
+        raise ImplausibleDoseError(
+            f"a dose must be more than 0 mcg, not {shown} mcg",
+            micrograms=value if value > -MAX_MICROGRAMS else None,
         )
 
 
@@ -54,8 +70,8 @@ class Amount:
 
     >>> Amount.parse("1 mg") == Amount.parse("1000 mcg") == Amount(1000)
     True
-    >>> str(Amount.parse("0.5 mg")), str(Amount(50))
-    ('500 mcg', '50 mcg')
+    >>> str(Amount.parse("0.5 mg")), str(Amount(50)), str(Amount.parse("1,000 mcg"))
+    ('500 mcg', '50 mcg', '1 mg')
     """
 
     micrograms: int = attrs.field(validator=_positive_micrograms)
@@ -66,7 +82,8 @@ class Amount:
 
         Args:
             text: A number followed by a unit: mcg, ug, µg, microgram(s), mg or
-                milligram(s), case-insensitive.
+                milligram(s), case-insensitive.  The number may group
+                thousands with commas ("1,000 mcg").
 
         Returns:
             The amount.
@@ -84,7 +101,7 @@ class Amount:
             raise UnitError(
                 text, "expected a number and a unit, e.g. '1 mg' or '1000 mcg'"
             )
-        number, unit = match.group(1), match.group(2).lower()
+        number, unit = match.group(1).replace(",", ""), match.group(2).lower()
         if unit in _GRAM_UNITS:
             raise ImplausibleDoseError(
                 f"{text!r} is in grams: gram doses of hydroxocobalamin are the "
@@ -99,6 +116,11 @@ class Amount:
             InvalidOperation
         ) as exc:  # pragma: no cover - the regex admits only numbers
             raise UnitError(text, "not a number") from exc
+        if micrograms > MAX_MICROGRAMS:
+            raise ImplausibleDoseError(
+                f"{text[:40]!r} is above 1 kg, which is no dose; check the number "
+                "and the unit"
+            )
         if micrograms != micrograms.to_integral_value():
             raise UnitError(
                 text, "doses are whole micrograms; fractions of a mcg are not"

@@ -15,7 +15,7 @@ Exit status: 0 on success, 1 when a file cannot be read or written, 2 on bad
 input (the message says what was wrong; nothing is written).
 
 >>> main(["presets"])  # doctest: +ELLIPSIS
-nice-neuro ...
+bnf-hydroxocobalamin-neuro ...
 0
 """
 

@@ -462,15 +462,18 @@ def _flare_section(course: Course, report: FlareReport) -> _Section:
     zone = course.zone
     model = report.model
     start_kind = "given" if report.first_dose_given else "planned"
+    window = report.window
     items = [
         (
-            f"Expected window: {_when(report.window.start, zone)} to "
-            f"{_when(report.window.end, zone)} (from {_duration(model.onset)} to "
+            f"Expected window: {_when(window.start, zone)} to "
+            f"{_when(window.end, zone)} (from {_duration(model.onset)} to "
             f"{_duration(model.abates_within)} after the first dose {start_kind}, "
             f"{_when(report.first_dose, zone)})"
-        ),
+        )
+        if window is not None
+        else str(report.status),
         f"Status as of {_when(report.as_of, zone)}: "
-        + _FLARE_STATUS_TEXT[report.status],
+        + _FLARE_STATUS_TEXT.get(report.status, str(report.status)),
     ]
     peak = report.peak
     if peak is not None:

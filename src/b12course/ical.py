@@ -637,7 +637,7 @@ def _local_day_span(
 
 def _flare_events(course: Course, until: dt.datetime) -> list[icalendar.Component]:
     window = course.flare_window()
-    if utc(window.start) >= utc(until):
+    if window is None or utc(window.start) >= utc(until):
         return []
     first, last = _local_day_span(window.start, window.end, course.zone)
     return [

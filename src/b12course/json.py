@@ -83,6 +83,7 @@ _END_KINDS = {
     "Count": "count",
     "Lasting": "lasting",
     "UntilNoFurtherImprovement": "until_no_further_improvement",
+    "UntilLabResult": "until_lab_result",
     "Indefinite": "indefinite",
 }
 

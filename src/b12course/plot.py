@@ -115,7 +115,8 @@ def default_until(
     One week after the latest of: the last recorded event, ``now``, and the
     end of the expected flare window (of ``flare_model``, or the default).
     """
-    latest = [_latest_record(course), course.flare_window(flare_model).end]
+    window = course.flare_window(flare_model)
+    latest = [_latest_record(course), *([window.end] if window else [])]
     if now is not None:
         latest.append(now)
     return max(latest, key=utc).astimezone(course.zone) + _DEFAULT_TAIL
@@ -240,8 +241,8 @@ def _draw_context(  # noqa: PLR0917 - private; called once by plot_course
                 label=f"{span.phase.name} phase" if ax is top else None,
             )
     window = course.flare_window(flare_model)
-    start, end = _num([window.start, window.end])
-    for ax in axes:
+    start, end = _num([window.start, window.end]) if window else (0.0, 0.0)
+    for ax in axes if window else ():
         ax.axvspan(
             start,
             end,

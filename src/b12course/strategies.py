@@ -154,6 +154,7 @@ _CADENCE_UNITS = ("days", "weeks", "months", "weekdays")
 _COMMON_MICROGRAMS = (1000, 500, 100, 50, 250, 2000, 25, 10)
 _MAX_MICROGRAMS = {
     Route.IM: 1000,
+    Route.SC: 1000,
     Route.DEEP_SC: 1000,
     Route.ORAL: 5000,
     Route.SUBLINGUAL: 5000,
