@@ -29,7 +29,7 @@ def main(directory: Path) -> Path:
     """Write a London course as an R4B bundle, read it back, then damage it."""
     london = zoneinfo.ZoneInfo("Europe/London")
     course = b12.Course.begin(
-        b12.regimens.get("nice-non-neuro"),
+        b12.regimens.get("bnf-hydroxocobalamin-non-neuro"),
         first_dose=dt.datetime(2026, 12, 7, 9, 0, tzinfo=london),
         id="patient-42",
     )

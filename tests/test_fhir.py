@@ -42,14 +42,14 @@ from b12course.exceptions import (
 from b12course.fhir import _codes, from_fhir, to_fhir
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-nice-non-neuro-r4b.json"
+GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
 NOW = dt.datetime(2026, 12, 20, 12, tzinfo=LONDON)
 
 
 def _rich_course() -> Course:
     """A course with a record of every kind: doses, a skip, symptoms and labs."""
     course = Course.begin(
-        regimens.get("nice-non-neuro"),
+        regimens.get("bnf-hydroxocobalamin-non-neuro"),
         first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         id="golden-course",
     )
@@ -190,9 +190,9 @@ class TestToFhir:
         }
 
     def test_until_no_further_improvement_says_the_decision_status(self) -> None:
-        """The open loading phase of nice-neuro says no decision has been made."""
+        """The open loading phase of the BNF neurological preset says no decision has been made."""
         course = Course.begin(
-            regimens.get("nice-neuro"),
+            regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         )
         loading = _resources(to_fhir(course, now=NOW), "MedicationRequest")[0]
@@ -212,7 +212,7 @@ class TestToFhir:
     def test_open_phase_without_a_slot_yet_has_no_bounds(self) -> None:
         """A phase the horizon does not reach yet has a timing but no start."""
         course = Course.begin(
-            regimens.get("nice-non-neuro"),
+            regimens.get("bnf-hydroxocobalamin-non-neuro"),
             first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         )
         until = dt.datetime(2026, 12, 8, tzinfo=LONDON)

@@ -32,7 +32,7 @@ from b12course.exceptions import FhirFormatError, NotACourseError
 from b12course.fhir import carried, course_from_fhir_file, from_fhir, to_fhir
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-nice-non-neuro-r4b.json"
+GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
 
 
 def _golden() -> dict[str, Any]:
@@ -93,7 +93,7 @@ class TestRoundTrip:
     def test_carried_drops_only_empty_texts(self) -> None:
         """carried() turns empty notes, sites and lots into None and keeps the rest."""
         course = Course.begin(
-            regimens.get("nice-neuro"),
+            regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         ).record_dose(
             dt.datetime(2026, 12, 7, 9, tzinfo=LONDON), site="", lot="", note=""
@@ -190,7 +190,7 @@ class TestFromOtherSystems:
     def test_decisions_round_trip_and_bad_ones_are_refused(self) -> None:
         """A phase decision comes back; one without a time or basis is refused."""
         course = Course.begin(
-            regimens.get("nice-neuro"),
+            regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         ).record_dose(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON))
         course = course.end_phase(dt.datetime(2026, 12, 8, tzinfo=LONDON))
@@ -628,7 +628,7 @@ class TestNewerModel:
         until_lab = getattr(_regimen, "UntilLabResult", None)
         if until_lab is None or "condition" not in attrs.fields_dict(Phase):
             pytest.skip("the model has no UntilLabResult or Phase.condition yet")
-        preset = regimens.get("nice-neuro")
+        preset = regimens.get("bnf-hydroxocobalamin-neuro")
         loading = attrs.evolve(
             preset.phases[0],
             end=until_lab(review_after=Lasting(weeks=6), result="Hb is normal"),
@@ -649,7 +649,7 @@ class TestNewerModel:
 
         if "condition" not in attrs.fields_dict(Phase):
             pytest.skip("the model has no Phase.condition yet")
-        preset = regimens.get("nice-neuro")
+        preset = regimens.get("bnf-hydroxocobalamin-neuro")
         fields: dict[str, Any] = {"condition": ""}
         loading = attrs.evolve(preset.phases[0], **fields)
         regimen = attrs.evolve(preset, phases=(loading, *preset.phases[1:]))

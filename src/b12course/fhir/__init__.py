@@ -97,7 +97,7 @@ def to_fhir(
     >>> from b12course import Course, regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> course = Course.begin(
-    ...     regimens.get("nice-non-neuro"),
+    ...     regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
     ...     id="demo",
     ... )
