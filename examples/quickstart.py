@@ -20,7 +20,7 @@ import b12course as b12
 def main(directory: Path) -> Path:
     """Plan a UK neurological course starting 1 December 2026 in London."""
     print("Presets:", ", ".join(b12.regimens.available()))
-    regimen = b12.regimens.get("nice-neuro")
+    regimen = b12.regimens.get("bnf-hydroxocobalamin-neuro")
     print(regimen)
     print("Source:", regimen.source[:80], "...")
 
@@ -32,9 +32,11 @@ def main(directory: Path) -> Path:
     course = course.record_dose(dt.datetime(2026, 12, 1, 9, 5, tzinfo=london))
     course = course.record_dose(dt.datetime(2026, 12, 3, 17, 30, tzinfo=london))
 
-    # Domain code never reads the clock: pass "now" yourself.
+    # Domain code never reads the clock: pass "now" yourself.  The loading
+    # phase goes on (provisional from its 2-week review point) until a
+    # clinician ends it, so look a month ahead.
     now = dt.datetime(2026, 12, 6, 12, 0, tzinfo=london)
-    until = dt.datetime(2027, 6, 1, tzinfo=london)  # exclusive
+    until = dt.datetime(2027, 1, 1, tzinfo=london)  # exclusive
     for dose in course.plan(until=until, now=now):
         flag = " (provisional)" if dose.provisional else ""
         print(

@@ -37,7 +37,9 @@ class TestExamples:
         assert " 2  loading      Thu 03 Dec 2026 17:30 GMT" in out
         assert "overdue" in out
         doses = read_ical((tmp_path / "b12-course.ics").read_bytes())
-        assert len(doses) == 9
+        planned = [line for line in out.splitlines() if "  loading  " in line]
+        assert len(doses) == len(planned) == 16
+        assert "provisional" in planned[-1]
 
     def test_save_and_load_json(self, tmp_path, monkeypatch, capsys):
         """The JSON example saves a course, loads the same one and shows a refused document."""

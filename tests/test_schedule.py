@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import zoneinfo
 
+import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -13,19 +14,26 @@ from b12course import (
     Cadence,
     Count,
     Course,
+    DecisionBasis,
     Dose,
+    DoseSkip,
     DoseStatus,
     Drug,
+    DueWindow,
     Indefinite,
     Lasting,
     Phase,
+    PhaseDecision,
     PhaseEnding,
     Regimen,
     Route,
+    UntilNoFurtherImprovement,
     regimens,
 )
 from b12course import strategies as b12st
+from b12course._schedule import expand
 from b12course._time import resolve
+from b12course.exceptions import DoseOrderError, InvalidRecordError, SettingError
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
@@ -395,13 +403,19 @@ class TestPhases:
         assert spans[1].first.date() == dt.date(2027, 2, 5)
         assert spans[1].ending is None
 
-    def test_undecided_loading_is_projected_and_later_doses_are_provisional(self):
-        """Until the end is recorded, doses past the review point are provisional."""
+    def test_undecided_loading_goes_on_provisional_after_the_review_point(self):
+        """With no decision, loading goes on every other day to the horizon, never a gap."""
         course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
         result = course.expand(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
-        assert result.phases[0].ending is PhaseEnding.PROJECTED
+        assert result.phases[0].ending is None
         assert result.phases[0].review == dt.datetime(2026, 12, 15, 9, tzinfo=LONDON)
-        assert [d.provisional for d in result.doses] == [False] * 7 + [True] * 2
+        assert len(result.phases) == 1
+        # 1 Dec to 30 May every other day: 91 doses, all loading, none stops.
+        assert {d.phase for d in result.doses} == {0}
+        assert len(result.doses) == 91
+        assert result.doses[-1].due == dt.datetime(2027, 5, 30, 9, tzinfo=LONDON)
+        # 1, 3, ..., 13 Dec are before the review point; from 15 Dec provisional.
+        assert [d.provisional for d in result.doses] == [False] * 7 + [True] * 84
 
     def test_doses_given_past_the_review_stay_in_the_open_phase(self):
         """A loading dose given after the review point without a decision stays loading."""
@@ -409,8 +423,9 @@ class TestPhases:
         for k in range(10):
             course = course.record_dose(self.start + dt.timedelta(days=2 * k))
         plan = course.plan(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
-        assert sum(d.phase == 0 for d in plan) == 10
-        assert plan[10].due.date() == dt.date(2027, 2, 19)
+        assert {d.phase for d in plan} == {0}
+        assert plan[10].due == dt.datetime(2026, 12, 21, 9, tzinfo=LONDON)
+        assert plan[10].name == "loading dose 11"
         assert plan[10].provisional
 
     def test_end_phase_ends_loading_and_removes_provisional(self):
@@ -585,3 +600,320 @@ class TestFoundByStrategies:
         )
         assert plan[0].due.utcoffset() == dt.timedelta(hours=-5)
         assert plan[1].due.isoformat() == "2026-11-02T01:30:00-05:00"
+
+
+MON = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)  # a Monday
+
+
+def on(day, hour=9):
+    """December 2026 in London, at ``hour``."""
+    return dt.datetime(2026, 12, day, hour, tzinfo=LONDON)
+
+
+class TestUndecidedPhaseNeverStops:
+    def test_nice_neuro_from_1_december_goes_on_every_other_day(self):
+        """No decision: alternate-day doses to the horizon, none stops on 13 Dec."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        plan = course.plan(until=dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        dues = [d.due for d in plan]
+        assert dues[:8] == [on(day) for day in (1, 3, 5, 7, 9, 11, 13, 15)]
+        assert all(b - a == dt.timedelta(days=2) for a, b in itertools.pairwise(dues))
+        assert dues[-1] == dt.datetime(2027, 2, 27, 9, tzinfo=LONDON)
+        assert {d.phase_name for d in plan} == {"loading"}
+        assert not any(d.provisional for d in plan if d.due < on(15))
+        assert all(d.provisional for d in plan if d.due >= on(15))
+
+    def test_review_point_is_kept_as_a_review_not_an_end(self):
+        """The span keeps its review point and no ending while the phase is undecided."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        (span,) = course.expand(until=dt.datetime(2027, 3, 1, tzinfo=LONDON)).phases
+        assert span.review == on(15)
+        assert span.ending is None
+        reviews = course.reviews(until=dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        assert on(15) in [r.at for r in reviews]
+
+    def test_decision_ends_loading_and_maintenance_follows_one_interval_after(self):
+        """After a recorded decision, maintenance starts 2 months after the last loading dose."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        for day in (1, 3, 5, 7, 9, 11, 13, 15, 17):
+            course = course.record_dose(on(day))
+        course = course.end_phase(on(18), reason="no further improvement")
+        result = course.expand(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
+        assert result.phases[0].ending is PhaseEnding.DECISION
+        maintenance = [d for d in result.doses if d.phase == 1]
+        assert maintenance[0].due == dt.datetime(2027, 2, 17, 9, tzinfo=LONDON)
+        assert not any(d.provisional for d in result.doses)
+
+    def test_a_suggested_plateau_end_makes_what_follows_provisional(self):
+        """A phase ended by a plateau suggestion (opt-in) leaves the next phase provisional."""
+        regimen = two_phase(UntilNoFurtherImprovement())
+        suggested = PhaseDecision(
+            phase=0, at=on(6), reason="plateau", basis=DecisionBasis.PLATEAU
+        )
+        plan = expand(
+            regimen,
+            on(1),
+            LONDON,
+            until=dt.datetime(2027, 6, 1, tzinfo=LONDON),
+            suggested_decisions=(suggested,),
+        )
+        assert plan.phases[0].ending is PhaseEnding.DECISION
+        assert [d.provisional for d in plan.doses if d.phase == 0] == [False] * 3
+        maintenance = [d for d in plan.doses if d.phase == 1]
+        assert maintenance
+        assert all(d.provisional for d in maintenance)
+        recorded = expand(
+            regimen,
+            on(1),
+            LONDON,
+            until=dt.datetime(2027, 6, 1, tzinfo=LONDON),
+            decisions=(suggested,),
+        )
+        assert not any(d.provisional for d in recorded.doses)
+
+    def test_a_subclass_of_until_no_further_improvement_is_open_too(self):
+        """A phase end derived from UntilNoFurtherImprovement also goes on, provisional."""
+
+        @attrs.frozen(kw_only=True)
+        class UntilBloodCountNormal(UntilNoFurtherImprovement):
+            """250 mcg weekly until the blood count is normal (test double)."""
+
+        regimen = two_phase(
+            UntilBloodCountNormal(review_after=Lasting(weeks=4)),
+            first=Cadence.every_weeks(1),
+        )
+        course = Course.begin(regimen, first_dose=on(1))
+        result = course.expand(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
+        assert {d.phase for d in result.doses} == {0}
+        assert result.phases[0].review == on(29)
+        assert [d.provisional for d in result.doses[:6]] == [False] * 4 + [True] * 2
+
+
+class TestFirstDoseRule:
+    def test_dose_a_year_before_the_first_planned_dose_is_refused(self):
+        """A dose in the wrong year is refused with the first dose and its date."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        with pytest.raises(DoseOrderError) as caught:
+            course.record_dose(dt.datetime(2025, 12, 1, 9, tzinfo=LONDON))
+        message = str(caught.value)
+        assert "loading dose 1" in message
+        assert "2026-12-01T09:00:00+00:00" in message
+        assert caught.value.slot.number == 1
+        assert caught.value.given_at == dt.datetime(2025, 12, 1, 9, tzinfo=LONDON)
+        assert course.given == ()
+
+    def test_dose_within_one_interval_before_is_the_first_dose(self):
+        """A first dose given the day before it was planned starts the course then."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(3))
+        course = course.record_dose(on(1, 10))
+        plan = course.plan(until=on(8))
+        assert plan[0].given is not None
+        assert plan[0].when == on(1, 10)
+        assert [d.due for d in plan[1:]] == [on(3, 10), on(5, 10), on(7, 10)]
+
+    def test_dose_two_intervals_early_is_refused(self):
+        """Just past the tolerance (one interval before the planned day) is refused."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(5))
+        course.record_dose(on(3, 0))  # the tolerance's first instant
+        with pytest.raises(DoseOrderError):
+            course.record_dose(on(2, 23))
+
+    def test_a_backfilled_earlier_dose_takes_slot_1_and_keeps_order(self):
+        """Recording an earlier dose after a later one keeps the plan in time order."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = course.record_dose(on(3)).record_dose(on(1))
+        plan = course.plan(until=on(10))
+        whens = [d.when for d in plan]
+        assert whens == sorted(whens)
+        assert plan[0].when == on(1)
+
+
+class TestSkipIdentity:
+    def test_dose_before_a_skipped_first_dose_is_refused(self):
+        """Mon/Wed/Fri from Monday: skip dose 1, a Sunday dose would precede it: refused."""
+        course = Course.begin(single(Cadence.three_times_weekly()), first_dose=MON)
+        course = course.skip_dose(number=1)
+        with pytest.raises(DoseOrderError) as caught:
+            course.record_dose(MON - dt.timedelta(days=1))
+        assert caught.value.slot.skip is not None
+        assert "only dose 1 (skipped" in str(caught.value)
+
+    def test_skip_marks_its_slot_when_a_backfill_moves_it(self):
+        """A dose backfilled early moves the skipped slot; the skip follows it, not its old time."""
+        course = Course.begin(single(Cadence.three_times_weekly()), first_dose=MON)
+        course = course.record_dose(MON)
+        old_due = on(11)  # dose 3, Friday
+        course = course.skip_dose(old_due)
+        assert course.skips[0].slot == (0, 3)
+        # Dose 2 given on Tuesday: dose 3 moves to Wednesday, dose 4 to Friday.
+        course = course.record_dose(on(8))
+        plan = course.plan(until=on(19))
+        assert [(d.number, d.due, d.status) for d in plan[:4]] == [
+            (1, MON, DoseStatus.GIVEN),
+            (2, on(9), DoseStatus.GIVEN),
+            (3, on(9), DoseStatus.SKIPPED),
+            (4, old_due, DoseStatus.SCHEDULED),
+        ]
+        assert sum(d.skip is not None for d in plan) == 1
+
+    def test_a_skip_without_a_slot_marks_the_first_slot_due_then(self):
+        """A skip from an older document (no slot) marks one slot: the first due then."""
+        course = Course.begin(single(Cadence.daily()), first_dose=MON)
+        legacy = DoseSkip(due=on(8), reason="old file")
+        assert legacy.slot is None
+        course = attrs.evolve(course, skips=(legacy,))
+        plan = course.plan(until=on(11))
+        assert [d.status for d in plan] == [
+            DoseStatus.SCHEDULED,
+            DoseStatus.SKIPPED,
+            DoseStatus.SCHEDULED,
+            DoseStatus.SCHEDULED,
+        ]
+
+    def test_a_slot_is_named_by_phase_and_number_or_by_neither(self):
+        """DoseSkip refuses half a slot identity and numbers that are not whole."""
+        with pytest.raises(InvalidRecordError):
+            DoseSkip(due=MON, phase=0)
+        with pytest.raises(InvalidRecordError):
+            DoseSkip(due=MON, phase=True, number_in_phase=1)
+        with pytest.raises(InvalidRecordError):
+            DoseSkip(due=MON, phase=0, number_in_phase=0)
+        assert DoseSkip(due=MON, phase=1, number_in_phase=2).slot == (1, 2)
+
+    def test_skip_identity_survives_json(self):
+        """A skip's slot is saved and loaded; a document without it still loads."""
+        from b12course import json as b12json
+
+        course = Course.begin(single(Cadence.daily()), first_dose=MON, id="c")
+        course = course.skip_dose(number=2)
+        text = b12json.dumps(course)
+        assert b12json.loads(text) == course
+        old = text.replace('"phase": 0, ', "").replace(', "number_in_phase": 2', "")
+        old = old.replace('"number_in_phase": 2, ', "")
+        loaded = b12json.loads(old)
+        assert loaded.skips[0].slot is None
+        assert loaded.plan(until=on(10))[1].status is DoseStatus.SKIPPED
+
+
+class TestGridSkipsAndZones:
+    def test_grid_nearest_slot_ignores_a_skipped_slot(self):
+        """On a daily grid, a dose at Monday 23:00 fulfils Monday (14 h), not Wednesday (34 h)."""
+        regimen = single(Cadence.daily(), anchoring=Anchoring.GRID)
+        course = Course.begin(regimen, first_dose=MON)
+        course = course.skip_dose(number=2)  # Tuesday
+        course = course.record_dose(on(7, 23))
+        plan = course.plan(until=on(11))
+        assert [(d.due.day, d.status) for d in plan] == [
+            (7, DoseStatus.GIVEN),
+            (8, DoseStatus.SKIPPED),
+            (9, DoseStatus.SCHEDULED),
+            (10, DoseStatus.SCHEDULED),
+        ]
+
+    def test_grid_dose_at_a_skipped_slots_time_is_refused(self):
+        """A grid dose exactly between two slots around a skipped one would share its instant."""
+        regimen = single(Cadence.daily(), anchoring=Anchoring.GRID)
+        course = Course.begin(regimen, first_dose=MON).skip_dose(number=2)
+        with pytest.raises(DoseOrderError):
+            course.record_dose(on(8))
+
+    def test_apia_skipped_day_never_plans_two_doses_at_one_instant(self):
+        """Pacific/Apia skipped 30 Dec 2011: daily doses go 29, 31 Dec, one a day."""
+        apia = Z("Pacific/Apia")
+        for anchoring in Anchoring:
+            regimen = single(Cadence.daily(), anchoring=anchoring)
+            start = dt.datetime(2011, 12, 27, 9, tzinfo=apia)
+            course = Course.begin(regimen, first_dose=start)
+            plan = course.plan(until=dt.datetime(2012, 1, 3, tzinfo=apia))
+            instants = [d.due.astimezone(dt.timezone.utc) for d in plan]
+            assert len(set(instants)) == len(instants)
+            assert [d.due.astimezone(apia).day for d in plan] == [27, 28, 29, 31, 1, 2]
+
+    def test_apia_grid_dose_compares_with_the_next_real_day(self):
+        """On a grid across Apia's skipped day, the next slot compared is the next real one."""
+        apia = Z("Pacific/Apia")
+        regimen = single(Cadence.daily(), anchoring=Anchoring.GRID)
+        start = dt.datetime(2011, 12, 29, 9, tzinfo=apia)
+        course = Course.begin(regimen, first_dose=start)
+        course = course.record_dose(dt.datetime(2011, 12, 31, 8, tzinfo=apia))
+        plan = course.plan(until=dt.datetime(2012, 1, 2, tzinfo=apia))
+        assert [(d.due.day, d.status) for d in plan] == [
+            (29, DoseStatus.SCHEDULED),
+            (31, DoseStatus.GIVEN),
+            (1, DoseStatus.SCHEDULED),
+        ]
+
+
+class TestGrace:
+    @pytest.mark.parametrize("grace", [dt.timedelta(hours=-1), 3600, "2h", 1.5])
+    def test_bad_grace_is_refused(self, grace):
+        """A negative or non-timedelta grace raises SettingError everywhere it is taken."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=MON)
+        with pytest.raises(SettingError):
+            course.plan(until=on(20), now=on(9), grace=grace)
+        with pytest.raises(SettingError):
+            DueWindow.of(MON, LONDON, grace)
+        with pytest.raises(SettingError):
+            course.timeline(until=on(20), grace=grace)
+
+    def test_zero_grace_is_accepted(self):
+        """A grace of zero makes a dose overdue from its due instant on."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=MON)
+        plan = course.plan(until=on(8), now=on(7, 10), grace=dt.timedelta(0))
+        assert plan[0].status is DoseStatus.OVERDUE
+
+
+class TestRecordingEdges:
+    def test_dose_after_the_regimen_ended_takes_the_last_phase_dose(self):
+        """A dose given after the last phase ended fulfils nothing and keeps the last dose."""
+        course = Course.begin(regimens.get("oral-high-dose"), first_dose=MON)
+        course = course.end_phase(on(8, 12), "switched")
+        course = course.record_dose(on(10))
+        assert course.given[0].dose == course.regimen.phases[-1].dose
+        assert all(d.given is None for d in course.plan(until=on(12)))
+
+    def test_recording_near_the_end_of_the_calendar(self):
+        """A slot after the recorded one that would pass year 9999 ends the walk quietly."""
+        start = dt.datetime(9990, 1, 1, 9, tzinfo=LONDON)
+        for anchoring in Anchoring:
+            regimen = single(Cadence.every_months(1200), anchoring=anchoring)
+            course = Course.begin(regimen, first_dose=start).record_dose(start)
+            plan = course.plan(until=dt.datetime(9999, 12, 1, tzinfo=LONDON))
+            assert [d.status for d in plan] == [DoseStatus.GIVEN]
+
+    def test_recording_on_a_grid_phase_after_runs_of_doses(self):
+        """A grid phase after a re-anchored one is walked slot by slot, and agrees."""
+        regimen = two_phase(Count(3), then=Cadence.every_days(3))
+        regimen = attrs.evolve(
+            regimen,
+            phases=(
+                regimen.phases[0],
+                attrs.evolve(regimen.phases[1], anchoring=Anchoring.GRID),
+            ),
+        )
+        course = Course.begin(regimen, first_dose=on(1))
+        for day in (1, 3, 5, 8, 11):
+            course = course.record_dose(on(day, 10))
+        plan = course.plan(until=on(20))
+        assert [(d.phase, d.given is not None) for d in plan] == [
+            (0, True),
+            (0, True),
+            (0, True),
+            (1, True),
+            (1, True),
+            (1, False),
+            (1, False),
+        ]
+        assert [d.due.day for d in plan if d.phase == 1] == [8, 11, 14, 17]
+
+    def test_a_skip_of_a_dose_a_decision_removed_marks_nothing(self):
+        """Skipping next week's dose, then ending the phase today: no slot is skipped."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = course.record_dose(on(1)).skip_dose(on(5))
+        course = course.end_phase(on(2), reason="no further improvement")
+        plan = course.plan(until=dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        assert not any(d.skip is not None for d in plan)
+        assert [(d.phase, d.due.date()) for d in plan] == [
+            (0, dt.date(2026, 12, 1)),
+            (1, dt.date(2027, 2, 1)),
+        ]

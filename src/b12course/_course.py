@@ -11,6 +11,7 @@ never half-changed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 import zoneinfo
@@ -40,7 +41,7 @@ from b12course._response import (
     find_plateau,
     treatment_review,
 )
-from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand
+from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand, locate
 from b12course._sites import Site, least_recently_used, sites_for
 from b12course._symptoms import (
     MEANINGFUL_CHANGE,
@@ -80,8 +81,20 @@ def _regimen(
         raise RegimenError(f"a course needs a Regimen, not {value!r}")
 
 
+class _InTimeOrder(tuple[AdministeredDose, ...]):
+    """Doses given that record_dose already put in time order (no re-sort)."""
+
+    __slots__ = ()
+
+
+def _utc_at(item: AdministeredDose) -> dt.datetime:
+    return utc(item.at)
+
+
 def _by_time(items: Iterable[AdministeredDose]) -> tuple[AdministeredDose, ...]:
-    return tuple(sorted(items, key=lambda item: utc(item.at)))
+    if type(items) is _InTimeOrder:
+        return tuple(items)  # record_dose inserted in order: O(n) in C
+    return tuple(sorted(items, key=_utc_at))
 
 
 def _entries_by_time(items: Iterable[SymptomEntry]) -> tuple[SymptomEntry, ...]:
@@ -222,7 +235,8 @@ class Course:
             until=until,
             given=self.given,
             skips=self.skips,
-            decisions=self.decisions + extra_decisions,
+            decisions=self.decisions,
+            suggested_decisions=extra_decisions,
             now=now,
             grace=grace,
         )
@@ -287,15 +301,6 @@ class Course:
 
     # -- recording --------------------------------------------------------
 
-    def _planned_dose_for(self, record: AdministeredDose) -> Dose:
-        """Return the planned dose of the slot ``record`` fulfils once recorded."""
-        trial = attrs.evolve(self, given=(*self.given, record))
-        for slot in trial.plan(until=record.at + dt.timedelta(microseconds=1)):
-            if slot.given is record:
-                return slot.dose
-        # Past the end of the last phase: the course's last dose is the best guess.
-        return self.regimen.phases[-1].dose
-
     def record_dose(
         self,
         given_at: dt.datetime,
@@ -310,7 +315,10 @@ class Course:
 
         The dose fulfils the pending planned dose it matches and, by default,
         the rest of the phase re-anchors on when it was actually given.  Past
-        doses can be recorded in any order (backfilling).
+        doses can be recorded in any order (backfilling).  The plan stays in
+        time order, first dose first: a dose that would break that is refused
+        (see ``Placement.check``).  Recording costs about the doses of the
+        phase the dose lands in, not the whole history.
 
         Args:
             given_at: When it was given (aware, any zone).
@@ -324,10 +332,13 @@ class Course:
         Raises:
             NaiveDatetimeError: ``given_at`` is naive.
             DuplicateRecordError: A dose is already recorded at that instant.
+            DoseOrderError: The dose is more than one interval before the
+                first planned dose, or before a skipped dose it would follow.
             ImplausibleDoseError: The dose is implausible for its route.
         """
         given_at = require_aware("given_at", given_at)
-        if any(utc(g.at) == utc(given_at) for g in self.given):
+        index = bisect.bisect_left(self.given, utc(given_at), key=_utc_at)
+        if index < len(self.given) and utc(self.given[index].at) == utc(given_at):
             raise DuplicateRecordError(
                 given_at,
                 f"a dose is already recorded at {given_at.isoformat()}; a dose "
@@ -340,14 +351,28 @@ class Course:
             lot=lot,
             note=note,
         )
+        given = (*self.given[:index], record, *self.given[index:])
+        placement = locate(
+            self.regimen,
+            self.first_dose,
+            self.zone,
+            given=given,
+            index=index,
+            skips=self.skips,
+            decisions=self.decisions,
+        )
+        placement.check()
         if dose is None:
-            record = attrs.evolve(record, dose=self._planned_dose_for(record))
+            # Past the end of the last phase: the course's last dose is the best guess.
+            planned = placement.slot.dose if placement.slot else None
+            record = attrs.evolve(record, dose=planned or self.regimen.phases[-1].dose)
         if route is not None:
             chosen = record.dose
             record = attrs.evolve(
                 record, dose=Dose(chosen.drug, chosen.amount, Route.parse(route))
             )
-        return attrs.evolve(self, given=(*self.given, record))
+        in_order = _InTimeOrder((*self.given[:index], record, *self.given[index:]))
+        return attrs.evolve(self, given=in_order)
 
     def skip_dose(
         self,
@@ -378,16 +403,30 @@ class Course:
             )
         if due is not None:
             due = require_aware("due", due)
-        horizon = until or max(due or self.first_dose, self.first_dose) + dt.timedelta(
-            days=5 * 366
-        )
-        for slot in self.plan(until=require_aware("until", horizon)):
-            if slot.pending and (
-                slot.number == number or (due is not None and utc(slot.due) == utc(due))
-            ):
-                return attrs.evolve(
-                    self, skips=(*self.skips, DoseSkip(due=slot.due, reason=reason))
+        if until is None and due is not None:
+            # The slot is due at `due`: the plan need go no further.
+            until = due + dt.timedelta(microseconds=1)
+        horizon = until or self.first_dose + dt.timedelta(days=5 * 366)
+        pending = expand(
+            self.regimen,
+            self.first_dose,
+            self.zone,
+            until=require_aware("until", horizon),
+            given=self.given,
+            skips=self.skips,
+            decisions=self.decisions,
+            pending_only=True,
+            given_sorted=True,
+        ).doses
+        for slot in pending:
+            if slot.number == number or (due is not None and utc(slot.due) == utc(due)):
+                skip = DoseSkip(
+                    due=slot.due,
+                    reason=reason,
+                    phase=slot.phase,
+                    number_in_phase=slot.number_in_phase,
                 )
+                return attrs.evolve(self, skips=(*self.skips, skip))
         what = f"due {due.isoformat()}" if due is not None else f"number {number}"
         raise NoSuchDoseError(
             due if due is not None else number,

@@ -13,6 +13,7 @@ import attrs
 
 from b12course._regimen import Dose
 from b12course._time import require_aware
+from b12course.exceptions import InvalidRecordError
 
 __all__ = ["AdministeredDose", "DecisionBasis", "DoseSkip", "PhaseDecision"]
 
@@ -55,17 +56,55 @@ class AdministeredDose:
     note: str | None = attrs.field(default=None, converter=_optional_text)
 
 
+def _slot_number(
+    _instance: object, attribute: attrs.Attribute[int | None], value: object
+) -> None:
+    minimum = 0 if attribute.name == "phase" else 1
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value < minimum
+    ):
+        raise InvalidRecordError(
+            value,
+            f"a skip's {attribute.name} must be a whole number >= {minimum} or "
+            f"None, not {value!r}",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class DoseSkip:
-    """A decision that the planned dose due at ``due`` will not be given.
+    """A decision that one planned dose will not be given.
+
+    The skip names its slot by ``phase`` and ``number_in_phase`` (as
+    ``PlannedDose`` does), so it marks exactly that slot however later records
+    move its due time.  A skip without them (from a document written before
+    skips carried their slot) marks the first slot due at ``due``.
 
     Attributes:
-        due: The due instant of the planned dose that is skipped.
+        due: The due instant of the planned dose when it was skipped.
         reason: Why, in free text.
+        phase: The index of the skipped dose's phase in the regimen.
+        number_in_phase: Its 1-based number within the phase.
     """
 
     due: dt.datetime = attrs.field(validator=_aware)
     reason: str = attrs.field(default="", converter=str)
+    phase: int | None = attrs.field(default=None, validator=_slot_number)
+    number_in_phase: int | None = attrs.field(default=None, validator=_slot_number)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.phase is None) != (self.number_in_phase is None):
+            raise InvalidRecordError(
+                self,
+                "a skip names its slot by both phase and number_in_phase, or by "
+                "neither",
+            )
+
+    @property
+    def slot(self) -> tuple[int, int] | None:
+        """The skipped slot as ``(phase, number_in_phase)``, if recorded."""
+        if self.phase is None or self.number_in_phase is None:
+            return None
+        return (self.phase, self.number_in_phase)
 
 
 class DecisionBasis(enum.Enum):

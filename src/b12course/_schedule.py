@@ -5,20 +5,43 @@ phases slot by slot in local wall-clock time:
 
 - The first phase's first slot is the course's first dose.  Every later phase
   starts one of its own intervals after the last dose of the phase before.
+- A slot is named by its phase and its number in the phase; a skip records
+  that identity, so it marks exactly the slot it was recorded against, however
+  later records move that slot's due time.
 - A recorded dose fulfils the pending slot it matches.  With
   :attr:`Anchoring.GIVEN` (the default) that is the earliest pending slot of the
   phase, and the rest of the phase re-anchors on when the dose was actually
   given (next due = given + interval).  With :attr:`Anchoring.GRID` it is the
-  nearest pending slot on the fixed grid, and missed slots stay overdue.
+  nearest pending slot on the fixed grid (a skipped slot is never the nearer
+  one: the next slot compared is the next one not skipped), and missed slots
+  stay overdue.
 - A skipped slot is marked skipped; it does not count towards a ``Count(n)``.
+  A skip whose slot is no longer in the plan (a decision recorded later ends
+  the phase before it) marks nothing: that dose is no longer planned.
 - ``Count(n)`` ends after ``n`` slots that were not skipped, so a late dose never
   drops a dose.  ``Lasting`` ends at a local date.  A :class:`PhaseDecision`
-  ends any phase at an instant.  An undecided ``UntilNoFurtherImprovement``
-  phase keeps every dose given while it is open and is projected to end at its
-  review point; every dose after that projection is *provisional*.
+  ends any phase at an instant.
+- An undecided ``UntilNoFurtherImprovement`` phase (or any subclass of it) never
+  ends by itself: a plan never shows a gap that would tell a patient to stop.
+  Its doses go on at the phase's interval up to the horizon, and those due at
+  or after its review point are *provisional*.  The review point is kept on
+  :attr:`PhaseSpan.review` (a review event), not as an end.  A recorded
+  decision ends the phase and the next phase follows as usual.  A decision
+  only suggested by the symptom log (the ``end_on_plateau`` opt-in, passed as
+  ``suggested_decisions``) ends it too, and every slot after it is provisional.
+- A local time that resolves to the same instant as the occurrence before it
+  on the same anchor falls on a calendar day the zone skipped (Pacific/Apia
+  skipped 30 December 2011); it is passed over, so no two planned doses share
+  an instant.
 - Expansion is lazy: it stops at ``until`` (half-open: a slot is in the plan
   when its time is before ``until``), so lifelong maintenance costs only what
   is asked for.  ``plan(until=a)`` is always a prefix of ``plan(until=b)``.
+
+Recording a dose asks only where it lands (:func:`locate`): the same walk,
+run forward over the doses already given in runs (by bisection) and stopped
+just after the new dose's slot, so one record costs about the doses of the
+phase it lands in, not the whole history.  :meth:`Placement.check` holds the
+rule for a dose that would put the plan out of time order.
 """
 
 from __future__ import annotations
@@ -26,6 +49,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import itertools
+import math
 import zoneinfo
 from collections.abc import Sequence
 
@@ -34,6 +59,7 @@ import attrs
 from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
 from b12course._regimen import (
     Anchoring,
+    Cadence,
     Count,
     Dose,
     Lasting,
@@ -42,15 +68,19 @@ from b12course._regimen import (
     UntilNoFurtherImprovement,
 )
 from b12course._time import local, resolve, utc
+from b12course.exceptions import DoseOrderError, SettingError
 
 __all__ = [
     "DoseStatus",
     "DueWindow",
     "PhaseEnding",
     "PhaseSpan",
+    "Placement",
     "Plan",
     "PlannedDose",
+    "check_grace",
     "expand",
+    "locate",
 ]
 
 
@@ -82,8 +112,10 @@ class PlannedDose:
             slot this is when it was due before it was given.
         dose: The planned dose.
         status: Scheduled, due, overdue, given or skipped.
-        provisional: True when the slot lies past the projected end of an open
-            "until no further improvement" phase.
+        provisional: True when the slot is due at or after the review point
+            of an "until no further improvement" phase that no decision has
+            ended yet, or follows a phase ended only by a suggested (plateau)
+            decision.
         given: The administration that fulfilled the slot, if any.
         skip: The skip decision for the slot, if any.
         phase_size: How many doses the phase counts (``Count(n)``), or ``None``
@@ -130,7 +162,12 @@ class PlannedDose:
 
 
 class PhaseEnding(enum.Enum):
-    """Why a phase ended (or is expected to)."""
+    """Why a phase ended.
+
+    ``PROJECTED`` is no longer produced: an undecided "until no further
+    improvement" phase goes on to the horizon (its span's ``ending`` is None).
+    The member stays so that code comparing with it keeps working.
+    """
 
     COUNT = "count"
     LASTING = "lasting"
@@ -147,9 +184,11 @@ class PhaseSpan:
         phase: The phase.
         first: The time (given or due) of its first slot.
         last: The time of its last slot expanded so far.
-        ending: Why it ended, or None while it is open at the horizon.
+        ending: Why it ended, or None while it is open at the horizon (an
+            undecided "until no further improvement" phase always is).
         decision: The decision that ended it, for ``PhaseEnding.DECISION``.
-        review: The review point of an "until no further improvement" phase.
+        review: The review point of an "until no further improvement" phase:
+            a review event, never an end.
         slots: How many slots of the phase the plan holds.
     """
 
@@ -204,7 +243,12 @@ class DueWindow:
         zone: zoneinfo.ZoneInfo,
         grace: dt.timedelta | None = None,
     ) -> DueWindow:
-        """Return the due window of a dose due at ``due``, in UTC."""
+        """Return the due window of a dose due at ``due``, in UTC.
+
+        Raises:
+            SettingError: ``grace`` is negative or not a timedelta.
+        """
+        grace = check_grace(grace)
         local_day = due.astimezone(zone).date()
         opens = utc(resolve(dt.datetime.combine(local_day, dt.time()), zone))
         if grace is None:
@@ -227,230 +271,391 @@ class DueWindow:
         return self.opens <= utc(given_at) < self.closes
 
 
-def _status(
-    due: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
-    now: dt.datetime | None,
-    grace: dt.timedelta | None,
-) -> DoseStatus:
-    if now is None or utc(now) < utc(due):  # the fast path of most plan slots
-        return DoseStatus.SCHEDULED
-    return DueWindow.of(due, zone, grace).status(now)
+def check_grace(grace: object) -> dt.timedelta | None:
+    """Return ``grace`` if it is None or a timedelta of zero or more.
+
+    Raises:
+        SettingError: ``grace`` is negative or not a timedelta (a number of
+            seconds is refused: say ``timedelta(hours=2)``).
+
+    >>> check_grace(dt.timedelta(hours=2))
+    datetime.timedelta(seconds=7200)
+    >>> try:
+    ...     check_grace(dt.timedelta(hours=-1))
+    ... except SettingError as error:
+    ...     print(type(error).__name__)
+    SettingError
+    """
+    if grace is None:
+        return None
+    if not isinstance(grace, dt.timedelta):
+        raise SettingError(
+            f"grace must be a datetime.timedelta (e.g. timedelta(hours=2)) or "
+            f"None, not {grace!r}"
+        )
+    if grace < dt.timedelta(0):
+        raise SettingError(
+            f"grace must not be negative, not {grace}: a dose cannot be overdue "
+            "before it is due"
+        )
+    return grace
+
+
+# A slot's identity: its phase index and its 1-based number in the phase.
+_SlotId = tuple[int, int]
+
+
+class _Skips:
+    """The skips of a course, looked up by the identity of the slot they mark.
+
+    A skip from a document written before skips carried their slot has only
+    its due instant: it marks the first slot due at that instant, once.
+    """
+
+    def __init__(self, skips: Sequence[DoseSkip]) -> None:
+        self.by_slot: dict[_SlotId, DoseSkip] = {}
+        self.by_due: dict[dt.datetime, DoseSkip] = {}
+        for skip in skips:
+            if skip.slot is None:
+                self.by_due.setdefault(utc(skip.due), skip)
+            else:
+                self.by_slot.setdefault(skip.slot, skip)
+        self.numbers: dict[int, list[int]] = {}
+        for phase, number in sorted(self.by_slot):
+            self.numbers.setdefault(phase, []).append(number)
+
+    def marks(self, slot: _SlotId, due_utc: dt.datetime) -> bool:
+        """True when the slot is skipped (without using up a skip by due)."""
+        return slot in self.by_slot or due_utc in self.by_due
+
+    def take(self, slot: _SlotId, due_utc: dt.datetime) -> DoseSkip | None:
+        """Return the skip that marks the slot, using up a skip by due."""
+        skip = self.by_slot.get(slot)
+        if skip is None and self.by_due:
+            skip = self.by_due.pop(due_utc, None)
+        return skip
+
+    def unskipped_after(self, phase: int, number: int) -> int | None:
+        """How many slots after ``number`` of ``phase`` are not skipped; None: all."""
+        numbers = self.numbers.get(phase)
+        if not numbers:
+            return None
+        i = bisect.bisect_right(numbers, number)
+        return None if i == len(numbers) else numbers[i] - number - 1
+
+
+class _Keep(enum.Enum):
+    """Which slots a walk keeps."""
+
+    ALL = "all"  # the plan
+    PENDING = "pending"  # worklists: the slots neither given nor skipped
+    AROUND = "around"  # recording: the slot of one dose and its neighbours
+
+
+@attrs.define
+class _PhaseState:
+    """One phase as the walk goes through it; private to :class:`_Walk`."""
+
+    index: int
+    phase: Phase
+    decision: PhaseDecision | None
+    decided: dt.datetime | None  # the decision's instant, UTC
+    limit: int | None  # the n of a Count(n) end
+    fast: bool  # may runs of doses given be taken by bisection?
+    counted: int = 0  # slots that were not skipped
+    number: int = 0  # slots walked, skipped or not
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+    end_date: dt.date | None = None  # a Lasting end, as a local date
+    review: dt.datetime | None = None  # UTC
+    ending: PhaseEnding | None = None
+
+    def count_reached(self) -> bool:
+        return self.limit is not None and self.counted >= self.limit
+
+    def provisional_at(self, due_utc: dt.datetime) -> bool:
+        """Is a slot due at ``due_utc`` past the review point of an undecided phase?"""
+        return (
+            self.decision is None
+            and self.review is not None
+            and (due_utc >= self.review)
+        )
 
 
 class _Walk:
     """The state of one expansion; a helper of :func:`expand`, never exposed."""
 
-    def __init__(  # noqa: PLR0917 - private; called once by expand()
+    def __init__(
         self,
         regimen: Regimen,
         first_dose: dt.datetime,
         zone: zoneinfo.ZoneInfo,
+        *,
         given: Sequence[AdministeredDose],
         skips: Sequence[DoseSkip],
         decisions: Sequence[PhaseDecision],
+        suggested: Sequence[PhaseDecision],
         until: dt.datetime,
         now: dt.datetime | None,
         grace: dt.timedelta | None,
-        pending_only: bool = False,
-        given_sorted: bool = False,
+        keep: _Keep,
+        given_sorted: bool,
     ) -> None:
         self.regimen = regimen
-        self.pending_only = pending_only
-        self.now = now
+        self.keep = keep
+        self.now_utc = utc(now) if now is not None else None
         self.grace = grace
         self.zone = zone
-        # Every comparison below is between UTC instants (see _status).
+        # Every comparison below is between UTC instants (see DueWindow.status).
         self.given: Sequence[AdministeredDose] = (
             given if given_sorted else sorted(given, key=lambda g: utc(g.at))
         )
         self.next_given = 0
-        self.skips = {utc(skip.due): skip for skip in skips}
+        self.skips = _Skips(skips)
         self.decisions: dict[int, PhaseDecision] = {}
-        for decision in sorted(decisions, key=lambda d: utc(d.at)):
+        for decision in sorted((*decisions, *suggested), key=lambda d: utc(d.at)):
             self.decisions.setdefault(decision.phase, decision)
+        self.suggested = {id(decision) for decision in suggested}
         self.until = utc(until)
         self.anchor = local(first_dose, zone)
         self.first_due = first_dose.astimezone(zone)
         self.k = 0
+        self.cadence: Cadence = regimen.phases[0].cadence
+        # The due instant (UTC) of the slot before on the same anchor, for
+        # passing over a calendar day the zone skipped.
+        self.previous_due: dt.datetime | None = None
         self.slots: list[PlannedDose] = []
-        self.count = 0  # slots walked, kept or not (== len(slots) unless pending_only)
+        self.count = 0  # slots walked, kept or not
         self.spans: list[PhaseSpan] = []
         self.provisional = False
-        self.horizon_reached = False
+        self.stopped = False
+        # For _Keep.AROUND: the dose whose slot is sought, and what was found.
+        self.record: AdministeredDose | None = None
+        self.record_index: int | None = None
+        self.before: PlannedDose | None = None
+        self.found: PlannedDose | None = None
+        self.later: list[PlannedDose] = []
+
+    def run(self) -> None:
+        for index, phase in enumerate(self.regimen.phases):
+            self.walk_phase(index, phase)
+            if self.stopped:
+                return
+
+    def walk_phase(self, index: int, phase: Phase) -> None:
+        """Walk one phase slot by slot until it ends or the walk stops."""
+        state = self.enter_phase(index, phase)
+        while not self.stopped:
+            if state.count_reached():
+                state.ending = PhaseEnding.COUNT
+                break
+            if self.take_run_of_given(state):
+                continue
+            due = self.next_due()
+            if due is None:  # past the end of the calendar
+                self.stopped = True
+                break
+            due_utc = utc(due)
+            state.ending = self.ending_before(state, due, due_utc)
+            if state.ending is not None:
+                break
+            self.place_slot(state, due, due_utc)
+        self.leave_phase(state)
+
+    # -- the steps of walk_phase ---------------------------------------------
+
+    def enter_phase(self, index: int, phase: Phase) -> _PhaseState:
+        decision = self.decisions.get(index)
+        end = phase.end
+        self.cadence = phase.cadence
+        return _PhaseState(
+            index=index,
+            phase=phase,
+            decision=decision,
+            decided=utc(decision.at) if decision is not None else None,
+            limit=end.n if isinstance(end, Count) else None,
+            # Runs of doses given are taken by bisection only where each dose
+            # surely fulfils the next slot: the phase re-anchors on doses
+            # given, its end does not hang on each slot's date (Lasting), and
+            # every skip names its slot.
+            fast=self.keep is not _Keep.ALL
+            and phase.anchoring is Anchoring.GIVEN
+            and not isinstance(end, Lasting)
+            and not self.skips.by_due,
+        )
+
+    def next_due(self) -> dt.datetime | None:
+        """Return the due time of the next occurrence that is a later instant.
+
+        None when the calendar ends first (year 9999).
+        """
+        while True:
+            try:
+                due = self.occurrence_due(self.k)
+            except (OverflowError, ValueError):
+                return None
+            if self.previous_due is None or utc(due) > self.previous_due:
+                return due
+            self.k += 1  # a local day the zone skipped: no dose falls on it
+
+    def occurrence_due(self, k: int) -> dt.datetime:
+        # Occurrence 0 is the course's first dose itself: keep its instant,
+        # even when it names the second pass of a repeated local hour.
+        if k == 0:
+            return self.first_due
+        return resolve(self.cadence.occurrence(self.anchor, k), self.zone)
+
+    def ending_before(
+        self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
+    ) -> PhaseEnding | None:
+        """Does the phase end before a slot due at ``due``?"""
+        candidate = self.pending_given()
+        if (
+            state.decided is not None
+            and due_utc >= state.decided
+            and (candidate is None or utc(candidate.at) >= state.decided)
+        ):
+            return PhaseEnding.DECISION
+        if state.end_date is not None and due.astimezone(self.zone).date() >= (
+            state.end_date
+        ):
+            # The phase has no slot left: a dose given now, even before the
+            # end date, is the next phase's.
+            return PhaseEnding.LASTING
+        return None
+
+    def place_slot(
+        self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
+    ) -> None:
+        """Mark the slot due at ``due`` given, skipped or pending, and keep it."""
+        skip = self.skips.take((state.index, state.number + 1), due_utc)
+        fulfil = None if skip is not None else self.fulfilment(state, due)
+        when = fulfil.at if fulfil is not None else due
+        if (due_utc if fulfil is None else utc(when)) >= self.until:
+            self.stopped = True
+            return
+        self.count_slot(state, due_utc, when, fulfil, skip)
+        self.keep_slot(state, due, due_utc, fulfil, skip)
+
+    def count_slot(
+        self,
+        state: _PhaseState,
+        due_utc: dt.datetime,
+        when: dt.datetime,
+        fulfil: AdministeredDose | None,
+        skip: DoseSkip | None,
+    ) -> None:
+        """Advance the phase and the anchor past one slot."""
+        self.count += 1
+        state.number += 1
+        if skip is None:
+            state.counted += 1
+        if state.first is None:
+            state.first = when
+            state.end_date, state.review = self.phase_marks(state.phase.end, when)
+        state.last = when
+        if fulfil is not None:
+            self.next_given += 1
+            if state.phase.anchoring is Anchoring.GIVEN:
+                self.reanchor(fulfil.at)
+                return
+        self.k += 1
+        self.previous_due = due_utc
+
+    def keep_slot(
+        self,
+        state: _PhaseState,
+        due: dt.datetime,
+        due_utc: dt.datetime,
+        fulfil: AdministeredDose | None,
+        skip: DoseSkip | None,
+    ) -> None:
+        if self.keep is _Keep.PENDING and (fulfil is not None or skip is not None):
+            return
+        planned = PlannedDose(
+            number=self.count,
+            phase=state.index,
+            phase_name=state.phase.name,
+            number_in_phase=state.number,
+            due=due,
+            dose=state.phase.dose,
+            status=DoseStatus.GIVEN
+            if fulfil is not None
+            else DoseStatus.SKIPPED
+            if skip is not None
+            else self.status(due, due_utc),
+            provisional=self.provisional or state.provisional_at(due_utc),
+            given=fulfil,
+            skip=skip,
+            phase_size=state.limit,
+        )
+        if self.keep is _Keep.AROUND:
+            self.keep_around(planned)
+        else:
+            self.slots.append(planned)
+
+    def keep_around(self, planned: PlannedDose) -> None:
+        """Keep the recorded dose's slot, the slot before and the slots it moves.
+
+        A dose recorded before others (a backfill) moves every later dose
+        given to the next slot, so the walk goes on, slot by slot, to the
+        slot after the last dose given; a dose recorded last stops it at the
+        slot after its own.
+        """
+        if self.found is not None:
+            self.later.append(planned)
+            self.stopped = planned.given is None and self.next_given >= len(self.given)
+        elif self.record is not None and planned.given is self.record:
+            self.found = planned
+        else:
+            self.before = planned
+
+    def leave_phase(self, state: _PhaseState) -> None:
+        if state.first is not None and state.last is not None:
+            if self.keep is _Keep.ALL:  # worklists and recording need no spans
+                self.spans.append(
+                    PhaseSpan(
+                        index=state.index,
+                        phase=state.phase,
+                        first=state.first,
+                        last=state.last,
+                        ending=None if self.stopped else state.ending,
+                        decision=state.decision
+                        if state.ending is PhaseEnding.DECISION
+                        else None,
+                        review=state.review.astimezone(self.zone)
+                        if state.review
+                        else None,
+                        slots=state.number,
+                    )
+                )
+            # The next phase starts one of its own intervals after this one's last dose.
+            self.reanchor(state.last)
+        if state.ending is PhaseEnding.DECISION and id(state.decision) in (
+            self.suggested
+        ):
+            # Ended by a suggestion from the log, not by a clinician.
+            self.provisional = True
+
+    # -- helpers ---------------------------------------------------------------
+
+    def status(self, due: dt.datetime, due_utc: dt.datetime) -> DoseStatus:
+        """The status of a pending slot at the walk's ``now``."""
+        if self.now_utc is None or self.now_utc < due_utc:  # most slots
+            return DoseStatus.SCHEDULED
+        return DueWindow.of(due, self.zone, self.grace).status(self.now_utc)
 
     def pending_given(self) -> AdministeredDose | None:
         if self.next_given < len(self.given):
             return self.given[self.next_given]
         return None
 
-    def run(self) -> None:
-        for index, phase in enumerate(self.regimen.phases):
-            self.walk_phase(index, phase)
-            if self.horizon_reached:
-                return
+    def reanchor(self, at: dt.datetime) -> None:
+        self.anchor = local(at, self.zone)
+        self.k = 1
+        self.previous_due = None
 
-    def walk_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912, PLR0915
-        end = phase.end
-        decision = self.decisions.get(index)
-        counted = 0  # slots that were not skipped
-        in_phase = 0
-        first: dt.datetime | None = None
-        last: dt.datetime | None = None
-        end_date: dt.date | None = None
-        review: dt.datetime | None = None
-        ending: PhaseEnding | None = None
-        cadence = phase.cadence
-        limit = end.n if isinstance(end, Count) else None
-        # Fast-forwarding (see _fast_forward) is exact only with no skips to
-        # look up and when doses given re-anchor the phase.
-        # A Lasting phase is walked slot by slot: whether a dose belongs to it
-        # depends on each slot's due date.
-        fast = (
-            self.pending_only
-            and not self.skips
-            and phase.anchoring is Anchoring.GIVEN
-            and not isinstance(end, Lasting)
-        )
-        decided = utc(decision.at) if decision is not None else None
-        while True:
-            # Does the phase end before this slot?  (A count needs no due time.)
-            if limit is not None and counted >= limit:
-                ending = PhaseEnding.COUNT
-                break
-            if fast:
-                opened = first is None and self._fulfils_first(decided)
-                if opened:
-                    # The first slot, fulfilled by the next dose given, exactly
-                    # as the loop below would do it (re-anchored just below).
-                    first = self.given[self.next_given].at
-                    end_date, review = self._phase_marks(end, first)
-                    self.count += 1
-                    self.next_given += 1
-                    counted += 1
-                    in_phase += 1
-                taken = (
-                    self._fast_forward(
-                        limit=None if limit is None else limit - counted,
-                        decided=decided,
-                    )
-                    if first is not None
-                    else 0
-                )
-                if opened and not taken:
-                    self._take(0)
-                if opened or taken:
-                    counted += taken
-                    in_phase += taken
-                    last = self.given[self.next_given - 1].at
-                    continue
-            wall = cadence.occurrence(self.anchor, self.k)
-            # Occurrence 0 is the course's first dose itself: keep its instant,
-            # even when it names the second pass of a repeated local hour.
-            due = self.first_due if self.k == 0 else resolve(wall, self.zone)
-            due_utc = utc(due)
-            candidate = self.pending_given()
-            given_utc = utc(candidate.at) if candidate is not None else None
-            if (
-                decided is not None
-                and due_utc >= decided
-                and (given_utc is None or given_utc >= decided)
-            ):
-                ending = PhaseEnding.DECISION
-                break
-            if end_date is not None and due.astimezone(self.zone).date() >= end_date:
-                # The phase has no slot left: a dose given now, even before
-                # the end date, is the next phase's.
-                ending = PhaseEnding.LASTING
-                break
-            if (
-                decision is None
-                and review is not None
-                and candidate is None
-                and due_utc >= review
-            ):
-                ending = PhaseEnding.PROJECTED
-                break
-            # Which recorded dose, if any, fulfils it?
-            skip = self.skips.get(due_utc)
-            fulfil: AdministeredDose | None = None
-            if (
-                skip is None
-                and candidate is not None
-                and self._belongs(candidate, decision, end_date)
-                and (
-                    phase.anchoring is Anchoring.GIVEN
-                    or self._nearest(
-                        candidate,
-                        due,
-                        cadence.occurrence(self.anchor, self.k + 1),
-                        last_of_count=limit is not None and counted + 1 >= limit,
-                        end_date=end_date,
-                        decided=decided,
-                    )
-                )
-            ):
-                fulfil = candidate
-            when = fulfil.at if fulfil is not None else due
-            if (due_utc if fulfil is None else utc(fulfil.at)) >= self.until:
-                self.horizon_reached = True
-                break
-            if fulfil is not None:
-                self.next_given += 1
-            in_phase += 1
-            if skip is None:
-                counted += 1
-            if first is None:
-                first = when
-                end_date, review = self._phase_marks(end, when)
-            last = when
-            self.count += 1
-            if fulfil is not None and phase.anchoring is Anchoring.GIVEN:
-                self.anchor = local(fulfil.at, self.zone)
-                self.k = 1
-            else:
-                self.k += 1
-            if self.pending_only and (fulfil is not None or skip is not None):
-                continue
-            planned = PlannedDose(
-                number=self.count,
-                phase=index,
-                phase_name=phase.name,
-                number_in_phase=in_phase,
-                due=due,
-                dose=phase.dose,
-                status=DoseStatus.GIVEN
-                if fulfil is not None
-                else DoseStatus.SKIPPED
-                if skip is not None
-                else _status(due, self.zone, self.now, self.grace),
-                provisional=self.provisional,
-                given=fulfil,
-                skip=skip,
-                phase_size=limit,
-            )
-            self.slots.append(planned)
-        if first is not None and last is not None:
-            if not self.pending_only:  # a worklist needs no phase spans
-                self.spans.append(
-                    PhaseSpan(
-                        index=index,
-                        phase=phase,
-                        first=first,
-                        last=last,
-                        ending=None if self.horizon_reached else ending,
-                        decision=decision if ending is PhaseEnding.DECISION else None,
-                        review=review.astimezone(self.zone) if review else None,
-                        slots=in_phase,
-                    )
-                )
-            # The next phase starts one of its own intervals after this one's last dose.
-            self.anchor = local(last, self.zone)
-            self.k = 1
-        if ending is PhaseEnding.PROJECTED:
-            self.provisional = True
-
-    def _phase_marks(
+    def phase_marks(
         self, end: object, first: dt.datetime
     ) -> tuple[dt.date | None, dt.datetime | None]:
         """Return a phase's end date (``Lasting``) and review point (UTC)."""
@@ -463,96 +668,106 @@ class _Walk:
             return None, utc(resolve(review_wall, self.zone))
         return None, None
 
-    def _fulfils_first(self, decided: dt.datetime | None) -> bool:
-        """In a fast walk: does the next dose given fulfil the phase's first slot?
+    def fulfilment(
+        self, state: _PhaseState, due: dt.datetime
+    ) -> AdministeredDose | None:
+        """Return the dose given that fulfils the (unskipped) slot due at ``due``."""
+        candidate = self.pending_given()
+        if candidate is None or not self.belongs(state, candidate):
+            return None
+        if state.phase.anchoring is Anchoring.GIVEN or self.nearest(
+            state, candidate, due
+        ):
+            return candidate
+        return None
 
-        With no skips and no end date or review point yet, the loop fulfils the
-        first slot with the next dose given when it is before the horizon and
-        before the phase's decision.
-        """
-        j = self.next_given
-        if j >= len(self.given):
+    def belongs(self, state: _PhaseState, candidate: AdministeredDose) -> bool:
+        if state.decided is not None and utc(candidate.at) >= state.decided:
             return False
-        # An aware datetime compares with a UTC one as instants (via utcoffset).
-        at = self.given[j].at
-        return at < self.until and (decided is None or at < decided)
-
-    def _take(self, n: int) -> None:
-        """Count ``n`` more slots fulfilled by doses given; re-anchor on the last."""
-        self.count += n
-        self.next_given += n
-        zone = self.zone
-        self.anchor = (
-            self.given[self.next_given - 1].at.astimezone(zone).replace(tzinfo=None)
+        return state.end_date is None or (
+            candidate.at.astimezone(self.zone).date() < state.end_date
         )
-        self.k = 1
 
-    def _fast_forward(
-        self,
-        *,
-        limit: int | None,
-        decided: dt.datetime | None,
-    ) -> int:
-        """Walk the slots that the next doses given fulfil one by one; return how many.
-
-        In a phase anchored on doses given, with no skips, each dose given
-        fulfils the next slot while it is before the horizon, belongs to the
-        phase (before its decision) and the phase's count is not
-        reached: the full loop would check exactly that, slot by slot.  Only
-        called for ``pending_only`` walks, which do not keep those slots.
-        """
-        j = self.next_given
-        given = self.given
-        stop = len(given) if limit is None else min(len(given), j + limit)
-        if j >= stop:
-            return 0
-        # Doses given are in time order, so the first one at or after the
-        # horizon (or the decision) is found by bisection.  An aware datetime
-        # compares with a UTC one as an instant (via utcoffset).
-        stop = bisect.bisect_left(given, self.until, j, stop, key=_given_at)
-        if decided is not None:
-            stop = bisect.bisect_left(given, decided, j, stop, key=_given_at)
-        if stop > j:
-            self._take(stop - j)
-        return stop - j
-
-    def _belongs(
-        self,
-        candidate: AdministeredDose,
-        decision: PhaseDecision | None,
-        end_date: dt.date | None,
-    ) -> bool:
-        if decision is not None and utc(candidate.at) >= utc(decision.at):
-            return False
-        return end_date is None or candidate.at.astimezone(self.zone).date() < end_date
-
-    def _nearest(
-        self,
-        candidate: AdministeredDose,
-        due: dt.datetime,
-        next_wall: dt.datetime,
-        *,
-        last_of_count: bool,
-        end_date: dt.date | None,
-        decided: dt.datetime | None,
+    def nearest(
+        self, state: _PhaseState, candidate: AdministeredDose, due: dt.datetime
     ) -> bool:
         """On a fixed grid: is this slot at least as near the dose as the next one?
 
-        When the next grid slot would fall outside the phase, this slot is the
+        The next one is the next slot of the phase that is not skipped (a
+        skipped slot takes no dose); when there is none, this slot is the
         phase's last and takes the dose.
         """
-        next_due = resolve(next_wall, self.zone)
-        if (
-            last_of_count
-            or (
-                end_date is not None
-                and next_due.astimezone(self.zone).date() >= end_date
-            )
-            or (decided is not None and utc(next_due) >= decided)
-        ):
+        after = self.next_open_due(state, utc(due))
+        if after is None:
             return True
         at = utc(candidate.at)
-        return abs(at - utc(due)) <= abs(at - utc(next_due))
+        return abs(at - utc(due)) <= abs(at - after)
+
+    def next_open_due(
+        self, state: _PhaseState, due_utc: dt.datetime
+    ) -> dt.datetime | None:
+        """Return the UTC due of the next unskipped slot of the phase after this one."""
+        if state.limit is not None and state.counted + 1 >= state.limit:
+            return None
+        k, number, previous = self.k + 1, state.number + 2, due_utc
+        while True:
+            try:
+                due = resolve(self.cadence.occurrence(self.anchor, k), self.zone)
+            except (OverflowError, ValueError):
+                return None
+            at = utc(due)
+            k += 1
+            if at <= previous:
+                continue  # a local day the zone skipped
+            if (
+                state.end_date is not None
+                and due.astimezone(self.zone).date() >= state.end_date
+            ) or (state.decided is not None and at >= state.decided):
+                return None
+            if not self.skips.marks((state.index, number), at):
+                return at
+            previous, number = at, number + 1
+
+    def take_run_of_given(self, state: _PhaseState) -> bool:
+        """Take at once the run of slots that the next doses given fulfil.
+
+        In a fast phase, after its first slot, each dose given fulfils the
+        next slot while it is before the horizon and the phase's decision,
+        the phase's count is not reached and the slot is not skipped: the
+        slot-by-slot walk would check exactly that.  The doses are in time
+        order, so the end of the run is found by bisection.  Only for walks
+        that do not keep those slots; when recording, the run stops before
+        the recorded dose.
+        """
+        if not state.fast or state.first is None or self.found is not None:
+            return False
+        j = self.next_given
+        stop = len(self.given)
+        if self.record_index is not None:
+            stop = min(stop, self.record_index)
+        for room in (
+            None if state.limit is None else state.limit - state.counted,
+            self.skips.unskipped_after(state.index, state.number),
+        ):
+            if room is not None:
+                stop = min(stop, j + room)
+        if stop <= j:
+            return False
+        # An aware datetime compares with a UTC one as an instant.
+        stop = bisect.bisect_left(self.given, self.until, j, stop, key=_given_at)
+        if state.decided is not None:
+            stop = bisect.bisect_left(self.given, state.decided, j, stop, key=_given_at)
+        if stop <= j:
+            return False
+        taken = stop - j
+        self.count += taken
+        state.number += taken
+        state.counted += taken
+        self.next_given = stop
+        state.last = self.given[stop - 1].at
+        self.reanchor(state.last)
+        self.before = None  # the slot before the next is fulfilled, in order
+        return True
 
 
 def expand(
@@ -564,6 +779,7 @@ def expand(
     given: Sequence[AdministeredDose] = (),
     skips: Sequence[DoseSkip] = (),
     decisions: Sequence[PhaseDecision] = (),
+    suggested_decisions: Sequence[PhaseDecision] = (),
     now: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     pending_only: bool = False,
@@ -578,7 +794,11 @@ def expand(
         until: The exclusive horizon.
         given: Doses actually given, in any order.
         skips: Slots decided not to be given.
-        decisions: Phase-ending decisions (the earliest per phase counts).
+        decisions: Recorded phase-ending decisions (the earliest per phase
+            counts).
+        suggested_decisions: Phase ends suggested by the symptom log (an
+            improvement plateau, opted into): they end a phase like a
+            decision, and every slot after them is provisional.
         now: The present, for statuses; None leaves pending slots scheduled.
         grace: How long after its time a dose stays due; None means until the
             end of its local day.
@@ -589,20 +809,171 @@ def expand(
         given_sorted: ``given`` is already in time order (a Course keeps it so).
 
     Returns:
-        The plan.  Callers validate their inputs; this function trusts them.
+        The plan.  Callers validate their records; this function trusts them.
+
+    Raises:
+        SettingError: ``grace`` is negative or not a timedelta.
     """
     walk = _Walk(
         regimen,
         first_dose,
         zone,
-        given,
-        skips,
-        decisions,
-        until,
-        now,
-        grace,
-        pending_only=pending_only,
+        given=given,
+        skips=skips,
+        decisions=decisions,
+        suggested=suggested_decisions,
+        until=until,
+        now=now,
+        grace=check_grace(grace),
+        keep=_Keep.PENDING if pending_only else _Keep.ALL,
         given_sorted=given_sorted,
     )
     walk.run()
     return Plan(tuple(walk.slots), tuple(walk.spans))
+
+
+@attrs.frozen(kw_only=True)
+class Placement:
+    """Where a dose lands in the plan once recorded: its slot and its neighbours.
+
+    Attributes:
+        slot: The slot the dose fulfils, or None when it is given after the
+            regimen ended.
+        before: The slot just before it, or None when there is none or an
+            earlier dose given fulfils it (it is then earlier, in order).
+        after: The slot just after it, if any.
+        earliest_first: The earliest a dose can be given and still be the
+            course's first dose (see :meth:`check`).
+    """
+
+    slot: PlannedDose | None
+    before: PlannedDose | None
+    later: tuple[PlannedDose, ...]
+    earliest_first: dt.datetime
+
+    @property
+    def after(self) -> PlannedDose | None:
+        """The slot just after the dose's, if any."""
+        return self.later[0] if self.later else None
+
+    def check(self) -> None:
+        """Refuse a dose that would put the plan out of time order.
+
+        The rule: a plan is always in time order, slot 1 first, with no two
+        doses at one instant.  So a dose is refused when it would fulfil the
+        course's first slot but was given more than one interval of the first
+        phase before the day the first dose is planned (a wrong year, say:
+        begin the course at the date it really started instead), and when it
+        would fulfil a slot but was given at or before the time of a slot
+        before it that it cannot fulfil (a skipped slot due later), or would
+        move later doses given onto slots out of time order.
+
+        Raises:
+            DoseOrderError: Naming the slot it collides with and their times.
+        """
+        slot = self.slot
+        if slot is None or slot.given is None:
+            return
+        at = slot.given.at
+        if slot.number == 1 and utc(at) < utc(self.earliest_first):
+            raise DoseOrderError(
+                at,
+                slot,
+                f"a dose given at {at.isoformat()} is too early to be the first "
+                f"dose ({slot.name}, planned for {slot.due.isoformat()}): it is "
+                "more than one interval before that day; check the date, or "
+                "begin the course when it really started",
+            )
+        before = self.before
+        if before is not None and utc(before.when) >= utc(at):
+            raise DoseOrderError(at, before, _order_message(at, before, slot))
+        for first, second in itertools.pairwise((slot, *self.later)):
+            if utc(second.when) <= utc(first.when):
+                raise DoseOrderError(at, second, _order_message(at, first, second))
+
+
+def _order_message(at: dt.datetime, first: PlannedDose, second: PlannedDose) -> str:
+    return (
+        f"a dose given at {at.isoformat()} would put {first.name} "
+        f"({first.status.value}, {first.when.isoformat()}) at or after "
+        f"{second.name} ({second.status.value}, {second.when.isoformat()}): "
+        "the plan would be out of time order; check the time of the dose and "
+        "of the skipped dose"
+    )
+
+
+def _earliest_first(
+    regimen: Regimen, first_dose: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> dt.datetime:
+    """The start of the first dose's local day, less one interval of the first phase."""
+    days = math.ceil(regimen.phases[0].cadence.approximate_days)
+    opens = DueWindow.of(first_dose, zone).opens
+    return opens - dt.timedelta(days=days)
+
+
+def locate(
+    regimen: Regimen,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    given: Sequence[AdministeredDose],
+    index: int,
+    skips: Sequence[DoseSkip] = (),
+    decisions: Sequence[PhaseDecision] = (),
+) -> Placement:
+    """Find the slot that ``given[index]`` fulfils, without expanding the plan.
+
+    Equal to finding the dose in :func:`expand` with the same records (a
+    property test holds them equal), but the walk takes the runs of earlier
+    doses by bisection and stops just after the dose's slot (or, for a
+    backfill, after the slot of the last dose given, since it moves them all),
+    so it costs about the slots of the phase the dose lands in.  Phases on a
+    fixed grid or ending at a date, and skips from old documents that name no
+    slot, are walked slot by slot.
+
+    >>> import zoneinfo
+    >>> from b12course import AdministeredDose, regimens
+    >>> london = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=london)
+    >>> regimen = regimens.get("nice-non-neuro")
+    >>> dose = regimen.phases[0].dose
+    >>> given = [
+    ...     AdministeredDose(at=first + dt.timedelta(days=k), dose=dose)
+    ...     for k in (0, 2, 5)
+    ... ]
+    >>> placement = locate(regimen, first, london, given=given, index=2)
+    >>> placement.slot.name, placement.after.due.date()
+    ('loading dose 3 of 6', datetime.date(2026, 12, 7))
+
+    Args:
+        regimen: The regimen.
+        first_dose: The course's planned first dose.
+        zone: The course's zone.
+        given: Every dose given, the new one included, in time order.
+        index: Where the new dose is in ``given``.
+        skips: The course's skips.
+        decisions: The course's recorded decisions.
+    """
+    walk = _Walk(
+        regimen,
+        first_dose,
+        zone,
+        given=given,
+        skips=skips,
+        decisions=decisions,
+        suggested=(),
+        until=dt.datetime.max.replace(tzinfo=dt.timezone.utc),
+        now=None,
+        grace=None,
+        keep=_Keep.AROUND,
+        given_sorted=True,
+    )
+    walk.record = given[index]
+    walk.record_index = index
+    walk.run()
+    return Placement(
+        slot=walk.found,
+        before=walk.before if walk.found is not None else None,
+        later=tuple(walk.later),
+        earliest_first=_earliest_first(regimen, first_dose, zone),
+    )

@@ -20,6 +20,7 @@ __all__ = [
     "CalDavError",
     "CalendarFormatError",
     "CourseFormatError",
+    "DoseOrderError",
     "DuplicateRecordError",
     "ExportError",
     "FhirFormatError",
@@ -181,6 +182,23 @@ class DuplicateRecordError(B12CourseError, ValueError):
 
     def __init__(self, value: object, detail: str) -> None:
         self.value = value
+        super().__init__(detail)
+
+
+class DoseOrderError(B12CourseError, ValueError):
+    """Raised when a dose given would put the plan out of time order.
+
+    For example a dose given a year before the course's first planned dose,
+    or a dose given before a skipped dose that comes before it in the plan.
+
+    Attributes:
+        given_at: When the refused dose was given.
+        slot: The planned dose it collides with (a ``PlannedDose``).
+    """
+
+    def __init__(self, given_at: object, slot: object, detail: str) -> None:
+        self.given_at = given_at
+        self.slot = slot
         super().__init__(detail)
 
 

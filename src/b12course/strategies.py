@@ -109,7 +109,7 @@ from b12course._schedule import PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry, Trigger
 from b12course._time import UTC, utc
 from b12course._units import Amount
-from b12course.exceptions import PhaseDecisionError
+from b12course.exceptions import DoseOrderError, PhaseDecisionError
 
 __all__ = [
     "amounts",
@@ -742,12 +742,15 @@ class _History:
         # Now and then a dose is recorded in UTC, as a server would store it.
         zone = self.course.zone
         at = at.astimezone(UTC if draw(st.integers(0, 7)) == 7 else zone)  # noqa: PLR2004
-        course = self.course.record_dose(
-            at,
-            site=draw(st.one_of(st.none(), st.sampled_from(_SITES))),
-            lot=draw(st.one_of(st.none(), st.sampled_from(("A1234", "LOT-77")))),
-            note=draw(st.one_of(st.none(), _free_text())),
-        )
+        try:
+            course = self.course.record_dose(
+                at,
+                site=draw(st.one_of(st.none(), st.sampled_from(_SITES))),
+                lot=draw(st.one_of(st.none(), st.sampled_from(("A1234", "LOT-77")))),
+                note=draw(st.one_of(st.none(), _free_text())),
+            )
+        except DoseOrderError:
+            return False  # an early dose before a skipped one: refused, so not drawn
         self.intents[utc(at)] = utc(slot.due)
         if not self.sticks(course, max(at, slot.due, key=utc)):
             del self.intents[utc(at)]

@@ -1,0 +1,135 @@
+"""Benchmark recording doses one by one: ``Course.record_dose`` against the plain path.
+
+Run from the repository root (the numbers go to stdout as a Markdown table)::
+
+    python benchmarks/bench_record.py
+
+A daily oral course (the ``oral-high-dose`` preset, one phase, so every dose
+is in the current phase) is recorded dose by dose, each dose given at a
+slightly different time of day.  Two tables:
+
+- Recording N doses one by one, in total: a year (365 calls) must take under
+  0.2 s.  The growth from 500 to 4,000 doses shows the cost per call.
+- One more ``record_dose`` on a course that already holds N doses, against the
+  plain path it replaces (expand the whole plan with the new dose and look it
+  up, as 0.1 did), side by side in this run, each checked to give the same
+  course.
+
+Each timing is the CPU time of this process, the best of several repeats.
+Nothing here runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import zoneinfo
+from collections.abc import Callable
+
+import attrs
+
+from b12course import AdministeredDose, Course, regimens
+from b12course._schedule import expand
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+FIRST = dt.datetime(2026, 1, 5, 9, tzinfo=LONDON)
+YEAR_TARGET = 0.2  # seconds for 365 record_dose calls (issue 17)
+
+
+def dose_times(n: int) -> list[dt.datetime]:
+    """Daily doses from FIRST, between 08:00 and 10:59 local time."""
+    return [
+        (FIRST + dt.timedelta(days=k)).replace(hour=8 + k % 3, minute=(7 * k) % 60)
+        for k in range(n)
+    ]
+
+
+def record_all(times: list[dt.datetime]) -> Course:
+    """Begin a daily oral course and record a dose at each of ``times``."""
+    course = Course.begin(regimens.get("oral-high-dose"), first_dose=FIRST, id="b")
+    for at in times:
+        course = course.record_dose(at)
+    return course
+
+
+def plain_record(course: Course, at: dt.datetime) -> Course:
+    """The plain path: expand the whole plan with the new dose, then look it up."""
+    record = AdministeredDose(at=at, dose=course.regimen.phases[0].dose)
+    plan = expand(
+        course.regimen,
+        course.first_dose,
+        course.zone,
+        until=at + dt.timedelta(microseconds=1),
+        given=(*course.given, record),
+        skips=course.skips,
+        decisions=course.decisions,
+    )
+    slot = next((d for d in plan.doses if d.given is record), None)
+    dose = slot.dose if slot is not None else course.regimen.phases[-1].dose
+    return attrs.evolve(course, given=(*course.given, attrs.evolve(record, dose=dose)))
+
+
+def best_of(function: Callable[[], object], *, repeat: int) -> float:
+    """Return the least CPU time of ``repeat`` calls of ``function``."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def fmt(seconds: float) -> str:
+    """Format a duration with a unit that suits it."""
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.0f} µs"
+
+
+def main() -> None:
+    """Print both tables."""
+    print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print("Recording N daily doses one by one (record_dose), in total\n")
+    print("| doses | measured | per call | target | met |")
+    print("|---:|---:|---:|---|---|")
+    for n in (365, 500, 1000, 2000, 4000):
+        times = dose_times(n)
+        total = best_of(lambda t=times: record_all(t), repeat=3 if n <= 1000 else 1)
+        target = f"< {fmt(YEAR_TARGET)}" if n == 365 else "growth"
+        met = ("yes" if total < YEAR_TARGET else "no") if n == 365 else "-"
+        print(f"| {n} | {fmt(total)} | {fmt(total / n)} | {target} | {met} |")
+
+    print("\nOne more dose on a course holding N doses: ours vs the plain path\n")
+    print("| doses held | measured | peer (plain expand) | ratio | same course |")
+    print("|---:|---:|---:|---:|---|")
+    for n in (500, 1000, 2000, 4000):
+        times = dose_times(n + 1)
+        course = record_all(times[:-1])
+        at = times[-1]
+        reps = 50
+        ours = (
+            best_of(
+                lambda c=course, a=at, r=reps: [c.record_dose(a) for _ in range(r)],
+                repeat=3,
+            )
+            / reps
+        )
+        peer = (
+            best_of(
+                lambda c=course, a=at, r=reps: [plain_record(c, a) for _ in range(r)],
+                repeat=3,
+            )
+            / reps
+        )
+        same = course.record_dose(at) == plain_record(course, at)
+        print(
+            f"| {n} | {fmt(ours)} | {fmt(peer)} | {peer / ours:.0f}x | "
+            f"{'yes' if same else 'NO'} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
