@@ -454,6 +454,7 @@ class TestBadBundles:
             ([*_LAB, "valueQuantity", "value"], 10**400, "valueQuantity.value"),
             (["entry", 13, "resource", "valueInteger"], True, "valueInteger"),
             ([*_LAB, "valueQuantity", "value"], ..., "valueQuantity.value"),
+            (["entry", 5, "resource", "extension", 0, "extension", 0], {}, "extension"),
             (
                 [
                     *_SYMPTOM,

@@ -40,6 +40,7 @@ __all__ = [
     "EXT_COURSE",
     "EXT_DECISION",
     "EXT_PHASE",
+    "EXT_SKIPPED_SLOT",
     "LOINC",
     "LOINC_ANALYTES",
     "ROUTES",
@@ -71,6 +72,7 @@ COMPONENT_SYSTEM = _OWN + "observation-component"
 EXT_COURSE = _OWN + "course"
 EXT_PHASE = _OWN + "phase"
 EXT_DECISION = _OWN + "phase-decision"
+EXT_SKIPPED_SLOT = _OWN + "skipped-slot"
 
 
 @attrs.frozen

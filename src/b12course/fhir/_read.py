@@ -91,6 +91,7 @@ _ROUTE_CODES = _route_codes()
 _HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
 _HAS_PREGNANCY = "pregnant_or_breastfeeding" in attrs.fields_dict(Course)
 _HAS_CONDITION = "condition" in attrs.fields_dict(Phase)
+_SKIP_HAS_SLOT = "number_in_phase" in attrs.fields_dict(DoseSkip)
 # The end "until a lab result", where the model has it (a subclass of
 # UntilNoFurtherImprovement that names the result).
 _UNTIL_LAB_RESULT: Any = getattr(_regimen, "UntilLabResult", None)
@@ -382,8 +383,8 @@ class _Reader:
         if status == "not-done":
             reason = resource.first("statusReason")
             text = "" if reason is None else " ".join(texts(reason)[:1])
-            with model_errors(resource, "statusReason"):
-                skips.append(DoseSkip(due=at, reason=text))
+            with model_errors(resource, "extension"):
+                skips.append(DoseSkip(due=at, reason=text, **_skipped_slot(resource)))
             return
         if status != "completed":
             raise resource.error(
@@ -454,6 +455,18 @@ def _medication(resource: Node, kind: str) -> Node:
 
 
 _ACTOR_TYPES = {"RelatedPerson": "carer", "Practitioner": "clinician"}
+
+
+def _skipped_slot(resource: Node) -> dict[str, Any]:
+    """Return the slot a skip names (phase, number in phase), where the model has it."""
+    if not _SKIP_HAS_SLOT:
+        return {}
+    for extension in extensions(resource, _codes.EXT_SKIPPED_SLOT):
+        return {
+            "phase": part(extension, "phase", "valueInteger", int),
+            "number_in_phase": part(extension, "number-in-phase", "valueInteger", int),
+        }
+    return {}
 
 
 def _performer(resource: Node) -> str | None:

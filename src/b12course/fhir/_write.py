@@ -450,6 +450,17 @@ class _Writer:
             skip.due, slot.phase if slot is not None else None
         )
         resource["status"] = "not-done"
+        slot_named = getattr(skip, "slot", None)  # (phase, number in phase)
+        if slot_named is not None:
+            resource["extension"] = [
+                {
+                    "url": _codes.EXT_SKIPPED_SLOT,
+                    "extension": [
+                        {"url": "phase", "valueInteger": slot_named[0]},
+                        {"url": "number-in-phase", "valueInteger": slot_named[1]},
+                    ],
+                }
+            ]
         if skip.reason:
             resource["statusReason"] = [{"text": skip.reason}]
         dose = slot.dose if slot is not None else self.course.regimen.phases[0].dose
