@@ -10,8 +10,9 @@ Run it with a directory to write into (a new temporary one by default)::
 
     python examples/chart_and_summary.py out/
 
-It writes ``chart.png``, ``chart.svg``, ``log.csv``, ``summary.md`` and
-``summary.html`` (the summary pages embed the chart), and prints their paths.
+It writes ``chart.png``, ``chart.svg``, ``log.csv``, ``summary.md`` (which
+links ``chart.svg``, as GitHub and GitLab show it) and ``summary.html`` (which
+embeds the chart as PNG, so the page is one file), and prints their paths.
 Needs the plot extra: ``pip install 'b12course[plot]'``.
 """
 
@@ -107,7 +108,7 @@ def main(argv: list[str]) -> list[Path]:
     png = chart_png(course, now=NOW)
     pages = {
         "log.csv": to_csv(course),
-        "summary.md": summary_markdown(course, now=NOW, chart_png=png),
+        "summary.md": summary_markdown(course, now=NOW, chart_path="chart.svg"),
         "summary.html": summary_html(course, now=NOW, chart_png=png),
     }
     for name, text in pages.items():

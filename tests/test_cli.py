@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 
 import b12course as b12
-from b12course import Course, cli, regimens
+from b12course import Course, _cli_reading, regimens
 from b12course import json as b12json
 from b12course.cli import main
 from b12course.ical import read_ical
@@ -83,7 +83,7 @@ class TestMain:
         def broken(_args):
             raise BrokenPipeError
 
-        monkeypatch.setattr(cli, "_presets", broken)
+        monkeypatch.setattr(_cli_reading, "presets", broken)
         code, _, err = run(capsys, "presets")
         assert code == 1
         assert not err
@@ -92,7 +92,7 @@ class TestMain:
         """After a broken pipe, stdout is pointed at devnull so the final flush cannot fail."""
         with (tmp_path / "out").open("w") as stream:
             monkeypatch.setattr(sys, "stdout", stream)
-            monkeypatch.setattr(cli, "_presets", TestMain._raise_broken_pipe)
+            monkeypatch.setattr(_cli_reading, "presets", TestMain._raise_broken_pipe)
             assert main(["presets"]) == 1
             print("lost", file=stream)
         assert (tmp_path / "out").read_text() == ""
@@ -115,7 +115,7 @@ class TestPresets:
 
 class TestPlan:
     def test_table_matches_the_plan(self, capsys):
-        """The table has one row per planned dose, with number, phase, local time, dose and status."""
+        """The table has one row per planned dose, with number, dose name, local time, amount and status."""
         code, out, err = run(
             capsys,
             "plan",
@@ -140,7 +140,7 @@ class TestPlan:
         for row, dose in zip(rows, plan, strict=True):
             cells = [c.strip() for c in row if c.strip()]
             assert cells[0] == str(dose.number)
-            assert cells[1] == dose.phase_name
+            assert cells[1] == dose.name
             assert cells[2] == dose.due.strftime("%a %Y-%m-%d %H:%M %Z")
             assert cells[3] == str(dose.dose)
             assert cells[4] == dose.status.value
@@ -200,8 +200,8 @@ class TestPlan:
         assert any(row[-1].strip() == "scheduled *" for row in table_rows(out))
         assert "* provisional" in out
 
-    def test_default_horizon_is_a_year_and_now_the_clock(self, capsys):
-        """Without --until the plan covers a year; without --now statuses use the clock."""
+    def test_default_horizon_is_a_year_and_a_preview_has_no_statuses(self, capsys):
+        """Without --until the plan covers a year; without --now a preview gives no statuses."""
         code, out, _ = run(
             capsys,
             "plan",
@@ -231,7 +231,18 @@ class TestPlan:
                 ("nope", "--start", START, "--tz", "Europe/London"),
                 "available: bnf-hydroxocobalamin-neuro",
             ),
-            (("nice-neuro", "--start", "2026-12-01", "--tz", "UTC"), "needs a time"),
+            (
+                (
+                    "nice-neuro",
+                    "--start",
+                    "2026-12-01T09:00",
+                    "--tz",
+                    "UTC",
+                    "--now",
+                    "x",
+                ),
+                "not an ISO 8601",
+            ),
             (
                 (
                     "nice-neuro",
@@ -242,7 +253,7 @@ class TestPlan:
                     "--until",
                     "2026-11-01",
                 ),
-                "must be after --start",
+                "must be after the first dose",
             ),
             (("nice-neuro", "--start", "soon", "--tz", "UTC"), "not an ISO 8601"),
             (("nice-neuro", "--start", START, "--tz", "Mars/Base"), "IANA time zone"),
@@ -410,10 +421,10 @@ class TestTimeline:
             "myoclonus 7/10 (worse at night)",
             "given: hydroxocobalamin 1 mg IM (site left deltoid; lot L1; note: first)",
             "skipped: travelling",
-            "phase 1 begins: loading",
+            "loading phase begins: hydroxocobalamin 1 mg IM",
             "loading-phase review",
-            "expected flare window, until",
-            "dose 1 (loading): hydroxocobalamin 1 mg IM, given",
+            "flare window (where a transient worsening of movements has been reported), until",
+            "loading dose 1: hydroxocobalamin 1 mg IM, given",
             "dose_given    given: hydroxocobalamin 1 mg IM\n",
         ):
             assert text in out

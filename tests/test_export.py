@@ -12,9 +12,12 @@ from hypothesis import strategies as st
 
 import b12course as b12
 from b12course import strategies as b12st
-from b12course.exceptions import ExportError, NaiveDatetimeError
+from b12course._notice import NOT_MEDICAL_ADVICE as NOTICE
+from b12course._reading import record_horizon
+from b12course.exceptions import ExportError, NaiveDatetimeError, NotACourseError
 from b12course.export import (
     CSV_COLUMNS,
+    CSV_KINDS,
     NOT_MEDICAL_ADVICE,
     SUMMARY_SECTIONS,
     summary_html,
@@ -86,14 +89,18 @@ class TestToCsv:
         )
 
     def test_header(self):
-        """The first row is the documented header, even for an empty log."""
+        """The first row is the documented header; an empty log has only the first phase's row."""
         course = b12.Course.begin(
             b12.regimens.get("nice-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         )
-        assert to_csv(course) == ",".join(CSV_COLUMNS) + "\r\n"
+        assert to_csv(course) == (
+            ",".join(CSV_COLUMNS)
+            + "\r\n2026-12-01T09:00:00+00:00,phase_change,loading,,,,,,,,\r\n"
+        )
         assert CSV_COLUMNS == (
-            "time", "kind", "item", "value", "unit", "route", "site", "lot", "detail", "note",
+            "time", "kind", "item", "value", "unit", "route", "site", "lot", "by",
+            "detail", "note",
         )  # fmt: skip
 
     def test_offsets_follow_dst(self):
@@ -112,17 +119,17 @@ class TestToCsv:
             b12.regimens.get("nice-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         ).record_dose(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), note=note)
-        (row,) = read_rows(to_csv(course))[1:]
+        (row,) = [r for r in read_rows(to_csv(course)) if r[1] == "dose_given"]
         assert row[CSV_COLUMNS.index("note")] == "'" + note
 
-    @given(note=st.text(max_size=20))
+    @given(note=st.text(st.characters(exclude_categories=("Cs",)), max_size=20))
     def test_text_round_trips(self, note):
         """Any note reads back unchanged, or with one leading quote when it starts like a formula."""
         course = b12.Course.begin(
             b12.regimens.get("nice-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         ).record_dose(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), note=note)
-        (row,) = read_rows(to_csv(course))[1:]
+        (row,) = [r for r in read_rows(to_csv(course)) if r[1] == "dose_given"]
         cell = row[CSV_COLUMNS.index("note")]
         if note[:1] in {"=", "+", "-", "@", "\t", "\r"}:
             assert cell == "'" + note
@@ -130,20 +137,38 @@ class TestToCsv:
             assert cell == note
 
     @given(course=b12st.courses())
-    def test_one_row_per_event_in_time_order(self, course):
-        """There is one row per recorded event, times are aware ISO 8601 in the course zone, in order."""
+    def test_rows_are_the_timelines_events(self, course):
+        """The rows are exactly the timeline's record events: same kinds, same instants in the course zone, same dose names."""
         rows = read_rows(to_csv(course))
         assert rows[0] == list(CSV_COLUMNS)
         body = rows[1:]
         assert all(len(r) == len(CSV_COLUMNS) for r in body)
+        timeline = course.timeline(until=record_horizon(course))
+        names = {}
+        for event in timeline.of_kind(b12.EventKind.PLANNED_DOSE):
+            for record in (event.payload.given, event.payload.skip):
+                if record is not None:
+                    names[record] = event.payload.name
+        expected = []
+        for event in timeline.of_kind(*CSV_KINDS):
+            if event.kind is b12.EventKind.PHASE_CHANGE:
+                item = event.payload.phase.name
+            elif event.kind is b12.EventKind.SYMPTOM:
+                item = event.payload.label
+            elif event.kind is b12.EventKind.LAB_RESULT:
+                item = event.payload.analyte.value
+            else:
+                item = names[event.payload]
+            expected.append((event.start.isoformat(), event.kind.value, item))
+        assert [(r[0], r[1], r[2].removeprefix("'")) for r in body] == expected
         kinds = [r[1] for r in body]
         assert kinds.count("dose_given") == len(course.given)
         assert kinds.count("dose_skipped") == len(course.skips)
-        assert kinds.count("phase_ended") == len(course.decisions)
         assert kinds.count("symptom") == len(course.symptoms)
-        assert kinds.count("lab") == len(course.labs)
+        assert kinds.count("lab_result") == len(course.labs)
+        ended = [r for r in body if r[1] == "phase_change" and r[-2]]
+        assert len(ended) == len(course.decisions)
         times = [dt.datetime.fromisoformat(r[0]) for r in body]
-        assert all(t.utcoffset() is not None for t in times)
         for t in times:
             assert t.utcoffset() == t.astimezone(course.zone).utcoffset()
         assert times == sorted(times)
@@ -154,9 +179,28 @@ class TestToCsv:
         assert to_csv(course) == to_csv(course)
 
     def test_not_a_course(self):
-        """Anything but a Course raises ExportError."""
-        with pytest.raises(ExportError, match="Course"):
+        """Anything but a Course raises NotACourseError."""
+        with pytest.raises(NotACourseError, match="Course"):
             to_csv("course.json")
+
+    def test_one_timeline(self, monkeypatch):
+        """The CSV builds the course's timeline exactly once."""
+        calls = count_timelines(monkeypatch)
+        to_csv(golden_course())
+        assert calls == [1]
+
+
+def count_timelines(monkeypatch) -> list[int]:
+    """Count calls of Course.timeline (the one derivation) from now on."""
+    calls = [0]
+    real = b12.Course.timeline
+
+    def counting(self, **kwargs):
+        calls[0] += 1
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(b12.Course, "timeline", counting)
+    return calls
 
 
 def flare_course() -> b12.Course:
@@ -190,7 +234,8 @@ class TestSummaryMarkdown:
         """The chart appears as a data URI holding exactly the bytes given."""
         text = summary_markdown(flare_course(), now=self.NOW, chart_png=PNG)
         uri = "data:image/png;base64," + base64.b64encode(PNG).decode()
-        assert f"![Course chart]({uri})" in text
+        assert f"({uri})" in text
+        assert "![Chart of the course: symptom severity (0-10) over time" in text
 
     def test_regimen_and_source(self):
         """The regimen's name, id and source are shown."""
@@ -209,14 +254,17 @@ class TestSummaryMarkdown:
             "Peak: myoclonus 8/10 on 2026-12-06 20:00 GMT (baseline 4.3, change +3.7)"
             in text
         )
-        assert "Expected window: 2026-12-03 09:00 GMT to 2027-01-12 09:00 GMT" in text
+        assert (
+            "Window in which a transient worsening has been reported: "
+            "2026-12-03 09:00 GMT to 2027-01-12 09:00 GMT"
+        ) in text
 
     def test_custom_flare_model(self):
         """The Flare section follows the caller's flare model: here a 2-week window that has closed."""
         model = b12.FlareModel(abates_within=dt.timedelta(weeks=2))
         text = summary_markdown(flare_course(), now=self.NOW, flare_model=model)
         assert "(from 2 days to 14 days after the first dose given" in text
-        assert "Expected window: 2026-12-03 09:00 GMT to 2026-12-15 09:00 GMT" in text
+        assert "has been reported: 2026-12-03 09:00 GMT to 2026-12-15 09:00 GMT" in text
         page = summary_html(flare_course(), now=self.NOW, flare_model=model)
         assert "to 2026-12-15 09:00 GMT" in page
 
@@ -292,7 +340,7 @@ class TestSummaryMarkdown:
         assert "No symptom was logged." in text
         assert "No lab result was recorded." in text
         assert (
-            "Next planned dose: 2026-12-01 09:00 GMT, hydroxocobalamin 1 mg IM (loading)"
+            "Next planned dose: 2026-12-01 09:00 GMT, loading dose 1, hydroxocobalamin 1 mg IM"
             in text
         )
 
@@ -312,10 +360,14 @@ class TestSummaryMarkdown:
         text = summary_markdown(course, now=now)
         assert (
             f"1 of {len(past)} planned doses were given on time ({100 / len(past):.0f} %); "
-            f"1 given outside their due window; {len(past) - 2} not recorded as given."
+            f"1 given outside their due window (1 late, 0 early); "
+            f"{len(past) - 2} not recorded as given."
         ) in text
         for dose in overdue:
-            assert f"| {dose.number} | {dose.due:%Y-%m-%d %H:%M %Z} | loading |" in text
+            assert (
+                f"| {dose.number} | {dose.name} | {dose.due:%Y-%m-%d %H:%M %Z} | "
+                "hydroxocobalamin 1 mg IM |"
+            ) in text
         assert f"overdue {len(overdue)}, due now 0" in text
 
     def test_due_now_and_grace(self):
@@ -352,8 +404,12 @@ class TestSummaryMarkdown:
                 b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
             )
         text = summary_markdown(course, now=first + 60 * DAY)
-        assert "prolonged: the window has closed" in text
-        assert "Flagged: the record falls outside what the flare model expects" in text
+        assert "still worse after the window: the window has closed" in text
+        assert (
+            "- Flagged: tremor 7/10 logged 2027-01-20 09:00 GMT (baseline 2, "
+            "change +5): worse than baseline, not within the window in which a "
+            "transient worsening has been reported (for a clinician's attention)"
+        ) in text
 
     def test_review_points(self):
         """Review points within the horizon are listed with their source; none is said when there are none."""
@@ -376,6 +432,17 @@ class TestSummaryMarkdown:
         assert (
             "| fatigue | none logged | 5 (2026-12-02) | no baseline | unknown |" in text
         )
+
+    def test_trend_before_treatment_starts(self):
+        """Before the first dose there is no trend since treatment started, so it is unknown."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        for d, s in ((-3, 4), (-2, 5)):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
+            )
+        text = summary_markdown(course, now=first - DAY)
+        assert "| tremor | 4.5 | 5 (2026-11-29) | +0.5 | unknown |" in text
 
     def test_user_text_cannot_add_markup(self):
         """Markdown and HTML in user text are escaped in both renderings."""
@@ -406,8 +473,12 @@ class TestSummaryMarkdown:
             summary_markdown(course, now=self.NOW, chart_png=b"GIF89a")
         with pytest.raises(ExportError, match="PNG"):
             summary_html(course, now=self.NOW, chart_png="not bytes")  # type: ignore[arg-type]
-        with pytest.raises(ExportError, match="Course"):
+        with pytest.raises(NotACourseError, match="Course"):
             summary_markdown(None, now=self.NOW)  # type: ignore[arg-type]
+        with pytest.raises(ExportError, match="not both"):
+            summary_markdown(course, now=self.NOW, chart_png=PNG, chart_path="c.svg")
+        with pytest.raises(ExportError, match="file path"):
+            summary_markdown(course, now=self.NOW, chart_path=" ")
 
     @given(course=b12st.courses(), days=st.integers(min_value=-10, max_value=400))
     def test_any_course(self, course, days):
@@ -427,7 +498,8 @@ class TestSummaryMarkdown:
         assert given + skipped + overdue <= n <= given + skipped + overdue + due
         adherence = re.search(
             r"(\d+) of (\d+) planned doses were given on time \((\d+) %\); "
-            r"(\d+) given outside their due window; (\d+) not recorded as given",
+            r"(\d+) given outside their due window \(\d+ late, \d+ early\); "
+            r"(\d+) not recorded as given",
             text,
         )
         if n - skipped == 0:
@@ -452,7 +524,217 @@ class TestSummaryHtml:
         found = [line[4:-5] for line in page.splitlines() if line.startswith("<h2>")]
         assert found == list(SUMMARY_SECTIONS)
         assert f'<p class="disclaimer">{NOT_MEDICAL_ADVICE}</p>' in page
+        assert NOT_MEDICAL_ADVICE == NOTICE
         uri = "data:image/png;base64," + base64.b64encode(PNG).decode()
-        assert f'<img alt="Course chart" src="{uri}">' in page
+        assert f'src="{uri}">' in page
+        assert '<img alt="Chart of the course: symptom severity' in page
         assert "<td>myoclonus</td><td>4.3</td>" in page
         assert "<li>Status as of 2027-01-15 09:00 GMT: resolved" in page
+
+
+def table_rows(text: str, header_start: str) -> list[list[str]]:
+    """Return the cells of the Markdown table whose header starts with header_start."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip("|").split(" | ")])
+    return rows
+
+
+def regimen_named(name: str, phase: str, notes: str) -> b12.Regimen:
+    return b12.Regimen(
+        id="custom",
+        name=name,
+        phases=(
+            b12.Phase(
+                name=phase,
+                dose=b12.Dose(b12.Drug.HYDROXOCOBALAMIN, "1 mg", "IM"),
+                cadence=b12.Cadence.every_months(2),
+                end=b12.Count(3),
+            ),
+        ),
+        source="# not a heading",
+        notes=notes,
+    )
+
+
+class TestSummaryDerivation:
+    @given(course=b12st.courses(), days=st.integers(min_value=-5, max_value=200))
+    def test_dose_table_is_the_timelines_planned_doses(self, course, days):
+        """The dose table lists exactly the timeline's planned doses due before now: same numbers, names, instants and statuses."""
+        now = course.first_dose + days * DAY
+        text = summary_markdown(course, now=now)
+        timeline = course.timeline(until=now + 366 * DAY, now=now)
+        expected = [
+            [
+                str(d.number),
+                d.name,
+                d.due.astimezone(course.zone).strftime("%Y-%m-%d %H:%M %Z"),
+                d.status.value,
+            ]
+            for d in (
+                e.payload
+                for e in timeline.of_kind(b12.EventKind.PLANNED_DOSE)
+                if e.start < now
+            )
+        ]
+        if not expected:
+            assert "| No. | Dose | Due | Status |" not in text
+            return
+        rows = table_rows(text, "| No. | Dose | Due | Status |")
+        assert [r[:4] for r in rows] == [
+            [c.replace("\\", "") for c in row] for row in expected
+        ]
+
+    def test_one_timeline(self, monkeypatch):
+        """A summary builds the course's timeline exactly once."""
+        course = flare_course()
+        calls = count_timelines(monkeypatch)
+        summary_markdown(course, now=TestSummaryMarkdown.NOW)
+        assert calls == [1]
+
+    def test_given_doses_show_when_and_where(self):
+        """A given dose's row shows when it was given, the site and the note; a skipped one its reason."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_dose(first, site="left deltoid", note="fine")
+        course = course.skip_dose(number=2, reason="unwell")
+        rows = table_rows(
+            summary_markdown(course, now=first + 3 * DAY), "| No. | Dose |"
+        )
+        assert rows[0] == [
+            "1", "loading dose 1", "2026-12-01 09:00 GMT", "given",
+            "2026-12-01 09:00 GMT", "left deltoid", "", "fine",
+        ]  # fmt: skip
+        assert rows[1][1:4] == ["loading dose 2", "2026-12-03 09:00 GMT", "skipped"]
+        assert rows[1][-1] == "unwell"
+
+
+class TestSummaryText:
+    NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
+
+    def test_leading_list_and_heading_markers_are_escaped(self):
+        """A regimen named "1. ...", a phase named "+ ..." and text starting "#" or "-" render as text, not as list or heading markup."""
+        regimen = regimen_named("1. Loading first", "+ plus phase", "- dash note")
+        course = b12.Course.begin(
+            regimen, first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        )
+        course = course.log_symptom(
+            b12.SymptomEntry(
+                at=course.first_dose,
+                symptom="other",
+                name="* starred",
+                severity=2,
+            )
+        )
+        text = summary_markdown(course, now=course.first_dose + DAY)
+        assert "\n1\\. Loading first (preset id custom)\n" in text
+        assert "\n- \\+ plus phase: hydroxocobalamin 1 mg IM every 2 months" in text
+        assert "Source: \\# not a heading" in text
+        assert "Notes: - dash note" in text
+        assert "| \\* starred |" in text
+        for line in text.splitlines():
+            assert not re.match(r"(\d+[.)]|[+*])\s", line)
+            assert not line.startswith("- -"), line
+            assert not line.startswith("#") or line.startswith(("# B12", "## ")), line
+
+    def test_regimen_notes_read_as_text(self):
+        """A cadence written as Python in a regimen's notes reads as words."""
+        regimen = regimen_named(
+            "Mine",
+            "loading",
+            "A prescriber may choose every_months(2) or Cadence.every_weeks(1).",
+        )
+        course = b12.Course.begin(
+            regimen, first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        )
+        text = summary_markdown(course, now=course.first_dose)
+        assert "Notes: A prescriber may choose every 2 months or weekly." in text
+        assert "every_months" not in text
+        assert "every\\_" not in text
+
+    def test_words_never_promise_or_diagnose(self):
+        """No summary of the example says "expected flare", "will improve" or "deficient"."""
+        for render in (summary_markdown, summary_html):
+            text = render(flare_course(), now=self.NOW).lower()
+            for phrase in ("expected flare", "will improve", "deficient"):
+                assert phrase not in text
+            assert "window in which a transient worsening has been reported" in text
+
+    @given(course=b12st.courses(), days=st.integers(min_value=0, max_value=200))
+    def test_trend_word_agrees_with_its_number(self, course, days):
+        """Each trend's word and the fitted change beside it come from one value: improving at -2 or less, worsening at +2 or more, stable between."""
+        text = summary_markdown(course, now=course.first_dose + days * DAY)
+        for word, number in re.findall(
+            r"\| (improving|stable|worsening) \(fitted change ([-+]?[\d.]+) over", text
+        ):
+            value = float(number)
+            if word == "improving":
+                assert value <= -1.95
+            elif word == "worsening":
+                assert value >= 1.95
+            else:
+                assert -2.05 < value < 2.05
+
+    def test_notice_in_every_summary(self):
+        """Both summaries carry the one not-medical-advice line."""
+        for render in (summary_markdown, summary_html):
+            assert NOTICE in render(flare_course(), now=self.NOW)
+
+    def test_who_gave(self):
+        """Who gave a dose reads as its word, and as nothing when it was not recorded."""
+        from b12course._reading import given_by
+
+        course = flare_course()
+        at = course.first_dose
+        dose = course.regimen.phases[0].dose
+        assert given_by(b12.AdministeredDose(at=at, dose=dose, by="carer")) == "carer"
+        assert given_by(b12.AdministeredDose(at=at, dose=dose)) == ""
+
+
+class TestChartPath:
+    NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
+
+    def test_html_links_a_chart_path(self):
+        """summary_html with chart_path links the file instead of embedding it."""
+        page = summary_html(flare_course(), now=self.NOW, chart_path="charts/c 1.svg")
+        assert 'src="charts/c 1.svg">' in page
+        text = summary_markdown(
+            flare_course(), now=self.NOW, chart_path="charts/c 1.svg"
+        )
+        assert "](charts/c%201.svg)" in text
+
+    def test_markdown_beside_its_svg(self, tmp_path):
+        """A Markdown summary written beside the chart's SVG links it by name, with no data URI."""
+        from b12course.plot import save_chart
+
+        course = flare_course()
+        save_chart(course, tmp_path / "course.svg", now=self.NOW)
+        text = summary_markdown(course, now=self.NOW, chart_path="course.svg")
+        (tmp_path / "course.md").write_text(text, encoding="utf-8")
+        (link,) = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", text)
+        assert (tmp_path / link).read_text(encoding="utf-8").startswith("<?xml")
+        assert "data:image" not in text
+        assert len(text.encode()) < 20_000
+
+
+class TestMaintenanceOnly:
+    def test_no_window(self):
+        """A course that starts with maintenance has no window: the summary says so and still names a flagged entry."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nasal-weekly"), first_dose=first)
+        course = course.record_dose(first)
+        for d, s in ((-1, 2), (10, 7)):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
+            )
+        text = summary_markdown(course, now=first + 20 * DAY)
+        assert (
+            "- Window in which a transient worsening has been reported: none, as "
+            "the course does not start replacement"
+        ) in text
+        assert "Peak:" not in text
+        assert "- Flagged: tremor 7/10 logged 2026-12-11 09:00 GMT" in text

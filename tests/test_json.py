@@ -14,7 +14,7 @@ import b12course as b12
 from b12course import Course, Symptom, SymptomEntry, regimens
 from b12course import json as b12json
 from b12course import strategies as b12st
-from b12course.exceptions import CourseFormatError, InvalidRecordError
+from b12course.exceptions import CourseFormatError, NotACourseError
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
@@ -166,8 +166,8 @@ class TestRoundTrip:
         assert out.stdout.split() == ["False", "True"]
 
     def test_dumps_refuses_other_values(self):
-        """Dumping takes a Course, nothing else."""
-        with pytest.raises(InvalidRecordError):
+        """Dumping takes a Course, nothing else, and says so with NotACourseError."""
+        with pytest.raises(NotACourseError):
             b12json.dumps({"format": "b12course"})
 
 

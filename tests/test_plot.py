@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 import os
 import runpy
 import subprocess
@@ -14,9 +15,11 @@ from matplotlib.figure import Figure
 
 import b12course as b12
 from b12course import strategies as b12st
-from b12course.exceptions import ExportError, NaiveDatetimeError
+from b12course.exceptions import ExportError, NaiveDatetimeError, NotACourseError
 from b12course.plot import (
     CHART_FORMATS,
+    FLARE_LABEL,
+    chart_markers,
     chart_png,
     default_until,
     plot_course,
@@ -46,8 +49,33 @@ def patches_by_gid(fig: Figure, gid: str) -> list[object]:
     return [p for ax in fig.axes for p in ax.patches if p.get_gid() == gid]
 
 
+def collections_by_gid(fig: Figure, gid: str) -> list[object]:
+    return [c for ax in fig.axes for c in ax.collections if c.get_gid() == gid]
+
+
+DOSE_GIDS = ("planned_dose:", "dose_given", "dose_skipped")
+
+
+def dose_lines(fig: Figure) -> dict[str, object]:
+    return {
+        gid: line
+        for prefix in DOSE_GIDS
+        for gid, line in lines_by_gid(fig, prefix).items()
+    }
+
+
+def overdue_in_runs(fig: Figure) -> int:
+    counts = [
+        t.get_text()
+        for t in fig.axes[1].texts
+        if t.get_gid() == "planned_dose:overdue-count"
+    ]
+    return sum(int(text.split()[0]) for text in counts)
+
+
 def marker_count(fig: Figure) -> int:
-    return sum(len(line.get_xdata()) for line in lines_by_gid(fig, "doses:").values())
+    drawn = sum(len(line.get_xdata()) for line in dose_lines(fig).values())
+    return drawn + overdue_in_runs(fig)
 
 
 def x_extent(patch) -> tuple[float, float]:
@@ -114,7 +142,7 @@ class TestPlotCourse:
         course = flare_course()
         until = course.first_dose + 200 * DAY
         fig = plot_course(course, until=until)
-        given = lines_by_gid(fig, "doses:given")["doses:given"]
+        given = lines_by_gid(fig, "dose_given")["dose_given"]
         assert list(given.get_xdata()) == [num(g.at) for g in course.given]
         planned = [
             d for d in course.plan(until=until) if d.status is not b12.DoseStatus.GIVEN
@@ -133,39 +161,42 @@ class TestPlotCourse:
         until = first + 120 * DAY  # past the first (provisional) maintenance dose
         plan = course.plan(until=until, now=now)
         fig = plot_course(course, until=until, now=now)
-        groups = lines_by_gid(fig, "doses:")
+        groups = dose_lines(fig)
         for gid, status in {
-            "doses:overdue": b12.DoseStatus.OVERDUE,
-            "doses:due": b12.DoseStatus.DUE,
-            "doses:skipped": b12.DoseStatus.SKIPPED,
+            "planned_dose:overdue": b12.DoseStatus.OVERDUE,
+            "planned_dose:due": b12.DoseStatus.DUE,
+            "dose_skipped": b12.DoseStatus.SKIPPED,
         }.items():
             expected = [num(d.due) for d in plan if d.status is status]
             assert expected
             assert list(groups[gid].get_xdata()) == expected
         provisional = [num(d.due) for d in plan if d.provisional]
         assert provisional
-        assert list(groups["doses:provisional"].get_xdata()) == provisional
+        assert list(groups["planned_dose:provisional"].get_xdata()) == provisional
         assert marker_count(fig) == len(plan)
 
     def test_flare_window_and_phases_and_reviews(self):
-        """The flare window is shaded over its exact span, each phase has a band, and review points are dashed lines."""
+        """The flare window is hatched over its exact span, each phase has a bar, and review points are dashed lines with level labels."""
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/Sao_Paulo")
         )
         course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.end_phase(first + 15 * DAY)  # after the loading review
         until = first + 120 * DAY
         fig = plot_course(course, until=until)
         window = course.flare().window
-        for patch in patches_by_gid(fig, "flare-window"):
-            assert x_extent(patch) == pytest.approx(
-                (num(window.start), num(window.end))
-            )
-        assert len(patches_by_gid(fig, "flare-window")) == 2  # both panels
+        (patch,) = patches_by_gid(fig, "flare_window")  # the symptom panel only
+        assert x_extent(patch) == pytest.approx((num(window.start), num(window.end)))
+        assert patch.get_hatch() == "//"
         spans = course.expand(until=until).phases
         assert len(spans) == 2
+        hatches = set()
         for span in spans:
-            (top, _bottom) = patches_by_gid(fig, f"phase:{span.index}")
-            assert x_extent(top)[0] == pytest.approx(num(span.first))
+            (bar,) = collections_by_gid(fig, f"phase_change:{span.phase.name}")
+            (path,) = bar.get_paths()
+            assert min(path.vertices[:, 0]) == pytest.approx(num(span.first))
+            hatches.add(bar.get_hatch())
+        assert len(hatches) == 2  # loading and maintenance differ in grey too
         reviews = [
             line.get_xdata()[0]
             for line in fig.axes[0].get_lines()
@@ -173,10 +204,14 @@ class TestPlotCourse:
         ]
         assert reviews == [num(r.at) for r in course.reviews(until=until)]
         assert len(reviews) == 2
-        texts = [
-            t.get_text() for t in fig.axes[0].texts if t.get_gid() == "review-label"
+        labels = [t for t in fig.axes[0].texts if t.get_gid() == "review-label"]
+        assert [t.get_text() for t in labels] == [
+            "loading-phase review",
+            "treatment review",
         ]
-        assert texts == ["loading-phase review", "treatment review"]
+        for label in labels:
+            assert label.get_rotation() == 0
+            assert label.get_fontsize() >= 8
 
     def test_custom_flare_model(self):
         """A caller's flare model sets the shaded window and the default horizon."""
@@ -188,11 +223,19 @@ class TestPlotCourse:
             onset=dt.timedelta(0), abates_within=dt.timedelta(weeks=10)
         )
         fig = plot_course(course, flare_model=model)
-        (patch, _) = patches_by_gid(fig, "flare-window")
+        (patch,) = patches_by_gid(fig, "flare_window")
         assert x_extent(patch) == pytest.approx((num(first), num(first + 70 * DAY)))
         assert default_until(course, flare_model=model) == first + 77 * DAY
         with pytest.raises(b12.exceptions.SettingError):
             plot_course(course, flare_model="six weeks")
+
+    def test_no_flare_window_before_it_opens(self):
+        """A chart that ends before the flare window opens draws no window."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        fig = plot_course(course, until=first + DAY)
+        assert not patches_by_gid(fig, "flare_window")
+        assert list(lines_by_gid(fig, "planned_dose:")) == ["planned_dose:scheduled"]
 
     def test_now_line_only_with_now(self):
         """A 'now' line is drawn exactly when now is given."""
@@ -212,15 +255,21 @@ class TestPlotCourse:
         (legend,) = fig.legends
         labels = {t.get_text() for t in legend.get_texts()}
         assert {
-            "myoclonus", "paresthesia", "loading phase", "expected flare window",
-            "now", "dose given",
+            "myoclonus", "paresthesia", "loading phase", "maintenance phase",
+            FLARE_LABEL, "now", "dose given", "myoclonus baseline (4.3)",
         } <= labels  # fmt: skip
+        assert FLARE_LABEL.replace("\n", " ") == (
+            "window in which a transient worsening has been reported"
+        )
+        for text in labels:
+            for phrase in ("expected flare", "will improve", "deficient"):
+                assert phrase not in text
         assert (
             fig._suptitle.get_text()
             == "UK neurological involvement (BNF hydroxocobalamin)"
         )
         assert fig.axes[1].get_xlabel() == "date (Europe/London)"
-        assert fig.axes[0].get_ylim() == (-0.5, 10.5)
+        assert fig.axes[0].get_ylim() == (-0.5, 11.5)
         width, height = fig.get_size_inches()
         assert 8 <= width <= 16
         assert 4 <= height <= 10
@@ -237,22 +286,35 @@ class TestPlotCourse:
         assert formatter.format_data_short(num(first)).startswith("2026-12-01 07:30")
 
     def test_default_until(self):
-        """By default the chart runs a week past the latest of the record, now and the flare window's end."""
+        """By default the chart runs a week past the latest of the record, now, the flare window's end and the next planned dose after now."""
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(b12.regimens.get("nice-non-neuro"), first_dose=first)
         window_end = course.flare_window().end
+        plan = course.plan(until=first + 400 * DAY)
         assert default_until(course) == window_end + 7 * DAY
-        assert default_until(course, now=first) == window_end + 7 * DAY
-        late = window_end + 30 * DAY
-        assert default_until(course, now=late) == late + 7 * DAY
-        logged = course.log_symptom(
-            b12.SymptomEntry(at=late, symptom="numbness", severity=2)
+        late = window_end + 10 * DAY
+        following = next(d for d in plan if d.due > late)
+        assert default_until(course, now=late) == following.due + 7 * DAY
+        fig = plot_course(course, now=late)
+        assert fig.axes[1].get_xlim()[1] == pytest.approx(num(following.due + 7 * DAY))
+        ended = b12.Course.begin(
+            b12.Regimen(
+                id="three",
+                name="three doses",
+                phases=(
+                    b12.Phase(
+                        name="short",
+                        dose=b12.Dose(b12.Drug.HYDROXOCOBALAMIN, "1 mg", "IM"),
+                        cadence=b12.Cadence.every_days(2),
+                        end=b12.Count(3),
+                    ),
+                ),
+            ),
+            first_dose=first,
         )
-        assert default_until(logged) == late + 7 * DAY
-        fig = plot_course(course)
-        assert fig.axes[1].get_xlim()[1] == pytest.approx(num(window_end + 7 * DAY))
+        assert default_until(ended) == ended.flare_window().end + 7 * DAY
 
     def test_bad_arguments(self):
         """A naive time, a horizon before the record or a non-course raise B12CourseError subclasses."""
@@ -263,8 +325,12 @@ class TestPlotCourse:
             plot_course(course, now=dt.datetime(2027, 1, 1))
         with pytest.raises(ExportError, match="earliest record"):
             plot_course(course, until=course.first_dose - 30 * DAY)
-        with pytest.raises(ExportError, match="Course"):
+        with pytest.raises(NotACourseError, match="Course"):
             plot_course("course.json")
+        with pytest.raises(NotACourseError):
+            default_until("course.json")
+        with pytest.raises(ExportError, match="Timeline"):
+            chart_markers(course, until=course.first_dose)
 
     def test_without_matplotlib(self, monkeypatch):
         """Without matplotlib installed, drawing says how to install the extra."""
@@ -290,15 +356,20 @@ class TestPlotCourse:
             if d.status is not b12.DoseStatus.GIVEN
         ]
         assert marker_count(fig) == len(given_in_range) + len(pending)
+        assert fig.axes[1].get_xlim()[1] == pytest.approx(num(until))
 
 
 class TestSaveChart:
     @pytest.mark.parametrize("name", ["chart.png", "CHART.PNG"])
     def test_png(self, tmp_path, name):
-        """A .png path (any case) gets a PNG file."""
+        """A .png path (any case) gets a PNG file of 1100 x 650 pixels."""
         path = save_chart(flare_course(), tmp_path / name)
         assert path == tmp_path / name
-        assert path.read_bytes().startswith(PNG_MAGIC)
+        data = path.read_bytes()
+        assert data.startswith(PNG_MAGIC)
+        # IHDR: width and height, big-endian, right after the signature.
+        width, height = (int.from_bytes(data[o : o + 4], "big") for o in (16, 20))
+        assert (width, height) == (1100, 650)
 
     def test_svg(self, tmp_path):
         """A .svg path, given as text, gets an SVG document with no date in it, so it is reproducible."""
@@ -341,7 +412,7 @@ class TestExample:
         assert (out / "chart.png").read_bytes().startswith(PNG_MAGIC)
         summary = (out / "summary.md").read_text(encoding="utf-8")
         assert "resolved" in summary
-        assert "![Course chart](data:image/png;base64," in summary
+        assert "](chart.svg)" in summary
         assert (out / "log.csv").read_bytes().startswith(b"time,kind,")
 
     def test_default_directory(self, monkeypatch, tmp_path):
@@ -353,3 +424,223 @@ class TestExample:
         written = runpy.run_path(str(EXAMPLE))["main"]([])
         assert all(p.parent.parent == tmp_path for p in written)
         assert len(written) == 5
+
+
+REFERENCE = Path(__file__).parent / "reference"
+OKABE_ITO = {
+    "#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00",
+    "#cc79a7",
+}  # fmt: skip
+
+
+def year_course() -> b12.Course:
+    """A non-neurological course left after three doses: a year of overdue doses."""
+    first = dt.datetime(2026, 1, 5, 9, tzinfo=LONDON)
+    course = b12.Course.begin(
+        b12.regimens.get("nice-non-neuro"), first_dose=first, id="year"
+    )
+    for k in range(3):
+        course = course.record_dose(first + 2 * k * DAY)
+    course = course.log_symptom(
+        b12.SymptomEntry(at=first - DAY, symptom="tremor", severity=2)
+    )
+    return course.log_symptom(
+        b12.SymptomEntry(at=first + 80 * DAY, symptom="tremor", severity=7)
+    )
+
+
+YEAR_NOW = dt.datetime(2026, 11, 1, 12, tzinfo=LONDON)
+EXAMPLE_NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
+
+
+class TestChartDerivation:
+    @settings(max_examples=25)
+    @given(course=b12st.courses(), days=st.integers(min_value=0, max_value=300))
+    def test_markers_are_the_timelines_dose_events(self, course, days):
+        """The chart's dose markers are exactly the timeline's given and skipped doses and its pending planned doses: same kinds, instants and names."""
+        now = course.first_dose + days * DAY
+        until = default_until(course, now=now)
+        timeline = course.timeline(until=until, now=now)
+        markers = chart_markers(timeline, until=until)
+        names = {}
+        expected = []
+        for event in timeline.of_kind(b12.EventKind.PLANNED_DOSE):
+            dose = event.payload
+            for record in (dose.given, dose.skip):
+                if record is not None:
+                    names[record] = dose.name
+        for event in timeline:
+            if event.kind is b12.EventKind.PLANNED_DOSE and event.payload.pending:
+                expected.append((event.kind, event.start, event.payload.name))
+            elif event.kind in {b12.EventKind.DOSE_GIVEN, b12.EventKind.DOSE_SKIPPED}:
+                expected.append((event.kind, event.start, names[event.payload]))
+        assert [(m.kind, m.at, m.name) for m in markers] == expected
+        fig = plot_course(course, now=now)
+        by_group = {}
+        for m in markers:
+            by_group.setdefault(m.group, []).append(num(m.at))
+        drawn = {gid: list(line.get_xdata()) for gid, line in dose_lines(fig).items()}
+        overdue = by_group.pop("planned_dose:overdue", [])
+        assert set(drawn.get("planned_dose:overdue", [])) <= set(overdue)
+        assert len(drawn.pop("planned_dose:overdue", [])) + overdue_in_runs(fig) == len(
+            overdue
+        )
+        assert drawn == by_group
+
+    def test_one_timeline(self, monkeypatch):
+        """Drawing a chart builds the course's timeline exactly once."""
+        course = flare_course()
+        calls = [0]
+        real = b12.Course.timeline
+
+        def counting(self, **kwargs):
+            calls[0] += 1
+            return real(self, **kwargs)
+
+        monkeypatch.setattr(b12.Course, "timeline", counting)
+        plot_course(course, now=EXAMPLE_NOW)
+        plot_course(course, now=EXAMPLE_NOW, until=EXAMPLE_NOW + 30 * DAY)
+        assert calls == [2]
+
+
+class TestChartReadsAtAGlance:
+    def test_given_dose_is_a_filled_circle(self):
+        """A given dose is a filled circle (not a down triangle that reads as "decrease")."""
+        fig = plot_course(flare_course(), now=EXAMPLE_NOW)
+        given = lines_by_gid(fig, "dose_given")["dose_given"]
+        assert given.get_marker() == "o"
+        assert given.get_markerfacecolor() not in {"none", "white"}
+
+    def test_flagged_entries_are_ringed_and_in_the_legend(self):
+        """Entries the flare report flags are ringed at their own points, and the legend says what the ring means."""
+        course = year_course()
+        fig = plot_course(course, now=YEAR_NOW)
+        ring = lines_by_gid(fig, "flagged")["flagged"]
+        flagged = [
+            a.entry
+            for a in course.flare(now=YEAR_NOW).assessments
+            if a.category.review_advised
+        ]
+        assert flagged
+        assert list(ring.get_xdata()) == [num(e.at) for e in flagged]
+        assert list(ring.get_ydata()) == [e.severity for e in flagged]
+        (legend,) = fig.legends
+        assert "flagged for a clinician's attention" in {
+            t.get_text() for t in legend.get_texts()
+        }
+        calm = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        ).log_symptom(
+            b12.SymptomEntry(
+                at=dt.datetime(2026, 11, 30, 9, tzinfo=LONDON),
+                symptom="tremor",
+                severity=3,
+            )
+        )
+        assert not lines_by_gid(plot_course(calm), "flagged")
+
+    def test_baseline_lines(self):
+        """Each symptom with a pre-treatment baseline has a dashed line at it, in the symptom's colour."""
+        course = flare_course()
+        fig = plot_course(course)
+        lines = lines_by_gid(fig, "baseline:")
+        assert set(lines) == {"baseline:myoclonus", "baseline:paresthesia"}
+        base = course.baseline(b12.Symptom.MYOCLONUS).severity
+        assert set(lines["baseline:myoclonus"].get_ydata()) == {base}
+        assert lines["baseline:myoclonus"].get_linestyle() == "--"
+        assert (
+            lines["baseline:myoclonus"].get_color()
+            == lines_by_gid(fig, "symptom:myoclonus")["symptom:myoclonus"].get_color()
+        )
+
+    def test_overdue_doses_over_a_year_do_not_merge(self):
+        """Overdue doses too close to tell apart become one labelled run; no two single overdue markers are that close."""
+        fig = plot_course(year_course(), now=YEAR_NOW)
+        left, right = fig.axes[1].get_xlim()
+        singles = sorted(
+            lines_by_gid(fig, "planned_dose:overdue")[
+                "planned_dose:overdue"
+            ].get_xdata()
+        )
+        assert all(b - a >= (right - left) / 90 for a, b in itertools.pairwise(singles))
+        assert overdue_in_runs(fig) >= 2
+        assert collections_by_gid(fig, "planned_dose:overdue-run")
+
+    def test_colour_blind_safe_palette(self):
+        """Every colour of the data layers is from the Okabe-Ito palette (or grey)."""
+        from matplotlib.colors import to_hex
+
+        fig = plot_course(year_course(), now=YEAR_NOW)
+        colours = set()
+        for ax in fig.axes:
+            for line in ax.get_lines():
+                colours.add(to_hex(line.get_color()))
+            for collection in ax.collections:
+                colours.update(to_hex(c) for c in collection.get_facecolor())
+        assert colours <= OKABE_ITO | {"#7f7f7f", "#ffffff"}
+
+
+class TestSvgText:
+    def test_text_title_and_desc(self, tmp_path):
+        """The SVG keeps labels as searchable text and has a title and a description for screen readers."""
+        path = save_chart(flare_course(), tmp_path / "c.svg", now=EXAMPLE_NOW)
+        text = path.read_text(encoding="utf-8")
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(text)  # noqa: S314 - the SVG this test just wrote
+        ns = "{http://www.w3.org/2000/svg}"
+        assert root.get("role") == "img"
+        title = root.find(f"{ns}title")
+        desc = root.find(f"{ns}desc")
+        assert title.text == (
+            "B12 course chart: UK neurological involvement (BNF hydroxocobalamin), "
+            "course flare-example"
+        )
+        assert "Times in Europe/London." in desc.text
+        assert "Not medical advice" in desc.text
+        words = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
+        for label in ("myoclonus", "dose given", "loading", "severity", "now"):
+            assert label in words
+        assert "window in which a transient worsening" in words
+
+
+def reference_compare(name: str, course: b12.Course, now: dt.datetime, tmp_path):
+    from matplotlib.testing.compare import compare_images
+
+    actual = save_chart(course, tmp_path / name, now=now)
+    expected = REFERENCE / name
+    if os.environ.get("B12COURSE_UPDATE_REFERENCE"):
+        expected.write_bytes(actual.read_bytes())
+    return compare_images(str(expected), str(actual), tol=3)
+
+
+class TestReferenceImages:
+    def test_flare_example(self, tmp_path):
+        """The example course's chart matches the reviewed reference image."""
+        assert (
+            reference_compare(
+                "flare_example.png", flare_course(), EXAMPLE_NOW, tmp_path
+            )
+            is None
+        )
+
+    def test_a_year_overdue(self, tmp_path):
+        """A year of mostly overdue doses matches the reviewed reference image."""
+        assert (
+            reference_compare("year_overdue.png", year_course(), YEAR_NOW, tmp_path)
+            is None
+        )
+
+
+class TestMaintenanceOnly:
+    def test_no_window_drawn(self):
+        """A course that starts with maintenance has no hatched window, and its default range follows the record and the next dose."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(b12.regimens.get("nasal-weekly"), first_dose=first)
+        course = course.record_dose(first)
+        now = first + 3 * DAY
+        fig = plot_course(course, now=now)
+        assert not patches_by_gid(fig, "flare_window")
+        following = next(d for d in course.plan(until=first + 60 * DAY) if d.due > now)
+        assert default_until(course, now=now) == following.due + 7 * DAY

@@ -82,3 +82,19 @@ def test_design_surface_end_to_end():
     assert callable(plot_course)
     assert callable(save_chart)
     assert issubclass(b12.exceptions.UnknownPresetError, B12CourseError)
+
+
+def test_the_record_a_clinic_keeps():
+    """Who gave a dose and pregnancy are part of the course, as DESIGN.md's CLI promises."""
+    start = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+    course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=start)
+    course = course.record_dose(start, by="clinician").with_pregnancy()
+    assert course.given[0].by is b12.Administrator.CLINICIAN
+    assert course.pregnant_or_breastfeeding
+    tl = course.timeline(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
+    assert tl.reviews
+    assert tl.flare_window is not None
+    assert tl.suggested_site is not None
+    assert b12.Timeline.from_events(tl.events, zone=LONDON) == b12.Timeline(
+        tl.events, zone=LONDON
+    )

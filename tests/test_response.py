@@ -248,7 +248,9 @@ class TestReviews:
         course = neuro().end_phase(START + 9 * DAY, "no further improvement")
         assert [r.kind for r in course.reviews(until=UNTIL)] == [ReviewKind.TREATMENT]
         plateau = neuro(log=PLATEAU_LOG)
+        # Without the opt-in, the plateau is only a suggestion beside the review.
         assert [r.kind for r in plateau.reviews(until=UNTIL)] == [
+            ReviewKind.PLATEAU_SUGGESTED,
             ReviewKind.LOADING_PHASE,
             ReviewKind.TREATMENT,
         ]
@@ -289,6 +291,7 @@ class TestReviews:
             at=dt.datetime(2027, 3, 4, 9, tzinfo=LONDON),
             kind=ReviewKind.TREATMENT,
             source=review.source,
+            months=3,
         )
 
 

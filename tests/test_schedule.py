@@ -10,6 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from b12course import (
+    AdministeredDose,
     Anchoring,
     Cadence,
     Count,
@@ -33,7 +34,12 @@ from b12course import (
 from b12course import strategies as b12st
 from b12course._schedule import expand
 from b12course._time import resolve
-from b12course.exceptions import DoseOrderError, InvalidRecordError, SettingError
+from b12course.exceptions import (
+    DoseOrderError,
+    InvalidRecordError,
+    OutOfBoundsError,
+    SettingError,
+)
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
@@ -873,13 +879,21 @@ class TestRecordingEdges:
         assert all(d.given is None for d in course.plan(until=on(12)))
 
     def test_recording_near_the_end_of_the_calendar(self):
-        """A slot after the recorded one that would pass year 9999 ends the walk quietly."""
+        """A slot that would pass year 9999 ends the walk quietly; a course cannot start so late."""
         start = dt.datetime(9990, 1, 1, 9, tzinfo=LONDON)
         for anchoring in Anchoring:
             regimen = single(Cadence.every_months(1200), anchoring=anchoring)
-            course = Course.begin(regimen, first_dose=start).record_dose(start)
-            plan = course.plan(until=dt.datetime(9999, 12, 1, tzinfo=LONDON))
-            assert [d.status for d in plan] == [DoseStatus.GIVEN]
+            with pytest.raises(OutOfBoundsError):
+                Course.begin(regimen, first_dose=start)
+            given = (AdministeredDose(at=start, dose=regimen.phases[0].dose),)
+            plan = expand(
+                regimen,
+                start,
+                LONDON,
+                until=dt.datetime(9999, 12, 1, tzinfo=LONDON),
+                given=given,
+            )
+            assert [d.status for d in plan.doses] == [DoseStatus.GIVEN]
 
     def test_recording_on_a_grid_phase_after_runs_of_doses(self):
         """A grid phase after a re-anchored one is walked slot by slot, and agrees."""

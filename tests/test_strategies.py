@@ -28,6 +28,7 @@ from b12course import (
     UntilNoFurtherImprovement,
 )
 from b12course import strategies as b12st
+from b12course.strategies import _values
 
 UTC = dt.timezone.utc
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -121,10 +122,10 @@ class TestZones:
         """Any tz database zone can be drawn, not only the curated ones."""
         found = find(
             b12st.zones(),
-            lambda z: z.key not in b12st._INTERESTING_ZONES,
+            lambda z: z.key not in _values._INTERESTING_ZONES,
             settings=FIND,
         )
-        assert found.key not in b12st._INTERESTING_ZONES
+        assert found.key not in _values._INTERESTING_ZONES
 
     @pytest.mark.parametrize(
         "keys", [[], "Europe/London", ["Mars/Olympus_Mons"], [3], 17]

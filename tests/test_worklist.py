@@ -19,7 +19,7 @@ from b12course import (
 from b12course import strategies as b12st
 from b12course._schedule import expand
 from b12course._time import utc
-from b12course.exceptions import InvalidRecordError, NaiveDatetimeError
+from b12course.exceptions import NaiveDatetimeError, NotACourseError
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
@@ -220,7 +220,7 @@ class TestWorklist:
             worklist(clinic, MONDAY, dt.datetime(2026, 12, 14))
         with pytest.raises(NaiveDatetimeError):
             worklist(clinic, MONDAY, MONDAY + WEEK, now=dt.datetime(2026, 12, 9))
-        with pytest.raises(InvalidRecordError, match="Courses"):
+        with pytest.raises(NotACourseError, match="worklist"):
             worklist([*clinic, "dave"], MONDAY, MONDAY + WEEK)
 
     @given(

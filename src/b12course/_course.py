@@ -7,6 +7,16 @@ flare report.  It is an immutable value: every ``record_*``, ``skip_*``,
 ``end_*`` and ``log_*`` method returns a new Course and leaves the old one
 untouched, and invalid input raises before anything is built, so a course is
 never half-changed.
+
+The course keeps its own invariants (attrs validators), so a Course built by
+``Course(...)``, ``attrs.evolve`` or :func:`b12course.json.loads` can never
+hold what the methods refuse: two doses at one instant, a decision for a phase
+the regimen does not have or a second decision for one phase, the same
+symptom (or analyte) twice at one instant, a record outside the years courses
+plan in.
+
+:meth:`Course.timeline` is the one derivation of a course state's events:
+every rendering reads it (see :mod:`b12course._timeline`).
 """
 
 from __future__ import annotations
@@ -15,8 +25,10 @@ import bisect
 import datetime as dt
 import uuid
 import zoneinfo
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy as copy_of
+from operator import itemgetter
+from typing import Any, TypeVar
 
 import attrs
 
@@ -25,23 +37,41 @@ from b12course._flare import (
     FlareModel,
     FlareReport,
     FlareWindow,
-    _check_model,
     assess,
     flare_report,
     flare_window_applies,
 )
 from b12course._labs import LabResult
-from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
-from b12course._regimen import Dose, Regimen, Route, UntilNoFurtherImprovement
+from b12course._records import (
+    AdministeredDose,
+    Administrator,
+    DecisionBasis,
+    DoseSkip,
+    PhaseDecision,
+)
+from b12course._regimen import (
+    Dose,
+    Regimen,
+    Route,
+    UntilNoFurtherImprovement,
+)
 from b12course._response import (
     LOADING_REVIEW_SOURCE,
+    PLATEAU_SUGGESTION_SOURCE,
     PlateauRule,
     Review,
     ReviewKind,
     find_plateau,
     treatment_review,
 )
-from b12course._schedule import PhaseEnding, Plan, PlannedDose, expand, locate
+from b12course._schedule import (
+    PhaseEnding,
+    PhaseSpan,
+    Plan,
+    PlannedDose,
+    expand,
+    locate,
+)
 from b12course._sites import Site, least_recently_used, sites_for
 from b12course._symptoms import (
     MEANINGFUL_CHANGE,
@@ -52,65 +82,208 @@ from b12course._symptoms import (
     baseline,
     trend,
 )
-from b12course._time import require_aware, utc, zone_of
+from b12course._text import text_validator
+from b12course._time import (
+    bounded_utc,
+    out_of_bounds,
+    require_aware,
+    require_bounded,
+    require_grace,
+    utc,
+    zone_of,
+)
+from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course.exceptions import (
+    B12CourseError,
     DuplicateRecordError,
     InvalidRecordError,
     NoSuchDoseError,
+    NotACourseError,
     PhaseDecisionError,
     RegimenError,
     SettingError,
 )
 
-if TYPE_CHECKING:
-    from b12course._timeline import Timeline
-
-__all__ = ["Course"]
+__all__ = ["Course", "require_course"]
 
 
 def _first_dose(
     _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
 ) -> None:
     zone_of(attribute.name, value)
+    require_bounded(attribute.name, value)
 
 
 def _regimen(
     _instance: object, _attribute: attrs.Attribute[Regimen], value: object
 ) -> None:
+    # Cadences and spans longer than 100 years, which would overflow plans,
+    # are refused by the regimen model itself.
     if not isinstance(value, Regimen):
         raise RegimenError(f"a course needs a Regimen, not {value!r}")
 
 
-class _InTimeOrder(tuple[AdministeredDose, ...]):
-    """Doses given that record_dose already put in time order (no re-sort)."""
-
-    __slots__ = ()
+_R = TypeVar("_R")
 
 
-def _utc_at(item: AdministeredDose) -> dt.datetime:
-    return utc(item.at)
+def _checked(  # noqa: PLR0917 - private; one call per kind of record below
+    items: Iterable[object],
+    kind: type[_R],
+    name: str,
+    instant: str,
+    in_time_order: bool = True,
+    identity: Callable[[Any], object] | None = None,
+    duplicate: Callable[[Any], B12CourseError] | None = None,
+) -> tuple[_R, ...]:
+    """Check each record's kind and instant, sort by time, refuse duplicates.
+
+    One pass, one UTC conversion per record: a course is rebuilt on every
+    record_* call.  Skips and decisions keep the order they were recorded in
+    (``in_time_order=False``); the plan reads them by instant anyway.  Two
+    records are duplicates when their instants (and ``identity``) are equal.
+    """
+    keyed: list[tuple[dt.datetime, _R]] = []
+    for index, record in enumerate(items):
+        if not isinstance(record, kind):
+            raise InvalidRecordError(
+                record, f"{name} holds {kind.__name__} values, not {record!r}"
+            ).at_field(f"{name}[{index}]")
+        value = getattr(record, instant)
+        at = bounded_utc(value)
+        if at is None:
+            raise out_of_bounds(instant, value).at_field(f"{name}[{index}].{instant}")
+        keyed.append((at, record))
+    if in_time_order:
+        keyed.sort(key=itemgetter(0))
+    if duplicate is not None:
+        seen: set[object] = set()
+        for index, (at, record) in enumerate(keyed):
+            key = at if identity is None else (at, identity(record))
+            if key in seen:
+                raise duplicate(record).at_field(f"{name}[{index}].{instant}")
+            seen.add(key)
+    return tuple(record for _, record in keyed)
 
 
-def _by_time(items: Iterable[AdministeredDose]) -> tuple[AdministeredDose, ...]:
-    if type(items) is _InTimeOrder:
-        return tuple(items)  # record_dose inserted in order: O(n) in C
-    return tuple(sorted(items, key=_utc_at))
+_RECORDS: dict[str, Callable[[Iterable[object]], tuple[object, ...]]] = {}
 
 
-def _entries_by_time(items: Iterable[SymptomEntry]) -> tuple[SymptomEntry, ...]:
-    return tuple(sorted(items, key=lambda item: utc(item.at)))
+def _utc_at(record: AdministeredDose | SymptomEntry | LabResult) -> dt.datetime:
+    return utc(record.at)
 
 
-def _labs_by_time(items: Iterable[LabResult]) -> tuple[LabResult, ...]:
-    return tuple(sorted(items, key=lambda item: utc(item.at)))
+def _given(items: Iterable[object]) -> tuple[AdministeredDose, ...]:
+    return _checked(
+        items, AdministeredDose, "given", "at", duplicate=_duplicate_dose_of
+    )
 
 
-def _skips(items: Iterable[DoseSkip]) -> tuple[DoseSkip, ...]:
-    return tuple(items)
+def _skips(items: Iterable[object]) -> tuple[DoseSkip, ...]:
+    return _checked(items, DoseSkip, "skips", "due", in_time_order=False)
 
 
-def _decisions(items: Iterable[PhaseDecision]) -> tuple[PhaseDecision, ...]:
-    return tuple(items)
+def _decided(items: Iterable[object]) -> tuple[PhaseDecision, ...]:
+    return _checked(items, PhaseDecision, "decisions", "at", in_time_order=False)
+
+
+def _symptoms(items: Iterable[object]) -> tuple[SymptomEntry, ...]:
+    return _checked(
+        items,
+        SymptomEntry,
+        "symptoms",
+        "at",
+        identity=_label,
+        duplicate=_duplicate_entry,
+    )
+
+
+def _labs(items: Iterable[object]) -> tuple[LabResult, ...]:
+    return _checked(
+        items, LabResult, "labs", "at", identity=_analyte, duplicate=_duplicate_lab
+    )
+
+
+_RECORDS.update(given=_given, symptoms=_symptoms, labs=_labs)
+
+
+def _label(entry: SymptomEntry) -> str:
+    return entry.label
+
+
+def _analyte(result: LabResult) -> object:
+    return result.analyte
+
+
+def _duplicate_dose(at: dt.datetime) -> DuplicateRecordError:
+    return DuplicateRecordError(
+        at,
+        f"a dose is already recorded at {at.isoformat()}; a dose cannot be "
+        "given twice at one instant",
+    )
+
+
+def _duplicate_dose_of(record: AdministeredDose) -> DuplicateRecordError:
+    return _duplicate_dose(record.at)
+
+
+def _duplicate_entry(entry: SymptomEntry) -> DuplicateRecordError:
+    return DuplicateRecordError(
+        entry, f"{entry.label} is already logged at {entry.at.isoformat()}"
+    )
+
+
+def _duplicate_lab(result: LabResult) -> DuplicateRecordError:
+    return DuplicateRecordError(
+        result,
+        f"{result.analyte.value} is already recorded at {result.at.isoformat()}",
+    )
+
+
+def _decisions(
+    instance: Course | None,
+    _attribute: attrs.Attribute[tuple[PhaseDecision, ...]],
+    value: tuple[PhaseDecision, ...],
+) -> None:
+    """Refuse decisions for phases that do not exist, and two for one phase."""
+    decided: set[int] = set()
+    for index, decision in enumerate(value):
+        where = f"decisions[{index}].phase"
+        if instance is not None:
+            phases = instance.regimen.phases
+            if decision.phase >= len(phases):
+                raise PhaseDecisionError.no_such_phase(
+                    decision.phase, len(phases)
+                ).at_field(where)
+            if decision.phase in decided:
+                name = phases[decision.phase].name
+                raise PhaseDecisionError.already_decided(decision.phase, name).at_field(
+                    where
+                )
+        decided.add(decision.phase)
+
+
+def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
+    return TimelineEvent.instant(at, kind, payload)
+
+
+def require_course(value: object, what: str = "course") -> Course:
+    """Return ``value`` if it is a Course; every rendering checks its input so.
+
+    Args:
+        value: The value given to a rendering, the JSON writer or a worklist.
+        what: What the value was for, in the message (``"course"``).
+
+    Raises:
+        NotACourseError: ``value`` is not a Course.
+
+    >>> require_course(None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    b12course.exceptions.NotACourseError: expected a b12course Course as the course...
+    """
+    if not isinstance(value, Course):
+        raise NotACourseError(value, what)
+    return value
 
 
 def _new_id() -> str:
@@ -128,8 +301,8 @@ def _plateau_rule(value: object) -> PlateauRule | None:
         return PlateauRule()
     if isinstance(value, PlateauRule):
         return value
-    raise SettingError(
-        f"end_on_plateau takes True, False or a PlateauRule, not {value!r}"
+    raise SettingError.wrong_kind(
+        "end_on_plateau", value, "True, False or a PlateauRule"
     )
 
 
@@ -151,6 +324,16 @@ class Course:
         decisions: Phase-ending decisions.
         symptoms: Symptom entries, in time order (earlier ones are the baseline).
         labs: Lab results, in time order.
+        pregnant_or_breastfeeding: The person is pregnant or breastfeeding:
+            the NICE NG239 treatment review is then after 1 month, not 3
+            (set it with :meth:`with_pregnancy`).
+
+    Raises:
+        DuplicateRecordError: Two doses at one instant, or the same symptom
+            (or analyte) twice at one instant.
+        PhaseDecisionError: A decision for a phase the regimen does not have,
+            or two decisions for one phase.
+        OutOfBoundsError: A record outside the years 1000 to 8999.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import regimens
@@ -166,14 +349,26 @@ class Course:
 
     regimen: Regimen = attrs.field(validator=_regimen)
     first_dose: dt.datetime = attrs.field(validator=_first_dose)
-    id: str = attrs.field(factory=_new_id, validator=attrs.validators.instance_of(str))
-    given: tuple[AdministeredDose, ...] = attrs.field(default=(), converter=_by_time)
-    skips: tuple[DoseSkip, ...] = attrs.field(default=(), converter=_skips)
-    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=_decisions)
-    symptoms: tuple[SymptomEntry, ...] = attrs.field(
-        default=(), converter=_entries_by_time
+    id: str = attrs.field(factory=_new_id, validator=text_validator)
+    given: tuple[AdministeredDose, ...] = attrs.field(
+        default=(),
+        converter=_given,
     )
-    labs: tuple[LabResult, ...] = attrs.field(default=(), converter=_labs_by_time)
+    skips: tuple[DoseSkip, ...] = attrs.field(default=(), converter=_skips)
+    decisions: tuple[PhaseDecision, ...] = attrs.field(
+        default=(), converter=_decided, validator=_decisions
+    )
+    symptoms: tuple[SymptomEntry, ...] = attrs.field(
+        default=(),
+        converter=_symptoms,
+    )
+    labs: tuple[LabResult, ...] = attrs.field(
+        default=(),
+        converter=_labs,
+    )
+    pregnant_or_breastfeeding: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
 
     @classmethod
     def begin(
@@ -194,6 +389,8 @@ class Course:
         Raises:
             NaiveDatetimeError: ``first_dose`` is naive.
             ZoneError: Its tzinfo is not an IANA ``ZoneInfo`` (e.g. a fixed offset).
+            TextError: ``id`` is not text.
+            OutOfBoundsError: ``first_dose`` is outside the years 1000 to 8999.
         """
         if id is None:
             return cls(regimen=regimen, first_dose=first_dose)
@@ -203,6 +400,47 @@ class Course:
     def zone(self) -> zoneinfo.ZoneInfo:
         """The course's IANA zone."""
         return zone_of("first_dose", self.first_dose)
+
+    def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
+        """Return a new Course for a person pregnant or breastfeeding (or no longer).
+
+        NICE NG239 then reviews treatment after 1 month instead of 3; the
+        review moves in :meth:`reviews`, the timeline and every rendering.
+
+        Raises:
+            InvalidRecordError: The value is not a bool.
+        """
+        if not isinstance(pregnant_or_breastfeeding, bool):
+            raise InvalidRecordError(
+                pregnant_or_breastfeeding,
+                "pregnant_or_breastfeeding is True or False, not "
+                f"{pregnant_or_breastfeeding!r}",
+            )
+        return attrs.evolve(self, pregnant_or_breastfeeding=pregnant_or_breastfeeding)
+
+    def _adding(
+        self, name: str, record: AdministeredDose | SymptomEntry | LabResult
+    ) -> Course:
+        """Return a copy with ``record`` inserted into ``name`` in time order.
+
+        The fast path of the ``record_*`` methods: it skips re-checking the
+        records this course already holds (they were checked when it was
+        built) and checks only the new one, in ``O(log n)`` comparisons plus
+        one tuple copy, where ``attrs.evolve`` would check all ``n`` again.
+        The result equals what ``attrs.evolve`` would build.
+        """
+        records: tuple[Any, ...] = getattr(self, name)
+        at = bounded_utc(record.at)
+        if at is None:
+            where = f"{name}[{len(records)}].at"
+            raise out_of_bounds("at", record.at).at_field(where)
+        first = bisect.bisect_left(records, at, key=_utc_at)
+        i = bisect.bisect_right(records, at, lo=first, key=_utc_at)
+        # The new record, beside those at the same instant: kind and duplicates.
+        _RECORDS[name]((*records[first:i], record))
+        copy = copy_of(self)  # every field as it is: already checked
+        object.__setattr__(copy, name, (*records[:i], record, *records[i:]))
+        return copy
 
     # -- the plan ---------------------------------------------------------
 
@@ -223,6 +461,7 @@ class Course:
         until = require_aware("until", until)
         if now is not None:
             now = require_aware("now", now)
+        grace = require_grace(grace)
         rule = _plateau_rule(end_on_plateau)
         if rule is not None:
             extra_decisions += self.plateau_decisions(
@@ -267,10 +506,45 @@ class Course:
 
         Raises:
             NaiveDatetimeError: ``until`` or ``now`` is naive.
-            SettingError: ``end_on_plateau`` is neither a bool nor a PlateauRule.
+            SettingError: ``end_on_plateau`` is neither a bool nor a PlateauRule,
+                or ``grace`` is negative or not a timedelta.
         """
         return self.expand(
             until=until, now=now, grace=grace, end_on_plateau=end_on_plateau
+        ).doses
+
+    def pending_doses(
+        self,
+        *,
+        until: dt.datetime,
+        now: dt.datetime | None = None,
+        grace: dt.timedelta | None = None,
+        end_on_plateau: PlateauRule | bool = False,
+    ) -> tuple[PlannedDose, ...]:
+        """Return the pending planned doses (not given, not skipped) before ``until``.
+
+        They are exactly the pending doses of :meth:`plan`, numbered the same,
+        found without building the slots already given (worklists over many
+        courses use this).  Arguments and errors as for :meth:`plan`.
+        """
+        until = require_aware("until", until)
+        if now is not None:
+            now = require_aware("now", now)
+        grace = require_grace(grace)
+        rule = _plateau_rule(end_on_plateau)
+        derived = () if rule is None else self.plateau_decisions(until=until, rule=rule)
+        return expand(
+            self.regimen,
+            self.first_dose,
+            self.zone,
+            until=until,
+            given=self.given,
+            skips=self.skips,
+            decisions=self.decisions + derived,
+            now=now,
+            grace=grace,
+            pending_only=True,
+            given_sorted=True,
         ).doses
 
     def timeline(
@@ -279,25 +553,94 @@ class Course:
         until: dt.datetime,
         now: dt.datetime | None = None,
         grace: dt.timedelta | None = None,
+        end_on_plateau: PlateauRule | bool = False,
+        flare_model: FlareModel | None = None,
     ) -> Timeline:
         """Return the timeline of every event of the course before ``until``.
 
-        Planned doses (with their status at ``now``), doses given and skipped,
-        symptom entries, lab results, phase changes, review points and the
-        expected flare window, sorted once and queried in ``O(log n + k)``.
-        See :class:`b12course.Timeline`.
+        This is the one derivation every rendering reads: planned doses (with
+        their status at ``now``), doses given and skipped, symptom entries,
+        lab results, phase changes, review points and the flare window,
+        derived once, sorted once and queried in ``O(log n + k)``.  The
+        timeline also carries the flare window (shown or not), the reviews and
+        the suggested injection site; see :class:`b12course.Timeline`.
 
         Args:
             until: The exclusive horizon (aware), as for :meth:`plan`.
             now: The present, for the planned doses' statuses.
             grace: As for :meth:`plan`; also used by ``Timeline.overdue``.
+            end_on_plateau: As for :meth:`plan`.
+            flare_model: The flare model of the window; the defaults when None.
 
         Raises:
             NaiveDatetimeError: ``until`` or ``now`` is naive.
+            SettingError: ``grace``, ``end_on_plateau`` or ``flare_model`` is
+                not well formed.
         """
-        from b12course._timeline import build_timeline  # noqa: PLC0415 - course -> timeline
+        until = require_aware("until", until)
+        plan = self.expand(
+            until=until, now=now, grace=grace, end_on_plateau=end_on_plateau
+        )
+        window = self.flare_window(flare_model)
+        events = [
+            *self._plan_events(plan),
+            *self._record_events(utc(until)),
+            *(_at(r.at, EventKind.REVIEW, r) for r in self._reviews(plan, until)),
+        ]
+        if window is not None and utc(window.start) < utc(until):
+            zone = self.zone
+            events.append(
+                TimelineEvent(
+                    start=window.start.astimezone(zone),
+                    end=window.end.astimezone(zone),
+                    kind=EventKind.FLARE_WINDOW,
+                    payload=window,
+                )
+            )
+        return Timeline.from_events(
+            events,
+            zone=self.zone,
+            grace=grace,
+            until=until,
+            now=now,
+            flare_window=window,
+            suggested_site=self._suggested_site(plan),
+        )
 
-        return build_timeline(self, until=until, now=now, grace=grace)
+    def _suggested_site(self, plan: Plan) -> str | None:
+        """Return the site for the next pending dose of ``plan``, by its route.
+
+        None when that dose's route has no injection site (oral, nasal).
+        """
+        pending = next((d for d in plan.doses if d.pending), None)
+        dose = pending.dose if pending is not None else self.regimen.phases[-1].dose
+        try:
+            return self.suggest_site(route=dose.route)
+        except InvalidRecordError:  # a route with no injection site
+            return None
+
+    def _plan_events(self, plan: Plan) -> Iterator[TimelineEvent]:
+        """Yield the phase changes and the planned doses of ``plan``."""
+        zone = self.zone
+        for span in plan.phases:
+            yield _at(span.first.astimezone(zone), EventKind.PHASE_CHANGE, span)
+        for dose in plan.doses:
+            yield _at(dose.due, EventKind.PLANNED_DOSE, dose)
+
+    def _record_events(self, horizon: dt.datetime) -> Iterator[TimelineEvent]:
+        """Yield the records (given, skipped, symptoms, labs) before ``horizon``."""
+        zone = self.zone
+        records: tuple[tuple[EventKind, tuple[Any, ...], str], ...] = (
+            (EventKind.DOSE_GIVEN, self.given, "at"),
+            (EventKind.DOSE_SKIPPED, self.skips, "due"),
+            (EventKind.SYMPTOM, self.symptoms, "at"),
+            (EventKind.LAB_RESULT, self.labs, "at"),
+        )
+        for kind, items, attribute in records:
+            for record in items:
+                at = getattr(record, attribute)
+                if utc(at) < horizon:
+                    yield _at(at.astimezone(zone), kind, record)
 
     # -- recording --------------------------------------------------------
 
@@ -310,6 +653,7 @@ class Course:
         site: str | None = None,
         lot: str | None = None,
         note: str | None = None,
+        by: Administrator | str | None = None,
     ) -> Course:
         """Return a new Course with a dose given at ``given_at``.
 
@@ -328,28 +672,30 @@ class Course:
             site: The injection site (a ``b12course.Site`` value or free text).
             lot: The lot or batch number.
             note: Free text.
+            by: Who gave it: an :class:`~b12course.Administrator` or its value
+                (``"self"``, ``"carer"``, ``"clinician"``).
 
         Raises:
             NaiveDatetimeError: ``given_at`` is naive.
+            OutOfBoundsError: ``given_at`` is outside the years 1000 to 8999.
             DuplicateRecordError: A dose is already recorded at that instant.
             DoseOrderError: The dose is more than one interval before the
                 first planned dose, or before a skipped dose it would follow.
             ImplausibleDoseError: The dose is implausible for its route.
+            InvalidRecordError: ``by`` names no administrator.
+            TextError: ``site``, ``lot`` or ``note`` is not text.
         """
-        given_at = require_aware("given_at", given_at)
+        given_at = require_bounded("given_at", given_at)
         index = bisect.bisect_left(self.given, utc(given_at), key=_utc_at)
         if index < len(self.given) and utc(self.given[index].at) == utc(given_at):
-            raise DuplicateRecordError(
-                given_at,
-                f"a dose is already recorded at {given_at.isoformat()}; a dose "
-                "cannot be given twice at one instant",
-            )
+            raise _duplicate_dose(given_at)
         record = AdministeredDose(
             at=given_at,
             dose=dose if dose is not None else self.regimen.phases[0].dose,
             site=site,
             lot=lot,
             note=note,
+            by=by,
         )
         given = (*self.given[:index], record, *self.given[index:])
         placement = locate(
@@ -371,8 +717,7 @@ class Course:
             record = attrs.evolve(
                 record, dose=Dose(chosen.drug, chosen.amount, Route.parse(route))
             )
-        in_order = _InTimeOrder((*self.given[:index], record, *self.given[index:]))
-        return attrs.evolve(self, given=in_order)
+        return self._adding("given", record)
 
     def skip_dose(
         self,
@@ -395,8 +740,15 @@ class Course:
                 or ``due`` by default.
 
         Raises:
-            NoSuchDoseError: No pending planned dose has that due time or number.
+            NoSuchDoseError: No pending planned dose has that due time or
+                number, or ``number`` is not a whole number (``True`` is not one).
         """
+        if number is not None and (
+            isinstance(number, bool) or not isinstance(number, int)
+        ):
+            raise NoSuchDoseError(
+                number, f"number is a dose's whole number in the plan, not {number!r}"
+            )
         if (due is None) == (number is None):
             raise NoSuchDoseError(
                 (due, number), "name the dose by due or by number, not both"
@@ -459,15 +811,10 @@ class Course:
         # the plan projects its end.
         open_spans = [s for s in spans if s.ending in {None, PhaseEnding.PROJECTED}]
         if not open_spans or utc(open_spans[0].first) >= utc(at):
-            raise PhaseDecisionError(
-                f"no phase is in progress at {at.isoformat()}: a phase can be "
-                "ended only after its first dose"
-            )
+            raise PhaseDecisionError.nothing_in_progress(at)
         span = open_spans[0]
         if any(d.phase == span.index for d in self.decisions):
-            raise PhaseDecisionError(
-                f"phase {span.index} ({span.phase.name!r}) already has an end decision"
-            )
+            raise PhaseDecisionError.already_decided(span.index, span.phase.name)
         decision = PhaseDecision(phase=span.index, at=at, reason=reason, basis=basis)
         return attrs.evolve(self, decisions=(*self.decisions, decision))
 
@@ -485,10 +832,8 @@ class Course:
         if any(
             utc(e.at) == utc(entry.at) and e.label == entry.label for e in self.symptoms
         ):
-            raise DuplicateRecordError(
-                entry, f"{entry.label} is already logged at {entry.at.isoformat()}"
-            )
-        return attrs.evolve(self, symptoms=(*self.symptoms, entry))
+            raise _duplicate_entry(entry)
+        return self._adding("symptoms", entry)
 
     def record_lab(self, result: LabResult) -> Course:
         """Return a new Course with a lab result added.
@@ -505,12 +850,8 @@ class Course:
             utc(r.at) == utc(result.at) and r.analyte is result.analyte
             for r in self.labs
         ):
-            raise DuplicateRecordError(
-                result,
-                f"{result.analyte.value} is already recorded at "
-                f"{result.at.isoformat()}",
-            )
-        return attrs.evolve(self, labs=(*self.labs, result))
+            raise _duplicate_lab(result)
+        return self._adding("labs", result)
 
     # -- the clinical record ----------------------------------------------
 
@@ -551,6 +892,8 @@ class Course:
     ) -> Trend:
         """Return how ``symptom`` moved over ``[start, end)`` (see :func:`trend`).
 
+        A reversed range is an empty window (no entries, no trend).
+
         Raises:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
         """
@@ -569,7 +912,11 @@ class Course:
         """
         if model is None and not flare_window_applies(self.regimen):
             return None
-        return _check_model(model).window(self.treatment_start)
+        if model is None:
+            model = FlareModel()
+        if not isinstance(model, FlareModel):
+            raise SettingError.wrong_kind("model", model, "a FlareModel or None")
+        return model.window(self.treatment_start)
 
     def flare(
         self, model: FlareModel | None = None, *, now: dt.datetime | None = None
@@ -677,35 +1024,43 @@ class Course:
         *,
         until: dt.datetime,
         end_on_plateau: PlateauRule | bool = False,
-        pregnant_or_breastfeeding: bool = False,
+        pregnant_or_breastfeeding: bool | None = None,
     ) -> tuple[Review, ...]:
         """Return the review points before ``until``, in time order.
 
-        - The review point of each "until no further improvement" phase,
-          unless the phase was ended (by a decision, or a plateau when
+        - The review point of each "until no further improvement" phase
+          ("loading review: a clinician decides whether to continue"), unless
+          the phase was ended (by a decision, or a plateau when
           ``end_on_plateau`` asks for it) before that point.
+        - Where the symptom log of such a phase, still undecided, shows a
+          plateau: a suggestion (kind ``PLATEAU_SUGGESTED``) for a clinician;
+          it never ends the phase by itself.
         - The treatment review of NICE NG239: 3 calendar months after
-          :attr:`treatment_start`, or 1 month when
-          ``pregnant_or_breastfeeding``.
+          :attr:`treatment_start`, or 1 month for a course
+          :attr:`pregnant_or_breastfeeding`.
+
+        Args:
+            until: The exclusive horizon (aware).
+            end_on_plateau: As for :meth:`plan`.
+            pregnant_or_breastfeeding: Overrides the course's own field.
 
         Raises:
             NaiveDatetimeError: ``until`` is naive.
         """
         until = require_aware("until", until)
-        found: list[Review] = []
-        for span in self.expand(until=until, end_on_plateau=end_on_plateau).phases:
-            if span.review is None or (
-                span.decision is not None and utc(span.decision.at) <= utc(span.review)
-            ):
-                continue
-            found.append(
-                Review(
-                    at=span.review,
-                    kind=ReviewKind.LOADING_PHASE,
-                    source=LOADING_REVIEW_SOURCE,
-                    phase=span.index,
-                )
-            )
+        plan = self.expand(until=until, end_on_plateau=end_on_plateau)
+        return self._reviews(plan, until, pregnant_or_breastfeeding)
+
+    def _reviews(
+        self,
+        plan: Plan,
+        until: dt.datetime,
+        pregnant_or_breastfeeding: bool | None = None,
+    ) -> tuple[Review, ...]:
+        """Return the review points of ``plan``'s phases and the treatment review."""
+        if pregnant_or_breastfeeding is None:
+            pregnant_or_breastfeeding = self.pregnant_or_breastfeeding
+        found = [r for span in plan.phases for r in self._phase_reviews(span)]
         found.append(
             treatment_review(
                 self.treatment_start,
@@ -713,11 +1068,40 @@ class Course:
                 pregnant_or_breastfeeding=pregnant_or_breastfeeding,
             )
         )
+        horizon = utc(until)
         return tuple(
-            sorted(
-                (r for r in found if utc(r.at) < utc(until)), key=lambda r: utc(r.at)
-            )
+            sorted((r for r in found if utc(r.at) < horizon), key=lambda r: utc(r.at))
         )
+
+    def _phase_reviews(self, span: PhaseSpan) -> Iterator[Review]:
+        """Yield a phase's review point and any plateau the log suggests in it."""
+        if span.review is None:
+            return
+        zone = self.zone
+        name = span.phase.name
+        if span.decision is None or utc(span.decision.at) > utc(span.review):
+            yield Review(
+                at=span.review.astimezone(zone),
+                kind=ReviewKind.LOADING_PHASE,
+                source=LOADING_REVIEW_SOURCE,
+                phase=span.index,
+                phase_name=name,
+            )
+        if span.decision is None and self.symptoms:
+            at = find_plateau(
+                self.symptoms,
+                since=span.first,
+                first_dose=self.treatment_start,
+                zone=zone,
+            )
+            if at is not None:
+                yield Review(
+                    at=at.astimezone(zone),
+                    kind=ReviewKind.PLATEAU_SUGGESTED,
+                    source=PLATEAU_SUGGESTION_SOURCE,
+                    phase=span.index,
+                    phase_name=name,
+                )
 
     def suggest_site(
         self, sites: Sequence[_S] | None = None, *, route: Route | str = Route.IM

@@ -12,22 +12,63 @@ import enum
 import attrs
 
 from b12course._regimen import Dose
-from b12course._time import require_aware
-from b12course.exceptions import InvalidRecordError
+from b12course._text import text_validator
+from b12course._time import aware
+from b12course.exceptions import InvalidRecordError, PhaseDecisionError
 
-__all__ = ["AdministeredDose", "DecisionBasis", "DoseSkip", "PhaseDecision"]
+__all__ = [
+    "AdministeredDose",
+    "Administrator",
+    "DecisionBasis",
+    "DoseSkip",
+    "PhaseDecision",
+]
 
 
-def _aware(
-    _instance: object, attribute: attrs.Attribute[dt.datetime], value: object
-) -> None:
-    require_aware(attribute.name, value)
+def _enum_text(value: object) -> object:
+    """Store a str enum member (``Site.LEFT_DELTOID``) as its plain text value."""
+    return value.value if isinstance(value, enum.Enum) else value
 
 
-def _optional_text(value: object) -> str | None:
-    if value is None:
-        return None
-    return str(value)
+_optional_text = attrs.validators.optional(text_validator)
+
+
+class Administrator(enum.Enum):
+    """Who gave a dose: the person themselves, a carer, or a clinician.
+
+    >>> str(Administrator.parse("Carer"))
+    'carer'
+    """
+
+    SELF = "self"
+    CARER = "carer"
+    CLINICIAN = "clinician"
+
+    def __str__(self) -> str:
+        """Print the value, as every rendering shows it."""
+        return self.value
+
+    @classmethod
+    def parse(cls, value: object) -> Administrator:
+        """Return ``value`` (a member or its value, any case) as an Administrator.
+
+        Raises:
+            InvalidRecordError: ``value`` names no administrator.
+        """
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            for member in cls:
+                if value.strip().casefold() == member.value:
+                    return member
+        names = ", ".join(m.value for m in cls)
+        raise InvalidRecordError(
+            value, f"who gave the dose must be one of {names}, not {value!r}"
+        )
+
+
+def _administrator(value: object) -> Administrator | None:
+    return None if value is None else Administrator.parse(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -40,6 +81,7 @@ class AdministeredDose:
         site: The injection site, if recorded (see ``b12course.Site``).
         lot: The product's lot or batch number.
         note: Free text.
+        by: Who gave it (self, carer, clinician), if recorded.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Dose, Drug, Route
@@ -49,11 +91,14 @@ class AdministeredDose:
     True
     """
 
-    at: dt.datetime = attrs.field(validator=_aware)
+    at: dt.datetime = attrs.field(validator=aware)
     dose: Dose = attrs.field(validator=attrs.validators.instance_of(Dose))
-    site: str | None = attrs.field(default=None, converter=_optional_text)
-    lot: str | None = attrs.field(default=None, converter=_optional_text)
-    note: str | None = attrs.field(default=None, converter=_optional_text)
+    site: str | None = attrs.field(
+        default=None, converter=_enum_text, validator=_optional_text
+    )
+    lot: str | None = attrs.field(default=None, validator=_optional_text)
+    note: str | None = attrs.field(default=None, validator=_optional_text)
+    by: Administrator | None = attrs.field(default=None, converter=_administrator)
 
 
 def _slot_number(
@@ -86,8 +131,8 @@ class DoseSkip:
         number_in_phase: Its 1-based number within the phase.
     """
 
-    due: dt.datetime = attrs.field(validator=_aware)
-    reason: str = attrs.field(default="", converter=str)
+    due: dt.datetime = attrs.field(validator=aware)
+    reason: str = attrs.field(default="", validator=text_validator)
     phase: int | None = attrs.field(default=None, validator=_slot_number)
     number_in_phase: int | None = attrs.field(default=None, validator=_slot_number)
 
@@ -113,6 +158,21 @@ class DecisionBasis(enum.Enum):
     CLINICIAN = "clinician"
     PLATEAU = "plateau"
 
+    def __str__(self) -> str:
+        """Print the value, as every rendering shows it."""
+        return self.value
+
+
+def _phase_index(
+    _instance: object, _attribute: attrs.Attribute[int], value: object
+) -> None:
+    # bool is an int to Python, but True is no phase.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PhaseDecisionError(
+            f"a decision names its phase by index (0, 1, ...), not {value!r}",
+            phase=None,
+        )
+
 
 @attrs.frozen(kw_only=True)
 class PhaseDecision:
@@ -128,9 +188,9 @@ class PhaseDecision:
         basis: A clinician's decision, or a detected improvement plateau.
     """
 
-    phase: int = attrs.field(validator=attrs.validators.instance_of(int))
-    at: dt.datetime = attrs.field(validator=_aware)
-    reason: str = attrs.field(default="", converter=str)
+    phase: int = attrs.field(validator=_phase_index)
+    at: dt.datetime = attrs.field(validator=aware)
+    reason: str = attrs.field(default="", validator=text_validator)
     basis: DecisionBasis = attrs.field(
         default=DecisionBasis.CLINICIAN,
         validator=attrs.validators.instance_of(DecisionBasis),

@@ -6,12 +6,15 @@ no further improvement" (BNF via the Pernicious Anaemia Society, clinical.md
 :class:`PlateauRule` states one explicitly and lets the caller change it: over
 the latest few assessments of each tracked neurological symptom, spanning at
 least some days, none improved by a meaningful change (2 points on NRS-11,
-clinical.md §5).  Entries that are an expected post-treatment flare are left
+clinical.md §5).  Entries that fall in the flare window (a transient worsening
+after treatment starts has been reported there) are left
 out: a flare is not "no improvement".
 
-A detected plateau never changes a plan by itself.  A caller opts in
-(``Course.plan(..., end_on_plateau=True)``), and the plan then treats the
-plateau as a :class:`~b12course.PhaseDecision` with basis ``PLATEAU``.
+A detected plateau never changes a plan by itself: the timeline reports it as
+a suggestion (a :class:`Review` of kind ``PLATEAU_SUGGESTED``) for a clinician
+to decide on.  A caller may opt in (``Course.plan(..., end_on_plateau=True)``),
+and the plan then treats the plateau as a :class:`~b12course.PhaseDecision`
+with basis ``PLATEAU``, and what follows is provisional.
 
 Review points (:class:`Review`) mark when the record should be looked at: the
 review point of an "until no further improvement" phase, and the treatment
@@ -28,13 +31,22 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from b12course._flare import FlareModel, _Assessor
+from b12course._flare import FlareModel, assess
 from b12course._regimen import Cadence
 from b12course._symptoms import MEANINGFUL_CHANGE, Symptom, SymptomEntry
 from b12course._time import local, require_aware, resolve, utc
 from b12course.exceptions import SettingError
 
-__all__ = ["PlateauRule", "Review", "ReviewKind", "find_plateau", "treatment_review"]
+__all__ = [
+    "LOADING_REVIEW_SOURCE",
+    "PLATEAU_SUGGESTION_SOURCE",
+    "TREATMENT_REVIEW_SOURCE",
+    "PlateauRule",
+    "Review",
+    "ReviewKind",
+    "find_plateau",
+    "treatment_review",
+]
 
 _NEUROLOGICAL = frozenset(s for s in Symptom if s.is_neurological)
 
@@ -96,7 +108,7 @@ class PlateauRule:
         min_change: Points of improvement that count as improvement.
         assessments: How many of the latest entries per symptom are compared (>= 2).
         days: The least span, in calendar days, those entries must cover.
-        flare: The flare model that says which entries are an expected flare.
+        flare: The flare model that says which entries fall in the flare window.
 
     Raises:
         SettingError: A setting is out of range or of the wrong kind.
@@ -172,16 +184,19 @@ def find_plateau(
     """
     chosen = PlateauRule() if rule is None else rule
     if not isinstance(chosen, PlateauRule):
-        raise SettingError(f"expected a PlateauRule, not {chosen!r}")
+        raise SettingError.wrong_kind("rule", chosen, "a PlateauRule or None")
     start = utc(require_aware("since", since))
-    assessor = _Assessor(entries, first_dose, chosen.flare)
+    log = tuple(entries)
+
+    def flared(entry: SymptomEntry) -> bool:
+        assessed = assess(entry, log, first_dose=first_dose, model=chosen.flare)
+        return assessed.category.in_window
+
     relevant = sorted(
         (
             e
-            for e in assessor.entries
-            if e.symptom in chosen.symptoms
-            and utc(e.at) >= start
-            and not assessor.assess(e).category.in_window
+            for e in log
+            if e.symptom in chosen.symptoms and utc(e.at) >= start and not flared(e)
         ),
         key=lambda e: utc(e.at),
     )
@@ -198,12 +213,24 @@ def find_plateau(
 class ReviewKind(enum.Enum):
     """Which review a :class:`Review` is.
 
-    >>> [kind.value for kind in ReviewKind]
-    ['loading-phase review', 'treatment review']
+    - ``LOADING_PHASE``: the review point of an "until no further improvement"
+      phase: a clinician decides whether the phase continues.
+    - ``TREATMENT``: the NICE NG239 treatment review.
+    - ``PLATEAU_SUGGESTED``: the symptom log shows no further improvement in
+      an undecided "until no further improvement" phase.  A suggestion for a
+      clinician, never a decision: the plan changes only when one is recorded.
+
+    >>> [str(kind) for kind in ReviewKind]
+    ['loading-phase review', 'treatment review', 'plateau suggested']
     """
 
     LOADING_PHASE = "loading-phase review"
     TREATMENT = "treatment review"
+    PLATEAU_SUGGESTED = "plateau suggested"
+
+    def __str__(self) -> str:
+        """Print the value, as every rendering shows it."""
+        return self.value
 
 
 @attrs.frozen(kw_only=True)
@@ -214,27 +241,55 @@ class Review:
         at: When (aware, in the course zone).
         kind: Which review.
         source: Where the review point comes from.
-        phase: The phase reviewed, for a loading-phase review.
+        phase: The index of the phase reviewed, for a phase's review.
+        phase_name: The name of that phase, as people read it.
+        months: For the treatment review, the months after treatment began.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
     >>> course = Course.begin(regimens.get("nice-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
-    >>> [(r.kind.value, r.at.date().isoformat())
-    ...  for r in course.reviews(until=dt.datetime(2027, 6, 1, tzinfo=tz))]
-    [('loading-phase review', '2026-12-15'), ('treatment review', '2027-03-01')]
+    >>> for review in course.reviews(until=dt.datetime(2027, 6, 1, tzinfo=tz)):
+    ...     print(review)
+    2026-12-15 09:00 GMT  loading review: a clinician decides whether to continue
+    2027-03-01 09:00 GMT  treatment review: 3 months after treatment began (NICE NG239)
     """
 
     at: dt.datetime
     kind: ReviewKind
     source: str
     phase: int | None = None
+    phase_name: str | None = None
+    months: int | None = None
+
+    @property
+    def description(self) -> str:
+        """What the review is, in one line a person reads."""
+        name = self.phase_name or "loading"
+        if self.kind is ReviewKind.LOADING_PHASE:
+            return f"{name} review: a clinician decides whether to continue"
+        if self.kind is ReviewKind.PLATEAU_SUGGESTED:
+            return (
+                f"{name} review suggested: the symptom log shows no further "
+                "improvement; a clinician decides whether to end the phase"
+            )
+        months = self.months or 3
+        unit = "month" if months == 1 else "months"
+        return f"treatment review: {months} {unit} after treatment began (NICE NG239)"
+
+    def __str__(self) -> str:
+        """Read as "2026-12-15 09:00 GMT  loading review: a clinician decides..."."""
+        return f"{self.at:%Y-%m-%d %H:%M %Z}  {self.description}"
 
 
 LOADING_REVIEW_SOURCE = (
     "the review point of an 'until no further improvement' phase "
     "(default 2 weeks: NHS Lothian RefHelp)"
+)
+PLATEAU_SUGGESTION_SOURCE = (
+    "the symptom log, read by the default PlateauRule (this library's choice: "
+    "no guideline defines a plateau); a suggestion, never a decision"
 )
 TREATMENT_REVIEW_SOURCE = (
     "NICE NG239 via the NASGP summary: 'People should be reviewed after 3m of "
@@ -264,4 +319,5 @@ def treatment_review(
         at=resolve(wall, zone),
         kind=ReviewKind.TREATMENT,
         source=TREATMENT_REVIEW_SOURCE,
+        months=months,
     )

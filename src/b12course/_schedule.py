@@ -201,6 +201,14 @@ class PhaseSpan:
     review: dt.datetime | None = None
     slots: int = 0
 
+    def __str__(self) -> str:
+        """Read as "loading phase: 2026-12-01 to 2026-12-13, 7 doses, count"."""
+        ending = self.ending.value if self.ending is not None else "open"
+        return (
+            f"{self.phase.name} phase: {self.first:%Y-%m-%d} to "
+            f"{self.last:%Y-%m-%d}, {self.slots} doses, {ending}"
+        )
+
 
 @attrs.frozen
 class Plan:

@@ -16,24 +16,43 @@ import datetime as dt
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from b12course.exceptions import NaiveDatetimeError, NotADatetimeError, ZoneError
+from b12course.exceptions import (
+    NaiveDatetimeError,
+    NotADatetimeError,
+    OutOfBoundsError,
+    SettingError,
+    ZoneError,
+)
 
 if TYPE_CHECKING:
     import attrs
 
 __all__ = [
+    "EARLIEST",
+    "LATEST",
     "UTC",
     "aware",
+    "bounded_utc",
     "day_bounds",
     "get_zone",
     "local",
+    "out_of_bounds",
     "require_aware",
+    "require_bounded",
+    "require_grace",
     "resolve",
     "utc",
     "zone_of",
 ]
 
 UTC = dt.timezone.utc
+
+#: The earliest instant a course record may hold (UTC).
+EARLIEST = dt.datetime(1000, 1, 1, tzinfo=UTC)
+#: The instant every course record must precede (UTC).  Far from the year
+#: 9999 on purpose: plans run past the last record, by up to two cadences or
+#: spans of 100 years, the longest the regimen model accepts.
+LATEST = dt.datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def utc(value: dt.datetime) -> dt.datetime:
@@ -65,6 +84,58 @@ def aware(
 ) -> None:
     """An attrs validator: :func:`require_aware` under the field's own name."""
     require_aware(attribute.name, value)
+
+
+def require_bounded(name: str, value: object) -> dt.datetime:
+    """Return ``value`` if it is an aware datetime in ``[EARLIEST, LATEST)``.
+
+    Raises:
+        NotADatetimeError, NaiveDatetimeError: As :func:`require_aware`.
+        OutOfBoundsError: It lies outside the years courses plan in.
+    """
+    instant = require_aware(name, value)
+    if bounded_utc(instant) is None:
+        raise out_of_bounds(name, instant)
+    return instant
+
+
+def bounded_utc(value: dt.datetime) -> dt.datetime | None:
+    """Return an aware datetime in UTC, or None when it is out of bounds.
+
+    The cheap check for values already known to be aware (a record checks
+    its own instants): one conversion and two comparisons between UTC values.
+    """
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:  # its UTC offset takes it past year 1 or 9999
+        return None
+    return instant if EARLIEST <= instant < LATEST else None
+
+
+def out_of_bounds(name: str, value: dt.datetime) -> OutOfBoundsError:
+    """Return the error for an instant outside the years courses plan in."""
+    return OutOfBoundsError(
+        name,
+        value,
+        f"{value.isoformat()} is outside the years 1000 to 8999 that b12course "
+        "plans in",
+    )
+
+
+def require_grace(value: object) -> dt.timedelta | None:
+    """Return ``value`` if it is None or a ``timedelta`` of zero or more.
+
+    ``grace`` is how long after its due time a dose stays due before it is
+    overdue (None: until the end of its local day).
+
+    Raises:
+        SettingError: It is negative, or not a timedelta (``3600`` is not one).
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
+        raise SettingError.grace(value)
+    return value
 
 
 def zone_of(name: str, value: object) -> zoneinfo.ZoneInfo:
@@ -108,7 +179,8 @@ def get_zone(key: object) -> zoneinfo.ZoneInfo:
         raise ZoneError(key)
     try:
         zone = zoneinfo.ZoneInfo(key)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a key naming a directory of the tz database ("Europe").
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ZoneError(key, "unknown zone") from exc
     return _civil(zone)
 

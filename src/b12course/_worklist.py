@@ -1,26 +1,27 @@
 """Worklists: the doses many courses have due in a range, in time order.
 
 A clinic asks "who is due between Monday and Friday, and who is overdue?".
-:func:`worklist` answers over any number of courses: for each course it
-expands the plan only up to the end of the range and keeps only the pending
-slots (neither given nor skipped), never building the slots already given, a
-timeline or anything else; then it merges the rows of all courses in time
-order.  The range is half-open, ``[start, end)``.
+:func:`worklist` answers over any number of courses: for each course it asks
+:meth:`b12course.Course.pending_doses` for the pending slots (neither given
+nor skipped) up to the end of the range, which never builds the slots already
+given, a timeline or anything else; then it merges the rows of all courses in
+time order.  The range is half-open, ``[start, end)``.  Going through the
+course's public methods, it honours ``end_on_plateau`` as ``Course.plan``
+does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Iterator
-from typing import cast
 
 import attrs
 
-from b12course._course import Course
-from b12course._schedule import DoseStatus, PlannedDose, expand
-from b12course._time import UTC, require_aware, utc
-from b12course.exceptions import InvalidRecordError
+from b12course._course import Course, require_course
+from b12course._response import PlateauRule
+from b12course._schedule import DoseStatus, PlannedDose
+from b12course._time import UTC, require_aware, require_grace, utc
+from b12course.exceptions import RangeError
 
 __all__ = ["Worklist", "WorklistRow", "worklist"]
 
@@ -110,29 +111,20 @@ class Worklist:
 
 def _rows(
     course: Course,
+    *,
     start: dt.datetime,
     end: dt.datetime,
     now: dt.datetime | None,
     grace: dt.timedelta | None,
+    end_on_plateau: PlateauRule | bool,
 ) -> list[tuple[dt.datetime, WorklistRow]]:
     """Return one course's rows with their UTC due instants, in due order."""
-    plan = expand(
-        course.regimen,
-        course.first_dose,
-        # A Course checked its zone when it was made (Course.zone checks again).
-        cast("zoneinfo.ZoneInfo", course.first_dose.tzinfo),
-        until=end,
-        given=course.given,
-        skips=course.skips,
-        decisions=course.decisions,
-        now=now,
-        grace=grace,
-        pending_only=True,
-        given_sorted=True,
+    doses = course.pending_doses(
+        until=end, now=now, grace=grace, end_on_plateau=end_on_plateau
     )
     return [
         (due, WorklistRow(course.id, dose))
-        for dose in plan.doses
+        for dose in doses
         if (due := utc(dose.due)) >= start or dose.status is DoseStatus.OVERDUE
     ]
 
@@ -144,6 +136,7 @@ def worklist(
     *,
     now: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
+    end_on_plateau: PlateauRule | bool = False,
 ) -> Worklist:
     """Return the pending doses of ``courses`` due in ``[start, end)`` or overdue.
 
@@ -160,23 +153,33 @@ def worklist(
         now: The present, for statuses and overdue doses.
         grace: How long a dose stays due before it is overdue; by default
             until the end of its local due day.
+        end_on_plateau: As for :meth:`b12course.Course.plan`.
 
     Raises:
         NaiveDatetimeError: ``start``, ``end`` or ``now`` is naive.
-        InvalidRecordError: An item of ``courses`` is not a Course.
+        RangeError: ``end`` is before ``start``.
+        SettingError: ``grace`` or ``end_on_plateau`` is not well formed.
+        NotACourseError: An item of ``courses`` is not a Course.
     """
     start = require_aware("start", start)
     end = require_aware("end", end)
+    if utc(end) < utc(start):
+        raise RangeError(start, end)
     if now is not None:
         now = require_aware("now", now)
+    grace = require_grace(grace)
     a = start.astimezone(UTC)
     found: list[tuple[dt.datetime, WorklistRow]] = []
-    for course in courses:
-        if not isinstance(course, Course):
-            raise InvalidRecordError(
-                course, f"a worklist is made of Courses, not {course!r}"
-            )
-        found += _rows(course, a, end, now, grace)
+    for item in courses:
+        course = require_course(item, "item of a worklist")
+        found += _rows(
+            course,
+            start=a,
+            end=end,
+            now=now,
+            grace=grace,
+            end_on_plateau=end_on_plateau,
+        )
     # One stable sort of all rows merges the courses' due-ordered runs (Timsort
     # finds the runs, so this is the k-way merge heapq.merge would do, in C)
     # and keeps the courses' order for rows due at the same instant.

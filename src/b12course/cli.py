@@ -1,18 +1,70 @@
-"""The ``b12course`` command: presets, dosing plans, calendars and timelines.
+"""The ``b12course`` command: a course kept in a file, from start to summary.
 
 ::
 
-    b12course presets
-    b12course plan nice-neuro --start 2026-12-01T09:00 --tz Europe/London
-    b12course ics nice-neuro --start 2026-12-01T09:00 --tz Europe/London -o b12.ics
-    b12course timeline course.json --from 2026-12-01 --to 2027-01-01
+    b12course presets                                   # ids, names, sources
+    b12course plan nice-neuro --start 2026-12-01 --tz Europe/London   # a preview
+    b12course new nice-neuro --start 2026-12-01T09:00 --tz Europe/London -o course.json
+    b12course record course.json [--at ISO] [--site S] [--lot L] [--by WHO]
+    b12course skip course.json (--number N | --due ISO) --reason TEXT
+    b12course end-phase course.json [--at ISO] --reason TEXT
+    b12course log course.json myoclonus 6 [--at ISO] [--note TEXT]
+    b12course lab course.json serum-b12 180 ng/L [--at ISO]
+    b12course status course.json [--now ISO]
+    b12course plan|timeline course.json
+    b12course ics course.json -o course.ics [--force]
+    b12course csv|summary|chart course.json -o FILE
 
-Times without an offset are wall-clock times in ``--tz`` (resolved as RFC 5545
-says when a clock change skips or repeats them); a date alone means the start
-of that day there.  Horizons (``--until``, ``--to``) are exclusive.
+**Courses and presets.**  ``plan``, ``timeline``, ``ics``, ``csv``,
+``summary`` and ``chart`` take a course file (a name ending in ``.json``, or an
+existing file) or a preset id with ``--start`` and ``--tz``.  A preset is a
+*preview*: it has no record, so it cannot know whether a past dose was given.
+Without ``--now`` a preview gives no dose a status (every dose is
+"scheduled", and a calendar made of it marks none "OVERDUE": someone who
+started last week gets the plan, not a list of failures); with ``--now`` it
+shows the statuses the plan would have at that moment if nothing had been
+recorded.  A summary of a preview is written as of its first dose.  A course
+file has a record, so its statuses are as of ``--now``, by default the clock.
 
-Exit status: 0 on success, 1 when a file cannot be read or written, 2 on bad
-input (the message says what was wrong; nothing is written).
+**Changes.**  ``new`` writes a new course file (never over an existing one
+without ``--force``); ``record``, ``skip``, ``end-phase``, ``log`` and ``lab``
+change one.  Each change is checked by the library before anything is
+written, the file is replaced atomically, and two commands changing one file
+at once both land, one after the other (see :mod:`b12course._store`).  ``--at``
+defaults to now: the command line is the one place that reads the clock.
+
+**Times.**  ``2026-12-01T09:00`` is a wall-clock time in the course's zone;
+with an offset (``+01:00``, ``Z``) it is that instant.  A date alone is 09:00
+for ``--start``, the start of the day for ``--until``, ``--from``, ``--to`` and
+``--now``, and "the pending dose due that day" for ``skip --due``; ``--at``
+needs a time.  Horizons (``--until``, ``--to``) are exclusive.  A wall-clock time
+the clocks skip or repeat is refused with the two times it could mean.
+
+**Output.**  Tables for people by default.  The reading commands (``presets``,
+``plan``, ``timeline``, ``status``) take ``--json`` and print one JSON object:
+
+- ``presets``: ``{"presets": [PRESET...], "notice"}``, PRESET being
+  ``{"id", "name", "source", "phases": [{"name", "text"}]}``.
+- ``plan``: ``{"course": COURSE, "preview", "until", "now", "doses": [DOSE...],
+  "notice"}``.
+- ``timeline``: ``{"course": COURSE, "preview", "from", "to", "now",
+  "events": [EVENT...]}``.
+- ``status``: ``{"course": COURSE, "now", "due_now": [DOSE...], "next_dose":
+  DOSE|null, "suggested_site": str|null, "overdue": [DOSE...],
+  "flare_window": {"start", "end", "state"}|null, "next_review": {"review",
+  "at"}|null, "recent_symptoms": [EVENT...]}``; ``state`` is ``"not open
+  yet"``, ``"open"`` or ``"closed"``.
+
+COURSE is ``{"id", "preset", "regimen", "zone", "first_dose"}``; DOSE is
+``{"number", "name", "phase", "number_in_phase", "phase_size", "due",
+"given_at", "dose", "status", "provisional"}``; EVENT is ``{"kind", "start",
+"end", "text", ...}`` with the fields of its kind (see
+``b12course._cli_output.event_json``).  Instants are ISO 8601 with their
+offset, in the course's zone; kinds and statuses are the library's values.
+
+Exit status: 0 on success; 1 when a file cannot be read or written; 2 on bad
+input or a refused change (the message, one line on stderr, says what was
+wrong; nothing is written).
 
 >>> main(["presets"])  # doctest: +ELLIPSIS
 bnf-hydroxocobalamin-neuro ...
@@ -22,421 +74,216 @@ bnf-hydroxocobalamin-neuro ...
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import secrets
 import sys
-import textwrap
-import uuid
-import zoneinfo
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import Any, NoReturn
 
-from b12course import regimens
+from b12course import _cli_changes as changes
+from b12course import _cli_course as base
+from b12course import _cli_exports as exports
+from b12course import _cli_input as read
+from b12course import _cli_reading as reading
 from b12course.__about__ import __version__
-from b12course._course import Course
-from b12course._schedule import PlannedDose
-from b12course._time import get_zone, resolve, utc
-from b12course._timeline import EventKind, TimelineEvent
 from b12course.exceptions import B12CourseError
 
 __all__ = ["main"]
 
-_PROG = "b12course"
+_PROG = base.PROG
 _EXIT_IO = 1
 _EXIT_INPUT = 2
-_DEFAULT_SPAN = dt.timedelta(days=365)
 
 
-class _InputError(Exception):
-    """Bad input found by the command itself (not by the library)."""
+# -- the parser ---------------------------------------------------------------
 
 
-# -- reading arguments ----------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr."""
+
+    def error(self, message: str) -> NoReturn:
+        usage = " ".join(self.format_usage().split())
+        line = _one_line(f"{self.prog}: error: {_suggest(message)} ({usage})")
+        self.exit(_EXIT_INPUT, f"{line}\n")
 
 
-def _moment(text: str) -> dt.datetime | dt.date:
-    """Read ``--start`` and friends: an ISO 8601 date-time or date."""
-    value = text.strip()
-    try:
-        if "T" in value.upper() or " " in value:
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = (
-            f"{text!r} is not an ISO 8601 date or date-time "
-            "(e.g. 2026-12-01 or 2026-12-01T09:00)"
-        )
-        raise argparse.ArgumentTypeError(msg) from None
+def _suggest(message: str) -> str:
+    """Add "did you mean" to argparse's "invalid choice" messages."""
+    import re  # noqa: PLC0415 - only a mistake needs it
 
-
-def _zone(text: str) -> zoneinfo.ZoneInfo:
-    try:
-        return get_zone(text)
-    except B12CourseError:
-        msg = f"{text!r} is not an IANA time zone (e.g. Europe/London)"
-        raise argparse.ArgumentTypeError(msg) from None
-
-
-def _instant(value: dt.datetime | dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """Return ``value`` as an aware instant: wall-clock times are read in ``zone``."""
-    if not isinstance(value, dt.datetime):
-        return resolve(dt.datetime.combine(value, dt.time()), zone)
-    if value.tzinfo is None:
-        return resolve(value, zone)
-    return value.astimezone(zone)
-
-
-def _start(value: dt.datetime | dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        msg = f"--start needs a time as well as a date, e.g. {value.isoformat()}T09:00"
-        raise _InputError(msg)
-    return _instant(value, zone)
-
-
-def _course(args: argparse.Namespace) -> Course:
-    regimen = regimens.get(args.preset)
-    first_dose = _start(args.start, args.tz)
-    # The same preset, start and zone always make the same course id, so an
-    # .ics written again has the same UIDs: calendars update, never duplicate.
-    identity = (
-        f"b12course:{regimen.id}:{utc(first_dose).isoformat()}:{first_dose.tzinfo}"
-    )
-    course_id = uuid.uuid5(uuid.NAMESPACE_URL, identity).hex
-    return Course.begin(regimen, first_dose=first_dose, id=course_id)
-
-
-def _horizon(args: argparse.Namespace, start: dt.datetime) -> dt.datetime:
-    if args.until is None:
-        return start + _DEFAULT_SPAN
-    until = _instant(args.until, args.tz)
-    if utc(until) <= utc(start):
-        msg = (
-            f"--until ({until.isoformat()}) must be after --start ({start.isoformat()})"
-        )
-        raise _InputError(msg)
-    return until
-
-
-def _now(args: argparse.Namespace, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    if args.now is None:
-        # The command line is the application's edge: the one place that reads
-        # the clock.  Domain code takes `now` as an argument.
-        return dt.datetime.now(zone)
-    return _instant(args.now, zone)
-
-
-# -- output ------------------------------------------------------------------
-
-
-def _local(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
-    return value.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
-
-
-def _table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(
-            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-        for row in rows
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if found is None:
+        return message
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    hint = read.did_you_mean(found.group(1), {c: c for c in choices})
+    return (
+        message
+        if not hint
+        else message[: found.start()] + (f"invalid choice: {found.group(1)!r}{hint}")
     )
 
 
-def _plan_rows(doses: Sequence[PlannedDose], zone: zoneinfo.ZoneInfo) -> str:
-    rows = [("#", "phase", "date and time", "dose", "status")]
-    for dose in doses:
-        status = dose.status.value + (" *" if dose.provisional else "")
-        rows.append(
-            (
-                str(dose.number),
-                dose.phase_name,
-                _local(dose.when, zone),
-                str(dose.dose),
-                status,
-            )
-        )
-    return _table(rows)
-
-
-# -- commands ----------------------------------------------------------------
-
-
-def _presets(_args: argparse.Namespace) -> int:
-    for preset_id in regimens.available():
-        regimen = regimens.get(preset_id)
-        print(f"{preset_id}  {regimen.name}")
-        for phase in regimen.phases:
-            print(f"    {phase}")
-        print(
-            textwrap.fill(
-                regimen.source,
-                width=88,
-                initial_indent="    source: ",
-                subsequent_indent="        ",
-            )
-        )
-    return 0
-
-
-def _plan(args: argparse.Namespace) -> int:
-    course = _course(args)
-    zone = course.zone
-    until = _horizon(args, course.first_dose)
-    now = _now(args, zone)
-    doses = course.plan(until=until, now=now)
-    regimen = course.regimen
-    print(f"{regimen.name} [{regimen.id}]")
-    print(
-        f"Zone {zone.key}; first dose {_local(course.first_dose, zone)}; "
-        f"until {_local(until, zone)} (exclusive); status at {_local(now, zone)}"
+def _source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source",
+        metavar="COURSE",
+        help="a course file (course.json) or a preset id (see `b12course presets`)",
     )
-    print()
-    print(_plan_rows(doses, zone))
-    if any(d.provisional for d in doses):
-        print()
-        print(
-            "* provisional: after the review point of a phase that runs until no "
-            "further improvement, which a clinician has not yet ended"
-        )
-    return 0
-
-
-def _write(path: str, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``path`` whole or not at all (via a file beside it)."""
-    target = Path(path)
-    if target.exists() and not force:
-        msg = f"{path} already exists; pass --force to overwrite it"
-        raise _InputError(msg)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temporary.open("xb") as stream:
-            stream.write(data)
-        temporary.replace(target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, path) from exc
-
-
-def _previous(args: argparse.Namespace) -> bytes | None:
-    """Return the calendar about to be overwritten, so changed events bump SEQUENCE."""
-    from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
-
-    path = Path(args.output)
-    if args.output == "-" or not args.force or not path.is_file():
-        return None
-    try:
-        data = path.read_bytes()
-        ical.read_ical(data)
-    except (OSError, B12CourseError):
-        return None  # not one of ours: overwrite it without history
-    return data
-
-
-def _ics(args: argparse.Namespace) -> int:
-    from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
-
-    course = _course(args)
-    until = _horizon(args, course.first_dose)
-    now = _now(args, course.zone)
-    alarms = (
-        ()
-        if args.no_alarm
-        else tuple(ical.parse_alarm(a) for a in args.alarm or ["30m"])
-    )
-    data = ical.to_ical(
-        course, until=until, now=now, alarms=alarms, previous=_previous(args)
-    )
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return 0
-    _write(args.output, data, force=args.force)
-    count = len(course.plan(until=until))
-    print(f"wrote {count} doses to {args.output}", file=sys.stderr)
-    return 0
-
-
-def _describe(event: TimelineEvent, zone: zoneinfo.ZoneInfo) -> str:  # noqa: PLR0911
-    """Say what an event is, in one line; one return per kind of event."""
-    payload = event.payload
-    kind = event.kind
-    if kind is EventKind.PLANNED_DOSE:
-        extra = " (provisional)" if payload.provisional else ""
-        return (
-            f"dose {payload.number} ({payload.phase_name}): {payload.dose}, "
-            f"{payload.status.value}{extra}"
-        )
-    if kind is EventKind.DOSE_GIVEN:
-        details = [f"{k} {v}" for k in ("site", "lot") if (v := getattr(payload, k))]
-        if payload.note:
-            details.append(f"note: {payload.note}")
-        return f"given: {payload.dose}" + (
-            f" ({'; '.join(details)})" if details else ""
-        )
-    if kind is EventKind.DOSE_SKIPPED:
-        return "skipped" + (f": {payload.reason}" if payload.reason else "")
-    if kind is EventKind.SYMPTOM:
-        note = f" ({payload.note})" if payload.note else ""
-        return f"{payload.label} {payload.severity}/10{note}"
-    if kind is EventKind.LAB_RESULT:
-        return f"{payload.analyte.value} {payload.value:g} {payload.unit}"
-    if kind is EventKind.PHASE_CHANGE:
-        phase = payload.phase
-        return (
-            f"phase {payload.index + 1} begins: {phase.name}, {phase.dose} "
-            f"{phase.cadence}"
-        )
-    if kind is EventKind.REVIEW:
-        return f"{payload.kind.value}"
-    if kind is EventKind.FLARE_WINDOW:
-        return f"expected flare window, until {_local(event.end, zone)}"
-    return str(payload)  # pragma: no cover - every kind is described above
-
-
-def _read_course(path: str) -> Course | None:
-    """Return the course saved at ``path``, or None after saying it cannot be read."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
-
-    try:
-        text = Path(path).read_bytes()
-    except OSError as exc:
-        print(f"{_PROG}: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return None
-    return b12json.loads(text)
-
-
-def _chart(args: argparse.Namespace) -> int:
-    try:
-        from b12course import plot  # noqa: PLC0415 - matplotlib only when asked
-    except ModuleNotFoundError as exc:
-        raise _InputError(str(exc)) from None
-    target = Path(args.output)
-    if target.suffix.lower() not in plot.CHART_FORMATS:
-        msg = f"name the chart file with one of {', '.join(plot.CHART_FORMATS)}"
-        raise _InputError(msg)
-    if target.exists() and not args.force:
-        msg = f"{args.output} already exists; pass --force to overwrite it"
-        raise _InputError(msg)
-    course = _read_course(args.file)
-    if course is None:
-        return _EXIT_IO
-    zone = course.zone
-    now = _now(args, zone)
-    until = _instant(args.until, zone) if args.until is not None else None
-    # Draw into a file beside the target, then move it: all or nothing.
-    temporary = target.with_name(
-        f".{target.stem}.{secrets.token_hex(4)}{target.suffix}"
-    )
-    try:
-        plot.save_chart(course, temporary, now=now, until=until)
-        temporary.replace(target)
-    except ModuleNotFoundError as exc:  # matplotlib is imported on first use
-        raise _InputError(str(exc)) from None
-    finally:
-        temporary.unlink(missing_ok=True)
-    print(f"wrote the chart of course {course.id} to {args.output}", file=sys.stderr)
-    return 0
-
-
-def _timeline(args: argparse.Namespace) -> int:
-    course = _read_course(args.file)
-    if course is None:
-        return _EXIT_IO
-    zone = course.zone
-    records = [course.first_dose]
-    records += [g.at for g in course.given] + [e.at for e in course.symptoms]
-    records += [r.at for r in course.labs]
-    start = (
-        _instant(args.start, zone) if args.start is not None else min(records, key=utc)
-    )
-    end = (
-        _instant(args.end, zone)
-        if args.end is not None
-        else max(course.first_dose + _DEFAULT_SPAN, max(records, key=utc), key=utc)
-        + dt.timedelta(days=1)
-    )
-    now = _now(args, zone)
-    timeline = course.timeline(until=end, now=now)
-    events = timeline.between(start, end)
-    print(f"{course.regimen.name} [{course.regimen.id}], course {course.id}")
-    print(
-        f"Zone {zone.key}; from {_local(start, zone)} to {_local(end, zone)} "
-        f"(exclusive); status at {_local(now, zone)}"
-    )
-    print()
-    rows = [("date and time", "event", "details")]
-    rows += [(_local(e.start, zone), e.kind.value, _describe(e, zone)) for e in events]
-    print(_table(rows))
-    return 0
-
-
-# -- the parser ----------------------------------------------------------------
-
-
-def _course_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("preset", help="a regimen preset id (see `b12course presets`)")
     parser.add_argument(
         "--start",
-        type=_moment,
-        required=True,
-        help="the first dose: a local date-time such as 2026-12-01T09:00 "
-        "(or with an offset)",
+        help="for a preset: the first dose, a local date-time such as "
+        "2026-12-01T09:00 (a date alone means 09:00), or with an offset",
     )
     parser.add_argument(
-        "--tz",
-        type=_zone,
-        required=True,
-        help="the IANA time zone the doses keep their wall-clock time in",
+        "--tz", help="for a preset: the IANA zone the doses keep their time in"
     )
-    parser.add_argument(
-        "--until",
-        type=_moment,
-        help="the exclusive horizon (default: one year after --start)",
-    )
+
+
+def _now_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--now",
-        type=_moment,
-        help="the present, for statuses (default: the current time)",
+        help="the present, for statuses (default: the clock for a course file; "
+        "none for a preset preview)",
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=_PROG,
-        description="Vitamin B12 treatment courses: guideline presets, dosing "
-        "plans, calendars and timelines. It describes; it does not advise.",
-        epilog="Exit status: 0 success, 1 a file could not be read or written, "
-        "2 bad input.",
+def _until_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--until",
+        help=f"the exclusive horizon, a date or date-time (default: {default})",
+    )
+
+
+def _json_argument(parser: argparse.ArgumentParser, shape: str) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help=f"print one JSON object: {shape}"
+    )
+
+
+def _output_arguments(
+    parser: argparse.ArgumentParser, what: str, *, required: bool
+) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=required,
+        default=None if required else "-",
+        help=f"{what} ('-' for stdout)",
     )
     parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {__version__}"
+        "--force", action="store_true", help="overwrite the output file if it exists"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    presets = commands.add_parser(
+
+def _at_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--at",
+        help=f"when {what}, a date-time such as 2026-12-03T09:15 (default: now)",
+    )
+
+
+def _add(
+    commands: Any,  # noqa: ANN401 - argparse's subparsers action is private
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _reading_commands(commands: Any) -> None:  # noqa: ANN401
+    presets = _add(
+        commands,
         "presets",
-        help="list the regimen presets with their sources",
-        description="List the regimen presets: ids, names, phases and sources.",
+        reading.presets,
+        "list the regimen presets with their sources",
+        "List the regimen presets: ids, names, phases and sources.",
     )
-    presets.set_defaults(run=_presets)
+    _json_argument(
+        presets,
+        '{"presets": [{"id", "name", "source", "phases": [{"name", "text"}]}], '
+        '"notice"}',
+    )
 
-    plan = commands.add_parser(
+    plan = _add(
+        commands,
         "plan",
-        help="print the dosing plan of a preset",
-        description="Print the dosing plan of a preset from a first dose: number, "
-        "phase, local date and time, dose and status.",
+        reading.plan,
+        "print the dosing plan of a course file or a preset",
+        "Print the dosing plan: number, dose, local date and time, amount and "
+        "status. A preset is a preview: without --now no dose has a status "
+        "(it has no record of what was given).",
     )
-    _course_arguments(plan)
-    plan.set_defaults(run=_plan)
+    _source_arguments(plan)
+    _until_argument(plan, "a year after the first dose, or after now if later")
+    _now_argument(plan)
+    _json_argument(
+        plan,
+        '{"course", "preview", "until", "now", "doses": [{"number", "name", '
+        '"phase", "number_in_phase", "phase_size", "due", "given_at", "dose", '
+        '"status", "provisional"}], "notice"}',
+    )
 
-    ics = commands.add_parser(
-        "ics",
-        help="write the dosing calendar of a preset as an .ics file",
-        description="Write the dosing calendar of a preset as an iCalendar (.ics) "
-        "file that calendar apps import.",
+    timeline = _add(
+        commands,
+        "timeline",
+        reading.timeline,
+        "print the timeline of a course file or a preset",
+        "Print the events of a course: planned and given doses, skips, symptoms, "
+        "labs, phase changes, reviews and the flare window.",
     )
-    _course_arguments(ics)
+    _source_arguments(timeline)
+    timeline.add_argument(
+        "--from", dest="start_at", help="the start (default: the earliest record)"
+    )
+    timeline.add_argument(
+        "--to",
+        dest="end",
+        help="the exclusive end (default: a year after the first dose)",
+    )
+    _now_argument(timeline)
+    _json_argument(
+        timeline,
+        '{"course", "preview", "from", "to", "now", "events": [{"kind", "start", '
+        '"end", "text", ...}]}',
+    )
+
+    status = _add(
+        commands,
+        "status",
+        reading.status,
+        "what is due, overdue, the flare window, the next review, recent symptoms",
+        "Say where a course stands: the dose due now or next (with the "
+        "injection site used least recently), overdue doses, where the flare "
+        "window stands, the next review and the last symptom entries.",
+    )
+    status.add_argument("file", help="the course file")
+    status.add_argument("--now", help="the present (default: the clock)")
+    _json_argument(
+        status,
+        '{"course", "now", "due_now": [DOSE], "next_dose": DOSE|null, '
+        '"suggested_site", "overdue": [DOSE], "flare_window": {"start", "end", '
+        '"state"}|null, "next_review": {"review", "at"}|null, "recent_symptoms": '
+        "[EVENT]} (DOSE and EVENT as in plan and timeline)",
+    )
+
+
+def _export_commands(commands: Any) -> None:  # noqa: ANN401
+    ics = _add(
+        commands,
+        "ics",
+        exports.ics,
+        "write the dosing calendar as an .ics file",
+        "Write the dosing calendar as an iCalendar (.ics) file that calendar apps "
+        "import.  Written again over the same file (--force), changed events get "
+        "a higher SEQUENCE so a re-import updates them; a file written for another "
+        "course is overwritten without carrying its events over.",
+    )
+    _source_arguments(ics)
     ics.add_argument(
         "--alarm",
         action="append",
@@ -445,79 +292,171 @@ def _parser() -> argparse.ArgumentParser:
         "(repeatable; default 30m)",
     )
     ics.add_argument("--no-alarm", action="store_true", help="write no reminders")
-    ics.add_argument(
-        "-o", "--output", required=True, help="the file to write ('-' for stdout)"
-    )
-    ics.add_argument(
-        "--force", action="store_true", help="overwrite the output file if it exists"
-    )
-    ics.set_defaults(run=_ics)
+    _output_arguments(ics, "the .ics file", required=True)
+    _until_argument(ics, "a year after the first dose, or after now if later")
+    _now_argument(ics)
 
-    timeline = commands.add_parser(
-        "timeline",
-        help="print the timeline of a saved course",
-        description="Print the events of a course saved as JSON (b12course.json): "
-        "planned and given doses, skips, symptoms, labs, phase changes, reviews "
-        "and the flare window.",
+    csv = _add(
+        commands,
+        "csv",
+        exports.csv,
+        "write the course's log as CSV",
+        "Write the log of a course (doses given and skipped, decisions, symptoms, "
+        "labs) as CSV, one row per event.",
     )
-    timeline.add_argument("file", help="a course saved with b12course.json.dumps")
-    timeline.add_argument(
-        "--from",
-        dest="start",
-        type=_moment,
-        help="the start (default: the earliest record)",
-    )
-    timeline.add_argument(
-        "--to",
-        dest="end",
-        type=_moment,
-        help="the exclusive end (default: a year after the first dose)",
-    )
-    timeline.add_argument(
-        "--now",
-        type=_moment,
-        help="the present, for statuses (default: the current time)",
-    )
-    timeline.set_defaults(run=_timeline)
+    _source_arguments(csv)
+    _output_arguments(csv, "the CSV file", required=False)
 
-    chart = commands.add_parser(
+    summary = _add(
+        commands,
+        "summary",
+        exports.summary,
+        "write a one-page summary (Markdown or HTML by the file's suffix)",
+        "Write a one-page summary of a course: regimen, doses, adherence, "
+        "overdue doses, flare, symptoms, labs and reviews.  .md writes Markdown, "
+        ".html HTML; '-' prints Markdown.",
+    )
+    _source_arguments(summary)
+    _output_arguments(summary, "the .md or .html file", required=False)
+    _until_argument(summary, "a year after now")
+    _now_argument(summary)
+
+    chart = _add(
+        commands,
         "chart",
-        help="draw a saved course as a PNG or SVG chart (needs b12course[plot])",
-        description="Draw a course saved as JSON: symptom severities, doses given "
-        "and planned, the expected flare window, phases and review points.",
+        exports.chart,
+        "draw a course as a PNG or SVG chart (needs b12course[plot])",
+        "Draw a course: symptom severities, doses given and planned, the flare "
+        "window, phases and review points.",
     )
-    chart.add_argument("file", help="a course saved with b12course.json.dumps")
-    chart.add_argument(
-        "-o", "--output", required=True, help="the chart file, .png or .svg"
+    _source_arguments(chart)
+    _output_arguments(chart, "the chart file, .png or .svg", required=True)
+    _until_argument(chart, "automatic")
+    _now_argument(chart)
+
+
+def _changing_commands(commands: Any) -> None:  # noqa: ANN401
+    new = _add(
+        commands,
+        "new",
+        changes.new,
+        "start a course file from a preset",
+        "Start a course file from a preset, a first dose and a zone.",
     )
-    chart.add_argument(
-        "--until", type=_moment, help="the exclusive end of the chart (default: auto)"
+    new.add_argument("source", metavar="PRESET", help="a preset id")
+    new.add_argument(
+        "--start", required=True, help="the first dose (a date alone: 09:00)"
     )
-    chart.add_argument(
-        "--now",
-        type=_moment,
-        help="the present, for statuses (default: the current time)",
+    new.add_argument("--tz", required=True, help="the IANA zone, e.g. Europe/London")
+    new.add_argument("-o", "--output", required=True, help="the course file to write")
+    new.add_argument("--id", help="the course's id (default: a random one)")
+    new.add_argument("--force", action="store_true", help="replace an existing file")
+
+    record = _add(
+        commands,
+        "record",
+        changes.record,
+        "record a dose given",
+        "Record a dose given; it fulfils the planned dose it matches.",
     )
-    chart.add_argument(
-        "--force", action="store_true", help="overwrite the output file if it exists"
+    record.add_argument("file", help="the course file")
+    _at_argument(record, "it was given")
+    record.add_argument("--site", help="the injection site, e.g. 'left deltoid'")
+    record.add_argument("--lot", help="the lot or batch number")
+    record.add_argument(
+        "--by", choices=("self", "carer", "clinician"), help="who gave it"
     )
-    chart.set_defaults(run=_chart)
+    record.add_argument("--note", help="free text")
+
+    skip = _add(
+        commands,
+        "skip",
+        changes.skip,
+        "record that a planned dose will not be given",
+        "Record that a pending planned dose will not be given, named by its "
+        "number in the plan or its due date (or date-time).",
+    )
+    skip.add_argument("file", help="the course file")
+    which = skip.add_mutually_exclusive_group(required=True)
+    which.add_argument("--number", type=int, help="the dose's number in the plan")
+    which.add_argument("--due", help="its due date, or date-time")
+    skip.add_argument("--reason", required=True, help="why, in free text")
+
+    end = _add(
+        commands,
+        "end-phase",
+        changes.end_phase,
+        "record a clinician's decision ending the phase in progress",
+        "Record that the phase in progress ends (a clinician's decision, e.g. "
+        "no further improvement).",
+    )
+    end.add_argument("file", help="the course file")
+    _at_argument(end, "it ends")
+    end.add_argument("--reason", required=True, help="why, in free text")
+
+    log = _add(
+        commands,
+        "log",
+        changes.log,
+        "log a symptom entry",
+        "Log how a symptom is, on a 0-10 scale.  Entries before the first dose "
+        "are the baseline.",
+    )
+    log.add_argument("file", help="the course file")
+    log.add_argument("symptom", help="e.g. myoclonus, tremor, paresthesia, other")
+    log.add_argument("severity", type=int, help="0 (none) to 10 (worst)")
+    _at_argument(log, "it was felt")
+    log.add_argument("--name", help="the symptom's name, for 'other'")
+    log.add_argument("--note", help="free text")
+
+    lab = _add(
+        commands,
+        "lab",
+        changes.lab,
+        "record a lab result",
+        "Record a lab result, e.g. `lab course.json serum-b12 180 ng/L`.",
+    )
+    lab.add_argument("file", help="the course file")
+    lab.add_argument("analyte", help="serum-b12, active-b12, mma, homocysteine, ...")
+    lab.add_argument("value", help="the value")
+    lab.add_argument("unit", help="e.g. ng/L, pmol/L, umol/L, g/L")
+    _at_argument(lab, "the sample was taken")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=_PROG,
+        description="Vitamin B12 treatment courses: guideline presets, dosing "
+        "plans, a course kept in a file, calendars, summaries and charts. It "
+        "describes; it does not advise.",
+        epilog="Exit status: 0 success, 1 a file could not be read or written, "
+        "2 bad input or a refused change.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _reading_commands(commands)
+    _changing_commands(commands)
+    _export_commands(commands)
 
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
     # imports its optional library only when the command runs.
+    from b12course import caldav  # noqa: PLC0415 - interop registers itself
     from b12course.fhir import command as fhir_command  # noqa: PLC0415
 
+    caldav.register(commands)
     fhir_command.register(commands, _read_course)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per outcome
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``).
 
     Returns:
         The exit status: 0 on success, 1 when a file cannot be read or
-        written, 2 on bad input.
+        written, 2 on bad input or a refused change.
     """
     parser = _parser()
     try:
@@ -528,16 +467,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (B12CourseError, _InputError) as exc:
-        print(f"{_PROG}: error: {exc}", file=sys.stderr)
+    except B12CourseError as exc:
+        _say(str(exc))
         return _EXIT_INPUT
+    except base.UnreadableError as exc:
+        _say(str(exc))
+        return _EXIT_IO
+    except KeyboardInterrupt:  # Ctrl-C: every write is atomic, so nothing is torn
+        return 130
     except BrokenPipeError:  # the reader went away (`b12course plan ... | head`)
         _silence_stdout()
         return _EXIT_IO
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"{_PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _say(f"{where}{exc.strerror or exc}")
         return _EXIT_IO
+    except Exception as exc:  # noqa: BLE001 - a defect, but never a traceback
+        _say(f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return _EXIT_INPUT
+
+
+def _one_line(text: str) -> str:
+    """Return ``text`` as one printable line: breaks and control characters escaped.
+
+    An error message may echo what was typed, and a typed argument may hold a
+    line break, a control character or (from undecodable bytes) a lone
+    surrogate.
+    """
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in flat)
+
+
+def _say(message: str) -> None:
+    """Print an error as one line on stderr."""
+    print(_one_line(f"{_PROG}: error: {message}"), file=sys.stderr)
 
 
 def _silence_stdout() -> None:

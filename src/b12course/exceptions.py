@@ -13,6 +13,9 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 __all__ = [
     "AlarmError",
     "B12CourseError",
@@ -32,7 +35,9 @@ __all__ = [
     "NotACourseError",
     "NotADateError",
     "NotADatetimeError",
+    "OutOfBoundsError",
     "PhaseDecisionError",
+    "RangeError",
     "RegimenError",
     "SettingError",
     "SeverityError",
@@ -44,7 +49,20 @@ __all__ = [
 
 
 class B12CourseError(Exception):
-    """The root of every error b12course raises."""
+    """The root of every error b12course raises.
+
+    Attributes:
+        where: For an error raised by a course's own invariants, the field it
+            concerns (``"given[3].at"``), so a document reader can point at it;
+            empty otherwise.
+    """
+
+    where: str = ""
+
+    def at_field(self, where: str) -> B12CourseError:
+        """Return this error, marked as concerning the field ``where``."""
+        self.where = where
+        return self
 
 
 class B12CourseWarning(UserWarning):
@@ -103,6 +121,24 @@ class NotADateError(B12CourseError, TypeError):
             f"{name} must be a datetime.date (a calendar day), not "
             f"{type(value).__name__} {value!r}"
         )
+
+
+class OutOfBoundsError(B12CourseError, ValueError):
+    """Raised when an instant or a span lies beyond what a course can plan.
+
+    Courses plan between the years 1000 and 9000 (UTC): beyond them, date
+    arithmetic would overflow Python's calendar (year 1 to 9999) later, in
+    every plan.
+
+    Attributes:
+        name: What the value was for.
+        value: The value given.
+    """
+
+    def __init__(self, name: str, value: object, detail: str) -> None:
+        self.name = name
+        self.value = value
+        super().__init__(f"{name}: {detail}")
 
 
 class ZoneError(B12CourseError, ValueError):
@@ -230,7 +266,49 @@ class NoSuchDoseError(B12CourseError, LookupError):
 
 
 class PhaseDecisionError(B12CourseError, ValueError):
-    """Raised when a phase cannot be ended as asked (e.g. before its first dose)."""
+    """Raised when a phase cannot be ended as asked (e.g. before its first dose).
+
+    Each message is built by one classmethod below.
+
+    Attributes:
+        phase: The index of the phase concerned, when one is known.
+        at: The instant of the decision, when one was given.
+        detail: What was wrong.
+    """
+
+    def __init__(
+        self, detail: str, *, phase: int | None = None, at: object = None
+    ) -> None:
+        self.detail = detail
+        self.phase = phase
+        self.at = at
+        super().__init__(detail)
+
+    @classmethod
+    def nothing_in_progress(cls, at: dt.datetime) -> PhaseDecisionError:
+        """No phase has had a dose and is still open at ``at``."""
+        return cls(
+            f"no phase is in progress at {at.isoformat()}: a phase can be "
+            "ended only after its first dose",
+            at=at,
+        )
+
+    @classmethod
+    def already_decided(cls, phase: int, name: str) -> PhaseDecisionError:
+        """The phase already has an end decision."""
+        return cls(
+            f"the {name!r} phase (index {phase}) already has an end decision",
+            phase=phase,
+        )
+
+    @classmethod
+    def no_such_phase(cls, phase: object, phases: int) -> PhaseDecisionError:
+        """A decision names a phase the regimen does not have."""
+        return cls(
+            f"the regimen has no phase {phase!r} (it has {phases}, "
+            f"indexed 0 to {phases - 1})",
+            phase=phase if isinstance(phase, int) else None,
+        )
 
 
 class SeverityError(B12CourseError, ValueError):
@@ -253,8 +331,61 @@ class SettingError(B12CourseError, ValueError):
     """Raised when an analysis setting is not well formed.
 
     For example a flare model whose window closes before it opens, a plateau
-    rule that needs fewer than two assessments, or overlapping reference bands.
+    rule that needs fewer than two assessments, overlapping reference bands,
+    or a negative ``grace``.  Messages used in several places are built by one
+    classmethod each.
+
+    Attributes:
+        detail: What was wrong.
+        value: The offending value, when one was passed.
     """
+
+    def __init__(self, detail: str, *, value: object = None) -> None:
+        self.detail = detail
+        self.value = value
+        super().__init__(detail)
+
+    @classmethod
+    def not_one_of(
+        cls, name: str, value: object, choices: Iterable[object]
+    ) -> SettingError:
+        """``value`` is not one of ``choices`` for the setting ``name``."""
+        names = ", ".join(str(c) for c in choices)
+        return cls(f"unknown {name} {value!r}; use one of {names}", value=value)
+
+    @classmethod
+    def wrong_kind(cls, name: str, value: object, expected: str) -> SettingError:
+        """The setting ``name`` takes ``expected``, not ``value``."""
+        return cls(f"{name} takes {expected}, not {value!r}", value=value)
+
+    @classmethod
+    def grace(cls, value: object) -> SettingError:
+        """``grace`` is not a non-negative ``datetime.timedelta`` (or None)."""
+        return cls(
+            f"grace must be None or a datetime.timedelta of zero or more, not "
+            f"{value!r}; e.g. grace=datetime.timedelta(hours=12)",
+            value=value,
+        )
+
+
+class RangeError(B12CourseError, ValueError):
+    """Raised when a time range ends before it starts.
+
+    Every range is half-open, ``[start, end)``; ``end == start`` is the empty
+    range, ``end < start`` is a mistake (often swapped arguments).
+
+    Attributes:
+        start: The start given.
+        end: The end given.
+    """
+
+    def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
+        self.start = start
+        self.end = end
+        super().__init__(
+            f"the range [{start.isoformat()}, {end.isoformat()}) ends before it "
+            "starts; pass the earlier instant first"
+        )
 
 
 class LabValueError(B12CourseError, ValueError):

@@ -1,72 +1,187 @@
 """A picture of a course: symptoms, doses, phases, the flare window, reviews.
 
 :func:`plot_course` draws one figure with two panels sharing a date axis in the
-course's zone:
+course's zone.  Everything on it is read from the course's timeline
+(:meth:`b12course.Course.timeline`, built once per chart), never worked out
+again:
 
-- the top panel has one line per logged symptom (severity on the 0-10 scale),
-  the expected flare window shaded, the phases as bands, the review points as
-  dashed lines and "now" as a solid line;
-- the bottom panel has one marker per dose: doses given, and the planned ones
-  still pending, with due, overdue, skipped and provisional doses drawn
-  differently.
+- the top panel has one line per logged symptom (severity on the 0-10 scale)
+  with its pre-treatment baseline as a dashed line of the same colour; entries
+  the flare report flags for a clinician's attention are ringed; the window in
+  which a transient worsening has been reported is hatched; review points are
+  dashed lines labelled horizontally; "now" is a solid line;
+- the bottom panel has a row for the phases (one colour and hatch each, named
+  in the bar), a row for the planned doses not yet given (planned, provisional,
+  due, overdue) and skips, and a row for the doses given (filled circles).
+  Overdue doses closer together than the chart can show apart are drawn as one
+  bar labelled with their count.
+
+The palette is Okabe and Ito's, safe for colour-blind readers, and every layer
+differs in shape, hatch or line style as well as colour, so the chart reads in
+grey.  Text is drawn with DejaVu Sans (shipped with matplotlib) so the pictures
+are the same on every machine; SVG keeps text as text and carries a
+``<title>`` and a ``<desc>``.
 
 Matplotlib is an optional extra (``pip install 'b12course[plot]'``) and is
 imported only when a chart is drawn, so ``import b12course`` never imports it.
 The figure is a plain :class:`matplotlib.figure.Figure`, made without
-``pyplot``: no global state, no window, and no display is needed (any backend,
-``Agg`` included, can save it).  :func:`save_chart` writes PNG or SVG, and
-:func:`chart_png` returns PNG bytes for :func:`b12course.export.summary_markdown`.
+``pyplot``: no global state, no window, and no display is needed.
 
-Every artist the chart draws for data has a ``gid`` naming what it shows
-(``symptom:<label>``, ``doses:given``, ``doses:overdue``, ``flare-window``,
-``phase:<index>``, ``review``, ``now``), so tests and callers can find it.
+Every artist the chart draws for data has a ``gid`` named with the
+:class:`~b12course.EventKind` value it shows: ``planned_dose:<status>``
+(``scheduled``, ``provisional``, ``due``, ``overdue``, ``overdue-run``),
+``dose_given``, ``dose_skipped``, ``phase_change:<phase name>``,
+``flare_window``, ``review`` (and ``review-label``), ``symptom:<label>``,
+``baseline:<label>``, ``flagged`` and ``now``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
+
+import attrs
 
 from b12course._course import Course
-from b12course._flare import FlareModel
+from b12course._flare import FlareModel, FlareWindow
+from b12course._reading import (
+    check_course,
+    latest_record,
+    slots_by_record,
+    symptom_key,
+)
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import require_aware, utc
+from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError, SettingError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["CHART_FORMATS", "chart_png", "default_until", "plot_course", "save_chart"]
+__all__ = [
+    "CHART_FORMATS",
+    "ChartMarker",
+    "chart_markers",
+    "chart_png",
+    "default_until",
+    "plot_course",
+    "save_chart",
+]
 
 #: The file suffixes :func:`save_chart` writes, and the format of each.
 CHART_FORMATS: dict[str, str] = {".png": "png", ".svg": "svg"}
 
-# How each kind of dose marker looks: (gid suffix, legend label, style).
-_DOSE_STYLES: dict[str, tuple[str, dict[str, Any]]] = {
-    "given": ("dose given", {"marker": "v", "color": "#1b7837", "markersize": 9}),
-    "scheduled": (
+#: The legend's words for the flare window (never a promise: clinical.md).
+FLARE_LABEL = "window in which a transient worsening\nhas been reported"
+
+# Okabe & Ito (2008), "Color Universal Design": distinct for every common
+# kind of colour blindness.
+_BLACK = "#000000"
+_ORANGE = "#E69F00"
+_SKY_BLUE = "#56B4E9"
+_GREEN = "#009E73"
+_YELLOW = "#F0E442"
+_BLUE = "#0072B2"
+_VERMILLION = "#D55E00"
+_PURPLE = "#CC79A7"
+_GREY = "#7F7F7F"
+
+_SYMPTOM_COLOURS = (_BLUE, _ORANGE, _GREEN, _PURPLE, _SKY_BLUE, _VERMILLION, _BLACK)
+_SYMPTOM_MARKERS = ("o", "s", "^", "D", "v", "P", "*")
+# A phase's bar: (face colour, hatch), so phases differ in grey too.
+_PHASE_LOOKS = ((_SKY_BLUE, ""), (_GREEN, "xx"), (_YELLOW, ".."), (_PURPLE, "\\\\"))
+
+# Rows of the dose panel.
+_GIVEN_ROW, _PLAN_ROW, _PHASE_ROW = 2, 1, 0
+
+# How each marker group looks: gid -> (legend label, row, style).
+_DOSE_STYLES: dict[str, tuple[str, int, dict[str, Any]]] = {
+    "dose_given": (
+        "dose given",
+        _GIVEN_ROW,
+        {"marker": "o", "color": _GREEN, "markeredgecolor": _BLACK, "markersize": 9},
+    ),
+    "planned_dose:scheduled": (
         "dose planned",
-        {"marker": "o", "markerfacecolor": "white", "color": "#4d4d4d"},
+        _PLAN_ROW,
+        {"marker": "o", "markerfacecolor": "white", "color": _BLACK, "markersize": 8},
     ),
-    "provisional": (
+    "planned_dose:provisional": (
         "dose planned (provisional)",
-        {"marker": "o", "markerfacecolor": "white", "color": "#bababa"},
+        _PLAN_ROW,
+        {
+            "marker": "o",
+            "markerfacecolor": "white",
+            "color": _GREY,
+            "markersize": 6,
+            "markeredgewidth": 1,
+        },
     ),
-    "due": ("dose due now", {"marker": "o", "color": "#f1a340", "markersize": 9}),
-    "overdue": ("dose overdue", {"marker": "X", "color": "#d7191c", "markersize": 10}),
-    "skipped": ("dose skipped", {"marker": "x", "color": "#878787"}),
+    "planned_dose:due": (
+        "dose due now",
+        _PLAN_ROW,
+        {"marker": "D", "color": _ORANGE, "markeredgecolor": _BLACK, "markersize": 9},
+    ),
+    "planned_dose:overdue": (
+        "dose overdue",
+        _PLAN_ROW,
+        {
+            "marker": "X",
+            "color": _VERMILLION,
+            "markeredgecolor": _BLACK,
+            "markersize": 10,
+        },
+    ),
+    "dose_skipped": (
+        "dose skipped",
+        _PLAN_ROW,
+        {"marker": "_", "color": _BLACK, "markersize": 12, "markeredgewidth": 2},
+    ),
 }
-_PHASE_COLOURS = ("#e0ecf4", "#f2f0f7", "#e5f5e0", "#fee6ce")
-_FLARE_COLOUR = "#fdb863"
-_REVIEW_COLOUR = "#5e3c99"
 _DEFAULT_TAIL = dt.timedelta(days=7)
+_NEXT_DOSE_SEARCH = dt.timedelta(days=400)
 _MIN_BAND = dt.timedelta(days=1)
+# Overdue doses closer than this share of the chart's width merge into a run.
+_RUN_GAP = 1 / 90
+# Review labels closer than this share of the width are stacked.
+_LABEL_GAP = 0.12
+
+# Fixed fonts and ids, text kept as text in SVG: the same course draws the
+# same picture on every machine, and an SVG's text can be searched and read.
+_RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10.0,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "b12course",
+    "hatch.linewidth": 1.0,
+    "path.simplify": True,
+}
+
+
+@attrs.frozen(kw_only=True)
+class ChartMarker:
+    """One dose marker of the chart: what it shows, when, and its dose's name.
+
+    Attributes:
+        kind: The timeline event it stands for (planned, given or skipped).
+        at: Where it is drawn: when given, or when due.
+        name: The planned dose's name ("loading dose 2 of 6").
+        group: The marker group (its ``gid``), e.g. ``planned_dose:overdue``.
+    """
+
+    kind: EventKind
+    at: dt.datetime
+    name: str
+    group: str
 
 
 def _matplotlib() -> None:
@@ -80,20 +195,12 @@ def _matplotlib() -> None:
         ) from exc
 
 
-def _check_course(course: object) -> Course:
-    if not isinstance(course, Course):
-        raise ExportError(course, f"expected a b12course.Course, not {course!r}")
-    return course
+@contextmanager
+def _style() -> Iterator[None]:
+    import matplotlib as mpl  # noqa: PLC0415 - optional extra
 
-
-def _latest_record(course: Course) -> dt.datetime:
-    times = [course.first_dose]
-    times.extend(g.at for g in course.given)
-    times.extend(s.due for s in course.skips)
-    times.extend(d.at for d in course.decisions)
-    times.extend(e.at for e in course.symptoms)
-    times.extend(r.at for r in course.labs)
-    return max(times, key=utc)
+    with mpl.rc_context(_RC):  # type: ignore[arg-type]
+        yield
 
 
 def _earliest_record(course: Course) -> dt.datetime:
@@ -104,57 +211,54 @@ def _earliest_record(course: Course) -> dt.datetime:
     return min(times, key=utc)
 
 
-def default_until(
-    course: Course,
-    *,
-    now: dt.datetime | None = None,
-    flare_model: FlareModel | None = None,
+def _provisional_until(
+    course: Course, now: dt.datetime | None, flare_model: FlareModel | None
 ) -> dt.datetime:
-    """Return the horizon :func:`plot_course` uses when none is given.
-
-    One week after the latest of: the last recorded event, ``now``, and the
-    end of the expected flare window (of ``flare_model``, or the default).
-    """
+    latest = [latest_record(course)]
     window = course.flare_window(flare_model)
-    latest = [_latest_record(course), *([window.end] if window else [])]
+    if window is not None:
+        latest.append(window.end)
     if now is not None:
         latest.append(now)
     return max(latest, key=utc).astimezone(course.zone) + _DEFAULT_TAIL
 
 
-def _symptom_series(
-    entries: Iterable[SymptomEntry],
-) -> dict[Symptom | str, list[SymptomEntry]]:
-    series: dict[Symptom | str, list[SymptomEntry]] = {}
-    for e in entries:
-        key: Symptom | str = e.label if e.symptom is Symptom.OTHER else e.symptom
-        series.setdefault(key, []).append(e)
-    return series
-
-
-def _dose_group(dose: PlannedDose) -> str:
-    if dose.status is DoseStatus.SKIPPED:
-        return "skipped"
-    if dose.status is DoseStatus.OVERDUE:
-        return "overdue"
-    if dose.status is DoseStatus.DUE:
-        return "due"
-    return "provisional" if dose.provisional else "scheduled"
-
-
-def _band_end(
-    span: PhaseSpan, spans: Sequence[PhaseSpan], until: dt.datetime
+def _until_after_next_dose(
+    course: Course, timeline: Timeline, now: dt.datetime | None, base: dt.datetime
 ) -> dt.datetime:
-    """Return where a phase's band ends: its decision, its horizon or its last dose."""
-    if span.decision is not None:
-        end = span.decision.at
-    elif span.ending is None or (
-        span.ending is PhaseEnding.PROJECTED and span is spans[-1]
-    ):
-        end = until
-    else:
-        end = span.last
-    return max(end, span.first + _MIN_BAND, key=utc)
+    """Stretch ``base`` to a week past the next planned dose, when there is one."""
+    after = now if now is not None else latest_record(course)
+    upcoming = timeline.next_dose(after=after)
+    if upcoming is None or utc(upcoming.due) < utc(base) - _DEFAULT_TAIL:
+        return base
+    return max(base, upcoming.due.astimezone(course.zone) + _DEFAULT_TAIL, key=utc)
+
+
+def default_until(
+    course: Course,
+    *,
+    now: dt.datetime | None = None,
+    flare_model: FlareModel | None = None,
+    grace: dt.timedelta | None = None,
+) -> dt.datetime:
+    """Return the horizon :func:`plot_course` uses when none is given.
+
+    One week after the latest of: the last recorded event, ``now``, the end
+    of the flare window (of ``flare_model``, or the default, when the course
+    has one), and the next
+    planned dose after ``now`` (or after the last record), so the chart
+    always shows what comes next.
+
+    Raises:
+        NotACourseError: ``course`` is not a Course.
+        NaiveDatetimeError: ``now`` is naive.
+    """
+    course = check_course(course)
+    if now is not None:
+        now = require_aware("now", now)
+    base = _provisional_until(course, now, flare_model)
+    timeline = course.timeline(until=base + _NEXT_DOSE_SEARCH, now=now, grace=grace)
+    return _until_after_next_dose(course, timeline, now, base)
 
 
 def _num(values: Sequence[dt.datetime]) -> list[float]:
@@ -164,19 +268,114 @@ def _num(values: Sequence[dt.datetime]) -> list[float]:
     return [float(mdates.date2num(v)) for v in values]  # type: ignore[no-untyped-call]
 
 
-def _draw_symptoms(ax: Axes, course: Course, until: dt.datetime) -> None:
-    entries = [e for e in course.symptoms if utc(e.at) < utc(until)]
-    for entries_of_one in _symptom_series(entries).values():
-        label = entries_of_one[0].label
+def _planned_group(dose: PlannedDose) -> str | None:
+    """Return the marker group of a planned dose, or None when it is not drawn.
+
+    Given and skipped slots are drawn by their records (``dose_given`` and
+    ``dose_skipped`` events), so each happening has one marker.
+    """
+    if dose.status in {DoseStatus.GIVEN, DoseStatus.SKIPPED}:
+        return None
+    if dose.status is DoseStatus.OVERDUE:
+        return "planned_dose:overdue"
+    if dose.status is DoseStatus.DUE:
+        return "planned_dose:due"
+    return "planned_dose:provisional" if dose.provisional else "planned_dose:scheduled"
+
+
+def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarker, ...]:
+    """Return the dose markers a chart of ``timeline`` draws before ``until``.
+
+    One marker per ``dose_given`` and ``dose_skipped`` event, and one per
+    ``planned_dose`` event not yet given or skipped, in the timeline's order.
+    This needs no matplotlib: it is what :func:`plot_course` draws.
+
+    Raises:
+        NaiveDatetimeError: ``until`` is naive.
+        ExportError: ``timeline`` is not a Timeline.
+
+    >>> import datetime as dt, zoneinfo
+    >>> from b12course import Course, regimens
+    >>> tz = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
+    >>> course = Course.begin(regimens.get("nice-neuro"), first_dose=first)
+    >>> course = course.record_dose(first)
+    >>> until = dt.datetime(2026, 12, 4, tzinfo=tz)
+    >>> for m in chart_markers(course.timeline(until=until), until=until):
+    ...     print(m.group, m.at.strftime("%d %H:%M"), m.name)
+    dose_given 01 09:00 loading dose 1
+    planned_dose:scheduled 03 09:00 loading dose 2
+    """
+    if not isinstance(timeline, Timeline):
+        raise ExportError(
+            timeline,
+            f"expected a b12course Timeline (Course.timeline), not {timeline!r}",
+        )
+    end = utc(require_aware("until", until))
+    slots = slots_by_record(timeline)
+    markers = []
+    kinds = (EventKind.PLANNED_DOSE, EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED)
+    for event in timeline.of_kind(*kinds):
+        if utc(event.start) >= end:
+            break
+        if event.kind is EventKind.PLANNED_DOSE:
+            group = _planned_group(event.payload)
+            if group is None:
+                continue
+            name = event.payload.name
+        else:
+            group = event.kind.value
+            slot = slots.get(event.payload)
+            name = slot.name if slot is not None else event.kind.value.replace("_", " ")
+        markers.append(
+            ChartMarker(kind=event.kind, at=event.start, name=name, group=group)
+        )
+    return tuple(markers)
+
+
+# -- the symptom panel ------------------------------------------------------
+
+
+def _symptom_series(timeline: Timeline) -> dict[Symptom | str, list[SymptomEntry]]:
+    # Every entry is before the chart's edge: the edge is after the last record.
+    series: dict[Symptom | str, list[SymptomEntry]] = {}
+    for event in timeline.of_kind(EventKind.SYMPTOM):
+        series.setdefault(symptom_key(event.payload), []).append(event.payload)
+    return series
+
+
+def _draw_symptoms(
+    ax: Axes,
+    course: Course,
+    series: dict[Symptom | str, list[SymptomEntry]],
+    until: dt.datetime,
+) -> None:
+    start = _num([course.treatment_start])[0]
+    end = _num([until])[0]
+    for i, (key, entries) in enumerate(series.items()):
+        label = entries[0].label
+        colour = _SYMPTOM_COLOURS[i % len(_SYMPTOM_COLOURS)]
         ax.plot(
-            _num([e.at for e in entries_of_one]),
-            [e.severity for e in entries_of_one],
-            marker="o",
+            _num([e.at for e in entries]),
+            [e.severity for e in entries],
+            marker=_SYMPTOM_MARKERS[i % len(_SYMPTOM_MARKERS)],
+            color=colour,
             linewidth=2,
             label=label,
             gid=f"symptom:{label}",
         )
-    if not entries:
+        base = course.baseline(key)
+        if base is not None:
+            ax.plot(
+                [start, end],
+                [base.severity] * 2,
+                color=colour,
+                linestyle=(0, (6, 3)),
+                linewidth=1.2,
+                label=f"{label} baseline ({base.severity:.1f})",
+                gid=f"baseline:{label}",
+            )
+    if not series:
         ax.text(
             0.5,
             0.5,
@@ -184,109 +383,278 @@ def _draw_symptoms(ax: Axes, course: Course, until: dt.datetime) -> None:
             transform=ax.transAxes,
             ha="center",
             va="center",
-            color="#878787",
+            color=_GREY,
+            fontsize="large",
             gid="no-symptoms",
         )
-    ax.set_ylim(-0.5, 10.5)
+    ax.set_ylim(-0.5, 11.5)
     ax.set_yticks(range(0, 11, 2))
     ax.set_ylabel("severity (0 none - 10 worst)")
     ax.grid(visible=True, axis="y", alpha=0.3)
 
 
-def _draw_doses(
-    ax: Axes, course: Course, doses: Sequence[PlannedDose], until: dt.datetime
-) -> None:
-    groups: dict[str, list[dt.datetime]] = {key: [] for key in _DOSE_STYLES}
-    groups["given"] = [g.at for g in course.given if utc(g.at) < utc(until)]
-    for dose in doses:
-        if dose.status is not DoseStatus.GIVEN:
-            groups[_dose_group(dose)].append(dose.due)
-    for key, times in groups.items():
-        if not times:
-            continue
-        label, style = _DOSE_STYLES[key]
-        row = 1 if key == "given" else 0
-        ax.plot(
-            _num(times),
-            [row] * len(times),
-            linestyle="none",
-            label=label,
-            gid=f"doses:{key}",
-            **style,
-        )
-    ax.set_ylim(-0.6, 1.6)
-    ax.set_yticks([0, 1], labels=["plan", "given"])
-    ax.set_ylabel("doses")
-
-
-def _draw_context(  # noqa: PLR0917 - private; called once by plot_course
-    axes: Sequence[Axes],
+def _draw_flagged(
+    ax: Axes,
     course: Course,
-    spans: Sequence[PhaseSpan],
-    until: dt.datetime,
     now: dt.datetime | None,
-    reviews: Sequence[Review],
     flare_model: FlareModel | None,
+    until: dt.datetime,
 ) -> None:
-    top = axes[0]
-    for i, span in enumerate(spans):
-        start, end = _num([span.first, _band_end(span, spans, until)])
-        for ax in axes:
-            ax.axvspan(
-                start,
-                end,
-                color=_PHASE_COLOURS[i % len(_PHASE_COLOURS)],
-                zorder=0,
-                gid=f"phase:{span.index}",
-                label=f"{span.phase.name} phase" if ax is top else None,
-            )
-    window = course.flare_window(flare_model)
-    start, end = _num([window.start, window.end]) if window else (0.0, 0.0)
-    for ax in axes if window else ():
-        ax.axvspan(
-            start,
-            end,
-            facecolor=_FLARE_COLOUR,
-            alpha=0.3,
-            hatch="//",
-            edgecolor=_FLARE_COLOUR,
-            zorder=0.5,
-            gid="flare-window",
-            label="expected flare window" if ax is top else None,
+    report = course.flare(flare_model, now=now)
+    flagged = [
+        a.entry
+        for a in report.assessments
+        if a.category.review_advised and utc(a.entry.at) < utc(until)
+    ]
+    if flagged:
+        ax.plot(
+            _num([e.at for e in flagged]),
+            [e.severity for e in flagged],
+            linestyle="none",
+            marker="o",
+            markersize=14,
+            color=_VERMILLION,
+            markerfacecolor="none",
+            markeredgecolor=_VERMILLION,
+            markeredgewidth=2.5,
+            label="flagged for a clinician's attention",
+            gid="flagged",
+            zorder=5,
         )
+
+
+def _draw_flare_window(ax: Axes, window: FlareWindow | None) -> None:
+    if window is None:
+        return
+    start, end = _num([window.start, window.end])
+    ax.axvspan(
+        start,
+        end,
+        facecolor=(0.902, 0.624, 0.0, 0.12),  # _ORANGE, faint
+        edgecolor=(0.902, 0.624, 0.0, 0.6),  # _ORANGE, lighter: a backdrop
+        hatch="//",
+        linewidth=0,
+        zorder=0,
+        gid="flare_window",
+        label=FLARE_LABEL,
+    )
+
+
+def _draw_reviews(axes: Sequence[Axes], reviews: Sequence[Review], span: float) -> None:
+    top = axes[0]
+    last_x: float | None = None
+    level = 0
     for i, review in enumerate(reviews):
         x = _num([review.at])[0]
         for ax in axes:
             ax.axvline(
                 x,
-                color=_REVIEW_COLOUR,
-                linestyle="--",
-                linewidth=1.2,
+                color=_PURPLE,
+                linestyle=(0, (4, 2)),
+                linewidth=1.5,
                 gid="review",
                 label="review point" if ax is top and i == 0 else None,
             )
+        close = last_x is not None and (x - last_x) < _LABEL_GAP * span
+        level = level + 1 if close else 0
+        last_x = x
         top.annotate(
             review.kind.value,
-            xy=(x, 0.98),
+            xy=(x, 1.0 - 0.075 * level),
             xycoords=("data", "axes fraction"),
-            xytext=(-3, 0),
+            xytext=(4, -3),
             textcoords="offset points",
-            rotation=90,
-            ha="right",
+            ha="left",
             va="top",
-            fontsize="x-small",
-            color=_REVIEW_COLOUR,
+            fontsize="small",
+            color=_BLACK,
+            bbox={
+                "boxstyle": "round,pad=0.2",
+                "facecolor": "white",
+                "edgecolor": _PURPLE,
+            },
             gid="review-label",
         )
-    if now is not None:
-        for ax in axes:
-            ax.axvline(
-                _num([now])[0],
-                color="black",
-                linewidth=1,
-                gid="now",
-                label="now" if ax is top else None,
+
+
+# -- the dose panel ---------------------------------------------------------
+
+
+def _band_end(
+    span: PhaseSpan, spans: Sequence[PhaseSpan], until: dt.datetime
+) -> dt.datetime:
+    """Return where a phase's bar ends: its decision, its last dose, or the horizon."""
+    if span.decision is not None:
+        end = span.decision.at
+    elif span.ending is None or (
+        span.ending is PhaseEnding.PROJECTED and span is spans[-1]
+    ):
+        end = until
+    else:
+        end = span.last
+    return min(max(end, span.first + _MIN_BAND, key=utc), until, key=utc)
+
+
+def _draw_phases(
+    ax: Axes, spans: Sequence[PhaseSpan], until: dt.datetime, span: float
+) -> None:
+    for i, phase_span in enumerate(spans):
+        face, hatch = _PHASE_LOOKS[i % len(_PHASE_LOOKS)]
+        start, end = _num([phase_span.first, _band_end(phase_span, spans, until)])
+        name = phase_span.phase.name
+        ax.broken_barh(
+            [(start, end - start)],
+            (_PHASE_ROW - 0.35, 0.7),
+            facecolors=face,
+            edgecolors=_BLACK,
+            hatch=hatch,
+            linewidth=0.8,
+            gid=f"phase_change:{name}",
+            label=f"{name} phase",
+        )
+        if end - start > 0.08 * span:
+            ax.text(
+                start + 0.004 * span,
+                _PHASE_ROW,
+                name,
+                va="center",
+                ha="left",
+                fontsize="small",
+                bbox={
+                    "boxstyle": "square,pad=0.15",
+                    "facecolor": "white",
+                    "linewidth": 0,
+                },
+                gid=f"phase-label:{name}",
+                clip_on=True,
             )
+
+
+def _overdue_runs(times: Sequence[float], gap: float) -> list[list[float]]:
+    """Split sorted overdue times into runs whose neighbours are closer than ``gap``."""
+    runs: list[list[float]] = []
+    for x in times:
+        if runs and x - runs[-1][-1] < gap:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return runs
+
+
+def _draw_overdue(ax: Axes, times: Sequence[float], span: float) -> None:
+    label, row, style = _DOSE_STYLES["planned_dose:overdue"]
+    runs = _overdue_runs(times, _RUN_GAP * span)
+    singles = [run[0] for run in runs if len(run) == 1]
+    if singles:
+        ax.plot(
+            singles,
+            [row] * len(singles),
+            linestyle="none",
+            label=label,
+            gid="planned_dose:overdue",
+            **style,
+        )
+    for i, run in enumerate(r for r in runs if len(r) > 1):
+        ax.broken_barh(
+            [(run[0], max(run[-1] - run[0], _RUN_GAP * span / 3))],
+            (row - 0.22, 0.44),
+            facecolors=_VERMILLION,
+            edgecolors=_BLACK,
+            linewidth=0.8,
+            gid="planned_dose:overdue-run",
+            label="overdue doses (a run)" if i == 0 else None,
+        )
+        ax.annotate(
+            f"{len(run)} overdue",
+            xy=(run[0], row + 0.25),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize="small",
+            color=_BLACK,
+            gid="planned_dose:overdue-count",
+        )
+
+
+def _draw_doses(ax: Axes, markers: Sequence[ChartMarker], span: float) -> None:
+    groups: dict[str, list[dt.datetime]] = {key: [] for key in _DOSE_STYLES}
+    for marker in markers:
+        groups[marker.group].append(marker.at)
+    for key, times in groups.items():
+        if not times:
+            continue
+        if key == "planned_dose:overdue":
+            _draw_overdue(ax, _num(times), span)
+            continue
+        label, row, style = _DOSE_STYLES[key]
+        ax.plot(
+            _num(times),
+            [row] * len(times),
+            linestyle="none",
+            label=label,
+            gid=key,
+            **style,
+        )
+    ax.set_ylim(-0.6, 2.7)
+    ax.set_yticks(
+        [_PHASE_ROW, _PLAN_ROW, _GIVEN_ROW], labels=["phase", "planned", "given"]
+    )
+    ax.grid(visible=True, axis="y", alpha=0.2)
+
+
+def _draw_now(axes: Sequence[Axes], now: dt.datetime | None) -> None:
+    if now is None:
+        return
+    for ax in axes:
+        ax.axvline(
+            _num([now])[0],
+            color=_BLACK,
+            linewidth=1.5,
+            gid="now",
+            label="now" if ax is axes[0] else None,
+        )
+
+
+def _flare_window(
+    course: Course, timeline: Timeline, flare_model: FlareModel | None
+) -> FlareWindow | None:
+    """Return the window to hatch: the timeline's, or the caller's model's."""
+    if flare_model is not None:
+        return course.flare_window(flare_model)
+    events = timeline.of_kind(EventKind.FLARE_WINDOW)
+    return events[0].payload if len(events) else None
+
+
+def _check_arguments(
+    course: object,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    flare_model: FlareModel | None,
+) -> tuple[Course, dt.datetime | None, dt.datetime | None]:
+    course = check_course(course)
+    if flare_model is not None and not isinstance(flare_model, FlareModel):
+        raise SettingError(f"expected a FlareModel, not {flare_model!r}")
+    if now is not None:
+        now = require_aware("now", now)
+    if until is not None:
+        until = require_aware("until", until)
+    return course, until, now
+
+
+def _course_timeline(
+    course: Course,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    grace: dt.timedelta | None,
+    flare_model: FlareModel | None,
+) -> tuple[Timeline, dt.datetime]:
+    """Build the chart's one timeline, and the chart's right edge."""
+    if until is not None:
+        return course.timeline(until=until, now=now, grace=grace), until
+    base = _provisional_until(course, now, flare_model)
+    timeline = course.timeline(until=base + _NEXT_DOSE_SEARCH, now=now, grace=grace)
+    return timeline, _until_after_next_dose(course, timeline, now, base)
 
 
 def plot_course(
@@ -309,10 +677,11 @@ def plot_course(
         now: The present: draws a "now" line, and gives planned doses their
             status (due, overdue); without it every pending dose is planned.
         grace: As for ``Course.plan``: how long a dose stays due.
-        flare_model: The flare model whose window is shaded; the default
-            :class:`~b12course.FlareModel` when None.
+        flare_model: The flare model whose window is hatched and whose
+            report flags entries; the default :class:`~b12course.FlareModel`
+            when None.
         title: The figure's title; the regimen's name by default.
-        size: Width and height in inches.
+        size: Width and height in inches (1100 x 650 pixels at the default dpi).
         dpi: Dots per inch for raster output.
 
     Returns:
@@ -321,8 +690,8 @@ def plot_course(
     Raises:
         ModuleNotFoundError: matplotlib is not installed.
         NaiveDatetimeError: ``until`` or ``now`` is naive.
-        ExportError: ``course`` is not a Course, or ``until`` is not after
-            the course's earliest record.
+        NotACourseError: ``course`` is not a Course.
+        ExportError: ``until`` is not after the course's earliest record.
         SettingError: ``flare_model`` is not a FlareModel.
 
     >>> import datetime as dt, zoneinfo
@@ -331,46 +700,68 @@ def plot_course(
     >>> course = Course.begin(regimens.get("nice-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
     >>> fig = plot_course(course, until=dt.datetime(2026, 12, 15, tzinfo=tz))
-    >>> [line.get_gid() for line in fig.axes[1].get_lines()]
-    ['doses:scheduled']
+    >>> sorted({line.get_gid() for line in fig.axes[1].get_lines()})
+    ['planned_dose:scheduled']
     """
     _matplotlib()
+    with _style():
+        return _plot(course, until, now, grace, flare_model, title, size, dpi)
+
+
+def _plot(  # noqa: PLR0917 - private; plot_course's arguments
+    course: Course,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    grace: dt.timedelta | None,
+    flare_model: FlareModel | None,
+    title: str | None,
+    size: tuple[float, float],
+    dpi: float,
+) -> Figure:
     from matplotlib import dates as mdates  # noqa: PLC0415 - optional extra
     from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra
 
-    course = _check_course(course)
-    if flare_model is not None and not isinstance(flare_model, FlareModel):
-        raise SettingError(f"expected a FlareModel, not {flare_model!r}")
-    zone = course.zone
-    if now is not None:
-        now = require_aware("now", now)
-    until = (
-        require_aware("until", until)
-        if until is not None
-        else default_until(course, now=now, flare_model=flare_model)
-    )
+    course, until, now = _check_arguments(course, until, now, flare_model)
     start = _earliest_record(course) - dt.timedelta(days=2)
-    if utc(until) <= utc(start):
+    if until is not None and utc(until) <= utc(start):
         raise ExportError(
             until,
             f"until ({until.isoformat()}) must be after the course's earliest "
             f"record ({start.isoformat()})",
         )
-    plan = course.expand(until=until, now=now, grace=grace)
-    reviews = course.reviews(until=until)
+    timeline, until = _course_timeline(course, until, now, grace, flare_model)
+    zone = course.zone
+    left, right = _num([start, until])
+    span = right - left
 
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (4, 1)})
-    _draw_symptoms(top, course, until)
-    _draw_doses(bottom, course, plan.doses, until)
-    _draw_context((top, bottom), course, plan.phases, until, now, reviews, flare_model)
+    top, bottom = fig.subplots(
+        2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 1.3)}
+    )
+    _draw_flare_window(top, _flare_window(course, timeline, flare_model))
+    _draw_symptoms(top, course, _symptom_series(timeline), until)
+    _draw_flagged(top, course, now, flare_model, until)
+    spans = [
+        e.payload
+        for e in timeline.of_kind(EventKind.PHASE_CHANGE)
+        if utc(e.start) < utc(until)
+    ]
+    _draw_phases(bottom, spans, until, span)
+    _draw_doses(bottom, chart_markers(timeline, until=until), span)
+    reviews = [
+        e.payload
+        for e in timeline.of_kind(EventKind.REVIEW)
+        if utc(e.start) < utc(until)
+    ]
+    _draw_reviews((top, bottom), reviews, span)
+    _draw_now((top, bottom), now)
 
-    locator = mdates.AutoDateLocator(tz=zone)  # type: ignore[no-untyped-call]
+    locator = mdates.AutoDateLocator(tz=zone, maxticks=12)  # type: ignore[no-untyped-call]
     bottom.xaxis.set_major_locator(locator)
     bottom.xaxis.set_major_formatter(
         mdates.ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
     )
-    bottom.set_xlim(*_num([start, until]))
+    bottom.set_xlim(left, right)
     bottom.set_xlabel(f"date ({zone.key})")
     fig.suptitle(title if title is not None else course.regimen.name)
 
@@ -381,12 +772,53 @@ def plot_course(
         [*labels, *more_labels],
         loc="outside right upper",
         fontsize="small",
+        frameon=False,
     )
     return fig
 
 
+def chart_title(course: Course) -> str:
+    """Return the SVG's title: what the chart is of."""
+    return f"B12 course chart: {course.regimen.name}, course {course.id}"
+
+
+def chart_description(course: Course) -> str:
+    """Return the SVG's description, ending with the not-medical-advice line."""
+    from b12course._notice import NOT_MEDICAL_ADVICE  # noqa: PLC0415 - only for SVG
+
+    return (
+        "Symptom severity (0-10) over time with each symptom's pre-treatment "
+        "baseline dashed, entries flagged for a clinician's attention ringed, "
+        "the window in which a transient worsening has been reported hatched, "
+        "and review points as dashed lines; below, the phases, the planned "
+        f"doses and the doses given. Times in {course.zone.key}. "
+        f"{NOT_MEDICAL_ADVICE}"
+    )
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def _accessible_svg(svg: str, title: str, desc: str) -> str:
+    """Give an SVG document a ``<title>`` and ``<desc>`` and the ``img`` role."""
+    match = _SVG_OPEN.search(svg)
+    if match is None:  # pragma: no cover - matplotlib always writes one
+        return svg
+    tag = match.group(0)
+    opened = tag[:-1] + ' role="img" aria-labelledby="chart-title chart-desc">'
+    inserted = (
+        f'\n <title id="chart-title">{xml_escape(title)}</title>'
+        f'\n <desc id="chart-desc">{xml_escape(desc)}</desc>'
+    )
+    return svg[: match.start()] + opened + inserted + svg[match.end() :]
+
+
 def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa: ANN401 - forwarded to plot_course
     """Draw ``course`` and write the chart to ``path``, PNG or SVG by its suffix.
+
+    An SVG keeps its text as text (searchable, read by screen readers) and
+    has a ``<title>`` and a ``<desc>``; it has no date in it, so the same
+    course always writes the same file.
 
     Args:
         course: The course.
@@ -411,15 +843,17 @@ def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa
             f"with one of {', '.join(CHART_FORMATS)}",
         )
     fig = plot_course(course, **kwargs)
-    if fmt == "png":
-        fig.savefig(target, format=fmt)
-        return target
-    import matplotlib as mpl  # noqa: PLC0415 - optional extra
-
-    # No date in the metadata and ids from a fixed salt instead of random
-    # ones, so the same course always draws the same SVG file.
-    with mpl.rc_context({"svg.hashsalt": "b12course"}):
-        fig.savefig(target, format=fmt, metadata={"Date": None})
+    with _style():
+        if fmt == "png":
+            fig.savefig(target, format=fmt, metadata={"Software": None})
+            return target
+        buffer = io.StringIO()
+        fig.savefig(buffer, format=fmt, metadata={"Date": None})
+    course = check_course(course)
+    svg = _accessible_svg(
+        buffer.getvalue(), chart_title(course), chart_description(course)
+    )
+    target.write_text(svg, encoding="utf-8")
     return target
 
 
@@ -432,5 +866,7 @@ def chart_png(course: Course, **kwargs: Any) -> bytes:  # noqa: ANN401 - forward
         ModuleNotFoundError: matplotlib is not installed.
     """
     buffer = io.BytesIO()
-    plot_course(course, **kwargs).savefig(buffer, format="png")
+    figure = plot_course(course, **kwargs)
+    with _style():
+        figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

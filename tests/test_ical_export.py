@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import io
 import os
 import pathlib
 import re
@@ -13,11 +11,9 @@ import subprocess
 import sys
 import zoneinfo
 
-import attrs
 import icalendar
 import pytest
 import recurring_ical_events
-from dateutil import tz as dateutil_tz
 from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
@@ -26,8 +22,9 @@ import b12course as b12
 from b12course import ical as b12ical
 from b12course import regimens
 from b12course import strategies as b12st
-from b12course._time import local, resolve
+from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.exceptions import AlarmError, CalendarFormatError, NaiveDatetimeError
+from b12course.ical._text import clean, unescape
 
 UTC = dt.timezone.utc
 STAMP = dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -86,7 +83,7 @@ def _dose_events(data: bytes) -> dict[str, icalendar.Component]:
     return {
         str(e["UID"]): e
         for e in _events(data)
-        if str(e.get("X-B12COURSE-KIND")) == "dose"
+        if str(e.get("X-B12COURSE-KIND")) == "planned_dose" and "RRULE" not in e
     }
 
 
@@ -111,7 +108,7 @@ def _by_recurring_ical_events(data: bytes, course: b12.Course, until: dt.datetim
     return sorted(
         (str(e["UID"]), e["DTSTART"].dt.astimezone(UTC))
         for e in found
-        if str(e.get("X-B12COURSE-KIND")) == "dose"
+        if str(e.get("X-B12COURSE-KIND")) == "planned_dose"
         and str(e.get("STATUS")) != "CANCELLED"
     )
 
@@ -169,232 +166,8 @@ class TestOracles:
         skipped = [d for d in b12ical.read_ical(data) if d.cancelled]
         assert [d.status for d in skipped] == [b12.DoseStatus.SKIPPED]
 
-
-# The VTIMEZONE is checked with readers that build the zone from the file itself,
-# not from their own zone database: dateutil's tzical and icalendar's to_tz.
-VTIMEZONE_ZONES = [
-    *ZONE_CASES,
-    "Europe/Dublin",
-    "America/Santiago",
-    "Pacific/Chatham",
-    "America/Nuuk",
-    "America/Havana",
-    "Asia/Tehran",
-]
-
-
-def _around_changes(zone: zoneinfo.ZoneInfo, first_year: int, last_year: int):
-    """Local times every 10 minutes over the two days around each offset change, and each noon."""
-    day = dt.date(first_year, 1, 1)
-    offset = dt.datetime.combine(day, dt.time(12), zone).utcoffset()
-    while day.year <= last_year:
-        noon = dt.datetime.combine(day, dt.time(12))
-        yield noon
-        changed = noon.replace(tzinfo=zone).utcoffset()
-        if changed != offset:
-            offset = changed
-            yield from _wall_times(
-                noon - dt.timedelta(days=1), noon, dt.timedelta(minutes=10)
-            )
-        day += dt.timedelta(days=1)
-
-
-def _wall_times(first: dt.datetime, last: dt.datetime, step: dt.timedelta):
-    wall = first
-    while wall < last:
-        yield wall
-        wall += step
-
-
-class TestVtimezone:
-    @pytest.mark.parametrize("key", VTIMEZONE_ZONES)
-    def test_file_zone_resolves_wall_times_like_the_plan_decades_ahead(self, key):
-        """Readers that trust the VTIMEZONE resolve every local time as the course does, through 2060, from a 2026 export."""
-        zone = zoneinfo.ZoneInfo(key)
-        vtimezone = b12ical._vtimezone(zone, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-        text = f"BEGIN:VCALENDAR\r\n{vtimezone.to_ical().decode()}END:VCALENDAR\r\n"
-        from_dateutil = dateutil_tz.tzical(io.StringIO(text)).get(key)
-        from_icalendar = vtimezone.to_tz(lookup_tzid=False)
-        for wall in _around_changes(zone, 2026, 2060):
-            instant = resolve(wall, zone)
-            if local(instant, zone) != wall:
-                continue  # a time in a spring-forward gap is never written
-            for reader in (from_dateutil, from_icalendar):
-                got = wall.replace(tzinfo=reader).astimezone(UTC)
-                assert got == instant.astimezone(UTC), (wall, reader)
-
-    @pytest.mark.parametrize("key", ["Europe/London", "Australia/Lord_Howe"])
-    def test_zones_with_a_current_rule_get_yearly_rrule_observances(self, key):
-        """A zone that follows a yearly rule is written with RRULE observances and no end."""
-        zone = zoneinfo.ZoneInfo(key)
-        text = b12ical._vtimezone(
-            zone, dt.date(2030, 5, 1), dt.date(2031, 5, 1)
-        ).to_ical()
-        assert text.count(b"RRULE:FREQ=YEARLY") == 2
-        assert b"UNTIL" not in text
-
-    def test_zone_without_daylight_saving_has_one_observance(self):
-        """Kolkata gets a single standard observance at +0530."""
-        zone = zoneinfo.ZoneInfo("Asia/Kolkata")
-        text = b12ical._vtimezone(
-            zone, dt.date(2030, 5, 1), dt.date(2031, 5, 1)
-        ).to_ical()
-        assert text.count(b"BEGIN:STANDARD") == 1
-        assert b"DAYLIGHT" not in text
-        assert b"TZOFFSETTO:+0530" in text
-
-    def test_irregular_zone_lists_its_changes_over_the_range(self):
-        """A zone with no yearly rule (Casablanca) lists each change, right through the range."""
-        key = "Africa/Casablanca"
-        zone = zoneinfo.ZoneInfo(key)
-        vtimezone = b12ical._vtimezone(zone, dt.date(2027, 1, 1), dt.date(2028, 12, 31))
-        assert b"RRULE" not in vtimezone.to_ical()
-        reader = vtimezone.to_tz(lookup_tzid=False)
-        for wall in _wall_times(
-            dt.datetime(2027, 1, 1, 0, 5),
-            dt.datetime(2029, 1, 1),
-            dt.timedelta(hours=3, minutes=10),
-        ):
-            instant = resolve(wall, zone)
-            if local(instant, zone) == wall:
-                assert wall.replace(tzinfo=reader).astimezone(
-                    UTC
-                ) == instant.astimezone(UTC)
-
-
-def _instants_by_ical_timeline(data: bytes):
-    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
-    return sorted(
-        e.dtstart.astimezone(UTC)
-        for e in calendar.timeline
-        if e.categories == ["B12 dose"]
-        and (e.status is None or e.status.value != "CANCELLED")
-    )
-
-
-class TestCompact:
-    @pytest.mark.parametrize("zone", sorted(ZONE_CASES))
-    @pytest.mark.parametrize(
-        "preset",
-        ["us-label-cyanocobalamin", "nice-neuro", "nice-non-neuro", "nasal-weekly"],
-    )
-    def test_compact_series_expand_to_the_plan_in_both_readers(self, preset, zone):
-        """Recurring series, expanded by recurring-ical-events and by ical's timeline, give exactly the planned instants."""
-        day, time = ZONE_CASES[zone]
-        course = _course(preset, zone, dt.datetime.combine(day, time))
-        until = course.first_dose + dt.timedelta(days=230)
-        data = _export(course, until, compact=True)
-        expected = _expected(course, until)
-        instants = sorted(t for _uid, t in expected)
-        found = icalendar.Calendar.from_ical(data)
-        expanded = recurring_ical_events.of(found).between(
-            course.first_dose - dt.timedelta(days=1), until + dt.timedelta(days=1)
-        )
-        assert (
-            sorted(
-                e["DTSTART"].dt.astimezone(UTC)
-                for e in expanded
-                if str(e.get("CATEGORIES").to_ical(), "utf-8") == "B12 dose"
-            )
-            == instants
-        )
-        assert _instants_by_ical_timeline(data) == instants
-        assert [
-            (d.uid, d.when.astimezone(UTC)) for d in b12ical.read_ical(data)
-        ] == sorted(expected, key=lambda pair: (pair[1], pair[0]))
-
-    def test_a_regular_run_becomes_one_series_with_until_in_utc(self):
-        """Scheduled doses after the first become one RRULE event whose UNTIL is UTC."""
-        course = _course("us-label-cyanocobalamin", "America/New_York")
-        data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
-        assert data.count(b"BEGIN:VEVENT") == 2 + 1  # first dose, series, review
-        (rule,) = [
-            line for line in data.split(b"\r\n") if line.startswith(b"RRULE:FREQ=DAILY")
-        ]
-        assert re.search(rb"UNTIL=\d{8}T\d{6}Z", rule)
-        assert b"(doses 2-7 of 7)" in data
-
-    def test_no_series_across_a_skipped_hour(self):
-        """Doses at a local time a DST change skips stay one event each."""
-        course = _course(
-            "us-label-cyanocobalamin", "Europe/London", dt.datetime(2027, 3, 25, 1, 30)
-        )
-        until = dt.datetime(2027, 4, 1, tzinfo=UTC)
-        data = _export(
-            course, until, compact=True, include_reviews=False, include_flare=False
-        )
-        assert b"RRULE:FREQ=DAILY" not in data
-        assert len(_dose_events(data)) == len(course.plan(until=until))
-
-    def test_no_series_where_months_clamp(self):
-        """Monthly doses anchored on the 31st, which RRULE would skip, stay one event each."""
-        course = _course("nice-dietary-injection", start=dt.datetime(2027, 1, 31, 9))
-        monthly = attrs.evolve(
-            course.regimen,
-            phases=(
-                attrs.evolve(
-                    course.regimen.phases[0], cadence=b12.Cadence.every_months(1)
-                ),
-            ),
-        )
-        course = b12.Course.begin(monthly, first_dose=course.first_dose, id="c1")
-        until = dt.datetime(2027, 8, 1, tzinfo=UTC)
-        data = _export(
-            course, until, compact=True, include_reviews=False, include_flare=False
-        )
-        assert b"RRULE:FREQ=MONTHLY" not in data
-        assert len(_dose_events(data)) == len(course.plan(until=until))
-
-    def test_given_doses_split_the_series_and_keep_their_uids(self):
-        """After a dose is given, it is its own event and the series restarts after it."""
-        course = _course("us-label-cyanocobalamin")
-        until = dt.datetime(2026, 12, 14, 12, tzinfo=UTC)
-        first = _export(course, until, compact=True)
-        course = course.record_dose(course.first_dose)
-        second = _export(course, until, compact=True, previous=first)
-        read = {d.uid: d for d in b12ical.read_ical(second)}
-        assert read["c1-p0-d1@b12course"].status is b12.DoseStatus.GIVEN
-        assert b"c1-p0-d3-series@b12course" in second
-        assert "c1-p0-d2-series@b12course" in {str(e["UID"]) for e in _events(second)}
-        cancelled = [
-            e for e in _events(second) if str(e["UID"]) == "c1-p0-d2-series@b12course"
-        ]
-        assert str(cancelled[0]["STATUS"]) == "CANCELLED"
-
-    @pytest.mark.parametrize(
-        ("old", "new"),
-        [
-            (b"X-B12COURSE-FIRST:2", b"X-B12COURSE-FIRST:3"),
-            (b"X-B12COURSE-FIRST:2", b"X-B12COURSE-FIRST:two"),
-            (
-                b"DTSTART;TZID=America/New_York:20261208T090000",
-                b"DTSTART;VALUE=DATE:20261208",
-            ),
-            (b"DTSTART;TZID=America/New_York:", b"DTSTART;TZID=Mars/Olympus:"),
-        ],
-    )
-    def test_damaged_series_raises_calendar_format_error(self, old, new):
-        """A series event with a damaged field raises CalendarFormatError."""
-        course = _course("us-label-cyanocobalamin", "America/New_York")
-        data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
-        assert b"-series@b12course" in data
-        assert old in data
-        with pytest.raises(CalendarFormatError):
-            b12ical.read_ical(data.replace(old, new))
-
-    @given(COURSES)
-    def test_compact_round_trip_keeps_every_dose(self, course):
-        """In compact mode, read_ical still gives back every dose's uid and instant."""
-        until = course.first_dose + HORIZON
-        data = _export(course, until, compact=True)
-        read = b12ical.read_ical(data)
-        assert sorted((d.uid, _seconds(d.when)) for d in read) == sorted(
-            (f"{course.id}-p{d.phase}-d{d.number_in_phase}@b12course", _seconds(d.when))
-            for d in course.plan(until=until)
-        )
-
-
-class TestCalendarShape:
+    # The VTIMEZONE is checked with readers that build the zone from the file itself,
+    # not from their own zone database: dateutil's tzical and icalendar's to_tz.class TestCalendarShape:
     def test_calendar_has_the_properties_clients_need(self):
         """The VCALENDAR names itself, its zone and its refresh interval, and publishes."""
         course = _course()
@@ -449,12 +222,14 @@ class TestCalendarShape:
         course = _course("us-label-cyanocobalamin")
         data = _export(course, dt.datetime(2026, 12, 9, tzinfo=UTC))
         event = _dose_events(data)["c1-p0-d1@b12course"]
-        assert str(event["SUMMARY"]) == "B12 cyanocobalamin 100 mcg IM (dose 1 of 7)"
+        assert (
+            str(event["SUMMARY"]) == "B12 cyanocobalamin 100 mcg IM (daily dose 1 of 7)"
+        )
         text = str(event["DESCRIPTION"])
         assert "Cyanocobalamin 100 mcg, intramuscular (IM)." in text
-        assert "Phase: daily, dose 1 of 7." in text
+        assert "Daily dose 1 of 7." in text
         assert "Suggested site: left deltoid." in text
-        assert "not medical advice" in text
+        assert NOT_MEDICAL_ADVICE in text
         second = _dose_events(data)["c1-p0-d2@b12course"]
         assert "Suggested site" not in str(second["DESCRIPTION"])
 
@@ -462,7 +237,7 @@ class TestCalendarShape:
         """A phase without a count numbers its doses without "of N"."""
         data = _export(_course("oral-high-dose"), dt.datetime(2026, 12, 9, tzinfo=UTC))
         event = _dose_events(data)["c1-p0-d1@b12course"]
-        assert str(event["SUMMARY"]) == "B12 cyanocobalamin 1 mg oral (dose 1)"
+        assert str(event["SUMMARY"]) == "B12 cyanocobalamin 1 mg oral (oral dose 1)"
         assert "Suggested site" not in str(event["DESCRIPTION"])
 
     def test_given_doses_are_shown_done_and_overdue_ones_marked(self):
@@ -546,8 +321,8 @@ class TestCalendarShape:
             _course(), dt.datetime(2026, 12, 10, tzinfo=UTC), name="Mum;s, B12\r\nX"
         )
         calendar = icalendar.Calendar.from_ical(data)
-        assert b12ical._unescape(str(calendar["X-WR-CALNAME"])) == "Mum;s, B12 X"
-        assert b12ical._unescape(str(calendar["NAME"])) == "Mum;s, B12 X"
+        assert unescape(str(calendar["X-WR-CALNAME"])) == "Mum;s, B12 X"
+        assert unescape(str(calendar["NAME"])) == "Mum;s, B12 X"
 
 
 class TestInformationalEvents:
@@ -557,12 +332,12 @@ class TestInformationalEvents:
         """The flare window [start, end) becomes all-day dates with DTEND the day after its last day."""
         course = _course("nice-neuro")
         tz = course.zone
-        window = attrs.make_class("W", ["start", "end"])(
+        window = b12.FlareWindow(
             dt.datetime(2026, 12, 8, 9, tzinfo=tz),
             dt.datetime(2026, 12, 20, 0, tzinfo=tz),
         )
         monkeypatch.setattr(
-            b12.Course, "flare_window", lambda _self: window, raising=False
+            b12.Course, "flare_window", lambda _self, _model=None: window
         )
         data = _export(course, dt.datetime(2027, 1, 1, tzinfo=UTC))
         (event,) = [e for e in _events(data) if str(e["UID"]) == "c1-flare@b12course"]
@@ -587,11 +362,11 @@ class TestInformationalEvents:
     def test_flare_window_after_the_horizon_is_left_out(self, monkeypatch):
         """A flare window that opens after until is not exported."""
         course = _course("nice-neuro")
-        window = attrs.make_class("W", ["start", "end"])(
+        window = b12.FlareWindow(
             dt.datetime(2027, 2, 1, tzinfo=UTC), dt.datetime(2027, 3, 1, tzinfo=UTC)
         )
         monkeypatch.setattr(
-            b12.Course, "flare_window", lambda _self: window, raising=False
+            b12.Course, "flare_window", lambda _self, _model=None: window
         )
         data = _export(course, dt.datetime(2027, 1, 1, tzinfo=UTC))
         assert b"c1-flare@b12course" not in data
@@ -605,7 +380,9 @@ class TestInformationalEvents:
             include_flare=False,
             include_reviews=False,
         )
-        assert all(str(e.get("X-B12COURSE-KIND")) == "dose" for e in _events(data))
+        assert all(
+            str(e.get("X-B12COURSE-KIND")) == "planned_dose" for e in _events(data)
+        )
 
     def test_review_points_are_all_day_events_on_their_local_date(self):
         """Each review point of the course is an all-day event on its local date."""
@@ -829,105 +606,6 @@ class TestUpdates:
             _export(_course(), dt.datetime(2026, 12, 12, tzinfo=UTC), previous=previous)
 
 
-class TestReadIcal:
-    def test_reads_doses_with_due_amount_and_status(self):
-        """read_ical gives each dose's uid, instant, due time, amount and status."""
-        course = _course("us-label-cyanocobalamin")
-        tz = course.zone
-        course = course.record_dose(dt.datetime(2026, 12, 7, 10, tzinfo=tz))
-        data = _export(
-            course,
-            dt.datetime(2026, 12, 9, tzinfo=tz),
-            now=dt.datetime(2026, 12, 8, 12, tzinfo=tz),
-        )
-        first, second = b12ical.read_ical(data)
-        assert first.uid == "c1-p0-d1@b12course"
-        assert first.when == dt.datetime(2026, 12, 7, 10, tzinfo=tz)
-        assert first.due == dt.datetime(2026, 12, 7, 9, tzinfo=UTC)
-        assert first.status is b12.DoseStatus.GIVEN
-        assert first.amount == b12.Amount.parse("100 mcg")
-        assert first.dose == "cyanocobalamin 100 mcg IM"
-        assert second.status is b12.DoseStatus.DUE
-        assert not second.cancelled
-
-    def test_str_input_is_read_like_bytes(self):
-        """A calendar given as text reads the same as bytes."""
-        data = _export(_course(), dt.datetime(2026, 12, 12, tzinfo=UTC))
-        assert b12ical.read_ical(data.decode()) == b12ical.read_ical(data)
-
-    @pytest.mark.parametrize(
-        "data",
-        [
-            b"",
-            "",
-            b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
-            (
-                b"BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
-                b"VERSION:2.0\r\nEND:VCALENDAR\r\n"
-            ),
-            b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n",
-            b"\xff\xfe\x00",
-            42,
-            None,
-        ],
-    )
-    def test_foreign_or_malformed_input_raises_calendar_format_error(self, data):
-        """Input that is not a b12course calendar raises CalendarFormatError."""
-        with pytest.raises(CalendarFormatError):
-            b12ical.read_ical(data)
-
-    @pytest.mark.parametrize(
-        ("old", "new"),
-        [
-            (b"X-B12COURSE-STATUS:scheduled", b"X-B12COURSE-STATUS:lost"),
-            (b"X-B12COURSE-DOSE:hydroxocobalamin 1 mg IM", b"X-B12COURSE-DOSE:lots"),
-            (b"X-B12COURSE-DUE:20261207T090000Z", b"X-B12COURSE-DUE:20261207"),
-            (b"DTSTART;TZID=Europe/London:20261207T090000", b"DTSTART:20261207T090000"),
-            (
-                b"DTSTART;TZID=Europe/London:20261207T090000",
-                b"DTSTART;VALUE=DATE:20261207",
-            ),
-            (b"DTSTART;TZID=Europe/London:20261207T090000\r\n", b""),
-            (b"SEQUENCE:0", b"SEQUENCE:zero"),
-            (
-                b"DTSTART;TZID=Europe/London:20261207T090000",
-                b"DTSTART;VALUE=TIME:090000",
-            ),
-            (b"X-B12COURSE-DUE:20261207T090000Z", b"X-B12COURSE-DUE:20261207T090000"),
-        ],
-    )
-    def test_damaged_dose_event_raises_calendar_format_error(self, old, new):
-        """A dose event with a damaged field raises CalendarFormatError, not another error."""
-        data = _export(_course(), dt.datetime(2026, 12, 8, tzinfo=UTC), alarms=())
-        assert old in data
-        with pytest.raises(CalendarFormatError):
-            b12ical.read_ical(data.replace(old, new, 1))
-
-    @given(st.binary(max_size=400))
-    def test_arbitrary_bytes_never_raise_anything_else(self, data):
-        """Random bytes either read or raise CalendarFormatError."""
-        with contextlib.suppress(CalendarFormatError):
-            b12ical.read_ical(data)
-
-    @given(st.text(max_size=300))
-    def test_arbitrary_text_never_raises_anything_else(self, data):
-        """Random text either reads or raises CalendarFormatError."""
-        with contextlib.suppress(CalendarFormatError):
-            b12ical.read_ical(data)
-
-    @given(st.data())
-    def test_damaged_exports_never_raise_anything_else(self, data):
-        """A real export with a random slice replaced either reads or raises CalendarFormatError."""
-        original = _export(_course(), dt.datetime(2026, 12, 12, tzinfo=UTC))
-        start = data.draw(st.integers(0, len(original)))
-        end = data.draw(st.integers(start, min(len(original), start + 40)))
-        patch = data.draw(
-            st.binary(max_size=20) | st.sampled_from([b"\r\n", b":", b";", b"\r\n "])
-        )
-        with contextlib.suppress(CalendarFormatError):
-            b12ical.read_ical(original[:start] + patch + original[end:])
-
-
 def _content(event: icalendar.Component) -> list[bytes]:
     """The event's lines but the stamp, sequence and digest, which say nothing new."""
     skip = (b"DTSTAMP", b"SEQUENCE", b"X-B12COURSE-DIGEST")
@@ -1000,10 +678,12 @@ class TestProperties:
             (c.name, sorted(c)) for c in icalendar.Calendar.from_ical(data).walk()
         ]
         assert names(hostile) == names(plain)
-        first = _dose_events(hostile)["c1-p0-d1@b12course"]
-        cleaned = b12ical._clean(note)
+        # allenporter's ical unescapes TEXT exactly (icalendar reads "\\n" as a break).
+        read = IcsCalendarStream.calendar_from_ics(hostile.decode("utf-8"))
+        (first,) = [e for e in read.events if e.uid == "c1-p0-d1@b12course"]
+        cleaned = clean(note)
         if cleaned.strip():
-            assert f"Note: {cleaned}" in str(first["DESCRIPTION"])
+            assert f"Note: {cleaned}" in first.description
 
 
 @functools.cache

@@ -1,0 +1,211 @@
+"""The commands that change a course file: new, record, skip, end-phase, log, lab.
+
+Each change runs under the file's lock (:func:`b12course._store.update`): the
+library checks it before anything is written, and the file is replaced whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+
+from b12course import _cli_course as base
+from b12course import _cli_input as read
+from b12course import _cli_output as show
+from b12course import _store
+from b12course._course import Course
+from b12course._labs import LabResult
+from b12course._schedule import PlannedDose
+from b12course._symptoms import SymptomEntry
+from b12course._time import utc
+from b12course._timeline import EventKind
+
+__all__ = ["end_phase", "lab", "log", "new", "record", "skip", "slot_of"]
+
+
+def new(args: argparse.Namespace) -> int:
+    regimen, first_dose = base.preset_start(args)
+    course = Course.begin(regimen, first_dose=first_dose, id=args.id)
+    target = read.output_path(args.output)
+    data = base.dump(course)
+    if args.force:
+        _store.replace(target, data)
+    else:
+        try:
+            _store.create(target, data)
+        except FileExistsError:
+            msg = f"{args.output} already exists; pass --force to start it again"
+            raise base.InputError(msg) from None
+    zone = course.zone
+    print(
+        f"started course {course.id} ({course.regimen.name}) in {target}; "
+        f"first dose {show.local(course.first_dose, zone)}"
+    )
+    return 0
+
+
+def _change(path: str, change: Callable[[Course], Course]) -> Course:
+    """Apply ``change`` to the course saved at ``path``, under its lock."""
+    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+
+    changed: list[Course] = []
+
+    def apply(data: bytes) -> bytes:
+        course = change(b12json.loads(data))
+        changed.append(course)
+        return base.dump(course)
+
+    try:
+        _store.update(path, apply)
+    except FileNotFoundError:
+        msg = f"cannot read {path}: no such file (start one with `b12course new`)"
+        raise base.UnreadableError(msg) from None
+    return changed[-1]
+
+
+def _record_dose(
+    course: Course,
+    at: dt.datetime,
+    *,
+    site: str | None,
+    lot: str | None,
+    note: str | None,
+    by: str | None,
+) -> Course:
+    """Record a dose given at ``at``, with who gave it when ``--by`` says."""
+    return course.record_dose(at, site=site, lot=lot, note=note, by=by)
+
+
+def slot_of(course: Course, at: dt.datetime) -> PlannedDose | None:
+    """The planned dose a dose given at ``at`` fulfilled, read off the timeline."""
+    timeline = course.timeline(until=at + base.ONE_MICROSECOND)
+    for dose in base.planned_doses(timeline):
+        if dose.given is not None and utc(dose.given.at) == utc(at):
+            return dose
+    return None
+
+
+def record(args: argparse.Namespace) -> int:
+    moment: list[dt.datetime] = []
+
+    def change(course: Course) -> Course:
+        at = base.recorded_at(args, course)
+        moment.append(at)
+        return _record_dose(
+            course, at, site=args.site, lot=args.lot, note=args.note, by=args.by
+        )
+
+    course = _change(args.file, change)
+    at = moment[-1]
+    slot = slot_of(course, at)
+    what = "a dose past the end of the plan" if slot is None else slot.name
+    print(f"recorded {what} given {show.local(at, course.zone)} in {args.file}")
+    return 0
+
+
+def _pending_on(course: Course, day: dt.date) -> dt.datetime:
+    """The due instant of the one pending dose due on ``day``."""
+    from b12course._time import day_bounds  # noqa: PLC0415
+
+    _, end = day_bounds(day, course.zone)
+    doses = [
+        e.payload
+        for e in course.timeline(until=end).on(day)
+        if e.kind is EventKind.PLANNED_DOSE and e.payload.pending
+    ]
+    if len(doses) != 1:
+        found = "no pending dose is" if not doses else "more than one dose is"
+        msg = (
+            f"{found} due on {day.isoformat()}; name it by --number, or by --due "
+            "with a time"
+        )
+        raise base.InputError(msg)
+    due: dt.datetime = doses[0].due
+    return due
+
+
+def skip(args: argparse.Namespace) -> int:
+    skipped: list[dt.datetime] = []
+
+    def change(course: Course) -> Course:
+        if args.number is not None:
+            after = course.skip_dose(number=args.number, reason=args.reason)
+        else:
+            due = read.moment(args.due, "--due")
+            when = (
+                _pending_on(course, due.date)
+                if due.time is None
+                else due.instant(course.zone, "--due")
+            )
+            after = course.skip_dose(due=when, reason=args.reason)
+        skipped.append(after.skips[-1].due)
+        return after
+
+    course = _change(args.file, change)
+    print(f"skipped the dose due {show.local(skipped[-1], course.zone)} in {args.file}")
+    return 0
+
+
+def end_phase(args: argparse.Namespace) -> int:
+    course = _change(
+        args.file, lambda c: c.end_phase(base.recorded_at(args, c), reason=args.reason)
+    )
+    decision = course.decisions[-1]
+    phase = course.regimen.phases[decision.phase]
+    when = show.local(decision.at, course.zone)
+    print(f"ended the {phase.name} phase at {when} in {args.file}")
+    return 0
+
+
+def _in_flare_window(course: Course, at: dt.datetime) -> bool:
+    timeline = course.timeline(until=at + base.ONE_MICROSECOND)
+    return any(e.kind is EventKind.FLARE_WINDOW for e in timeline.at(at))
+
+
+def log(args: argparse.Namespace) -> int:
+    symptom = read.symptom(args.symptom)
+    entries: list[SymptomEntry] = []
+
+    def change(course: Course) -> Course:
+        entry = SymptomEntry(
+            at=base.recorded_at(args, course),
+            symptom=symptom,
+            severity=args.severity,
+            name=args.name,
+            note=args.note,
+        )
+        entries.append(entry)
+        return course.log_symptom(entry)
+
+    course = _change(args.file, change)
+    entry = entries[-1]
+    inside = " (inside the flare window)" if _in_flare_window(course, entry.at) else ""
+    when = show.local(entry.at, course.zone)
+    print(f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}")
+    return 0
+
+
+def lab(args: argparse.Namespace) -> int:
+    analyte = read.analyte(args.analyte)
+    value = read.finite_number(args.value, "the value")
+    results: list[LabResult] = []
+
+    def change(course: Course) -> Course:
+        result = LabResult(
+            at=base.recorded_at(args, course),
+            analyte=analyte,
+            value=value,
+            unit=args.unit,
+        )
+        results.append(result)
+        return course.record_lab(result)
+
+    course = _change(args.file, change)
+    result = results[-1]
+    when = show.local(result.at, course.zone)
+    print(
+        f"recorded {result.analyte.value} {result.value:g} {result.unit} at {when} "
+        f"in {args.file}"
+    )
+    return 0

@@ -1,0 +1,148 @@
+"""The export commands: ics, csv, summary and chart.
+
+Each writes its file atomically (or to stdout with ``-o -``), never over an
+existing file without ``--force`` and never over the course file itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from b12course import _cli_course as base
+from b12course import _cli_input as read
+from b12course._course import Course
+
+__all__ = ["chart", "csv", "ics", "summary"]
+
+
+def _alarms(args: argparse.Namespace) -> tuple[dt.timedelta, ...]:
+    from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
+
+    if args.no_alarm:
+        return ()
+    return tuple(_alarm(ical.parse_alarm, text) for text in args.alarm or ["30m"])
+
+
+def _alarm(parse: Callable[[str], dt.timedelta], text: str) -> dt.timedelta:
+    try:
+        return parse(text)
+    except OverflowError:
+        msg = f"the reminder time {text!r} is far too long; use at most 28 days"
+        raise base.InputError(msg) from None
+
+
+def _previous(target: Path | None) -> bytes | None:
+    """The calendar about to be overwritten (``--force``), for SEQUENCE."""
+    if target is None or not target.is_file():
+        return None
+    return target.read_bytes()
+
+
+def _calendar(
+    course: Course,
+    previous: bytes | None,
+    target: Path | None,
+    **options: Any,  # noqa: ANN401 - to_ical's keyword arguments
+) -> bytes:
+    """Return the calendar of ``course``, numbering changes from ``previous``."""
+    from b12course import ical  # noqa: PLC0415 - icalendar only when asked for
+    from b12course.exceptions import CalendarFormatError  # noqa: PLC0415
+
+    if previous is None:
+        return ical.to_ical(course, **options)
+    try:
+        return ical.to_ical(course, previous=previous, **options)
+    except CalendarFormatError as exc:
+        # --force means overwrite: the old file is another course's history
+        # (or no calendar of ours), so it cannot number this one's changes.
+        print(
+            f"{base.PROG}: note: {exc}; {target} is overwritten and its events are "
+            "not carried over",
+            file=sys.stderr,
+        )
+        return ical.to_ical(course, **options)
+
+
+def ics(args: argparse.Namespace) -> int:
+    course, preview = base.course_of(args)
+    target = base.output_target(args)
+    now = base.present(args, course, preview=preview)
+    until = base.horizon(args, course, now)
+    alarms = _alarms(args)
+    data = _calendar(
+        course, _previous(target), target, until=until, now=now, alarms=alarms
+    )
+    count = len(base.planned_doses(course.timeline(until=until, now=now)))
+    base.emit(target, data, f"{count} doses")
+    return 0
+
+
+def csv(args: argparse.Namespace) -> int:
+    from b12course.export import to_csv  # noqa: PLC0415 - as on main
+
+    course, _preview = base.course_of(args)
+    target = base.output_target(args)
+    base.emit(target, to_csv(course).encode("utf-8"), f"the log of course {course.id}")
+    return 0
+
+
+_SUMMARY_FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def summary(args: argparse.Namespace) -> int:
+    from b12course.export import summary_html, summary_markdown  # noqa: PLC0415
+
+    course, preview = base.course_of(args)
+    target = base.output_target(args)
+    kind = "markdown" if target is None else _SUMMARY_FORMATS.get(target.suffix.lower())
+    if kind is None:
+        msg = f"name the summary file with one of {', '.join(_SUMMARY_FORMATS)}"
+        raise base.InputError(msg)
+    # A preview has no record: it is summed up as of its first dose.
+    now = base.present(args, course, preview=preview) or course.first_dose
+    until = None if args.until is None else base.horizon(args, course, now)
+    render = summary_markdown if kind == "markdown" else summary_html
+    text = render(course, now=now, until=until)
+    base.emit(target, text.encode("utf-8"), f"the summary of course {course.id}")
+    return 0
+
+
+def chart(args: argparse.Namespace) -> int:
+    try:
+        from b12course import plot  # noqa: PLC0415 - matplotlib only when asked
+    except ModuleNotFoundError as exc:
+        raise base.InputError(str(exc)) from None
+    course, preview = base.course_of(args)
+    target = read.output_path(args.output)
+    if target.suffix.lower() not in plot.CHART_FORMATS:
+        msg = f"name the chart file with one of {', '.join(plot.CHART_FORMATS)}"
+        raise base.InputError(msg)
+    output = base.output_target(args)
+    assert output is not None  # noqa: S101 - "-" has no chart suffix
+    target = output
+    now = base.present(args, course, preview=preview)
+    until = None if args.until is None else base.horizon(args, course, now)
+    # Draw into a file beside the target, then move it: all or nothing.
+    temporary = target.with_name(
+        f".{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}"
+    )
+    try:
+        plot.save_chart(course, temporary, now=now, until=until)
+        temporary.replace(target)
+    except ModuleNotFoundError as exc:  # matplotlib is imported on first use
+        raise base.InputError(str(exc)) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    print(f"wrote the chart of course {course.id} to {args.output}", file=sys.stderr)
+    return 0

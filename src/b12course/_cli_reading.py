@@ -1,0 +1,315 @@
+"""The reading commands: presets, plan, timeline and status.
+
+Each renders the events of one ``Course.timeline(...)`` call (see
+:mod:`b12course._cli_output`), as a table or, with ``--json``, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from b12course import _cli_input as read
+from b12course import _cli_output as show
+from b12course import regimens
+from b12course._course import Course
+from b12course._notice import NOT_MEDICAL_ADVICE
+from b12course._schedule import DoseStatus, PlannedDose
+from b12course._time import utc
+from b12course._timeline import EventKind, TimelineEvent
+from b12course.exceptions import InvalidRecordError
+
+if TYPE_CHECKING:
+    from b12course._sites import Site
+
+from b12course import _cli_course as base
+
+__all__ = ["plan", "presets", "status", "timeline"]
+
+_RECENT_SYMPTOMS = 5
+_OVERDUE_SHOWN = 10
+
+
+def presets(args: argparse.Namespace) -> int:
+    import textwrap  # noqa: PLC0415 - keep start-up fast
+
+    ids = regimens.available()
+    if args.json:
+        print(
+            show.dumps(
+                {
+                    "presets": [show.preset_json(regimens.get(i)) for i in ids],
+                    "notice": NOT_MEDICAL_ADVICE,
+                }
+            )
+        )
+        return 0
+    for preset_id in ids:
+        regimen = regimens.get(preset_id)
+        print(f"{preset_id}  {regimen.name}")
+        for phase in regimen.phases:
+            print(f"    {phase}")
+        print(
+            textwrap.fill(
+                regimen.source,
+                width=88,
+                initial_indent="    source: ",
+                subsequent_indent="        ",
+            )
+        )
+    print()
+    print(NOT_MEDICAL_ADVICE)
+    return 0
+
+
+def _dose_row(
+    dose: PlannedDose, zone: zoneinfo.ZoneInfo
+) -> tuple[str, str, str, str, str]:
+    status = dose.status.value + (" *" if dose.provisional else "")
+    return (
+        str(dose.number),
+        dose.name,
+        show.local(dose.when, zone),
+        str(dose.dose),
+        status,
+    )
+
+
+def _dose_table(doses: Sequence[PlannedDose], zone: zoneinfo.ZoneInfo) -> str:
+    rows = [("#", "dose", "date and time", "amount", "status")]
+    rows += [_dose_row(d, zone) for d in doses]
+    return show.table(rows)
+
+
+def _status_line(now: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str:
+    if now is None:
+        return "a preview: no statuses (pass --now for the statuses at a moment)"
+    return f"status at {show.local(now, zone)}"
+
+
+def plan(args: argparse.Namespace) -> int:
+    course, preview = base.course_of(args)
+    zone = course.zone
+    now = base.present(args, course, preview=preview)
+    until = base.horizon(args, course, now)
+    doses = base.planned_doses(course.timeline(until=until, now=now))
+    if args.json:
+        print(
+            show.dumps(
+                {
+                    "course": show.course_json(course),
+                    "preview": preview,
+                    "until": show.instant_json(until, zone),
+                    "now": show.instant_json(now, zone),
+                    "doses": [show.dose_json(d, zone) for d in doses],
+                    "notice": NOT_MEDICAL_ADVICE,
+                }
+            )
+        )
+        return 0
+    regimen = course.regimen
+    print(f"{regimen.name} [{regimen.id}]")
+    print(
+        f"Zone {zone.key}; first dose {show.local(course.first_dose, zone)}; "
+        f"until {show.local(until, zone)} (exclusive); {_status_line(now, zone)}"
+    )
+    print()
+    print(_dose_table(doses, zone))
+    if any(d.provisional for d in doses):
+        print()
+        print(
+            "* provisional: after the review point of a phase that runs until no "
+            "further improvement, which a clinician has not yet ended"
+        )
+    print()
+    print(NOT_MEDICAL_ADVICE)
+    return 0
+
+
+def _timeline_range(
+    args: argparse.Namespace, course: Course
+) -> tuple[dt.datetime, dt.datetime]:
+    zone = course.zone
+    records = [course.first_dose]
+    records += [g.at for g in course.given] + [e.at for e in course.symptoms]
+    records += [r.at for r in course.labs]
+    if args.start_at is None:
+        start = min(records, key=utc)
+    else:
+        start = read.moment(args.start_at, "--from").instant(zone, "--from")
+    if args.end is None:
+        end = max(course.first_dose + base.DEFAULT_SPAN, max(records, key=utc), key=utc)
+        end += dt.timedelta(days=1)
+    else:
+        end = read.moment(args.end, "--to").instant(zone, "--to")
+        base.within_reach(end, course, "--to")
+    if utc(end) <= utc(start):
+        msg = f"--to ({end.isoformat()}) must be after --from ({start.isoformat()})"
+        raise base.InputError(msg)
+    return start, end
+
+
+def timeline(args: argparse.Namespace) -> int:
+    course, preview = base.course_of(args)
+    zone = course.zone
+    start, end = _timeline_range(args, course)
+    now = base.present(args, course, preview=preview)
+    events = course.timeline(until=end, now=now).between(start, end)
+    if args.json:
+        print(
+            show.dumps(
+                {
+                    "course": show.course_json(course),
+                    "preview": preview,
+                    "from": show.instant_json(start, zone),
+                    "to": show.instant_json(end, zone),
+                    "now": show.instant_json(now, zone),
+                    "events": [show.event_json(e, zone) for e in events],
+                }
+            )
+        )
+        return 0
+    print(f"{course.regimen.name} [{course.regimen.id}], course {course.id}")
+    print(
+        f"Zone {zone.key}; from {show.local(start, zone)} to "
+        f"{show.local(end, zone)} (exclusive); {_status_line(now, zone)}"
+    )
+    print()
+    rows = [("date and time", "event", "details")]
+    rows += [
+        (show.local(e.start, zone), e.kind.value, show.describe(e, zone))
+        for e in events
+    ]
+    print(show.table(rows))
+    return 0
+
+
+# -- status -------------------------------------------------------------------
+
+
+def _flare_state(event: TimelineEvent, now: dt.datetime) -> str:
+    if utc(now) < utc(event.start):
+        return "not open yet"
+    return "open" if utc(now) < utc(event.end) else "closed"
+
+
+def _flare_text(
+    event: TimelineEvent | None, now: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> str:
+    if event is None:  # pragma: no cover - it opens days after the first dose
+        return "not within the horizon"
+    state = _flare_state(event, now)
+    start, end = show.local(event.start, zone), show.local(event.end, zone)
+    if state == "not open yet":
+        return f"opens {start}, until {end}"
+    if state == "open":
+        day = (utc(now) - utc(event.start)).days + 1
+        days = event.duration.days
+        return f"open since {start}, until {end} (day {day} of {days})"
+    return f"closed on {end}"
+
+
+def _suggested_site(course: Course, dose: PlannedDose | None) -> Site | str | None:
+    """The site for ``dose`` used least recently; None when it is not injected."""
+    if dose is None:
+        return None
+    try:
+        return course.suggest_site(route=dose.dose.route)
+    except InvalidRecordError:  # the library's word: this route has no site
+        return None
+
+
+def status(args: argparse.Namespace) -> int:
+    course = base.read_course(args.file)
+    zone = course.zone
+    now = base.present(args, course, preview=False)
+    assert now is not None  # a course file always has a present  # noqa: S101
+    horizon = max(now, course.first_dose, key=utc).astimezone(zone) + base.DEFAULT_SPAN
+    timeline = course.timeline(until=horizon, now=now)
+    due_now = [d for d in base.planned_doses(timeline) if d.status is DoseStatus.DUE]
+    overdue = timeline.overdue(now=now)
+    upcoming = timeline.next_dose(after=now)
+    site = _suggested_site(course, due_now[0] if due_now else upcoming)
+    flare = next(iter(timeline.of_kind(EventKind.FLARE_WINDOW)), None)
+    review = next(iter(timeline.of_kind(EventKind.REVIEW).between(now, horizon)), None)
+    past = timeline.of_kind(EventKind.SYMPTOM)
+    symptoms = [e for e in past if utc(e.start) <= utc(now)][-_RECENT_SYMPTOMS:]
+    if args.json:
+        print(
+            show.dumps(
+                {
+                    "course": show.course_json(course),
+                    "now": show.instant_json(now, zone),
+                    "due_now": [show.dose_json(d, zone) for d in due_now],
+                    "next_dose": None
+                    if upcoming is None
+                    else show.dose_json(upcoming, zone),
+                    "suggested_site": None if site is None else str(site),
+                    "overdue": [show.dose_json(d, zone) for d in overdue],
+                    "flare_window": None
+                    if flare is None
+                    else {
+                        "start": show.instant_json(flare.start, zone),
+                        "end": show.instant_json(flare.end, zone),
+                        "state": _flare_state(flare, now),
+                    },
+                    "next_review": None
+                    if review is None
+                    else {
+                        "review": review.payload.kind.value,
+                        "at": show.instant_json(review.start, zone),
+                    },
+                    "recent_symptoms": [show.event_json(e, zone) for e in symptoms],
+                }
+            )
+        )
+        return 0
+    regimen = course.regimen
+    print(f"{regimen.name} [{regimen.id}], course {course.id}")
+    print(f"Status at {show.local(now, zone)} ({zone.key})")
+    print()
+
+    def dose_line(dose: PlannedDose) -> str:
+        return (
+            f"{dose.name} (#{dose.number}), {show.local(dose.due, zone)}, {dose.dose}"
+        )
+
+    lines = [("Due now", "; ".join(dose_line(d) for d in due_now) or "nothing")]
+    lines.append(
+        ("Next dose", "none planned" if upcoming is None else dose_line(upcoming))
+    )
+    if site is not None:
+        lines.append(("Suggested site", f"{site} (the site used least recently)"))
+    lines.append(("Overdue", f"{len(overdue)} dose(s)" if overdue else "none"))
+    lines.append(("Flare window", _flare_text(flare, now, zone)))
+    lines.append(
+        (
+            "Next review",
+            "none within a year"
+            if review is None
+            else f"{review.payload.kind.value}, {show.local(review.start, zone)}",
+        )
+    )
+    width = max(len(label) for label, _ in lines) + 2
+    for label, text in lines:
+        print(f"{label + ':':<{width}}{text}")
+    if overdue:
+        print()
+        print(_dose_table(overdue[-_OVERDUE_SHOWN:], zone))
+        if len(overdue) > _OVERDUE_SHOWN:
+            earlier = len(overdue) - _OVERDUE_SHOWN
+            print(f"... and {earlier} earlier (see `b12course plan {args.file}`)")
+    print()
+    if symptoms:
+        import textwrap  # noqa: PLC0415 - keep start-up fast
+
+        print("Last symptom entries:")
+        rows = [("date and time", "entry")]
+        rows += [(show.local(e.start, zone), show.describe(e, zone)) for e in symptoms]
+        print(textwrap.indent(show.table(rows), "  "))
+    else:
+        print("No symptom entries yet.")
+    return 0

@@ -1,0 +1,587 @@
+"""The summary as a document: sections of paragraphs, bullets, tables and a chart.
+
+:func:`summary_document` reads a course's timeline once (built by
+:meth:`b12course.Course.timeline`) and its domain reports (adherence, the flare
+report, baselines and trends) and lays them out as plain values; the Markdown
+and HTML renderers only turn those values into markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeAlias
+
+import attrs
+
+from b12course._adherence import Adherence, adherence
+from b12course._course import Course
+from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
+from b12course._labs import Analyte, LabResult
+from b12course._reading import check_course, given_by, symptom_key
+from b12course._regimen import Cadence
+from b12course._response import Review
+from b12course._schedule import DoseStatus, PlannedDose
+from b12course._symptoms import Symptom, SymptomEntry, TrendDirection
+from b12course._time import require_aware, utc
+from b12course._timeline import EventKind, Timeline
+from b12course.exceptions import ExportError
+from b12course.export._common import number_text
+
+__all__ = [
+    "CHART_ALT",
+    "SUMMARY_SECTIONS",
+    "Bullets",
+    "Image",
+    "Section",
+    "Summary",
+    "Table",
+    "summary_document",
+]
+
+#: The section headings of a summary, in order ("Chart" only with a chart).
+SUMMARY_SECTIONS: tuple[str, ...] = (
+    "Regimen",
+    "Doses",
+    "Adherence",
+    "Overdue doses",
+    "Flare",
+    "Symptoms",
+    "Labs",
+    "Review points",
+    "Chart",
+)
+
+#: The chart's text alternative, in the summaries and in the SVG's description.
+CHART_ALT = (
+    "Chart of the course: symptom severity (0-10) over time, doses given and "
+    "planned, the phases, the window in which a transient worsening has been "
+    "reported, and the review points"
+)
+
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_DEFAULT_HORIZON = dt.timedelta(days=366)
+_ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+@attrs.frozen
+class Table:
+    """A table: a header row and rows of cells, all plain text."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@attrs.frozen
+class Bullets:
+    """A bulleted list of plain-text items."""
+
+    items: tuple[str, ...]
+
+
+@attrs.frozen
+class Image:
+    """The chart: PNG bytes to embed, or the path of an image file to link."""
+
+    alt: str
+    png: bytes | None = None
+    href: str | None = None
+
+
+Block: TypeAlias = str | Table | Bullets | Image
+
+
+@attrs.frozen
+class Section:
+    """A titled section of blocks."""
+
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@attrs.frozen
+class Summary:
+    """The whole summary: its title line and its sections."""
+
+    meta: str
+    sections: tuple[Section, ...]
+
+
+# -- words ----------------------------------------------------------------
+
+
+def _when(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _day(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d")
+
+
+def _points(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _signed(value: float) -> str:
+    text = _points(abs(value))
+    if text in {"0", "0.0"}:
+        return "0"
+    return ("+" if value > 0 else "-") + text
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _duration(value: dt.timedelta) -> str:
+    return _plural(round(value.total_seconds() / 86400), "day")
+
+
+_CADENCE_CALL = re.compile(
+    r"\b(?:Cadence\.)?(every_days|every_weeks|every_months)\((\d+)\)"
+)
+
+
+def _cadence_words(match: re.Match[str]) -> str:
+    make = getattr(Cadence, match.group(1))
+    return str(make(int(match.group(2))))
+
+
+def readable(text: str) -> str:
+    """Return regimen text with cadences written as words, not Python calls.
+
+    >>> readable("a prescriber may choose every_months(2).")
+    'a prescriber may choose every 2 months.'
+    """
+    return _CADENCE_CALL.sub(_cadence_words, text)
+
+
+# -- sections ---------------------------------------------------------------
+
+
+def _regimen_section(course: Course) -> Section:
+    regimen = course.regimen
+    blocks: list[Block] = [
+        f"{regimen.name} (preset id {regimen.id})",
+        Bullets(tuple(readable(str(p)) for p in regimen.phases)),
+        f"Source: {regimen.source or 'not stated'}",
+    ]
+    if regimen.notes:
+        blocks.append(f"Notes: {readable(regimen.notes)}")
+    blocks.append(
+        f"First dose planned {_when(course.first_dose, course.zone)}; "
+        f"times are in {course.zone.key}."
+    )
+    return Section("Regimen", tuple(blocks))
+
+
+def _planned_before(timeline: Timeline, now: dt.datetime) -> list[PlannedDose]:
+    """Return the timeline's planned doses due before ``now``, in its order."""
+    return [
+        e.payload
+        for e in timeline.of_kind(EventKind.PLANNED_DOSE)
+        if utc(e.start) < utc(now)
+    ]
+
+
+def dose_rows(
+    timeline: Timeline, now: dt.datetime
+) -> tuple[tuple[PlannedDose, tuple[str, ...]], ...]:
+    """Return the dose table's rows: each planned dose due before ``now``."""
+    zone = timeline.zone
+    rows = []
+    for dose in _planned_before(timeline, now):
+        record = dose.given
+        rows.append(
+            (
+                dose,
+                (
+                    str(dose.number),
+                    dose.name,
+                    _when(dose.due, zone),
+                    dose.status.value,
+                    _when(record.at, zone) if record is not None else "",
+                    (record.site or "") if record is not None else "",
+                    given_by(record) if record is not None else "",
+                    _dose_note(dose),
+                ),
+            )
+        )
+    return tuple(rows)
+
+
+DOSE_TABLE_HEADER = ("No.", "Dose", "Due", "Status", "Given", "Site", "By", "Note")
+
+
+def _dose_note(dose: PlannedDose) -> str:
+    if dose.skip is not None:
+        return dose.skip.reason
+    if dose.given is not None:
+        return dose.given.note or ""
+    return ""
+
+
+def _doses_section(timeline: Timeline, kept: Adherence, now: dt.datetime) -> Section:
+    zone = timeline.zone
+    recorded = [
+        e.start
+        for e in timeline.of_kind(EventKind.DOSE_GIVEN)
+        if utc(e.start) < utc(now)
+    ]
+    items = [
+        (
+            f"Planned doses due before now: {kept.due} "
+            f"(given {kept.given}, skipped {kept.skipped}, overdue {kept.overdue}, "
+            f"due now {kept.due_now})"
+        ),
+        f"Doses recorded as given before now: {len(recorded)}"
+        + (
+            f" (first {_when(recorded[0], zone)}, latest {_when(recorded[-1], zone)})"
+            if recorded
+            else ""
+        ),
+    ]
+    up = timeline.next_dose(after=now)
+    if up is not None:
+        items.append(
+            f"Next planned dose: {_when(up.due, zone)}, {up.name}, {up.dose}"
+            + (" (provisional)" if up.provisional else "")
+        )
+    else:
+        items.append("Next planned dose: none within the summary's horizon")
+    blocks: list[Block] = [Bullets(tuple(items))]
+    rows = dose_rows(timeline, now)
+    if rows:
+        blocks.append(Table(DOSE_TABLE_HEADER, tuple(cells for _, cells in rows)))
+    return Section("Doses", tuple(blocks))
+
+
+_ADHERENCE_DEFINITION = (
+    "Adherence is the share of planned doses due before now (skipped doses "
+    "left out) that were given on time: on the dose's local due day and "
+    "before it would have become overdue (the end of that day, or the due "
+    "time plus the grace period when one is set)."
+)
+
+
+def _adherence_section(kept: Adherence) -> Section:
+    if kept.share is None:
+        return Section(
+            "Adherence", ("No planned dose was due yet.", _ADHERENCE_DEFINITION)
+        )
+    outside = kept.late + kept.early
+    text = (
+        f"{kept.on_time} of {kept.counted} planned doses were given on time "
+        f"({100 * kept.share:.0f} %); {outside} given outside their due window "
+        f"({kept.late} late, {kept.early} early); "
+        f"{kept.not_given} not recorded as given."
+    )
+    return Section("Adherence", (text, _ADHERENCE_DEFINITION))
+
+
+def _overdue_section(timeline: Timeline, now: dt.datetime) -> Section:
+    zone = timeline.zone
+    overdue = [
+        d for d in _planned_before(timeline, now) if d.status is DoseStatus.OVERDUE
+    ]
+    if not overdue:
+        return Section("Overdue doses", ("No planned dose is overdue.",))
+    return Section(
+        "Overdue doses",
+        (
+            Table(
+                ("No.", "Dose", "Due", "Dose planned"),
+                tuple(
+                    (str(d.number), d.name, _when(d.due, zone), str(d.dose))
+                    for d in overdue
+                ),
+            ),
+        ),
+    )
+
+
+_FLARE_STATUS_TEXT = {
+    FlareStatus.NOT_STARTED: "not started: the window has not opened yet",
+    FlareStatus.WINDOW_OPEN: (
+        "window open: a transient worsening of involuntary movements has been "
+        "reported in this window after treatment starts"
+    ),
+    FlareStatus.RESOLVED: (
+        "resolved: a worsening was recorded inside the window and every symptom "
+        "that worsened is back within the meaningful change of its baseline"
+    ),
+    FlareStatus.WORSE_AFTER_WINDOW: (
+        "still worse after the window: the window has closed and a movement "
+        "symptom is still logged worse than its baseline (for a clinician's "
+        "attention)"
+    ),
+    FlareStatus.NO_WORSENING_RECORDED: (
+        "no worsening recorded: the window closed without one"
+    ),
+    FlareStatus.NOT_APPLICABLE: "no window: the course does not start replacement",
+}
+
+
+def _status_text(status: FlareStatus) -> str:
+    return _FLARE_STATUS_TEXT.get(status, str(status))
+
+
+def _flagged(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
+    """Name a flagged entry: when, what, how severe, and why it is flagged."""
+    entry = assessment.entry
+    base = assessment.baseline
+    against = (
+        f"baseline {_points(base.severity)}" if base is not None else "no baseline"
+    )
+    return (
+        f"Flagged: {entry.label} {entry.severity}/10 logged {_when(entry.at, zone)} "
+        f"({against}, change {_signed(assessment.change)}): {assessment.category}"
+    )
+
+
+def _window_items(report: FlareReport, zone: zoneinfo.ZoneInfo) -> list[str]:
+    """Say where the window lies, and the worst entry inside it."""
+    window = report.window
+    if window is None:
+        return [
+            (
+                "Window in which a transient worsening has been reported: none, as "
+                "the course does not start replacement"
+            )
+        ]
+    model = report.model
+    start_kind = "given" if report.first_dose_given else "planned"
+    items = [
+        (
+            "Window in which a transient worsening has been reported: "
+            f"{_when(window.start, zone)} to {_when(window.end, zone)} "
+            f"(from {_duration(model.onset)} to {_duration(model.abates_within)} "
+            f"after the first dose {start_kind}, {_when(report.first_dose, zone)})"
+        )
+    ]
+    peak = report.peak
+    if peak is not None:
+        base = _points(peak.baseline.severity) if peak.baseline is not None else "none"
+        items.append(
+            f"Peak: {peak.entry.label} {peak.entry.severity}/10 on "
+            f"{_when(peak.entry.at, zone)} (baseline {base}, change "
+            f"{_signed(peak.change)})"
+        )
+    else:
+        items.append("Peak: no worsening inside the window was recorded")
+    return items
+
+
+def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
+    items = _window_items(report, zone)
+    items.insert(
+        1, f"Status as of {_when(report.as_of, zone)}: {_status_text(report.status)}"
+    )
+    if report.resolved_at is not None and report.time_to_resolution is not None:
+        items.append(
+            f"Back within {report.model.meaningful_change} points of baseline: "
+            f"{_when(report.resolved_at, zone)} "
+            f"({_duration(report.time_to_resolution)} after the first dose)"
+        )
+    flagged = [a for a in report.assessments if a.category.review_advised]
+    items.extend(_flagged(a, zone) for a in flagged)
+    if report.review_advised and not flagged:
+        items.append("Flagged: " + _status_text(report.status))
+    return Section("Flare", (Bullets(tuple(items)),))
+
+
+def _symptom_keys(entries: Iterable[SymptomEntry]) -> list[Symptom | str]:
+    keys: list[Symptom | str] = []
+    for e in entries:
+        key = symptom_key(e)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
+    """Word and number of a trend, both from its one fitted change."""
+    start = course.treatment_start
+    if utc(now) < utc(start):  # treatment has not started: no trend since then
+        return TrendDirection.UNKNOWN.value
+    trend = course.symptom_trend(key, start=start, end=now + _ONE_MICROSECOND)
+    if trend.change is None or len(trend.entries) < 2:  # noqa: PLR2004 - a line needs two
+        return trend.direction.value
+    span = utc(trend.entries[-1].at) - utc(trend.entries[0].at)
+    return (
+        f"{trend.direction.value} (fitted change {_signed(trend.change)} "
+        f"over {_duration(span)})"
+    )
+
+
+def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> Section:
+    zone = timeline.zone
+    logged: list[SymptomEntry] = [
+        e.payload
+        for e in timeline.of_kind(EventKind.SYMPTOM)
+        if utc(e.start) <= utc(now)
+    ]
+    if not logged:
+        return Section("Symptoms", ("No symptom was logged.",))
+    rows = []
+    for key in _symptom_keys(logged):
+        mine = [e for e in logged if symptom_key(e) == key]
+        base = course.baseline(key)
+        latest = mine[-1]
+        change = (
+            _signed(latest.severity - base.severity)
+            if base is not None
+            else "no baseline"
+        )
+        rows.append(
+            (
+                mine[0].label,
+                _points(base.severity) if base is not None else "none logged",
+                f"{latest.severity} ({_day(latest.at, zone)})",
+                change,
+                _trend_text(course, key, now),
+            )
+        )
+    return Section(
+        "Symptoms",
+        (
+            Table(
+                (
+                    "Symptom",
+                    "Baseline (0-10)",
+                    "Latest",
+                    "Latest minus baseline",
+                    "Trend since treatment started",
+                ),
+                tuple(rows),
+            ),
+            (
+                "Baseline: the mean of up to three entries logged before treatment "
+                "started. A change of 2 points or more on the 0-10 scale counts as "
+                "meaningful (NRS-11). The trend is the change along a straight line "
+                "fitted through every entry since treatment started, so it can "
+                "differ from the latest entry minus the baseline."
+            ),
+        ),
+    )
+
+
+def _lab_row(mine: list[LabResult], zone: zoneinfo.ZoneInfo) -> tuple[str, ...]:
+    first, last = mine[0], mine[-1]
+    if len(mine) == 1:
+        change = "one result"
+    else:
+        # A result's unit is always one of its analyte's, so it converts.
+        delta = last.to(first.unit).value - first.value
+        word = "rising" if delta > 0 else "falling" if delta < 0 else "unchanged"
+        change = f"{'+' if delta > 0 else ''}{delta:.4g} {first.unit} ({word})"
+    return (
+        first.analyte.value,
+        f"{number_text(first.value)} {first.unit} ({_day(first.at, zone)})",
+        f"{number_text(last.value)} {last.unit} ({_day(last.at, zone)})",
+        change,
+        str(len(mine)),
+    )
+
+
+def _labs_section(timeline: Timeline, now: dt.datetime) -> Section:
+    labs: list[LabResult] = [
+        e.payload
+        for e in timeline.of_kind(EventKind.LAB_RESULT)
+        if utc(e.start) <= utc(now)
+    ]
+    if not labs:
+        return Section("Labs", ("No lab result was recorded.",))
+    rows = []
+    for analyte in Analyte:
+        mine = [r for r in labs if r.analyte is analyte]
+        if mine:
+            rows.append(_lab_row(mine, timeline.zone))
+    return Section(
+        "Labs",
+        (Table(("Analyte", "First", "Latest", "Change", "Results"), tuple(rows)),),
+    )
+
+
+def _reviews_section(timeline: Timeline) -> Section:
+    reviews: list[Review] = [e.payload for e in timeline.of_kind(EventKind.REVIEW)]
+    if not reviews:
+        return Section("Review points", ("No review point within the horizon.",))
+    items = tuple(
+        f"{_when(r.at, timeline.zone)}: {r.kind.value} ({r.source})" for r in reviews
+    )
+    return Section("Review points", (Bullets(items),))
+
+
+def _chart_section(
+    chart_png: bytes | None, chart_path: str | Path | None
+) -> Section | None:
+    if chart_png is not None and chart_path is not None:
+        raise ExportError(chart_png, "give chart_png or chart_path, not both")
+    if chart_path is not None:
+        if not isinstance(chart_path, (str, Path)) or not str(chart_path).strip():
+            raise ExportError(
+                chart_path, "chart_path must be a file path (str or Path)"
+            )
+        href = Path(chart_path).as_posix()
+        return Section("Chart", (Image(CHART_ALT, href=href),))
+    if chart_png is None:
+        return None
+    if not (isinstance(chart_png, bytes) and chart_png.startswith(_PNG_MAGIC)):
+        raise ExportError(
+            chart_png, "chart_png must be the bytes of a PNG image (see plot.chart_png)"
+        )
+    return Section("Chart", (Image(CHART_ALT, png=chart_png),))
+
+
+def _horizon(now: dt.datetime, until: dt.datetime | None) -> dt.datetime:
+    horizon = (
+        require_aware("until", until) if until is not None else now + _DEFAULT_HORIZON
+    )
+    if utc(horizon) <= utc(now):
+        raise ExportError(
+            until,
+            f"until ({horizon.isoformat()}) must be after now ({now.isoformat()})",
+        )
+    return horizon
+
+
+def summary_document(
+    course: Course,
+    *,
+    now: dt.datetime,
+    until: dt.datetime | None = None,
+    grace: dt.timedelta | None = None,
+    chart_png: bytes | None = None,
+    chart_path: str | Path | None = None,
+    flare_model: FlareModel | None = None,
+) -> Summary:
+    """Return the summary of ``course`` as of ``now`` as a document.
+
+    The course's timeline is built once, to ``until``; every section reads it
+    (and the domain reports of the same course state).  See
+    :func:`b12course.export.summary_markdown` for the arguments.
+    """
+    course = check_course(course)
+    now = require_aware("now", now)
+    horizon = _horizon(now, until)
+    chart = _chart_section(chart_png, chart_path)
+    timeline = course.timeline(until=horizon, now=now, grace=grace)
+    kept = adherence(timeline, now=now, grace=grace)
+    sections = [
+        _regimen_section(course),
+        _doses_section(timeline, kept, now),
+        _adherence_section(kept),
+        _overdue_section(timeline, now),
+        _flare_section(course.flare(flare_model, now=now), course.zone),
+        _symptoms_section(course, timeline, now),
+        _labs_section(timeline, now),
+        _reviews_section(timeline),
+    ]
+    if chart is not None:
+        sections.append(chart)
+    meta = f"Course {course.id}, as of {_when(now, course.zone)}"
+    return Summary(meta, tuple(sections))

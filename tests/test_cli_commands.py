@@ -1,0 +1,729 @@
+"""The command line's input rules, errors, previews, --json and the change commands."""
+
+import datetime as dt
+import json
+import zoneinfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import b12course as b12
+from b12course import (
+    Course,
+    _cli_changes,
+    _cli_course,
+    _cli_reading,
+    regimens,
+    strategies,
+)
+from b12course import json as b12json
+from b12course._notice import NOT_MEDICAL_ADVICE
+from b12course.cli import main
+from b12course.export import to_csv
+from b12course.ical import read_ical
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+FIRST = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+PRESET = (
+    "bnf-hydroxocobalamin-neuro",
+    "--start",
+    "2026-12-01T09:00",
+    "--tz",
+    "Europe/London",
+)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(capsys, *argv):
+    """Run a command that must fail: one line on stderr, status 2, no traceback."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2, (out, err)
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    return err
+
+
+@pytest.fixture
+def course_file(tmp_path, capsys):
+    path = tmp_path / "course.json"
+    assert run(capsys, "new", *PRESET, "--id", "c1", "-o", path)[0] == 0
+    return path
+
+
+class TestIssue12Inputs:
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            (("--alarm", "99999999999999999999m"), "between 0 and 28 days"),
+            (("--alarm", "PT99999999999999999999M"), "between 0 and 28 days"),
+            (("-o", ".", "--force"), "is a folder"),
+            (("-o", "", "--force"), "needs a file name"),
+            (("--until", "9999-12-31"), "outside the years"),
+            (("--until", "2127-06-01"), "more than 100 years"),
+        ],
+    )
+    def test_ics_refuses_with_one_line(self, capsys, tmp_path, extra, words):
+        """Each input that printed a traceback now prints one line and exits 2."""
+        argv = ["ics", *PRESET, "-o", tmp_path / "b12.ics", *extra]
+        if "-o" in extra:
+            argv = ["ics", *PRESET, *extra]
+        assert words in refused(capsys, *argv)
+
+    def test_start_far_in_the_future_is_refused(self, capsys):
+        """A start in the year 9999 is refused as out of range."""
+        err = refused(
+            capsys,
+            "plan",
+            "bnf-hydroxocobalamin-neuro",
+            "--start",
+            "9999-12-31T09:00",
+            "--tz",
+            "UTC",
+        )
+        assert "1900 to 2199" in err
+
+    def test_a_date_alone_starts_at_nine(self, capsys):
+        """--start with a date alone means 09:00 local time that day."""
+        code, out, _ = run(
+            capsys,
+            "plan",
+            "bnf-hydroxocobalamin-neuro",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "Europe/London",
+            "--json",
+        )
+        assert code == 0
+        doses = json.loads(out)["doses"]
+        assert doses[0]["due"] == "2026-12-01T09:00:00+00:00"
+
+    def test_a_start_in_a_dst_gap_offers_the_two_times(self, capsys):
+        """A start the clocks skip is refused with the two times it could mean."""
+        err = refused(
+            capsys,
+            "plan",
+            "bnf-hydroxocobalamin-neuro",
+            "--start",
+            "2027-03-28T01:30",
+            "--tz",
+            "Europe/London",
+        )
+        assert "does not exist in Europe/London" in err
+        assert "2027-03-28T02:30" in err
+        assert "2027-03-28T00:30" in err
+
+    def test_a_start_in_a_repeated_hour_offers_both_offsets(self, capsys):
+        """A start the clocks repeat is refused with both readings, each with its offset."""
+        err = refused(
+            capsys,
+            "plan",
+            "bnf-hydroxocobalamin-neuro",
+            "--start",
+            "2026-10-25T01:30",
+            "--tz",
+            "Europe/London",
+        )
+        assert "2026-10-25T01:30+01:00 (the first)" in err
+        assert "2026-10-25T01:30+00:00 (the second)" in err
+
+    def test_an_offset_chooses_the_occurrence(self, capsys):
+        """The second 01:30 of the repeated hour, given with its offset, is accepted."""
+        code, out, _ = run(
+            capsys,
+            "plan",
+            "us-high-dose",
+            "--start",
+            "2026-10-25T01:30+00:00",
+            "--tz",
+            "Europe/London",
+            "--json",
+        )
+        assert code == 0
+        assert json.loads(out)["doses"][0]["due"] == "2026-10-25T01:30:00+00:00"
+
+    @pytest.mark.parametrize(
+        ("argv", "words"),
+        [
+            (
+                ("plan", "nice-nuero", "--start", "2026-12-01", "--tz", "UTC"),
+                "did you mean 'bnf-hydroxocobalamin-neuro'?",
+            ),
+            (("plan", "nice-nuero"), "did you mean 'bnf-hydroxocobalamin-neuro'?"),
+            (
+                (
+                    "plan",
+                    "bnf-hydroxocobalamin-neuro",
+                    "--start",
+                    "2026-12-01",
+                    "--tz",
+                    "Europe/Londn",
+                ),
+                "did you mean 'Europe/London'?",
+            ),
+            (
+                (
+                    "plan",
+                    "bnf-hydroxocobalamin-neuro",
+                    "--start",
+                    "2026-12-01",
+                    "--tz",
+                    "Mars",
+                ),
+                "IANA time zone (e.g. Europe/London)",
+            ),
+        ],
+    )
+    def test_did_you_mean(self, capsys, argv, words):
+        """A mistyped preset or zone gets the closest name."""
+        assert words in refused(capsys, *argv)
+
+    def test_did_you_mean_symptom_and_analyte(self, capsys, course_file):
+        """A mistyped symptom or analyte gets the closest name and leaves the file alone."""
+        before = course_file.read_bytes()
+        err = refused(capsys, "log", course_file, "myclonus", "3")
+        assert "did you mean 'myoclonus'?" in err
+        err = refused(capsys, "lab", course_file, "serum-b13", "3", "ng/L")
+        assert "did you mean 'serum B12'?" in err
+        err = refused(capsys, "lab", course_file, "b12", "lots", "ng/L")
+        assert "not a number" in err
+        err = refused(capsys, "lab", course_file, "b12", "inf", "ng/L")
+        assert "not a number" in err
+        assert course_file.read_bytes() == before
+
+    def test_a_usage_error_is_one_line(self, capsys):
+        """A missing argument is one line naming it, with the usage, and status 2."""
+        err = refused(capsys, "plan")
+        assert "the following arguments are required: COURSE" in err
+        assert "usage:" in err
+
+    def test_a_defect_is_one_line_not_a_traceback(self, capsys, monkeypatch):
+        """An unexpected exception becomes one line asking for a report."""
+
+        def broken(_args):
+            raise ValueError("boom")
+
+        monkeypatch.setattr(_cli_reading, "presets", broken)
+        code, _, err = run(capsys, "presets")
+        assert code == 2
+        assert err.strip() == (
+            "b12course: error: internal error (ValueError: boom); please report it"
+        )
+
+    def test_preset_options_on_a_course_file_are_refused(self, capsys, course_file):
+        """--start and --tz belong to a preset, not a course file."""
+        err = refused(capsys, "plan", course_file, "--tz", "UTC")
+        assert "--start and --tz are for a preset" in err
+
+    def test_a_preset_needs_start_and_tz(self, capsys):
+        """A preset without --tz says what it needs."""
+        err = refused(
+            capsys, "plan", "bnf-hydroxocobalamin-neuro", "--start", "2026-12-01"
+        )
+        assert "needs --start and --tz" in err
+
+
+class TestPreview:
+    def test_a_calendar_of_last_week_has_no_overdue_titles(self, capsys, tmp_path):
+        """`ics PRESET --start <last week>` without --now marks no dose overdue."""
+        start = (dt.datetime.now(LONDON) - dt.timedelta(days=7)).date()
+        target = tmp_path / "b12.ics"
+        code, _, err = run(
+            capsys,
+            "ics",
+            "bnf-hydroxocobalamin-neuro",
+            "--start",
+            start.isoformat(),
+            "--tz",
+            "Europe/London",
+            "-o",
+            target,
+        )
+        assert code == 0, err
+        data = target.read_bytes()
+        assert b"OVERDUE" not in data
+        assert {d.status for d in read_ical(data)} == {b12.DoseStatus.SCHEDULED}
+
+    def test_plan_and_presets_carry_the_notice(self, capsys):
+        """The plan and presets commands end with the not-medical-advice line, in text and JSON."""
+        for argv in (("presets",), ("plan", *PRESET)):
+            _, out, _ = run(capsys, *argv)
+            assert out.rstrip().endswith(NOT_MEDICAL_ADVICE)
+            _, out, _ = run(capsys, *argv, "--json")
+            assert json.loads(out)["notice"] == NOT_MEDICAL_ADVICE
+
+    def test_a_preview_says_it_has_no_statuses(self, capsys):
+        """The plan of a preset without --now says it is a preview."""
+        _, out, _ = run(capsys, "plan", *PRESET)
+        assert "a preview: no statuses" in out
+
+
+class TestIcsHistory:
+    def test_force_over_another_courses_calendar(self, capsys, tmp_path):
+        """--force over a calendar of another course overwrites it, notes it, and restarts SEQUENCE."""
+        target = tmp_path / "b12.ics"
+        other = (
+            "bnf-hydroxocobalamin-non-neuro",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "Europe/London",
+        )
+        now = ("--now", "2026-12-20T12:00")
+        assert run(capsys, "ics", *other, *now, "-o", target)[0] == 0
+        assert run(capsys, "ics", *other, *now, "-o", target, "--force")[0] == 0
+        code, _, err = run(capsys, "ics", *PRESET, *now, "-o", target, "--force")
+        assert code == 0
+        assert "note: the previous export is of course" in err
+        assert "not carried over" in err
+        doses = read_ical(target.read_bytes())
+        assert {d.sequence for d in doses} == {0}
+        assert all(not d.cancelled for d in doses)
+
+    def test_ics_of_a_course_file_bumps_sequence(self, capsys, tmp_path, course_file):
+        """Written again after a dose was recorded, the course's calendar bumps changed events."""
+        target = tmp_path / "b12.ics"
+        now = ("--now", "2026-12-02T12:00")
+        assert run(capsys, "ics", course_file, *now, "-o", target)[0] == 0
+        first = {d.uid: d for d in read_ical(target.read_bytes())}
+        assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
+        assert run(capsys, "ics", course_file, *now, "-o", target, "--force")[0] == 0
+        again = {d.uid: d for d in read_ical(target.read_bytes())}
+        assert any(again[u].sequence > first[u].sequence for u in first)
+
+    def test_an_export_never_overwrites_the_course_file(self, capsys, course_file):
+        """-o naming the course file itself is refused, even with --force."""
+        before = course_file.read_bytes()
+        err = refused(capsys, "csv", course_file, "-o", course_file, "--force")
+        assert "the course file itself" in err
+        assert course_file.read_bytes() == before
+
+
+class TestChanges:
+    def test_new_refuses_an_existing_file(self, capsys, course_file):
+        """The new command does not replace a course file unless --force is given."""
+        before = course_file.read_bytes()
+        err = refused(capsys, "new", *PRESET, "-o", course_file)
+        assert "--force" in err
+        assert course_file.read_bytes() == before
+        assert run(capsys, "new", *PRESET, "-o", course_file, "--force")[0] == 0
+        assert b12json.loads(course_file.read_bytes()).id != "c1"
+
+    def test_at_defaults_to_the_clock(self, capsys, course_file, monkeypatch):
+        """Without --at a record is made at the clock's time (read only in the CLI)."""
+        moment = dt.datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
+        monkeypatch.setattr(_cli_course, "clock", moment.astimezone)
+        code, out, _ = run(capsys, "record", course_file, "--site", "left thigh")
+        assert code == 0
+        assert "loading dose 1" in out
+        (record,) = b12json.loads(course_file.read_bytes()).given
+        assert record.at == moment
+        assert record.site == "left thigh"
+
+    def test_at_needs_a_time(self, capsys, course_file):
+        """A date alone for --at is refused: the time of a dose matters."""
+        err = refused(capsys, "record", course_file, "--at", "2026-12-01")
+        assert "needs a time" in err
+
+    def test_skip_by_due_day_and_by_time(self, capsys, course_file):
+        """The skip command's --due takes the day of a pending dose, or its exact due time."""
+        code, out, _ = run(
+            capsys, "skip", course_file, "--due", "2026-12-03", "--reason", "away"
+        )
+        assert code == 0
+        assert "Thu 2026-12-03 09:00 GMT" in out
+        code, _, _ = run(
+            capsys,
+            "skip",
+            course_file,
+            "--due",
+            "2026-12-05T09:00",
+            "--reason",
+            "away",
+        )
+        assert code == 0
+        skips = b12json.loads(course_file.read_bytes()).skips
+        assert [s.due.day for s in skips] == [3, 5]
+        err = refused(
+            capsys, "skip", course_file, "--due", "2026-12-04", "--reason", "x"
+        )
+        assert "no pending dose is due on 2026-12-04" in err
+
+    def test_end_phase_names_the_phase(self, capsys, course_file):
+        """end-phase says which phase ended; ending before any dose is refused."""
+        err = refused(
+            capsys,
+            "end-phase",
+            course_file,
+            "--at",
+            "2026-11-01T09:00",
+            "--reason",
+            "x",
+        )
+        assert "no phase is in progress" in err
+        assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
+        code, out, _ = run(
+            capsys,
+            "end-phase",
+            course_file,
+            "--at",
+            "2026-12-02T09:00",
+            "--reason",
+            "plateau",
+        )
+        assert code == 0
+        assert "ended the loading phase" in out
+
+    def test_by_records_who_gave_the_dose(self, capsys, course_file):
+        """The record command's --by stores who gave the dose."""
+        code, _, _err = run(
+            capsys, "record", course_file, "--at", "2026-12-01T09:00", "--by", "carer"
+        )
+        assert code == 0
+        (record,) = b12json.loads(course_file.read_bytes()).given
+        assert record.by is b12.Administrator.CARER
+
+    def test_log_other_with_a_name(self, capsys, course_file):
+        """An 'other' symptom is logged under its --name."""
+        code, out, _ = run(
+            capsys,
+            "log",
+            course_file,
+            "other",
+            "5",
+            "--name",
+            "restless legs",
+            "--at",
+            "2026-11-30T20:00",
+        )
+        assert code == 0
+        assert "restless legs 5/10" in out
+
+
+class TestJson:
+    def test_timeline_json_is_the_timelines_events(self, capsys, course_file):
+        """The timeline command's --json lists exactly the timeline's events, kinds by value, doses by name."""
+        assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
+        code, out, _ = run(
+            capsys,
+            "timeline",
+            course_file,
+            "--to",
+            "2027-01-01",
+            "--now",
+            "2026-12-04T12:00",
+            "--json",
+        )
+        assert code == 0
+        document = json.loads(out)
+        course = b12json.loads(course_file.read_bytes())
+        until = dt.datetime(2027, 1, 1, tzinfo=LONDON)
+        events = course.timeline(
+            until=until, now=dt.datetime(2026, 12, 4, 12, tzinfo=LONDON)
+        ).between(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), until)
+        assert [(e["kind"], e["start"]) for e in document["events"]] == [
+            (e.kind.value, e.start.isoformat()) for e in events
+        ]
+        names = [e["name"] for e in document["events"] if e["kind"] == "planned_dose"]
+        assert names[0] == "loading dose 1"
+        assert document["events"][0]["phase"] == "loading"
+
+    def test_status_text(self, capsys, course_file):
+        """The status command says what is due, overdue, the flare window, the next review and the symptoms."""
+        for argv in (
+            ("log", course_file, "tremor", "3", "--at", "2026-11-30T20:00"),
+            (
+                "record",
+                course_file,
+                "--at",
+                "2026-12-01T09:00",
+                "--site",
+                "left deltoid",
+            ),
+        ):
+            assert run(capsys, *argv)[0] == 0
+        code, out, _ = run(capsys, "status", course_file, "--now", "2026-12-05T12:00")
+        assert code == 0
+        assert "Due now:" in out
+        assert "loading dose 3 (#3)" in out
+        assert "Suggested site: right deltoid" in out
+        assert "Overdue:        1 dose(s)" in out
+        assert "loading dose 2" in out
+        assert "Flare window:   open since" in out
+        assert "Next review:    loading-phase review" in out
+        assert "tremor 3/10" in out
+
+    @pytest.mark.parametrize(
+        ("now", "words"),
+        [("2026-11-01T00:00", "opens"), ("2027-06-01T00:00", "closed on")],
+    )
+    def test_status_flare_window_before_and_after(
+        self, capsys, course_file, now, words
+    ):
+        """Before the first dose the window opens later; months on it is closed."""
+        code, out, _ = run(capsys, "status", course_file, "--now", now)
+        assert code == 0
+        assert f"Flare window:   {words}" in out
+        assert "No symptom entries yet." in out
+
+    @settings(max_examples=10, deadline=None)
+    @given(course=strategies.courses(), days=st.integers(0, 60))
+    def test_plan_json_is_the_timelines_planned_doses(
+        self, tmp_path_factory, course, days
+    ):
+        """The plan command's --json, for any course file lists the timeline's planned doses, with their names."""
+        path = tmp_path_factory.mktemp("plan") / "course.json"
+        path.write_text(b12json.dumps(course))
+        now = course.first_dose + dt.timedelta(days=days)
+        until = course.first_dose + dt.timedelta(days=120)
+        import contextlib
+        import io
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(
+                [
+                    "plan",
+                    str(path),
+                    "--now",
+                    now.isoformat(),
+                    "--until",
+                    until.isoformat(),
+                    "--json",
+                ]
+            )
+        assert code == 0
+        doses = json.loads(out.getvalue())["doses"]
+        expected = [
+            e.payload
+            for e in course.timeline(until=until, now=now).of_kind(
+                b12.EventKind.PLANNED_DOSE
+            )
+        ]
+        assert [(d["number"], d["name"], d["status"]) for d in doses] == [
+            (d.number, d.name, d.status.value) for d in expected
+        ]
+
+
+class TestSummary:
+    def test_html_by_suffix_and_unknown_suffix(self, capsys, tmp_path, course_file):
+        """The summary command writes HTML for .html and refuses a suffix it cannot tell."""
+        page = tmp_path / "s.html"
+        assert (
+            run(capsys, "summary", course_file, "-o", page, "--now", "2026-12-02")[0]
+            == 0
+        )
+        assert page.read_text().startswith("<!DOCTYPE html>")
+        err = refused(capsys, "summary", course_file, "-o", tmp_path / "s.txt")
+        assert ".md" in err
+
+    def test_summary_of_a_preview_to_stdout(self, capsys):
+        """A preset's summary prints Markdown, as of its first dose."""
+        code, out, _ = run(capsys, "summary", *PRESET)
+        assert code == 0
+        assert out.startswith("# B12 course summary")
+
+    def test_csv_to_stdout(self, capsys, course_file):
+        """The csv command without -o prints the log."""
+        code, out, _ = run(capsys, "csv", course_file)
+        assert code == 0
+        assert (
+            out.splitlines()[0]
+            == to_csv(b12json.loads(course_file.read_bytes())).splitlines()[0]
+        )
+
+
+class TestCourseEquality:
+    def test_preset_courses_have_stable_ids(self, capsys):
+        """The same preset, start and zone make the same course id in every run."""
+        ids = set()
+        for _ in range(2):
+            _, out, _ = run(capsys, "plan", *PRESET, "--json")
+            ids.add(json.loads(out)["course"]["id"])
+        assert len(ids) == 1
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+        )
+        assert course.first_dose.isoformat() in json.loads(out)["course"]["first_dose"]
+
+
+class TestCorners:
+    def test_status_of_an_oral_course_suggests_no_site(self, capsys, tmp_path):
+        """An oral course's status names no injection site, and reads the clock without --now."""
+        path = tmp_path / "oral.json"
+        start = ("--start", "2026-12-01", "--tz", "UTC")
+        assert run(capsys, "new", "oral-high-dose", *start, "-o", path)[0] == 0
+        code, out, _ = run(capsys, "status", path, "--json")
+        assert code == 0
+        assert json.loads(out)["suggested_site"] is None
+        code, out, _ = run(capsys, "status", path)
+        assert "Suggested site" not in out
+
+    def test_timeline_range_defaults_and_reversed(self, capsys, course_file):
+        """Without --to the timeline runs a year on; a reversed range is refused."""
+        code, out, _ = run(capsys, "timeline", course_file, "--json")
+        assert code == 0
+        assert json.loads(out)["to"].startswith("2027-12-02")
+        err = refused(
+            capsys,
+            "timeline",
+            course_file,
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2026-12-01",
+        )
+        assert "must be after --from" in err
+        err = refused(capsys, "timeline", course_file, "--to", "2190-01-01")
+        assert "more than 100 years" in err
+
+    def test_timeline_json_of_every_record_kind(self, capsys, course_file):
+        """Given, skipped, symptom, lab, phase and review events carry their fields."""
+        for argv in (
+            ("record", course_file, "--at", "2026-12-01T09:00", "--lot", "L9"),
+            ("skip", course_file, "--number", "2", "--reason", "away"),
+            ("log", course_file, "numbness", "2", "--at", "2026-12-02T08:00"),
+            ("lab", course_file, "mma", "0.5", "umol/L", "--at", "2026-12-02T08:00"),
+        ):
+            assert run(capsys, *argv)[0] == 0, argv
+        _, out, _ = run(capsys, "timeline", course_file, "--to", "2027-04-01", "--json")
+        by_kind = {}
+        for event in json.loads(out)["events"]:
+            by_kind.setdefault(event["kind"], event)  # the first of each kind
+        assert by_kind["dose_given"]["lot"] == "L9"
+        assert by_kind["dose_skipped"]["reason"] == "away"
+        assert by_kind["symptom"]["symptom"] == "numbness"
+        assert by_kind["lab_result"]["analyte"] == "methylmalonic acid"
+        assert by_kind["phase_change"]["phase"] == "loading"
+        assert by_kind["review"]["review"] == "loading-phase review"
+        assert "flare window" in by_kind["flare_window"]["text"]
+
+    def test_slot_of_a_dose_no_plan_slot_holds(self):
+        """A dose no slot of the plan holds is reported as past the plan's end."""
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+        )
+        assert _cli_changes.slot_of(course, FIRST) is None
+
+    def test_a_file_removed_while_waiting_is_not_the_locked_one(self, tmp_path):
+        """A locked descriptor whose path was removed is not taken for the file."""
+        from b12course import _store
+
+        target = tmp_path / "x"
+        target.write_bytes(b"")
+        with target.open("rb") as stream:
+            target.unlink()
+            assert not _store._same_file(stream, target)
+
+
+class TestTablesRenderTheTimeline:
+    @settings(max_examples=10, deadline=None)
+    @given(course=strategies.courses(), days=st.integers(0, 90))
+    def test_timeline_table_rows_are_the_timelines_events(
+        self, tmp_path_factory, course, days
+    ):
+        """Each row of the timeline table is one timeline event: same time, same kind, in order."""
+        import contextlib
+        import io
+
+        path = tmp_path_factory.mktemp("tl") / "course.json"
+        path.write_text(b12json.dumps(course))
+        zone = course.zone
+        now = course.first_dose + dt.timedelta(days=days)
+        start = course.first_dose - dt.timedelta(days=30)
+        end = course.first_dose + dt.timedelta(days=150)
+        out = io.StringIO()
+        argv = ["timeline", str(path), "--now", now.isoformat()]
+        argv += ["--from", start.isoformat(), "--to", end.isoformat()]
+        with contextlib.redirect_stdout(out):
+            assert main(argv) == 0
+        rows = out.getvalue().splitlines()[4:]
+        events = course.timeline(until=end, now=now).between(start, end)
+        assert len(rows) == len(events)
+        for row, event in zip(rows, events, strict=True):
+            when = event.start.astimezone(zone).strftime("%a %Y-%m-%d %H:%M %Z")
+            assert row.startswith(when)
+            assert row[len(when) :].split()[0] == event.kind.value
+
+    def test_interrupt_is_quiet(self, capsys, monkeypatch):
+        """Ctrl-C ends a command with status 130 and no traceback."""
+
+        def interrupted(_args):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(_cli_reading, "presets", interrupted)
+        assert main(["presets"]) == 130
+        assert capsys.readouterr().err == ""
+
+
+class TestUsage:
+    def test_a_mistyped_command_gets_did_you_mean(self, capsys):
+        """A mistyped command name gets the closest command; a far one gets the list."""
+        assert "invalid choice: 'plna' (did you mean 'plan'?)" in refused(
+            capsys, "plna"
+        )
+        assert "choose from" in refused(capsys, "zzz")
+
+    def test_status_shows_the_latest_overdue_doses(self, capsys, tmp_path):
+        """A long-neglected course lists its ten latest overdue doses and counts the rest."""
+        path = tmp_path / "oral.json"
+        start = ("--start", "2026-12-01", "--tz", "UTC")
+        assert run(capsys, "new", "oral-high-dose", *start, "-o", path)[0] == 0
+        code, out, _ = run(capsys, "status", path, "--now", "2027-01-01T12:00")
+        assert code == 0
+        assert "Overdue: 31 dose(s)" in " ".join(out.split())
+        assert "... and 21 earlier" in out
+
+
+class TestStartUp:
+    def test_the_command_line_loads_no_optional_library_until_asked(self):
+        """Importing the CLI loads neither cattrs, icalendar, matplotlib nor difflib."""
+        import subprocess
+        import sys
+
+        code = (
+            "import sys, b12course.cli\n"
+            "heavy = {'cattrs', 'icalendar', 'matplotlib', 'difflib', 'b12course.json'}\n"
+            "print(sorted(heavy & set(sys.modules)))"
+        )
+        result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "[]"
+
+
+class TestOneLine:
+    def test_typed_line_breaks_and_surrogates_stay_on_one_line(self, capsys):
+        """An argument with a line break or an undecodable byte is echoed on one printable line."""
+        err = refused(
+            capsys, "plan", "bad\npreset", "--start", "2026-12-01", "--tz", "UTC"
+        )
+        assert "'bad\\npreset'" in err
+        err = refused(capsys, "presets", "\udc80")
+        assert "\\udc80" in err
+        err = refused(capsys, "presets", "a\nb\x1ec")
+        assert "unrecognized arguments: a b c" in err
+
+
+class TestAliases:
+    def test_a_deprecated_preset_id_still_loads(self, capsys):
+        """A preset's former id (nice-neuro) gives the preset it now names."""
+        code, out, _ = run(
+            capsys,
+            "plan",
+            "nice-neuro",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "UTC",
+            "--json",
+        )
+        assert code == 0
+        assert json.loads(out)["course"]["preset"] == "bnf-hydroxocobalamin-neuro"
