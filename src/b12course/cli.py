@@ -447,7 +447,7 @@ def _parser() -> argparse.ArgumentParser:
     from b12course.fhir import command as fhir_command  # noqa: PLC0415
 
     caldav.register(commands)
-    fhir_command.register(commands, _read_course)
+    fhir_command.register(commands, base.read_course)
     return parser
 
 
