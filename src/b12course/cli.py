@@ -444,8 +444,10 @@ def _parser() -> argparse.ArgumentParser:
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
     # imports its optional library only when the command runs.
     from b12course import caldav  # noqa: PLC0415 - interop registers itself
+    from b12course.fhir import command as fhir_command  # noqa: PLC0415
 
     caldav.register(commands)
+    fhir_command.register(commands, base.read_course)
     return parser
 
 

@@ -1,0 +1,603 @@
+"""Write a course as a FHIR Bundle: a rendering of the course's timeline.
+
+The bundle is built as plain JSON-shaped dicts from the events of
+``Course.timeline`` (the one derivation) and the regimen's phases, then
+validated by constructing the ``fhir.resources`` Bundle of the chosen version:
+
+- one ``MedicationRequest`` per phase of the regimen: the dose, route and
+  ``Timing`` of the phase, the phase's first planned dose as the start of its
+  ``boundsPeriod``, ``priorPrescription`` pointing at the phase before;
+- one ``MedicationAdministration`` per dose given (``completed``) and per
+  planned dose skipped (``not-done``, with the reason as ``statusReason``);
+- one ``Observation`` per symptom entry and per lab result.
+
+What FHIR has no element for (the course's IANA zone and id, the regimen's
+name and sources, each phase's name, end and anchoring, the phase decisions)
+travels in b12course's own extensions, so :func:`b12course.fhir.from_fhir`
+reads back exactly what was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, Literal
+
+from b12course._course import Course
+from b12course._labs import LabResult, canonical_unit, default_reference
+from b12course._records import (
+    AdministeredDose,
+    DecisionBasis,
+    DoseSkip,
+    PhaseDecision,
+)
+from b12course._regimen import (
+    Cadence,
+    Count,
+    Dose,
+    Lasting,
+    Phase,
+    UntilNoFurtherImprovement,
+)
+from b12course._schedule import PhaseEnding, PhaseSpan, PlannedDose
+from b12course._symptoms import SymptomEntry
+from b12course._time import require_aware, utc
+from b12course._timeline import EventKind, Timeline
+from b12course._units import Amount
+from b12course.exceptions import NotACourseError, SettingError
+from b12course.fhir import _codes
+
+__all__ = ["Json", "build_bundle", "default_horizon"]
+
+Json = dict[str, Any]
+Version = Literal["R4B", "R5"]
+BundleType = Literal["collection", "transaction"]
+
+_VERSIONS = ("R4B", "R5")
+_BUNDLE_TYPES = ("collection", "transaction")
+# Deterministic entry ids: the same course always gives the same bundle.
+_NAMESPACE = uuid.UUID("5b7d2c1e-8f2a-4c3e-9a41-0d6f4b2e7c10")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_PERIOD_UNITS = {"days": "d", "weeks": "wk", "months": "mo"}
+
+
+def default_horizon(course: Course) -> dt.datetime:
+    """Return an instant a day after the course's last record (or first dose).
+
+    A bundle written up to it holds every record of the course.
+    """
+    instants = [utc(course.first_dose)]
+    instants += [utc(g.at) for g in course.given]
+    instants += [utc(s.due) for s in course.skips]
+    instants += [utc(d.at) for d in course.decisions]
+    instants += [utc(e.at) for e in course.symptoms]
+    instants += [utc(r.at) for r in course.labs]
+    return max(instants) + dt.timedelta(days=1)
+
+
+def _check(
+    course: object, version: object, bundle_type: object, patient: object
+) -> Course:
+    """Return ``course`` once it and the options are known to be good."""
+    if not isinstance(course, Course):
+        raise NotACourseError(course)
+    if version not in _VERSIONS:
+        raise SettingError(f"version must be 'R4B' or 'R5', not {version!r}")
+    if bundle_type not in _BUNDLE_TYPES:
+        raise SettingError(
+            f"bundle_type must be 'collection' or 'transaction', not {bundle_type!r}"
+        )
+    if patient is not None and not (
+        isinstance(patient, str)
+        and patient.startswith("Patient/")
+        and len(patient) > len("Patient/")
+        and not any(c.isspace() for c in patient)
+    ):
+        raise SettingError(
+            f"patient must be a reference such as 'Patient/123', not {patient!r}"
+        )
+    return course
+
+
+def _concept(text: str, *codes: _codes.Code | None) -> Json:
+    concept: Json = {"text": text}
+    codings = [c.coding() for c in codes if c is not None]
+    if codings:
+        concept["coding"] = codings
+    return concept
+
+
+def _own(system: str, code: str, text: str) -> Json:
+    return {"coding": [{"system": system, "code": code}], "text": text}
+
+
+def _amount(amount: Amount) -> Json:
+    if amount.micrograms % 1000 == 0:
+        value, unit = Decimal(amount.micrograms // 1000), "mg"
+    else:
+        value, unit = Decimal(amount.micrograms), "ug"
+    return {"value": value, "unit": unit, "system": _codes.UCUM, "code": unit}
+
+
+def _number(value: float) -> Decimal:
+    # repr() is the shortest text that reads back as the same float.
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _span_extension(name: str, span: Lasting) -> list[Json]:
+    parts = [("months", span.months), ("weeks", span.weeks), ("days", span.days)]
+    return [{"url": f"{name}-{unit}", "valueInteger": n} for unit, n in parts if n]
+
+
+def _phase_extension(phase: Phase) -> Json:
+    parts: list[Json] = [
+        {"url": "name", "valueString": phase.name},
+        {"url": "anchoring", "valueCode": phase.anchoring.value},
+    ]
+    end = phase.end
+    if isinstance(end, Count):
+        parts.append({"url": "end", "valueCode": "count"})
+    elif isinstance(end, Lasting):
+        parts.append({"url": "end", "valueCode": "lasting"})
+        parts += _span_extension("lasting", end)
+    elif isinstance(end, UntilNoFurtherImprovement):
+        # UntilLabResult (a subclass, where the model has it) names its result.
+        result = getattr(end, "result", None)
+        if result is None:
+            parts.append({"url": "end", "valueCode": "until-no-further-improvement"})
+        else:
+            parts.append({"url": "end", "valueCode": "until-lab-result"})
+            parts.append({"url": "result", "valueString": result})
+        parts += _span_extension("review-after", end.review_after)
+    else:
+        parts.append({"url": "end", "valueCode": "indefinite"})
+    condition = getattr(phase, "condition", None)
+    if condition:
+        parts.append({"url": "condition", "valueString": condition})
+    return {"url": _codes.EXT_PHASE, "extension": parts}
+
+
+def _decision_extension(decision: PhaseDecision) -> Json:
+    parts: list[Json] = [
+        {"url": "at", "valueDateTime": decision.at.isoformat()},
+        {"url": "basis", "valueCode": decision.basis.value},
+    ]
+    if decision.reason:
+        parts.append({"url": "reason", "valueString": decision.reason})
+    return {"url": _codes.EXT_DECISION, "extension": parts}
+
+
+def _course_extension(course: Course) -> Json:
+    regimen = course.regimen
+    parts: list[Json] = [
+        {"url": "zone", "valueCode": course.zone.key},
+        {"url": "regimen-id", "valueString": regimen.id},
+    ]
+    if getattr(course, "pregnant_or_breastfeeding", False):
+        parts.append({"url": "pregnant-or-breastfeeding", "valueBoolean": True})
+    for name, value in (
+        ("regimen-name", regimen.name),
+        ("regimen-source", regimen.source),
+        ("regimen-notes", regimen.notes),
+    ):
+        if value:
+            parts.append({"url": name, "valueString": value})
+    return {"url": _codes.EXT_COURSE, "extension": parts}
+
+
+def _repeat(cadence: Cadence) -> Json:
+    if cadence.weekdays:
+        return {
+            "frequency": 1,
+            "period": 1,
+            "periodUnit": "d",
+            "dayOfWeek": [_WEEKDAYS[d] for d in cadence.weekdays],
+        }
+    return {
+        "frequency": 1,
+        "period": cadence.every,
+        "periodUnit": _PERIOD_UNITS[cadence.unit.value],
+    }
+
+
+def _decision_words(span: PhaseSpan | None, decisions: list[PhaseDecision]) -> str:
+    if decisions:
+        decision = decisions[0]
+        who = (
+            "a clinician" if decision.basis is DecisionBasis.CLINICIAN else "a plateau"
+        )
+        return f"; ended by {who} on {decision.at.date().isoformat()}"
+    if span is not None and span.review is not None:
+        return (
+            f"; no decision to end it yet (review point "
+            f"{span.review.date().isoformat()}; later doses are provisional)"
+        )
+    return "; no decision to end it yet"
+
+
+class _Writer:
+    """Builds the entries of one bundle; one instance per call."""
+
+    def __init__(
+        self,
+        course: Course,
+        timeline: Timeline,
+        *,
+        until: dt.datetime,
+        version: Version,
+        patient: str | None,
+        bundle_type: BundleType,
+    ) -> None:
+        self.course = course
+        self.timeline = timeline
+        self.until = until
+        self.r5 = version == "R5"
+        self.transaction = bundle_type == "transaction"
+        self.entries: list[Json] = []
+        self.counter = 0
+        self.zone = course.zone
+        if patient is None:
+            self.patient_url = self._url("patient")
+            self._add(self.patient_url, {"resourceType": "Patient"})
+            self.subject: Json = {"reference": self.patient_url}
+        else:
+            self.subject = {"reference": patient}
+        self.requests: list[str] = [
+            self._url(f"phase/{i}") for i in range(len(course.regimen.phases))
+        ]
+
+    def _url(self, key: str) -> str:
+        return "urn:uuid:" + str(uuid.uuid5(_NAMESPACE, f"{self.course.id}/{key}"))
+
+    def _add(self, url: str, resource: Json) -> None:
+        entry: Json = {"fullUrl": url, "resource": resource}
+        if self.transaction:
+            entry["request"] = {"method": "POST", "url": resource["resourceType"]}
+        self.entries.append(entry)
+
+    def _medication(self, resource: Json, concept: Json, *, reference: bool) -> None:
+        """Set the medication of a resource, as the FHIR version spells it."""
+        if self.r5:
+            resource["medication"] = {"reference" if reference else "concept": concept}
+        elif reference:
+            resource["medicationReference"] = concept
+        else:
+            resource["medicationCodeableConcept"] = concept
+
+    # -- MedicationRequest per phase ----------------------------------------
+
+    def requests_for_phases(self) -> None:
+        spans = {
+            e.payload.index: e.payload
+            for e in self.timeline.of_kind(EventKind.PHASE_CHANGE)
+        }
+        firsts: dict[int, PlannedDose] = {}
+        pending: dict[int, int] = {}
+        for event in self.timeline.of_kind(EventKind.PLANNED_DOSE):
+            slot: PlannedDose = event.payload
+            firsts.setdefault(slot.phase, slot)
+            pending[slot.phase] = pending.get(slot.phase, 0) + slot.pending
+        for index, phase in enumerate(self.course.regimen.phases):
+            decisions = [
+                d
+                for d in self.course.decisions
+                if d.phase == index and utc(d.at) < utc(self.until)
+            ]
+            self._add(
+                self.requests[index],
+                self._request(
+                    index,
+                    phase,
+                    spans.get(index),
+                    firsts.get(index),
+                    decisions,
+                    pending=pending.get(index, 0),
+                ),
+            )
+
+    def _request(
+        self,
+        index: int,
+        phase: Phase,
+        span: PhaseSpan | None,
+        first: PlannedDose | None,
+        decisions: list[PhaseDecision],
+        *,
+        pending: int,
+    ) -> Json:
+        ended = span is not None and (
+            span.ending is PhaseEnding.DECISION
+            or (span.ending in {PhaseEnding.COUNT, PhaseEnding.LASTING} and not pending)
+        )
+        resource: Json = {
+            "resourceType": "MedicationRequest",
+            "extension": [
+                *([_course_extension(self.course)] if index == 0 else []),
+                _phase_extension(phase),
+                *(_decision_extension(d) for d in decisions),
+            ],
+            "status": "completed" if ended else "active",
+            "intent": "order",
+            "groupIdentifier": {
+                "system": _codes.COURSE_SYSTEM,
+                "value": self.course.id,
+            },
+            "subject": self.subject,
+            "dosageInstruction": [self._dosage(index, phase, span, first, decisions)],
+        }
+        self._medication(resource, _concept(phase.dose.drug.value), reference=False)
+        if index > 0:
+            resource["priorPrescription"] = {"reference": self.requests[index - 1]}
+        return resource
+
+    def _dosage(
+        self,
+        index: int,
+        phase: Phase,
+        span: PhaseSpan | None,
+        first: PlannedDose | None,
+        decisions: list[PhaseDecision],
+    ) -> Json:
+        repeat = _repeat(phase.cadence)
+        start = self.course.first_dose if index == 0 else None
+        if start is None and first is not None:
+            start = first.due
+        if start is not None:
+            local = start.astimezone(self.zone)
+            repeat["timeOfDay"] = [local.time().replace(tzinfo=None).isoformat()]
+            bounds: Json = {"start": start.isoformat()}
+            if isinstance(phase.end, Lasting):
+                last = phase.end.end_date(local.date()) - dt.timedelta(days=1)
+                bounds["end"] = last.isoformat()
+            repeat["boundsPeriod"] = bounds
+        if isinstance(phase.end, Count):
+            repeat["count"] = phase.end.n
+        text = str(phase)
+        if isinstance(phase.end, UntilNoFurtherImprovement):
+            text += _decision_words(span, decisions)
+        return {
+            "text": text,
+            "timing": {"repeat": repeat},
+            "route": self._route(phase.dose),
+            "doseAndRate": [{"doseQuantity": _amount(phase.dose.amount)}],
+        }
+
+    @staticmethod
+    def _route(dose: Dose) -> Json:
+        return _concept(dose.route.value, _codes.ROUTES.get(dose.route.value))
+
+    # -- MedicationAdministration per dose given or skipped ------------------
+
+    def administrations(self) -> None:
+        fulfilled: dict[int, int] = {}
+        planned: dict[int, PlannedDose] = {}
+        for event in self.timeline.of_kind(EventKind.PLANNED_DOSE):
+            slot: PlannedDose = event.payload
+            if slot.given is not None:
+                fulfilled[id(slot.given)] = slot.phase
+            if slot.skip is not None:
+                planned[id(slot.skip)] = slot
+        for event in self.timeline.of_kind(
+            EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED
+        ):
+            self.counter += 1
+            url = self._url(f"administration/{self.counter}")
+            if event.kind is EventKind.DOSE_GIVEN:
+                record: AdministeredDose = event.payload
+                self._add(url, self._given(record, fulfilled.get(id(record))))
+            else:
+                skip: DoseSkip = event.payload
+                self._add(url, self._skipped(skip, planned.get(id(skip))))
+
+    def _administration(self, at: dt.datetime, phase: int | None) -> Json:
+        resource: Json = {"resourceType": "MedicationAdministration"}
+        resource["occurenceDateTime" if self.r5 else "effectiveDateTime"] = (
+            at.isoformat()
+        )
+        resource["subject"] = self.subject
+        if phase is not None:
+            resource["request"] = {"reference": self.requests[phase]}
+        return resource
+
+    def _given(self, record: AdministeredDose, phase: int | None) -> Json:
+        resource = self._administration(record.at, phase)
+        resource["status"] = "completed"
+        drug = _concept(record.dose.drug.value)
+        if record.lot:
+            resource["contained"] = [
+                {
+                    "resourceType": "Medication",
+                    "id": "lot",
+                    "code": drug,
+                    "batch": {"lotNumber": record.lot},
+                }
+            ]
+            self._medication(resource, {"reference": "#lot"}, reference=True)
+        else:
+            self._medication(resource, drug, reference=False)
+        by = getattr(record, "by", None)
+        if by is not None:
+            actor = self._actor(str(by))
+            resource["performer"] = [
+                {"actor": {"reference": actor} if self.r5 else actor}
+            ]
+        dosage: Json = {"route": self._route(record.dose)}
+        if record.site:
+            dosage["site"] = _concept(record.site, _codes.SITES.get(record.site))
+        dosage["dose"] = _amount(record.dose.amount)
+        resource["dosage"] = dosage
+        if record.note:
+            resource["note"] = [{"text": record.note}]
+        return resource
+
+    def _actor(self, by: str) -> Json:
+        """Who gave a dose: the patient themselves, a carer or a clinician.
+
+        No person is named (the record names none): the reference points at
+        the patient for "self", and says only the kind of person otherwise.
+        """
+        if by == "self":
+            return {**self.subject, "display": by}
+        kinds = {"carer": "RelatedPerson", "clinician": "Practitioner"}
+        if by in kinds:
+            return {"type": kinds[by], "display": by}
+        return {"display": by}
+
+    def _skipped(self, skip: DoseSkip, slot: PlannedDose | None) -> Json:
+        resource = self._administration(
+            skip.due, slot.phase if slot is not None else None
+        )
+        resource["status"] = "not-done"
+        slot_named = getattr(skip, "slot", None)  # (phase, number in phase)
+        if slot_named is not None:
+            resource["extension"] = [
+                {
+                    "url": _codes.EXT_SKIPPED_SLOT,
+                    "extension": [
+                        {"url": "phase", "valueInteger": slot_named[0]},
+                        {"url": "number-in-phase", "valueInteger": slot_named[1]},
+                    ],
+                }
+            ]
+        if skip.reason:
+            resource["statusReason"] = [{"text": skip.reason}]
+        dose = slot.dose if slot is not None else self.course.regimen.phases[0].dose
+        self._medication(resource, _concept(dose.drug.value), reference=False)
+        return resource
+
+    # -- Observation per symptom entry and lab result ------------------------
+
+    def observations(self) -> None:
+        for event in self.timeline.of_kind(EventKind.SYMPTOM, EventKind.LAB_RESULT):
+            self.counter += 1
+            url = self._url(f"observation/{self.counter}")
+            if event.kind is EventKind.SYMPTOM:
+                self._add(url, self._symptom(event.payload))
+            else:
+                self._add(url, self._lab(event.payload))
+
+    def _observation(self, at: dt.datetime, code: Json) -> Json:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": code,
+            "subject": self.subject,
+            "effectiveDateTime": at.isoformat(),
+        }
+
+    def _symptom(self, entry: SymptomEntry) -> Json:
+        resource = self._observation(
+            entry.at, _own(_codes.SYMPTOM_SYSTEM, entry.symptom.value, entry.label)
+        )
+        resource["valueInteger"] = entry.severity
+        components = list(self._symptom_components(entry))
+        if components:
+            resource["component"] = components
+        if entry.note:
+            resource["note"] = [{"text": entry.note}]
+        return resource
+
+    @staticmethod
+    def _symptom_components(entry: SymptomEntry) -> Iterable[Json]:
+        def part(code: str) -> Json:
+            return _own(_codes.COMPONENT_SYSTEM, code, code.replace("-", " "))
+
+        if entry.multifocal is not None:
+            yield {"code": part("multifocal"), "valueBoolean": entry.multifocal}
+        if entry.during_sleep is not None:
+            yield {"code": part("during-sleep"), "valueBoolean": entry.during_sleep}
+        for trigger in entry.triggers:
+            yield {
+                "code": part("trigger"),
+                "valueCodeableConcept": _own(
+                    _codes.TRIGGER_SYSTEM, trigger.value, trigger.value
+                ),
+            }
+        for site in entry.body_sites:
+            if site:
+                yield {"code": part("body-site"), "valueString": site}
+
+    def _lab(self, result: LabResult) -> Json:
+        unit = canonical_unit(result.analyte, result.unit)
+        code = _concept(result.analyte.value, _codes.lab_code(result.analyte, unit))
+        code.setdefault("coding", []).append(
+            {"system": _codes.ANALYTE_SYSTEM, "code": result.analyte.value}
+        )
+        resource = self._observation(result.at, code)
+        resource["valueQuantity"] = {
+            "value": _number(result.value),
+            "unit": result.unit,
+            "system": _codes.UCUM,
+            "code": _codes.UCUM_UNITS[unit],
+        }
+        band = result.interpret()
+        if band is not None:
+            resource["interpretation"] = [{"text": band.label}]
+        reference = _reference_ranges(result)
+        if reference:
+            resource["referenceRange"] = reference
+        return resource
+
+
+def _reference_ranges(result: LabResult) -> list[Json]:
+    chosen = default_reference(result.analyte)
+    if chosen is None:
+        return []
+    unit = canonical_unit(chosen.analyte, chosen.unit)
+
+    def quantity(value: float) -> Json:
+        return {
+            "value": _number(value),
+            "unit": chosen.unit,
+            "system": _codes.UCUM,
+            "code": _codes.UCUM_UNITS[unit],
+        }
+
+    ranges: list[Json] = []
+    for band in chosen.bands:
+        item: Json = {"text": band.label}
+        if band.low is not None:
+            item["low"] = quantity(band.low)
+        if band.high is not None:
+            item["high"] = quantity(band.high)
+        ranges.append(item)
+    return ranges
+
+
+def build_bundle(
+    course: object,
+    *,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    patient: str | None,
+    version: str,
+    bundle_type: str,
+) -> Json:
+    """Return the bundle of ``course`` as JSON-shaped dicts (see ``to_fhir``)."""
+    checked = _check(course, version, bundle_type, patient)
+    if until is None:
+        until = default_horizon(checked)
+    until = require_aware("until", until)
+    timeline = checked.timeline(until=until, now=now)
+    writer = _Writer(
+        checked,
+        timeline,
+        until=until,
+        version="R5" if version == "R5" else "R4B",
+        patient=patient,
+        bundle_type="transaction" if bundle_type == "transaction" else "collection",
+    )
+    writer.requests_for_phases()
+    writer.administrations()
+    writer.observations()
+    bundle: Json = {
+        "resourceType": "Bundle",
+        "identifier": {"system": _codes.COURSE_SYSTEM, "value": checked.id},
+        "type": bundle_type,
+    }
+    if now is not None:
+        bundle["timestamp"] = require_aware("now", now).isoformat()
+    bundle["entry"] = writer.entries
+    return bundle

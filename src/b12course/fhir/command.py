@@ -1,0 +1,115 @@
+"""The ``b12course fhir`` command: write a saved course as a FHIR Bundle (JSON).
+
+``b12course fhir course.json -o bundle.json [--fhir-version R4B|R5]``.  This
+module imports ``fhir.resources`` only when the command runs, so registering
+it costs the command line nothing.  The command line hands it the function
+that reads a saved course, so that this rendering does not depend on the JSON
+module (renderings are independent of each other; only the CLI uses several).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from b12course._course import Course
+
+__all__ = ["register"]
+
+# The exit status when a file cannot be read, as the command line has it.
+_EXIT_IO = 1
+
+
+def register(
+    commands: Any,  # noqa: ANN401 - argparse's private subparsers type
+    read_course: Callable[[str], Course | None],
+) -> None:
+    """Add the ``fhir`` command to the sub-commands of the b12course parser.
+
+    Args:
+        commands: What ``parser.add_subparsers()`` returned.
+        read_course: Returns the course saved at a path (or None once it has
+            said why it cannot).
+    """
+    parser = commands.add_parser(
+        "fhir",
+        help="write a course as a FHIR Bundle (JSON)",
+        description=(
+            "Write a course saved with b12course.json as a FHIR Bundle: a "
+            "MedicationRequest per phase, a MedicationAdministration per dose "
+            "given or skipped, an Observation per symptom entry and lab result."
+        ),
+    )
+    parser.add_argument("file", help="a course saved with b12course.json.dumps")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        help="where to write the bundle (default: stdout)",
+    )
+    parser.add_argument(
+        "--fhir-version",
+        choices=("R4B", "R5"),
+        default="R4B",
+        help="the FHIR version (default: R4B)",
+    )
+    parser.add_argument(
+        "--patient", help="a reference to the patient, e.g. Patient/123"
+    )
+    parser.add_argument(
+        "--transaction",
+        action="store_true",
+        help="write a transaction bundle (a POST request per entry)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite the output file"
+    )
+    parser.set_defaults(run=functools.partial(_run, read_course=read_course))
+
+
+def _run(
+    args: argparse.Namespace, *, read_course: Callable[[str], Course | None]
+) -> int:
+    from b12course.exceptions import SettingError  # noqa: PLC0415
+    from b12course.fhir import to_fhir  # noqa: PLC0415
+
+    try:
+        import fhir.resources  # noqa: F401, PLC0415 - the optional extra, only when run
+    except ModuleNotFoundError:
+        msg = "the fhir command needs the fhir extra: pip install 'b12course[fhir]'"
+        raise SettingError(msg) from None
+    course = read_course(args.file)
+    if course is None:
+        return _EXIT_IO
+    # The one place this command reads the clock.
+    now = dt.datetime.now(course.zone)
+    bundle = to_fhir(
+        course,
+        now=now,
+        patient=args.patient,
+        version=args.fhir_version,
+        bundle_type="transaction" if args.transaction else "collection",
+    )
+    data = bundle.model_dump_json(indent=2).encode() + b"\n"
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output)
+    if target.exists() and not args.force:
+        msg = f"{args.output} already exists; pass --force to overwrite it"
+        raise SettingError(msg)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return 0

@@ -1,0 +1,615 @@
+"""Tests for b12course.fhir: writing a course as a FHIR Bundle."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import zoneinfo
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fhir.resources")
+
+from fhir.resources.bundle import Bundle as BundleR5
+from fhir.resources.R4B.bundle import Bundle as BundleR4B
+
+from b12course import (
+    Analyte,
+    Course,
+    Dose,
+    Drug,
+    LabResult,
+    Route,
+    Site,
+    Symptom,
+    SymptomEntry,
+    default_reference,
+    regimens,
+)
+from b12course import json as b12json
+from b12course.cli import main
+from b12course.exceptions import (
+    NaiveDatetimeError,
+    NotACourseError,
+    SettingError,
+)
+from b12course.fhir import _codes, from_fhir, to_fhir
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
+NOW = dt.datetime(2026, 12, 20, 12, tzinfo=LONDON)
+
+
+def _rich_course() -> Course:
+    """A course with a record of every kind: doses, a skip, symptoms and labs."""
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-non-neuro"),
+        first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
+        id="golden-course",
+    )
+    course = course.record_dose(
+        dt.datetime(2026, 12, 7, 9, 10, tzinfo=LONDON),
+        site=Site.LEFT_THIGH,
+        lot="A1234",
+        note="first dose",
+    )
+    course = course.record_dose(
+        dt.datetime(2026, 12, 9, 9, 5, tzinfo=LONDON), site=Site.RIGHT_DELTOID
+    )
+    course = course.skip_dose(number=3, reason="unwell")
+    course = course.record_dose(
+        dt.datetime(2026, 12, 14, 10, tzinfo=LONDON),
+        site=Site.RIGHT_GLUTEAL,
+        route="deep SC",
+    )
+    course = course.log_symptom(
+        SymptomEntry(
+            at=dt.datetime(2026, 12, 1, 20, tzinfo=LONDON),
+            symptom=Symptom.MYOCLONUS,
+            severity=6,
+            multifocal=True,
+            during_sleep=False,
+            body_sites=("hands", "tongue"),
+            triggers=("stress", "poor sleep"),
+            note="before treatment",
+        )
+    )
+    course = course.log_symptom(
+        SymptomEntry(
+            at=dt.datetime(2026, 12, 10, 20, tzinfo=LONDON),
+            symptom=Symptom.OTHER,
+            name="cramps",
+            severity=3,
+        )
+    )
+    for analyte, value, unit in (
+        (Analyte.SERUM_B12, 150, "ng/L"),
+        (Analyte.ACTIVE_B12, 20.5, "pmol/L"),
+        (Analyte.HOMOCYSTEINE, 18.2, "µmol/L"),
+        (Analyte.HAEMOGLOBIN, 121, "g/L"),
+        (Analyte.MCV, 104.5, "fL"),
+        (Analyte.MMA, 0.5, "µmol/L"),
+    ):
+        course = course.record_lab(
+            LabResult(
+                at=dt.datetime(2026, 11, 20, 9, tzinfo=LONDON),
+                analyte=analyte,
+                value=value,
+                unit=unit,
+            )
+        )
+    return course
+
+
+def _dump(bundle: BundleR4B | BundleR5) -> dict[str, Any]:
+    return json.loads(bundle.model_dump_json())  # type: ignore[no-any-return]
+
+
+def _resources(bundle: BundleR4B | BundleR5, kind: str) -> list[dict[str, Any]]:
+    return [
+        e["resource"]
+        for e in _dump(bundle)["entry"]
+        if e["resource"]["resourceType"] == kind
+    ]
+
+
+class TestToFhir:
+    def test_default_is_an_r4b_collection(self) -> None:
+        """Without options the bundle is an R4B collection."""
+        bundle = to_fhir(_rich_course(), now=NOW)
+        assert isinstance(bundle, BundleR4B)
+        assert bundle.type == "collection"
+
+    def test_r5_on_request(self) -> None:
+        """version="R5" builds an R5 bundle, spelling R5's element names."""
+        bundle = to_fhir(_rich_course(), now=NOW, version="R5")
+        assert isinstance(bundle, BundleR5)
+        administration = _resources(bundle, "MedicationAdministration")[0]
+        assert administration["occurenceDateTime"] == "2026-12-07T09:10:00Z"
+        request = _resources(bundle, "MedicationRequest")[0]
+        assert request["medication"] == {"concept": {"text": "hydroxocobalamin"}}
+
+    def test_one_request_per_phase_linked_to_the_one_before(self) -> None:
+        """Each phase is a MedicationRequest; maintenance names loading as prior."""
+        bundle = _dump(to_fhir(_rich_course(), now=NOW))
+        urls = [
+            e["fullUrl"]
+            for e in bundle["entry"]
+            if e["resource"]["resourceType"] == "MedicationRequest"
+        ]
+        loading, maintenance = (
+            e["resource"]
+            for e in bundle["entry"]
+            if e["resource"]["resourceType"] == "MedicationRequest"
+        )
+        assert "priorPrescription" not in loading
+        assert maintenance["priorPrescription"] == {"reference": urls[0]}
+
+    def test_loading_timing_reads_as_the_regimen(self) -> None:
+        """Mon/Wed/Fri x 6 is dayOfWeek, count and the first dose's time of day."""
+        loading = _resources(to_fhir(_rich_course(), now=NOW), "MedicationRequest")[0]
+        dosage = loading["dosageInstruction"][0]
+        assert dosage["timing"]["repeat"] == {
+            "boundsPeriod": {"start": "2026-12-07T09:00:00Z"},
+            "count": 6,
+            "dayOfWeek": ["mon", "wed", "fri"],
+            "frequency": 1,
+            "period": 1,
+            "periodUnit": "d",
+            "timeOfDay": ["09:00:00"],
+        }
+        assert dosage["doseAndRate"][0]["doseQuantity"] == {
+            "value": 1,
+            "unit": "mg",
+            "system": "http://unitsofmeasure.org",
+            "code": "mg",
+        }
+        assert dosage["route"]["coding"][0]["code"] == "78421000"
+        assert dosage["text"].startswith("loading: hydroxocobalamin 1 mg IM")
+
+    def test_lasting_phase_has_an_inclusive_end_date(self) -> None:
+        """A Lasting(weeks=2) phase ends on the last local date it covers."""
+        course = Course.begin(
+            regimens.get("us-label-cyanocobalamin"),
+            first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
+        )
+        until = dt.datetime(2027, 3, 1, tzinfo=LONDON)
+        requests = _resources(to_fhir(course, until=until), "MedicationRequest")
+        repeat = requests[2]["dosageInstruction"][0]["timing"]["repeat"]
+        # Daily x 7 from 7 Dec, alternate days x 7 from 15 Dec, then every
+        # 3 days for 2 weeks from 30 Dec: up to and including 12 Jan.
+        assert repeat["boundsPeriod"] == {
+            "start": "2026-12-30T09:00:00Z",
+            "end": "2027-01-12",
+        }
+
+    def test_until_no_further_improvement_says_the_decision_status(self) -> None:
+        """The open loading phase of the BNF neurological preset says no decision has been made."""
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"),
+            first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
+        )
+        loading = _resources(to_fhir(course, now=NOW), "MedicationRequest")[0]
+        text = loading["dosageInstruction"][0]["text"]
+        assert "until no further improvement" in text
+        assert "no decision to end it yet (review point 2026-12-21" in text
+        assert loading["status"] == "active"
+        ended = course.record_dose(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON))
+        ended = ended.end_phase(dt.datetime(2026, 12, 8, tzinfo=LONDON))
+        loading = _resources(to_fhir(ended, now=NOW), "MedicationRequest")[0]
+        assert (
+            "ended by a clinician on 2026-12-08"
+            in (loading["dosageInstruction"][0]["text"])
+        )
+        assert loading["status"] == "completed"
+
+    def test_open_phase_without_a_slot_yet_has_no_bounds(self) -> None:
+        """A phase the horizon does not reach yet has a timing but no start."""
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"),
+            first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
+        )
+        until = dt.datetime(2026, 12, 8, tzinfo=LONDON)
+        maintenance = _resources(to_fhir(course, until=until), "MedicationRequest")[1]
+        repeat = maintenance["dosageInstruction"][0]["timing"]["repeat"]
+        assert "boundsPeriod" not in repeat
+        assert repeat["periodUnit"] == "mo"
+
+    def test_doses_given_and_skipped_are_administrations(self) -> None:
+        """Given doses are completed, the skipped one is not-done with its reason."""
+        administrations = _resources(
+            to_fhir(_rich_course(), now=NOW), "MedicationAdministration"
+        )
+        statuses = [a["status"] for a in administrations]
+        assert statuses == ["completed", "completed", "not-done", "completed"]
+        first, second, skipped, third = administrations
+        assert first["contained"][0]["batch"] == {"lotNumber": "A1234"}
+        assert first["medicationReference"] == {"reference": "#lot"}
+        assert first["dosage"]["site"]["coding"][0]["code"] == "61396006"
+        assert first["note"] == [{"text": "first dose"}]
+        assert second["dosage"]["site"] == {"text": "right deltoid"}
+        assert skipped["statusReason"] == [{"text": "unwell"}]
+        assert third["dosage"]["route"]["text"] == "deep subcutaneous"
+
+    def test_symptoms_and_labs_are_observations(self) -> None:
+        """Severity is valueInteger; labs carry UCUM units and NG239 bands."""
+        observations = _resources(to_fhir(_rich_course(), now=NOW), "Observation")
+        symptom = next(o for o in observations if "valueInteger" in o)
+        assert symptom["valueInteger"] == 6
+        assert len(symptom["component"]) == 6
+        b12 = next(o for o in observations if o["code"]["text"] == "serum B12")
+        assert b12["valueQuantity"]["code"] == "ng/L"
+        assert b12["code"]["coding"][0]["code"] == "2132-9"
+        bands = default_reference(Analyte.SERUM_B12).bands  # type: ignore[union-attr]
+        assert [r["text"] for r in b12["referenceRange"]] == [b.label for b in bands]
+        assert b12["referenceRange"][1]["low"]["value"] == 180
+        assert b12["interpretation"] == [{"text": bands[0].label}]
+        mma = next(o for o in observations if o["code"]["text"] == "methylmalonic acid")
+        assert [c["system"] for c in mma["code"]["coding"]] == [_codes.ANALYTE_SYSTEM]
+
+    def test_patient_reference_given(self) -> None:
+        """A given patient reference is the subject and no Patient is added."""
+        bundle = to_fhir(_rich_course(), patient="Patient/123")
+        resources = [e.resource for e in bundle.entry]
+        assert all(r.get_resource_type() != "Patient" for r in resources)
+        assert all(
+            r.subject.reference == "Patient/123"  # type: ignore[union-attr]
+            for r in resources
+        )
+
+    def test_minimal_patient_invents_nothing(self) -> None:
+        """Without a reference the bundle holds an empty Patient every resource names."""
+        bundle = _dump(to_fhir(_rich_course()))
+        patient = bundle["entry"][0]
+        assert patient["resource"] == {"resourceType": "Patient"}
+        for entry in bundle["entry"][1:]:
+            assert entry["resource"]["subject"] == {"reference": patient["fullUrl"]}
+
+    def test_transaction_posts_every_entry(self) -> None:
+        """A transaction bundle has a POST request per entry."""
+        bundle = _dump(to_fhir(_rich_course(), bundle_type="transaction"))
+        assert bundle["type"] == "transaction"
+        assert {e["request"]["method"] for e in bundle["entry"]} == {"POST"}
+        assert all(
+            e["request"]["url"] == e["resource"]["resourceType"]
+            for e in bundle["entry"]
+        )
+
+    def test_same_course_same_bundle(self) -> None:
+        """Entry URLs derive from the course id, so the bundle is reproducible."""
+        course = _rich_course()
+        assert to_fhir(course, now=NOW).model_dump_json() == (
+            to_fhir(course, now=NOW).model_dump_json()
+        )
+
+    def test_until_leaves_later_records_out(self) -> None:
+        """Records at or after ``until`` are not written."""
+        until = dt.datetime(2026, 12, 8, tzinfo=LONDON)
+        bundle = to_fhir(_rich_course(), until=until)
+        assert len(_resources(bundle, "MedicationAdministration")) == 1
+
+    def test_performer_written_when_the_record_names_who_gave_it(self) -> None:
+        """A dose's ``by`` (where the model has it) becomes the performer."""
+        course = _rich_course()
+        record = course.given[0]
+        if not hasattr(record, "by"):
+            pytest.skip("AdministeredDose has no 'by' field yet")
+        import attrs
+
+        given = (
+            attrs.evolve(record, by="clinician"),
+            attrs.evolve(course.given[1], by="self"),
+            *course.given[2:],
+        )
+        course = attrs.evolve(course, given=given)
+        r4b = _resources(to_fhir(course), "MedicationAdministration")
+        assert r4b[0]["performer"] == [
+            {"actor": {"type": "Practitioner", "display": "clinician"}}
+        ]
+        assert (
+            r4b[1]["performer"][0]["actor"]["reference"]
+            == (r4b[1]["subject"]["reference"])
+        )
+        r5 = _resources(to_fhir(course, version="R5"), "MedicationAdministration")[0]
+        assert r5["performer"] == [
+            {"actor": {"reference": {"type": "Practitioner", "display": "clinician"}}}
+        ]
+        back = from_fhir(to_fhir(course))
+        assert [str(g.by) for g in back.given[:2]] == ["clinician", "self"]
+
+    @pytest.mark.parametrize(
+        ("options", "error"),
+        [
+            ({"version": "R4"}, SettingError),
+            ({"bundle_type": "batch"}, SettingError),
+            ({"patient": "123"}, SettingError),
+            ({"patient": "Patient/"}, SettingError),
+            ({"patient": "Patient/1 2"}, SettingError),
+            ({"until": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),
+            ({"now": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),
+        ],
+    )
+    def test_bad_options_are_refused(
+        self, options: dict[str, Any], error: type[Exception]
+    ) -> None:
+        """Unknown versions, bundle types, patients and naive instants are refused."""
+        with pytest.raises(error):
+            to_fhir(_rich_course(), **options)
+
+    def test_not_a_course(self) -> None:
+        """Anything but a Course raises NotACourseError."""
+        with pytest.raises(NotACourseError):
+            to_fhir("course")  # type: ignore[arg-type]
+
+
+class TestSnapshot:
+    def test_bundle_matches_the_golden_file(self) -> None:
+        """The R4B bundle of one course is pinned byte for byte."""
+        text = to_fhir(_rich_course(), now=NOW).model_dump_json(indent=2) + "\n"
+        if os.environ.get("B12COURSE_UPDATE_GOLDEN"):
+            GOLDEN.write_text(text, encoding="utf-8")
+        assert text == GOLDEN.read_text(encoding="utf-8")
+
+    def test_golden_file_validates_as_r4b_and_reads_back(self) -> None:
+        """The pinned bundle is valid R4B and reads back as the course."""
+        bundle = BundleR4B.model_validate_json(GOLDEN.read_bytes())
+        assert from_fhir(bundle) == _rich_course()
+
+
+# The displays as read on the sources recorded in the code table; a code whose
+# display changes in the table (or a new code) must be checked again by hand.
+_VERIFIED = {
+    (_codes.SNOMED, "78421000"): "Intramuscular route",
+    (_codes.SNOMED, "34206005"): "Subcutaneous route",
+    (_codes.SNOMED, "26643006"): "Oral route",
+    (_codes.SNOMED, "46713006"): "Nasal route",
+    (_codes.SNOMED, "37839007"): "Sublingual route",
+    (_codes.SNOMED, "61396006"): "Structure of left thigh",
+    (_codes.SNOMED, "11207009"): "Structure of right thigh",
+    (
+        _codes.LOINC,
+        "2132-9",
+    ): "Cobalamin (Vitamin B12) [Mass/volume] in Serum or Plasma",
+    (_codes.LOINC, "13965-9"): "Homocysteine [Moles/volume] in Serum or Plasma",
+    (_codes.LOINC, "718-7"): "Hemoglobin [Mass/volume] in Blood",
+    (_codes.LOINC, "30428-7"): "MCV [Entitic mean volume] in Red Blood Cells",
+}
+
+
+def _codings(value: object) -> list[dict[str, Any]]:
+    """Every Coding (a dict with a system and a code) anywhere in ``value``."""
+    found = []
+    if isinstance(value, dict):
+        if "system" in value and "code" in value and "value" not in value:
+            found.append(value)
+        for item in value.values():
+            found += _codings(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _codings(item)
+    return found
+
+
+def _every_route_course() -> Course:
+    course = _rich_course()
+    for day, route, site in (
+        (16, Route.ORAL, Site.LEFT_GLUTEAL),
+        (18, Route.SUBLINGUAL, Site.RIGHT_THIGH),
+        (21, Route.INTRANASAL, None),
+    ):
+        amount = "500 mcg"
+        course = course.record_dose(
+            dt.datetime(2026, 12, day, 9, tzinfo=LONDON),
+            dose=Dose(Drug.CYANOCOBALAMIN, amount, route),
+            site=site,
+        )
+    return course
+
+
+class TestCodes:
+    def test_table_holds_exactly_the_verified_codes(self) -> None:
+        """Every code in the table has the display it was verified with, and a source."""
+        assert {(c.system, c.code): c.display for c in _codes.ALL_CODES} == _VERIFIED
+        assert all(
+            c.source.startswith(("http://", "https://")) for c in _codes.ALL_CODES
+        )
+
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    def test_every_code_in_use_is_verified(self, version: str) -> None:
+        """Each SNOMED CT or LOINC coding a bundle holds is in the table, display too."""
+        bundle = _dump(to_fhir(_every_route_course(), version=version))  # type: ignore[arg-type]
+        external = [
+            c for c in _codings(bundle) if c["system"] in {_codes.SNOMED, _codes.LOINC}
+        ]
+        assert {c["code"] for c in external} == {code for _, code in _VERIFIED}
+        for coding in external:
+            assert coding["display"] == _VERIFIED[coding["system"], coding["code"]]
+
+    def test_own_code_systems_are_not_published_terminologies(self) -> None:
+        """b12course's own codes live under urn:b12course:, never under a real system."""
+        own = {
+            _codes.COURSE_SYSTEM,
+            _codes.SYMPTOM_SYSTEM,
+            _codes.TRIGGER_SYSTEM,
+            _codes.ANALYTE_SYSTEM,
+            _codes.COMPONENT_SYSTEM,
+        }
+        assert all(system.startswith("urn:b12course:") for system in own)
+
+
+# -- the timing of each preset, read independently ---------------------------------
+
+_DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month ``months`` later, or the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _expand_timing(
+    repeat: dict[str, Any], zone: zoneinfo.ZoneInfo, until: dt.datetime
+) -> list[dt.datetime]:
+    """Return the local (naive) times a FHIR Timing.repeat describes before ``until``.
+
+    An independent reading of the FHIR Timing datatype: the events start on the
+    date of ``boundsPeriod.start``, at each ``timeOfDay`` (local time), every
+    ``period`` ``periodUnit`` (d, wk, or calendar months ``mo``), ``frequency``
+    times per period; with ``dayOfWeek`` only on those days; no more than
+    ``count`` events, none after the (inclusive) ``boundsPeriod.end`` date.
+    """
+    assert repeat.get("frequency", 1) == 1
+    start = dt.datetime.fromisoformat(
+        repeat["boundsPeriod"]["start"].replace("Z", "+00:00")
+    ).astimezone(zone)
+    first_day = start.date()
+    last_day = (
+        dt.date.fromisoformat(repeat["boundsPeriod"]["end"])
+        if "end" in repeat["boundsPeriod"]
+        else dt.date.max
+    )
+    times = [dt.time.fromisoformat(t) for t in repeat["timeOfDay"]]
+    count = repeat.get("count")
+    horizon = until.astimezone(zone).replace(tzinfo=None)
+    period, unit = repeat["period"], repeat["periodUnit"]
+    days = repeat.get("dayOfWeek")
+    events: list[dt.datetime] = []
+    step = 0
+    while True:
+        if unit == "mo":
+            day = _add_months(first_day, step * period)
+        else:
+            day = first_day + dt.timedelta(
+                days=step * period * (7 if unit == "wk" else 1)
+            )
+        step += 1
+        if day > last_day:
+            return events
+        if days is not None and _DAY_CODES[day.weekday()] not in days:
+            continue
+        for time in times:
+            moment = dt.datetime.combine(day, time)
+            if moment >= horizon or (count is not None and len(events) >= count):
+                return events
+            events.append(moment)
+
+
+class TestTimingOfPresets:
+    @pytest.mark.parametrize("preset", regimens.available())
+    @pytest.mark.parametrize("zone_key", ["Europe/London", "America/New_York"])
+    def test_timing_expands_to_the_plan_for_a_year(
+        self, preset: str, zone_key: str
+    ) -> None:
+        """Each phase's Timing, read as FHIR defines it, gives the plan's local times."""
+        zone = zoneinfo.ZoneInfo(zone_key)
+        # A Monday, so the weekday cadences start on a listed day, and one
+        # after which no monthly phase is anchored on the 29th to 31st: FHIR
+        # cannot say "the 30th, or the month's last day" (the plan's rule).
+        first = dt.datetime(2026, 11, 2, 9, 30, tzinfo=zone)
+        until = first + dt.timedelta(days=366)
+        course = Course.begin(regimens.get(preset), first_dose=first)
+        plan = course.plan(until=until)
+        requests = _resources(to_fhir(course, until=until), "MedicationRequest")
+        assert len(requests) == len(course.regimen.phases)
+        for index, request in enumerate(requests):
+            expected = [
+                d.due.astimezone(zone).replace(tzinfo=None)
+                for d in plan
+                if d.phase == index
+            ]
+            if not expected:
+                continue
+            repeat = request["dosageInstruction"][0]["timing"]["repeat"]
+            # An "until no further improvement" phase is regular up to the end
+            # the plan projects for it; the timing itself has no end.
+            end = min(
+                until,
+                max(d.due for d in plan if d.phase == index) + dt.timedelta(seconds=1),
+            )
+            assert _expand_timing(repeat, zone, end) == expected, request[
+                "dosageInstruction"
+            ][0]["text"]
+
+
+class TestCommand:
+    def _saved(self, tmp_path: pathlib.Path) -> pathlib.Path:
+        path = tmp_path / "course.json"
+        path.write_text(b12json.dumps(_rich_course()), encoding="utf-8")
+        return path
+
+    def test_writes_a_bundle_file(self, tmp_path: pathlib.Path) -> None:
+        """``b12course fhir course.json -o bundle.json`` writes an R4B bundle."""
+        out = tmp_path / "bundle.json"
+        assert main(["fhir", str(self._saved(tmp_path)), "-o", str(out)]) == 0
+        bundle = BundleR4B.model_validate_json(out.read_bytes())
+        assert from_fhir(bundle) == _rich_course()
+
+    def test_r5_transaction_with_patient(self, tmp_path: pathlib.Path) -> None:
+        """--fhir-version R5, --transaction and --patient reach the bundle."""
+        out = tmp_path / "bundle.json"
+        argv = ["fhir", str(self._saved(tmp_path)), "-o", str(out)]
+        argv += ["--fhir-version", "R5", "--transaction", "--patient", "Patient/9"]
+        assert main(argv) == 0
+        data = json.loads(out.read_bytes())
+        BundleR5.model_validate(data)
+        assert data["type"] == "transaction"
+        assert data["entry"][0]["resource"]["subject"] == {"reference": "Patient/9"}
+
+    def test_refuses_to_overwrite_without_force(
+        self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An existing output is kept unless --force is given."""
+        out = tmp_path / "bundle.json"
+        out.write_text("keep", encoding="utf-8")
+        saved = str(self._saved(tmp_path))
+        assert main(["fhir", saved, "-o", str(out)]) == 2
+        assert "already exists" in capsys.readouterr().err
+        assert out.read_text(encoding="utf-8") == "keep"
+        assert main(["fhir", saved, "-o", str(out), "--force"]) == 0
+        assert json.loads(out.read_bytes())["resourceType"] == "Bundle"
+
+    def test_writes_to_stdout_by_default(
+        self, tmp_path: pathlib.Path, capsysbinary: pytest.CaptureFixture[bytes]
+    ) -> None:
+        """Without -o the bundle goes to standard output."""
+        assert main(["fhir", str(self._saved(tmp_path))]) == 0
+        assert json.loads(capsysbinary.readouterr().out)["type"] == "collection"
+
+    def test_without_the_extra(
+        self,
+        tmp_path: pathlib.Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Without fhir.resources the command says which extra to install."""
+        monkeypatch.setitem(sys.modules, "fhir.resources", None)
+        assert main(["fhir", str(self._saved(tmp_path))]) == 2
+        assert "b12course[fhir]" in capsys.readouterr().err
+
+    def test_missing_course_file(
+        self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A course file that does not exist is an I/O error (status 1)."""
+        assert main(["fhir", str(tmp_path / "nope.json")]) == 1
+        assert "nope.json" in capsys.readouterr().err
+
+
+class TestOptional:
+    def test_import_b12course_does_not_import_fhir_resources(self) -> None:
+        """``import b12course`` (and its CLI parser) leaves fhir.resources unloaded."""
+        code = (
+            "import sys, b12course, b12course.cli; b12course.cli._parser(); "
+            "print(any(m.startswith('fhir') for m in sys.modules))"
+        )
+        result = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "False"
