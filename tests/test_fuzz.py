@@ -1,0 +1,421 @@
+"""Hostile and careless input: only a B12CourseError ever escapes.
+
+The README promises that every error is a ``B12CourseError`` and that invalid
+input never leaves a course half-changed.  These properties hold that promise
+for any input: arbitrary values into every public constructor and every
+``Course`` method, mutated calendars into ``read_ical`` and into
+``to_ical(previous=...)``, and arbitrary argument lists into the command line
+(which answers with one line on stderr and exit status 2, never a traceback).
+Each example also runs within a time bound (the Hypothesis deadline), so a
+hostile input cannot run up the cost either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import inspect
+import io
+import zoneinfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import b12course as b12
+from b12course import strategies as b12st
+from b12course.exceptions import B12CourseError
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+BOUNDED = settings(
+    deadline=dt.timedelta(seconds=5),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+# Values a careless caller or an attacker passes where something else belongs.
+hostile_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.just(10**400),
+    st.floats(),
+    st.text(max_size=12),
+    st.sampled_from(
+        ["", " ", chr(0xD800), "nan", "-1", "1e999", "bogus", "mg", "IM", "\\N"]
+    ),
+    st.binary(max_size=8),
+    st.datetimes(),  # naive
+    st.datetimes(
+        min_value=dt.datetime(1, 1, 2),
+        max_value=dt.datetime(9999, 12, 30),
+        timezones=st.just(dt.timezone.utc),
+    ),
+    st.just(dt.datetime.max.replace(tzinfo=dt.timezone.utc)),
+    st.just(dt.datetime.min.replace(tzinfo=dt.timezone.utc)),
+    st.dates(),
+    st.timedeltas(),
+)
+hostile = st.one_of(
+    hostile_scalars,
+    st.lists(hostile_scalars, max_size=3),
+    st.lists(hostile_scalars, max_size=3).map(tuple),
+)
+
+
+@st.composite
+def arguments_for(draw, function):
+    """Draw hostile values for every required parameter and some optional ones."""
+    args, keywords = [], {}
+    for parameter in inspect.signature(function).parameters.values():
+        required = parameter.default is inspect.Parameter.empty
+        if parameter.kind in {parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD}:
+            continue
+        if not required and not draw(st.booleans()):
+            continue
+        value = draw(hostile, label=parameter.name)
+        if parameter.kind is parameter.POSITIONAL_ONLY:
+            args.append(value)
+        else:
+            keywords[parameter.name] = value
+    return args, keywords
+
+
+def only_library_errors(call, *args, **kwargs):
+    """Call and return the result, or None when a B12CourseError is raised."""
+    with contextlib.suppress(B12CourseError):
+        return call(*args, **kwargs)
+    return None
+
+
+CONSTRUCTORS = {
+    name: getattr(b12, name)
+    for name in (
+        "SymptomEntry",
+        "LabResult",
+        "Dose",
+        "Lasting",
+        "Count",
+        "Cadence",
+        "FlareModel",
+        "PlateauRule",
+        "AdministeredDose",
+        "DoseSkip",
+        "PhaseDecision",
+        "ReferenceRange",
+        "Band",
+    )
+}
+CONSTRUCTORS["Amount.parse"] = b12.Amount.parse
+
+
+class TestConstructors:
+    @BOUNDED
+    @given(st.sampled_from(sorted(CONSTRUCTORS)), st.data())
+    def test_keyword_arguments(self, name, data):
+        """Any value for any documented field gives a value or a B12CourseError."""
+        factory = CONSTRUCTORS[name]
+        args, keywords = data.draw(arguments_for(factory))
+        only_library_errors(factory, *args, **keywords)
+
+    @BOUNDED
+    @given(hostile, hostile, hostile)
+    def test_positional_dose(self, drug, amount, route):
+        """A Dose from any three values is a Dose or a B12CourseError."""
+        only_library_errors(b12.Dose, drug, amount, route)
+
+    @BOUNDED
+    @given(hostile)
+    def test_preset_lookup(self, preset_id):
+        """Any preset id finds a regimen or raises UnknownPresetError."""
+        only_library_errors(b12.regimens.get, preset_id)
+
+    @BOUNDED
+    @given(hostile, hostile)
+    def test_begin(self, first_dose, course_id):
+        """Course.begin with any first dose and id begins a course or refuses."""
+        regimen = b12.regimens.get("nice-neuro")
+        only_library_errors(
+            b12.Course.begin, regimen, first_dose=first_dose, id=course_id
+        )
+
+
+courses_small = b12st.courses(max_given=4, max_symptoms=2, max_labs=1)
+
+
+class TestCourseMethods:
+    @BOUNDED
+    @given(courses_small, st.data())
+    def test_refused_change_leaves_the_course_as_it_was(self, course, data):
+        """Every Course method with hostile arguments returns a value or refuses, and the course is unchanged."""
+        before = b12.json.dumps(course)
+        method = data.draw(
+            st.sampled_from(
+                [
+                    "record_dose",
+                    "skip_dose",
+                    "end_phase",
+                    "log_symptom",
+                    "record_lab",
+                    "plan",
+                    "timeline",
+                    "flare",
+                    "assess",
+                    "suggest_site",
+                    "reviews",
+                ]
+            )
+        )
+        args, keywords = data.draw(arguments_for(getattr(course, method)))
+        with contextlib.suppress(B12CourseError):
+            getattr(course, method)(*args, **keywords)
+        assert b12.json.dumps(course) == before
+
+    @BOUNDED
+    @given(courses_small, hostile, hostile)
+    def test_timeline_queries(self, course, start, end):
+        """Every range query answers or refuses with a B12CourseError."""
+        tl = course.timeline(until=course.first_dose + dt.timedelta(days=120))
+        for query in (tl.between, tl.overlapping):
+            only_library_errors(query, start, end)
+        for query in (tl.at, tl.on):
+            only_library_errors(query, start)
+        only_library_errors(tl.next_dose, after=start)
+        only_library_errors(tl.overdue, now=start)
+
+
+def _calendar(course: b12.Course) -> bytes:
+    return b12.to_ical(course, until=course.first_dose + dt.timedelta(days=200))
+
+
+def _mutate(data: bytes, draw) -> bytes:
+    lines = data.split(b"\r\n")
+    index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+    action = draw(st.sampled_from(["replace", "delete", "duplicate", "truncate"]))
+    if action == "replace":
+        name = lines[index].split(b":", 1)[0]
+        value = draw(
+            st.sampled_from(
+                [
+                    b"",
+                    b"99999999999999999999",
+                    b"99991231T235959Z",
+                    b"00010101T000000",
+                    b"FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=31",
+                    b"FREQ=SECONDLY;COUNT=100000000",
+                    b"-PT99999999999999999999M",
+                    b"\\N\\,\\;",
+                    "\u00e9".encode(),
+                    b"\xff\xfe",
+                ]
+            )
+        )
+        lines[index] = name + b":" + value
+    elif action == "delete":
+        del lines[index]
+    elif action == "duplicate":
+        lines.insert(index, lines[index])
+    else:
+        lines = lines[:index]
+    return b"\r\n".join(lines)
+
+
+class TestCalendars:
+    @BOUNDED
+    @given(courses_small, st.data())
+    def test_read_mutated_calendar(self, course, data):
+        """read_ical of a damaged export gives doses or a B12CourseError, quickly."""
+        damaged = _mutate(_calendar(course), data.draw)
+        only_library_errors(b12.read_ical, damaged)
+
+    @BOUNDED
+    @given(courses_small, st.data())
+    def test_update_from_mutated_previous(self, course, data):
+        """to_ical(previous=damaged) exports or refuses with a B12CourseError."""
+        damaged = _mutate(_calendar(course), data.draw)
+        only_library_errors(
+            b12.to_ical,
+            course,
+            until=course.first_dose + dt.timedelta(days=200),
+            previous=damaged,
+        )
+
+    @BOUNDED
+    @given(st.binary(max_size=200))
+    def test_read_any_bytes(self, data):
+        """read_ical of arbitrary bytes refuses with a B12CourseError."""
+        only_library_errors(b12.read_ical, data)
+
+    @BOUNDED
+    @given(hostile)
+    def test_parse_alarm(self, text):
+        """parse_alarm of anything gives a duration or an AlarmError."""
+        only_library_errors(b12.ical.parse_alarm, text)
+
+
+TOKENS = st.sampled_from(
+    [
+        "plan",
+        "ics",
+        "timeline",
+        "chart",
+        "presets",
+        "status",
+        "record",
+        "new",
+        "nice-neuro",
+        "nice-neuro ",
+        "bogus",
+        "--start",
+        "--tz",
+        "--until",
+        "--now",
+        "--alarm",
+        "-o",
+        "--force",
+        "--json",
+        "2026-12-01",
+        "2026-12-01T09:00",
+        "9999-12-31",
+        "9999-12-31T09:00",
+        "0001-01-01",
+        "2027-03-28T01:30",
+        "Europe/London",
+        "right/UTC",
+        "UTC",
+        "Nowhere/Zone",
+        "99999999999999999999m",
+        "PT30M",
+        "-P1D",
+        ".",
+        "",
+        chr(0xD800),
+        "course.json",
+        "--at",
+        "--site",
+    ]
+)
+
+
+VALUES = st.sampled_from(
+    [
+        "2026-12-01",
+        "2026-12-01T09:00",
+        "9999-12-31",
+        "9999-12-31T09:00",
+        "0001-01-01",
+        "2027-03-28T01:30",
+        "2026-10-25T01:30",
+        "Europe/London",
+        "right/UTC",
+        "UTC",
+        "Nowhere/Zone",
+        "99999999999999999999m",
+        "30m",
+        "PT30M",
+        "-P1D",
+        ".",
+        "",
+        chr(0xD800),
+        "x.ics",
+        "x.svg",
+        "x.png",
+        "x.txt",
+    ]
+) | st.text(max_size=8)
+
+
+@st.composite
+def command_lines(draw):
+    """Draw a plausible command with hostile option values, or plain noise."""
+    if draw(st.booleans()):
+        return draw(st.lists(TOKENS | st.text(max_size=10), max_size=8))
+    command = draw(st.sampled_from(["plan", "ics", "timeline", "chart", "presets"]))
+    preset = draw(st.sampled_from(["nice-neuro"] * 6 + ["nice-nuero", "x.json"]))
+    argv = [command, preset]
+    options = {"--start": "2026-12-01T09:00", "--tz": "Europe/London"}
+    if command in {"ics", "chart"}:
+        options["-o"] = "out.ics" if command == "ics" else "out.svg"
+    for option in draw(
+        st.lists(
+            st.sampled_from(["--start", "--tz", "--until", "--now", "--alarm", "-o"]),
+            unique=True,
+        )
+    ):
+        options[option] = draw(VALUES)
+    for option, value in options.items():
+        argv += [option, value]
+    if draw(st.booleans()):
+        argv.append("--force")
+    return argv
+
+
+class TestCommandLine:
+    @BOUNDED
+    @given(command_lines())
+    def test_any_arguments(self, tmp_path_factory, argv):
+        """Any argument list exits 0, 1 or 2 with no traceback and at most one error line."""
+        from b12course.cli import main
+
+        out, err_stream = io.StringIO(), io.StringIO()
+        with (
+            contextlib.chdir(tmp_path_factory.mktemp("cli")),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err_stream),
+        ):
+            status = main(argv)
+        err = err_stream.getvalue()
+        assert status in {0, 1, 2}
+        assert "Traceback" not in err
+        if status:
+            assert err.strip(), "a failure says why"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ics", "nice-neuro", "--alarm", "99999999999999999999m", "-o", "x.ics"],
+        ["ics", "nice-neuro", "-o", ".", "--force"],
+        ["ics", "nice-neuro", "-o", "", "--force"],
+        ["plan", "nice-neuro", "--start", "9999-12-31T09:00"],
+        ["plan", "nice-neuro", "--until", "9999-12-31"],
+    ],
+)
+def test_reported_command_lines_fail_cleanly(argv, tmp_path, monkeypatch, capsys):
+    """The command lines the hardening review found printing tracebacks exit 2 with one line."""
+    from b12course.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    if "--start" not in argv:
+        argv = [*argv, "--start", "2026-12-01T09:00"]
+    argv = [*argv, "--tz", "Europe/London"]
+    assert main(argv) == 2
+    _out, err = capsys.readouterr()
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=31",
+        "FREQ=SECONDLY;COUNT=100000000",
+        "FREQ=SECONDLY",
+    ],
+)
+def test_runaway_series_is_refused(rule):
+    """A recurring event that never matches, or matches without end, is refused, not expanded for seconds."""
+    course = b12.Course.begin(
+        b12.regimens.get("nice-neuro"),
+        first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+    )
+    data = b12.to_ical(
+        course, until=dt.datetime(2027, 12, 1, tzinfo=LONDON), compact=True
+    )
+    lines = data.split(b"\r\n")
+    hostile_lines = []
+    for line in lines:
+        hostile_lines.append(line)
+        if line == b"BEGIN:VEVENT" and not any(b"RRULE" in h for h in hostile_lines):
+            hostile_lines.append(b"RRULE:" + rule.encode())
+    with contextlib.suppress(B12CourseError):
+        b12.read_ical(b"\r\n".join(hostile_lines))
