@@ -209,7 +209,17 @@ def day_bounds(
 
     The span is 23 or 25 hours long on daylight-saving days.  A midnight that
     does not exist (zones that change at 00:00) resolves as RFC 5545 says.
+
+    Raises:
+        OutOfBoundsError: the day is the first or last one Python's calendar
+            holds, so its bounds cannot be written in every zone.
     """
-    start = resolve(dt.datetime.combine(day, dt.time()), zone)
-    end = resolve(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), zone)
+    try:
+        start = resolve(dt.datetime.combine(day, dt.time()), zone)
+        end = resolve(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), zone)
+        utc(start), utc(end)
+    except OverflowError:
+        raise OutOfBoundsError(
+            "day", day, f"{day.isoformat()} is too close to the end of the calendar"
+        ) from None
     return start, end

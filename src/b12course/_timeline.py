@@ -65,6 +65,7 @@ from b12course._time import (
     aware,
     day_bounds,
     get_zone,
+    out_of_bounds,
     require_aware,
     require_grace,
     utc,
@@ -80,6 +81,8 @@ __all__ = ["EventKind", "Timeline", "TimelineEvent"]
 
 _DATETIME = dt.datetime
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _NO_SPAN = dt.timedelta(0)
 
 
@@ -238,7 +241,11 @@ def _instant(name: str, value: object) -> dt.datetime:
     """
     if value.__class__ is _DATETIME and value.tzinfo is UTC:
         return value
-    return require_aware(name, value).astimezone(UTC)
+    aware = require_aware(name, value)
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:  # its UTC offset takes it past year 1 or 9999
+        raise out_of_bounds(name, aware) from None
 
 
 def _day(value: object) -> dt.date:
@@ -536,7 +543,10 @@ class Timeline:
         """
         if not self._intervals:
             return ()
-        lo = bisect.bisect_left(self._interval_starts, a - self._max_span)
+        # Saturating: a query at the first representable instant has nothing
+        # before it, rather than an OverflowError.
+        earliest = a - self._max_span if a - _EARLIEST > self._max_span else _EARLIEST
+        lo = bisect.bisect_left(self._interval_starts, earliest)
         hi = bisect.bisect_left(self._interval_starts, a, lo)
         return tuple(e for e in self._intervals[lo:hi] if utc(e.end) > a)
 
@@ -549,7 +559,8 @@ class Timeline:
             NaiveDatetimeError: ``instant`` is naive.
         """
         t = _instant("instant", instant)
-        return self._running(t) + self.between(t, t + _ONE_MICROSECOND)
+        after = t + _ONE_MICROSECOND if t < _LATEST else t
+        return self._running(t) + (self.between(t, after) if after > t else ())
 
     def on(
         self, day: dt.date, zone: zoneinfo.ZoneInfo | str | None = None
