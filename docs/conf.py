@@ -61,6 +61,9 @@ typehints_fully_qualified = False
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 
+# The plot module's Figure is imported for type checking only.
+suppress_warnings = ["sphinx_autodoc_typehints.forward_reference"]
+
 ONLINE = os.environ.get("B12COURSE_DOCS_ONLINE") == "1"
 intersphinx_mapping = (
     {
@@ -75,7 +78,7 @@ intersphinx_mapping = (
 # Offline, names from other projects have no inventory to resolve against:
 # they render as text.  Online, intersphinx resolves them.
 _EXTERNAL = (
-    r"(datetime|zoneinfo|collections|typing|typing_extensions|pathlib|os|io|enum|"
+    r"(dt|datetime|zoneinfo|collections|typing|typing_extensions|pathlib|os|io|enum|"
     r"decimal|fractions|argparse|attr|attrs|icalendar|matplotlib|hypothesis|cattrs|"
     r"dateutil|fhir|caldav|pydantic|_io|types|InvalidArgument)(\..*)?"
 )
@@ -90,6 +93,7 @@ nitpick_ignore_regex = [
         ),
     ),
     (r"py:.*", r"(~)?[A-Za-z_.]*\b_[SVT]\b"),  # private type variables
+    (r"py:.*", r"b12course\.(.*\.)?_[A-Z]\w*"),  # private classes (e.g. _Unit)
 ]
 if not ONLINE:
     nitpick_ignore_regex.append((r"py:.*", _EXTERNAL))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -197,21 +198,34 @@ def _resolve_private(
 
 
 def _private_name(node: Any, contnode: nodes.Element) -> nodes.Element | None:
-    """Render a private module's reference to its own private helper as text.
+    """Render a reference to one of b12course's own undocumented names as text.
 
-    Concept pages show the docstrings of private modules, which name helpers
-    such as ``expand``; those have no page, by design.
+    Docstrings name private helpers (``expand``) and module constants
+    (``IV_REASON``) that have no page, by design; a name that b12course does
+    not define stays a broken reference, and fails the build.
     """
-    module_name = node.get("py:module") or ""
-    if not module_name.startswith("b12course._"):
-        return None
-    module = importlib.import_module(module_name)
-    obj: Any = module
-    for part in node.get("reftarget", "").lstrip("~.").split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    return contnode
+    target = node.get("reftarget", "").lstrip("~.")
+    if target.startswith("b12course."):
+        module_name, _, target = target.rpartition(".")
+        modules = [module_name]
+    else:
+        modules = [node.get("py:module") or ""]
+        modules += [name for name in sys.modules if name.startswith("b12course.")]
+    owner = node.get("py:class")
+    targets = [target, f"{owner}.{target}"] if owner else [target]
+    for module_name in modules:
+        module = sys.modules.get(module_name)
+        if module is None or not module_name.startswith("b12course"):
+            continue
+        for dotted in targets:
+            obj: Any = module
+            for part in dotted.split("."):
+                obj = getattr(obj, part, None)
+                if obj is None:
+                    break
+            else:
+                return contnode
+    return None
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

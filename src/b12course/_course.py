@@ -857,7 +857,7 @@ class Course:
 
     @property
     def treatment_start(self) -> dt.datetime:
-        """When treatment started: the first dose given, else the planned first dose.
+        """When treatment started (the first dose given, else the planned first dose).
 
         Symptom baselines and the flare window are measured from it.  It is
         shown in the course's zone, whatever zone the dose was recorded in.

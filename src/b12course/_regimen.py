@@ -99,7 +99,7 @@ class Route(enum.Enum):
 
     @property
     def abbreviation(self) -> str:
-        """The short clinical form: IM, SC, deep SC, oral, intranasal, sublingual."""
+        """The short clinical form (IM, SC, deep SC, oral, intranasal, sublingual)."""
         return _ROUTE_ABBREVIATIONS[self]
 
     @property

@@ -234,7 +234,7 @@ class SymptomEntry:
 
     @property
     def key(self) -> Symptom | str:
-        """What the entry is about: the symptom, or the given name for ``OTHER``.
+        """What the entry is about (the symptom, or the given name for ``OTHER``).
 
         Entries with equal keys are one symptom's log (baselines, trends and
         charts group by it).

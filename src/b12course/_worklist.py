@@ -45,7 +45,7 @@ class WorklistRow:
 
     @property
     def status(self) -> DoseStatus:
-        """The dose's status: scheduled, due or overdue."""
+        """The dose's status (scheduled, due or overdue)."""
         return self.dose.status
 
 
