@@ -613,3 +613,68 @@ class TestOptional:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert result.stdout.strip() == "False"
+
+
+class TestNewFromFhir:
+    def test_new_starts_a_course_file_from_a_bundle(self, tmp_path, capsys):
+        """`b12course new --from-fhir` writes the course the bundle carries."""
+        from b12course.fhir import carried
+
+        course = _rich_course()
+        bundle = tmp_path / "bundle.json"
+        bundle.write_text(to_fhir(course, now=NOW).model_dump_json())
+        out = tmp_path / "course.json"
+        assert main(["new", "--from-fhir", str(bundle), "-o", str(out)]) == 0
+        assert b12json.loads(out.read_bytes()) == carried(course)
+        assert "started course" in capsys.readouterr().out
+
+    def test_new_from_a_bundle_takes_another_id(self, tmp_path):
+        """--id renames the course read from the bundle."""
+        bundle = tmp_path / "bundle.json"
+        bundle.write_text(to_fhir(_rich_course(), now=NOW).model_dump_json())
+        out = tmp_path / "course.json"
+        assert (
+            main(["new", "--from-fhir", str(bundle), "--id", "p7", "-o", str(out)]) == 0
+        )
+        assert b12json.loads(out.read_bytes()).id == "p7"
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            ["bnf-hydroxocobalamin-neuro"],
+            ["--start", "2026-12-01"],
+            ["--tz", "Europe/London"],
+        ],
+    )
+    def test_new_from_a_bundle_refuses_a_preset_too(self, tmp_path, capsys, extra):
+        """A preset, --start or --tz beside --from-fhir is refused with one line."""
+        bundle = tmp_path / "bundle.json"
+        bundle.write_text(to_fhir(_rich_course(), now=NOW).model_dump_json())
+        argv = [
+            "new",
+            *extra,
+            "--from-fhir",
+            str(bundle),
+            "-o",
+            str(tmp_path / "c.json"),
+        ]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "--from-fhir takes" in err
+        assert not (tmp_path / "c.json").exists()
+
+    def test_new_needs_a_preset_or_a_bundle(self, tmp_path, capsys):
+        """`new` with neither a preset nor a bundle says what it needs."""
+        assert main(["new", "-o", str(tmp_path / "c.json")]) == 2
+        assert "needs a PRESET" in capsys.readouterr().err
+
+    def test_new_from_a_bad_bundle(self, tmp_path, capsys):
+        """A file that is not a bundle is refused with one line, and no course file."""
+        bundle = tmp_path / "bundle.json"
+        bundle.write_text('{"resourceType": "Patient"}')
+        assert (
+            main(["new", "--from-fhir", str(bundle), "-o", str(tmp_path / "c.json")])
+            == 2
+        )
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+        assert not (tmp_path / "c.json").exists()

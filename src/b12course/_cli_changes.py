@@ -10,6 +10,8 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
+
 from b12course import _cli_course as base
 from b12course import _cli_input as read
 from b12course import _cli_output as show
@@ -25,8 +27,7 @@ __all__ = ["end_phase", "lab", "log", "new", "record", "skip", "slot_of"]
 
 
 def new(args: argparse.Namespace) -> int:
-    regimen, first_dose = base.preset_start(args)
-    course = Course.begin(regimen, first_dose=first_dose, id=args.id)
+    course = _from_fhir(args) if args.from_fhir else _from_preset(args)
     target = read.output_path(args.output)
     data = base.dump(course)
     if args.force:
@@ -43,6 +44,24 @@ def new(args: argparse.Namespace) -> int:
         f"first dose {show.local(course.first_dose, zone)}"
     )
     return 0
+
+
+def _from_preset(args: argparse.Namespace) -> Course:
+    if args.source is None or args.start is None or args.tz is None:
+        msg = "new needs a PRESET with --start and --tz, or --from-fhir BUNDLE"
+        raise base.InputError(msg)
+    regimen, first_dose = base.preset_start(args)
+    return Course.begin(regimen, first_dose=first_dose, id=args.id)
+
+
+def _from_fhir(args: argparse.Namespace) -> Course:
+    if args.source is not None or args.start is not None or args.tz is not None:
+        msg = "--from-fhir takes the regimen, first dose and zone from the bundle"
+        raise base.InputError(f"{msg}; give no PRESET, --start or --tz")
+    from b12course.fhir import course_from_fhir_file  # noqa: PLC0415 - on request
+
+    course = course_from_fhir_file(args.from_fhir)
+    return course if args.id is None else attrs.evolve(course, id=args.id)
 
 
 def _change(path: str, change: Callable[[Course], Course]) -> Course:

@@ -340,14 +340,18 @@ def _changing_commands(commands: Any) -> None:  # noqa: ANN401
         commands,
         "new",
         changes.new,
-        "start a course file from a preset",
-        "Start a course file from a preset, a first dose and a zone.",
+        "start a course file from a preset or a FHIR bundle",
+        "Start a course file from a preset, a first dose and a zone, or from a "
+        "FHIR Bundle (JSON) that b12course.fhir or an EHR wrote.",
     )
-    new.add_argument("source", metavar="PRESET", help="a preset id")
+    new.add_argument("source", metavar="PRESET", nargs="?", help="a preset id")
+    new.add_argument("--start", help="the first dose (a date alone: 09:00)")
+    new.add_argument("--tz", help="the IANA zone, e.g. Europe/London")
     new.add_argument(
-        "--start", required=True, help="the first dose (a date alone: 09:00)"
+        "--from-fhir",
+        metavar="BUNDLE",
+        help="start from this FHIR Bundle instead of a preset (no --start, --tz)",
     )
-    new.add_argument("--tz", required=True, help="the IANA zone, e.g. Europe/London")
     new.add_argument("-o", "--output", required=True, help="the course file to write")
     new.add_argument("--id", help="the course's id (default: a random one)")
     new.add_argument("--force", action="store_true", help="replace an existing file")
