@@ -219,15 +219,18 @@ def _mutate(data: bytes, draw) -> bytes:
     return b"\r\n".join(lines)
 
 
+CALENDAR_BOUNDED = settings(BOUNDED, max_examples=40)
+
+
 class TestCalendars:
-    @BOUNDED
+    @CALENDAR_BOUNDED
     @given(courses_small, st.data())
     def test_read_mutated_calendar(self, course, data):
         """read_ical of a damaged export gives doses or a B12CourseError, quickly."""
         damaged = _mutate(_calendar(course), data.draw)
         only_library_errors(b12.read_ical, damaged)
 
-    @BOUNDED
+    @CALENDAR_BOUNDED
     @given(courses_small, st.data())
     def test_update_from_mutated_previous(self, course, data):
         """to_ical(previous=damaged) exports or refuses with a B12CourseError."""

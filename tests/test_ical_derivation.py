@@ -8,7 +8,7 @@ import zoneinfo
 import attrs
 import icalendar
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
@@ -98,6 +98,7 @@ def _derived(
 
 
 class TestOneDerivation:
+    @settings(max_examples=60)
     @given(COURSES, st.integers(0, 90))
     def test_calendar_events_are_exactly_the_timeline_events(self, course, days):
         """The .ics shows the timeline's planned doses, reviews, flare window and phase changes: same kinds, instants and dose names."""

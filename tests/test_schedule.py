@@ -6,7 +6,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from b12course import (
@@ -249,6 +249,7 @@ class TestPlanProperties:
         assert sorted(fulfilled, key=lambda g: g.at) == list(in_range)
         assert [d.number for d in plan] == list(range(1, len(plan) + 1))
 
+    @settings(max_examples=60)
     @given(
         zone=zones,
         wall=walls,

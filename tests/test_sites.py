@@ -2,7 +2,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12course import Course, Route, Site, regimens
@@ -137,6 +137,7 @@ class TestSuggestSite:
             course_with().suggest_site(sites)
 
 
+@settings(max_examples=60)
 @given(
     st.lists(
         st.tuples(

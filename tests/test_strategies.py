@@ -525,7 +525,7 @@ class TestCourses:
         """Courses include late, early and missed doses, skips, decisions, baselines, labs, many zones."""
         seen: set[str] = set()
 
-        @settings(max_examples=300, database=None, derandomize=True)
+        @settings(max_examples=300, database=None)
         @given(b12st.courses())
         def collect(course):  # noqa: C901, PLR0912 - one checklist
             plan = course.plan(until=far(course))
@@ -564,8 +564,7 @@ class TestCourses:
                 seen.add("preset")
             seen.add(f"zone {course.zone.key}")
 
-        collect()
-        assert {
+        wanted = {
             "late dose",
             "early dose",
             "grid-anchored dose",
@@ -581,7 +580,14 @@ class TestCourses:
             "dose recorded in UTC",
             "five doses",
             "preset",
-        } <= seen
+        }
+        # Each pass draws 300 fresh courses; a kind of history that one pass
+        # happened to miss (a missed dose is rare) gets two more chances.
+        for _ in range(3):
+            collect()
+            if wanted <= seen:
+                break
+        assert wanted <= seen
         assert len([k for k in seen if k.startswith("zone ")]) >= 20
 
     @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12course import (
@@ -223,6 +223,7 @@ class TestWorklist:
         with pytest.raises(NotACourseError, match="worklist"):
             worklist([*clinic, "dave"], MONDAY, MONDAY + WEEK)
 
+    @settings(max_examples=60)
     @given(
         courses=st.lists(b12st.courses(max_given=6), max_size=4),
         days=st.integers(-30, 400),

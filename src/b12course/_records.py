@@ -11,6 +11,7 @@ import enum
 
 import attrs
 
+from b12course._checks import instance_of
 from b12course._regimen import Dose
 from b12course._text import text_validator
 from b12course._time import aware
@@ -92,7 +93,7 @@ class AdministeredDose:
     """
 
     at: dt.datetime = attrs.field(validator=aware)
-    dose: Dose = attrs.field(validator=attrs.validators.instance_of(Dose))
+    dose: Dose = attrs.field(validator=instance_of(Dose, "a Dose"))
     site: str | None = attrs.field(
         default=None, converter=_enum_text, validator=_optional_text
     )
@@ -193,5 +194,5 @@ class PhaseDecision:
     reason: str = attrs.field(default="", validator=text_validator)
     basis: DecisionBasis = attrs.field(
         default=DecisionBasis.CLINICIAN,
-        validator=attrs.validators.instance_of(DecisionBasis),
+        validator=instance_of(DecisionBasis, "a DecisionBasis"),
     )

@@ -21,6 +21,7 @@ from typing import Union
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from b12course._checks import instance_of
 from b12course._text import text_validator
 from b12course._units import Amount
 from b12course.exceptions import ImplausibleDoseError, RegimenError
@@ -537,7 +538,7 @@ class UntilNoFurtherImprovement:
 
     review_after: Lasting = attrs.field(
         factory=lambda: Lasting(weeks=2),
-        validator=attrs.validators.instance_of(Lasting),
+        validator=instance_of(Lasting, "a Lasting span"),
     )
 
     @property
@@ -660,11 +661,11 @@ class Phase:
     """
 
     name: str = attrs.field(validator=text_validator)
-    dose: Dose = attrs.field(validator=attrs.validators.instance_of(Dose))
-    cadence: Cadence = attrs.field(validator=attrs.validators.instance_of(Cadence))
+    dose: Dose = attrs.field(validator=instance_of(Dose, "a Dose"))
+    cadence: Cadence = attrs.field(validator=instance_of(Cadence, "a Cadence"))
     end: PhaseEnd = attrs.field(validator=_check_phase_end)
     anchoring: Anchoring = attrs.field(
-        default=Anchoring.GIVEN, validator=attrs.validators.instance_of(Anchoring)
+        default=Anchoring.GIVEN, validator=instance_of(Anchoring, "an Anchoring")
     )
     condition: str | None = attrs.field(
         default=None, validator=attrs.validators.optional(text_validator)
