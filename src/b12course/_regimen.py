@@ -341,7 +341,7 @@ class Cadence:
     'Mon, Wed, Fri'
     """
 
-    unit: _Unit
+    unit: _Unit = attrs.field(validator=instance_of(_Unit, "a cadence unit"))
     every: int = attrs.field(validator=_check_every)
     weekdays: tuple[int, ...] = attrs.field(default=(), converter=_sorted_weekdays)
 
