@@ -82,7 +82,6 @@ __all__ = ["EventKind", "Timeline", "TimelineEvent"]
 _DATETIME = dt.datetime
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-_LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _NO_SPAN = dt.timedelta(0)
 
 
@@ -543,9 +542,10 @@ class Timeline:
         """
         if not self._intervals:
             return ()
-        # Saturating: a query at the first representable instant has nothing
-        # before it, rather than an OverflowError.
-        earliest = a - self._max_span if a - _EARLIEST > self._max_span else _EARLIEST
+        try:
+            earliest = a - self._max_span
+        except OverflowError:  # a query near year 1: nothing starts before it
+            earliest = _EARLIEST
         lo = bisect.bisect_left(self._interval_starts, earliest)
         hi = bisect.bisect_left(self._interval_starts, a, lo)
         return tuple(e for e in self._intervals[lo:hi] if utc(e.end) > a)
@@ -559,8 +559,11 @@ class Timeline:
             NaiveDatetimeError: ``instant`` is naive.
         """
         t = _instant("instant", instant)
-        after = t + _ONE_MICROSECOND if t < _LATEST else t
-        return self._running(t) + (self.between(t, after) if after > t else ())
+        try:
+            after = t + _ONE_MICROSECOND
+        except OverflowError:  # the last representable instant: nothing starts at it
+            return self._running(t)
+        return self._running(t) + self.between(t, after)
 
     def on(
         self, day: dt.date, zone: zoneinfo.ZoneInfo | str | None = None
