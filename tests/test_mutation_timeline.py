@@ -1,0 +1,1 @@
+"""Boundaries of b12course._timeline, pinned where mutation testing found them loose (docs/testing.md)."""
