@@ -255,6 +255,7 @@ class TestThresholds:
         with pytest.raises(InvalidRecordError) as bad:
             assess("entry", self.LOG, first_dose=START)
         assert bad.value.value == "entry"
+        assert "expected a SymptomEntry, not 'entry'" in str(bad.value)
 
 
 class TestNewOnset:

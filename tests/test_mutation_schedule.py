@@ -540,6 +540,13 @@ class TestFirstDoseTolerance:
             "begin the course when it really started"
         )
 
+    def test_the_tolerance_starts_at_the_course_zone_s_midnight(self):
+        """New York, daily from 5 December 09:00: the tolerance opens at 4 December 00:00 there."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        first = dt.datetime(2026, 12, 5, 9, tzinfo=ny)
+        placement = locate(DAILY, first, ny, given=gave(first), index=0)
+        assert placement.earliest_first == dt.datetime(2026, 12, 4, tzinfo=ny)
+
     def test_a_monthly_interval_rounds_up_to_31_days(self):
         """A monthly first phase tolerates 31 days (30.44 rounded up)."""
         reg = regimen(phase(cadence=Cadence.every_months(1)))
@@ -598,10 +605,29 @@ class TestPlacement:
         with pytest.raises(DoseOrderError) as info:
             placement.check()
         assert info.value.slot is placement.before
+        assert info.value.given_at == on(2, 9)
         assert str(info.value) == (
             "a dose given at 2026-12-02T09:00:00+00:00 would put only dose 2 "
             "(skipped, 2026-12-02T09:00:00+00:00) at or after only dose 3 "
             "(given, 2026-12-02T09:00:00+00:00): the plan would be out of time "
+            "order; check the time of the dose and of the skipped dose"
+        )
+
+    def test_a_dose_that_moves_a_later_dose_before_a_skipped_slot_is_refused(self):
+        """A first dose recorded after a later one would put dose 3 before skipped dose 2."""
+        given = gave(on(1), on(1, 15))
+        placement = locate(
+            DAILY, on(1), LONDON, given=given, index=0, skips=(skip(2, 2),)
+        )
+        with pytest.raises(DoseOrderError) as info:
+            placement.check()
+        assert info.value.given_at == on(1)
+        assert info.value.slot is placement.later[1]
+        assert info.value.slot.number == 3
+        assert str(info.value) == (
+            "a dose given at 2026-12-01T09:00:00+00:00 would put only dose 2 "
+            "(skipped, 2026-12-02T09:00:00+00:00) at or after only dose 3 "
+            "(given, 2026-12-01T15:00:00+00:00): the plan would be out of time "
             "order; check the time of the dose and of the skipped dose"
         )
 
