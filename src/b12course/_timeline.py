@@ -8,6 +8,16 @@ course state once and hands them over, and every rendering (calendar, CSV,
 summaries, chart, CLI, FHIR, CalDAV) reads them from here.  It answers range
 questions in ``O(log n + k)`` by bisecting a sorted array of start instants.
 
+Queries take the form they are asked in.  A query in UTC bisects the UTC
+instants as they are.  A query in an IANA zone (or a fixed offset) bisects the
+same instants written as wall-clock times of that zone, built on the first
+query in the zone and kept (see :class:`_Zones`), as long as the timeline is
+*wall-safe* in the zone: no event lies near enough to a change of UTC offset
+for a comparison of wall-clock times to disagree with one of instants.  Any
+other query is converted to UTC once.  A property test
+(``tests/test_timeline_fastpath.py``) holds every path equal to a plain filter
+over the events' instants, across DST folds and gaps.
+
 What a rendering needs beyond the events is an attribute of the timeline,
 computed by the course in the same derivation:
 
@@ -48,8 +58,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import itertools
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast, overload
 
 import attrs
@@ -80,9 +91,14 @@ from b12course.exceptions import (
 __all__ = ["EventKind", "Timeline", "TimelineEvent"]
 
 _DATETIME = dt.datetime
-_ONE_MICROSECOND = dt.timedelta(microseconds=1)
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 _NO_SPAN = dt.timedelta(0)
+_DATE = dt.date
+_COMBINE = dt.datetime.combine
+_MIDNIGHT = dt.time()
+_ONE_DAY = dt.timedelta(days=1)
+_left = bisect.bisect_left
+_right = bisect.bisect_right
 
 
 class EventKind(enum.Enum):
@@ -289,6 +305,199 @@ def _range(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.dateti
     return start, end
 
 
+# -- wall-clock indexes ---------------------------------------------------------
+#
+# Python compares two datetimes that share a tzinfo object by their wall-clock
+# fields, ignoring fold: cheap (no utcoffset call), but wrong near a change of
+# UTC offset.  Write an event's instant as u, its wall time as w = u + off(u);
+# a query q in the same zone has a wall time w_q and an instant u_q = w_q -
+# off_q, where off_q is the offset its fold picks (for a wall time inside a
+# gap, the offset from the other side of the change).  Then
+#     w_e - w_q = (u_e - u_q) + (off_e - off_q),
+# so the two comparisons can disagree only if off_e != off_q and
+# |u_e - u_q| <= |off_e - off_q| <= _SWING.  If at most one change T (from o1
+# to o2, delta = |o2 - o1|) lies within 2 * _SWING of u_e, both offsets are o1
+# or o2 and q is within delta of u_e; and either T lies between them (case of a
+# real wall time) or q is within delta of T (a wall time in the gap): either
+# way |u_e - T| <= 2 * delta.  An event farther than that from every change,
+# with no second change within 2 * _SWING, compares the same either way
+# against *every* query in the zone: the index is exact for all queries.
+
+#: No zone's UTC offsets lie further apart (Pacific/Apia: -11:30 to +14:00).
+_SWING = dt.timedelta(hours=26)
+_NEAR = 2 * _SWING
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_SECONDS_A_DAY = 86_400
+_ONE_SECOND = dt.timedelta(seconds=1)
+#: How many zones a timeline keeps an index for (each costs a tuple of wall
+#: times, and in a zone other than the events' own, the datetimes in it).
+_MAX_ZONES = 8
+
+
+class _Local:
+    """A timeline's instants as wall-clock times of one zone, for bisecting.
+
+    ``starts`` holds the start of every event (in timeline order),
+    ``interval_starts``/``interval_ends`` those of the interval events, and
+    ``reach`` bounds how far back (in wall time) an interval still open at a
+    query can have started: the longest interval plus :data:`_SWING`.
+    """
+
+    __slots__ = ("interval_ends", "interval_starts", "reach", "starts")
+
+    def __init__(
+        self,
+        starts: tuple[dt.datetime, ...],
+        interval_starts: tuple[dt.datetime, ...],
+        interval_ends: tuple[dt.datetime, ...],
+        reach: dt.timedelta,
+    ) -> None:
+        self.starts = starts
+        self.interval_starts = interval_starts
+        self.interval_ends = interval_ends
+        self.reach = reach
+
+
+def _offset_at(zone: dt.tzinfo, instant: dt.datetime) -> dt.timedelta:
+    # A ZoneInfo or a datetime.timezone always has an offset.
+    return cast("dt.timedelta", instant.astimezone(zone).utcoffset())
+
+
+def _change_at(
+    zone: dt.tzinfo, before: dt.datetime, after: dt.timedelta
+) -> dt.datetime:
+    """Return the first second after ``before`` (within a day) at offset ``after``.
+
+    Offsets change on whole seconds, and (tzdata holds none closer than four
+    days apart) at most once in a day.
+    """
+    lo, hi = 0, _SECONDS_A_DAY
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _offset_at(zone, before + mid * _ONE_SECOND) == after:
+            hi = mid
+        else:
+            lo = mid
+    return before + hi * _ONE_SECOND
+
+
+def _changes_near(
+    zone: dt.tzinfo, instants: Iterable[dt.datetime]
+) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """Return the changes of UTC offset within :data:`_NEAR` of any instant.
+
+    Each comes as (instant of the change, size of the change).  The offset is
+    probed at every UTC midnight from three days before to four days after
+    each instant (so every change within ``_NEAR`` falls between two probes),
+    and each change found is bisected to the second.
+
+    Raises:
+        OverflowError: An instant lies within days of year 1 or 9999.
+    """
+    days = sorted(
+        {
+            day + shift
+            for day in {(u - _EPOCH) // _ONE_DAY for u in instants}
+            for shift in range(-3, 5)
+        }
+    )
+    probes = [
+        (day, at, _offset_at(zone, at))
+        for day, at in ((day, _EPOCH + day * _ONE_DAY) for day in days)
+    ]
+    changes = []
+    for (day, at, before), (next_day, _, after) in itertools.pairwise(probes):
+        if next_day == day + 1 and before != after:
+            changes.append((_change_at(zone, at, after), abs(after - before)))
+    return changes
+
+
+def _wall_safe(zone: dt.tzinfo, instants: Sequence[dt.datetime]) -> bool:
+    """True when wall times in ``zone`` compare as ``instants`` do (see above).
+
+    ``instants`` are in UTC and sorted.
+
+    Raises:
+        OverflowError: An instant lies within days of year 1 or 9999.
+    """
+    changes = _changes_near(zone, instants)
+    for (first, _), (second, _) in itertools.pairwise(changes):
+        if second - first <= 2 * _NEAR:
+            return False  # two changes close together: never in practice
+    for at, delta in changes:
+        i = _left(instants, at - 2 * delta)
+        if i < len(instants) and instants[i] <= at + 2 * delta:
+            return False
+    return True
+
+
+def _wall(value: dt.datetime, instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """Return ``value`` (at UTC ``instant``) as a wall time in ``zone``.
+
+    A value already in ``zone`` is kept (it costs no memory); if it is not
+    the normal form of its instant (a time in a gap), the index is not
+    wall-safe anyway.
+    """
+    return value if value.tzinfo is zone else instant.astimezone(zone)
+
+
+class _Zones(dict[dt.tzinfo | None, _Local | None]):
+    """A timeline's wall-clock indexes, one per zone queried, built on first use.
+
+    Maps a tzinfo to its :class:`_Local` index, or to None when the timeline
+    is not wall-safe in it.  Only ``zoneinfo.ZoneInfo`` and fixed-offset
+    ``datetime.timezone`` objects get one; any other tzinfo, and every zone
+    past the first :data:`_MAX_ZONES`, maps to None without being kept.
+    """
+
+    __slots__ = ("_events", "_instants", "_intervals", "_max_span")
+
+    def __init__(
+        self,
+        events: tuple[TimelineEvent, ...],
+        instants: tuple[dt.datetime, ...],
+        intervals: tuple[TimelineEvent, ...],
+        max_span: dt.timedelta,
+    ) -> None:
+        super().__init__()
+        self._events = events
+        self._instants = instants
+        self._intervals = intervals
+        self._max_span = max_span
+
+    def __missing__(self, zone: dt.tzinfo | None) -> _Local | None:
+        if (
+            zone.__class__ is not zoneinfo.ZoneInfo
+            and zone.__class__ is not dt.timezone
+        ):
+            return None
+        if len(self) >= _MAX_ZONES:
+            return None
+        local = self._build(cast("dt.tzinfo", zone))
+        self[zone] = local
+        return local
+
+    def _build(self, zone: dt.tzinfo) -> _Local | None:
+        events, intervals = self._events, self._intervals
+        ends = [utc(e.end) for e in intervals]
+        try:
+            if not _wall_safe(zone, sorted([*self._instants, *ends])):
+                return None
+            return _Local(
+                tuple(
+                    _wall(e.start, u, zone)
+                    for e, u in zip(events, self._instants, strict=True)
+                ),
+                tuple(_wall(e.start, utc(e.start), zone) for e in intervals),
+                tuple(
+                    _wall(e.end, u, zone) for e, u in zip(intervals, ends, strict=True)
+                ),
+                self._max_span + _SWING,
+            )
+        except OverflowError:  # instants within days of year 1 or 9999
+            return None
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Timeline:
     """An immutable, sorted index of the events of a course, with range queries.
@@ -361,6 +570,8 @@ class Timeline:
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
     _closes: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
+    # The wall-clock indexes, built lazily per zone queried (module comments).
+    _zones: _Zones = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     @classmethod
     def from_events(
@@ -398,7 +609,9 @@ class Timeline:
         intervals = tuple(e for e in events if not e.is_instant)
         set_(self, "_intervals", intervals)
         set_(self, "_interval_starts", tuple(utc(e.start) for e in intervals))
-        set_(self, "_max_span", max((e.duration for e in intervals), default=_NO_SPAN))
+        max_span = max((e.duration for e in intervals), default=_NO_SPAN)
+        set_(self, "_max_span", max_span)
+        set_(self, "_zones", _Zones(events, self._starts, intervals, max_span))
         grouped: dict[EventKind, list[TimelineEvent]] = {}
         for event in events:
             grouped.setdefault(event.kind, []).append(event)
@@ -506,17 +719,32 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
-        # _range inlined: this is the hottest query, and a UTC query skips
-        # the awareness check and the conversion (BENCHMARKS.md).
-        if start.__class__ is not _DATETIME or start.tzinfo is not UTC:
-            start = _instant("start", start)
-        if end.__class__ is not _DATETIME or end.tzinfo is not UTC:
-            end = _instant("end", end)
-        if end < start:
-            raise RangeError(start, end)
+        # The hottest query: the fast paths are inlined (module docstring).
+        if start.__class__ is _DATETIME and end.__class__ is _DATETIME:
+            zone = start.tzinfo
+            if end.tzinfo is zone:
+                if zone is UTC:
+                    if end < start:
+                        raise RangeError(start, end)
+                    starts = self._starts
+                    i = _left(starts, start)
+                    return self.events[i : _left(starts, end, i)]
+                try:
+                    local = self._zones[zone]
+                except TypeError:  # an unhashable tzinfo
+                    local = None
+                if local is not None:
+                    starts = local.starts
+                    i = _left(starts, start)
+                    j = _left(starts, end)
+                    # j < i: reversed.  j == i: empty, or reversed in a fold
+                    # (wall times less than _SWING apart): the exact path says.
+                    if j > i or (j == i and end - start >= _SWING):
+                        return self.events[i:j]
+        a, b = _range(start, end)
         starts = self._starts
-        i = bisect.bisect_left(starts, start)
-        return self.events[i : bisect.bisect_left(starts, end, i)]
+        i = _left(starts, a)
+        return self.events[i : _left(starts, b, i)]
 
     def overlapping(
         self, start: dt.datetime, end: dt.datetime
@@ -530,9 +758,36 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
+        if start.__class__ is _DATETIME and end.__class__ is _DATETIME:
+            zone = start.tzinfo
+            if end.tzinfo is zone:
+                if zone is UTC:
+                    if end < start:
+                        raise RangeError(start, end)
+                    starts = self._starts
+                    i = _left(starts, start)
+                    inside = self.events[i : _left(starts, end, i)]
+                    return self._running(start) + inside if self._intervals else inside
+                local = self._local(zone)
+                if local is not None:
+                    starts = local.starts
+                    i = _left(starts, start)
+                    j = _left(starts, end)
+                    if j > i or (j == i and end - start >= _SWING):  # as in between
+                        inside = self.events[i:j]
+                        if not self._intervals:
+                            return inside
+                        return self._running_local(local, start) + inside
         a, b = _range(start, end)
         inside = self.between(a, b) if a < b else ()
         return self._running(a) + inside
+
+    def _local(self, zone: dt.tzinfo | None) -> _Local | None:
+        """Return the wall-clock index of ``zone``, or None to convert to UTC."""
+        try:
+            return self._zones[zone]
+        except TypeError:  # an unhashable tzinfo
+            return None
 
     def _running(self, a: dt.datetime) -> tuple[TimelineEvent, ...]:
         """Return the intervals that started before ``a`` and are still open at it.
@@ -546,9 +801,32 @@ class Timeline:
             earliest = a - self._max_span
         except OverflowError:  # a query near year 1: nothing starts before it
             earliest = _EARLIEST
-        lo = bisect.bisect_left(self._interval_starts, earliest)
-        hi = bisect.bisect_left(self._interval_starts, a, lo)
+        lo = _left(self._interval_starts, earliest)
+        hi = _left(self._interval_starts, a, lo)
+        if lo == hi:
+            return ()
         return tuple(e for e in self._intervals[lo:hi] if utc(e.end) > a)
+
+    def _running_local(
+        self, local: _Local, a: dt.datetime
+    ) -> tuple[TimelineEvent, ...]:
+        """Return what :meth:`_running` returns, for ``a`` in the zone of ``local``.
+
+        Every comparison is between wall times of one zone, exact because the
+        index is wall-safe; only the bound of the scan is in wall time, and
+        ``local.reach`` makes up for the hours an offset change can add.
+        """
+        starts = local.interval_starts
+        try:
+            lo = _left(starts, a - local.reach)
+        except OverflowError:  # a query near year 1: scan from the first interval
+            lo = 0
+        hi = _left(starts, a, lo)
+        if lo == hi:
+            return ()
+        ends = local.interval_ends
+        intervals = self._intervals
+        return tuple(intervals[k] for k in range(lo, hi) if ends[k] > a)
 
     def at(self, instant: dt.datetime) -> tuple[TimelineEvent, ...]:
         """Return the instants at ``instant`` and the intervals containing it.
@@ -558,12 +836,20 @@ class Timeline:
         Raises:
             NaiveDatetimeError: ``instant`` is naive.
         """
+        if instant.__class__ is _DATETIME and instant.tzinfo is not UTC:
+            local = self._local(instant.tzinfo)
+            if local is not None:
+                starts = local.starts
+                i = _left(starts, instant)
+                found = self.events[i : _right(starts, instant, i)]
+                if not self._intervals:
+                    return found
+                return self._running_local(local, instant) + found
         t = _instant("instant", instant)
-        try:
-            after = t + _ONE_MICROSECOND
-        except OverflowError:  # the last representable instant: nothing starts at it
-            return self._running(t)
-        return self._running(t) + self.between(t, after)
+        starts = self._starts
+        i = _left(starts, t)
+        found = self.events[i : _right(starts, t, i)]
+        return self._running(t) + found if self._intervals else found
 
     def on(
         self, day: dt.date, zone: zoneinfo.ZoneInfo | str | None = None
@@ -581,6 +867,16 @@ class Timeline:
             NotADateError: ``day`` is not a ``datetime.date`` (a datetime is not one).
             ZoneError: ``zone`` is not an IANA zone.
         """
+        if day.__class__ is _DATE and dt.date.min < day < dt.date.max:
+            zone = self.zone if zone is None else get_zone(zone)
+            local = self._zones[zone]
+            if local is not None:
+                # Wall-clock midnights: fold 0 reads a midnight in a gap as
+                # RFC 5545 does, and a wall-safe index compares them exactly.
+                starts = local.starts
+                i = _left(starts, _COMBINE(day, _MIDNIGHT, zone))
+                nxt = _COMBINE(day + _ONE_DAY, _MIDNIGHT, zone)
+                return self.events[i : _left(starts, nxt, i)]
         start, end = day_bounds(
             _day(day), self.zone if zone is None else get_zone(zone)
         )
