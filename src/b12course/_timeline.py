@@ -91,7 +91,7 @@ from b12course.exceptions import (
 __all__ = ["EventKind", "Timeline", "TimelineEvent"]
 
 _DATETIME = dt.datetime
-_EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _NO_SPAN = dt.timedelta(0)
 _DATE = dt.date
 _COMBINE = dt.datetime.combine
@@ -327,7 +327,10 @@ def _range(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.dateti
 _SWING = dt.timedelta(hours=26)
 _NEAR = 2 * _SWING
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-_SECONDS_A_DAY = 86_400
+#: The step of the probes for offset changes: tzdata holds no two changes
+#: closer than four days apart (Africa/Freetown, 1939), so one step holds at
+#: most one change.
+_STEP = dt.timedelta(days=3)
 _ONE_SECOND = dt.timedelta(seconds=1)
 #: How many zones a timeline keeps an index for (each costs a tuple of wall
 #: times, and in a zone other than the events' own, the datetimes in it).
@@ -366,12 +369,11 @@ def _offset_at(zone: dt.tzinfo, instant: dt.datetime) -> dt.timedelta:
 def _change_at(
     zone: dt.tzinfo, before: dt.datetime, after: dt.timedelta
 ) -> dt.datetime:
-    """Return the first second after ``before`` (within a day) at offset ``after``.
+    """Return the first second within a step after ``before`` at offset ``after``.
 
-    Offsets change on whole seconds, and (tzdata holds none closer than four
-    days apart) at most once in a day.
+    Offsets change on whole seconds, and at most once in a step.
     """
-    lo, hi = 0, _SECONDS_A_DAY
+    lo, hi = 0, _STEP // _ONE_SECOND
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if _offset_at(zone, before + mid * _ONE_SECOND) == after:
@@ -387,28 +389,28 @@ def _changes_near(
     """Return the changes of UTC offset within :data:`_NEAR` of any instant.
 
     Each comes as (instant of the change, size of the change).  The offset is
-    probed at every UTC midnight from three days before to four days after
-    each instant (so every change within ``_NEAR`` falls between two probes),
-    and each change found is bisected to the second.
+    probed every :data:`_STEP` from the epoch, from the step before each
+    instant's to the second after it (so every change within ``_NEAR`` falls
+    between two probes), and each change found is bisected to the second.
 
     Raises:
         OverflowError: An instant lies within days of year 1 or 9999.
     """
-    days = sorted(
+    steps = sorted(
         {
-            day + shift
-            for day in {(u - _EPOCH) // _ONE_DAY for u in instants}
-            for shift in range(-3, 5)
+            step + shift
+            for step in {(u - _EPOCH) // _STEP for u in instants}
+            for shift in (-1, 0, 1, 2)
         }
     )
-    probes = [
-        (day, at, _offset_at(zone, at))
-        for day, at in ((day, _EPOCH + day * _ONE_DAY) for day in days)
-    ]
+    probes = [(step, _EPOCH + step * _STEP) for step in steps]
+    offsets = [_offset_at(zone, at) for _, at in probes]
     changes = []
-    for (day, at, before), (next_day, _, after) in itertools.pairwise(probes):
-        if next_day == day + 1 and before != after:
-            changes.append((_change_at(zone, at, after), abs(after - before)))
+    for k in range(1, len(probes)):
+        step, at = probes[k - 1]
+        if probes[k][0] == step + 1 and offsets[k - 1] != offsets[k]:
+            change = _change_at(zone, at, offsets[k])
+            changes.append((change, abs(offsets[k] - offsets[k - 1])))
     return changes
 
 
@@ -439,63 +441,6 @@ def _wall(value: dt.datetime, instant: dt.datetime, zone: dt.tzinfo) -> dt.datet
     wall-safe anyway.
     """
     return value if value.tzinfo is zone else instant.astimezone(zone)
-
-
-class _Zones(dict[dt.tzinfo | None, _Local | None]):
-    """A timeline's wall-clock indexes, one per zone queried, built on first use.
-
-    Maps a tzinfo to its :class:`_Local` index, or to None when the timeline
-    is not wall-safe in it.  Only ``zoneinfo.ZoneInfo`` and fixed-offset
-    ``datetime.timezone`` objects get one; any other tzinfo, and every zone
-    past the first :data:`_MAX_ZONES`, maps to None without being kept.
-    """
-
-    __slots__ = ("_events", "_instants", "_intervals", "_max_span")
-
-    def __init__(
-        self,
-        events: tuple[TimelineEvent, ...],
-        instants: tuple[dt.datetime, ...],
-        intervals: tuple[TimelineEvent, ...],
-        max_span: dt.timedelta,
-    ) -> None:
-        super().__init__()
-        self._events = events
-        self._instants = instants
-        self._intervals = intervals
-        self._max_span = max_span
-
-    def __missing__(self, zone: dt.tzinfo | None) -> _Local | None:
-        if (
-            zone.__class__ is not zoneinfo.ZoneInfo
-            and zone.__class__ is not dt.timezone
-        ):
-            return None
-        if len(self) >= _MAX_ZONES:
-            return None
-        local = self._build(cast("dt.tzinfo", zone))
-        self[zone] = local
-        return local
-
-    def _build(self, zone: dt.tzinfo) -> _Local | None:
-        events, intervals = self._events, self._intervals
-        ends = [utc(e.end) for e in intervals]
-        try:
-            if not _wall_safe(zone, sorted([*self._instants, *ends])):
-                return None
-            return _Local(
-                tuple(
-                    _wall(e.start, u, zone)
-                    for e, u in zip(events, self._instants, strict=True)
-                ),
-                tuple(_wall(e.start, utc(e.start), zone) for e in intervals),
-                tuple(
-                    _wall(e.end, u, zone) for e, u in zip(intervals, ends, strict=True)
-                ),
-                self._max_span + _SWING,
-            )
-        except OverflowError:  # instants within days of year 1 or 9999
-            return None
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -570,8 +515,12 @@ class Timeline:
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
     _closes: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
-    # The wall-clock indexes, built lazily per zone queried (module comments).
-    _zones: _Zones = attrs.field(init=False, eq=False, repr=False, hash=False)
+    # The wall-clock indexes: UTC's, and one per zone queried, built lazily
+    # (see the comments above _SWING).
+    _utc: _Local = attrs.field(init=False, eq=False, repr=False)
+    _zones: dict[dt.tzinfo | None, _Local | None] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     @classmethod
     def from_events(
@@ -611,7 +560,15 @@ class Timeline:
         set_(self, "_interval_starts", tuple(utc(e.start) for e in intervals))
         max_span = max((e.duration for e in intervals), default=_NO_SPAN)
         set_(self, "_max_span", max_span)
-        set_(self, "_zones", _Zones(events, self._starts, intervals, max_span))
+        interval_ends = tuple(utc(e.end) for e in intervals)
+        utc_index = _Local(
+            (*self._starts, _LATEST),
+            self._interval_starts,
+            interval_ends,
+            max_span,
+        )
+        set_(self, "_utc", utc_index)
+        set_(self, "_zones", {UTC: utc_index})
         grouped: dict[EventKind, list[TimelineEvent]] = {}
         for event in events:
             grouped.setdefault(event.kind, []).append(event)
@@ -705,6 +662,13 @@ class Timeline:
         return attrs.evolve(self, events=events)
 
     # -- range queries ----------------------------------------------------
+    #
+    # The hot paths look the query's tzinfo up in self._zones (its wall-clock
+    # index; UTC's is there from the start) inside one try block: a hit costs
+    # a dict lookup, anything else (a date, a naive or unhashable query, a
+    # zone not indexed yet) falls to _local_of and, failing that, to the exact
+    # path, which converts the query to UTC once.  Every index ends with a
+    # sentinel (the last wall time there is), so starts[i] always exists.
 
     def between(
         self, start: dt.datetime, end: dt.datetime
@@ -719,29 +683,24 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
-        # The hottest query: the fast paths are inlined (module docstring).
-        if start.__class__ is _DATETIME and end.__class__ is _DATETIME:
+        try:
             zone = start.tzinfo
-            if end.tzinfo is zone:
-                if zone is UTC:
-                    if end < start:
-                        raise RangeError(start, end)
-                    starts = self._starts
-                    i = _left(starts, start)
-                    return self.events[i : _left(starts, end, i)]
-                try:
-                    local = self._zones[zone]
-                except TypeError:  # an unhashable tzinfo
-                    local = None
-                if local is not None:
-                    starts = local.starts
-                    i = _left(starts, start)
-                    j = _left(starts, end)
-                    # j < i: reversed.  j == i: empty, or reversed in a fold
-                    # (wall times less than _SWING apart): the exact path says.
-                    if j > i or (j == i and end - start >= _SWING):
-                        return self.events[i:j]
-        a, b = _range(start, end)
+            local = self._zones[zone] if end.tzinfo is zone else None
+        except (AttributeError, KeyError, TypeError):
+            local = self._local_of(start, end)
+        if local is not None:
+            starts = local.starts
+            i = _left(starts, start)
+            if starts[i] < end:  # an event in range: the range is not reversed
+                return self.events[i : _left(starts, end, i + 1)]
+            # Empty, or reversed: wall times _SWING apart cannot be (module
+            # comment); closer ones are settled by the exact path.
+            if end - start >= _SWING:
+                return ()
+        return self._between(*_range(start, end))
+
+    def _between(self, a: dt.datetime, b: dt.datetime) -> tuple[TimelineEvent, ...]:
+        """Return :meth:`between` for a range already in UTC and in order."""
         starts = self._starts
         i = _left(starts, a)
         return self.events[i : _left(starts, b, i)]
@@ -758,65 +717,40 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
-        if start.__class__ is _DATETIME and end.__class__ is _DATETIME:
-            zone = start.tzinfo
-            if end.tzinfo is zone:
-                if zone is UTC:
-                    if end < start:
-                        raise RangeError(start, end)
-                    starts = self._starts
-                    i = _left(starts, start)
-                    inside = self.events[i : _left(starts, end, i)]
-                    return self._running(start) + inside if self._intervals else inside
-                local = self._local(zone)
-                if local is not None:
-                    starts = local.starts
-                    i = _left(starts, start)
-                    j = _left(starts, end)
-                    if j > i or (j == i and end - start >= _SWING):  # as in between
-                        inside = self.events[i:j]
-                        if not self._intervals:
-                            return inside
-                        return self._running_local(local, start) + inside
-        a, b = _range(start, end)
-        inside = self.between(a, b) if a < b else ()
-        return self._running(a) + inside
-
-    def _local(self, zone: dt.tzinfo | None) -> _Local | None:
-        """Return the wall-clock index of ``zone``, or None to convert to UTC."""
         try:
-            return self._zones[zone]
-        except TypeError:  # an unhashable tzinfo
-            return None
+            zone = start.tzinfo
+            local = self._zones[zone] if end.tzinfo is zone else None
+        except (AttributeError, KeyError, TypeError):
+            local = self._local_of(start, end)
+        if local is not None:
+            starts = local.starts
+            i = _left(starts, start)
+            if starts[i] < end:
+                inside = self.events[i : _left(starts, end, i + 1)]
+            elif end - start >= _SWING:  # as in between
+                inside = ()
+            else:
+                return self._overlapping(*_range(start, end))
+            if not self._intervals:
+                return inside
+            return self._running(local, start) + inside
+        return self._overlapping(*_range(start, end))
 
-    def _running(self, a: dt.datetime) -> tuple[TimelineEvent, ...]:
+    def _overlapping(self, a: dt.datetime, b: dt.datetime) -> tuple[TimelineEvent, ...]:
+        """Return :meth:`overlapping` for a range already in UTC and in order."""
+        return self._running(self._utc, a) + self._between(a, b)
+
+    def _running(self, local: _Local, a: dt.datetime) -> tuple[TimelineEvent, ...]:
         """Return the intervals that started before ``a`` and are still open at it.
 
-        Only intervals that started less than the longest interval's length
-        before ``a`` can be open at ``a``, so the scan is bounded.
-        """
-        if not self._intervals:
-            return ()
-        try:
-            earliest = a - self._max_span
-        except OverflowError:  # a query near year 1: nothing starts before it
-            earliest = _EARLIEST
-        lo = _left(self._interval_starts, earliest)
-        hi = _left(self._interval_starts, a, lo)
-        if lo == hi:
-            return ()
-        return tuple(e for e in self._intervals[lo:hi] if utc(e.end) > a)
-
-    def _running_local(
-        self, local: _Local, a: dt.datetime
-    ) -> tuple[TimelineEvent, ...]:
-        """Return what :meth:`_running` returns, for ``a`` in the zone of ``local``.
-
-        Every comparison is between wall times of one zone, exact because the
-        index is wall-safe; only the bound of the scan is in wall time, and
-        ``local.reach`` makes up for the hours an offset change can add.
+        ``a`` is in the zone of ``local``.  Only intervals that started less
+        than the longest interval's length before ``a`` can be open at ``a``,
+        so the scan is bounded; the bound is in wall time, and ``local.reach``
+        makes up for the hours an offset change can add.
         """
         starts = local.interval_starts
+        if not starts:
+            return ()
         try:
             lo = _left(starts, a - local.reach)
         except OverflowError:  # a query near year 1: scan from the first interval
@@ -828,6 +762,72 @@ class Timeline:
         intervals = self._intervals
         return tuple(intervals[k] for k in range(lo, hi) if ends[k] > a)
 
+    def _local_of(self, *instants: object) -> _Local | None:
+        """Return the index to bisect for ``instants``, or None to convert them.
+
+        They must be plain datetimes sharing one tzinfo; see :meth:`_local`.
+        """
+        first = instants[0]
+        if first.__class__ is not _DATETIME:
+            return None
+        zone = first.tzinfo
+        for other in instants[1:]:
+            if other.__class__ is not _DATETIME:
+                return None
+            if other.tzinfo is not zone:
+                return None
+        return self._local(zone)
+
+    def _local(self, zone: dt.tzinfo | None) -> _Local | None:
+        """Return the wall-clock index of ``zone``, or None to convert to UTC.
+
+        The index is built on the first query in ``zone`` and kept.  Only
+        ``zoneinfo.ZoneInfo`` and fixed-offset ``datetime.timezone`` objects
+        get one (any other tzinfo is converted to UTC), and only the first
+        :data:`_MAX_ZONES` zones queried are kept.
+        """
+        if (
+            zone.__class__ is not zoneinfo.ZoneInfo
+            and zone.__class__ is not dt.timezone
+        ):
+            return None
+        zones = self._zones
+        try:
+            return zones[zone]
+        except KeyError:
+            if len(zones) > _MAX_ZONES:  # UTC's does not count
+                return None
+        local = self._wall_index(cast("dt.tzinfo", zone))
+        zones[zone] = local
+        return local
+
+    def _wall_index(self, zone: dt.tzinfo) -> _Local | None:
+        """Build the wall-clock index of ``zone``, or None if it is not wall-safe."""
+        intervals = self._intervals
+        ends = [utc(e.end) for e in intervals]
+        try:
+            if not _wall_safe(zone, sorted([*self._starts, *ends])):
+                return None
+            return _Local(
+                (
+                    *(
+                        _wall(e.start, u, zone)
+                        for e, u in zip(self.events, self._starts, strict=True)
+                    ),
+                    _DATETIME.max.replace(tzinfo=zone),
+                ),
+                tuple(
+                    _wall(e.start, u, zone)
+                    for e, u in zip(intervals, self._interval_starts, strict=True)
+                ),
+                tuple(
+                    _wall(e.end, u, zone) for e, u in zip(intervals, ends, strict=True)
+                ),
+                self._max_span + _SWING,
+            )
+        except OverflowError:  # instants within days of year 1 or 9999
+            return None
+
     def at(self, instant: dt.datetime) -> tuple[TimelineEvent, ...]:
         """Return the instants at ``instant`` and the intervals containing it.
 
@@ -836,20 +836,22 @@ class Timeline:
         Raises:
             NaiveDatetimeError: ``instant`` is naive.
         """
-        if instant.__class__ is _DATETIME and instant.tzinfo is not UTC:
-            local = self._local(instant.tzinfo)
-            if local is not None:
-                starts = local.starts
-                i = _left(starts, instant)
-                found = self.events[i : _right(starts, instant, i)]
-                if not self._intervals:
-                    return found
-                return self._running_local(local, instant) + found
-        t = _instant("instant", instant)
-        starts = self._starts
-        i = _left(starts, t)
-        found = self.events[i : _right(starts, t, i)]
-        return self._running(t) + found if self._intervals else found
+        try:
+            local = self._zones[instant.tzinfo]
+        except (AttributeError, KeyError, TypeError):
+            local = self._local_of(instant)
+        if local is None:
+            instant = _instant("instant", instant)
+            local = self._utc
+        starts = local.starts
+        i = _left(starts, instant)
+        if instant < starts[i]:
+            found: tuple[TimelineEvent, ...] = ()
+        else:
+            found = self.events[i : _right(starts, instant, i + 1)]
+        if not self._intervals:
+            return found
+        return self._running(local, instant) + found
 
     def on(
         self, day: dt.date, zone: zoneinfo.ZoneInfo | str | None = None
@@ -869,14 +871,19 @@ class Timeline:
         """
         if day.__class__ is _DATE and dt.date.min < day < dt.date.max:
             zone = self.zone if zone is None else get_zone(zone)
-            local = self._zones[zone]
+            try:
+                local = self._zones[zone]
+            except KeyError:
+                local = self._local(zone)
             if local is not None:
                 # Wall-clock midnights: fold 0 reads a midnight in a gap as
                 # RFC 5545 does, and a wall-safe index compares them exactly.
                 starts = local.starts
                 i = _left(starts, _COMBINE(day, _MIDNIGHT, zone))
-                nxt = _COMBINE(day + _ONE_DAY, _MIDNIGHT, zone)
-                return self.events[i : _left(starts, nxt, i)]
+                end = _COMBINE(day + _ONE_DAY, _MIDNIGHT, zone)
+                if starts[i] < end:
+                    return self.events[i : _left(starts, end, i + 1)]
+                return ()
         start, end = day_bounds(
             _day(day), self.zone if zone is None else get_zone(zone)
         )
