@@ -457,6 +457,8 @@ class TestWallSafety:
                 query(at, naive)
             with pytest.raises(NotADatetimeError):
                 query(dt.date(2026, 5, 1), at)
+            with pytest.raises(NotADatetimeError):  # in a zone not indexed yet
+                query(at.astimezone(Z("Asia/Tokyo")), dt.date(2026, 5, 1))
             with pytest.raises(RangeError):
                 query(at, at - dt.timedelta(days=3))
         with pytest.raises(NaiveDatetimeError):

@@ -772,9 +772,7 @@ class Timeline:
             return None
         zone = first.tzinfo
         for other in instants[1:]:
-            if other.__class__ is not _DATETIME:
-                return None
-            if other.tzinfo is not zone:
+            if other.__class__ is not _DATETIME or other.tzinfo is not zone:
                 return None
         return self._local(zone)
 
