@@ -11,10 +11,11 @@ questions in ``O(log n + k)`` by bisecting a sorted array of start instants.
 Queries take the form they are asked in.  A query in UTC bisects the UTC
 instants as they are.  A query in an IANA zone (or a fixed offset) bisects the
 same instants written as wall-clock times of that zone, built on the first
-query in the zone and kept (see :class:`_Zones`), as long as the timeline is
-*wall-safe* in the zone: no event lies near enough to a change of UTC offset
-for a comparison of wall-clock times to disagree with one of instants.  Any
-other query is converted to UTC once.  A property test
+query in the zone and kept (for up to eight zones), as long as the timeline
+is *wall-safe* in the zone: no event lies near enough to a change of UTC
+offset for a comparison of wall-clock times to disagree with one of instants
+(the comments above ``_SWING`` prove it).  Any other query is converted to
+UTC once.  A property test
 (``tests/test_timeline_fastpath.py``) holds every path equal to a plain filter
 over the events' instants, across DST folds and gaps.
 
