@@ -876,3 +876,58 @@ class TestRunsOfDosesGiven:
             (1, P),
         ]
         assert [d.due for d in pending] == [on(14)]
+
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+
+class TestLocalDaysAreTheCourseZone:
+    """Every local day of the plan is a day of the course zone, never of UTC."""
+
+    def test_the_due_window_is_the_course_zone_s_day(self):
+        """A dose due 20:00 in New York (01:00 UTC the next day) is due until New York's midnight."""
+        window = DueWindow.of(dt.datetime(2026, 12, 1, 20, tzinfo=NEW_YORK), NEW_YORK)
+        assert window.opens == dt.datetime(2026, 12, 1, 5, tzinfo=UTC)
+        assert window.closes == dt.datetime(2026, 12, 2, 5, tzinfo=UTC)
+
+    def test_plan_statuses_use_the_course_zone_s_day(self):
+        """At 01:00 New York time, yesterday's 20:00 dose is overdue, though UTC's day has not ended."""
+        first = dt.datetime(2026, 12, 1, 20, tzinfo=NEW_YORK)
+        until = dt.datetime(2026, 12, 2, 12, tzinfo=NEW_YORK)
+        for hour, status in ((23, DoseStatus.DUE), (25, DoseStatus.OVERDUE)):
+            now = dt.datetime(2026, 12, 1, tzinfo=NEW_YORK) + dt.timedelta(hours=hour)
+            doses = expand(DAILY, first, NEW_YORK, until=until, now=now).doses
+            assert doses[0].status is status
+
+    def test_a_dose_on_the_end_date_in_the_course_zone_is_the_next_phase_s(self):
+        """Tokyo, Lasting 2 days: a dose at 07:00 on the end date (22:00 UTC before) is not the phase's."""
+        reg = regimen(
+            phase("loading", end=Lasting(days=2)),
+            phase("maintenance", Cadence.every_weeks(1)),
+        )
+        first = dt.datetime(2026, 12, 1, 8, tzinfo=TOKYO)
+        on_end_date = dt.datetime(2026, 12, 3, 7, tzinfo=TOKYO)
+        doses = expand(
+            reg,
+            first,
+            TOKYO,
+            until=dt.datetime(2026, 12, 12, tzinfo=TOKYO),
+            given=gave(first, on_end_date),
+        ).doses
+        assert [(d.phase, d.status) for d in doses] == [
+            (0, G),
+            (0, P),
+            (1, G),
+            (1, P),
+        ]
+        assert doses[2].when == on_end_date
+
+
+class TestGivenInAnyOrder:
+    def test_expand_sorts_the_doses_given_unless_told_they_are_sorted(self):
+        """Doses given in reverse order make the same plan as in time order."""
+        given = gave(on(1), on(2, 12), on(3, 8))
+        forward = plan(DAILY, given=given, until=on(6))
+        assert plan(DAILY, given=given[::-1], until=on(6)) == forward
+        assert [d.when for d in forward.doses[:3]] == [on(1), on(2, 12), on(3, 8)]
