@@ -26,3 +26,19 @@ settings.register_profile(
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
 )
+
+
+def _mutation_order(item):
+    """Pinned boundary tests first, example tests next, property tests last."""
+    pinned = "test_mutation_" in item.nodeid
+    prop = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+    return (not pinned, prop)
+
+
+def pytest_collection_modifyitems(items):
+    """Under mutation testing, run the tests most likely to kill a mutant first.
+
+    mutmut stops at the first failing test (``-x``), so this only saves time.
+    """
+    if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
+        items.sort(key=_mutation_order)
