@@ -832,6 +832,28 @@ class TestGridNextOpenSlot:
         ).doses
         assert [(d.due.day, d.status) for d in doses] == [(29, G), (31, S), (1, P)]
 
+    def test_apia_a_dose_nearer_the_next_real_day_is_its(self):
+        """Apia, slot 2 skipped: a dose on 31 Dec 20:00 is nearer 1 Jan than 29 Dec: 1 Jan's."""
+        apia = zoneinfo.ZoneInfo("Pacific/Apia")
+        first = dt.datetime(2011, 12, 29, 9, tzinfo=apia)
+        slot_2 = DoseSkip(
+            due=dt.datetime(2011, 12, 31, 9, tzinfo=apia), phase=0, number_in_phase=2
+        )
+        doses = expand(
+            grid(),
+            first,
+            apia,
+            until=dt.datetime(2012, 1, 3, tzinfo=apia),
+            given=gave(dt.datetime(2011, 12, 31, 20, tzinfo=apia)),
+            skips=(slot_2,),
+        ).doses
+        assert [(d.due.day, d.status) for d in doses] == [
+            (29, P),
+            (31, S),
+            (1, G),
+            (2, P),
+        ]
+
 
 class TestRunsOfDosesGiven:
     """Worklists and recording take runs of doses given at once; the result is the plan's."""

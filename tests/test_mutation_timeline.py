@@ -122,6 +122,9 @@ class TestDays:
         """on(day) is [midnight, next midnight): an event at the next midnight is not on it."""
         assert [e.start for e in TL.on(dt.date(2026, 12, 3))] == [at(3)]
         assert [e.start for e in TL.on(dt.date(2026, 12, 4))] == [at(4, 0)]
+        gap = timeline(symptom(at(1)), symptom(at(4, 0)))
+        assert gap.on(dt.date(2026, 12, 3)) == ()
+        assert gap.on(dt.date(2026, 12, 3), TOKYO) == ()
 
     def test_a_day_of_another_zone(self):
         """on(day, zone) and on_date(day, zone) read the day in that zone."""
