@@ -367,6 +367,13 @@ class TestPhaseEnds:
         ]
         assert result.doses[3].due == on(9, 12)
 
+    def test_a_decision_after_the_horizon_is_not_on_the_span(self):
+        """A phase open at the horizon has no ending and no decision, even one recorded later."""
+        decision = PhaseDecision(phase=0, at=on(10), reason="r")
+        span = plan(DAILY, decisions=(decision,), until=on(5)).phases[0]
+        assert span.ending is None
+        assert span.decision is None
+
     def test_the_earliest_decision_of_a_phase_counts(self):
         """Of two decisions for one phase, the earlier one ends it."""
         late = PhaseDecision(phase=0, at=on(5), reason="late")
@@ -669,6 +676,13 @@ class TestSkipsByDue:
             DoseStatus.SKIPPED,
             DoseStatus.SCHEDULED,
         ]
+
+    def test_a_skip_by_slot_and_one_by_due_each_mark_their_slot(self):
+        """A skip naming its slot and an old one naming only its due mark two slots."""
+        skips = (skip(2, 2), DoseSkip(due=on(4)))
+        doses = plan(DAILY, skips=skips, until=on(5)).doses
+        assert [d.status for d in doses] == [P, S, P, S]
+        assert [d.skip for d in doses] == [None, skips[0], None, skips[1]]
 
     def test_the_first_of_two_skips_of_one_slot_is_kept(self):
         """Two skips naming one slot: the first recorded is the slot's skip."""
