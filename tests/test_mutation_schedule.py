@@ -429,6 +429,13 @@ class TestReviewPoint:
         )
         assert result.phases[0].review == dt.datetime(2026, 3, 31, 9, 30, tzinfo=LONDON)
 
+    def test_the_review_is_a_day_and_time_of_the_course_zone(self):
+        """New York, first dose 20:00 (01:00 UTC the next day): the review is 20:00 New York time."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        first = dt.datetime(2026, 12, 1, 20, tzinfo=ny)
+        result = expand(self.REG, first, ny, until=dt.datetime(2026, 12, 12, tzinfo=ny))
+        assert result.phases[0].review == dt.datetime(2026, 12, 5, 20, tzinfo=ny)
+
     def test_a_decision_removes_provisional(self):
         """Once decided, the phase's slots after the review point are not provisional."""
         decision = PhaseDecision(phase=0, at=on(8), reason="r")
@@ -884,6 +891,28 @@ class TestRunsOfDosesGiven:
         pending = plan(DAILY, pending_only=True, **kw).doses
         assert pending == tuple(d for d in full if d.pending)
         assert [d.number for d in pending] == [7, 8, 9]
+
+    def test_a_run_stops_at_the_count_before_a_later_decision(self):
+        """A decision after the count is reached does not let a run take more doses."""
+        decision = PhaseDecision(phase=0, at=on(10), reason="r")
+        kw = {
+            "given": gave(on(1), on(3), on(5), on(6), on(7)),
+            "decisions": (decision,),
+            "until": on(20),
+        }
+        full = plan(LOADING_THEN_MAINTENANCE, **kw).doses
+        assert [d.phase for d in full if d.given is not None] == [0, 0, 0, 1, 1]
+        pending = plan(LOADING_THEN_MAINTENANCE, pending_only=True, **kw).doses
+        assert pending == tuple(d for d in full if d.pending)
+        placement = locate(
+            LOADING_THEN_MAINTENANCE,
+            on(1),
+            LONDON,
+            given=kw["given"],
+            index=4,
+            decisions=(decision,),
+        )
+        assert placement.slot.name == "maintenance dose 2"
 
     def test_a_skip_inside_a_run_when_recording(self):
         """Recording the last of daily doses around a skipped slot finds the plan's slot."""
