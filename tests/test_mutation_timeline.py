@@ -29,6 +29,7 @@ from b12course import (
 )
 from b12course._time import UTC, utc
 from b12course.exceptions import (
+    InvalidRecordError,
     NaiveDatetimeError,
     NotADateError,
     OutOfBoundsError,
@@ -211,6 +212,15 @@ class TestKinds:
         assert [p.severity for p in tl.payloads(EventKind.SYMPTOM)] == [1, 5]
         assert len(tl.payloads(EventKind.FLARE_WINDOW)) == 1
         assert tl.payloads(EventKind.REVIEW) == ()
+
+
+class TestConstruction:
+    def test_a_non_event_is_refused_with_its_value(self):
+        """Timeline(...) refuses an item that is not an event, naming it."""
+        with pytest.raises(InvalidRecordError) as info:
+            timeline(symptom(at(1)), "not an event")
+        assert info.value.value == "not an event"
+        assert str(info.value) == "a Timeline holds TimelineEvents, not 'not an event'"
 
 
 class TestWords:
