@@ -66,7 +66,7 @@ from b12course._symptoms import (
 )
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course._units import Amount
-from b12course._worklist import Worklist, WorklistRow, worklist
+from b12course._worklist import Worklist, WorklistRow, merge_worklists, worklist
 from b12course.exceptions import B12CourseError
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ __all__ = [
     "flare_window_applies",
     "ical",
     "json",
+    "merge_worklists",
     "read_ical",
     "regimens",
     "summary_html",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -104,7 +105,7 @@ from b12course.exceptions import (
     SettingError,
 )
 
-__all__ = ["Course", "require_course"]
+__all__ = ["Course", "PendingSlots", "pending_slots", "require_course"]
 
 
 def _first_dose(
@@ -306,6 +307,73 @@ def _plateau_rule(value: object) -> PlateauRule | None:
     )
 
 
+class PendingSlots:
+    """What one course state holds pending, expanded as far as asked, and kept.
+
+    A Course is immutable and its plan a pure function of it, and the walk
+    that finds the pending slots (neither given nor skipped) never reads
+    ``now`` or ``grace`` except for statuses: so the pending slots due before
+    a horizon are fixed for the life of the course object.  Worklists keep
+    them here, once per course object, and read each week's rows by
+    bisection.  Private to :func:`pending_slots`.
+
+    Attributes:
+        known: ``(horizon, dues, doses)``: every pending slot due before
+            ``horizon`` (UTC), as :meth:`Course.pending_doses` gives it without
+            ``now`` (status ``SCHEDULED``), and their UTC due instants.  One
+            tuple, replaced whole, so a thread reading it never sees half an
+            update.
+    """
+
+    __slots__ = ("known",)
+
+    def __init__(self) -> None:
+        self.known: tuple[dt.datetime, tuple[dt.datetime, ...], tuple[PlannedDose, ...]]
+        self.known = (_NEVER, (), ())
+
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+# How far past the asked horizon the memo expands, so that the next weeks'
+# worklists find it ready: a month of slots costs little more than a week's.
+_AHEAD = dt.timedelta(days=28)
+
+
+def pending_slots(
+    course: Course, until: dt.datetime
+) -> tuple[tuple[dt.datetime, ...], tuple[PlannedDose, ...]]:
+    """Return ``course``'s pending slots due before at least ``until``, and their dues.
+
+    The slots are those of ``course.pending_doses(until=horizon)`` for some
+    ``horizon`` at or after ``until`` (aware), in due order, with status
+    ``SCHEDULED``; cut them at ``until`` by bisecting the UTC due instants.
+    A plan is in time order and ``plan(until=a)`` is a prefix of
+    ``plan(until=b)``, so the cut equals ``pending_doses(until=until)``.  The
+    first call per course object expands the plan (a month past ``until``);
+    later calls with a horizon already covered cost an attribute read.
+    """
+    memo = course._pending  # noqa: SLF001 - the memo's one reader and writer
+    known = memo.known
+    if until > known[0]:
+        try:
+            horizon = until + _AHEAD
+        except OverflowError:  # the end of the calendar: expand only as asked
+            horizon = until
+        doses = expand(
+            course.regimen,
+            course.first_dose,
+            course.zone,
+            until=horizon,
+            given=course.given,
+            skips=course.skips,
+            decisions=course.decisions,
+            pending_only=True,
+            given_sorted=True,
+        ).doses
+        known = (utc(horizon), tuple(utc(d.due) for d in doses), doses)
+        memo.known = known
+    return known[1], known[2]
+
+
 @attrs.frozen(kw_only=True)
 class Course:
     """One person's course of B12 treatment.
@@ -400,6 +468,13 @@ class Course:
     def zone(self) -> zoneinfo.ZoneInfo:
         """The course's IANA zone."""
         return zone_of("first_dose", self.first_dose)
+
+    @functools.cached_property
+    def _pending(self) -> PendingSlots:
+        # The memo of worklists (see pending_slots).  Not an attrs field, so
+        # equality, hash, repr, attrs.evolve, copies, pickles and JSON never
+        # see it, and a changed course (a new instance) starts without one.
+        return PendingSlots()
 
     def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
         """Return a new Course for a person pregnant or breastfeeding (or no longer).
