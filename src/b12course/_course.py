@@ -66,6 +66,8 @@ from b12course._response import (
     treatment_review,
 )
 from b12course._schedule import (
+    DoseStatus,
+    DueWindow,
     PhaseEnding,
     PhaseSpan,
     Plan,
@@ -308,60 +310,104 @@ def _plateau_rule(value: object) -> PlateauRule | None:
 
 
 class PendingSlots:
-    """What one course state holds pending, expanded as far as asked, and kept.
+    """What one course state holds pending before a horizon, kept for worklists.
 
     A Course is immutable and its plan a pure function of it, and the walk
-    that finds the pending slots (neither given nor skipped) never reads
-    ``now`` or ``grace`` except for statuses: so the pending slots due before
-    a horizon are fixed for the life of the course object.  Worklists keep
-    them here, once per course object, and read each week's rows by
-    bisection.  Private to :func:`pending_slots`.
+    that finds the pending slots (neither given nor skipped) reads ``now`` and
+    ``grace`` only for statuses: so the pending slots due before a horizon
+    are fixed for the life of the course object.  :func:`pending_slots` keeps
+    one of these per course object; worklists read each week's rows from it
+    by bisection.
 
     Attributes:
-        known: ``(horizon, dues, doses)``: every pending slot due before
-            ``horizon`` (UTC), as :meth:`Course.pending_doses` gives it without
-            ``now`` (status ``SCHEDULED``), and their UTC due instants.  One
-            tuple, replaced whole, so a thread reading it never sees half an
-            update.
+        horizon: Every pending slot due before this instant (UTC) is here.
+        dues: Their due instants, in UTC, in order.
+        doses: The slots, as :meth:`Course.pending_doses` gives them without
+            ``now`` (status ``SCHEDULED``).
+        zone: The course's zone.
     """
 
-    __slots__ = ("known",)
+    __slots__ = ("_statused", "_windows", "doses", "dues", "horizon", "zone")
+
+    def __init__(
+        self,
+        horizon: dt.datetime,
+        doses: tuple[PlannedDose, ...],
+        zone: zoneinfo.ZoneInfo,
+    ) -> None:
+        self.horizon = horizon
+        self.doses = doses
+        self.dues = tuple(utc(d.due) for d in doses)
+        self.zone = zone
+        # Derived on demand and kept: each slot's due window without grace,
+        # and the slot with each status it has been seen in.
+        self._windows: dict[int, DueWindow] = {}
+        self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
+
+    def dose_at(
+        self, index: int, now: dt.datetime, grace: dt.timedelta | None
+    ) -> PlannedDose:
+        """Return slot ``index`` with its status at ``now`` (UTC), as the plan has it.
+
+        The status is the one :class:`DueWindow` gives; the window (without
+        grace) and the slot with its status are kept for the next call.
+        """
+        dose = self.doses[index]
+        if now < self.dues[index]:
+            return dose
+        if grace is None:
+            window = self._windows.get(index)
+            if window is None:
+                window = self._windows[index] = DueWindow.of(dose.due, self.zone)
+        else:
+            window = DueWindow.of(dose.due, self.zone, grace)
+        status = window.status(now)
+        found = self._statused.get((index, status))
+        if found is None:
+            found = self._statused[index, status] = attrs.evolve(dose, status=status)
+        return found
+
+
+class _Memo:
+    """The mutable holder a Course keeps its :class:`PendingSlots` in."""
+
+    __slots__ = ("kept",)
 
     def __init__(self) -> None:
-        self.known: tuple[dt.datetime, tuple[dt.datetime, ...], tuple[PlannedDose, ...]]
-        self.known = (_NEVER, (), ())
+        self.kept = _NOTHING_KEPT
 
 
-_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-# How far past the asked horizon the memo expands, so that the next weeks'
-# worklists find it ready: a month of slots costs little more than a week's.
-_AHEAD = dt.timedelta(days=28)
+_NOTHING_KEPT = PendingSlots(
+    dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
+)
+# How far past the asked horizon the memo expands, so that the next week's
+# worklist finds it ready, at little more cost than expanding to the horizon.
+_AHEAD = dt.timedelta(days=7)
 
 
-def pending_slots(
-    course: Course, until: dt.datetime
-) -> tuple[tuple[dt.datetime, ...], tuple[PlannedDose, ...]]:
-    """Return ``course``'s pending slots due before at least ``until``, and their dues.
+def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
+    """Return ``course``'s pending slots due before at least ``until`` (aware).
 
     The slots are those of ``course.pending_doses(until=horizon)`` for some
-    ``horizon`` at or after ``until`` (aware), in due order, with status
-    ``SCHEDULED``; cut them at ``until`` by bisecting the UTC due instants.
-    A plan is in time order and ``plan(until=a)`` is a prefix of
-    ``plan(until=b)``, so the cut equals ``pending_doses(until=until)``.  The
-    first call per course object expands the plan (a month past ``until``);
-    later calls with a horizon already covered cost an attribute read.
+    ``horizon`` at or after ``until``, in due order; cut them at ``until`` by
+    bisecting their UTC due instants.  A plan is in time order and
+    ``plan(until=a)`` is a prefix of ``plan(until=b)``, so the cut equals
+    ``pending_doses(until=until)``.  The first call per course object expands
+    the plan (a week past ``until``) and keeps the result; a later call whose
+    ``until`` is covered costs an attribute read.
     """
     memo = course._pending  # noqa: SLF001 - the memo's one reader and writer
-    known = memo.known
-    if until > known[0]:
+    kept = memo.kept
+    if until > kept.horizon:
         try:
             horizon = until + _AHEAD
         except OverflowError:  # the end of the calendar: expand only as asked
             horizon = until
+        zone = course.zone
         doses = expand(
             course.regimen,
             course.first_dose,
-            course.zone,
+            zone,
             until=horizon,
             given=course.given,
             skips=course.skips,
@@ -369,9 +415,9 @@ def pending_slots(
             pending_only=True,
             given_sorted=True,
         ).doses
-        known = (utc(horizon), tuple(utc(d.due) for d in doses), doses)
-        memo.known = known
-    return known[1], known[2]
+        # Replaced whole: a thread reading the memo never sees half an update.
+        kept = memo.kept = PendingSlots(utc(horizon), doses, zone)
+    return kept
 
 
 @attrs.frozen(kw_only=True)
@@ -470,11 +516,11 @@ class Course:
         return zone_of("first_dose", self.first_dose)
 
     @functools.cached_property
-    def _pending(self) -> PendingSlots:
+    def _pending(self) -> _Memo:
         # The memo of worklists (see pending_slots).  Not an attrs field, so
         # equality, hash, repr, attrs.evolve, copies, pickles and JSON never
         # see it, and a changed course (a new instance) starts without one.
-        return PendingSlots()
+        return _Memo()
 
     def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
         """Return a new Course for a person pregnant or breastfeeding (or no longer).

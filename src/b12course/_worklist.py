@@ -28,7 +28,7 @@ import attrs
 
 from b12course._course import Course, pending_slots, require_course
 from b12course._response import PlateauRule
-from b12course._schedule import DoseStatus, DueWindow, PlannedDose
+from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import UTC, require_aware, require_grace, utc
 from b12course.exceptions import RangeError, SettingError
 
@@ -164,28 +164,27 @@ def _kept_rows(
     add = found.append
     for item in courses:
         course = item if type(item) is Course else require_course(item, _ITEM)
-        dues, doses = pending_slots(course, end)
+        kept = pending_slots(course, end)
+        dues = kept.dues
         if not dues or dues[0] >= end:
             continue
         stop = bisect_left(dues, end)
         first = bisect_left(dues, start, 0, stop)
         cid = course.id
-        if first and now is not None:
-            # Slots due before the range are listed only when overdue at now.
-            zone = course.zone
-            for i in range(first):
-                if dues[i] > now:
-                    break
-                status = DueWindow.of(doses[i].due, zone, grace).status(now)
-                if status is DoseStatus.OVERDUE:
-                    dose = attrs.evolve(doses[i], status=status)
-                    add((dues[i], WorklistRow(cid, dose)))
+        if now is None:
+            found += [
+                (dues[i], WorklistRow(cid, kept.doses[i])) for i in range(first, stop)
+            ]
+            continue
+        # Slots due before the range are listed only when overdue at now.
+        for i in range(first):
+            if dues[i] > now:
+                break
+            dose = kept.dose_at(i, now, grace)
+            if dose.status is DoseStatus.OVERDUE:
+                add((dues[i], WorklistRow(cid, dose)))
         for i in range(first, stop):
-            due, dose = dues[i], doses[i]
-            if now is not None and now >= due:
-                status = DueWindow.of(dose.due, course.zone, grace).status(now)
-                dose = attrs.evolve(dose, status=status)
-            add((due, WorklistRow(cid, dose)))
+            add((dues[i], WorklistRow(cid, kept.dose_at(i, now, grace))))
     return found
 
 
