@@ -1,9 +1,8 @@
-"""Benchmark the timeline, the plan expansion and worklists against their peers.
+"""Benchmark the timeline and the plan expansion against their peers.
 
 Run from the repository root (the numbers go to stdout as a Markdown table)::
 
     python benchmarks/bench_timeline.py            # the full run (about a minute)
-    python benchmarks/bench_timeline.py --courses 10000   # a quicker worklist
 
 Every ratio compares two measurements taken side by side in this one run, on
 the same data, so it does not depend on how fast the machine is.  Each timing
@@ -20,14 +19,12 @@ import bisect
 import datetime as dt
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import zoneinfo
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import attrs
 from dateutil import rrule
@@ -38,7 +35,6 @@ from b12course import (
     Cadence,
     Course,
     Dose,
-    DoseStatus,
     Drug,
     EventKind,
     Indefinite,
@@ -46,28 +42,10 @@ from b12course import (
     Regimen,
     Route,
     regimens,
-    worklist,
 )
 
 UTC = dt.timezone.utc
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-ZONES = [
-    zoneinfo.ZoneInfo(key)
-    for key in (
-        "Europe/London",
-        "America/New_York",
-        "Australia/Sydney",
-        "Asia/Kolkata",
-        "America/Sao_Paulo",
-    )
-]
-INJECTION_PRESETS = (
-    "nice-neuro",
-    "nice-non-neuro",
-    "nice-dietary-injection",
-    "us-label-cyanocobalamin",
-    "us-high-dose",
-)
 FIFTY_YEARS = dt.timedelta(days=50 * 365 + 12)
 WEEK = dt.timedelta(days=7)
 
@@ -305,81 +283,6 @@ def bench_expansion() -> Row:
     )
 
 
-# -- worklists -------------------------------------------------------------------
-
-
-NOW = dt.datetime(2026, 11, 23, 8, tzinfo=UTC)
-
-
-def template_course(rng: random.Random, i: int) -> Course:
-    """A course begun up to two years ago, most doses given, a few missed."""
-    zone = rng.choice(ZONES)
-    regimen = regimens.get(rng.choice(INJECTION_PRESETS))
-    first = (
-        (NOW - dt.timedelta(days=rng.randint(0, 730)))
-        .astimezone(zone)
-        .replace(hour=rng.choice([9, 10, 14]), minute=0, second=0, microsecond=0)
-    )
-    course = Course.begin(regimen, first_dose=first, id=f"t{i}")
-    given = [
-        AdministeredDose(
-            at=d.due + dt.timedelta(minutes=rng.randint(0, 90)), dose=d.dose
-        )
-        for d in course.plan(until=NOW)
-        if rng.random() < 0.93  # 7 % of doses missed
-    ]
-    return attrs.evolve(course, given=tuple(given))
-
-
-def clinic(n: int, templates: int = 2000) -> list[Course]:
-    """``n`` courses: ``templates`` generated ones, copied under new ids."""
-    rng = random.Random(2026)  # noqa: S311 - reproducible data
-    made = [template_course(rng, i) for i in range(min(n, templates))]
-    return [
-        attrs.evolve(made[i % len(made)], id=f"c{i}") if i >= len(made) else made[i]
-        for i in range(n)
-    ]
-
-
-def naive_worklist(
-    courses: Sequence[Course], start: dt.datetime, end: dt.datetime, now: dt.datetime
-) -> list[tuple[str, Any]]:
-    """Expand every full plan, filter, sort: what one writes without a worklist."""
-    rows = [
-        (course.id, dose)
-        for course in courses
-        for dose in course.plan(until=end, now=now)
-        if dose.pending
-        and (dose.due.astimezone(UTC) >= start or dose.status is DoseStatus.OVERDUE)
-    ]
-    rows.sort(key=lambda row: row[1].due.astimezone(UTC))
-    return rows
-
-
-def bench_worklist(n: int) -> Row:
-    """A weekly worklist over ``n`` courses vs a naive scan of every plan."""
-    courses = clinic(n)
-    start, end = NOW, NOW + WEEK
-    result = worklist(courses, start, end, now=NOW)
-    naive = naive_worklist(courses, start, end, NOW)
-    assert [(r.course_id, r.dose) for r in result] == naive
-    t_ours = best_of(lambda: worklist(courses, start, end, now=NOW), number=1, repeat=3)
-    t_naive = best_of(
-        lambda: naive_worklist(courses, start, end, NOW), number=1, repeat=2
-    )
-    given = statistics.mean(len(c.given) for c in courses)
-    return Row(
-        f"weekly worklist, {n:,} courses ({len(result):,} rows)",
-        t_ours,
-        t_naive,
-        "naive scan: every full `plan(until=end, now=now)`, filter, sort",
-        "< 2 s",
-        t_ours < 2,
-        f"{len(result) / t_ours:,.0f} rows/s, "
-        f"{n / t_ours:,.0f} courses/s; {given:.1f} doses given per course",
-    )
-
-
 # -- import time -----------------------------------------------------------------
 
 _IMPORT_PROBE = """
@@ -438,14 +341,12 @@ def bench_import(rounds: int = 15) -> Row:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run every benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--courses", type=int, default=100_000)
-    args = parser.parse_args(argv)
+    parser.parse_args(argv)
     course, until = fifty_year_course()
     rows = [
         *bench_between(course, until),
         bench_recurring_ical_events(course, until),
         bench_expansion(),
-        bench_worklist(args.courses),
         bench_import(),
     ]
     print(f"Python {sys.version.split()[0]}, b12course {b12course.__version__}\n")
