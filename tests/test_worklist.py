@@ -341,6 +341,40 @@ class TestKeptSlots:
             assert pairs(wl) == naive_rows(courses, start, end, now, grace)
 
     @given(
+        drawn=st.lists(dst_courses(), min_size=1, max_size=3),
+        picks=st.lists(
+            st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=3
+        ),
+        nudge=st.sampled_from([dt.timedelta(0), dt.timedelta(microseconds=1)]),
+        now_hours=st.none() | st.integers(-30, 30),
+    )
+    def test_windows_that_start_and_end_on_due_instants(
+        self, drawn, picks, nudge, now_hours
+    ):
+        """A dose due exactly at start is on the list; one due exactly at end is not."""
+        courses = [course for course, _ in drawn]
+        horizon = courses[0].first_dose + dt.timedelta(days=400)
+        dues = [d.due for d in courses[0].plan(until=horizon)]
+        for a, b in picks:
+            start = dues[min(a, b) % len(dues)] + nudge
+            end = dues[max(a, b) % len(dues)]
+            if utc(end) < utc(start):
+                end = start
+            now = None if now_hours is None else start + dt.timedelta(hours=now_hours)
+            wl = worklist(courses, start, end, now=now)
+            assert pairs(wl) == naive_rows(courses, start, end, now)
+
+    def test_a_dose_due_at_the_start_is_listed(self, clinic):
+        """The range is half-open: a dose due at start is listed, one due at end is not."""
+        bob = clinic[1]
+        dues = [d.due for d in bob.plan(until=MONDAY + WEEK)]
+        start, end = dues[2], dues[4]
+        wl = worklist([bob], start, end, now=start)
+        assert [r.due for r in wl.due] == dues[2:4]
+        assert wl.due[0].status is DoseStatus.DUE
+        assert [r.due for r in wl.overdue] == dues[:2]
+
+    @given(
         courses=st.lists(b12st.courses(max_given=10), max_size=5),
         days=st.lists(st.integers(-20, 900), min_size=1, max_size=3),
     )
