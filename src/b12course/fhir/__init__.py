@@ -51,8 +51,6 @@ import attrs
 from b12course._course import Course
 from b12course._regimen import Phase
 from b12course.exceptions import NotACourseError
-from b12course.fhir._read import read_bundle
-from b12course.fhir._write import build_bundle
 
 if TYPE_CHECKING:
     from fhir.resources.bundle import Bundle as BundleR5
@@ -107,6 +105,8 @@ def to_fhir(
     >>> from_fhir(bundle) == course
     True
     """
+    from b12course.fhir._write import build_bundle  # noqa: PLC0415 - on first use
+
     data = build_bundle(
         course,
         until=until,
@@ -141,6 +141,8 @@ def from_fhir(bundle: object) -> Course:
         FhirFormatError: Anything that cannot be mapped, naming the resource
             and field.
     """
+    from b12course.fhir._read import read_bundle  # noqa: PLC0415 - on first use
+
     return read_bundle(bundle)
 
 
@@ -151,7 +153,7 @@ def course_from_fhir_file(path: str | Path) -> Course:
         OSError: The file cannot be read.
         FhirFormatError: It is not a bundle :func:`from_fhir` can read.
     """
-    return read_bundle(Path(path).read_bytes())
+    return from_fhir(Path(path).read_bytes())
 
 
 def _blank_is_none(value: str | None) -> str | None:

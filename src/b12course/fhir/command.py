@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -106,6 +105,8 @@ def _run(
     if target.exists() and not args.force:
         msg = f"{args.output} already exists; pass --force to overwrite it"
         raise SettingError(msg)
+    import secrets  # noqa: PLC0415 - only a write needs it
+
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         temporary.write_bytes(data)
