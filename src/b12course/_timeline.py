@@ -8,6 +8,17 @@ course state once and hands them over, and every rendering (calendar, CSV,
 summaries, chart, CLI, FHIR, CalDAV) reads them from here.  It answers range
 questions in ``O(log n + k)`` by bisecting a sorted array of start instants.
 
+Queries take the form they are asked in.  A query in UTC bisects the UTC
+instants as they are.  A query in an IANA zone (or a fixed offset) bisects the
+same instants written as wall-clock times of that zone, built on the first
+query in the zone and kept (for up to eight zones), as long as the timeline
+is *wall-safe* in the zone: no event lies near enough to a change of UTC
+offset for a comparison of wall-clock times to disagree with one of instants
+(the comments above ``_SWING`` prove it).  Any other query is converted to
+UTC once.  A property test
+(``tests/test_timeline_fastpath.py``) holds every path equal to a plain filter
+over the events' instants, across DST folds and gaps.
+
 What a rendering needs beyond the events is an attribute of the timeline,
 computed by the course in the same derivation:
 
@@ -48,8 +59,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
+import itertools
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast, overload
 
 import attrs
@@ -80,9 +92,14 @@ from b12course.exceptions import (
 __all__ = ["EventKind", "Timeline", "TimelineEvent"]
 
 _DATETIME = dt.datetime
-_ONE_MICROSECOND = dt.timedelta(microseconds=1)
-_EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 _NO_SPAN = dt.timedelta(0)
+_DATE = dt.date
+_COMBINE = dt.datetime.combine
+_MIDNIGHT = dt.time()
+_ONE_DAY = dt.timedelta(days=1)
+_left = bisect.bisect_left
+_right = bisect.bisect_right
 
 
 class EventKind(enum.Enum):
@@ -289,6 +306,144 @@ def _range(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.dateti
     return start, end
 
 
+# -- wall-clock indexes ---------------------------------------------------------
+#
+# Python compares two datetimes that share a tzinfo object by their wall-clock
+# fields, ignoring fold: cheap (no utcoffset call), but wrong near a change of
+# UTC offset.  Write an event's instant as u, its wall time as w = u + off(u);
+# a query q in the same zone has a wall time w_q and an instant u_q = w_q -
+# off_q, where off_q is the offset its fold picks (for a wall time inside a
+# gap, the offset from the other side of the change).  Then
+#     w_e - w_q = (u_e - u_q) + (off_e - off_q),
+# so the two comparisons can disagree only if off_e != off_q and
+# |u_e - u_q| <= |off_e - off_q| <= _SWING.  If at most one change T (from o1
+# to o2, delta = |o2 - o1|) lies within 2 * _SWING of u_e, both offsets are o1
+# or o2 and q is within delta of u_e; and either T lies between them (case of a
+# real wall time) or q is within delta of T (a wall time in the gap): either
+# way |u_e - T| <= 2 * delta.  An event farther than that from every change,
+# with no second change within 2 * _SWING, compares the same either way
+# against *every* query in the zone: the index is exact for all queries.
+
+#: No zone's UTC offsets lie further apart (Pacific/Apia: -11:30 to +14:00).
+_SWING = dt.timedelta(hours=26)
+_NEAR = 2 * _SWING
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+#: The step of the probes for offset changes: tzdata holds no two changes
+#: closer than four days apart (Africa/Freetown, 1939), so one step holds at
+#: most one change.
+_STEP = dt.timedelta(days=3)
+_ONE_SECOND = dt.timedelta(seconds=1)
+#: How many zones a timeline keeps an index for (each costs a tuple of wall
+#: times, and in a zone other than the events' own, the datetimes in it).
+_MAX_ZONES = 8
+
+
+class _Local:
+    """A timeline's instants as wall-clock times of one zone, for bisecting.
+
+    ``starts`` holds the start of every event (in timeline order),
+    ``interval_starts``/``interval_ends`` those of the interval events, and
+    ``reach`` bounds how far back (in wall time) an interval still open at a
+    query can have started: the longest interval plus :data:`_SWING`.
+    """
+
+    __slots__ = ("interval_ends", "interval_starts", "reach", "starts")
+
+    def __init__(
+        self,
+        starts: tuple[dt.datetime, ...],
+        interval_starts: tuple[dt.datetime, ...],
+        interval_ends: tuple[dt.datetime, ...],
+        reach: dt.timedelta,
+    ) -> None:
+        self.starts = starts
+        self.interval_starts = interval_starts
+        self.interval_ends = interval_ends
+        self.reach = reach
+
+
+def _offset_at(zone: dt.tzinfo, instant: dt.datetime) -> dt.timedelta:
+    # A ZoneInfo or a datetime.timezone always has an offset.
+    return cast("dt.timedelta", instant.astimezone(zone).utcoffset())
+
+
+def _change_at(
+    zone: dt.tzinfo, before: dt.datetime, after: dt.timedelta
+) -> dt.datetime:
+    """Return the first second within a step after ``before`` at offset ``after``.
+
+    Offsets change on whole seconds, and at most once in a step.
+    """
+    lo, hi = 0, _STEP // _ONE_SECOND
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _offset_at(zone, before + mid * _ONE_SECOND) == after:
+            hi = mid
+        else:
+            lo = mid
+    return before + hi * _ONE_SECOND
+
+
+def _changes_near(
+    zone: dt.tzinfo, instants: Iterable[dt.datetime]
+) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """Return the changes of UTC offset within :data:`_NEAR` of any instant.
+
+    Each comes as (instant of the change, size of the change).  The offset is
+    probed every :data:`_STEP` from the epoch, from the step before each
+    instant's to the second after it (so every change within ``_NEAR`` falls
+    between two probes), and each change found is bisected to the second.
+
+    Raises:
+        OverflowError: An instant lies within days of year 1 or 9999.
+    """
+    steps = sorted(
+        {
+            step + shift
+            for step in {(u - _EPOCH) // _STEP for u in instants}
+            for shift in (-1, 0, 1, 2)
+        }
+    )
+    probes = [(step, _EPOCH + step * _STEP) for step in steps]
+    offsets = [_offset_at(zone, at) for _, at in probes]
+    changes = []
+    for k in range(1, len(probes)):
+        step, at = probes[k - 1]
+        if probes[k][0] == step + 1 and offsets[k - 1] != offsets[k]:
+            change = _change_at(zone, at, offsets[k])
+            changes.append((change, abs(offsets[k] - offsets[k - 1])))
+    return changes
+
+
+def _wall_safe(zone: dt.tzinfo, instants: Sequence[dt.datetime]) -> bool:
+    """True when wall times in ``zone`` compare as ``instants`` do (see above).
+
+    ``instants`` are in UTC and sorted.
+
+    Raises:
+        OverflowError: An instant lies within days of year 1 or 9999.
+    """
+    changes = _changes_near(zone, instants)
+    for (first, _), (second, _) in itertools.pairwise(changes):
+        if second - first <= 2 * _NEAR:
+            return False  # two changes close together: never in practice
+    for at, delta in changes:
+        i = _left(instants, at - 2 * delta)
+        if i < len(instants) and instants[i] <= at + 2 * delta:
+            return False
+    return True
+
+
+def _wall(value: dt.datetime, instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """Return ``value`` (at UTC ``instant``) as a wall time in ``zone``.
+
+    A value already in ``zone`` is kept (it costs no memory); if it is not
+    the normal form of its instant (a time in a gap), the index is not
+    wall-safe anyway.
+    """
+    return value if value.tzinfo is zone else instant.astimezone(zone)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Timeline:
     """An immutable, sorted index of the events of a course, with range queries.
@@ -360,7 +515,17 @@ class Timeline:
     ] = attrs.field(init=False, eq=False, hash=False)
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
-    _closes: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
+    # When each pending dose's due window closes: built by the first
+    # overdue() (most timelines, e.g. of_kind's, never need it).
+    _closes: tuple[dt.datetime, ...] | None = attrs.field(
+        init=False, eq=False, default=None
+    )
+    # The wall-clock indexes: UTC's, and one per zone queried, built lazily
+    # (see the comments above _SWING).
+    _utc: _Local = attrs.field(init=False, eq=False, repr=False)
+    _zones: dict[dt.tzinfo | None, _Local | None] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     @classmethod
     def from_events(
@@ -398,7 +563,17 @@ class Timeline:
         intervals = tuple(e for e in events if not e.is_instant)
         set_(self, "_intervals", intervals)
         set_(self, "_interval_starts", tuple(utc(e.start) for e in intervals))
-        set_(self, "_max_span", max((e.duration for e in intervals), default=_NO_SPAN))
+        max_span = max((e.duration for e in intervals), default=_NO_SPAN)
+        set_(self, "_max_span", max_span)
+        interval_ends = tuple(utc(e.end) for e in intervals)
+        utc_index = _Local(
+            (*self._starts, _LATEST),
+            self._interval_starts,
+            interval_ends,
+            max_span,
+        )
+        set_(self, "_utc", utc_index)
+        set_(self, "_zones", {UTC: utc_index})
         grouped: dict[EventKind, list[TimelineEvent]] = {}
         for event in events:
             grouped.setdefault(event.kind, []).append(event)
@@ -417,11 +592,17 @@ class Timeline:
         )
         set_(self, "_pending", pending)
         set_(self, "_pending_starts", tuple(utc(d.due) for d in pending))
-        set_(self, "_closes", tuple(self._closes_at(d.due) for d in pending))
 
-    def _closes_at(self, due: dt.datetime) -> dt.datetime:
-        """Return when the due window of a dose due at ``due`` closes, in UTC."""
-        return DueWindow.of(due, self.zone, self.grace).closes
+    def _closing(self) -> tuple[dt.datetime, ...]:
+        """When the pending doses' due windows close, in UTC (built once)."""
+        closes = self._closes
+        if closes is None:
+            zone, grace = self.zone, self.grace
+            closes = tuple(
+                DueWindow.of(d.due, zone, grace).closes for d in self._pending
+            )
+            object.__setattr__(self, "_closes", closes)
+        return closes
 
     # -- the collection ---------------------------------------------------
 
@@ -492,6 +673,13 @@ class Timeline:
         return attrs.evolve(self, events=events)
 
     # -- range queries ----------------------------------------------------
+    #
+    # The hot paths look the query's tzinfo up in self._zones (its wall-clock
+    # index; UTC's is there from the start) inside one try block: a hit costs
+    # a dict lookup, anything else (a date, a naive or unhashable query, a
+    # zone not indexed yet) falls to _local_of and, failing that, to the exact
+    # path, which converts the query to UTC once.  Every index ends with a
+    # sentinel (the last wall time there is), so starts[i] always exists.
 
     def between(
         self, start: dt.datetime, end: dt.datetime
@@ -506,17 +694,27 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
-        # _range inlined: this is the hottest query, and a UTC query skips
-        # the awareness check and the conversion (BENCHMARKS.md).
-        if start.__class__ is not _DATETIME or start.tzinfo is not UTC:
-            start = _instant("start", start)
-        if end.__class__ is not _DATETIME or end.tzinfo is not UTC:
-            end = _instant("end", end)
-        if end < start:
-            raise RangeError(start, end)
+        try:
+            zone = start.tzinfo
+            local = self._zones[zone] if end.tzinfo is zone else None
+        except (AttributeError, KeyError, TypeError):
+            local = self._local_of(start, end)
+        if local is not None:
+            starts = local.starts
+            i = _left(starts, start)
+            if starts[i] < end:  # an event in range: the range is not reversed
+                return self.events[i : _left(starts, end, i + 1)]
+            # Empty, or reversed: wall times _SWING apart cannot be (module
+            # comment); closer ones are settled by the exact path.
+            if end - start >= _SWING:
+                return ()
+        return self._between(*_range(start, end))
+
+    def _between(self, a: dt.datetime, b: dt.datetime) -> tuple[TimelineEvent, ...]:
+        """Return :meth:`between` for a range already in UTC and in order."""
         starts = self._starts
-        i = bisect.bisect_left(starts, start)
-        return self.events[i : bisect.bisect_left(starts, end, i)]
+        i = _left(starts, a)
+        return self.events[i : _left(starts, b, i)]
 
     def overlapping(
         self, start: dt.datetime, end: dt.datetime
@@ -530,25 +728,114 @@ class Timeline:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
             RangeError: ``end`` is before ``start``.
         """
-        a, b = _range(start, end)
-        inside = self.between(a, b) if a < b else ()
-        return self._running(a) + inside
+        try:
+            zone = start.tzinfo
+            local = self._zones[zone] if end.tzinfo is zone else None
+        except (AttributeError, KeyError, TypeError):
+            local = self._local_of(start, end)
+        if local is not None:
+            starts = local.starts
+            i = _left(starts, start)
+            if starts[i] < end:
+                inside = self.events[i : _left(starts, end, i + 1)]
+            elif end - start >= _SWING:  # as in between
+                inside = ()
+            else:
+                return self._overlapping(*_range(start, end))
+            if not self._intervals:
+                return inside
+            return self._running(local, start) + inside
+        return self._overlapping(*_range(start, end))
 
-    def _running(self, a: dt.datetime) -> tuple[TimelineEvent, ...]:
+    def _overlapping(self, a: dt.datetime, b: dt.datetime) -> tuple[TimelineEvent, ...]:
+        """Return :meth:`overlapping` for a range already in UTC and in order."""
+        return self._running(self._utc, a) + self._between(a, b)
+
+    def _running(self, local: _Local, a: dt.datetime) -> tuple[TimelineEvent, ...]:
         """Return the intervals that started before ``a`` and are still open at it.
 
-        Only intervals that started less than the longest interval's length
-        before ``a`` can be open at ``a``, so the scan is bounded.
+        ``a`` is in the zone of ``local``.  Only intervals that started less
+        than the longest interval's length before ``a`` can be open at ``a``,
+        so the scan is bounded; the bound is in wall time, and ``local.reach``
+        makes up for the hours an offset change can add.
         """
-        if not self._intervals:
+        starts = local.interval_starts
+        if not starts:
             return ()
         try:
-            earliest = a - self._max_span
-        except OverflowError:  # a query near year 1: nothing starts before it
-            earliest = _EARLIEST
-        lo = bisect.bisect_left(self._interval_starts, earliest)
-        hi = bisect.bisect_left(self._interval_starts, a, lo)
-        return tuple(e for e in self._intervals[lo:hi] if utc(e.end) > a)
+            lo = _left(starts, a - local.reach)
+        except OverflowError:  # a query near year 1: scan from the first interval
+            lo = 0
+        hi = _left(starts, a, lo)
+        if lo == hi:
+            return ()
+        ends = local.interval_ends
+        intervals = self._intervals
+        return tuple(intervals[k] for k in range(lo, hi) if ends[k] > a)
+
+    def _local_of(self, *instants: object) -> _Local | None:
+        """Return the index to bisect for ``instants``, or None to convert them.
+
+        They must be plain datetimes sharing one tzinfo; see :meth:`_local`.
+        """
+        first = instants[0]
+        if first.__class__ is not _DATETIME:
+            return None
+        zone = first.tzinfo
+        for other in instants[1:]:
+            if other.__class__ is not _DATETIME or other.tzinfo is not zone:
+                return None
+        return self._local(zone)
+
+    def _local(self, zone: dt.tzinfo | None) -> _Local | None:
+        """Return the wall-clock index of ``zone``, or None to convert to UTC.
+
+        The index is built on the first query in ``zone`` and kept.  Only
+        ``zoneinfo.ZoneInfo`` and fixed-offset ``datetime.timezone`` objects
+        get one (any other tzinfo is converted to UTC), and only the first
+        :data:`_MAX_ZONES` zones queried are kept.
+        """
+        if (
+            zone.__class__ is not zoneinfo.ZoneInfo
+            and zone.__class__ is not dt.timezone
+        ):
+            return None
+        zones = self._zones
+        try:
+            return zones[zone]
+        except KeyError:
+            if len(zones) > _MAX_ZONES:  # UTC's does not count
+                return None
+        local = self._wall_index(cast("dt.tzinfo", zone))
+        zones[zone] = local
+        return local
+
+    def _wall_index(self, zone: dt.tzinfo) -> _Local | None:
+        """Build the wall-clock index of ``zone``, or None if it is not wall-safe."""
+        intervals = self._intervals
+        ends = [utc(e.end) for e in intervals]
+        try:
+            if not _wall_safe(zone, sorted([*self._starts, *ends])):
+                return None
+            return _Local(
+                (
+                    *(
+                        _wall(e.start, u, zone)
+                        for e, u in zip(self.events, self._starts, strict=True)
+                    ),
+                    _DATETIME.max.replace(tzinfo=zone),
+                ),
+                tuple(
+                    _wall(e.start, u, zone)
+                    for e, u in zip(intervals, self._interval_starts, strict=True)
+                ),
+                tuple(
+                    _wall(e.end, u, zone) for e, u in zip(intervals, ends, strict=True)
+                ),
+                self._max_span + _SWING,
+            )
+        except OverflowError:  # instants within days of year 1 or 9999
+            return None
 
     def at(self, instant: dt.datetime) -> tuple[TimelineEvent, ...]:
         """Return the instants at ``instant`` and the intervals containing it.
@@ -558,12 +845,22 @@ class Timeline:
         Raises:
             NaiveDatetimeError: ``instant`` is naive.
         """
-        t = _instant("instant", instant)
         try:
-            after = t + _ONE_MICROSECOND
-        except OverflowError:  # the last representable instant: nothing starts at it
-            return self._running(t)
-        return self._running(t) + self.between(t, after)
+            local = self._zones[instant.tzinfo]
+        except (AttributeError, KeyError, TypeError):
+            local = self._local_of(instant)
+        if local is None:
+            instant = _instant("instant", instant)
+            local = self._utc
+        starts = local.starts
+        i = _left(starts, instant)
+        if instant < starts[i]:
+            found: tuple[TimelineEvent, ...] = ()
+        else:
+            found = self.events[i : _right(starts, instant, i + 1)]
+        if not self._intervals:
+            return found
+        return self._running(local, instant) + found
 
     def on(
         self, day: dt.date, zone: zoneinfo.ZoneInfo | str | None = None
@@ -581,6 +878,21 @@ class Timeline:
             NotADateError: ``day`` is not a ``datetime.date`` (a datetime is not one).
             ZoneError: ``zone`` is not an IANA zone.
         """
+        if day.__class__ is _DATE and dt.date.min < day < dt.date.max:
+            zone = self.zone if zone is None else get_zone(zone)
+            try:
+                local = self._zones[zone]
+            except KeyError:
+                local = self._local(zone)
+            if local is not None:
+                # Wall-clock midnights: fold 0 reads a midnight in a gap as
+                # RFC 5545 does, and a wall-safe index compares them exactly.
+                starts = local.starts
+                i = _left(starts, _COMBINE(day, _MIDNIGHT, zone))
+                end = _COMBINE(day + _ONE_DAY, _MIDNIGHT, zone)
+                if starts[i] < end:
+                    return self.events[i : _left(starts, end, i + 1)]
+                return ()
         start, end = day_bounds(
             _day(day), self.zone if zone is None else get_zone(zone)
         )
@@ -619,7 +931,7 @@ class Timeline:
         Raises:
             NaiveDatetimeError: ``now`` is naive.
         """
-        i = bisect.bisect_right(self._closes, _instant("now", now))
+        i = bisect.bisect_right(self._closing(), _instant("now", now))
         return tuple(
             d
             if d.status is DoseStatus.OVERDUE
