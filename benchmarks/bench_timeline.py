@@ -9,8 +9,8 @@ Run from the repository root (the numbers go to stdout as a Markdown table)::
 Every ratio compares two measurements taken side by side in this one run, on
 the same data, so it does not depend on how fast the machine is.  Each timing
 is the CPU time of one process, the best of several repeats (the least
-disturbed by other processes); import times are wall-clock times measured
-inside a fresh interpreter.
+disturbed by other processes).  Start-up (``import b12course``, a cold
+``b12course status``) is measured by ``benchmarks/bench_startup.py``.
 Nothing here runs in the test suite.
 """
 
@@ -22,9 +22,7 @@ import datetime as dt
 import gc
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 import zoneinfo
@@ -466,61 +464,6 @@ def bench_expansion() -> Row:
     )
 
 
-# -- import time -----------------------------------------------------------------
-
-_IMPORT_PROBE = """
-import sys, time
-start = time.process_time()
-import {module}
-elapsed = time.process_time() - start
-heavy = [m for m in ("icalendar", "hypothesis", "cattrs", "matplotlib")
-         if m in sys.modules]
-print(elapsed, ",".join(heavy))
-"""
-
-
-def import_time(module: str, pycache: str) -> tuple[float, str]:
-    """Time ``import module`` inside a fresh interpreter (not its start-up).
-
-    Bytecode is cached (in ``pycache``, outside the checkout) as it is for an
-    installed wheel: an environment with PYTHONDONTWRITEBYTECODE would
-    otherwise compile b12course from source at every import, but not the
-    installed icalendar.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = pycache
-    out = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", _IMPORT_PROBE.format(module=module)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stdout.split()
-    return float(out[0]), out[1] if len(out) > 1 else ""
-
-
-def bench_import(rounds: int = 15) -> Row:
-    """``import b12course`` vs ``import icalendar``, interleaved, best of ``rounds``."""
-    ours, theirs, heavy = [], [], set()
-    with tempfile.TemporaryDirectory() as pycache:
-        import_time("b12course", pycache)  # warm the bytecode caches
-        import_time("icalendar", pycache)
-        for _ in range(rounds):
-            elapsed, loaded = import_time("b12course", pycache)
-            ours.append(elapsed)
-            heavy.update(filter(None, loaded.split(",")))
-            theirs.append(import_time("icalendar", pycache)[0])
-    return Row(
-        "`import b12course` (CPU time inside the interpreter, bytecode cached)",
-        min(ours),
-        min(theirs),
-        "`import icalendar`",
-        "<= 1.0x",
-        min(ours) <= min(theirs) and not heavy,
-        "heavy modules imported: " + (", ".join(sorted(heavy)) or "none"),
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run every benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -542,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench_memory(course, until),
     ]
     if not (args.quick or args.timeline_only):
-        rows += [bench_expansion(), bench_import()]
+        rows.append(bench_expansion())
     print(f"Python {sys.version.split()[0]}, b12course {b12course.__version__}\n")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print("| measurement | ours | peer | peer time | ratio | target | met | note |")
