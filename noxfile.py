@@ -47,7 +47,7 @@ PYTHONS = _claimed_pythons()
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """Run the whole test suite with the coverage gate."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test]", "--group", "dask")
     session.run("python", "-m", "pytest", "--cov=b12course", *session.posargs)
 
 

@@ -1,17 +1,16 @@
-"""Benchmark the timeline, the plan expansion and worklists against their peers.
+"""Benchmark the timeline and the plan expansion against their peers.
 
 Run from the repository root (the numbers go to stdout as a Markdown table)::
 
     python benchmarks/bench_timeline.py            # the full run (about a minute)
-    python benchmarks/bench_timeline.py --courses 10000   # a quicker worklist
     python benchmarks/bench_timeline.py --timeline-only   # the timeline rows
     python benchmarks/bench_timeline.py --quick           # the same, smaller
 
 Every ratio compares two measurements taken side by side in this one run, on
 the same data, so it does not depend on how fast the machine is.  Each timing
 is the CPU time of one process, the best of several repeats (the least
-disturbed by other processes); import times are wall-clock times measured
-inside a fresh interpreter.
+disturbed by other processes).  Start-up (``import b12course``, a cold
+``b12course status``) is measured by ``benchmarks/bench_startup.py``.
 Nothing here runs in the test suite.
 """
 
@@ -23,10 +22,7 @@ import datetime as dt
 import gc
 import os
 import random
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 import zoneinfo
@@ -42,7 +38,6 @@ from b12course import (
     Cadence,
     Course,
     Dose,
-    DoseStatus,
     Drug,
     EventKind,
     Indefinite,
@@ -51,28 +46,10 @@ from b12course import (
     Route,
     Timeline,
     regimens,
-    worklist,
 )
 
 UTC = dt.timezone.utc
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-ZONES = [
-    zoneinfo.ZoneInfo(key)
-    for key in (
-        "Europe/London",
-        "America/New_York",
-        "Australia/Sydney",
-        "Asia/Kolkata",
-        "America/Sao_Paulo",
-    )
-]
-INJECTION_PRESETS = (
-    "nice-neuro",
-    "nice-non-neuro",
-    "nice-dietary-injection",
-    "us-label-cyanocobalamin",
-    "us-high-dose",
-)
 FIFTY_YEARS = dt.timedelta(days=50 * 365 + 12)
 WEEK = dt.timedelta(days=7)
 
@@ -487,140 +464,9 @@ def bench_expansion() -> Row:
     )
 
 
-# -- worklists -------------------------------------------------------------------
-
-
-NOW = dt.datetime(2026, 11, 23, 8, tzinfo=UTC)
-
-
-def template_course(rng: random.Random, i: int) -> Course:
-    """A course begun up to two years ago, most doses given, a few missed."""
-    zone = rng.choice(ZONES)
-    regimen = regimens.get(rng.choice(INJECTION_PRESETS))
-    first = (
-        (NOW - dt.timedelta(days=rng.randint(0, 730)))
-        .astimezone(zone)
-        .replace(hour=rng.choice([9, 10, 14]), minute=0, second=0, microsecond=0)
-    )
-    course = Course.begin(regimen, first_dose=first, id=f"t{i}")
-    given = [
-        AdministeredDose(
-            at=d.due + dt.timedelta(minutes=rng.randint(0, 90)), dose=d.dose
-        )
-        for d in course.plan(until=NOW)
-        if rng.random() < 0.93  # 7 % of doses missed
-    ]
-    return attrs.evolve(course, given=tuple(given))
-
-
-def clinic(n: int, templates: int = 2000) -> list[Course]:
-    """``n`` courses: ``templates`` generated ones, copied under new ids."""
-    rng = random.Random(2026)  # noqa: S311 - reproducible data
-    made = [template_course(rng, i) for i in range(min(n, templates))]
-    return [
-        attrs.evolve(made[i % len(made)], id=f"c{i}") if i >= len(made) else made[i]
-        for i in range(n)
-    ]
-
-
-def naive_worklist(
-    courses: Sequence[Course], start: dt.datetime, end: dt.datetime, now: dt.datetime
-) -> list[tuple[str, Any]]:
-    """Expand every full plan, filter, sort: what one writes without a worklist."""
-    rows = [
-        (course.id, dose)
-        for course in courses
-        for dose in course.plan(until=end, now=now)
-        if dose.pending
-        and (dose.due.astimezone(UTC) >= start or dose.status is DoseStatus.OVERDUE)
-    ]
-    rows.sort(key=lambda row: row[1].due.astimezone(UTC))
-    return rows
-
-
-def bench_worklist(n: int) -> Row:
-    """A weekly worklist over ``n`` courses vs a naive scan of every plan."""
-    courses = clinic(n)
-    start, end = NOW, NOW + WEEK
-    result = worklist(courses, start, end, now=NOW)
-    naive = naive_worklist(courses, start, end, NOW)
-    assert [(r.course_id, r.dose) for r in result] == naive
-    t_ours = best_of(lambda: worklist(courses, start, end, now=NOW), number=1, repeat=3)
-    t_naive = best_of(
-        lambda: naive_worklist(courses, start, end, NOW), number=1, repeat=2
-    )
-    given = statistics.mean(len(c.given) for c in courses)
-    return Row(
-        f"weekly worklist, {n:,} courses ({len(result):,} rows)",
-        t_ours,
-        t_naive,
-        "naive scan: every full `plan(until=end, now=now)`, filter, sort",
-        "< 2 s",
-        t_ours < 2,
-        f"{len(result) / t_ours:,.0f} rows/s, "
-        f"{n / t_ours:,.0f} courses/s; {given:.1f} doses given per course",
-    )
-
-
-# -- import time -----------------------------------------------------------------
-
-_IMPORT_PROBE = """
-import sys, time
-start = time.process_time()
-import {module}
-elapsed = time.process_time() - start
-heavy = [m for m in ("icalendar", "hypothesis", "cattrs", "matplotlib")
-         if m in sys.modules]
-print(elapsed, ",".join(heavy))
-"""
-
-
-def import_time(module: str, pycache: str) -> tuple[float, str]:
-    """Time ``import module`` inside a fresh interpreter (not its start-up).
-
-    Bytecode is cached (in ``pycache``, outside the checkout) as it is for an
-    installed wheel: an environment with PYTHONDONTWRITEBYTECODE would
-    otherwise compile b12course from source at every import, but not the
-    installed icalendar.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = pycache
-    out = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", _IMPORT_PROBE.format(module=module)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stdout.split()
-    return float(out[0]), out[1] if len(out) > 1 else ""
-
-
-def bench_import(rounds: int = 15) -> Row:
-    """``import b12course`` vs ``import icalendar``, interleaved, best of ``rounds``."""
-    ours, theirs, heavy = [], [], set()
-    with tempfile.TemporaryDirectory() as pycache:
-        import_time("b12course", pycache)  # warm the bytecode caches
-        import_time("icalendar", pycache)
-        for _ in range(rounds):
-            elapsed, loaded = import_time("b12course", pycache)
-            ours.append(elapsed)
-            heavy.update(filter(None, loaded.split(",")))
-            theirs.append(import_time("icalendar", pycache)[0])
-    return Row(
-        "`import b12course` (CPU time inside the interpreter, bytecode cached)",
-        min(ours),
-        min(theirs),
-        "`import icalendar`",
-        "<= 1.0x",
-        min(ours) <= min(theirs) and not heavy,
-        "heavy modules imported: " + (", ".join(sorted(heavy)) or "none"),
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run every benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--courses", type=int, default=100_000)
     parser.add_argument(
         "--timeline-only",
         action="store_true",
@@ -639,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench_memory(course, until),
     ]
     if not (args.quick or args.timeline_only):
-        rows += [bench_expansion(), bench_worklist(args.courses), bench_import()]
+        rows.append(bench_expansion())
     print(f"Python {sys.version.split()[0]}, b12course {b12course.__version__}\n")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print("| measurement | ours | peer | peer time | ratio | target | met | note |")

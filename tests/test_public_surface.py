@@ -1,7 +1,12 @@
 """The public surface that DESIGN.md promises users, exercised end to end."""
 
+import ast
 import datetime as dt
+import importlib
+import subprocess
+import sys
 import zoneinfo
+from pathlib import Path
 
 import b12course as b12
 from b12course import strategies
@@ -98,3 +103,70 @@ def test_the_record_a_clinic_keeps():
     assert b12.Timeline.from_events(tl.events, zone=LONDON) == b12.Timeline(
         tl.events, zone=LONDON
     )
+
+
+class TestLazyNamespace:
+    """`import b12course` is cheap, and every public name still resolves."""
+
+    @staticmethod
+    def _type_checking_names() -> dict[str, str]:
+        """Name -> module of the imports under ``if TYPE_CHECKING:`` in __init__."""
+        source = Path(b12.__file__).read_text(encoding="utf-8")
+        block = next(
+            node
+            for node in ast.parse(source).body
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        )
+        names = {}
+        for node in block.body:
+            assert isinstance(node, ast.ImportFrom)
+            for alias in node.names:
+                names[alias.asname or alias.name] = node.module
+        return names
+
+    def test_the_lazy_table_matches_what_type_checkers_see(self):
+        """Each name imported for type checkers is lazily exported from the same module."""
+        seen = self._type_checking_names()
+        for name, module in seen.items():
+            home, attribute = b12._LAZY[name]
+            if attribute is None:  # a submodule: from b12course import json
+                assert (module, home) == ("b12course", f"b12course.{name}")
+            else:
+                assert (home, attribute) == (module, name)
+        assert set(b12._LAZY) - set(seen) == {"caldav", "fhir"}  # optional extras
+
+    def test_every_public_name_resolves_to_its_home(self):
+        """Every name in __all__ reads as the object of the module it lives in."""
+        for name in b12.__all__:
+            value = getattr(b12, name)
+            if name in b12._LAZY:
+                home, attribute = b12._LAZY[name]
+                module = importlib.import_module(home)
+                assert value is (
+                    module if attribute is None else getattr(module, attribute)
+                )
+        assert set(b12.__all__) <= set(dir(b12))
+
+    def test_import_loads_only_the_exceptions(self):
+        """A fresh `import b12course` imports none of the model, attrs or an extra."""
+        code = (
+            "import sys, b12course\n"
+            "print(sorted(m for m in sys.modules if m.startswith('b12course')))\n"
+            "print('attrs' in sys.modules)\n"
+            "from b12course import Course\n"
+            "print(Course.__module__, 'b12course._course' in sys.modules)\n"
+        )
+        out = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        assert out == [
+            "['b12course', 'b12course.__about__', 'b12course.exceptions']",
+            "False",
+            "b12course._course True",
+        ]
+
+    def test_star_import_binds_every_public_name(self):
+        """`from b12course import *` binds each name of __all__."""
+        namespace: dict[str, object] = {}
+        exec("from b12course import *", namespace)  # noqa: S102 - fixed code
+        assert set(b12.__all__) <= set(namespace)

@@ -10,69 +10,80 @@ The library describes and computes; it never diagnoses or advises treatment.
 
 from typing import TYPE_CHECKING
 
-from b12course import exceptions, regimens
+from b12course import exceptions
 from b12course.__about__ import __version__
-from b12course._adherence import Adherence, adherence
-from b12course._course import Course
-from b12course._flare import (
-    Assessment,
-    AssessmentCategory,
-    FlareModel,
-    FlareReport,
-    FlareStatus,
-    FlareWindow,
-    flare_window_applies,
-)
-from b12course._labs import Analyte, Band, LabResult, ReferenceRange, default_reference
-from b12course._records import (
-    AdministeredDose,
-    Administrator,
-    DecisionBasis,
-    DoseSkip,
-    PhaseDecision,
-)
-from b12course._regimen import (
-    Anchoring,
-    Cadence,
-    Count,
-    Dose,
-    Drug,
-    Indefinite,
-    Lasting,
-    Phase,
-    PhaseEnd,
-    Regimen,
-    Route,
-    UntilLabResult,
-    UntilNoFurtherImprovement,
-)
-from b12course._response import PlateauRule, Review, ReviewKind
-from b12course._schedule import (
-    DoseStatus,
-    DueWindow,
-    PhaseEnding,
-    PhaseSpan,
-    Plan,
-    PlannedDose,
-)
-from b12course._sites import Site
-from b12course._symptoms import (
-    Baseline,
-    Symptom,
-    SymptomEntry,
-    Trend,
-    TrendDirection,
-    Trigger,
-)
-from b12course._timeline import EventKind, Timeline, TimelineEvent
-from b12course._units import Amount
-from b12course._worklist import Worklist, WorklistRow, worklist
 from b12course.exceptions import B12CourseError
 
+# Every other public name loads on first use (PEP 562, as in Scientific
+# Python's SPEC 1): `import b12course` costs the exceptions and the version
+# only, and `b12course.Course` imports the model when it is first read.  Type
+# checkers and readers see the names here; _LAZY below says where each one
+# lives at run time, and tests/test_public_surface.py keeps the two equal.
 if TYPE_CHECKING:
-    from b12course import export, ical, json
+    from b12course import export, ical, json, regimens
     from b12course import plot as plot
     from b12course import strategies as strategies
+    from b12course._adherence import Adherence, adherence
+    from b12course._course import Course
+    from b12course._flare import (
+        Assessment,
+        AssessmentCategory,
+        FlareModel,
+        FlareReport,
+        FlareStatus,
+        FlareWindow,
+        flare_window_applies,
+    )
+    from b12course._labs import (
+        Analyte,
+        Band,
+        LabResult,
+        ReferenceRange,
+        default_reference,
+    )
+    from b12course._records import (
+        AdministeredDose,
+        Administrator,
+        DecisionBasis,
+        DoseSkip,
+        PhaseDecision,
+    )
+    from b12course._regimen import (
+        Anchoring,
+        Cadence,
+        Count,
+        Dose,
+        Drug,
+        Indefinite,
+        Lasting,
+        Phase,
+        PhaseEnd,
+        Regimen,
+        Route,
+        UntilLabResult,
+        UntilNoFurtherImprovement,
+    )
+    from b12course._response import PlateauRule, Review, ReviewKind
+    from b12course._schedule import (
+        DoseStatus,
+        DueWindow,
+        PhaseEnding,
+        PhaseSpan,
+        Plan,
+        PlannedDose,
+    )
+    from b12course._sites import Site
+    from b12course._symptoms import (
+        Baseline,
+        Symptom,
+        SymptomEntry,
+        Trend,
+        TrendDirection,
+        Trigger,
+    )
+    from b12course._timeline import EventKind, Timeline, TimelineEvent
+    from b12course._units import Amount
+    from b12course._worklist import Worklist, WorklistRow, merge_worklists, worklist
     from b12course.export import summary_html, summary_markdown, to_csv
     from b12course.ical import read_ical, to_ical
 
@@ -138,6 +149,7 @@ __all__ = [
     "flare_window_applies",
     "ical",
     "json",
+    "merge_worklists",
     "read_ical",
     "regimens",
     "summary_html",
@@ -147,24 +159,91 @@ __all__ = [
     "worklist",
 ]
 
-# Names whose modules load on first use, so `import b12course` stays cheap
-# (icalendar is imported only by b12course.ical, cattrs only by b12course.json,
-# matplotlib by b12course.plot, hypothesis by b12course.strategies; export
-# and the interop modules are simply not needed by most callers):
-# name -> (module, attribute).
+# Where each lazily exported name lives: module -> names (a submodule is
+# exported as itself, under its own name).
+_HOMES: dict[str, tuple[str, ...]] = {
+    "b12course._adherence": ("Adherence", "adherence"),
+    "b12course._course": ("Course",),
+    "b12course._flare": (
+        "Assessment",
+        "AssessmentCategory",
+        "FlareModel",
+        "FlareReport",
+        "FlareStatus",
+        "FlareWindow",
+        "flare_window_applies",
+    ),
+    "b12course._labs": (
+        "Analyte",
+        "Band",
+        "LabResult",
+        "ReferenceRange",
+        "default_reference",
+    ),
+    "b12course._records": (
+        "AdministeredDose",
+        "Administrator",
+        "DecisionBasis",
+        "DoseSkip",
+        "PhaseDecision",
+    ),
+    "b12course._regimen": (
+        "Anchoring",
+        "Cadence",
+        "Count",
+        "Dose",
+        "Drug",
+        "Indefinite",
+        "Lasting",
+        "Phase",
+        "PhaseEnd",
+        "Regimen",
+        "Route",
+        "UntilLabResult",
+        "UntilNoFurtherImprovement",
+    ),
+    "b12course._response": ("PlateauRule", "Review", "ReviewKind"),
+    "b12course._schedule": (
+        "DoseStatus",
+        "DueWindow",
+        "PhaseEnding",
+        "PhaseSpan",
+        "Plan",
+        "PlannedDose",
+    ),
+    "b12course._sites": ("Site",),
+    "b12course._symptoms": (
+        "Baseline",
+        "Symptom",
+        "SymptomEntry",
+        "Trend",
+        "TrendDirection",
+        "Trigger",
+    ),
+    "b12course._timeline": ("EventKind", "Timeline", "TimelineEvent"),
+    "b12course._units": ("Amount",),
+    "b12course._worklist": ("Worklist", "WorklistRow", "merge_worklists", "worklist"),
+    # icalendar is imported only by b12course.ical, cattrs only by
+    # b12course.json, matplotlib by b12course.plot, hypothesis by
+    # b12course.strategies, fhir.resources and caldav by their modules.
+    "b12course.export": ("summary_html", "summary_markdown", "to_csv"),
+    "b12course.ical": ("read_ical", "to_ical"),
+}
+_SUBMODULES = (
+    "caldav",
+    "export",
+    "fhir",
+    "ical",
+    "json",
+    "plot",
+    "regimens",
+    "strategies",
+)
+
+# name -> (module, attribute); attribute None: the name is that submodule.
 _LAZY: dict[str, tuple[str, str | None]] = {
-    "caldav": ("b12course.caldav", None),
-    "export": ("b12course.export", None),
-    "fhir": ("b12course.fhir", None),
-    "ical": ("b12course.ical", None),
-    "json": ("b12course.json", None),
-    "plot": ("b12course.plot", None),
-    "read_ical": ("b12course.ical", "read_ical"),
-    "strategies": ("b12course.strategies", None),
-    "summary_html": ("b12course.export", "summary_html"),
-    "summary_markdown": ("b12course.export", "summary_markdown"),
-    "to_csv": ("b12course.export", "to_csv"),
-    "to_ical": ("b12course.ical", "to_ical"),
+    **{name: (f"b12course.{name}", None) for name in _SUBMODULES},
+    **{name: (home, name) for home, names in _HOMES.items() for name in names},
 }
 
 
@@ -181,4 +260,11 @@ def __getattr__(name: str) -> object:
         if exc.name != module_name:  # pragma: no cover - needs a missing extra
             raise  # the module exists; an optional extra it needs does not
         raise AttributeError(f"module 'b12course' has no attribute {name!r}") from exc
-    return module if attribute is None else getattr(module, attribute)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later reads are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazily exported ones included."""
+    return sorted({*globals(), *_LAZY})

@@ -515,7 +515,11 @@ class Timeline:
     ] = attrs.field(init=False, eq=False, hash=False)
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
-    _closes: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
+    # When each pending dose's due window closes: built by the first
+    # overdue() (most timelines, e.g. of_kind's, never need it).
+    _closes: tuple[dt.datetime, ...] | None = attrs.field(
+        init=False, eq=False, default=None
+    )
     # The wall-clock indexes: UTC's, and one per zone queried, built lazily
     # (see the comments above _SWING).
     _utc: _Local = attrs.field(init=False, eq=False, repr=False)
@@ -588,11 +592,17 @@ class Timeline:
         )
         set_(self, "_pending", pending)
         set_(self, "_pending_starts", tuple(utc(d.due) for d in pending))
-        set_(self, "_closes", tuple(self._closes_at(d.due) for d in pending))
 
-    def _closes_at(self, due: dt.datetime) -> dt.datetime:
-        """Return when the due window of a dose due at ``due`` closes, in UTC."""
-        return DueWindow.of(due, self.zone, self.grace).closes
+    def _closing(self) -> tuple[dt.datetime, ...]:
+        """When the pending doses' due windows close, in UTC (built once)."""
+        closes = self._closes
+        if closes is None:
+            zone, grace = self.zone, self.grace
+            closes = tuple(
+                DueWindow.of(d.due, zone, grace).closes for d in self._pending
+            )
+            object.__setattr__(self, "_closes", closes)
+        return closes
 
     # -- the collection ---------------------------------------------------
 
@@ -921,7 +931,7 @@ class Timeline:
         Raises:
             NaiveDatetimeError: ``now`` is naive.
         """
-        i = bisect.bisect_right(self._closes, _instant("now", now))
+        i = bisect.bisect_right(self._closing(), _instant("now", now))
         return tuple(
             d
             if d.status is DoseStatus.OVERDUE

@@ -1,29 +1,38 @@
 """Worklists: the doses many courses have due in a range, in time order.
 
 A clinic asks "who is due between Monday and Friday, and who is overdue?".
-:func:`worklist` answers over any number of courses: for each course it asks
-:meth:`b12course.Course.pending_doses` for the pending slots (neither given
-nor skipped) up to the end of the range, which never builds the slots already
-given, a timeline or anything else; then it merges the rows of all courses in
-time order.  The range is half-open, ``[start, end)``.  Going through the
-course's public methods, it honours ``end_on_plateau`` as ``Course.plan``
-does.
+:func:`worklist` answers over any number of courses: for each course it reads
+the pending slots (neither given nor skipped) that
+:meth:`b12course.Course.pending_doses` would give, kept once per course object
+(:func:`b12course._course.pending_slots`: a course is immutable, so its
+pending slots never change), cuts them at the range by bisection, and merges
+the rows of all courses in time order.  A course with nothing due in the range
+costs about a microsecond once its slots are kept; a changed course is a new
+object and starts afresh.  The range is half-open, ``[start, end)``.  Going
+through the course's public rules, it honours ``end_on_plateau`` as
+``Course.plan`` does.
+
+Beyond one process, :func:`merge_worklists` merges the worklists of
+consecutive partitions of the courses into the rows of one worklist over all
+of them (see the "Worklists at scale" guide).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 import attrs
 
-from b12course._course import Course, require_course
+from b12course._course import Course, pending_slots, require_course
 from b12course._response import PlateauRule
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import UTC, require_aware, require_grace, utc
-from b12course.exceptions import RangeError
+from b12course.exceptions import RangeError, SettingError
 
-__all__ = ["Worklist", "WorklistRow", "worklist"]
+__all__ = ["Worklist", "WorklistRow", "merge_worklists", "worklist"]
 
 
 @attrs.frozen
@@ -62,6 +71,8 @@ class Worklist:
         end: The end of the range (exclusive).
         now: The present, for statuses; ``None`` lists only the range.
         rows: The rows, in due order.
+        grace: The grace the statuses were computed with.
+        end_on_plateau: As given to :func:`worklist`.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -86,6 +97,8 @@ class Worklist:
     end: dt.datetime
     now: dt.datetime | None
     rows: tuple[WorklistRow, ...]
+    grace: dt.timedelta | None = None
+    end_on_plateau: PlateauRule | bool = False
 
     def __iter__(self) -> Iterator[WorklistRow]:
         return iter(self.rows)
@@ -118,7 +131,11 @@ def _rows(
     grace: dt.timedelta | None,
     end_on_plateau: PlateauRule | bool,
 ) -> list[tuple[dt.datetime, WorklistRow]]:
-    """Return one course's rows with their UTC due instants, in due order."""
+    """Return one course's rows with their UTC due instants, in due order.
+
+    The plain path, for ``end_on_plateau``: a plateau found in the symptom log
+    depends on the horizon, so these slots are derived afresh each time.
+    """
     doses = course.pending_doses(
         until=end, now=now, grace=grace, end_on_plateau=end_on_plateau
     )
@@ -127,6 +144,51 @@ def _rows(
         for dose in doses
         if (due := utc(dose.due)) >= start or dose.status is DoseStatus.OVERDUE
     ]
+
+
+def _kept_rows(
+    courses: Iterable[object],
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None,
+    grace: dt.timedelta | None,
+) -> list[tuple[dt.datetime, WorklistRow]]:
+    """Return every course's rows from its kept pending slots (all instants UTC).
+
+    The loop runs once per course, so the common case (nothing pending before
+    ``end``) is one attribute read and one comparison.  Statuses are those of
+    :meth:`Course.plan`: a slot is scheduled before its due instant, else
+    :class:`DueWindow` says due or overdue.
+    """
+    found: list[tuple[dt.datetime, WorklistRow]] = []
+    add = found.append
+    for item in courses:
+        course = item if type(item) is Course else require_course(item, _ITEM)
+        kept = pending_slots(course, end)
+        dues = kept.dues
+        if not dues or dues[0] >= end:
+            continue
+        stop = bisect_left(dues, end)
+        first = bisect_left(dues, start, 0, stop)
+        cid = course.id
+        if now is None:
+            found += [
+                (dues[i], WorklistRow(cid, kept.doses[i])) for i in range(first, stop)
+            ]
+            continue
+        # Slots due before the range are listed only when overdue at now.
+        for i in range(first):
+            if dues[i] > now:
+                break
+            dose = kept.dose_at(i, now, grace)
+            if dose.status is DoseStatus.OVERDUE:
+                add((dues[i], WorklistRow(cid, dose)))
+        for i in range(first, stop):
+            add((dues[i], WorklistRow(cid, kept.dose_at(i, now, grace))))
+    return found
+
+
+_ITEM = "item of a worklist"
 
 
 def worklist(
@@ -143,8 +205,16 @@ def worklist(
     A pending dose is one neither given nor skipped.  With ``now``, doses whose
     due window closed before ``now`` are listed too (status ``OVERDUE``),
     however long ago they were due; rows due in the range carry their status
-    at ``now`` (scheduled, due or overdue).  Each course's plan is expanded
-    only up to ``end``, as ``Course.plan(until=end, now=now)`` does.
+    at ``now`` (scheduled, due or overdue).  The rows are exactly those of
+    ``Course.plan(until=end, now=now)``.
+
+    Each course keeps its pending slots after the first worklist that reads
+    them (a course is immutable), so later worklists over the same course
+    objects cost about a microsecond per course plus the rows; with
+    ``end_on_plateau`` every course is derived afresh.  ``courses`` may be
+    any iterable (a generator reading a file, say); to spread the work over
+    processes or machines, make one worklist per partition and
+    :func:`merge_worklists` them.
 
     Args:
         courses: The courses, in any number; their order breaks ties.
@@ -169,19 +239,114 @@ def worklist(
         now = require_aware("now", now)
     grace = require_grace(grace)
     a = start.astimezone(UTC)
-    found: list[tuple[dt.datetime, WorklistRow]] = []
-    for item in courses:
-        course = require_course(item, "item of a worklist")
-        found += _rows(
-            course,
-            start=a,
-            end=end,
-            now=now,
-            grace=grace,
-            end_on_plateau=end_on_plateau,
+    if end_on_plateau is False:
+        found = _kept_rows(
+            courses, a, utc(end), utc(now) if now is not None else None, grace
         )
+    else:
+        found = []
+        for item in courses:
+            course = require_course(item, _ITEM)
+            found += _rows(
+                course,
+                start=a,
+                end=end,
+                now=now,
+                grace=grace,
+                end_on_plateau=end_on_plateau,
+            )
     # One stable sort of all rows merges the courses' due-ordered runs (Timsort
     # finds the runs, so this is the k-way merge heapq.merge would do, in C)
     # and keeps the courses' order for rows due at the same instant.
-    found.sort(key=lambda item: item[0])
-    return Worklist(start=start, end=end, now=now, rows=tuple(row for _, row in found))
+    found.sort(key=itemgetter(0))
+    return Worklist(
+        start=start,
+        end=end,
+        now=now,
+        rows=tuple(row for _, row in found),
+        grace=grace,
+        end_on_plateau=end_on_plateau,
+    )
+
+
+def _row_due(row: WorklistRow) -> dt.datetime:
+    return row.dose.due.astimezone(UTC)
+
+
+def merge_worklists(*partials: Worklist) -> Worklist:
+    """Merge the worklists of consecutive partitions into one worklist.
+
+    Split the courses into partitions, keeping their order (the lines of
+    JSON Lines files, file after file, say), make one :func:`worklist` per
+    partition with the same range, ``now``, ``grace`` and ``end_on_plateau``
+    (in other processes or on other machines), and pass the partial
+    worklists here in partition order: the result has exactly the rows of
+    one worklist over all the courses, in the same order.  Rows due at the
+    same instant keep the partitions' order, as one worklist keeps the
+    courses' order.  The merge is a stable sort of already sorted runs, so it
+    costs about the rows, not the courses.
+
+    Args:
+        partials: One worklist per partition, in partition order.
+
+    Returns:
+        A worklist with the partials' range, ``now`` and settings (those of
+        the first partial, as given).
+
+    Raises:
+        SettingError: No partial is given, a partial is not a Worklist, or
+            the partials differ in range, ``now``, ``grace`` or
+            ``end_on_plateau``.
+
+    >>> import datetime as dt, zoneinfo
+    >>> from b12course import Course, regimens, worklist
+    >>> london = zoneinfo.ZoneInfo("Europe/London")
+    >>> courses = [
+    ...     Course.begin(
+    ...         regimens.get("nice-non-neuro"),
+    ...         first_dose=dt.datetime(2026, 12, day, 9, tzinfo=london),
+    ...         id=name,
+    ...     )
+    ...     for day, name in ((7, "ann"), (8, "bob"), (7, "cat"))
+    ... ]
+    >>> monday = dt.datetime(2026, 12, 7, tzinfo=london)
+    >>> week = (monday, monday + dt.timedelta(days=2))
+    >>> parts = [worklist(courses[:2], *week), worklist(courses[2:], *week)]
+    >>> merged = merge_worklists(*parts)
+    >>> merged == worklist(courses, *week)
+    True
+    >>> [row.course_id for row in merged]
+    ['ann', 'cat', 'bob']
+    """
+    if not partials:
+        raise SettingError("merge_worklists needs at least one partial worklist")
+    for partial in partials:
+        if not isinstance(partial, Worklist):
+            raise SettingError.wrong_kind("merge_worklists", partial, "Worklist values")
+    first = partials[0]
+    for partial in partials[1:]:
+        _require_same_query(first, partial)
+    rows = [row for partial in partials for row in partial.rows]
+    rows.sort(key=_row_due)
+    return attrs.evolve(first, rows=tuple(rows))
+
+
+def _require_same_query(first: Worklist, other: Worklist) -> None:
+    """Refuse to merge worklists that answer different questions."""
+
+    def instant(value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else utc(value)
+
+    for name in ("start", "end", "now"):
+        if instant(getattr(first, name)) != instant(getattr(other, name)):
+            break
+    else:
+        if (first.grace, first.end_on_plateau) == (other.grace, other.end_on_plateau):
+            return
+        name = "grace and end_on_plateau"
+    raise SettingError(
+        f"merge_worklists merges worklists of one query, but the partials differ "
+        f"in {name}: make every partial worklist with the same start, end, now, "
+        "grace and end_on_plateau",
+        value=other,
+    )
