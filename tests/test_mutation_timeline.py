@@ -291,3 +291,16 @@ class TestWords:
         assert event.is_instant
         assert event.duration == dt.timedelta(0)
         assert utc(event.end) == utc(event.start)
+
+
+class TestOverdueInTheCourseZone:
+    def test_a_dose_is_overdue_after_the_course_zone_s_midnight(self):
+        """New York, a dose due 20:00: overdue from New York's midnight, not UTC's."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        first = dt.datetime(2026, 12, 1, 20, tzinfo=ny)
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=first, id="ny")
+        tl = course.timeline(until=dt.datetime(2026, 12, 3, tzinfo=ny))
+        midnight = dt.datetime(2026, 12, 2, tzinfo=ny)
+        assert tl.overdue(now=midnight - MICRO) == ()
+        assert [d.number for d in tl.overdue(now=midnight)] == [1]
+        assert tl.overdue(now=midnight)[0].status.value == "overdue"
