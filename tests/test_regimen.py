@@ -2,7 +2,8 @@ import datetime as dt
 
 import attrs
 import pytest
-from hypothesis import given
+from dateutil.relativedelta import relativedelta
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -289,6 +290,20 @@ class TestPhaseEnds:
             Lasting()
         with pytest.raises(RegimenError):
             Lasting(days=-1)
+
+    @given(
+        start=st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(8999, 12, 31)),
+        months=st.integers(0, 600),
+        weeks=st.integers(0, 500),
+        days=st.integers(0, 4000),
+    )
+    def test_lasting_end_date_is_dateutils(self, start, months, weeks, days):
+        """Lasting.end_date adds a span exactly as dateutil's relativedelta does."""
+        assume(months or weeks or days)
+        span = Lasting(months=months, weeks=weeks, days=days)
+        assert span.end_date(start) == start + relativedelta(
+            months=months, weeks=weeks, days=days
+        )
 
     def test_lasting_end_date(self):
         """The end date is the first local date after the span."""

@@ -264,6 +264,21 @@ class TestTimelineProperties:
         assert tl.overdue(now=now) == tuple(sorted(expected, key=lambda d: utc(d.due)))
 
     @given(data=st.data(), made=timelines())
+    def test_overdue_asked_again_at_other_nows_matches_the_plan(self, data, made):
+        """One timeline asked overdue() at several nows, in any order, agrees with the plan each time."""
+        course, tl, _ = made
+        until = course.first_dose + dt.timedelta(days=365)
+        for now in data.draw(st.lists(instants_near(course.first_dose), max_size=4)):
+            expected = tuple(
+                d
+                for d in course.plan(until=until, now=now)
+                if d.status is DoseStatus.OVERDUE
+            )
+            assert tl.overdue(now=now) == tuple(
+                sorted(expected, key=lambda d: utc(d.due))
+            )
+
+    @given(data=st.data(), made=timelines())
     def test_next_dose_is_the_first_pending_dose_at_or_after(self, data, made):
         """next_dose(after=t) is the earliest pending planned dose due at or after t."""
         course, tl, _ = made

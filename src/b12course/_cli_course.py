@@ -198,4 +198,4 @@ def emit(target: Path | None, data: bytes, what: str) -> None:
 
 
 def planned_doses(timeline: Timeline) -> list[PlannedDose]:
-    return [e.payload for e in timeline.of_kind(EventKind.PLANNED_DOSE)]
+    return list(timeline.payloads(EventKind.PLANNED_DOSE))

@@ -233,10 +233,13 @@ def status(args: argparse.Namespace) -> int:
     overdue = timeline.overdue(now=now)
     upcoming = timeline.next_dose(after=now)
     site = _suggested_site(course, due_now[0] if due_now else upcoming)
-    flare = next(iter(timeline.of_kind(EventKind.FLARE_WINDOW)), None)
-    review = next(iter(timeline.of_kind(EventKind.REVIEW).between(now, horizon)), None)
-    past = timeline.of_kind(EventKind.SYMPTOM)
-    symptoms = [e for e in past if utc(e.start) <= utc(now)][-_RECENT_SYMPTOMS:]
+    flare = next((e for e in timeline if e.kind is EventKind.FLARE_WINDOW), None)
+    review = next(
+        (e for e in timeline.between(now, horizon) if e.kind is EventKind.REVIEW), None
+    )
+    at = utc(now)
+    past = [e for e in timeline if e.kind is EventKind.SYMPTOM and utc(e.start) <= at]
+    symptoms = past[-_RECENT_SYMPTOMS:]
     if args.json:
         print(
             show.dumps(

@@ -24,7 +24,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy as copy_of
@@ -290,6 +289,8 @@ def require_course(value: object, what: str = "course") -> Course:
 
 
 def _new_id() -> str:
+    import uuid  # noqa: PLC0415 - only a new course needs it; keeps start-up short
+
     return uuid.uuid4().hex
 
 

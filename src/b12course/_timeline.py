@@ -515,10 +515,11 @@ class Timeline:
     ] = attrs.field(init=False, eq=False, hash=False)
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
-    # When each pending dose's due window closes: built by the first
-    # overdue() (most timelines, e.g. of_kind's, never need it).
-    _closes: tuple[dt.datetime, ...] | None = attrs.field(
-        init=False, eq=False, default=None
+    # When the pending doses' due windows close, in UTC: a prefix of them,
+    # grown by overdue() as far as its `now` needs (doses due later cannot
+    # have closed), so most timelines (e.g. of_kind's) never build any.
+    _closes: tuple[dt.datetime, ...] = attrs.field(
+        init=False, eq=False, repr=False, default=()
     )
     # The wall-clock indexes: UTC's, and one per zone queried, built lazily
     # (see the comments above _SWING).
@@ -593,14 +594,16 @@ class Timeline:
         set_(self, "_pending", pending)
         set_(self, "_pending_starts", tuple(utc(d.due) for d in pending))
 
-    def _closing(self) -> tuple[dt.datetime, ...]:
-        """When the pending doses' due windows close, in UTC (built once)."""
+    def _closing(self, count: int) -> tuple[dt.datetime, ...]:
+        """When the first ``count`` pending doses' due windows close, in UTC."""
         closes = self._closes
-        if closes is None:
+        if len(closes) < count:
             zone, grace = self.zone, self.grace
-            closes = tuple(
-                DueWindow.of(d.due, zone, grace).closes for d in self._pending
+            closes += tuple(
+                DueWindow.of(d.due, zone, grace).closes
+                for d in self._pending[len(closes) : count]
             )
+            # Replaced whole: a thread reading it never sees half an update.
             object.__setattr__(self, "_closes", closes)
         return closes
 
@@ -931,7 +934,10 @@ class Timeline:
         Raises:
             NaiveDatetimeError: ``now`` is naive.
         """
-        i = bisect.bisect_right(self._closing(), _instant("now", now))
+        at = _instant("now", now)
+        # A window closes after its due time: doses due after `now` are out.
+        due = bisect.bisect_right(self._pending_starts, at)
+        i = bisect.bisect_right(self._closing(due), at, 0, due)
         return tuple(
             d
             if d.status is DoseStatus.OVERDUE
