@@ -304,3 +304,11 @@ class TestOverdueInTheCourseZone:
         assert tl.overdue(now=midnight - MICRO) == ()
         assert [d.number for d in tl.overdue(now=midnight)] == [1]
         assert tl.overdue(now=midnight)[0].status.value == "overdue"
+
+    def test_a_later_now_after_an_earlier_one_lists_every_overdue_dose(self):
+        """Asking at a later ``now`` after an earlier one lists all doses overdue by then."""
+        course = Course.begin(regimens.get("nice-neuro"), first_dose=at(1), id="od")
+        tl = course.timeline(until=at(20))
+        assert [d.due.day for d in tl.overdue(now=at(3))] == [1]
+        assert [d.due.day for d in tl.overdue(now=at(10))] == [1, 3, 5, 7, 9]
+        assert [d.due.day for d in tl.overdue(now=at(3))] == [1]
