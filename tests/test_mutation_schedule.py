@@ -497,6 +497,32 @@ class TestGridNearest:
         ]
 
 
+    def test_the_only_slot_of_a_one_day_grid_phase_takes_a_late_dose(self):
+        """A dose late on the one day of a Lasting(days=1) grid phase fulfils its only slot."""
+        reg = regimen(
+            phase("loading", Cadence.daily(), Lasting(days=1), Anchoring.GRID),
+            phase("maintenance", Cadence.every_weeks(1)),
+        )
+        doses = plan(reg, first=on(7), given=gave(on(7, 22)), until=on(31)).doses
+        assert [(d.phase, d.due, d.status) for d in doses[:2]] == [
+            (0, on(7), DoseStatus.GIVEN),
+            (1, on(14, 22), DoseStatus.SCHEDULED),
+        ]
+
+    def test_the_first_slot_of_a_lasting_grid_phase_still_passes_a_dose_on(self):
+        """On a longer Lasting grid phase, a dose nearer the second slot fulfils that one."""
+        reg = regimen(
+            phase("loading", Cadence.daily(), Lasting(days=3), Anchoring.GRID),
+            phase("maintenance", Cadence.every_weeks(1)),
+        )
+        doses = plan(reg, first=on(7), given=gave(on(7, 22)), until=on(31)).doses
+        assert [(d.phase, d.due.day, d.status) for d in doses[:3]] == [
+            (0, 7, DoseStatus.SCHEDULED),
+            (0, 8, DoseStatus.GIVEN),
+            (0, 9, DoseStatus.SCHEDULED),
+        ]
+
+
 class TestPendingOnly:
     def test_pending_only_keeps_the_pending_slots_numbered_as_in_the_plan(self):
         """pending_only gives exactly the pending slots of the full plan, no spans."""

@@ -703,16 +703,21 @@ class _Walk:
 
         The next one is the next slot of the phase that is not skipped (a
         skipped slot takes no dose); when there is none, this slot is the
-        phase's last and takes the dose.
+        phase's last and takes the dose.  On the phase's first slot the
+        phase's end is not marked yet: it is the end the phase would have if
+        this slot took the dose (a phase lasts from its first dose).
         """
-        after = self.next_open_due(state, utc(due))
+        end_date = state.end_date
+        if state.first is None:
+            end_date = self.phase_marks(state.phase.end, candidate.at)[0]
+        after = self.next_open_due(state, utc(due), end_date)
         if after is None:
             return True
         at = utc(candidate.at)
         return abs(at - utc(due)) <= abs(at - after)
 
     def next_open_due(
-        self, state: _PhaseState, due_utc: dt.datetime
+        self, state: _PhaseState, due_utc: dt.datetime, end_date: dt.date | None
     ) -> dt.datetime | None:
         """Return the UTC due of the next unskipped slot of the phase after this one."""
         if state.limit is not None and state.counted + 1 >= state.limit:
@@ -728,8 +733,7 @@ class _Walk:
             if at <= previous:
                 continue  # a local day the zone skipped
             if (
-                state.end_date is not None
-                and due.astimezone(self.zone).date() >= state.end_date
+                end_date is not None and due.astimezone(self.zone).date() >= end_date
             ) or (state.decided is not None and at >= state.decided):
                 return None
             if not self.skips.marks((state.index, number), at):
