@@ -128,9 +128,10 @@ def main() -> None:
         reps = 50
         ours = (
             best_of(
-                lambda c=course, a=at, r=reps: [c.record_dose(a) for _ in range(r)],
-                repeat=3,
+                lambda c=course, a=at, r=4 * reps: [c.record_dose(a) for _ in range(r)],
+                repeat=7,
             )
+            / 4
             / reps
         )
         peer = (
