@@ -175,7 +175,12 @@ def bench_status(rounds: int, pycache: str) -> Row:
         expected = io.StringIO()
         with contextlib.redirect_stdout(expected):
             cli_main(args)
-        command = [sys.executable, "-m", "b12course", *args]
+        # The installed console script, as a user types it (else python -m).
+        script = Path(sys.executable).with_name("b12course")
+        launcher = (
+            [str(script)] if script.exists() else [sys.executable, "-m", "b12course"]
+        )
+        command = [*launcher, *args]
         outputs: set[str] = set()
 
         def ours() -> float:
