@@ -496,7 +496,6 @@ class TestGridNearest:
             (1, 11, DoseStatus.SCHEDULED),
         ]
 
-
     def test_the_only_slot_of_a_one_day_grid_phase_takes_a_late_dose(self):
         """A dose late on the one day of a Lasting(days=1) grid phase fulfils its only slot."""
         reg = regimen(
