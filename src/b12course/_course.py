@@ -404,20 +404,11 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
             horizon = until + _AHEAD
         except OverflowError:  # the end of the calendar: expand only as asked
             horizon = until
-        zone = course.zone
-        doses = expand(
-            course.regimen,
-            course.first_dose,
-            zone,
-            until=horizon,
-            given=course.given,
-            skips=course.skips,
-            decisions=course.decisions,
-            pending_only=True,
-            given_sorted=True,
-        ).doses
+        # Without now and grace every pending slot is SCHEDULED: the slots
+        # do not depend on them (dose_at gives each status when read).
+        doses = course.pending_doses(until=horizon)
         # Replaced whole: a thread reading the memo never sees half an update.
-        kept = memo.kept = PendingSlots(utc(horizon), doses, zone)
+        kept = memo.kept = PendingSlots(utc(horizon), doses, course.zone)
     return kept
 
 
