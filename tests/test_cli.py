@@ -7,8 +7,9 @@ import zoneinfo
 import pytest
 
 import b12course as b12
-from b12course import Course, _cli_reading, regimens
+from b12course import Course, regimens
 from b12course import json as b12json
+from b12course.cli import _reading as _cli_reading
 from b12course.cli import main
 from b12course.ical import read_ical
 

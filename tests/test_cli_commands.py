@@ -9,16 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import b12course as b12
-from b12course import (
-    Course,
-    _cli_changes,
-    _cli_course,
-    _cli_reading,
-    regimens,
-    strategies,
-)
+from b12course import Course, regimens, strategies
 from b12course import json as b12json
 from b12course._notice import NOT_MEDICAL_ADVICE
+from b12course.cli import _changes as _cli_changes
+from b12course.cli import _course as _cli_course
+from b12course.cli import _reading as _cli_reading
 from b12course.cli import main
 from b12course.export import to_csv
 from b12course.ical import read_ical
@@ -614,7 +610,7 @@ class TestCorners:
 
     def test_a_file_removed_while_waiting_is_not_the_locked_one(self, tmp_path):
         """A locked descriptor whose path was removed is not taken for the file."""
-        from b12course import _store
+        from b12course.cli import _store
 
         target = tmp_path / "x"
         target.write_bytes(b"")

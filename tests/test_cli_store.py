@@ -8,9 +8,8 @@ import time
 
 import pytest
 
-from b12course import _store
 from b12course import json as b12json
-from b12course.cli import main
+from b12course.cli import _store, main
 
 
 def new_course(tmp_path, capsys):

@@ -30,7 +30,7 @@ file has a record, so its statuses are as of ``--now``, by default the clock.
 without ``--force``); ``record``, ``skip``, ``end-phase``, ``log`` and ``lab``
 change one.  Each change is checked by the library before anything is
 written, the file is replaced atomically, and two commands changing one file
-at once both land, one after the other (see :mod:`b12course._store`).  ``--at``
+at once both land, one after the other (see :mod:`b12course.cli._store`).  ``--at``
 defaults to now: the command line is the one place that reads the clock.
 
 **Times.**  ``2026-12-01T09:00`` is a wall-clock time in the course's zone;
@@ -59,7 +59,7 @@ COURSE is ``{"id", "preset", "regimen", "zone", "first_dose"}``; DOSE is
 ``{"number", "name", "phase", "number_in_phase", "phase_size", "due",
 "given_at", "dose", "status", "provisional"}``; EVENT is ``{"kind", "start",
 "end", "text", ...}`` with the fields of its kind (see
-``b12course._cli_output.event_json``).  Instants are ISO 8601 with their
+``b12course.cli._output.event_json``).  Instants are ISO 8601 with their
 offset, in the course's zone; kinds and statuses are the library's values.
 
 Exit status: 0 on success; 1 when a file cannot be read or written; 2 on bad
@@ -77,14 +77,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from b12course import _cli_changes as changes
-from b12course import _cli_course as base
-from b12course import _cli_exports as exports
-from b12course import _cli_input as read
-from b12course import _cli_reading as reading
 from b12course.__about__ import __version__
+from b12course.cli import _changes, _exports, _reading
+from b12course.cli import _course as base
+from b12course.cli import _input as read
 from b12course.exceptions import B12CourseError
 
 __all__ = ["main"]
@@ -122,311 +120,6 @@ def _suggest(message: str) -> str:
     )
 
 
-def _source_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "source",
-        metavar="COURSE",
-        help="a course file (course.json) or a preset id (see `b12course presets`)",
-    )
-    parser.add_argument(
-        "--start",
-        help="for a preset: the first dose, a local date-time such as "
-        "2026-12-01T09:00 (a date alone means 09:00), or with an offset",
-    )
-    parser.add_argument(
-        "--tz", help="for a preset: the IANA zone the doses keep their time in"
-    )
-
-
-def _now_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--now",
-        help="the present, for statuses (default: the clock for a course file; "
-        "none for a preset preview)",
-    )
-
-
-def _until_argument(parser: argparse.ArgumentParser, default: str) -> None:
-    parser.add_argument(
-        "--until",
-        help=f"the exclusive horizon, a date or date-time (default: {default})",
-    )
-
-
-def _json_argument(parser: argparse.ArgumentParser, shape: str) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help=f"print one JSON object: {shape}"
-    )
-
-
-def _output_arguments(
-    parser: argparse.ArgumentParser, what: str, *, required: bool
-) -> None:
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=required,
-        default=None if required else "-",
-        help=f"{what} ('-' for stdout)",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="overwrite the output file if it exists"
-    )
-
-
-def _at_argument(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument(
-        "--at",
-        help=f"when {what}, a date-time such as 2026-12-03T09:15 (default: now)",
-    )
-
-
-def _add(
-    commands: Any,  # noqa: ANN401 - argparse's subparsers action is private
-    name: str,
-    run: Callable[[argparse.Namespace], int],
-    summary: str,
-    description: str,
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name, help=summary, description=description
-    )
-    parser.set_defaults(run=run)
-    return parser
-
-
-def _reading_commands(commands: Any) -> None:  # noqa: ANN401
-    presets = _add(
-        commands,
-        "presets",
-        reading.presets,
-        "list the regimen presets with their sources",
-        "List the regimen presets: ids, names, phases and sources.",
-    )
-    _json_argument(
-        presets,
-        '{"presets": [{"id", "name", "source", "phases": [{"name", "text"}]}], '
-        '"notice"}',
-    )
-
-    plan = _add(
-        commands,
-        "plan",
-        reading.plan,
-        "print the dosing plan of a course file or a preset",
-        "Print the dosing plan: number, dose, local date and time, amount and "
-        "status. A preset is a preview: without --now no dose has a status "
-        "(it has no record of what was given).",
-    )
-    _source_arguments(plan)
-    _until_argument(plan, "a year after the first dose, or after now if later")
-    _now_argument(plan)
-    _json_argument(
-        plan,
-        '{"course", "preview", "until", "now", "doses": [{"number", "name", '
-        '"phase", "number_in_phase", "phase_size", "due", "given_at", "dose", '
-        '"status", "provisional"}], "notice"}',
-    )
-
-    timeline = _add(
-        commands,
-        "timeline",
-        reading.timeline,
-        "print the timeline of a course file or a preset",
-        "Print the events of a course: planned and given doses, skips, symptoms, "
-        "labs, phase changes, reviews and the flare window.",
-    )
-    _source_arguments(timeline)
-    timeline.add_argument(
-        "--from", dest="start_at", help="the start (default: the earliest record)"
-    )
-    timeline.add_argument(
-        "--to",
-        dest="end",
-        help="the exclusive end (default: a year after the first dose)",
-    )
-    _now_argument(timeline)
-    _json_argument(
-        timeline,
-        '{"course", "preview", "from", "to", "now", "events": [{"kind", "start", '
-        '"end", "text", ...}]}',
-    )
-
-    status = _add(
-        commands,
-        "status",
-        reading.status,
-        "what is due, overdue, the flare window, the next review, recent symptoms",
-        "Say where a course stands: the dose due now or next (with the "
-        "injection site used least recently), overdue doses, where the flare "
-        "window stands, the next review and the last symptom entries.",
-    )
-    status.add_argument("file", help="the course file")
-    status.add_argument("--now", help="the present (default: the clock)")
-    _json_argument(
-        status,
-        '{"course", "now", "due_now": [DOSE], "next_dose": DOSE|null, '
-        '"suggested_site", "overdue": [DOSE], "flare_window": {"start", "end", '
-        '"state"}|null, "next_review": {"review", "at"}|null, "recent_symptoms": '
-        "[EVENT]} (DOSE and EVENT as in plan and timeline)",
-    )
-
-
-def _export_commands(commands: Any) -> None:  # noqa: ANN401
-    ics = _add(
-        commands,
-        "ics",
-        exports.ics,
-        "write the dosing calendar as an .ics file",
-        "Write the dosing calendar as an iCalendar (.ics) file that calendar apps "
-        "import.  Written again over the same file (--force), changed events get "
-        "a higher SEQUENCE so a re-import updates them; a file written for another "
-        "course is overwritten without carrying its events over.",
-    )
-    _source_arguments(ics)
-    ics.add_argument(
-        "--alarm",
-        action="append",
-        metavar="BEFORE",
-        help="a reminder this long before each dose, e.g. 30m, 1h, 1d "
-        "(repeatable; default 30m)",
-    )
-    ics.add_argument("--no-alarm", action="store_true", help="write no reminders")
-    _output_arguments(ics, "the .ics file", required=True)
-    _until_argument(ics, "a year after the first dose, or after now if later")
-    _now_argument(ics)
-
-    csv = _add(
-        commands,
-        "csv",
-        exports.csv,
-        "write the course's log as CSV",
-        "Write the log of a course (doses given and skipped, decisions, symptoms, "
-        "labs) as CSV, one row per event.",
-    )
-    _source_arguments(csv)
-    _output_arguments(csv, "the CSV file", required=False)
-
-    summary = _add(
-        commands,
-        "summary",
-        exports.summary,
-        "write a one-page summary (Markdown or HTML by the file's suffix)",
-        "Write a one-page summary of a course: regimen, doses, adherence, "
-        "overdue doses, flare, symptoms, labs and reviews.  .md writes Markdown, "
-        ".html HTML; '-' prints Markdown.",
-    )
-    _source_arguments(summary)
-    _output_arguments(summary, "the .md or .html file", required=False)
-    _until_argument(summary, "a year after now")
-    _now_argument(summary)
-
-    chart = _add(
-        commands,
-        "chart",
-        exports.chart,
-        "draw a course as a PNG or SVG chart (needs b12course[plot])",
-        "Draw a course: symptom severities, doses given and planned, the flare "
-        "window, phases and review points.",
-    )
-    _source_arguments(chart)
-    _output_arguments(chart, "the chart file, .png or .svg", required=True)
-    _until_argument(chart, "automatic")
-    _now_argument(chart)
-
-
-def _changing_commands(commands: Any) -> None:  # noqa: ANN401
-    new = _add(
-        commands,
-        "new",
-        changes.new,
-        "start a course file from a preset or a FHIR bundle",
-        "Start a course file from a preset, a first dose and a zone, or from a "
-        "FHIR Bundle (JSON) that b12course.fhir or an EHR wrote.",
-    )
-    new.add_argument("source", metavar="PRESET", nargs="?", help="a preset id")
-    new.add_argument("--start", help="the first dose (a date alone: 09:00)")
-    new.add_argument("--tz", help="the IANA zone, e.g. Europe/London")
-    new.add_argument(
-        "--from-fhir",
-        metavar="BUNDLE",
-        help="start from this FHIR Bundle instead of a preset (no --start, --tz)",
-    )
-    new.add_argument("-o", "--output", required=True, help="the course file to write")
-    new.add_argument("--id", help="the course's id (default: a random one)")
-    new.add_argument("--force", action="store_true", help="replace an existing file")
-
-    record = _add(
-        commands,
-        "record",
-        changes.record,
-        "record a dose given",
-        "Record a dose given; it fulfils the planned dose it matches.",
-    )
-    record.add_argument("file", help="the course file")
-    _at_argument(record, "it was given")
-    record.add_argument("--site", help="the injection site, e.g. 'left deltoid'")
-    record.add_argument("--lot", help="the lot or batch number")
-    record.add_argument(
-        "--by", choices=("self", "carer", "clinician"), help="who gave it"
-    )
-    record.add_argument("--note", help="free text")
-
-    skip = _add(
-        commands,
-        "skip",
-        changes.skip,
-        "record that a planned dose will not be given",
-        "Record that a pending planned dose will not be given, named by its "
-        "number in the plan or its due date (or date-time).",
-    )
-    skip.add_argument("file", help="the course file")
-    which = skip.add_mutually_exclusive_group(required=True)
-    which.add_argument("--number", type=int, help="the dose's number in the plan")
-    which.add_argument("--due", help="its due date, or date-time")
-    skip.add_argument("--reason", required=True, help="why, in free text")
-
-    end = _add(
-        commands,
-        "end-phase",
-        changes.end_phase,
-        "record a clinician's decision ending the phase in progress",
-        "Record that the phase in progress ends (a clinician's decision, e.g. "
-        "no further improvement).",
-    )
-    end.add_argument("file", help="the course file")
-    _at_argument(end, "it ends")
-    end.add_argument("--reason", required=True, help="why, in free text")
-
-    log = _add(
-        commands,
-        "log",
-        changes.log,
-        "log a symptom entry",
-        "Log how a symptom is, on a 0-10 scale.  Entries before the first dose "
-        "are the baseline.",
-    )
-    log.add_argument("file", help="the course file")
-    log.add_argument("symptom", help="e.g. myoclonus, tremor, paresthesia, other")
-    log.add_argument("severity", type=int, help="0 (none) to 10 (worst)")
-    _at_argument(log, "it was felt")
-    log.add_argument("--name", help="the symptom's name, for 'other'")
-    log.add_argument("--note", help="free text")
-
-    lab = _add(
-        commands,
-        "lab",
-        changes.lab,
-        "record a lab result",
-        "Record a lab result, e.g. `lab course.json serum-b12 180 ng/L`.",
-    )
-    lab.add_argument("file", help="the course file")
-    lab.add_argument("analyte", help="serum-b12, active-b12, mma, homocysteine, ...")
-    lab.add_argument("value", help="the value")
-    lab.add_argument("unit", help="e.g. ng/L, pmol/L, umol/L, g/L")
-    _at_argument(lab, "the sample was taken")
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=_PROG,
@@ -440,9 +133,9 @@ def _parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"%(prog)s {__version__}"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    _reading_commands(commands)
-    _changing_commands(commands)
-    _export_commands(commands)
+    _reading.register(commands)
+    _changes.register(commands)
+    _exports.register(commands)
 
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and

@@ -1,6 +1,6 @@
 """The commands that change a course file: new, record, skip, end-phase, log, lab.
 
-Each change runs under the file's lock (:func:`b12course._store.update`): the
+Each change runs under the file's lock (:func:`b12course.cli._store.update`): the
 library checks it before anything is written, and the file is replaced whole.
 """
 
@@ -9,21 +9,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
-from b12course import _cli_course as base
-from b12course import _cli_input as read
-from b12course import _cli_output as show
-from b12course import _store
 from b12course._course import Course
 from b12course._labs import LabResult
 from b12course._schedule import PlannedDose
 from b12course._symptoms import SymptomEntry
 from b12course._time import utc
 from b12course._timeline import EventKind
+from b12course.cli import _args as shared
+from b12course.cli import _course as base
+from b12course.cli import _input as read
+from b12course.cli import _output as show
+from b12course.cli import _store
 
-__all__ = ["end_phase", "lab", "log", "new", "record", "skip", "slot_of"]
+__all__ = ["end_phase", "lab", "log", "new", "record", "register", "skip", "slot_of"]
 
 
 def new(args: argparse.Namespace) -> int:
@@ -228,3 +230,104 @@ def lab(args: argparse.Namespace) -> int:
         f"in {args.file}"
     )
     return 0
+
+
+def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
+    """Add this group's commands to ``commands``."""
+    new_parser = shared.add(
+        commands,
+        "new",
+        new,
+        "start a course file from a preset or a FHIR bundle",
+        "Start a course file from a preset, a first dose and a zone, or from a "
+        "FHIR Bundle (JSON) that b12course.fhir or an EHR wrote.",
+    )
+    new_parser.add_argument("source", metavar="PRESET", nargs="?", help="a preset id")
+    new_parser.add_argument("--start", help="the first dose (a date alone: 09:00)")
+    new_parser.add_argument("--tz", help="the IANA zone, e.g. Europe/London")
+    new_parser.add_argument(
+        "--from-fhir",
+        metavar="BUNDLE",
+        help="start from this FHIR Bundle instead of a preset (no --start, --tz)",
+    )
+    new_parser.add_argument(
+        "-o", "--output", required=True, help="the course file to write"
+    )
+    new_parser.add_argument("--id", help="the course's id (default: a random one)")
+    new_parser.add_argument(
+        "--force", action="store_true", help="replace an existing file"
+    )
+
+    record_parser = shared.add(
+        commands,
+        "record",
+        record,
+        "record a dose given",
+        "Record a dose given; it fulfils the planned dose it matches.",
+    )
+    record_parser.add_argument("file", help="the course file")
+    shared.at_argument(record_parser, "it was given")
+    record_parser.add_argument("--site", help="the injection site, e.g. 'left deltoid'")
+    record_parser.add_argument("--lot", help="the lot or batch number")
+    record_parser.add_argument(
+        "--by", choices=("self", "carer", "clinician"), help="who gave it"
+    )
+    record_parser.add_argument("--note", help="free text")
+
+    skip_parser = shared.add(
+        commands,
+        "skip",
+        skip,
+        "record that a planned dose will not be given",
+        "Record that a pending planned dose will not be given, named by its "
+        "number in the plan or its due date (or date-time).",
+    )
+    skip_parser.add_argument("file", help="the course file")
+    which = skip_parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--number", type=int, help="the dose's number in the plan")
+    which.add_argument("--due", help="its due date, or date-time")
+    skip_parser.add_argument("--reason", required=True, help="why, in free text")
+
+    end_parser = shared.add(
+        commands,
+        "end-phase",
+        end_phase,
+        "record a clinician's decision ending the phase in progress",
+        "Record that the phase in progress ends (a clinician's decision, e.g. "
+        "no further improvement).",
+    )
+    end_parser.add_argument("file", help="the course file")
+    shared.at_argument(end_parser, "it ends")
+    end_parser.add_argument("--reason", required=True, help="why, in free text")
+
+    log_parser = shared.add(
+        commands,
+        "log",
+        log,
+        "log a symptom entry",
+        "Log how a symptom is, on a 0-10 scale.  Entries before the first dose "
+        "are the baseline.",
+    )
+    log_parser.add_argument("file", help="the course file")
+    log_parser.add_argument(
+        "symptom", help="e.g. myoclonus, tremor, paresthesia, other"
+    )
+    log_parser.add_argument("severity", type=int, help="0 (none) to 10 (worst)")
+    shared.at_argument(log_parser, "it was felt")
+    log_parser.add_argument("--name", help="the symptom's name, for 'other'")
+    log_parser.add_argument("--note", help="free text")
+
+    lab_parser = shared.add(
+        commands,
+        "lab",
+        lab,
+        "record a lab result",
+        "Record a lab result, e.g. `lab course.json serum-b12 180 ng/L`.",
+    )
+    lab_parser.add_argument("file", help="the course file")
+    lab_parser.add_argument(
+        "analyte", help="serum-b12, active-b12, mma, homocysteine, ..."
+    )
+    lab_parser.add_argument("value", help="the value")
+    lab_parser.add_argument("unit", help="e.g. ng/L, pmol/L, umol/L, g/L")
+    shared.at_argument(lab_parser, "the sample was taken")

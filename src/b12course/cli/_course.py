@@ -3,7 +3,7 @@
 Shared by the commands of :mod:`b12course.cli`: reading a course file or
 making a preview course of a preset, reading ``--now``, ``--until`` and
 ``--at`` against the course's zone, and writing an output file atomically
-(see :mod:`b12course._store`) or to stdout.
+(see :mod:`b12course.cli._store`) or to stdout.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from b12course import _cli_input as read
-from b12course import _store, regimens
+from b12course import regimens
 from b12course._course import Course
 from b12course._schedule import PlannedDose
 from b12course._time import utc
 from b12course._timeline import EventKind, Timeline
+from b12course.cli import _input as read
+from b12course.cli import _store
 
 if TYPE_CHECKING:
     from b12course._regimen import Regimen

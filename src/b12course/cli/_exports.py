@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from b12course import _cli_course as base
-from b12course import _cli_input as read
 from b12course._course import Course
+from b12course.cli import _args as shared
+from b12course.cli import _course as base
+from b12course.cli import _input as read
 
-__all__ = ["chart", "csv", "ics", "summary"]
+__all__ = ["chart", "csv", "ics", "register", "summary"]
 
 
 def _alarms(args: argparse.Namespace) -> tuple[dt.timedelta, ...]:
@@ -146,3 +147,71 @@ def chart(args: argparse.Namespace) -> int:
         temporary.unlink(missing_ok=True)
     print(f"wrote the chart of course {course.id} to {args.output}", file=sys.stderr)
     return 0
+
+
+def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
+    """Add this group's commands to ``commands``."""
+    ics_parser = shared.add(
+        commands,
+        "ics",
+        ics,
+        "write the dosing calendar as an .ics file",
+        "Write the dosing calendar as an iCalendar (.ics) file that calendar apps "
+        "import.  Written again over the same file (--force), changed events get "
+        "a higher SEQUENCE so a re-import updates them; a file written for another "
+        "course is overwritten without carrying its events over.",
+    )
+    shared.source_arguments(ics_parser)
+    ics_parser.add_argument(
+        "--alarm",
+        action="append",
+        metavar="BEFORE",
+        help="a reminder this long before each dose, e.g. 30m, 1h, 1d "
+        "(repeatable; default 30m)",
+    )
+    ics_parser.add_argument(
+        "--no-alarm", action="store_true", help="write no reminders"
+    )
+    shared.output_arguments(ics_parser, "the .ics file", required=True)
+    shared.until_argument(
+        ics_parser, "a year after the first dose, or after now if later"
+    )
+    shared.now_argument(ics_parser)
+
+    csv_parser = shared.add(
+        commands,
+        "csv",
+        csv,
+        "write the course's log as CSV",
+        "Write the log of a course (doses given and skipped, decisions, symptoms, "
+        "labs) as CSV, one row per event.",
+    )
+    shared.source_arguments(csv_parser)
+    shared.output_arguments(csv_parser, "the CSV file", required=False)
+
+    summary_parser = shared.add(
+        commands,
+        "summary",
+        summary,
+        "write a one-page summary (Markdown or HTML by the file's suffix)",
+        "Write a one-page summary of a course: regimen, doses, adherence, "
+        "overdue doses, flare, symptoms, labs and reviews.  .md writes Markdown, "
+        ".html HTML; '-' prints Markdown.",
+    )
+    shared.source_arguments(summary_parser)
+    shared.output_arguments(summary_parser, "the .md or .html file", required=False)
+    shared.until_argument(summary_parser, "a year after now")
+    shared.now_argument(summary_parser)
+
+    chart_parser = shared.add(
+        commands,
+        "chart",
+        chart,
+        "draw a course as a PNG or SVG chart (needs b12course[plot])",
+        "Draw a course: symptom severities, doses given and planned, the flare "
+        "window, phases and review points.",
+    )
+    shared.source_arguments(chart_parser)
+    shared.output_arguments(chart_parser, "the chart file, .png or .svg", required=True)
+    shared.until_argument(chart_parser, "automatic")
+    shared.now_argument(chart_parser)

@@ -1,7 +1,7 @@
 """The reading commands: presets, plan, timeline and status.
 
 Each renders the events of one ``Course.timeline(...)`` call (see
-:mod:`b12course._cli_output`), as a table or, with ``--json``, one JSON object.
+:mod:`b12course.cli._output`), as a table or, with ``--json``, one JSON object.
 """
 
 from __future__ import annotations
@@ -10,24 +10,25 @@ import argparse
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from b12course import _cli_input as read
-from b12course import _cli_output as show
 from b12course import regimens
 from b12course._course import Course
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
 from b12course._timeline import EventKind, TimelineEvent
+from b12course.cli import _args as shared
+from b12course.cli import _input as read
+from b12course.cli import _output as show
 from b12course.exceptions import InvalidRecordError
 
 if TYPE_CHECKING:
     from b12course._sites import Site
 
-from b12course import _cli_course as base
+from b12course.cli import _course as base
 
-__all__ = ["plan", "presets", "status", "timeline"]
+__all__ = ["plan", "presets", "register", "status", "timeline"]
 
 _RECENT_SYMPTOMS = 5
 _OVERDUE_SHOWN = 10
@@ -316,3 +317,83 @@ def status(args: argparse.Namespace) -> int:
     else:
         print("No symptom entries yet.")
     return 0
+
+
+def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
+    """Add this group's commands to ``commands``."""
+    presets_parser = shared.add(
+        commands,
+        "presets",
+        presets,
+        "list the regimen presets with their sources",
+        "List the regimen presets: ids, names, phases and sources.",
+    )
+    shared.json_argument(
+        presets_parser,
+        '{"presets": [{"id", "name", "source", "phases": [{"name", "text"}]}], '
+        '"notice"}',
+    )
+
+    plan_parser = shared.add(
+        commands,
+        "plan",
+        plan,
+        "print the dosing plan of a course file or a preset",
+        "Print the dosing plan: number, dose, local date and time, amount and "
+        "status. A preset is a preview: without --now no dose has a status "
+        "(it has no record of what was given).",
+    )
+    shared.source_arguments(plan_parser)
+    shared.until_argument(
+        plan_parser, "a year after the first dose, or after now if later"
+    )
+    shared.now_argument(plan_parser)
+    shared.json_argument(
+        plan_parser,
+        '{"course", "preview", "until", "now", "doses": [{"number", "name", '
+        '"phase", "number_in_phase", "phase_size", "due", "given_at", "dose", '
+        '"status", "provisional"}], "notice"}',
+    )
+
+    timeline_parser = shared.add(
+        commands,
+        "timeline",
+        timeline,
+        "print the timeline of a course file or a preset",
+        "Print the events of a course: planned and given doses, skips, symptoms, "
+        "labs, phase changes, reviews and the flare window.",
+    )
+    shared.source_arguments(timeline_parser)
+    timeline_parser.add_argument(
+        "--from", dest="start_at", help="the start (default: the earliest record)"
+    )
+    timeline_parser.add_argument(
+        "--to",
+        dest="end",
+        help="the exclusive end (default: a year after the first dose)",
+    )
+    shared.now_argument(timeline_parser)
+    shared.json_argument(
+        timeline_parser,
+        '{"course", "preview", "from", "to", "now", "events": [{"kind", "start", '
+        '"end", "text", ...}]}',
+    )
+
+    status_parser = shared.add(
+        commands,
+        "status",
+        status,
+        "what is due, overdue, the flare window, the next review, recent symptoms",
+        "Say where a course stands: the dose due now or next (with the "
+        "injection site used least recently), overdue doses, where the flare "
+        "window stands, the next review and the last symptom entries.",
+    )
+    status_parser.add_argument("file", help="the course file")
+    status_parser.add_argument("--now", help="the present (default: the clock)")
+    shared.json_argument(
+        status_parser,
+        '{"course", "now", "due_now": [DOSE], "next_dose": DOSE|null, '
+        '"suggested_site", "overdue": [DOSE], "flare_window": {"start", "end", '
+        '"state"}|null, "next_review": {"review", "at"}|null, "recent_symptoms": '
+        "[EVENT]} (DOSE and EVENT as in plan and timeline)",
+    )
