@@ -390,6 +390,29 @@ class TestBadBundles:
                 "effectiveDateTime",
             ),
             ([*_GIVEN, "effectiveDateTime"], "yesterday T", "effectiveDateTime"),
+            # Only FHIR dateTimes (issue 24, item 11): offsets within 14 h,
+            # no week dates, at most six fractional digits, ASCII digits.
+            *(
+                ([*_GIVEN, "effectiveDateTime"], text, "effectiveDateTime")
+                for text in (
+                    "2026-12-07T09:00:00+23:59",
+                    "2026-12-07T09:00:00+14:01",
+                    "2026-12-07T09:00:00-15:00",
+                    "2026-W50-1T09:00:00+00:00",
+                    "2026-341T09:00:00+00:00",
+                    "2026-12-07T09:00:00.1234567+00:00",
+                    "2026-12-07T09:00:00.+00:00",
+                    "2026-12-07T09:00+00:00",
+                    "2026-12-07T09:00:00+0000",
+                    "2026-12-07T09:00:00+00:00:30",
+                    "2026-12-31T23:59:60Z",
+                    "2026-12-07t09:00:00z",
+                    "2026-12-07 09:00:00+00:00",
+                    "20261207T090000Z",
+                    "\uff12\uff10\uff12\uff16-12-07T09:00:00Z",  # full-width digits
+                    "2026-12-07T09:00:00Z\n",
+                )
+            ),
             ([*_GIVEN, "dosage", "dose", "code"], "mL", "dosage.dose.code"),
             ([*_GIVEN, "dosage", "dose", "value"], 0.0005, "dosage.dose.value"),
             ([*_GIVEN, "dosage", "dose", "value"], 5, "dosage.dose"),
