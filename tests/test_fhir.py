@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
+import importlib.util
 import json
 import os
 import pathlib
@@ -42,6 +44,28 @@ from b12course.exceptions import (
 )
 from b12course.fhir import _codes, from_fhir, structure_definitions, to_fhir
 from b12course.fhir._write import fhir_datetime
+
+
+def _load_helper() -> Any:
+    path = pathlib.Path(__file__).with_name("fhir_schema.py")
+    spec = importlib.util.spec_from_file_location("fhir_schema", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fhir_schema = _load_helper()
+
+
+@pytest.fixture(scope="module")
+def official_schema() -> Any:
+    """HL7's FHIR JSON schemas (R4B and R5), fetched once and cached."""
+    for version in ("R4B", "R5"):
+        fhir_schema.validator(version)
+    return fhir_schema
+
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
@@ -438,6 +462,7 @@ _VERIFIED = {
     (_codes.INTERPRETATION, "L"): "Low",
     (_codes.INTERPRETATION, "IND"): "Indeterminate",
     (_codes.INTERPRETATION, "N"): "Normal",
+    (_codes.LABORATORY.system, "laboratory"): "Laboratory",
 }
 
 
@@ -484,7 +509,13 @@ class TestCodes:
         external = [
             c
             for c in _codings(bundle)
-            if c["system"] in {_codes.SNOMED, _codes.LOINC, _codes.INTERPRETATION}
+            if c["system"]
+            in {
+                _codes.SNOMED,
+                _codes.LOINC,
+                _codes.INTERPRETATION,
+                _codes.LABORATORY.system,
+            }
         ]
         assert {c["code"] for c in external} <= {code for _, code in _VERIFIED}
         for coding in external:
@@ -941,3 +972,83 @@ def _extensions(value: object) -> list[dict[str, Any]]:
         for item in value:
             found += _extensions(item)
     return found
+
+
+# -- HL7's own JSON schema, an independent judge (issue 28) ------------------------
+
+_PRESETS = (
+    "bnf-hydroxocobalamin-non-neuro",
+    "bnf-hydroxocobalamin-neuro",
+    "nice-non-neuro",
+)
+
+
+def _preset_courses() -> list[Course]:
+    courses = [_rich_course(), _every_route_course()]
+    for preset in _PRESETS:
+        first = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
+        course = Course.begin(regimens.get(preset), first_dose=first, id=preset)
+        courses.append(course.record_dose(first))
+    return courses
+
+
+class TestOfficialSchema:
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    @pytest.mark.parametrize("bundle_type", ["collection", "transaction"])
+    @pytest.mark.parametrize("patient", [None, "Patient/123"])
+    def test_bundles_pass_hl7_schema(
+        self, official_schema: Any, version: str, bundle_type: str, patient: str | None
+    ) -> None:
+        """Bundles with and without a patient pass HL7's schema and required bindings."""
+        for course in _preset_courses():
+            bundle = to_fhir(
+                course,
+                now=NOW,
+                patient=patient,
+                version=version,  # type: ignore[arg-type]
+                bundle_type=bundle_type,  # type: ignore[arg-type]
+            )
+            dumped = json.loads(bundle.model_dump_json())
+            assert official_schema.problems(dumped, version) == []
+
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    def test_structure_definitions_pass_hl7_schema(
+        self, official_schema: Any, version: str
+    ) -> None:
+        """Each shipped StructureDefinition is a valid resource of either version."""
+        for definition in structure_definitions().values():
+            wrapped = {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": definition}],
+            }
+            assert official_schema.problems(wrapped, version) == []
+
+    def test_without_the_registry_it_fails_clearly(self, tmp_path, monkeypatch) -> None:
+        """No cache and no registry: the schema fixture fails with a message, never skips."""
+        monkeypatch.setenv("B12COURSE_CACHE", str(tmp_path))
+        monkeypatch.setattr(fhir_schema, "REGISTRY", "http://127.0.0.1:9")
+        with pytest.raises(pytest.fail.Exception, match="cannot fetch HL7's FHIR"):
+            fhir_schema.schema_path("R4B")
+
+    def test_the_judge_refuses_what_0_2_wrote(self, official_schema: Any) -> None:
+        """The checks fail the 0.2 empty Patient, a +15:00 instant and a bad status."""
+        bundle = json.loads(GOLDEN.read_bytes())
+        empty = copy.deepcopy(bundle)
+        empty["entry"][0]["resource"] = {"resourceType": "Patient"}
+        assert official_schema.problems(empty, "R4B") == [
+            "entry[0].resource: has no value or children"
+        ]
+        late = copy.deepcopy(bundle)
+        late["entry"][3]["resource"]["effectiveDateTime"] = "2026-12-07T09:00:00+15:00"
+        assert any(
+            "effectiveDateTime" in p for p in official_schema.problems(late, "R4B")
+        )
+        done = copy.deepcopy(bundle)
+        done["entry"][1]["resource"]["status"] = "done"
+        assert official_schema.problems(done, "R4B") == [
+            "MedicationRequest.status: 'done' is not in the value set"
+        ]
+        alien = copy.deepcopy(bundle)
+        alien["entry"][1]["resource"]["dosage"] = []
+        assert official_schema.problems(alien, "R4B")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib.util
 import json
 import pathlib
 import zoneinfo
@@ -30,6 +31,28 @@ from b12course import (
 from b12course._regimen import Count, Indefinite, Lasting
 from b12course.exceptions import FhirFormatError, NotACourseError
 from b12course.fhir import carried, course_from_fhir_file, from_fhir, to_fhir
+
+
+def _load_helper() -> Any:
+    path = pathlib.Path(__file__).with_name("fhir_schema.py")
+    spec = importlib.util.spec_from_file_location("fhir_schema", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fhir_schema = _load_helper()
+
+
+@pytest.fixture(scope="module")
+def official_schema() -> Any:
+    """HL7's FHIR JSON schemas (R4B and R5), fetched once and cached."""
+    for version in ("R4B", "R5"):
+        fhir_schema.validator(version)
+    return fhir_schema
+
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
@@ -68,15 +91,32 @@ class TestRoundTrip:
         course=strategies.courses(max_given=6),
         version=st.sampled_from(["R4B", "R5"]),
         transaction=st.booleans(),
+        patient=st.none()
+        | st.from_regex(r"Patient/[A-Za-z0-9\-.]{1,64}", fullmatch=True).filter(
+            lambda p: p not in {"Patient/.", "Patient/.."}
+        ),
     )
     def test_from_fhir_inverts_to_fhir(
-        self, course: Course, version: str, transaction: bool
+        self,
+        official_schema: Any,
+        course: Course,
+        version: str,
+        transaction: bool,
+        patient: str | None,
     ) -> None:
-        """A course drawn by the public strategies comes back as FHIR carries it."""
+        """A course drawn by the public strategies comes back as FHIR carries it.
+
+        Every bundle also passes HL7's JSON schema and the required bindings.
+        """
         bundle = to_fhir(
             course,
             version=version,  # type: ignore[arg-type]
             bundle_type="transaction" if transaction else "collection",
+            patient=patient,
+        )
+        assert (
+            official_schema.problems(json.loads(bundle.model_dump_json()), version)
+            == []
         )
         back = from_fhir(bundle)
         assert back == carried(course)

@@ -68,6 +68,7 @@ import attrs
 from b12course._course import Course
 from b12course._regimen import Phase
 from b12course.exceptions import NotACourseError
+from b12course.fhir._strings import carried_strings
 
 if TYPE_CHECKING:
     from fhir.resources.bundle import Bundle as BundleR5
@@ -219,8 +220,9 @@ def carried(course: Course) -> Course:
     """Return the part of ``course`` a FHIR bundle carries.
 
     Empty texts (notes, sites and lots of ``""``, empty body sites, an empty
-    phase condition) become absent, as FHIR has no empty string; everything
-    else is kept.
+    phase condition) become absent, as FHIR has no empty string; whitespace
+    a FHIR string cannot hold (a no-break space, a line separator) becomes a
+    space; everything else is kept.
 
     Raises:
         NotACourseError: ``course`` is not a Course.
@@ -248,4 +250,5 @@ def carried(course: Course) -> Course:
         )
         for e in course.symptoms
     )
-    return attrs.evolve(course, regimen=regimen, given=given, symptoms=symptoms)
+    kept = attrs.evolve(course, regimen=regimen, given=given, symptoms=symptoms)
+    return carried_strings(kept)

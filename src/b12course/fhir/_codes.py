@@ -22,6 +22,7 @@ of each entry).  Everything else is written as ``text`` alone:
   analyte).  No code was verified for methylmalonic acid (the code seen in
   laboratory catalogues was not found with its name in a terminology source)
   or for active B12 by mass: those are ``text`` only (:data:`TEXT_ONLY_LABS`).
+- Lab results are in the ``laboratory`` observation category.
 - Interpretations: HL7 v3 ``ObservationInterpretation`` codes for the NG239
   bands (``L``, ``IND``, ``N``), beside the band's own wording.
 
@@ -54,6 +55,7 @@ __all__ = [
     "EXT_SKIPPED_SLOT",
     "INTERPRETATION",
     "INTERPRETATIONS",
+    "LABORATORY",
     "LEGACY_EXTENSIONS",
     "LOINC",
     "LOINC_ANALYTES",
@@ -276,6 +278,17 @@ INTERPRETATIONS: dict[str, Code] = {
 }
 
 
+#: The category of a lab result's Observation, so a receiving system files it
+#: with the laboratory results.
+LABORATORY = Code(
+    "http://terminology.hl7.org/CodeSystem/observation-category",
+    "laboratory",
+    "Laboratory",
+    "hl7.fhir.r4b.core 4.3.0 and hl7.fhir.r5.core 5.0.0 packages, "
+    "CodeSystem-observation-category.json",
+)
+
+
 def interpretation_code(label: str) -> Code | None:
     """Return the ObservationInterpretation code of a band ``label``, if any.
 
@@ -291,6 +304,7 @@ ALL_CODES: tuple[Code, ...] = (
     *SITES.values(),
     *dict.fromkeys(_LABS.values()),
     *INTERPRETATIONS.values(),
+    LABORATORY,
 )
 
 

@@ -50,6 +50,7 @@ from b12course._units import Amount
 from b12course.exceptions import ExportError, NotACourseError, SettingError
 from b12course.fhir import _codes
 from b12course.fhir._json import fhir_offset
+from b12course.fhir._strings import fhir_strings_in
 
 __all__ = ["Json", "build_bundle", "default_horizon", "fhir_datetime"]
 
@@ -566,6 +567,7 @@ class _Writer:
             {"system": _codes.ANALYTE_SYSTEM, "code": result.analyte.value}
         )
         resource = self._observation(result.at, code)
+        resource["category"] = [_concept("Laboratory", _codes.LABORATORY)]
         resource["valueQuantity"] = {
             "value": _number(result.value),
             "unit": result.unit,
@@ -642,4 +644,4 @@ def build_bundle(
     if now is not None:
         bundle["timestamp"] = fhir_datetime(require_aware("now", now))
     bundle["entry"] = writer.entries
-    return bundle
+    return fhir_strings_in(bundle)  # type: ignore[no-any-return]
