@@ -20,6 +20,8 @@ pytest.importorskip("fhir.resources")
 
 from fhir.resources.bundle import Bundle as BundleR5
 from fhir.resources.R4B.bundle import Bundle as BundleR4B
+from hypothesis import given
+from hypothesis import strategies as st
 
 from b12course import (
     Analyte,
@@ -42,7 +44,13 @@ from b12course.exceptions import (
     NotACourseError,
     SettingError,
 )
-from b12course.fhir import _codes, from_fhir, structure_definitions, to_fhir
+from b12course.fhir import (
+    _codes,
+    carried,
+    from_fhir,
+    structure_definitions,
+    to_fhir,
+)
 from b12course.fhir._write import fhir_datetime
 
 
@@ -810,6 +818,26 @@ class TestInstantsFhirCarries:
         assert "2026-12-09T06:00:00Z" in times
         assert bundle["timestamp"] == "2026-12-09T09:00:00Z"
         assert from_fhir(bundle) == course
+
+    @given(offset=st.integers(-86399, 86399), version=st.sampled_from(["R4B", "R5"]))
+    def test_any_offset_is_written_as_fhir_carries(
+        self, official_schema: Any, offset: int, version: str
+    ) -> None:
+        """A dose and a present at any UTC offset give a valid bundle that reads back."""
+        zone = dt.timezone(dt.timedelta(seconds=offset))
+        course = _course_at(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)).record_dose(
+            dt.datetime(2026, 12, 9, 12, tzinfo=zone)
+        )
+        bundle = to_fhir(
+            course,
+            now=dt.datetime(2026, 12, 10, tzinfo=zone),
+            version=version,  # type: ignore[arg-type]
+        )
+        assert (
+            official_schema.problems(json.loads(bundle.model_dump_json()), version)
+            == []
+        )
+        assert from_fhir(bundle) == carried(course)
 
     def test_whole_minute_offsets_within_fourteen_hours_are_kept(self) -> None:
         """Offsets FHIR allows (Kiritimati's +14:00, Nepal's +05:45) are written as given."""

@@ -29,7 +29,7 @@ from b12course import (
     strategies,
 )
 from b12course._regimen import Count, Indefinite, Lasting
-from b12course.exceptions import FhirFormatError, NotACourseError
+from b12course.exceptions import ExportError, FhirFormatError, NotACourseError
 from b12course.fhir import carried, course_from_fhir_file, from_fhir, to_fhir
 
 
@@ -56,6 +56,7 @@ def official_schema() -> Any:
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
+LEGACY = pathlib.Path(__file__).parent / "golden" / "fhir-0.2-bnf-non-neuro-r4b.json"
 
 
 def _golden() -> dict[str, Any]:
@@ -593,6 +594,24 @@ _JSON_VALUES = st.recursive(
             "Europe/London",
             "#lot",
             "\ud800 lone surrogate",
+            # dateTimes FHIR does not allow (issue 24, item 11) and edges it does
+            "2026-12-07T09:00:00+23:59",
+            "2026-12-07T09:00:00+14:01",
+            "2026-12-07T09:00:00+00:19:32",
+            "2026-W50-1T09:00:00Z",
+            "2026-12-07T09:00:00.1234567Z",
+            "2026-12-31T23:59:60Z",
+            "1900-01-08T08:40:28Z",
+            "0001-01-01T00:00:00-14:00",
+            "9999-12-31T23:59:59+14:00",
+            "2026-12-07T09:00:00.123456+05:45",
+            # the extension URLs of today and of 0.2, and text FHIR cannot hold
+            "https://b12course.readthedocs.io/fhir/StructureDefinition/phase",
+            "urn:b12course:fhir:phase",
+            "urn:b12course:fhir:course",
+            "Pacific/Kiritimati",
+            "Europe/Amsterdam",
+            "no\u00a0break\u2028space\ufeff",
         ]
     ),
     lambda inner: (
@@ -614,9 +633,11 @@ def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object,
     return found
 
 
-# The golden R4B bundle, and the same course written as R5.
+# The golden R4B bundle, the same course as b12course 0.2 wrote it (urn:
+# extensions, an empty Patient), and the same course written as R5.
 _BASES = (
     _golden(),
+    json.loads(LEGACY.read_bytes()),
     json.loads(to_fhir(course_from_fhir_file(GOLDEN), version="R5").model_dump_json()),
 )
 _PATHS = tuple(_paths(base) for base in _BASES)
@@ -647,15 +668,27 @@ class TestFuzz:
     )
     @given(bundle=_mutated())
     def test_mutated_bundles_raise_only_fhir_format_error(
-        self, bundle: dict[str, Any]
+        self, official_schema: Any, bundle: dict[str, Any]
     ) -> None:
-        """A damaged bundle reads as a course or raises FhirFormatError, nothing else."""
+        """A damaged bundle reads as a course or raises FhirFormatError, nothing else.
+
+        A course read from it is written again as a valid bundle (or refused
+        with ExportError), which reads back as what FHIR carries.
+        """
         try:
             course = from_fhir(bundle)
         except FhirFormatError:
             return
         assert isinstance(course, Course)
         attrs.validate(course)
+        try:
+            again = to_fhir(course)
+        except ExportError:
+            return
+        assert (
+            official_schema.problems(json.loads(again.model_dump_json()), "R4B") == []
+        )
+        assert from_fhir(again) == carried(course)
 
 
 class TestPerformer:

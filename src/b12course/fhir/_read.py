@@ -18,6 +18,10 @@ What is read:
   a planned dose skipped, ``entered-in-error`` is ignored.
 - ``Observation``: symptom entries and lab results.
 - ``Patient`` entries are skipped; any other resource is refused.
+
+b12course's extensions are read under their canonical URLs and under the
+``urn:b12course:fhir:*`` URLs that b12course 0.2 wrote.  Instants are read
+only as FHIR dateTimes (``b12course.fhir._json.parse_datetime``).
 """
 
 from __future__ import annotations
