@@ -84,7 +84,6 @@ def _instants_and_zones(course: Course) -> list[object]:
 
 class TestRoundTrip:
     @settings(
-        max_examples=15,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -123,7 +122,7 @@ class TestRoundTrip:
         assert back == carried(course)
         assert _instants_and_zones(back) == _instants_and_zones(course)
 
-    @settings(max_examples=10, deadline=None)
+    @settings(deadline=None)
     @given(course=strategies.courses(max_given=3, max_symptoms=2, max_labs=2))
     def test_json_text_reads_like_the_model(self, course: Course) -> None:
         """The wire form (JSON text or bytes) reads back as the model does."""
