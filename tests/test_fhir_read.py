@@ -360,6 +360,22 @@ class TestFromOtherSystems:
             "ng/L",
         )
 
+    @pytest.mark.parametrize(
+        ("code", "analyte"),
+        [("14685-2", Analyte.SERUM_B12), ("72160-5", Analyte.ACTIVE_B12)],
+    )
+    def test_molar_lab_codes_are_read(self, code: str, analyte: Analyte) -> None:
+        """A result coded by molar LOINC alone (pmol/L) is read as its analyte."""
+        lab = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "effectiveDateTime": "2026-11-20T09:00:00+01:00",
+            "valueQuantity": {"value": 90, "code": "pmol/L"},
+        }
+        (result,) = from_fhir(_bundle(_bare_request(), lab)).labs
+        assert (result.analyte, result.value, result.unit) == (analyte, 90, "pmol/L")
+
     def test_records_in_another_offset_keep_it(self) -> None:
         """A dose recorded at an offset the course zone does not use keeps that offset."""
         bundle = _golden()

@@ -172,6 +172,8 @@ _B12_MASS = _loinc(
     _LOINC_PAGE.format("2132-9"),
     _EHEALTH_SUISSE,
 )
+# Not 16695-9, which some applications use for pmol/L: in LOINC's table it
+# is cobalamin by mass in blood (MCnc, Bld), not by moles in serum or plasma.
 _B12_MOLAR = _loinc(
     "14685-2",
     "Cobalamin (Vitamin B12) [Moles/volume] in Serum or Plasma",
