@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as dt
-import importlib.util
 import json
 import os
 import pathlib
@@ -52,28 +51,6 @@ from b12course.fhir import (
     to_fhir,
 )
 from b12course.fhir._write import fhir_datetime
-
-
-def _load_helper() -> Any:
-    path = pathlib.Path(__file__).with_name("fhir_schema.py")
-    spec = importlib.util.spec_from_file_location("fhir_schema", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fhir_schema = _load_helper()
-
-
-@pytest.fixture(scope="module")
-def official_schema() -> Any:
-    """HL7's FHIR JSON schemas (R4B and R5), fetched once and cached."""
-    for version in ("R4B", "R5"):
-        fhir_schema.validator(version)
-    return fhir_schema
-
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
@@ -1052,7 +1029,9 @@ class TestOfficialSchema:
             }
             assert official_schema.problems(wrapped, version) == []
 
-    def test_without_the_registry_it_fails_clearly(self, tmp_path, monkeypatch) -> None:
+    def test_without_the_registry_it_fails_clearly(
+        self, fhir_schema: Any, tmp_path, monkeypatch
+    ) -> None:
         """No cache and no registry: the schema fixture fails with a message, never skips."""
         monkeypatch.setenv("B12COURSE_CACHE", str(tmp_path))
         monkeypatch.setattr(fhir_schema, "REGISTRY", "http://127.0.0.1:9")
