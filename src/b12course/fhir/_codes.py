@@ -267,7 +267,8 @@ _THO = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 INTERPRETATION = _THO
 _THO_SOURCE = (
     "https://terminology.hl7.org/CodeSystem-v3-ObservationInterpretation.html "
-    "(the code system of the FHIR R4B/R5 observation-interpretation value set)"
+    "(the code system of the FHIR R4B/R5 observation-interpretation value set; "
+    "IND 'Indeterminate' as HL7's genomics-reporting IG lists it)"
 )
 
 #: NG239 band label -> its ObservationInterpretation code.  Below the threshold
