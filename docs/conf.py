@@ -97,3 +97,29 @@ nitpick_ignore_regex = [
 ]
 if not ONLINE:
     nitpick_ignore_regex.append((r"py:.*", _EXTERNAL))
+
+
+def _publish_structure_definitions(app: object, exception: Exception | None) -> None:
+    """Copy each FHIR extension's StructureDefinition to its canonical URL's path.
+
+    The extensions' URLs are ``<site>/fhir/StructureDefinition/<name>``; the
+    HTML build serves each definition there (and as ``<name>.json``).
+    """
+    builder = getattr(app, "builder", None)
+    if exception is not None or getattr(builder, "format", "") != "html":
+        return
+    import json
+
+    from b12course.fhir import structure_definitions
+
+    target = Path(str(getattr(app, "outdir", ""))) / "fhir" / "StructureDefinition"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, definition in structure_definitions().items():
+        text = json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+        for file_name in (name, f"{name}.json"):
+            (target / file_name).write_text(text, encoding="utf-8")
+
+
+def setup(app: object) -> None:
+    """Publish the FHIR StructureDefinitions with the HTML pages."""
+    app.connect("build-finished", _publish_structure_definitions)  # type: ignore[attr-defined]

@@ -1,7 +1,10 @@
 """Shared test configuration: Hypothesis profiles and common fixtures."""
 
+import importlib.util
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=50, deadline=None)
@@ -42,3 +45,21 @@ def pytest_collection_modifyitems(items):
     """
     if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
         items.sort(key=_mutation_order)
+
+
+@pytest.fixture(scope="session")
+def fhir_schema():
+    """The helper module tests/fhir_schema.py (HL7's FHIR JSON schema), not yet fetched."""
+    path = Path(__file__).with_name("fhir_schema.py")
+    spec = importlib.util.spec_from_file_location("fhir_schema", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def official_schema(fhir_schema):
+    """HL7's FHIR JSON schemas (R4B and R5), fetched once and cached; see fhir_schema.py."""
+    for version in ("R4B", "R5"):
+        fhir_schema.validator(version)
+    return fhir_schema

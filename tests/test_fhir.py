@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 import json
 import os
@@ -18,6 +19,8 @@ pytest.importorskip("fhir.resources")
 
 from fhir.resources.bundle import Bundle as BundleR5
 from fhir.resources.R4B.bundle import Bundle as BundleR4B
+from hypothesis import given
+from hypothesis import strategies as st
 
 from b12course import (
     Analyte,
@@ -35,11 +38,19 @@ from b12course import (
 from b12course import json as b12json
 from b12course.cli import main
 from b12course.exceptions import (
+    ExportError,
     NaiveDatetimeError,
     NotACourseError,
     SettingError,
 )
-from b12course.fhir import _codes, from_fhir, to_fhir
+from b12course.fhir import (
+    _codes,
+    carried,
+    from_fhir,
+    structure_definitions,
+    to_fhir,
+)
+from b12course.fhir._write import fhir_datetime
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
@@ -249,7 +260,18 @@ class TestToFhir:
         bands = default_reference(Analyte.SERUM_B12).bands  # type: ignore[union-attr]
         assert [r["text"] for r in b12["referenceRange"]] == [b.label for b in bands]
         assert b12["referenceRange"][1]["low"]["value"] == 180
-        assert b12["interpretation"] == [{"text": bands[0].label}]
+        assert b12["interpretation"] == [
+            {
+                "text": bands[0].label,
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                        "code": "L",
+                        "display": "Low",
+                    }
+                ],
+            }
+        ]
         mma = next(o for o in observations if o["code"]["text"] == "methylmalonic acid")
         assert [c["system"] for c in mma["code"]["coding"]] == [_codes.ANALYTE_SYSTEM]
 
@@ -264,12 +286,42 @@ class TestToFhir:
         )
 
     def test_minimal_patient_invents_nothing(self) -> None:
-        """Without a reference the bundle holds an empty Patient every resource names."""
-        bundle = _dump(to_fhir(_rich_course()))
+        """Without a reference the bundle's one Patient is identified by the course id alone."""
+        course = _rich_course()
+        bundle = _dump(to_fhir(course))
         patient = bundle["entry"][0]
-        assert patient["resource"] == {"resourceType": "Patient"}
+        assert patient["resource"] == {
+            "resourceType": "Patient",
+            "identifier": [{"system": _codes.PATIENT_SYSTEM, "value": course.id}],
+        }
         for entry in bundle["entry"][1:]:
             assert entry["resource"]["subject"] == {"reference": patient["fullUrl"]}
+
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    def test_no_patient_is_blank(self, version: str) -> None:
+        """No bundle holds a Patient without content (issue 24, item 14)."""
+        for bundle_type in ("collection", "transaction"):
+            bundle = _dump(
+                to_fhir(_rich_course(), version=version, bundle_type=bundle_type)  # type: ignore[arg-type]
+            )
+            patients = [
+                e["resource"]
+                for e in bundle["entry"]
+                if e["resource"]["resourceType"] == "Patient"
+            ]
+            assert len(patients) == 1
+            assert set(patients[0]) > {"resourceType"}
+
+    def test_transaction_creates_the_patient_once(self) -> None:
+        """A transaction creates the course's patient only if none has its identifier."""
+        course = _rich_course()
+        bundle = _dump(to_fhir(course, bundle_type="transaction"))
+        request = bundle["entry"][0]["request"]
+        assert request == {
+            "method": "POST",
+            "url": "Patient",
+            "ifNoneExist": f"identifier={_codes.PATIENT_SYSTEM}|{course.id}",
+        }
 
     def test_transaction_posts_every_entry(self) -> None:
         """A transaction bundle has a POST request per entry."""
@@ -331,6 +383,12 @@ class TestToFhir:
             ({"patient": "123"}, SettingError),
             ({"patient": "Patient/"}, SettingError),
             ({"patient": "Patient/1 2"}, SettingError),
+            ({"patient": "Patient/../Practitioner/7"}, SettingError),
+            ({"patient": "Patient/.."}, SettingError),
+            ({"patient": "Patient/" + "a" * 65}, SettingError),
+            ({"patient": "Patient/a_b"}, SettingError),
+            ({"patient": "Patient/\u0661\u0662\u0663"}, SettingError),
+            ({"patient": "Patient/123\n"}, SettingError),
             ({"until": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),
             ({"now": dt.datetime(2027, 1, 1)}, NaiveDatetimeError),
         ],
@@ -379,6 +437,17 @@ _VERIFIED = {
     (_codes.LOINC, "13965-9"): "Homocysteine [Moles/volume] in Serum or Plasma",
     (_codes.LOINC, "718-7"): "Hemoglobin [Mass/volume] in Blood",
     (_codes.LOINC, "30428-7"): "MCV [Entitic mean volume] in Red Blood Cells",
+    (
+        _codes.LOINC,
+        "14685-2",
+    ): "Cobalamin (Vitamin B12) [Moles/volume] in Serum or Plasma",
+    (_codes.LOINC, "72160-5"): "Holo-transcobalamin II [Moles/volume] in Serum",
+    (_codes.LOINC, "2284-8"): "Folate [Mass/volume] in Serum or Plasma",
+    (_codes.LOINC, "14732-2"): "Folate [Moles/volume] in Serum or Plasma",
+    (_codes.INTERPRETATION, "L"): "Low",
+    (_codes.INTERPRETATION, "IND"): "Indeterminate",
+    (_codes.INTERPRETATION, "N"): "Normal",
+    (_codes.LABORATORY.system, "laboratory"): "Laboratory",
 }
 
 
@@ -416,18 +485,24 @@ class TestCodes:
     def test_table_holds_exactly_the_verified_codes(self) -> None:
         """Every code in the table has the display it was verified with, and a source."""
         assert {(c.system, c.code): c.display for c in _codes.ALL_CODES} == _VERIFIED
-        assert all(
-            c.source.startswith(("http://", "https://")) for c in _codes.ALL_CODES
-        )
+        assert all(c.source.strip() for c in _codes.ALL_CODES)
 
     @pytest.mark.parametrize("version", ["R4B", "R5"])
     def test_every_code_in_use_is_verified(self, version: str) -> None:
         """Each SNOMED CT or LOINC coding a bundle holds is in the table, display too."""
         bundle = _dump(to_fhir(_every_route_course(), version=version))  # type: ignore[arg-type]
         external = [
-            c for c in _codings(bundle) if c["system"] in {_codes.SNOMED, _codes.LOINC}
+            c
+            for c in _codings(bundle)
+            if c["system"]
+            in {
+                _codes.SNOMED,
+                _codes.LOINC,
+                _codes.INTERPRETATION,
+                _codes.LABORATORY.system,
+            }
         ]
-        assert {c["code"] for c in external} == {code for _, code in _VERIFIED}
+        assert {c["code"] for c in external} <= {code for _, code in _VERIFIED}
         for coding in external:
             assert coding["display"] == _VERIFIED[coding["system"], coding["code"]]
 
@@ -678,3 +753,309 @@ class TestNewFromFhir:
         )
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
         assert not (tmp_path / "c.json").exists()
+
+
+# -- what FHIR can carry (issue 24, items 11 and 16) -------------------------------
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+PLUS_15 = dt.timezone(dt.timedelta(hours=15))
+
+
+def _course_at(first: dt.datetime) -> Course:
+    return Course.begin(
+        regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first, id="edge"
+    ).record_dose(first + dt.timedelta(hours=1))
+
+
+class TestInstantsFhirCarries:
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    def test_historic_seconds_offset_is_written_in_utc(self, version: str) -> None:
+        """Amsterdam's +00:19:32 of 1900 is written in UTC and reads back in the zone."""
+        course = _course_at(dt.datetime(1900, 1, 8, 9, tzinfo=AMSTERDAM))
+        bundle = _dump(to_fhir(course, version=version))  # type: ignore[arg-type]
+        request = _first_of(bundle, "MedicationRequest")
+        start = request["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]
+        assert start["start"] == "1900-01-08T08:40:28Z"
+        back = from_fhir(bundle)
+        assert back == course
+        assert back.first_dose.tzinfo is AMSTERDAM
+        assert back.given[0].at.utcoffset() == dt.timedelta(minutes=19, seconds=32)
+
+    def test_offset_past_fourteen_hours_is_written_in_utc(self) -> None:
+        """A dose given at UTC+15:00 is written as the same instant in UTC."""
+        course = _course_at(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)).record_dose(
+            dt.datetime(2026, 12, 9, 21, tzinfo=PLUS_15)
+        )
+        bundle = _dump(to_fhir(course, now=dt.datetime(2026, 12, 10, tzinfo=PLUS_15)))
+        times = [
+            e["resource"]["effectiveDateTime"]
+            for e in bundle["entry"]
+            if e["resource"]["resourceType"] == "MedicationAdministration"
+        ]
+        assert "2026-12-09T06:00:00Z" in times
+        assert bundle["timestamp"] == "2026-12-09T09:00:00Z"
+        assert from_fhir(bundle) == course
+
+    @given(offset=st.integers(-86399, 86399), version=st.sampled_from(["R4B", "R5"]))
+    def test_any_offset_is_written_as_fhir_carries(
+        self, official_schema: Any, offset: int, version: str
+    ) -> None:
+        """A dose and a present at any UTC offset give a valid bundle that reads back."""
+        zone = dt.timezone(dt.timedelta(seconds=offset))
+        course = _course_at(dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)).record_dose(
+            dt.datetime(2026, 12, 9, 12, tzinfo=zone)
+        )
+        bundle = to_fhir(
+            course,
+            now=dt.datetime(2026, 12, 10, tzinfo=zone),
+            version=version,  # type: ignore[arg-type]
+        )
+        assert (
+            official_schema.problems(json.loads(bundle.model_dump_json()), version)
+            == []
+        )
+        assert from_fhir(bundle) == carried(course)
+
+    def test_whole_minute_offsets_within_fourteen_hours_are_kept(self) -> None:
+        """Offsets FHIR allows (Kiritimati's +14:00, Nepal's +05:45) are written as given."""
+        kiritimati = zoneinfo.ZoneInfo("Pacific/Kiritimati")
+        course = _course_at(dt.datetime(2026, 12, 7, 9, tzinfo=kiritimati)).record_dose(
+            dt.datetime(2026, 12, 9, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Kathmandu"))
+        )
+        text = to_fhir(course).model_dump_json()
+        assert "2026-12-07T09:00:00+14:00" in text
+        assert "2026-12-09T09:00:00+05:45" in text
+
+    def test_instant_beyond_the_calendar_in_utc_is_refused(self) -> None:
+        """An instant whose UTC falls before year 1 raises ExportError, not pydantic's error."""
+        early = dt.datetime(1, 1, 1, 0, 30, tzinfo=PLUS_15)
+        with pytest.raises(ExportError, match="FHIR dateTime"):
+            fhir_datetime(early)
+
+    @pytest.mark.parametrize(
+        "patient",
+        ["Patient/123", "Patient/A-1.b", "Patient/" + "a" * 64, "Patient/..."],
+    )
+    def test_patient_ids_of_the_fhir_grammar_are_taken(self, patient: str) -> None:
+        """A reference whose id follows [A-Za-z0-9-.]{1,64} is the subject."""
+        bundle = _dump(to_fhir(_rich_course(), patient=patient))
+        assert {e["resource"]["subject"]["reference"] for e in bundle["entry"]} == {
+            patient
+        }
+
+    def test_patient_reference_error_names_the_grammar(self) -> None:
+        """A path through the patient is refused with a message naming FHIR ids."""
+        with pytest.raises(SettingError, match="FHIR id") as info:
+            to_fhir(_rich_course(), patient="Patient/../Practitioner/7")
+        assert info.value.value == "Patient/../Practitioner/7"
+
+
+def _first_of(bundle: dict[str, Any], kind: str) -> dict[str, Any]:
+    return next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind
+    )
+
+
+class TestCodeTable:
+    def test_every_lab_unit_is_coded_or_listed_as_text(self) -> None:
+        """Each analyte in each of its units has a LOINC code or a reason it has none."""
+        for analyte in Analyte:
+            units = _labs_units(analyte)
+            for unit in units:
+                coded = _codes.lab_code(analyte, unit) is not None
+                listed = (analyte.value, unit) in _codes.TEXT_ONLY_LABS
+                assert coded != listed, (analyte, unit)
+
+    def test_molar_serum_b12_carries_14685_2(self) -> None:
+        """A serum B12 result in pmol/L is coded 14685-2 (issue 28)."""
+        course = _rich_course().record_lab(
+            LabResult(
+                at=dt.datetime(2026, 12, 15, 9, tzinfo=LONDON),
+                analyte=Analyte.SERUM_B12,
+                value=300,
+                unit="pmol/L",
+            )
+        )
+        labs = [
+            o
+            for o in _resources(to_fhir(course), "Observation")
+            if o["code"]["text"] == "serum B12"
+            and o["valueQuantity"]["code"] == "pmol/L"
+        ]
+        assert [c["code"] for c in labs[0]["code"]["coding"]] == [
+            "14685-2",
+            Analyte.SERUM_B12.value,
+        ]
+        assert labs[0]["interpretation"][0]["coding"][0]["code"] == "N"
+
+    def test_interpretation_coded_only_where_a_band_exists(self) -> None:
+        """Labs without a default range have neither interpretation text nor code."""
+        for observation in _resources(to_fhir(_rich_course()), "Observation"):
+            if observation["code"]["text"] in {"serum B12", "active B12"}:
+                assert observation["interpretation"][0]["coding"]
+            else:
+                assert "interpretation" not in observation
+
+    def test_folate_codes_wait_for_the_analyte(self) -> None:
+        """Serum folate's codes are keyed by the analyte's value, mass and molar."""
+        assert _codes.SERUM_FOLATE == "serum folate"
+        table = _codes._LABS
+        assert table[_codes.SERUM_FOLATE, "nmol/L"].code == "14732-2"
+        assert table[_codes.SERUM_FOLATE, "µg/L"].code == "2284-8"
+
+
+def _labs_units(analyte: Analyte) -> tuple[str, ...]:
+    from b12course import _labs
+
+    return tuple(_labs._UNITS[analyte])
+
+
+class TestExtensions:
+    def test_no_urn_extension_url_is_written(self) -> None:
+        """Every extension URL of a bundle is under the documentation site's base."""
+        for version in ("R4B", "R5"):
+            bundle = _dump(to_fhir(_rich_course(), version=version))  # type: ignore[arg-type]
+            urls = _extension_urls(bundle)
+            assert urls
+            assert all(u.startswith(_codes.EXTENSION_BASE) for u in urls)
+
+    def test_each_extension_has_its_structure_definition(self) -> None:
+        """The package ships one StructureDefinition per extension, at its URL."""
+        for name in _codes.EXTENSION_NAMES:
+            definition = structure_definitions()[name]
+            assert definition["url"] == _codes.EXTENSION_BASE + name
+            assert definition["type"] == "Extension"
+            assert definition["resourceType"] == "StructureDefinition"
+
+    def test_every_part_written_is_defined(self) -> None:
+        """Each sub-extension a bundle writes is a slice of its StructureDefinition."""
+        definitions = {
+            d["url"]: {
+                e["sliceName"] for e in d["differential"]["element"] if "sliceName" in e
+            }
+            for d in structure_definitions().values()
+        }
+        bundle = _dump(to_fhir(_rich_course(), until=NOW + dt.timedelta(days=400)))
+        for extension in _extensions(bundle):
+            parts = {p["url"] for p in extension["extension"]}
+            assert parts <= definitions[extension["url"]], extension["url"]
+
+    def test_0_2_bundle_with_urn_extensions_reads_back(self) -> None:
+        """A bundle b12course 0.2 wrote (urn: extensions) reads as today's does."""
+        old = json.loads(LEGACY.read_bytes())
+        assert "urn:b12course:fhir:course" in _extension_urls(old)
+        assert from_fhir(old) == from_fhir(GOLDEN.read_bytes()) == _rich_course()
+
+
+LEGACY = pathlib.Path(__file__).parent / "golden" / "fhir-0.2-bnf-non-neuro-r4b.json"
+
+
+def _extension_urls(value: object) -> set[str]:
+    """The URLs of the top-level extensions anywhere in ``value``."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for extension in value.get("extension", []):
+            found.add(extension["url"])
+        for key, item in value.items():
+            if key != "extension":
+                found |= _extension_urls(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _extension_urls(item)
+    return found
+
+
+def _extensions(value: object) -> list[dict[str, Any]]:
+    """Every top-level extension anywhere in ``value``."""
+    found: list[dict[str, Any]] = []
+    if isinstance(value, dict):
+        found += value.get("extension", [])
+        for key, item in value.items():
+            if key != "extension":
+                found += _extensions(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _extensions(item)
+    return found
+
+
+# -- HL7's own JSON schema, an independent judge (issue 28) ------------------------
+
+_PRESETS = (
+    "bnf-hydroxocobalamin-non-neuro",
+    "bnf-hydroxocobalamin-neuro",
+    "nice-non-neuro",
+)
+
+
+def _preset_courses() -> list[Course]:
+    courses = [_rich_course(), _every_route_course()]
+    for preset in _PRESETS:
+        first = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
+        course = Course.begin(regimens.get(preset), first_dose=first, id=preset)
+        courses.append(course.record_dose(first))
+    return courses
+
+
+class TestOfficialSchema:
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    @pytest.mark.parametrize("bundle_type", ["collection", "transaction"])
+    @pytest.mark.parametrize("patient", [None, "Patient/123"])
+    def test_bundles_pass_hl7_schema(
+        self, official_schema: Any, version: str, bundle_type: str, patient: str | None
+    ) -> None:
+        """Bundles with and without a patient pass HL7's schema and required bindings."""
+        for course in _preset_courses():
+            bundle = to_fhir(
+                course,
+                now=NOW,
+                patient=patient,
+                version=version,  # type: ignore[arg-type]
+                bundle_type=bundle_type,  # type: ignore[arg-type]
+            )
+            dumped = json.loads(bundle.model_dump_json())
+            assert official_schema.problems(dumped, version) == []
+
+    @pytest.mark.parametrize("version", ["R4B", "R5"])
+    def test_structure_definitions_pass_hl7_schema(
+        self, official_schema: Any, version: str
+    ) -> None:
+        """Each shipped StructureDefinition is a valid resource of either version."""
+        for definition in structure_definitions().values():
+            wrapped = {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": definition}],
+            }
+            assert official_schema.problems(wrapped, version) == []
+
+    def test_without_the_registry_it_fails_clearly(
+        self, fhir_schema: Any, tmp_path, monkeypatch
+    ) -> None:
+        """No cache and no registry: the schema fixture fails with a message, never skips."""
+        monkeypatch.setenv("B12COURSE_CACHE", str(tmp_path))
+        monkeypatch.setattr(fhir_schema, "REGISTRY", "http://127.0.0.1:9")
+        with pytest.raises(pytest.fail.Exception, match="cannot fetch HL7's FHIR"):
+            fhir_schema.schema_path("R4B")
+
+    def test_the_judge_refuses_what_0_2_wrote(self, official_schema: Any) -> None:
+        """The checks fail the 0.2 empty Patient, a +15:00 instant and a bad status."""
+        bundle = json.loads(GOLDEN.read_bytes())
+        empty = copy.deepcopy(bundle)
+        empty["entry"][0]["resource"] = {"resourceType": "Patient"}
+        assert official_schema.problems(empty, "R4B") == [
+            "entry[0].resource: has no value or children"
+        ]
+        late = copy.deepcopy(bundle)
+        late["entry"][3]["resource"]["effectiveDateTime"] = "2026-12-07T09:00:00+15:00"
+        assert any(
+            "effectiveDateTime" in p for p in official_schema.problems(late, "R4B")
+        )
+        done = copy.deepcopy(bundle)
+        done["entry"][1]["resource"]["status"] = "done"
+        assert official_schema.problems(done, "R4B") == [
+            "MedicationRequest.status: 'done' is not in the value set"
+        ]
+        alien = copy.deepcopy(bundle)
+        alien["entry"][1]["resource"]["dosage"] = []
+        assert official_schema.problems(alien, "R4B")

@@ -28,11 +28,12 @@ from b12course import (
     strategies,
 )
 from b12course._regimen import Count, Indefinite, Lasting
-from b12course.exceptions import FhirFormatError, NotACourseError
+from b12course.exceptions import ExportError, FhirFormatError, NotACourseError
 from b12course.fhir import carried, course_from_fhir_file, from_fhir, to_fhir
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
+LEGACY = pathlib.Path(__file__).parent / "golden" / "fhir-0.2-bnf-non-neuro-r4b.json"
 
 
 def _golden() -> dict[str, Any]:
@@ -60,7 +61,6 @@ def _instants_and_zones(course: Course) -> list[object]:
 
 class TestRoundTrip:
     @settings(
-        max_examples=15,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -68,26 +68,46 @@ class TestRoundTrip:
         course=strategies.courses(max_given=6),
         version=st.sampled_from(["R4B", "R5"]),
         transaction=st.booleans(),
+        patient=st.none()
+        | st.from_regex(r"Patient/[A-Za-z0-9\-.]{1,64}", fullmatch=True).filter(
+            lambda p: p not in {"Patient/.", "Patient/.."}
+        ),
     )
     def test_from_fhir_inverts_to_fhir(
-        self, course: Course, version: str, transaction: bool
+        self,
+        official_schema: Any,
+        course: Course,
+        version: str,
+        transaction: bool,
+        patient: str | None,
     ) -> None:
-        """A course drawn by the public strategies comes back as FHIR carries it."""
+        """A course drawn by the public strategies comes back as FHIR carries it.
+
+        Every bundle also passes HL7's JSON schema and the required bindings.
+        """
         bundle = to_fhir(
             course,
             version=version,  # type: ignore[arg-type]
             bundle_type="transaction" if transaction else "collection",
+            patient=patient,
+        )
+        assert (
+            official_schema.problems(json.loads(bundle.model_dump_json()), version)
+            == []
         )
         back = from_fhir(bundle)
         assert back == carried(course)
         assert _instants_and_zones(back) == _instants_and_zones(course)
 
-    @settings(max_examples=10, deadline=None)
+    @settings(deadline=None)
     @given(course=strategies.courses(max_given=3, max_symptoms=2, max_labs=2))
-    def test_json_text_reads_like_the_model(self, course: Course) -> None:
+    def test_json_text_reads_like_the_model(
+        self, official_schema: Any, course: Course
+    ) -> None:
         """The wire form (JSON text or bytes) reads back as the model does."""
         bundle = to_fhir(course)
         text = bundle.model_dump_json()
+        assert official_schema.problems(json.loads(text), "R4B") == []
         assert from_fhir(text) == from_fhir(text.encode()) == from_fhir(bundle)
 
     def test_carried_drops_only_empty_texts(self) -> None:
@@ -320,6 +340,22 @@ class TestFromOtherSystems:
             "ng/L",
         )
 
+    @pytest.mark.parametrize(
+        ("code", "analyte"),
+        [("14685-2", Analyte.SERUM_B12), ("72160-5", Analyte.ACTIVE_B12)],
+    )
+    def test_molar_lab_codes_are_read(self, code: str, analyte: Analyte) -> None:
+        """A result coded by molar LOINC alone (pmol/L) is read as its analyte."""
+        lab = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "effectiveDateTime": "2026-11-20T09:00:00+01:00",
+            "valueQuantity": {"value": 90, "code": "pmol/L"},
+        }
+        (result,) = from_fhir(_bundle(_bare_request(), lab)).labs
+        assert (result.analyte, result.value, result.unit) == (analyte, 90, "pmol/L")
+
     def test_records_in_another_offset_keep_it(self) -> None:
         """A dose recorded at an offset the course zone does not use keeps that offset."""
         bundle = _golden()
@@ -390,6 +426,29 @@ class TestBadBundles:
                 "effectiveDateTime",
             ),
             ([*_GIVEN, "effectiveDateTime"], "yesterday T", "effectiveDateTime"),
+            # Only FHIR dateTimes (issue 24, item 11): offsets within 14 h,
+            # no week dates, at most six fractional digits, ASCII digits.
+            *(
+                ([*_GIVEN, "effectiveDateTime"], text, "effectiveDateTime")
+                for text in (
+                    "2026-12-07T09:00:00+23:59",
+                    "2026-12-07T09:00:00+14:01",
+                    "2026-12-07T09:00:00-15:00",
+                    "2026-W50-1T09:00:00+00:00",
+                    "2026-341T09:00:00+00:00",
+                    "2026-12-07T09:00:00.1234567+00:00",
+                    "2026-12-07T09:00:00.+00:00",
+                    "2026-12-07T09:00+00:00",
+                    "2026-12-07T09:00:00+0000",
+                    "2026-12-07T09:00:00+00:00:30",
+                    "2026-12-31T23:59:60Z",
+                    "2026-12-07t09:00:00z",
+                    "2026-12-07 09:00:00+00:00",
+                    "20261207T090000Z",
+                    "\uff12\uff10\uff12\uff16-12-07T09:00:00Z",  # full-width digits
+                    "2026-12-07T09:00:00Z\n",
+                )
+            ),
             ([*_GIVEN, "dosage", "dose", "code"], "mL", "dosage.dose.code"),
             ([*_GIVEN, "dosage", "dose", "value"], 0.0005, "dosage.dose.value"),
             ([*_GIVEN, "dosage", "dose", "value"], 5, "dosage.dose"),
@@ -530,6 +589,24 @@ _JSON_VALUES = st.recursive(
             "Europe/London",
             "#lot",
             "\ud800 lone surrogate",
+            # dateTimes FHIR does not allow (issue 24, item 11) and edges it does
+            "2026-12-07T09:00:00+23:59",
+            "2026-12-07T09:00:00+14:01",
+            "2026-12-07T09:00:00+00:19:32",
+            "2026-W50-1T09:00:00Z",
+            "2026-12-07T09:00:00.1234567Z",
+            "2026-12-31T23:59:60Z",
+            "1900-01-08T08:40:28Z",
+            "0001-01-01T00:00:00-14:00",
+            "9999-12-31T23:59:59+14:00",
+            "2026-12-07T09:00:00.123456+05:45",
+            # the extension URLs of today and of 0.2, and text FHIR cannot hold
+            "https://b12course.readthedocs.io/fhir/StructureDefinition/phase",
+            "urn:b12course:fhir:phase",
+            "urn:b12course:fhir:course",
+            "Pacific/Kiritimati",
+            "Europe/Amsterdam",
+            "no\u00a0break\u2028space\ufeff",
         ]
     ),
     lambda inner: (
@@ -551,9 +628,11 @@ def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object,
     return found
 
 
-# The golden R4B bundle, and the same course written as R5.
+# The golden R4B bundle, the same course as b12course 0.2 wrote it (urn:
+# extensions, an empty Patient), and the same course written as R5.
 _BASES = (
     _golden(),
+    json.loads(LEGACY.read_bytes()),
     json.loads(to_fhir(course_from_fhir_file(GOLDEN), version="R5").model_dump_json()),
 )
 _PATHS = tuple(_paths(base) for base in _BASES)
@@ -584,15 +663,27 @@ class TestFuzz:
     )
     @given(bundle=_mutated())
     def test_mutated_bundles_raise_only_fhir_format_error(
-        self, bundle: dict[str, Any]
+        self, official_schema: Any, bundle: dict[str, Any]
     ) -> None:
-        """A damaged bundle reads as a course or raises FhirFormatError, nothing else."""
+        """A damaged bundle reads as a course or raises FhirFormatError, nothing else.
+
+        A course read from it is written again as a valid bundle (or refused
+        with ExportError), which reads back as what FHIR carries.
+        """
         try:
             course = from_fhir(bundle)
         except FhirFormatError:
             return
         assert isinstance(course, Course)
         attrs.validate(course)
+        try:
+            again = to_fhir(course)
+        except ExportError:
+            return
+        assert (
+            official_schema.problems(json.loads(again.model_dump_json()), "R4B") == []
+        )
+        assert from_fhir(again) == carried(course)
 
 
 class TestPerformer:

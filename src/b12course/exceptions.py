@@ -367,6 +367,15 @@ class SettingError(B12CourseError, ValueError):
             value=value,
         )
 
+    @classmethod
+    def patient_reference(cls, value: object) -> SettingError:
+        """``value`` is not a reference to a Patient by a FHIR id."""
+        return cls(
+            f"patient must be a reference such as 'Patient/123' (a FHIR id: 1 to "
+            f"64 letters, digits, '-' or '.'), not {value!r:.80}",
+            value=value,
+        )
+
 
 class RangeError(B12CourseError, ValueError):
     """Raised when a time range ends before it starts.
@@ -448,6 +457,16 @@ class ExportError(B12CourseError, ValueError):
     def __init__(self, value: object, detail: str) -> None:
         self.value = value
         super().__init__(detail)
+
+    @classmethod
+    def fhir_datetime(cls, value: object) -> ExportError:
+        """``value`` is an instant a FHIR dateTime cannot carry, even in UTC."""
+        return cls(
+            value,
+            f"{value} cannot be written as a FHIR dateTime: at its offset it "
+            "is not one FHIR allows (whole minutes within +-14:00), and in UTC "
+            "it falls outside years 1 to 9999",
+        )
 
 
 class NotACourseError(B12CourseError, TypeError):

@@ -17,9 +17,20 @@ such a bundle back into a :class:`~b12course.Course`:
   components for multifocal, during sleep, triggers and body sites) and per
   lab result (value in UCUM units, interpretation and reference ranges).
 
-Codes are used only where verified (see ``b12course.fhir._codes``); the
-patient is a reference you give (``"Patient/123"``) or an empty ``Patient``
-entry in the bundle: no personal data is ever invented.
+Codes are used only where verified (see ``b12course.fhir._codes``): LOINC
+for the labs in the unit they are written in, and HL7's
+``ObservationInterpretation`` beside the NG239 band's wording.  The patient
+is a reference you give (``"Patient/123"``, a FHIR id of at most 64
+characters), or else a ``Patient`` entry whose only content is an identifier,
+the course's id (``urn:b12course:fhir:course-patient``): no personal data is
+ever invented, and a transaction creates that patient only if none has the
+identifier yet (``ifNoneExist``), so posting a bundle twice makes no second
+patient.
+
+Instants are written at their own UTC offset where FHIR can carry it (whole
+minutes within +-14:00), and in UTC otherwise (UTC+15:00, or a historic
+offset in seconds such as Amsterdam's +00:19:32 in 1900); :func:`from_fhir`
+reads only FHIR dateTimes.
 
 What FHIR cannot carry, :func:`from_fhir` cannot give back: an empty text
 (a note, site or lot of ``""``; FHIR strings cannot be empty) reads back as
@@ -27,8 +38,12 @@ absent, and records at or after ``until`` are not written.  :func:`carried`
 returns the part of a course a bundle carries, so that
 ``from_fhir(to_fhir(course)) == carried(course)``.  The course's IANA zone,
 the regimen's name and sources and each phase's name, end and anchoring have
-no FHIR element: they travel in b12course's own extensions
-(``urn:b12course:fhir:*``), which other systems may ignore.
+no FHIR element: they travel in b12course's own extensions, each defined by a
+StructureDefinition at its canonical URL under
+``https://b12course.readthedocs.io/fhir/StructureDefinition/`` and shipped in
+the package (:func:`structure_definitions`); other systems may ignore them.
+:func:`from_fhir` also reads the ``urn:b12course:fhir:*`` extension URLs that
+b12course 0.2 wrote.
 
 A ``Timing`` describes a regular grid from the phase's first planned dose; the
 plan's own rules go further than FHIR can say: doses re-anchored on when they
@@ -43,6 +58,8 @@ never imports this module.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -51,12 +68,19 @@ import attrs
 from b12course._course import Course
 from b12course._regimen import Phase
 from b12course.exceptions import NotACourseError
+from b12course.fhir._strings import carried_strings
 
 if TYPE_CHECKING:
     from fhir.resources.bundle import Bundle as BundleR5
     from fhir.resources.R4B.bundle import Bundle as BundleR4B
 
-__all__ = ["carried", "course_from_fhir_file", "from_fhir", "to_fhir"]
+__all__ = [
+    "carried",
+    "course_from_fhir_file",
+    "from_fhir",
+    "structure_definitions",
+    "to_fhir",
+]
 
 
 def to_fhir(
@@ -76,8 +100,10 @@ def to_fhir(
             after it are left out.  By default a day after the last record.
         now: The present: the bundle's ``timestamp``, and the statuses of the
             planned doses the requests are read from.
-        patient: A reference to the patient (``"Patient/123"``); by default
-            the bundle holds an empty ``Patient`` that every resource refers to.
+        patient: A reference to the patient (``"Patient/"`` and a FHIR id:
+            1 to 64 letters, digits, ``-`` or ``.``); by default the bundle
+            holds a ``Patient`` identified by the course's id alone, which
+            every resource refers to.
         version: ``"R4B"`` (the default) or ``"R5"``.
         bundle_type: ``"collection"``, or ``"transaction"`` for entries with
             a ``POST`` request each.
@@ -90,6 +116,8 @@ def to_fhir(
         NaiveDatetimeError: ``until`` or ``now`` is naive.
         SettingError: ``version``, ``bundle_type`` or ``patient`` is not one
             of the accepted values.
+        ExportError: An instant cannot be written as a FHIR dateTime even in
+            UTC (its UTC falls outside years 1 to 9999).
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -156,6 +184,25 @@ def course_from_fhir_file(path: str | Path) -> Course:
     return from_fhir(Path(path).read_bytes())
 
 
+def structure_definitions() -> dict[str, dict[str, Any]]:
+    """Return the StructureDefinition (parsed JSON) of each b12course extension.
+
+    Keyed by the extension's name; each definition's ``url`` is the URL the
+    extension is written with.
+
+    >>> sorted(structure_definitions())
+    ['course', 'phase', 'phase-decision', 'skipped-slot']
+    """
+    folder = importlib.resources.files(__name__) / "structuredefinitions"
+    found: dict[str, dict[str, Any]] = {}
+    for item in folder.iterdir():
+        if item.name.endswith(".json"):
+            found[item.name.removesuffix(".json")] = json.loads(
+                item.read_text(encoding="utf-8")
+            )
+    return found
+
+
 def _blank_is_none(value: str | None) -> str | None:
     return value or None
 
@@ -173,8 +220,9 @@ def carried(course: Course) -> Course:
     """Return the part of ``course`` a FHIR bundle carries.
 
     Empty texts (notes, sites and lots of ``""``, empty body sites, an empty
-    phase condition) become absent, as FHIR has no empty string; everything
-    else is kept.
+    phase condition) become absent, as FHIR has no empty string; whitespace
+    a FHIR string cannot hold (a no-break space, a line separator) becomes a
+    space; everything else is kept.
 
     Raises:
         NotACourseError: ``course`` is not a Course.
@@ -202,4 +250,5 @@ def carried(course: Course) -> Course:
         )
         for e in course.symptoms
     )
-    return attrs.evolve(course, regimen=regimen, given=given, symptoms=symptoms)
+    kept = attrs.evolve(course, regimen=regimen, given=given, symptoms=symptoms)
+    return carried_strings(kept)

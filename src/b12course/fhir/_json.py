@@ -7,10 +7,13 @@ never meets a ``KeyError``, a ``TypeError`` or a model error of its own:
 :func:`model_errors` re-raises a model's ``B12CourseError`` (an implausible
 dose, a severity out of range) as a ``FhirFormatError`` at the field read.
 
-Instants: a FHIR ``dateTime`` with a time of day must carry its UTC offset;
-an instant is shown in the course's zone when its offset is the zone's at
-that moment, in UTC when it was written in UTC, and at its own offset
-otherwise, so what was recorded comes back as it was recorded.
+Instants: only a FHIR ``dateTime`` with a time of day is read (the grammar of
+the FHIR specification: ASCII digits, seconds, at most six fractional digits
+as Python keeps, and a UTC offset of at most 14 hours); an instant is shown
+in the course's zone when its offset is the zone's at that moment (or when
+it was written in UTC because FHIR cannot carry the zone's offset then), in
+UTC when it was written in UTC, and at its own offset otherwise, so what was
+recorded comes back as it was recorded.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import math
+import re
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
@@ -26,10 +30,12 @@ from typing import Any, TypeVar
 from b12course.exceptions import B12CourseError, FhirFormatError
 
 __all__ = [
+    "MAX_OFFSET",
     "Node",
     "as_json",
     "codes_of",
     "extensions",
+    "fhir_offset",
     "instant",
     "model_errors",
     "parse_datetime",
@@ -130,9 +136,25 @@ def model_errors(node: Node, key: str) -> Iterator[None]:
 # -- primitives ------------------------------------------------------------------
 
 
+#: A FHIR dateTime with a time of day (FHIR R4B/R5 ``dateTime`` grammar; the
+#: fraction is cut at six digits, all Python keeps, and a leap second is
+#: refused by the parse).
+_DATETIME = re.compile(
+    r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,6})?"
+    r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+)
+
+
 def parse_datetime(node: Node, key: str, text: str) -> dt.datetime:
     if "T" not in text:
         raise node.error(key, f"{text[:40]!r} has no time of day")
+    if _DATETIME.fullmatch(text) is None:
+        raise node.error(
+            key,
+            f"{text[:40]!r} is not a FHIR dateTime (YYYY-MM-DDThh:mm:ss, at most "
+            "six fractional digits, and Z or an offset within +-14:00)",
+        )
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         value.astimezone(dt.timezone.utc)
@@ -153,8 +175,25 @@ def instant(node: Node, key: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     if local.utcoffset() == value.utcoffset():
         return local
     if value.utcoffset() == dt.timedelta(0):
+        # FHIR cannot carry the zone's own offset then (seconds, as in
+        # Amsterdam in 1900), so the instant was written in UTC.
+        if not fhir_offset(local.utcoffset()):
+            return local
         return value.astimezone(dt.timezone.utc)
     return value
+
+
+#: The largest UTC offset a FHIR dateTime can carry.
+MAX_OFFSET = dt.timedelta(hours=14)
+
+
+def fhir_offset(offset: dt.timedelta | None) -> bool:
+    """Whether a FHIR dateTime can carry ``offset`` (whole minutes, within 14 h)."""
+    return (
+        offset is not None
+        and abs(offset) <= MAX_OFFSET
+        and not offset % dt.timedelta(minutes=1)
+    )
 
 
 def zone_named(node: Node, key: str, text: str) -> zoneinfo.ZoneInfo:
@@ -177,8 +216,10 @@ def zone_of_offset(node: Node, key: str, value: dt.datetime) -> zoneinfo.ZoneInf
     return zoneinfo.ZoneInfo("UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
 
 
-def extensions(node: Node, url: str) -> list[Node]:
-    return [e for e in node.nodes("extension") if e.get("url", str) == url]
+def extensions(node: Node, url: str, *aliases: str) -> list[Node]:
+    """Return the extensions of ``node`` with ``url`` (or one of ``aliases``)."""
+    urls = {url, *aliases}
+    return [e for e in node.nodes("extension") if e.get("url", str) in urls]
 
 
 def part(extension: Node, name: str, key: str, kind: type[_T]) -> _T | None:

@@ -18,6 +18,10 @@ What is read:
   a planned dose skipped, ``entered-in-error`` is ignored.
 - ``Observation``: symptom entries and lab results.
 - ``Patient`` entries are skipped; any other resource is refused.
+
+b12course's extensions are read under their canonical URLs and under the
+``urn:b12course:fhir:*`` URLs that b12course 0.2 wrote.  Instants are read
+only as FHIR dateTimes (``b12course.fhir._json.parse_datetime``).
 """
 
 from __future__ import annotations
@@ -88,6 +92,13 @@ def _route_codes() -> dict[str, Route]:
 
 
 _ROUTE_CODES = _route_codes()
+
+
+def _own_extension(url: str) -> tuple[str, str]:
+    """Return an extension's URL and the ``urn:`` URL b12course 0.2 wrote for it."""
+    return url, _codes.LEGACY_EXTENSIONS[url]
+
+
 _HAS_BY = "by" in attrs.fields_dict(AdministeredDose)
 _HAS_PREGNANCY = "pregnant_or_breastfeeding" in attrs.fields_dict(Course)
 _HAS_CONDITION = "condition" in attrs.fields_dict(Phase)
@@ -190,7 +201,11 @@ class _Reader:
                 "entry", "no MedicationRequest: a course needs at least one phase"
             )
         self.course_extension = next(
-            (e for r in self.requests for e in extensions(r, _codes.EXT_COURSE)),
+            (
+                e
+                for r in self.requests
+                for e in extensions(r, *_own_extension(_codes.EXT_COURSE))
+            ),
             None,
         )
 
@@ -277,7 +292,9 @@ class _Reader:
     def _phase(self, index: int, request: Node, zone: zoneinfo.ZoneInfo) -> Phase:
         dosage = self._dosage(request)
         repeat = self._repeat(request)
-        extension = next(iter(extensions(request, _codes.EXT_PHASE)), None)
+        extension = next(
+            iter(extensions(request, *_own_extension(_codes.EXT_PHASE))), None
+        )
         drug = _drug(_medication(request, "MedicationRequest"), "medication")
         dose_and_rate = dosage.first("doseAndRate")
         if dose_and_rate is None:
@@ -345,7 +362,7 @@ class _Reader:
         index: int, request: Node, zone: zoneinfo.ZoneInfo
     ) -> list[PhaseDecision]:
         found = []
-        for extension in extensions(request, _codes.EXT_DECISION):
+        for extension in extensions(request, *_own_extension(_codes.EXT_DECISION)):
             at = next(iter(extensions(extension, "at")), None)
             if at is None:
                 raise extension.error("extension", "a decision needs its time (at)")
@@ -461,7 +478,7 @@ def _skipped_slot(resource: Node) -> dict[str, Any]:
     """Return the slot a skip names (phase, number in phase), where the model has it."""
     if not _SKIP_HAS_SLOT:
         return {}
-    for extension in extensions(resource, _codes.EXT_SKIPPED_SLOT):
+    for extension in extensions(resource, *_own_extension(_codes.EXT_SKIPPED_SLOT)):
         return {
             "phase": part(extension, "phase", "valueInteger", int),
             "number_in_phase": part(extension, "number-in-phase", "valueInteger", int),

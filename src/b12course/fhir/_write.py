@@ -20,6 +20,7 @@ reads back exactly what was written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -46,10 +47,12 @@ from b12course._symptoms import SymptomEntry
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course._units import Amount
-from b12course.exceptions import NotACourseError, SettingError
+from b12course.exceptions import ExportError, NotACourseError, SettingError
 from b12course.fhir import _codes
+from b12course.fhir._json import fhir_offset
+from b12course.fhir._strings import fhir_strings_in
 
-__all__ = ["Json", "build_bundle", "default_horizon"]
+__all__ = ["Json", "build_bundle", "default_horizon", "fhir_datetime"]
 
 Json = dict[str, Any]
 Version = Literal["R4B", "R5"]
@@ -61,6 +64,27 @@ _BUNDLE_TYPES = ("collection", "transaction")
 _NAMESPACE = uuid.UUID("5b7d2c1e-8f2a-4c3e-9a41-0d6f4b2e7c10")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD_UNITS = {"days": "d", "weeks": "wk", "months": "mo"}
+# A relative reference to a Patient: the FHIR id grammar, [A-Za-z0-9\-\.]{1,64}.
+_PATIENT = re.compile(r"Patient/[A-Za-z0-9\-.]{1,64}")
+
+
+def fhir_datetime(value: dt.datetime) -> str:
+    """Return ``value`` as a FHIR dateTime: at its own offset, or in UTC.
+
+    FHIR offsets are whole minutes within +-14:00; an instant at another
+    offset (UTC+15:00, or a historic offset in seconds such as Amsterdam's
+    +00:19:32 in 1900) is written in UTC, the same instant.
+
+    Raises:
+        ExportError: The instant is at the edge of the calendar, where UTC
+            falls outside years 1 to 9999.
+    """
+    if fhir_offset(value.utcoffset()):
+        return value.isoformat()
+    try:
+        return value.astimezone(dt.timezone.utc).isoformat()
+    except OverflowError as exc:
+        raise ExportError.fhir_datetime(value) from exc
 
 
 def default_horizon(course: Course) -> dt.datetime:
@@ -91,13 +115,10 @@ def _check(
         )
     if patient is not None and not (
         isinstance(patient, str)
-        and patient.startswith("Patient/")
-        and len(patient) > len("Patient/")
-        and not any(c.isspace() for c in patient)
+        and _PATIENT.fullmatch(patient) is not None
+        and patient not in {"Patient/.", "Patient/.."}
     ):
-        raise SettingError(
-            f"patient must be a reference such as 'Patient/123', not {patient!r}"
-        )
+        raise SettingError.patient_reference(patient)
     return course
 
 
@@ -161,7 +182,7 @@ def _phase_extension(phase: Phase) -> Json:
 
 def _decision_extension(decision: PhaseDecision) -> Json:
     parts: list[Json] = [
-        {"url": "at", "valueDateTime": decision.at.isoformat()},
+        {"url": "at", "valueDateTime": fhir_datetime(decision.at)},
         {"url": "basis", "valueCode": decision.basis.value},
     ]
     if decision.reason:
@@ -240,7 +261,7 @@ class _Writer:
         self.zone = course.zone
         if patient is None:
             self.patient_url = self._url("patient")
-            self._add(self.patient_url, {"resourceType": "Patient"})
+            self._add_patient()
             self.subject: Json = {"reference": self.patient_url}
         else:
             self.subject = {"reference": patient}
@@ -250,6 +271,26 @@ class _Writer:
 
     def _url(self, key: str) -> str:
         return "urn:uuid:" + str(uuid.uuid5(_NAMESPACE, f"{self.course.id}/{key}"))
+
+    def _add_patient(self) -> None:
+        """Add the Patient the resources refer to when no patient is given.
+
+        It names no one: its one identifier is the course's id, so that a
+        transaction creates it once (``ifNoneExist``) and posting the bundle
+        again finds it instead of creating another.
+        """
+        identifier = {"system": _codes.PATIENT_SYSTEM, "value": self.course.id}
+        entry: Json = {
+            "fullUrl": self.patient_url,
+            "resource": {"resourceType": "Patient", "identifier": [identifier]},
+        }
+        if self.transaction:
+            entry["request"] = {
+                "method": "POST",
+                "url": "Patient",
+                "ifNoneExist": f"identifier={_codes.PATIENT_SYSTEM}|{self.course.id}",
+            }
+        self.entries.append(entry)
 
     def _add(self, url: str, resource: Json) -> None:
         entry: Json = {"fullUrl": url, "resource": resource}
@@ -347,7 +388,7 @@ class _Writer:
         if start is not None:
             local = start.astimezone(self.zone)
             repeat["timeOfDay"] = [local.time().replace(tzinfo=None).isoformat()]
-            bounds: Json = {"start": start.isoformat()}
+            bounds: Json = {"start": fhir_datetime(start)}
             if isinstance(phase.end, Lasting):
                 last = phase.end.end_date(local.date()) - dt.timedelta(days=1)
                 bounds["end"] = last.isoformat()
@@ -394,7 +435,7 @@ class _Writer:
     def _administration(self, at: dt.datetime, phase: int | None) -> Json:
         resource: Json = {"resourceType": "MedicationAdministration"}
         resource["occurenceDateTime" if self.r5 else "effectiveDateTime"] = (
-            at.isoformat()
+            fhir_datetime(at)
         )
         resource["subject"] = self.subject
         if phase is not None:
@@ -484,7 +525,7 @@ class _Writer:
             "status": "final",
             "code": code,
             "subject": self.subject,
-            "effectiveDateTime": at.isoformat(),
+            "effectiveDateTime": fhir_datetime(at),
         }
 
     def _symptom(self, entry: SymptomEntry) -> Json:
@@ -526,6 +567,7 @@ class _Writer:
             {"system": _codes.ANALYTE_SYSTEM, "code": result.analyte.value}
         )
         resource = self._observation(result.at, code)
+        resource["category"] = [_concept("Laboratory", _codes.LABORATORY)]
         resource["valueQuantity"] = {
             "value": _number(result.value),
             "unit": result.unit,
@@ -534,7 +576,9 @@ class _Writer:
         }
         band = result.interpret()
         if band is not None:
-            resource["interpretation"] = [{"text": band.label}]
+            resource["interpretation"] = [
+                _concept(band.label, _codes.interpretation_code(band.label))
+            ]
         reference = _reference_ranges(result)
         if reference:
             resource["referenceRange"] = reference
@@ -598,6 +642,6 @@ def build_bundle(
         "type": bundle_type,
     }
     if now is not None:
-        bundle["timestamp"] = require_aware("now", now).isoformat()
+        bundle["timestamp"] = fhir_datetime(require_aware("now", now))
     bundle["entry"] = writer.entries
-    return bundle
+    return fhir_strings_in(bundle)  # type: ignore[no-any-return]
