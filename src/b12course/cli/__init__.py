@@ -80,7 +80,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from b12course.__about__ import __version__
-from b12course.cli import _changes, _exports, _reading
+from b12course.cli import _changes, _exports, _reading, _worklist
 from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.exceptions import B12CourseError
@@ -136,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     _reading.register(commands)
     _changes.register(commands)
     _exports.register(commands)
+    _worklist.register(commands)
 
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
