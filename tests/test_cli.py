@@ -242,7 +242,7 @@ class TestPlan:
                     "--now",
                     "x",
                 ),
-                "not an ISO 8601",
+                "is not a date or date-time",
             ),
             (
                 (
@@ -256,7 +256,10 @@ class TestPlan:
                 ),
                 "must be after the first dose",
             ),
-            (("nice-neuro", "--start", "soon", "--tz", "UTC"), "not an ISO 8601"),
+            (
+                ("nice-neuro", "--start", "soon", "--tz", "UTC"),
+                "is not a date or date-time",
+            ),
             (("nice-neuro", "--start", START, "--tz", "Mars/Base"), "IANA time zone"),
             (("nice-neuro", "--tz", "UTC"), "--start"),
         ],

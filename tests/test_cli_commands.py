@@ -316,25 +316,42 @@ class TestChanges:
         """Without --at a record is made at the clock's time (read only in the CLI)."""
         moment = dt.datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
         monkeypatch.setattr(_cli_course, "clock", moment.astimezone)
-        code, out, _ = run(capsys, "record", course_file, "--site", "left thigh")
+        code, out, err = run(capsys, "record", course_file, "--site", "left thigh")
         assert code == 0
-        assert "loading dose 1" in out
+        assert not out
+        assert "loading dose 1" in err
         (record,) = b12json.loads(course_file.read_bytes()).given
         assert record.at == moment
         assert record.site == "left thigh"
 
-    def test_at_needs_a_time(self, capsys, course_file):
-        """A date alone for --at is refused: the time of a dose matters."""
-        err = refused(capsys, "record", course_file, "--at", "2026-12-01")
-        assert "needs a time" in err
+    def test_at_date_alone_means_nine_in_the_course_zone(self, capsys, course_file):
+        """A date alone for --at is 09:00 that day in the course zone, as for --start."""
+        code, _, _ = run(capsys, "record", course_file, "--at", "2026-12-01")
+        assert code == 0
+        (record,) = b12json.loads(course_file.read_bytes()).given
+        assert record.at == dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+
+    def test_relative_words_read_the_clock_in_the_course_zone(
+        self, capsys, course_file, monkeypatch
+    ):
+        """`yesterday` is a date (09:00 for --at) and `now` the clock, in the course zone."""
+        moment = dt.datetime(2026, 12, 2, 0, 30, tzinfo=dt.timezone.utc)
+        monkeypatch.setattr("b12course.cli._input.clock", moment.astimezone)
+        code, _, _ = run(capsys, "record", course_file, "--at", "yesterday")
+        assert code == 0
+        code, _, _ = run(capsys, "log", course_file, "tremor", "3", "--at", "NOW")
+        assert code == 0
+        course = b12json.loads(course_file.read_bytes())
+        assert course.given[0].at == dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        assert course.symptoms[0].at == moment
 
     def test_skip_by_due_day_and_by_time(self, capsys, course_file):
         """The skip command's --due takes the day of a pending dose, or its exact due time."""
-        code, out, _ = run(
+        code, _, err = run(
             capsys, "skip", course_file, "--due", "2026-12-03", "--reason", "away"
         )
         assert code == 0
-        assert "Thu 2026-12-03 09:00 GMT" in out
+        assert "Thu 2026-12-03 09:00 GMT" in err
         code, _, _ = run(
             capsys,
             "skip",
@@ -365,7 +382,7 @@ class TestChanges:
         )
         assert "no phase is in progress" in err
         assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
-        code, out, _ = run(
+        code, _, err = run(
             capsys,
             "end-phase",
             course_file,
@@ -375,7 +392,7 @@ class TestChanges:
             "plateau",
         )
         assert code == 0
-        assert "ended the loading phase" in out
+        assert "ended the loading phase" in err
 
     def test_by_records_who_gave_the_dose(self, capsys, course_file):
         """The record command's --by stores who gave the dose."""
@@ -388,7 +405,7 @@ class TestChanges:
 
     def test_log_other_with_a_name(self, capsys, course_file):
         """An 'other' symptom is logged under its --name."""
-        code, out, _ = run(
+        code, _, err = run(
             capsys,
             "log",
             course_file,
@@ -400,7 +417,7 @@ class TestChanges:
             "2026-11-30T20:00",
         )
         assert code == 0
-        assert "restless legs 5/10" in out
+        assert "restless legs 5/10" in err
 
 
 class TestJson:

@@ -114,9 +114,7 @@ class Worklist(Sequence[WorklistRow]):
     def __getitem__(self, index: int) -> WorklistRow: ...
     @overload
     def __getitem__(self, index: slice) -> tuple[WorklistRow, ...]: ...
-    def __getitem__(
-        self, index: int | slice
-    ) -> WorklistRow | tuple[WorklistRow, ...]:
+    def __getitem__(self, index: int | slice) -> WorklistRow | tuple[WorklistRow, ...]:
         """Return the row at ``index``, or a tuple of rows for a slice."""
         return self.rows[index]
 

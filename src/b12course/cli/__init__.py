@@ -34,11 +34,14 @@ at once both land, one after the other (see :mod:`b12course.cli._store`).  ``--a
 defaults to now: the command line is the one place that reads the clock.
 
 **Times.**  ``2026-12-01T09:00`` is a wall-clock time in the course's zone;
-with an offset (``+01:00``, ``Z``) it is that instant.  A date alone is 09:00
-for ``--start``, the start of the day for ``--until``, ``--from``, ``--to`` and
-``--now``, and "the pending dose due that day" for ``skip --due``; ``--at``
-needs a time.  Horizons (``--until``, ``--to``) are exclusive.  A wall-clock time
-the clocks skip or repeat is refused with the two times it could mean.
+with an offset (``+01:00``, ``Z``) it is that instant.  A date alone means
+the same in every command: 09:00 that day for a time something happens or
+starts (``--start``, ``--at``), the start of the day for ``--until``,
+``--from``, ``--to`` and ``--now``, and "the pending dose due that day" for
+``skip --due``.  ``now``, ``today``, ``yesterday`` and ``tomorrow`` work
+wherever a date does.  Horizons (``--until``, ``--to``) are exclusive.  A
+wall-clock time the clocks skip or repeat is refused with the two times it
+could mean.
 
 **Output.**  Tables for people by default.  The reading commands (``presets``,
 ``plan``, ``timeline``, ``status``) take ``--json`` and print one JSON object:

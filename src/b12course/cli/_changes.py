@@ -41,7 +41,7 @@ def new(args: argparse.Namespace) -> int:
             msg = f"{args.output} already exists; pass --force to start it again"
             raise base.InputError(msg) from None
     zone = course.zone
-    print(
+    show.confirm(
         f"started course {course.id} ({course.regimen.name}) in {target}; "
         f"first dose {show.local(course.first_dose, zone)}"
     )
@@ -121,7 +121,7 @@ def record(args: argparse.Namespace) -> int:
     at = moment[-1]
     slot = slot_of(course, at)
     what = "a dose past the end of the plan" if slot is None else slot.name
-    print(f"recorded {what} given {show.local(at, course.zone)} in {args.file}")
+    show.confirm(f"recorded {what} given {show.local(at, course.zone)} in {args.file}")
     return 0
 
 
@@ -155,7 +155,7 @@ def skip(args: argparse.Namespace) -> int:
         else:
             due = read.moment(args.due, "--due")
             when = (
-                _pending_on(course, due.date)
+                _pending_on(course, due.day(course.zone))
                 if due.time is None
                 else due.instant(course.zone, "--due")
             )
@@ -164,7 +164,8 @@ def skip(args: argparse.Namespace) -> int:
         return after
 
     course = _change(args.file, change)
-    print(f"skipped the dose due {show.local(skipped[-1], course.zone)} in {args.file}")
+    when = show.local(skipped[-1], course.zone)
+    show.confirm(f"skipped the dose due {when} in {args.file}")
     return 0
 
 
@@ -175,7 +176,7 @@ def end_phase(args: argparse.Namespace) -> int:
     decision = course.decisions[-1]
     phase = course.regimen.phases[decision.phase]
     when = show.local(decision.at, course.zone)
-    print(f"ended the {phase.name} phase at {when} in {args.file}")
+    show.confirm(f"ended the {phase.name} phase at {when} in {args.file}")
     return 0
 
 
@@ -203,7 +204,9 @@ def log(args: argparse.Namespace) -> int:
     entry = entries[-1]
     inside = " (inside the flare window)" if _in_flare_window(course, entry.at) else ""
     when = show.local(entry.at, course.zone)
-    print(f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}")
+    show.confirm(
+        f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}"
+    )
     return 0
 
 
@@ -225,7 +228,7 @@ def lab(args: argparse.Namespace) -> int:
     course = _change(args.file, change)
     result = results[-1]
     when = show.local(result.at, course.zone)
-    print(
+    show.confirm(
         f"recorded {result.analyte.value} {result.value:g} {result.unit} at {when} "
         f"in {args.file}"
     )

@@ -143,7 +143,7 @@ def _zone(args: argparse.Namespace, courses: tuple[Course, ...]) -> zoneinfo.Zon
         return courses[0].zone
     typed = [(name, text) for name, text in _moments(args) if text is not None]
     floating = [
-        name for name, text in typed if read.moment(text, name).value.tzinfo is None
+        name for name, text in typed if not read.moment(text, name).offset_given
     ]
     if floating:
         held = (
