@@ -219,10 +219,12 @@ class TestIssue12Inputs:
         assert "--start and --tz are for a preset" in err
 
     def test_a_preset_needs_start_and_tz(self, capsys):
-        """A preset without --tz says what it needs."""
+        """A preset without --tz says it needs --tz; without both, both."""
         err = refused(
             capsys, "plan", "bnf-hydroxocobalamin-neuro", "--start", "2026-12-01"
         )
+        assert "needs --tz" in err
+        err = refused(capsys, "plan", "bnf-hydroxocobalamin-neuro")
         assert "needs --start and --tz" in err
 
 
@@ -740,3 +742,40 @@ class TestAliases:
         )
         assert code == 0
         assert json.loads(out)["course"]["preset"] == "bnf-hydroxocobalamin-neuro"
+
+
+class TestCommandLineWords:
+    def test_no_arguments_prints_the_help(self, capsys):
+        """`b12course` alone prints the help on stdout and exits 0."""
+        assert main([]) == 0
+        out, err = capsys.readouterr()
+        assert "usage: b12course" in out
+        assert "worklist" in out
+        assert not err
+
+    def test_help_exits_0_and_a_usage_error_exits_2(self, capsys):
+        """--help exits 0; an unknown command exits 2 with one line on stderr."""
+        assert main(["--help"]) == 0
+        assert main(["bogus"]) == 2
+        _, err = capsys.readouterr()
+        assert len(err.strip().splitlines()) == 1
+
+    def test_other_without_name_names_the_option(self, capsys, course_file):
+        """Logging 'other' without --name says --name, not a Python name."""
+        err = refused(capsys, "log", course_file, "other", "4", "--at", "2026-12-01")
+        assert "--name" in err
+        assert "Symptom.OTHER" not in err
+
+    def test_skip_of_no_pending_dose_speaks_cli(self, capsys, course_file):
+        """Skipping a number that is not pending points at `b12course plan`, not Python."""
+        err = refused(capsys, "skip", course_file, "--number", "999", "--reason", "x")
+        assert "--number 999" in err
+        assert "b12course plan" in err
+        assert "course.plan(" not in err
+
+    def test_a_preset_names_only_the_missing_option(self, capsys):
+        """A preset given --tz but no --start is told about --start alone."""
+        code, _, err = run(capsys, "plan", "bnf-hydroxocobalamin-neuro", "--tz", "UTC")
+        assert code == 2
+        assert "needs --start" in err
+        assert "--tz" not in err.split("needs", 1)[1].split("(")[0]

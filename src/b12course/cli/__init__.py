@@ -160,8 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
         written, 2 on bad input or a refused change.
     """
     parser = _parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:  # `b12course` alone: what can it do?
+        parser.print_help()
+        return 0
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:  # --help, --version and usage errors
         code = exit_.code
         return 0 if code is None else code if isinstance(code, int) else _EXIT_INPUT

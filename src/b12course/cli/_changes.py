@@ -16,7 +16,7 @@ import attrs
 from b12course._course import Course
 from b12course._labs import LabResult
 from b12course._schedule import PlannedDose
-from b12course._symptoms import SymptomEntry
+from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import utc
 from b12course._timeline import EventKind
 from b12course.cli import _args as shared
@@ -24,6 +24,7 @@ from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.cli import _output as show
 from b12course.cli import _store
+from b12course.exceptions import NoSuchDoseError
 
 __all__ = ["end_phase", "lab", "log", "new", "record", "register", "skip", "slot_of"]
 
@@ -146,20 +147,33 @@ def _pending_on(course: Course, day: dt.date) -> dt.datetime:
     return due
 
 
+def _skip(course: Course, args: argparse.Namespace) -> Course:
+    if args.number is not None:
+        return course.skip_dose(number=args.number, reason=args.reason)
+    due = read.moment(args.due, "--due")
+    when = (
+        _pending_on(course, due.day(course.zone))
+        if due.time is None
+        else due.instant(course.zone, "--due")
+    )
+    return course.skip_dose(due=when, reason=args.reason)
+
+
 def skip(args: argparse.Namespace) -> int:
     skipped: list[dt.datetime] = []
 
     def change(course: Course) -> Course:
-        if args.number is not None:
-            after = course.skip_dose(number=args.number, reason=args.reason)
-        else:
-            due = read.moment(args.due, "--due")
-            when = (
-                _pending_on(course, due.day(course.zone))
-                if due.time is None
-                else due.instant(course.zone, "--due")
+        try:
+            after = _skip(course, args)
+        except NoSuchDoseError:
+            named = (
+                f"--number {args.number}" if args.due is None else f"--due {args.due}"
             )
-            after = course.skip_dose(due=when, reason=args.reason)
+            msg = (
+                f"{named} is not a pending dose of {args.file}; "
+                f"`b12course plan {args.file}` lists the doses and their numbers"
+            )
+            raise base.InputError(msg) from None
         skipped.append(after.skips[-1].due)
         return after
 
@@ -187,6 +201,9 @@ def _in_flare_window(course: Course, at: dt.datetime) -> bool:
 
 def log(args: argparse.Namespace) -> int:
     symptom = read.symptom(args.symptom)
+    if symptom is Symptom.OTHER and not args.name:
+        msg = "the symptom 'other' needs --name saying what it is, e.g. --name 'cramp'"
+        raise base.InputError(msg)
     entries: list[SymptomEntry] = []
 
     def change(course: Course) -> Course:

@@ -85,8 +85,13 @@ def dump(course: Course) -> bytes:
 
 def preset_start(args: argparse.Namespace) -> tuple[Regimen, dt.datetime]:
     """The preset and first dose that ``source``, ``--start`` and ``--tz`` name."""
-    if args.start is None or args.tz is None:
-        msg = f"a preset ({args.source}) needs --start and --tz"
+    missing = [
+        name
+        for name, value in (("--start", args.start), ("--tz", args.tz))
+        if value is None
+    ]
+    if missing:
+        msg = f"a preset ({args.source}) needs {' and '.join(missing)}"
         raise InputError(msg)
     regimen = read.preset(args.source)
     zone = read.zone(args.tz)
