@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``b12course`` command: a course kept in a file, from start to summary.
 
 ::
@@ -83,7 +84,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from b12course.__about__ import __version__
-from b12course.cli import _changes, _exports, _reading, _worklist
+from b12course.cli import _changes, _completion, _exports, _reading, _worklist
 from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.exceptions import B12CourseError
@@ -140,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     _changes.register(commands)
     _exports.register(commands)
     _worklist.register(commands)
+    _completion.register(commands)
 
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
@@ -160,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
         written, 2 on bad input or a refused change.
     """
     parser = _parser()
+    _completion.complete(parser)
     arguments = sys.argv[1:] if argv is None else list(argv)
     if not arguments:  # `b12course` alone: what can it do?
         parser.print_help()
