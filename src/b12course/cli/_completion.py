@@ -42,11 +42,11 @@ def complete(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the completion script for ``args.shell``."""
     try:
-        import argcomplete  # noqa: PLC0415 - the optional extra
+        from argcomplete.shell_integration import shellcode  # noqa: PLC0415 - extra
     except ImportError:
         msg = f"shell completion needs the completion extra: {_EXTRA}"
         raise base.InputError(msg) from None
-    print(argcomplete.shellcode([base.PROG], shell=args.shell), end="")
+    print(shellcode([base.PROG], shell=args.shell), end="")
     return 0
 
 
