@@ -153,7 +153,7 @@ def summary(args: argparse.Namespace) -> int:
     until = None if args.until is None else base.horizon(args, course, now)
     charts = _summary_chart(args, course, kind, target, now=now, until=until)
     render = summary_markdown if kind == "markdown" else summary_html
-    text = render(course, now=now, until=until, **charts)
+    text = render(course, now=now, until=until, patient=args.patient, **charts)
     base.emit(target, text.encode("utf-8"), f"the summary of course {course.id}")
     return 0
 
@@ -241,6 +241,9 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     shared.output_arguments(summary_parser, "the .md or .html file", required=False)
     shared.until_argument(summary_parser, "a year after now")
     shared.now_argument(summary_parser)
+    summary_parser.add_argument(
+        "--patient", help="a patient reference for the header, as the clinic files it"
+    )
     summary_parser.add_argument(
         "--chart",
         action="store_true",
