@@ -71,9 +71,16 @@ class TestMain:
         assert code == 0
         assert words in out
 
-    def test_no_command_is_a_usage_error(self, capsys):
-        """Running without a command prints usage on stderr and exits 2."""
+    def test_no_arguments_print_the_help(self, capsys):
+        """Running with no arguments prints the help on stdout and exits 0."""
         code, out, err = run(capsys)
+        assert code == 0
+        assert not err
+        assert "usage:" in out
+
+    def test_options_without_a_command_are_a_usage_error(self, capsys):
+        """An option but no command prints usage on stderr and exits 2."""
+        code, out, err = run(capsys, "--bogus")
         assert code == 2
         assert not out
         assert "usage:" in err
@@ -242,7 +249,7 @@ class TestPlan:
                     "--now",
                     "x",
                 ),
-                "not an ISO 8601",
+                "is not a date or date-time",
             ),
             (
                 (
@@ -256,7 +263,10 @@ class TestPlan:
                 ),
                 "must be after the first dose",
             ),
-            (("nice-neuro", "--start", "soon", "--tz", "UTC"), "not an ISO 8601"),
+            (
+                ("nice-neuro", "--start", "soon", "--tz", "UTC"),
+                "is not a date or date-time",
+            ),
             (("nice-neuro", "--start", START, "--tz", "Mars/Base"), "IANA time zone"),
             (("nice-neuro", "--tz", "UTC"), "--start"),
         ],

@@ -110,3 +110,48 @@ class TestChart:
         assert code == 2
         assert "b12course[plot]" in err
         assert list(tmp_path.iterdir()) == [saved]
+
+
+class TestChartInSummaries:
+    def test_chart_labs_adds_the_lab_panel(self, capsys, saved, tmp_path):
+        """`chart --labs` draws the lab panel when the course has lab results."""
+        from b12course import Analyte, LabResult
+
+        course = b12json.loads(saved.read_text())
+        course = course.record_lab(
+            LabResult(at=START, analyte=Analyte.SERUM_B12, value=150, unit="ng/L")
+        )
+        saved.write_text(b12json.dumps(course))
+        code, _ = chart(capsys, saved, tmp_path / "c.svg", "--labs")
+        assert code == 0
+        assert "150 ng/L" in (tmp_path / "c.svg").read_text(encoding="utf-8")
+
+    def test_html_summary_embeds_the_chart(self, capsys, saved, tmp_path):
+        """`summary --chart` to HTML embeds the chart as a PNG data URI."""
+        out = tmp_path / "s.html"
+        code = main(
+            ["summary", str(saved), "-o", str(out), "--chart", "--now", "2026-12-10"]
+        )
+        assert code == 0
+        assert 'src="data:image/png;base64,' in out.read_text(encoding="utf-8")
+
+    def test_markdown_summary_links_a_chart_written_beside_it(
+        self, capsys, saved, tmp_path
+    ):
+        """`summary --chart` to Markdown writes NAME.chart.svg beside it and links it."""
+        out = tmp_path / "s.md"
+        code = main(
+            ["summary", str(saved), "-o", str(out), "--chart", "--now", "2026-12-10"]
+        )
+        assert code == 0
+        assert (
+            (tmp_path / "s.chart.svg").read_text(encoding="utf-8").startswith("<?xml")
+        )
+        assert "(s.chart.svg)" in out.read_text(encoding="utf-8")
+
+    def test_markdown_to_stdout_cannot_take_a_chart(self, capsys, saved):
+        """A Markdown summary on stdout has nowhere to put its chart: asked for -o."""
+        code = main(["summary", str(saved), "--chart", "--now", "2026-12-10"])
+        _, err = capsys.readouterr()
+        assert code == 2
+        assert "-o FILE.md" in err

@@ -219,10 +219,12 @@ class TestIssue12Inputs:
         assert "--start and --tz are for a preset" in err
 
     def test_a_preset_needs_start_and_tz(self, capsys):
-        """A preset without --tz says what it needs."""
+        """A preset without --tz says it needs --tz; without both, both."""
         err = refused(
             capsys, "plan", "bnf-hydroxocobalamin-neuro", "--start", "2026-12-01"
         )
+        assert "needs --tz" in err
+        err = refused(capsys, "plan", "bnf-hydroxocobalamin-neuro")
         assert "needs --start and --tz" in err
 
 
@@ -316,25 +318,42 @@ class TestChanges:
         """Without --at a record is made at the clock's time (read only in the CLI)."""
         moment = dt.datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
         monkeypatch.setattr(_cli_course, "clock", moment.astimezone)
-        code, out, _ = run(capsys, "record", course_file, "--site", "left thigh")
+        code, out, err = run(capsys, "record", course_file, "--site", "left thigh")
         assert code == 0
-        assert "loading dose 1" in out
+        assert not out
+        assert "loading dose 1" in err
         (record,) = b12json.loads(course_file.read_bytes()).given
         assert record.at == moment
         assert record.site == "left thigh"
 
-    def test_at_needs_a_time(self, capsys, course_file):
-        """A date alone for --at is refused: the time of a dose matters."""
-        err = refused(capsys, "record", course_file, "--at", "2026-12-01")
-        assert "needs a time" in err
+    def test_at_date_alone_means_nine_in_the_course_zone(self, capsys, course_file):
+        """A date alone for --at is 09:00 that day in the course zone, as for --start."""
+        code, _, _ = run(capsys, "record", course_file, "--at", "2026-12-01")
+        assert code == 0
+        (record,) = b12json.loads(course_file.read_bytes()).given
+        assert record.at == dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+
+    def test_relative_words_read_the_clock_in_the_course_zone(
+        self, capsys, course_file, monkeypatch
+    ):
+        """`yesterday` is a date (09:00 for --at) and `now` the clock, in the course zone."""
+        moment = dt.datetime(2026, 12, 2, 0, 30, tzinfo=dt.timezone.utc)
+        monkeypatch.setattr("b12course.cli._input.clock", moment.astimezone)
+        code, _, _ = run(capsys, "record", course_file, "--at", "yesterday")
+        assert code == 0
+        code, _, _ = run(capsys, "log", course_file, "tremor", "3", "--at", "NOW")
+        assert code == 0
+        course = b12json.loads(course_file.read_bytes())
+        assert course.given[0].at == dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        assert course.symptoms[0].at == moment
 
     def test_skip_by_due_day_and_by_time(self, capsys, course_file):
         """The skip command's --due takes the day of a pending dose, or its exact due time."""
-        code, out, _ = run(
+        code, _, err = run(
             capsys, "skip", course_file, "--due", "2026-12-03", "--reason", "away"
         )
         assert code == 0
-        assert "Thu 2026-12-03 09:00 GMT" in out
+        assert "Thu 2026-12-03 09:00 GMT" in err
         code, _, _ = run(
             capsys,
             "skip",
@@ -365,7 +384,7 @@ class TestChanges:
         )
         assert "no phase is in progress" in err
         assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
-        code, out, _ = run(
+        code, _, err = run(
             capsys,
             "end-phase",
             course_file,
@@ -375,7 +394,7 @@ class TestChanges:
             "plateau",
         )
         assert code == 0
-        assert "ended the loading phase" in out
+        assert "ended the loading phase" in err
 
     def test_by_records_who_gave_the_dose(self, capsys, course_file):
         """The record command's --by stores who gave the dose."""
@@ -388,7 +407,7 @@ class TestChanges:
 
     def test_log_other_with_a_name(self, capsys, course_file):
         """An 'other' symptom is logged under its --name."""
-        code, out, _ = run(
+        code, _, err = run(
             capsys,
             "log",
             course_file,
@@ -400,7 +419,7 @@ class TestChanges:
             "2026-11-30T20:00",
         )
         assert code == 0
-        assert "restless legs 5/10" in out
+        assert "restless legs 5/10" in err
 
 
 class TestJson:
@@ -723,3 +742,40 @@ class TestAliases:
         )
         assert code == 0
         assert json.loads(out)["course"]["preset"] == "bnf-hydroxocobalamin-neuro"
+
+
+class TestCommandLineWords:
+    def test_no_arguments_prints_the_help(self, capsys):
+        """`b12course` alone prints the help on stdout and exits 0."""
+        assert main([]) == 0
+        out, err = capsys.readouterr()
+        assert "usage: b12course" in out
+        assert "worklist" in out
+        assert not err
+
+    def test_help_exits_0_and_a_usage_error_exits_2(self, capsys):
+        """--help exits 0; an unknown command exits 2 with one line on stderr."""
+        assert main(["--help"]) == 0
+        assert main(["bogus"]) == 2
+        _, err = capsys.readouterr()
+        assert len(err.strip().splitlines()) == 1
+
+    def test_other_without_name_names_the_option(self, capsys, course_file):
+        """Logging 'other' without --name says --name, not a Python name."""
+        err = refused(capsys, "log", course_file, "other", "4", "--at", "2026-12-01")
+        assert "--name" in err
+        assert "Symptom.OTHER" not in err
+
+    def test_skip_of_no_pending_dose_speaks_cli(self, capsys, course_file):
+        """Skipping a number that is not pending points at `b12course plan`, not Python."""
+        err = refused(capsys, "skip", course_file, "--number", "999", "--reason", "x")
+        assert "--number 999" in err
+        assert "b12course plan" in err
+        assert "course.plan(" not in err
+
+    def test_a_preset_names_only_the_missing_option(self, capsys):
+        """A preset given --tz but no --start is told about --start alone."""
+        code, _, err = run(capsys, "plan", "bnf-hydroxocobalamin-neuro", "--tz", "UTC")
+        assert code == 2
+        assert "needs --start" in err
+        assert "--tz" not in err.split("needs", 1)[1].split("(")[0]

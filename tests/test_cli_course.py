@@ -21,11 +21,12 @@ def at(day, hour, minute=0):
 
 
 def cli(capsys, *argv):
+    """Run a command that must succeed; return what it said (stdout, then stderr)."""
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "error" not in err
-    return out
+    return out + err
 
 
 class TestWholeCourse:

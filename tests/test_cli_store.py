@@ -70,6 +70,7 @@ class TestAtomicWrite:
         """A change the library refuses exits 2 and leaves the file and folder as they were."""
         path = new_course(tmp_path, capsys)
         assert main(["record", str(path), "--at", "2026-12-01T09:00"]) == 0
+        capsys.readouterr()
         before = path.read_bytes()
         assert main(["record", str(path), "--at", "2026-12-01T09:00"]) == 2
         _, err = capsys.readouterr()

@@ -738,3 +738,45 @@ class TestMaintenanceOnly:
         ) in text
         assert "Peak:" not in text
         assert "- Flagged: tremor 7/10 logged 2026-12-11 09:00 GMT" in text
+
+
+class TestPrintableSummary:
+    NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
+
+    def test_header_names_patient_course_and_date_range(self):
+        """The header line names the patient, the course, its regimen, the record's dates and now."""
+        course = flare_course()
+        text = summary_markdown(course, now=self.NOW, patient="NHS 943 476 5919")
+        header = text.splitlines()[2]
+        assert header.startswith("Patient NHS 943 476 5919; Course ")
+        assert course.regimen.name in header
+        first = min(
+            [
+                course.first_dose,
+                *(e.at for e in course.symptoms),
+                *(r.at for r in course.labs),
+            ]
+        )
+        assert (
+            f"record from {first.astimezone(LONDON):%Y-%m-%d} to 2027-01-15" in header
+        )
+
+    def test_sections_in_a_clinicians_reading_order(self):
+        """Attention first (flare, overdue), the record next, the regimen last."""
+        text = summary_markdown(flare_course(), now=self.NOW)
+        assert headings(text)[:2] == ["Flare", "Overdue doses"]
+        assert headings(text)[-1] == "Regimen"
+
+    def test_html_prints_on_a4_and_letter_without_splitting_rows(self):
+        """The page's print style sets margins that fit A4 and Letter and keeps rows whole."""
+        page = summary_html(flare_course(), now=self.NOW, patient="P1")
+        assert "@page{margin:15mm}" in page
+        assert "tr,img,li{break-inside:avoid" in page
+        assert "<header><h1>B12 course summary</h1>" in page
+        assert "Patient P1; Course" in page
+
+    def test_patient_text_is_escaped(self):
+        """A patient reference is text: HTML in it is escaped."""
+        page = summary_html(flare_course(), now=self.NOW, patient="<b>x</b>")
+        assert "&lt;b&gt;x&lt;/b&gt;" in page
+        assert "<b>x</b>" not in page

@@ -191,10 +191,13 @@ class TestPlotCourse:
         spans = course.expand(until=until).phases
         assert len(spans) == 2
         hatches = set()
-        for span in spans:
+        # Each phase's bar starts where the one before it ended (the decision),
+        # so the interval before the next phase's first dose reads as treatment.
+        starts = [spans[0].first, course.decisions[0].at]
+        for span, start in zip(spans, starts, strict=True):
             (bar,) = collections_by_gid(fig, f"phase_change:{span.phase.name}")
             (path,) = bar.get_paths()
-            assert min(path.vertices[:, 0]) == pytest.approx(num(span.first))
+            assert min(path.vertices[:, 0]) == pytest.approx(num(start))
             hatches.add(bar.get_hatch())
         assert len(hatches) == 2  # loading and maintenance differ in grey too
         reviews = [
@@ -644,3 +647,99 @@ class TestMaintenanceOnly:
         assert not patches_by_gid(fig, "flare_window")
         following = next(d for d in course.plan(until=first + 60 * DAY) if d.due > now)
         assert default_until(course, now=now) == following.due + 7 * DAY
+
+
+def two_baselines_course() -> b12.Course:
+    """Myoclonus and tremor at the same baseline, a flagged 9/10, and two labs."""
+    first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+    course = b12.Course.begin(
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+    )
+    for symptom in (b12.Symptom.MYOCLONUS, b12.Symptom.TREMOR):
+        course = course.log_symptom(
+            b12.SymptomEntry(at=first - 2 * DAY, symptom=symptom, severity=4)
+        )
+    course = course.record_dose(first)
+    course = course.log_symptom(
+        b12.SymptomEntry(at=first + 3 * DAY, symptom=b12.Symptom.MYOCLONUS, severity=9)
+    )
+    course = course.record_lab(
+        b12.LabResult(
+            at=first - 9 * DAY, analyte=b12.Analyte.SERUM_B12, value=150, unit="ng/L"
+        )
+    )
+    return course.record_lab(
+        b12.LabResult(
+            at=first + 30 * DAY, analyte=b12.Analyte.SERUM_B12, value=400, unit="ng/L"
+        )
+    )
+
+
+class TestChartsReadRight:
+    def test_svg_hatch_lines_differ_from_their_background(self, tmp_path):
+        """In SVG the flare window's hatch lines are drawn over no fill, so they show."""
+        import re
+
+        text = save_chart(two_baselines_course(), tmp_path / "c.svg").read_text(
+            encoding="utf-8"
+        )
+        window = re.search(
+            r'<g id="flare_window">.*?fill: url\(#(\w+)\)', text, re.DOTALL
+        )
+        assert window is not None
+        pattern = re.search(
+            rf'<pattern id="{window.group(1)}".*?</pattern>', text, re.DOTALL
+        ).group(0)
+        assert 'fill="none"' in pattern
+        assert "stroke: #e69f00" in pattern
+
+    def test_no_offset_label_and_years_on_the_ticks(self):
+        """The date axis has no offset text; the first tick and each new year carry the year."""
+        fig = plot_course(
+            two_baselines_course(), until=dt.datetime(2027, 3, 1, tzinfo=LONDON)
+        )
+        fig.canvas.draw()
+        axis = fig.axes[-1].xaxis
+        assert axis.get_offset_text().get_text() == ""
+        labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+        assert "2026" in labels[0]
+        assert any("2027" in label for label in labels[1:])
+
+    def test_coincident_baselines_interleave(self):
+        """Two baselines at one severity draw alternating dashes, so both show."""
+        fig = plot_course(two_baselines_course())
+        lines = lines_by_gid(fig, "baseline:")
+        assert set(lines) == {"baseline:myoclonus", "baseline:tremor"}
+        offsets = {line.get_linestyle() for line in lines.values()}
+        dashes = [line._dash_pattern for line in lines.values()]
+        assert len(offsets) == 1  # both dashed
+        assert dashes[0][0] != dashes[1][0]  # shifted against each other
+        assert dashes[0][1] == dashes[1][1]
+
+    def test_flagged_ring_is_black_on_white(self):
+        """Flagged entries get a black ring over a white one, visible on any series."""
+        from matplotlib.colors import to_hex
+
+        fig = plot_course(two_baselines_course())
+        ring = lines_by_gid(fig, "flagged")
+        assert to_hex(ring["flagged"].get_markeredgecolor()) == "#000000"
+        assert to_hex(ring["flagged-halo"].get_markeredgecolor()) == "#ffffff"
+        assert list(ring["flagged"].get_ydata()) == [9]
+
+    def test_lab_panel_marks_each_result_by_its_band(self):
+        """labs=True adds a third panel with each result marked below or above its range."""
+        fig = plot_course(two_baselines_course(), labs=True)
+        assert len(fig.axes) == 3
+        marks = lines_by_gid(fig, "lab_result:")
+        assert set(marks) == {"lab_result:below", "lab_result:above"}
+        texts = sorted(t.get_text() for t in fig.axes[2].texts)
+        assert texts == ["150 ng/L", "400 ng/L"]
+        assert len(plot_course(flare_course()).axes) == 2  # no labs asked for
+
+    def test_no_lab_panel_without_lab_results(self):
+        """labs=True on a course without lab results keeps two panels."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
+        assert len(plot_course(course, labs=True).axes) == 2

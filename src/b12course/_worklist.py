@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
+from typing import overload
 
 import attrs
 
@@ -59,12 +60,13 @@ class WorklistRow:
 
 
 @attrs.frozen(kw_only=True)
-class Worklist:
+class Worklist(Sequence[WorklistRow]):
     """The pending doses of many courses due in ``[start, end)`` or overdue at ``now``.
 
     Rows are in due order; rows due at the same instant keep the order of the
-    courses given, so the order is deterministic.  Build one with
-    :func:`worklist`.
+    courses given, so the order is deterministic.  A worklist is a sequence of
+    its rows: it can be iterated, measured, indexed and sliced (a slice is a
+    tuple of rows).  Build one with :func:`worklist`.
 
     Attributes:
         start: The start of the range (inclusive).
@@ -91,6 +93,8 @@ class Worklist:
     >>> week = worklist([a, b], monday, monday + dt.timedelta(days=3))
     >>> [(row.course_id, row.due.strftime("%a %H:%M")) for row in week]
     [('ann', 'Mon 09:00'), ('bob', 'Tue 14:00'), ('ann', 'Wed 09:00')]
+    >>> week[0].course_id, [row.course_id for row in week[1:]]
+    ('ann', ['bob', 'ann'])
     """
 
     start: dt.datetime
@@ -105,6 +109,14 @@ class Worklist:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> WorklistRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[WorklistRow, ...]: ...
+    def __getitem__(self, index: int | slice) -> WorklistRow | tuple[WorklistRow, ...]:
+        """Return the row at ``index``, or a tuple of rows for a slice."""
+        return self.rows[index]
 
     @property
     def due(self) -> tuple[WorklistRow, ...]:

@@ -50,6 +50,7 @@ import attrs
 
 from b12course._course import Course
 from b12course._flare import FlareModel, FlareWindow
+from b12course._labs import LabResult
 from b12course._reading import (
     check_course,
     latest_record,
@@ -58,7 +59,7 @@ from b12course._reading import (
 )
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry
+from b12course._symptoms import Baseline, Symptom, SymptomEntry
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError, SettingError
@@ -344,6 +345,23 @@ def _symptom_series(timeline: Timeline) -> dict[Symptom | str, list[SymptomEntry
     return series
 
 
+def _baseline_dashes(
+    key: Symptom | str, baselines: dict[Symptom | str, Baseline]
+) -> tuple[float, tuple[float, float]]:
+    """A dash pattern that leaves room for every baseline at the same severity.
+
+    Baselines at one severity would draw one over the other, hiding all but
+    the last; instead each draws a dash in turn (``n`` baselines: a dash, then
+    a gap as long as the others' dashes, shifted by its place among them).
+    """
+    level = round(baselines[key].severity, 1)
+    same = [k for k, b in baselines.items() if round(b.severity, 1) == level]
+    dash = 6.0
+    place = same.index(key)
+    gap = dash * (len(same) - 1) or 3.0
+    return (-dash * place, (dash, gap)) if len(same) > 1 else (0.0, (dash, gap))
+
+
 def _draw_symptoms(
     ax: Axes,
     course: Course,
@@ -352,6 +370,11 @@ def _draw_symptoms(
 ) -> None:
     start = _num([course.treatment_start])[0]
     end = _num([until])[0]
+    baselines: dict[Symptom | str, Baseline] = {}
+    for key in series:
+        base = course.baseline(key)
+        if base is not None:
+            baselines[key] = base
     for i, (key, entries) in enumerate(series.items()):
         label = entries[0].label
         colour = _SYMPTOM_COLOURS[i % len(_SYMPTOM_COLOURS)]
@@ -364,13 +387,13 @@ def _draw_symptoms(
             label=label,
             gid=f"symptom:{label}",
         )
-        base = course.baseline(key)
+        base = baselines.get(key)
         if base is not None:
             ax.plot(
                 [start, end],
                 [base.severity] * 2,
                 color=colour,
-                linestyle=(0, (6, 3)),
+                linestyle=_baseline_dashes(key, baselines),
                 linewidth=1.2,
                 label=f"{label} baseline ({base.severity:.1f})",
                 gid=f"baseline:{label}",
@@ -407,19 +430,36 @@ def _draw_flagged(
         if a.category.review_advised and utc(a.entry.at) < utc(until)
     ]
     if flagged:
+        times = _num([e.at for e in flagged])
+        severities = [e.severity for e in flagged]
+        # A black ring on a white one contrasts with every series' colour
+        # (orange included) and with the hatched backdrop.
         ax.plot(
-            _num([e.at for e in flagged]),
-            [e.severity for e in flagged],
+            times,
+            severities,
             linestyle="none",
             marker="o",
-            markersize=14,
-            color=_VERMILLION,
+            markersize=16,
+            color="white",
             markerfacecolor="none",
-            markeredgecolor=_VERMILLION,
-            markeredgewidth=2.5,
+            markeredgecolor="white",
+            markeredgewidth=5,
+            gid="flagged-halo",
+            zorder=5,
+        )
+        ax.plot(
+            times,
+            severities,
+            linestyle="none",
+            marker="o",
+            markersize=16,
+            color=_BLACK,
+            markerfacecolor="none",
+            markeredgecolor=_BLACK,
+            markeredgewidth=2,
             label="flagged for a clinician's attention",
             gid="flagged",
-            zorder=5,
+            zorder=6,
         )
 
 
@@ -427,10 +467,22 @@ def _draw_flare_window(ax: Axes, window: FlareWindow | None) -> None:
     if window is None:
         return
     start, end = _num([window.start, window.end])
+    # The face and the hatch are two artists: in SVG a hatch is a pattern
+    # whose background is the face colour and whose opacity is the face's, so
+    # one artist with a faint face draws its lines faint and in the same
+    # colour as the background (invisible); with no face the lines keep theirs.
     ax.axvspan(
         start,
         end,
         facecolor=(0.902, 0.624, 0.0, 0.12),  # _ORANGE, faint
+        linewidth=0,
+        zorder=0,
+        gid="flare_window-face",
+    )
+    ax.axvspan(
+        start,
+        end,
+        facecolor="none",
         edgecolor=(0.902, 0.624, 0.0, 0.6),  # _ORANGE, lighter: a backdrop
         hatch="//",
         linewidth=0,
@@ -498,9 +550,16 @@ def _band_end(
 def _draw_phases(
     ax: Axes, spans: Sequence[PhaseSpan], until: dt.datetime, span: float
 ) -> None:
+    previous_end: dt.datetime | None = None
     for i, phase_span in enumerate(spans):
         face, hatch = _PHASE_LOOKS[i % len(_PHASE_LOOKS)]
-        start, end = _num([phase_span.first, _band_end(phase_span, spans, until)])
+        band_end = _band_end(phase_span, spans, until)
+        # A phase begins where the one before it ended: the interval before
+        # its first dose (one of its own intervals) is treatment too, and a
+        # gap in the bars would read as a pause.
+        first = phase_span.first if previous_end is None else previous_end
+        start, end = _num([min(first, phase_span.first, key=utc), band_end])
+        previous_end = band_end
         name = phase_span.phase.name
         ax.broken_barh(
             [(start, end - start)],
@@ -603,6 +662,64 @@ def _draw_doses(ax: Axes, markers: Sequence[ChartMarker], span: float) -> None:
     ax.grid(visible=True, axis="y", alpha=0.2)
 
 
+# How a lab result looks by where it falls: (legend label, marker, colour).
+_LAB_LOOKS = {
+    "below": ("lab: below its reference range", "v", _VERMILLION),
+    "inside": ("lab: inside its reference range", "D", _YELLOW),
+    "above": ("lab: above its reference range", "^", _BLUE),
+    "none": ("lab: no default range", "o", _GREY),
+}
+
+
+def _lab_look(result: LabResult, *, pregnant: bool) -> str:
+    """Where a result falls in its default range: below, inside, above or none."""
+    band = result.interpret(pregnant_or_breastfeeding=pregnant)
+    if band is None:
+        return "none"
+    if band.low is None:
+        return "below"
+    if band.high is None:
+        return "above"
+    return "inside"
+
+
+def _draw_labs(ax: Axes, results: Sequence[LabResult], *, pregnant: bool) -> None:
+    """One row per analyte; each result marked by its band and labelled by value."""
+    rows = list(dict.fromkeys(r.analyte for r in results))
+    groups: dict[str, tuple[list[float], list[int]]] = {}
+    for result in results:
+        row = rows.index(result.analyte)
+        look = _lab_look(result, pregnant=pregnant)
+        times, ys = groups.setdefault(look, ([], []))
+        (x,) = _num([result.at])
+        times.append(x)
+        ys.append(row)
+        ax.annotate(
+            f"{result.value:g} {result.unit}",
+            (x, row),
+            xytext=(7, 4),
+            textcoords="offset points",
+            fontsize="x-small",
+            gid="lab-value",
+        )
+    for look, (times, ys) in groups.items():
+        label, marker, colour = _LAB_LOOKS[look]
+        ax.plot(
+            times,
+            ys,
+            linestyle="none",
+            marker=marker,
+            markersize=9,
+            color=colour,
+            markeredgecolor=_BLACK,
+            label=label,
+            gid=f"lab_result:{look}",
+        )
+    ax.set_yticks(range(len(rows)), [str(a) for a in rows])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.grid(visible=True, axis="y", alpha=0.3)
+
+
 def _draw_now(axes: Sequence[Axes], now: dt.datetime | None) -> None:
     if now is None:
         return
@@ -667,6 +784,7 @@ def plot_course(
     title: str | None = None,
     size: tuple[float, float] = (11.0, 6.5),
     dpi: float = 100,
+    labs: bool = False,
 ) -> Figure:
     """Draw ``course`` as a matplotlib Figure (see the module docstring).
 
@@ -683,9 +801,14 @@ def plot_course(
         title: The figure's title; the regimen's name by default.
         size: Width and height in inches (1100 x 650 pixels at the default dpi).
         dpi: Dots per inch for raster output.
+        labs: Add a third panel with the lab results: one row per analyte,
+            each result marked by the band it falls in (below, inside or
+            above its default reference range, or no band) and labelled with
+            its value.  Without lab results no panel is added.
 
     Returns:
-        A :class:`matplotlib.figure.Figure` with two axes (severity, doses).
+        A :class:`matplotlib.figure.Figure` with two axes (severity, doses),
+        or three with ``labs`` (severity, doses, labs).
 
     Raises:
         ModuleNotFoundError: matplotlib is not installed.
@@ -705,7 +828,7 @@ def plot_course(
     """
     _matplotlib()
     with _style():
-        return _plot(course, until, now, grace, flare_model, title, size, dpi)
+        return _plot(course, until, now, grace, flare_model, title, size, dpi, labs)
 
 
 def _plot(  # noqa: PLR0917 - private; plot_course's arguments
@@ -717,6 +840,7 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
     title: str | None,
     size: tuple[float, float],
     dpi: float,
+    labs: bool = False,
 ) -> Figure:
     from matplotlib import dates as mdates  # noqa: PLC0415 - optional extra
     from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra
@@ -734,10 +858,24 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
     left, right = _num([start, until])
     span = right - left
 
-    fig = Figure(figsize=size, dpi=dpi, layout="constrained")
-    top, bottom = fig.subplots(
-        2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 1.3)}
+    results = [
+        e.payload
+        for e in timeline.of_kind(EventKind.LAB_RESULT)
+        if utc(e.start) < utc(until)
+    ]
+    with_labs = labs and bool(results)
+    fig = Figure(
+        figsize=(size[0], size[1] * (1.3 if with_labs else 1)),
+        dpi=dpi,
+        layout="constrained",
     )
+    axes = fig.subplots(
+        3 if with_labs else 2,
+        1,
+        sharex=True,
+        gridspec_kw={"height_ratios": (3, 1.3, 1.2) if with_labs else (3, 1.3)},
+    )
+    top, bottom = axes[0], axes[1]
     _draw_flare_window(top, _flare_window(course, timeline, flare_model))
     _draw_symptoms(top, course, _symptom_series(timeline), until)
     _draw_flagged(top, course, now, flare_model, until)
@@ -754,27 +892,57 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
         if utc(e.start) < utc(until)
     ]
     _draw_reviews((top, bottom), reviews, span)
-    _draw_now((top, bottom), now)
+    if with_labs:
+        _draw_labs(axes[2], results, pregnant=course.pregnant_or_breastfeeding)
+    _draw_now(tuple(axes), now)
 
+    last = axes[-1]
     locator = mdates.AutoDateLocator(tz=zone, maxticks=12)  # type: ignore[no-untyped-call]
-    bottom.xaxis.set_major_locator(locator)
-    bottom.xaxis.set_major_formatter(
-        mdates.ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
-    )
-    bottom.set_xlim(left, right)
-    bottom.set_xlabel(f"date ({zone.key})")
+    last.xaxis.set_major_locator(locator)
+    last.xaxis.set_major_formatter(_dates_with_years(locator, zone))
+    last.set_xlim(left, right)
+    last.set_xlabel(f"date ({zone.key})")
     fig.suptitle(title if title is not None else course.regimen.name)
 
-    handles, labels = top.get_legend_handles_labels()
-    more_handles, more_labels = bottom.get_legend_handles_labels()
+    handles: list[Any] = []
+    labels: list[str] = []
+    for ax in axes:
+        more_handles, more_labels = ax.get_legend_handles_labels()
+        handles += more_handles
+        labels += more_labels
     fig.legend(
-        [*handles, *more_handles],
-        [*labels, *more_labels],
+        handles,
+        labels,
         loc="outside right upper",
         fontsize="small",
         frameon=False,
     )
     return fig
+
+
+def _dates_with_years(locator: Any, zone: dt.tzinfo) -> Any:  # noqa: ANN401 - matplotlib's
+    """Concise date labels that carry their year where it changes, with no offset.
+
+    matplotlib's concise labels put the year in an "offset" text at the axis's
+    right end (``2027-Mar``), which reads as the year of the whole axis; here
+    the first label and every label whose year differs from the one before it
+    carry the year themselves.
+    """
+    from matplotlib import dates as mdates  # noqa: PLC0415 - optional extra
+
+    class _Labels(mdates.ConciseDateFormatter):
+        def format_ticks(self, values: Sequence[float]) -> list[str]:
+            labels: list[str] = super().format_ticks(values)  # type: ignore[no-untyped-call]
+            years = [mdates.num2date(v, tz=zone).year for v in values]  # type: ignore[no-untyped-call]
+            out = []
+            for i, (label, year) in enumerate(zip(labels, years, strict=True)):
+                first = i == 0 or years[i - 1] != year
+                out.append(
+                    label if not first or str(year) in label else f"{label}\n{year}"
+                )
+            return out
+
+    return _Labels(locator, tz=zone, show_offset=False)  # type: ignore[no-untyped-call]
 
 
 def chart_title(course: Course) -> str:

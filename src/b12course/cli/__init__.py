@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``b12course`` command: a course kept in a file, from start to summary.
 
 ::
@@ -34,11 +35,14 @@ at once both land, one after the other (see :mod:`b12course.cli._store`).  ``--a
 defaults to now: the command line is the one place that reads the clock.
 
 **Times.**  ``2026-12-01T09:00`` is a wall-clock time in the course's zone;
-with an offset (``+01:00``, ``Z``) it is that instant.  A date alone is 09:00
-for ``--start``, the start of the day for ``--until``, ``--from``, ``--to`` and
-``--now``, and "the pending dose due that day" for ``skip --due``; ``--at``
-needs a time.  Horizons (``--until``, ``--to``) are exclusive.  A wall-clock time
-the clocks skip or repeat is refused with the two times it could mean.
+with an offset (``+01:00``, ``Z``) it is that instant.  A date alone means
+the same in every command: 09:00 that day for a time something happens or
+starts (``--start``, ``--at``), the start of the day for ``--until``,
+``--from``, ``--to`` and ``--now``, and "the pending dose due that day" for
+``skip --due``.  ``now``, ``today``, ``yesterday`` and ``tomorrow`` work
+wherever a date does.  Horizons (``--until``, ``--to``) are exclusive.  A
+wall-clock time the clocks skip or repeat is refused with the two times it
+could mean.
 
 **Output.**  Tables for people by default.  The reading commands (``presets``,
 ``plan``, ``timeline``, ``status``) take ``--json`` and print one JSON object:
@@ -80,7 +84,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from b12course.__about__ import __version__
-from b12course.cli import _changes, _exports, _reading
+from b12course.cli import _changes, _completion, _exports, _reading, _worklist
 from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.exceptions import B12CourseError
@@ -136,6 +140,8 @@ def _parser() -> argparse.ArgumentParser:
     _reading.register(commands)
     _changes.register(commands)
     _exports.register(commands)
+    _worklist.register(commands)
+    _completion.register(commands)
 
     # Interop commands (fhir, caldav) register here: each module's
     # ``register(commands)`` adds its parser with ``set_defaults(run=...)`` and
@@ -156,8 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
         written, 2 on bad input or a refused change.
     """
     parser = _parser()
+    _completion.complete(parser)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:  # `b12course` alone: what can it do?
+        parser.print_help()
+        return 0
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:  # --help, --version and usage errors
         code = exit_.code
         return 0 if code is None else code if isinstance(code, int) else _EXIT_INPUT

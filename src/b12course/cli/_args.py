@@ -36,8 +36,9 @@ def source_arguments(parser: argparse.ArgumentParser) -> None:
 def now_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--now",
-        help="the present, for statuses (default: the clock for a course file; "
-        "none for a preset preview)",
+        help="the present, for statuses: a date-time, a date alone (its "
+        "midnight), now, today or yesterday (default: the clock for a course "
+        "file; none for a preset preview)",
     )
 
 
@@ -72,7 +73,8 @@ def output_arguments(
 def at_argument(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--at",
-        help=f"when {what}, a date-time such as 2026-12-03T09:15 (default: now)",
+        help=f"when {what}: a date-time such as 2026-12-03T09:15, a date alone "
+        "(09:00 that day), now, today or yesterday (default: now)",
     )
 
 

@@ -16,7 +16,7 @@ import attrs
 from b12course._course import Course
 from b12course._labs import LabResult
 from b12course._schedule import PlannedDose
-from b12course._symptoms import SymptomEntry
+from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import utc
 from b12course._timeline import EventKind
 from b12course.cli import _args as shared
@@ -24,6 +24,7 @@ from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.cli import _output as show
 from b12course.cli import _store
+from b12course.exceptions import NoSuchDoseError
 
 __all__ = ["end_phase", "lab", "log", "new", "record", "register", "skip", "slot_of"]
 
@@ -41,7 +42,7 @@ def new(args: argparse.Namespace) -> int:
             msg = f"{args.output} already exists; pass --force to start it again"
             raise base.InputError(msg) from None
     zone = course.zone
-    print(
+    show.confirm(
         f"started course {course.id} ({course.regimen.name}) in {target}; "
         f"first dose {show.local(course.first_dose, zone)}"
     )
@@ -121,7 +122,7 @@ def record(args: argparse.Namespace) -> int:
     at = moment[-1]
     slot = slot_of(course, at)
     what = "a dose past the end of the plan" if slot is None else slot.name
-    print(f"recorded {what} given {show.local(at, course.zone)} in {args.file}")
+    show.confirm(f"recorded {what} given {show.local(at, course.zone)} in {args.file}")
     return 0
 
 
@@ -146,25 +147,39 @@ def _pending_on(course: Course, day: dt.date) -> dt.datetime:
     return due
 
 
+def _skip(course: Course, args: argparse.Namespace) -> Course:
+    if args.number is not None:
+        return course.skip_dose(number=args.number, reason=args.reason)
+    due = read.moment(args.due, "--due")
+    when = (
+        _pending_on(course, due.day(course.zone))
+        if due.time is None
+        else due.instant(course.zone, "--due")
+    )
+    return course.skip_dose(due=when, reason=args.reason)
+
+
 def skip(args: argparse.Namespace) -> int:
     skipped: list[dt.datetime] = []
 
     def change(course: Course) -> Course:
-        if args.number is not None:
-            after = course.skip_dose(number=args.number, reason=args.reason)
-        else:
-            due = read.moment(args.due, "--due")
-            when = (
-                _pending_on(course, due.date)
-                if due.time is None
-                else due.instant(course.zone, "--due")
+        try:
+            after = _skip(course, args)
+        except NoSuchDoseError:
+            named = (
+                f"--number {args.number}" if args.due is None else f"--due {args.due}"
             )
-            after = course.skip_dose(due=when, reason=args.reason)
+            msg = (
+                f"{named} is not a pending dose of {args.file}; "
+                f"`b12course plan {args.file}` lists the doses and their numbers"
+            )
+            raise base.InputError(msg) from None
         skipped.append(after.skips[-1].due)
         return after
 
     course = _change(args.file, change)
-    print(f"skipped the dose due {show.local(skipped[-1], course.zone)} in {args.file}")
+    when = show.local(skipped[-1], course.zone)
+    show.confirm(f"skipped the dose due {when} in {args.file}")
     return 0
 
 
@@ -175,7 +190,7 @@ def end_phase(args: argparse.Namespace) -> int:
     decision = course.decisions[-1]
     phase = course.regimen.phases[decision.phase]
     when = show.local(decision.at, course.zone)
-    print(f"ended the {phase.name} phase at {when} in {args.file}")
+    show.confirm(f"ended the {phase.name} phase at {when} in {args.file}")
     return 0
 
 
@@ -186,6 +201,9 @@ def _in_flare_window(course: Course, at: dt.datetime) -> bool:
 
 def log(args: argparse.Namespace) -> int:
     symptom = read.symptom(args.symptom)
+    if symptom is Symptom.OTHER and not args.name:
+        msg = "the symptom 'other' needs --name saying what it is, e.g. --name 'cramp'"
+        raise base.InputError(msg)
     entries: list[SymptomEntry] = []
 
     def change(course: Course) -> Course:
@@ -203,7 +221,9 @@ def log(args: argparse.Namespace) -> int:
     entry = entries[-1]
     inside = " (inside the flare window)" if _in_flare_window(course, entry.at) else ""
     when = show.local(entry.at, course.zone)
-    print(f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}")
+    show.confirm(
+        f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}"
+    )
     return 0
 
 
@@ -225,7 +245,7 @@ def lab(args: argparse.Namespace) -> int:
     course = _change(args.file, change)
     result = results[-1]
     when = show.local(result.at, course.zone)
-    print(
+    show.confirm(
         f"recorded {result.analyte.value} {result.value:g} {result.unit} at {when} "
         f"in {args.file}"
     )

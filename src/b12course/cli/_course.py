@@ -61,10 +61,8 @@ class UnreadableError(Exception):
 
 
 def clock(zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """Return the present in ``zone``, from the system clock."""
-    # The command line is the application's edge: the one place that reads
-    # the clock.  Domain code takes `now` as an argument.
-    return dt.datetime.now(zone)
+    """Return the present in ``zone``, from the system clock (:func:`read.clock`)."""
+    return read.clock(zone)
 
 
 def read_course(path: str) -> Course:
@@ -87,13 +85,18 @@ def dump(course: Course) -> bytes:
 
 def preset_start(args: argparse.Namespace) -> tuple[Regimen, dt.datetime]:
     """The preset and first dose that ``source``, ``--start`` and ``--tz`` name."""
-    if args.start is None or args.tz is None:
-        msg = f"a preset ({args.source}) needs --start and --tz"
+    missing = [
+        name
+        for name, value in (("--start", args.start), ("--tz", args.tz))
+        if value is None
+    ]
+    if missing:
+        msg = f"a preset ({args.source}) needs {' and '.join(missing)}"
         raise InputError(msg)
     regimen = read.preset(args.source)
     zone = read.zone(args.tz)
     first_dose = read.moment(args.start, "--start").at_time(
-        zone, "--start", read.DEFAULT_START_TIME
+        zone, "--start", read.DEFAULT_TIME
     )
     return regimen, first_dose
 
@@ -157,10 +160,10 @@ def within_reach(end: dt.datetime, course: Course, name: str) -> dt.datetime:
 
 
 def recorded_at(args: argparse.Namespace, course: Course) -> dt.datetime:
-    """``--at`` (a time is needed), or now."""
+    """``--at`` (a date alone is 09:00 that day), or now."""
     if args.at is None:
         return clock(course.zone)
-    return read.moment(args.at, "--at").at_time(course.zone, "--at", None)
+    return read.moment(args.at, "--at").at_time(course.zone, "--at", read.DEFAULT_TIME)
 
 
 # -- writing files ------------------------------------------------------------

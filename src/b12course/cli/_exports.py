@@ -101,6 +101,44 @@ _SUMMARY_FORMATS = {
 }
 
 
+def _summary_chart(
+    args: argparse.Namespace,
+    course: Course,
+    kind: str,
+    target: Path | None,
+    *,
+    now: dt.datetime,
+    until: dt.datetime | None,
+) -> dict[str, Any]:
+    """With ``--chart``: the chart, embedded (HTML) or written beside (Markdown)."""
+    if not args.chart:
+        return {}
+    try:
+        from b12course import plot  # noqa: PLC0415 - matplotlib only when asked
+    except ModuleNotFoundError as exc:
+        raise base.InputError(str(exc)) from None
+    try:
+        if kind == "html":
+            return {"chart_png": plot.chart_png(course, now=now, until=until)}
+        if target is None:
+            msg = (
+                "--chart with a Markdown summary needs -o FILE.md "
+                "(the chart is written beside it)"
+            )
+            raise base.InputError(msg)
+        chart = target.with_name(f"{target.stem}.chart.svg")
+        temporary = chart.with_name(f".{chart.name}.{uuid.uuid4().hex[:8]}.svg")
+        try:
+            plot.save_chart(course, temporary, now=now, until=until)
+            temporary.replace(chart)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except ModuleNotFoundError as exc:  # matplotlib is imported on first use
+        raise base.InputError(str(exc)) from None
+    print(f"wrote the chart of course {course.id} to {chart}", file=sys.stderr)
+    return {"chart_path": chart.name}
+
+
 def summary(args: argparse.Namespace) -> int:
     from b12course.export import summary_html, summary_markdown  # noqa: PLC0415
 
@@ -113,8 +151,9 @@ def summary(args: argparse.Namespace) -> int:
     # A preview has no record: it is summed up as of its first dose.
     now = base.present(args, course, preview=preview) or course.first_dose
     until = None if args.until is None else base.horizon(args, course, now)
+    charts = _summary_chart(args, course, kind, target, now=now, until=until)
     render = summary_markdown if kind == "markdown" else summary_html
-    text = render(course, now=now, until=until)
+    text = render(course, now=now, until=until, patient=args.patient, **charts)
     base.emit(target, text.encode("utf-8"), f"the summary of course {course.id}")
     return 0
 
@@ -139,7 +178,7 @@ def chart(args: argparse.Namespace) -> int:
         f".{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}"
     )
     try:
-        plot.save_chart(course, temporary, now=now, until=until)
+        plot.save_chart(course, temporary, now=now, until=until, labs=args.labs)
         temporary.replace(target)
     except ModuleNotFoundError as exc:  # matplotlib is imported on first use
         raise base.InputError(str(exc)) from None
@@ -202,6 +241,15 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     shared.output_arguments(summary_parser, "the .md or .html file", required=False)
     shared.until_argument(summary_parser, "a year after now")
     shared.now_argument(summary_parser)
+    summary_parser.add_argument(
+        "--patient", help="a patient reference for the header, as the clinic files it"
+    )
+    summary_parser.add_argument(
+        "--chart",
+        action="store_true",
+        help="include the chart (needs b12course[plot]): embedded in HTML; for "
+        "Markdown, written beside the file as NAME.chart.svg and linked",
+    )
 
     chart_parser = shared.add(
         commands,
@@ -215,3 +263,8 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     shared.output_arguments(chart_parser, "the chart file, .png or .svg", required=True)
     shared.until_argument(chart_parser, "automatic")
     shared.now_argument(chart_parser)
+    chart_parser.add_argument(
+        "--labs",
+        action="store_true",
+        help="add a panel of the lab results, each marked by its reference band",
+    )

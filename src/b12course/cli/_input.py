@@ -5,11 +5,14 @@ Times:
 - ``2026-12-01T09:00`` (or with a space for the ``T``) is a wall-clock time in
   the course's zone (``--tz`` for a preset, the file's zone for a course file).
 - ``2026-12-01T09:00+01:00`` or ``...Z`` is that instant, shown in the zone.
-- A date alone means, for ``--start``, :data:`DEFAULT_START_TIME` (09:00) that
-  day; for horizons and ranges (``--until``, ``--from``, ``--to``, ``--now``)
-  the start of that local day; for ``skip --due``, the pending dose due that
-  day.  Where a date alone says nothing clear (``--at`` of a record), a time is
-  asked for.
+- A date alone means the same everywhere: for a time something happens or
+  starts (``--start``, ``--at``), :data:`DEFAULT_TIME` (09:00) that day in the
+  course's zone; for horizons and ranges (``--until``, ``--from``, ``--to``,
+  ``--now``) the start (midnight) of that local day; for ``skip --due``, the
+  pending dose due that day.
+- The words ``now``, ``today``, ``yesterday`` and ``tomorrow`` work wherever a
+  date or date-time does: ``now`` is the clock's time, the others are dates
+  (and follow the rule for a date alone) in the course's zone.
 - A wall-clock time that does not exist (in the hour the clocks skip) or that
   happens twice (in the hour they repeat) is refused with the two times it
   could mean, written so that each is unambiguous: b12course never guesses a
@@ -39,11 +42,14 @@ from b12course.exceptions import B12CourseError
 
 __all__ = [
     "DEFAULT_START_TIME",
+    "DEFAULT_TIME",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "RELATIVE_DAYS",
     "InputError",
     "Moment",
     "analyte",
+    "clock",
     "did_you_mean",
     "finite_number",
     "is_course_file",
@@ -55,14 +61,28 @@ __all__ = [
     "zone",
 ]
 
-#: The time of day a ``--start`` given as a date alone means.
-DEFAULT_START_TIME = dt.time(9, 0)
+#: The time of day a ``--start`` or ``--at`` given as a date alone means.
+DEFAULT_TIME = dt.time(9, 0)
+#: The former name of :data:`DEFAULT_TIME`.
+DEFAULT_START_TIME = DEFAULT_TIME
+#: The words read as dates relative to the clock's day, and their offsets.
+RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+_UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+# The value of a relative word, which is read against the clock instead.
+_UNUSED = dt.datetime.min.replace(tzinfo=UTC)
 FIRST_YEAR = 1900
 LAST_YEAR = 2199
 
 
 class InputError(B12CourseError, ValueError):
     """Raised when a command-line argument cannot be read; the message says why."""
+
+
+def clock(zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return the present in ``zone``, from the system clock."""
+    # The command line is the application's edge: the one place that reads
+    # the clock.  Domain code takes `now` as an argument.
+    return dt.datetime.now(zone)
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
@@ -94,15 +114,21 @@ class Moment:
         value: What was typed, as a datetime (naive unless an offset was
             typed; midnight for a date alone).
         time: The time typed, or None for a date alone.
+        relative: ``"now"``, or the number of days from the clock's day for
+            ``today`` (0), ``yesterday`` (-1) and ``tomorrow`` (1); None for
+            a date or date-time typed out.  Read against the zone later.
 
     >>> Moment.parse("2026-12-01").time is None
     True
+    >>> Moment.parse("Yesterday").relative
+    -1
     >>> Moment.parse("2026-12-01T09:00+01:00").value.utcoffset()
     datetime.timedelta(seconds=3600)
     """
 
     value: dt.datetime
     time: dt.time | None
+    relative: int | str | None = None
 
     @classmethod
     def parse(cls, text: str, name: str = "the time") -> Moment:
@@ -112,6 +138,11 @@ class Moment:
             InputError: ``text`` is neither, or its year is out of range.
         """
         raw = text.strip()
+        word = raw.casefold()
+        if word == "now":
+            return cls(_UNUSED, dt.time(), "now")
+        if word in RELATIVE_DAYS:
+            return cls(_UNUSED, None, RELATIVE_DAYS[word])
         try:
             if len(raw) > len("2026-12-01"):
                 value = dt.datetime.fromisoformat(raw)
@@ -121,8 +152,8 @@ class Moment:
                 has_time = False
         except ValueError:
             msg = (
-                f"{name} {text!r} is not an ISO 8601 date or date-time "
-                "(e.g. 2026-12-01 or 2026-12-01T09:00)"
+                f"{name} {text!r} is not a date or date-time (write e.g. "
+                "2026-12-01, 2026-12-01T09:00, now, today or yesterday)"
             )
             raise InputError(msg) from None
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -132,8 +163,23 @@ class Moment:
 
     @property
     def date(self) -> dt.date:
-        """The date typed."""
+        """The date typed (for a relative word, read in UTC; see :meth:`day`)."""
+        return self.day(_UTC_ZONE)
+
+    def day(self, zone: zoneinfo.ZoneInfo) -> dt.date:
+        """The date meant, in ``zone`` (which only a relative word needs)."""
+        if isinstance(self.relative, int):
+            return clock(zone).date() + dt.timedelta(days=self.relative)
+        if self.relative == "now":
+            return clock(zone).date()
         return self.value.date()
+
+    @property
+    def offset_given(self) -> bool:
+        """Whether the text fixed the instant by itself (an offset, or ``now``)."""
+        if self.relative is not None:
+            return self.relative == "now"
+        return self.value.tzinfo is not None
 
     def instant(self, zone: zoneinfo.ZoneInfo, name: str) -> dt.datetime:
         """Return the instant meant, in ``zone``; a date alone is the day's start.
@@ -141,8 +187,10 @@ class Moment:
         Raises:
             InputError: A wall-clock time that is skipped or repeated in ``zone``.
         """
+        if self.relative == "now":
+            return clock(zone)
         if self.time is None:
-            return day_bounds(self.date, zone)[0]
+            return day_bounds(self.day(zone), zone)[0]
         if self.value.tzinfo is not None:
             return self.value.astimezone(zone)
         return wall_clock(self.value, zone, name)
@@ -158,13 +206,11 @@ class Moment:
         """
         if self.time is not None:
             return self.instant(zone, name)
+        day = self.day(zone)
         if default is None:
-            msg = (
-                f"{name} needs a time as well as a date, e.g. "
-                f"{self.date.isoformat()}T09:00"
-            )
+            msg = f"{name} needs a time as well as a date, e.g. {day.isoformat()}T09:00"
             raise InputError(msg)
-        return wall_clock(dt.datetime.combine(self.date, default), zone, name)
+        return wall_clock(dt.datetime.combine(day, default), zone, name)
 
 
 def _iso(value: dt.datetime) -> str:

@@ -17,6 +17,7 @@ and the :mod:`b12course.cli` docstring).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,7 @@ from b12course._timeline import EventKind, TimelineEvent
 
 __all__ = [
     "cell",
+    "confirm",
     "course_json",
     "describe",
     "dose_json",
@@ -42,6 +44,11 @@ __all__ = [
     "preset_json",
     "table",
 ]
+
+
+def confirm(message: str) -> None:
+    """Say what a command did, on stderr: stdout carries only data."""
+    print(message, file=sys.stderr)
 
 
 def local(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:

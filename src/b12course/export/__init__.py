@@ -106,16 +106,19 @@ def summary_markdown(
     chart_png: bytes | None = None,
     flare_model: FlareModel | None = None,
     chart_path: str | Path | None = None,
+    patient: str | None = None,
 ) -> str:
     """Return a one-page Markdown summary of ``course`` as of ``now``.
 
-    Sections, in order (:data:`b12course.export.SUMMARY_SECTIONS`): Regimen
-    (with its source), Doses (counts, the next dose, and a table of every
-    planned dose due before ``now`` with how it was kept), Adherence (defined
-    in the section), Overdue doses, Flare (entries flagged for a clinician's
-    attention named one by one), Symptoms (change from baseline and trend),
-    Labs (first, latest and change per analyte), Review points, and Chart
-    when a chart is given.  It ends with
+    A header line names the patient (with ``patient``), the course, its
+    regimen, the range of dates the record covers and ``now``.  Sections, in
+    the order a clinician reads them (:data:`b12course.export.SUMMARY_SECTIONS`):
+    Flare (entries flagged for a clinician's attention named one by one),
+    Overdue doses, Doses (counts, the next dose, and a table of every planned
+    dose due before ``now`` with how it was kept), Adherence (defined in the
+    section), Symptoms (change from baseline and trend), Labs (first, latest
+    and change per analyte), Review points, Regimen (with its source), and
+    Chart when a chart is given.  It ends with
     :data:`b12course.export.NOT_MEDICAL_ADVICE`.  User and regimen text is
     escaped, so a note or a phase named "1. ..." cannot add Markdown or HTML.
 
@@ -134,6 +137,8 @@ def summary_markdown(
         chart_path: The path of a chart image file to link (as written, so
             make it relative to where the summary is saved), e.g. an SVG
             written by :func:`b12course.plot.save_chart` beside the summary.
+        patient: A patient reference for the header (an identifier or a
+            name, as the clinic files it); none by default.
 
     Returns:
         The Markdown text, ending in a newline.
@@ -152,7 +157,7 @@ def summary_markdown(
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
     >>> text = summary_markdown(course, now=dt.datetime(2026, 12, 2, 12, tzinfo=tz))
     >>> [line for line in text.splitlines() if line.startswith("## ")][:3]
-    ['## Regimen', '## Doses', '## Adherence']
+    ['## Flare', '## Overdue doses', '## Doses']
     """
     return render_markdown(
         summary_document(
@@ -163,6 +168,7 @@ def summary_markdown(
             chart_png=chart_png,
             chart_path=chart_path,
             flare_model=flare_model,
+            patient=patient,
         )
     )
 
@@ -176,6 +182,7 @@ def summary_html(
     chart_png: bytes | None = None,
     flare_model: FlareModel | None = None,
     chart_path: str | Path | None = None,
+    patient: str | None = None,
 ) -> str:
     """Return the Markdown summary's content as a printable HTML page.
 
@@ -202,5 +209,6 @@ def summary_html(
             chart_png=chart_png,
             chart_path=chart_path,
             flare_model=flare_model,
+            patient=patient,
         )
     )

@@ -10,11 +10,23 @@ from b12course.export._summary import Block, Bullets, Image, Summary, Table
 
 __all__ = ["render_html"]
 
+# A page a clinician can file: readable on screen, and on paper (A4 or
+# Letter: the margins fit both, and the width is the paper's) without a
+# table row, the chart or a heading split from what follows it.
 _STYLE = (
-    "body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.4}"
-    "table{border-collapse:collapse}th,td{border:1px solid #999;padding:.2em .5em;"
-    "text-align:left}img{max-width:100%}.disclaimer{font-style:italic}"
-    "@media print{body{margin:0;font-size:10pt}}"
+    "body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.4;"
+    "color:#111}"
+    "header{border-bottom:2px solid #333;margin-bottom:1em}"
+    "header h1{margin:0 0 .2em}header p{margin:0 0 .5em;font-weight:bold}"
+    "table{border-collapse:collapse;width:100%}"
+    "th,td{border:1px solid #999;padding:.2em .5em;text-align:left;"
+    "vertical-align:top}"
+    "th{background:#eee}img{max-width:100%}.disclaimer{font-style:italic}"
+    "@page{margin:15mm}"
+    "@media print{body{max-width:none;margin:0;font-size:10pt}"
+    "h2{break-after:avoid;page-break-after:avoid}"
+    "tr,img,li{break-inside:avoid;page-break-inside:avoid}"
+    "thead{display:table-header-group}a{color:inherit;text-decoration:none}}"
 )
 
 
@@ -49,8 +61,8 @@ def render_html(summary: Summary) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         "<title>B12 course summary</title>",
         f"<style>{_STYLE}</style></head><body>",
-        "<h1>B12 course summary</h1>",
-        f"<p>{html.escape(summary.meta)}</p>",
+        "<header><h1>B12 course summary</h1>",
+        f"<p>{html.escape(summary.meta)}</p></header>",
     ]
     for section in summary.sections:
         parts.append(f"<h2>{html.escape(section.title)}</h2>")

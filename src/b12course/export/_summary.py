@@ -26,6 +26,7 @@ from b12course._regimen import Cadence
 from b12course._response import Review
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry, TrendDirection
+from b12course._text import require_text
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError
@@ -42,16 +43,19 @@ __all__ = [
     "summary_document",
 ]
 
-#: The section headings of a summary, in order ("Chart" only with a chart).
+#: The section headings of a summary, in the order a clinician reads them:
+#: what needs attention first (the flare report's flags, overdue doses), then
+#: the record (doses, adherence, symptoms, labs, reviews), then the regimen
+#: and its source for reference ("Chart" only with a chart).
 SUMMARY_SECTIONS: tuple[str, ...] = (
-    "Regimen",
+    "Flare",
+    "Overdue doses",
     "Doses",
     "Adherence",
-    "Overdue doses",
-    "Flare",
     "Symptoms",
     "Labs",
     "Review points",
+    "Regimen",
     "Chart",
 )
 
@@ -558,6 +562,7 @@ def summary_document(
     chart_png: bytes | None = None,
     chart_path: str | Path | None = None,
     flare_model: FlareModel | None = None,
+    patient: str | None = None,
 ) -> Summary:
     """Return the summary of ``course`` as of ``now`` as a document.
 
@@ -572,16 +577,35 @@ def summary_document(
     timeline = course.timeline(until=horizon, now=now, grace=grace)
     kept = adherence(timeline, now=now, grace=grace)
     sections = [
-        _regimen_section(course),
+        _flare_section(course.flare(flare_model, now=now), course.zone),
+        _overdue_section(timeline, now),
         _doses_section(timeline, kept, now),
         _adherence_section(kept),
-        _overdue_section(timeline, now),
-        _flare_section(course.flare(flare_model, now=now), course.zone),
         _symptoms_section(course, timeline, now),
         _labs_section(timeline, now),
         _reviews_section(timeline),
+        _regimen_section(course),
     ]
     if chart is not None:
         sections.append(chart)
-    meta = f"Course {course.id}, as of {_when(now, course.zone)}"
-    return Summary(meta, tuple(sections))
+    return Summary(_meta(course, timeline, now, patient), tuple(sections))
+
+
+def _meta(
+    course: Course, timeline: Timeline, now: dt.datetime, patient: str | None
+) -> str:
+    """The header line: patient, course, regimen, the range the record covers, now."""
+    zone = course.zone
+    starts = [
+        course.first_dose,
+        *(e.start for e in timeline if utc(e.start) <= utc(now)),
+    ]
+    first = min(starts, key=utc)
+    parts = [
+        f"Course {course.id}, {course.regimen.name}",
+        f"record from {_day(first, zone)} to {_day(now, zone)}",
+        f"as of {_when(now, zone)}",
+    ]
+    if patient is not None:
+        parts.insert(0, f"Patient {require_text('patient', patient)}")
+    return "; ".join(parts)
