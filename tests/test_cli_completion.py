@@ -60,6 +60,7 @@ def test_options_and_choices_complete(tmp_path):
 def test_without_the_extra_the_command_names_it(capsys, monkeypatch):
     """Without argcomplete, `completion` says which extra to install."""
     monkeypatch.setitem(sys.modules, "argcomplete", None)
+    monkeypatch.setitem(sys.modules, "argcomplete.shell_integration", None)
     assert main(["completion", "bash"]) == 2
     _, err = capsys.readouterr()
     assert "b12course[completion]" in err
