@@ -144,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     from b12course.fhir import command as fhir_command  # noqa: PLC0415
 
     caldav.register(commands)
-    fhir_command.register(commands, base.read_course)
+    fhir_command.register(commands, base.read_course, base.write_output)
     return parser
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "recorded_at",
     "same_file",
     "within_reach",
+    "write_output",
 ]
 
 PROG = "b12course"
@@ -168,17 +169,32 @@ def recorded_at(args: argparse.Namespace, course: Course) -> dt.datetime:
 
 def output_target(args: argparse.Namespace) -> Path | None:
     """The file ``-o`` names (None for stdout), refused if it exists without --force."""
-    if args.output == "-":
+    return _target(args.output, force=args.force, source=getattr(args, "source", None))
+
+
+def _target(output: str, *, force: bool, source: str | None) -> Path | None:
+    if output == "-":
         return None
-    path = read.output_path(args.output)
-    if path.exists() and not args.force:
-        msg = f"{args.output} already exists; pass --force to overwrite it"
+    path = read.output_path(output)
+    if path.exists() and not force:
+        msg = f"{output} already exists; pass --force to overwrite it"
         raise InputError(msg)
-    source = getattr(args, "source", None)
     if source is not None and path.exists() and same_file(path, Path(source)):
-        msg = f"-o {args.output} is the course file itself; name another file"
+        msg = f"-o {output} is the course file itself; name another file"
         raise InputError(msg)
     return path
+
+
+def write_output(
+    output: str, data: bytes, *, force: bool, source: str | None, what: str
+) -> None:
+    """Write ``data`` where ``-o`` says: the one output path of every command.
+
+    ``-`` is stdout.  A file is refused if it exists without ``force`` or is
+    the course file ``source`` (through any link); it is written atomically
+    and fsync-ed, beside the real file of a link, private (0600) when new.
+    """
+    emit(_target(output, force=force, source=source), data, what)
 
 
 def same_file(a: Path, b: Path) -> bool:
