@@ -73,3 +73,103 @@ class TestFhirOutput:
             "bundle.json",
             "course.json",
         ]
+
+
+class TestNamesTheFile:
+    @pytest.mark.parametrize("content", [b"", b"{", b'{"format": "b12course"}'])
+    @pytest.mark.parametrize("command", ["status", "plan", "record"])
+    def test_a_course_file_that_is_not_a_course_is_named(
+        self, tmp_path, capsys, content, command
+    ):
+        """`status empty.json` names empty.json, not `<document>`."""
+        path = tmp_path / "empty.json"
+        path.write_bytes(content)
+        assert main([command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert str(path) in err
+        assert "<document>" not in err
+        assert path.read_bytes() == content
+
+
+class TestCalDavCommandLine:
+    def _args(self, tmp_path, *more: str) -> list[str]:
+        return [
+            "caldav",
+            str(saved(tmp_path)),
+            "--url",
+            "http://127.0.0.1:9/alice/b12/",
+            "--user",
+            "alice",
+            *more,
+        ]
+
+    def test_a_password_on_the_command_line_is_not_echoed(self, tmp_path, capsys):
+        """`caldav --password SECRET` is refused without printing SECRET."""
+        secret = "Hunter2-secret"  # noqa: S105 - a password typed by mistake
+        for given in (["--password", secret], [f"--password={secret}"]):
+            assert main(self._args(tmp_path, *given)) == 2
+            out = capsys.readouterr()
+            assert secret not in out.out + out.err
+            assert "--password-file" in out.err
+
+    def test_now_at_the_end_of_time_is_a_clear_error(
+        self, tmp_path, capsys, monkeypatch
+    ):
+        """`--now 9999-12-31` (a horizon past year 9999) is one clear line, exit 2."""
+        monkeypatch.setenv("B12COURSE_CALDAV_PASSWORD", "x")
+        for now in ("9999-12-31", "9999-06-01T12:00+14:00"):
+            assert main(self._args(tmp_path, "--now", now)) == 2
+            err = capsys.readouterr().err
+            assert "internal error" not in err
+            assert "--now" in err
+
+    def test_a_password_file_that_is_not_utf8(self, tmp_path, capsys):
+        """A password file that is not UTF-8 names the file and exits 2."""
+        secret = tmp_path / "password"
+        secret.write_bytes(b"\xff\xfe\x00bad\n")
+        assert main(self._args(tmp_path, "--password-file", str(secret))) == 2
+        err = capsys.readouterr().err
+        assert "internal error" not in err
+        assert str(secret) in err
+        assert "UTF-8" in err
+
+    def test_without_the_extra_names_it(self, tmp_path, capsys, monkeypatch):
+        """Without the caldav library the command says which extra to install."""
+        monkeypatch.setenv("B12COURSE_CALDAV_PASSWORD", "x")
+        monkeypatch.setitem(sys.modules, "caldav", None)
+        assert main(self._args(tmp_path)) == 2
+        err = capsys.readouterr().err
+        assert "b12course[caldav]" in err
+        assert "internal error" not in err
+
+    def test_an_unreachable_server_has_its_own_exit_status(
+        self, tmp_path, capsys, monkeypatch
+    ):
+        """A network failure exits 3 (not 2, bad input) and promises nothing about a next sync."""
+        pytest.importorskip("caldav")
+        monkeypatch.setenv("B12COURSE_CALDAV_PASSWORD", "x")
+        assert main(self._args(tmp_path)) == 3
+        err = capsys.readouterr().err
+        assert "could not be reached" in err
+        assert "next sync" not in err
+
+
+class TestStrategiesExtra:
+    def test_import_without_hypothesis_names_the_extra(self):
+        """`import b12course.strategies` without Hypothesis says which extra to install."""
+        import subprocess
+
+        code = (
+            "import sys; sys.modules['hypothesis'] = None\n"
+            "try:\n    import b12course.strategies\n"
+            "except ModuleNotFoundError as e:\n    print(e)\n"
+        )
+        out = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ},
+        ).stdout
+        assert "pip install" in out
+        assert "b12course[" in out

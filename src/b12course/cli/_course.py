@@ -38,6 +38,7 @@ __all__ = [
     "dump",
     "emit",
     "horizon",
+    "load",
     "output_target",
     "planned_doses",
     "present",
@@ -70,14 +71,26 @@ def clock(zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 def read_course(path: str) -> Course:
     """Return the course saved at ``path``."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
-
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         msg = f"cannot read {path}: {exc.strerror or exc}"
         raise UnreadableError(msg) from None
-    return b12json.loads(data)
+    return load(data, path)
+
+
+def load(data: bytes, path: str) -> Course:
+    """Return the course in ``data``, read from ``path``; an error names the file."""
+    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course.exceptions import CourseFormatError  # noqa: PLC0415
+
+    try:
+        return b12json.loads(data)
+    except CourseFormatError as exc:
+        where = f" at {exc.path}" if exc.path else ""
+        detail = str(exc).removeprefix(f"{exc.path or '<document>'}: ")
+        msg = f"{path} is not a b12course course file{where}: {detail}"
+        raise InputError(msg) from None
 
 
 def dump(course: Course) -> bytes:
