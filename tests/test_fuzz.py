@@ -427,3 +427,107 @@ def test_runaway_series_is_refused(rule):
             hostile_lines.append(b"RRULE:" + rule.encode())
     with contextlib.suppress(B12CourseError):
         b12.read_ical(b"\r\n".join(hostile_lines))
+
+
+# -- the CalDAV guard and the course file's name (issue 24) ----------------------
+
+_HOSTILE_XML = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from(
+        [
+            b'<multistatus xmlns="DAV:"><response>',
+            b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "x">]><multistatus>&a;</multistatus>',
+            b"<a>" * 300 + b"</a>" * 300,
+            b'<multistatus xmlns="DAV:"/>',
+            b"\xff\xfe<\x00m\x00/\x00>\x00",
+        ]
+    ),
+    st.text(max_size=200).map(
+        lambda t: f'<multistatus xmlns="DAV:">{t}</multistatus>'.encode(
+            "utf-8", "surrogatepass"
+        )
+    ),
+)
+_URLS = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "http://[::1",
+            "http://h:99999/",
+            "http://h:abc/",
+            "http://h:-1/",
+            "http://h/a b/",
+            "https://h:443/c/",
+            "//evil.example/x.ics",
+            "http://evil.example/x.ics",
+            "HTTP://H:80/c/x.ics",
+            "javascript:alert(1)",
+        ]
+    ),
+    st.builds(
+        lambda a, b: f"http://{a}/{b}", st.text(max_size=10), st.text(max_size=10)
+    ),
+)
+
+
+class TestCalDavGuard:
+    @BOUNDED
+    @given(_HOSTILE_XML)
+    def test_any_answer_body_parses_or_is_a_caldav_error(self, data):
+        """The guard's parser gives a tree or a CalDavError for any bytes, never lxml's own error."""
+        pytest.importorskip("lxml")
+        from b12course.caldav._guard import Guard
+        from b12course.exceptions import CalDavError
+
+        guard = Guard("https://dav.example/c/", 5.0)
+        with contextlib.suppress(CalDavError):
+            assert guard.parse(data) is not None
+
+    @BOUNDED
+    @given(_URLS)
+    def test_any_href_is_on_the_calendars_origin_or_refused(self, href):
+        """Any href resolves to the calendar's scheme, host and port, or is a CalDavError."""
+        from b12course.caldav._guard import Guard, origin
+        from b12course.exceptions import CalDavError
+
+        guard = Guard("https://dav.example/c/", 5.0)
+        try:
+            resolved = guard.resolve(href)
+        except CalDavError:
+            return
+        assert origin(resolved) == ("https", "dav.example", 443)
+
+    @BOUNDED
+    @given(_URLS)
+    def test_any_calendar_url_is_checked_with_a_typed_error(self, url):
+        """sync_url's URL check raises CalDavError or nothing, for any text."""
+        from b12course.caldav import _sync
+        from b12course.exceptions import CalDavError
+
+        with contextlib.suppress(CalDavError):
+            _sync._check_url(url, _sync._public(url))
+
+
+class TestFileNames:
+    @BOUNDED
+    @given(
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=("Cs",), blacklist_characters="/\x00"
+            ),
+            min_size=1,
+            max_size=20,
+        ).filter(lambda n: n not in {".", ".."})
+    )
+    def test_any_course_file_name_can_be_changed(self, tmp_path_factory, name):
+        """A course file of any name (*, [, ?, spaces) is changed under its lock, leaving no temporary."""
+        from b12course.cli import _store
+
+        folder = tmp_path_factory.mktemp("names")
+        target = folder / name
+        try:
+            target.write_bytes(b"x")
+        except OSError:
+            return  # a name this file system refuses
+        assert _store.update(target, lambda d: d + b"y") == b"xy"
+        assert [p.name for p in folder.iterdir()] == [name]
