@@ -531,3 +531,128 @@ class TestFileNames:
             return  # a name this file system refuses
         assert _store.update(target, lambda d: d + b"y") == b"xy"
         assert [p.name for p in folder.iterdir()] == [name]
+
+
+class _Stub:
+    """A server on 127.0.0.1 that gives every request the answer a test sets."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.answer: tuple[int, str, bytes] = (500, "text/plain", b"")
+        self.paths: list[str] = []
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                stub.paths.append(self.path)
+                status, kind, body = stub.answer
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_PUT = do_DELETE = do_REPORT = do_PROPFIND = _answer  # noqa: N815
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def stub_server():
+    """The calendar's server, and ``stub.other``: another origin that must get nothing."""
+    pytest.importorskip("caldav")
+    stub, other = _Stub(), _Stub()
+    stub.other = other
+    try:
+        yield stub
+    finally:
+        stub.close()
+        other.close()
+
+
+_MULTISTATUS = st.builds(
+    lambda href, data: (
+        '<multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+        f"<response><href>{href}</href><propstat><prop><getetag>1</getetag>"
+        "<resourcetype><collection/><C:calendar/></resourcetype>"
+        f"<C:calendar-data>{data}</C:calendar-data></prop>"
+        "<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
+    ).encode("utf-8", "surrogatepass"),
+    st.one_of(_URLS, st.sampled_from(["/c/x.ics", "OTHER/c/x.ics", "OTHER/x.ics"])),
+    st.one_of(
+        st.text(max_size=60),
+        # An event of the course (OWNER is its token): the sync would write it.
+        st.sampled_from(["fuzz-p0-d1@b12course", "fuzz-p0-d2@b12course"]).map(
+            lambda uid: (
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+                f"UID:{uid}\r\nDTSTART:20261201T090000Z\r\n"
+                "X-B12COURSE-OWNER:OWNER\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            )
+        ),
+    ),
+)
+
+
+class TestHostileCalDavServer:
+    @settings(
+        deadline=dt.timedelta(seconds=10),
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+    @given(
+        status=st.sampled_from(
+            [200, 201, 204, 207, 207, 207, 301, 400, 403, 404, 412, 500]
+        ),
+        kind=st.sampled_from(
+            ["text/xml", "application/xml", "text/plain", "", "x/y; charset=nope"]
+        ),
+        body=st.one_of(_HOSTILE_XML, _MULTISTATUS),
+        overwrite=st.booleans(),
+    )
+    def test_any_answer_gives_a_report_or_a_caldav_error(
+        self, stub_server, status, kind, body, overwrite
+    ):
+        """Whatever the server answers, sync_url returns a report or raises CalDavError, and asks no other origin."""
+        from b12course.caldav import _sync, sync_url
+        from b12course.exceptions import CalDavError
+
+        course = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+            id="fuzz",
+        )
+        other = f"http://127.0.0.1:{stub_server.other.port}"
+        body = body.replace(b"OWNER", _sync._owner(course).encode())
+        stub_server.answer = (status, kind, body.replace(b"OTHER", other.encode()))
+        url = f"http://127.0.0.1:{stub_server.port}/c/"
+        with contextlib.suppress(CalDavError):
+            sync_url(
+                course,
+                url,
+                "u",
+                "p",
+                until=dt.datetime(2026, 12, 20, tzinfo=LONDON),
+                now=dt.datetime(2026, 12, 2, tzinfo=LONDON),
+                timeout=3,
+                on_conflict="overwrite" if overwrite else "keep",
+                cancelled="delete" if overwrite else "mark",
+            )
+        assert stub_server.other.paths == []

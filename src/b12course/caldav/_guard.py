@@ -147,7 +147,14 @@ class Guard:
                 raise CalDavError(
                     _public(self.url), f"the server's answer to {method} is not XML"
                 ) from None
-            raise
+            if isinstance(exc, OSError) or _is_caldav_error(exc):
+                raise  # refused credentials, rate limits, network: the caller's
+            # Anything else the client tripped over is an answer it could not read.
+            raise CalDavError(
+                _public(self.url),
+                f"the server's answer to {method} cannot be read "
+                f"({type(exc).__name__})",
+            ) from None
         finally:
             client.session = session
         status = int(seen.get("status", response.status))
@@ -215,6 +222,8 @@ class _GuardedSession:
         response = self._session.request(method, url, **kwargs)
         try:
             data = self._read(response)
+            if time.monotonic() > self._deadline:  # headers, then no body, too late
+                raise _Refused(_too_slow(self._guard.timeout), network=True)
         except BaseException:
             response.close()
             raise
@@ -277,6 +286,12 @@ def _too_slow(timeout: float) -> str:
 
 def _too_long(cap: int) -> str:
     return f"the server's answer is longer than {cap // (1024 * 1024)} MB; refused"
+
+
+def _is_caldav_error(exc: BaseException) -> bool:
+    from caldav.lib import error  # noqa: PLC0415 - the optional extra
+
+    return isinstance(exc, error.DAVError)
 
 
 def _is_xml_error(exc: BaseException) -> bool:

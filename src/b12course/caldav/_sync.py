@@ -589,8 +589,12 @@ def sync(
         NotACourseError: ``course`` is not a Course.
         NaiveDatetimeError: ``until`` or ``now`` is naive.
         SettingError: ``on_conflict`` or ``cancelled`` is not one of its values.
-        CalDavError: The server cannot be reached, refuses the credentials, or
-            the URL is not a calendar.  The message never holds credentials.
+        CalDavError: The server cannot be reached, refuses the credentials,
+            the URL is not a calendar, or an answer is refused by the guard
+            (another origin, a redirect, over 32 MB, unreadable XML).  The
+            message never holds credentials.
+        CalDavNetworkError: The server cannot be reached or does not finish
+            an answer within the client's ``timeout`` (a ``CalDavError``).
     """
     if not isinstance(course, Course):
         raise NotACourseError(course)
@@ -758,15 +762,18 @@ def sync_url(
         cancelled: As for :func:`sync`.
         include_flare: As for :func:`sync`.
         include_reviews: As for :func:`sync`.
-        timeout: Seconds to wait for each answer of the server.
+        timeout: Seconds one request may take in all (connecting, and
+            reading the whole answer), however slowly the server sends it.
 
     Returns:
         The report of :func:`sync`.
 
     Raises:
-        CalDavError: The URL holds credentials or is not http(s), the server
-            cannot be reached or refuses the credentials, or the URL is not a
-            calendar.  The message never holds credentials.
+        CalDavError: The URL holds credentials, is not http(s) or cannot be
+            read, the server cannot be reached or refuses the credentials, the
+            URL is not a calendar, or an answer is refused (as for
+            :func:`sync`).  The message never holds credentials.
+        CalDavNetworkError: As for :func:`sync`.
         NotACourseError, NaiveDatetimeError, SettingError: As for :func:`sync`.
     """
     from caldav.davclient import DAVClient  # noqa: PLC0415 - the optional extra
