@@ -222,11 +222,12 @@ class _GuardedSession:
         response = self._session.request(method, url, **kwargs)
         try:
             data = self._read(response)
-            if time.monotonic() > self._deadline:  # headers, then no body, too late
-                raise _Refused(_too_slow(self._guard.timeout), network=True)
         except BaseException:
             response.close()
             raise
+        if time.monotonic() > self._deadline:  # headers, then no body, too late
+            response.close()
+            raise _Refused(_too_slow(self._guard.timeout), network=True)
         # The caldav library reads `content`: give it the checked bytes.
         response._content = data  # noqa: SLF001 - requests/niquests cache
         response._content_consumed = True  # noqa: SLF001 - as above
