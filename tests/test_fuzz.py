@@ -19,7 +19,7 @@ import io
 import zoneinfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -586,25 +586,33 @@ def stub_server():
         other.close()
 
 
-_MULTISTATUS = st.builds(
-    lambda href, data: (
+def _multistatus(href: str, data: str) -> bytes:
+    return (
         '<multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
         f"<response><href>{href}</href><propstat><prop><getetag>1</getetag>"
         "<resourcetype><collection/><C:calendar/></resourcetype>"
         f"<C:calendar-data>{data}</C:calendar-data></prop>"
         "<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
-    ).encode("utf-8", "surrogatepass"),
-    st.one_of(_URLS, st.sampled_from(["/c/x.ics", "OTHER/c/x.ics", "OTHER/x.ics"])),
+    ).encode("utf-8", "surrogatepass")
+
+
+def _event(uid: str) -> str:
+    """An event of the course (@@TOKEN@@ becomes its token): a sync would write it."""
+    return (
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTART:20261201T090000Z\r\n"
+        "X-B12COURSE-OWNER:@@TOKEN@@\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+_MULTISTATUS = st.builds(
+    _multistatus,
+    st.one_of(
+        _URLS, st.sampled_from(["/c/x.ics", "@@OTHER@@/c/x.ics", "@@OTHER@@/x.ics"])
+    ),
     st.one_of(
         st.text(max_size=60),
-        # An event of the course (OWNER is its token): the sync would write it.
-        st.sampled_from(["fuzz-p0-d1@b12course", "fuzz-p0-d2@b12course"]).map(
-            lambda uid: (
-                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
-                f"UID:{uid}\r\nDTSTART:20261201T090000Z\r\n"
-                "X-B12COURSE-OWNER:OWNER\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-            )
-        ),
+        st.sampled_from(["fuzz-p0-d1@b12course", "fuzz-p0-d2@b12course"]).map(_event),
     ),
 )
 
@@ -627,6 +635,12 @@ class TestHostileCalDavServer:
         body=st.one_of(_HOSTILE_XML, _MULTISTATUS),
         overwrite=st.booleans(),
     )
+    @example(  # the attack of issue 24: our event listed on another host
+        status=207,
+        kind="text/xml",
+        body=_multistatus("@@OTHER@@/c/x.ics", _event("fuzz-p0-d1@b12course")),
+        overwrite=True,
+    )
     def test_any_answer_gives_a_report_or_a_caldav_error(
         self, stub_server, status, kind, body, overwrite
     ):
@@ -640,8 +654,8 @@ class TestHostileCalDavServer:
             id="fuzz",
         )
         other = f"http://127.0.0.1:{stub_server.other.port}"
-        body = body.replace(b"OWNER", _sync._owner(course).encode())
-        stub_server.answer = (status, kind, body.replace(b"OTHER", other.encode()))
+        body = body.replace(b"@@TOKEN@@", _sync._owner(course).encode())
+        stub_server.answer = (status, kind, body.replace(b"@@OTHER@@", other.encode()))
         url = f"http://127.0.0.1:{stub_server.port}/c/"
         with contextlib.suppress(CalDavError):
             sync_url(
