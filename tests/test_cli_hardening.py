@@ -173,3 +173,31 @@ class TestStrategiesExtra:
         ).stdout
         assert "pip install" in out
         assert "b12course[" in out
+
+
+class TestChartOutput:
+    @pytest.fixture(autouse=True)
+    def _needs_matplotlib(self) -> None:
+        pytest.importorskip("matplotlib")
+
+    def test_chart_goes_through_the_one_writer(self, tmp_path, capsys):
+        """`chart -o` writes a new file 0600, and through a link writes the file it names."""
+        path = saved(tmp_path)
+        new = tmp_path / "new.svg"
+        assert main(["chart", str(path), "-o", str(new), "--now", "2027-01-10"]) == 0
+        assert new.stat().st_mode & 0o777 == 0o600
+        real = tmp_path / "real.svg"
+        real.write_bytes(b"old")
+        link = tmp_path / "link.svg"
+        link.symlink_to(real.name)
+        argv = ["chart", str(path), "-o", str(link), "--force", "--now", "2027-01-10"]
+        assert main(argv) == 0
+        capsys.readouterr()
+        assert link.is_symlink()
+        assert real.read_bytes().startswith(b"<?xml")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "course.json",
+            "link.svg",
+            "new.svg",
+            "real.svg",
+        ]
