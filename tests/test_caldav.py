@@ -926,10 +926,20 @@ class TestProperty:
 # -- a fault-injecting proxy in front of the real server ----------------------
 
 
-class FaultyProxy:
-    """Forwards requests to Radicale, answering some PUTs with an error or late."""
+Rewrite = Callable[[str, int, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
-    def __init__(
+
+class FaultyProxy:
+    """Forwards requests to Radicale, answering some PUTs with an error or late.
+
+    A hostile server, too: ``rewrite`` changes any answer (method, status,
+    headers, body) before it is sent, and ``trickle`` sends each answer of
+    that method one byte at a time, ``pause`` seconds apart (headers too),
+    until the client hangs up or ``max_trickle`` bytes have gone: every loop
+    is bounded, and the proxy listens on 127.0.0.1 only.
+    """
+
+    def __init__(  # noqa: C901 - its request handler is defined inside
         self,
         port: int,
         *,
@@ -937,8 +947,17 @@ class FaultyProxy:
         slow_puts: set[int] = frozenset(),
         status: int = 500,
         fail_reports: bool = False,
+        rewrite: Rewrite | None = None,
+        trickle: str | None = None,
+        pause: float = 0.2,
+        max_trickle: int = 200,
     ) -> None:
         self.target = port
+        self.rewrite = rewrite
+        self.trickle = trickle
+        self.pause = pause
+        self.max_trickle = max_trickle
+        self.methods: list[str] = []
         self.fail_reports = fail_reports
         self.fail_puts = fail_puts
         self.slow_puts = slow_puts
@@ -954,6 +973,7 @@ class FaultyProxy:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                proxy.methods.append(self.command)
                 if self.command == "REPORT" and proxy.fail_reports:
                     self._answer(500, {}, b"injected failure")
                     return
@@ -984,12 +1004,42 @@ class FaultyProxy:
             def _answer(
                 self, status: int, headers: dict[str, str], data: bytes
             ) -> None:
+                if proxy.rewrite is not None:
+                    if headers.get("Content-Encoding") == "gzip":
+                        import gzip
+
+                        data = gzip.decompress(data)
+                        headers = {
+                            k: v for k, v in headers.items() if k != "Content-Encoding"
+                        }
+                    status, headers, data = proxy.rewrite(
+                        self.command, status, headers, data
+                    )
+                if self.command == proxy.trickle:
+                    self._trickle(status, headers, data)
+                    return
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _trickle(
+                self, status: int, headers: dict[str, str], data: bytes
+            ) -> None:
+                head = f"HTTP/1.1 {status} Slow\r\nContent-Length: {len(data)}\r\n"
+                head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+                whole = head.encode() + b"\r\n" + data
+                for index in range(min(len(whole), proxy.max_trickle)):
+                    if proxy.release.wait(proxy.pause):
+                        return
+                    try:
+                        self.wfile.write(whole[index : index + 1])
+                        self.wfile.flush()
+                    except OSError:
+                        return  # the client hung up: what a deadline does
+                self.close_connection = True
 
             do_GET = do_PUT = do_DELETE = do_REPORT = do_PROPFIND = _forward  # noqa: N815
 
@@ -1006,3 +1056,246 @@ class FaultyProxy:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
+
+
+# -- a hostile server (issue 24): every answer passes one guard ----------------
+
+
+class Recorder:
+    """A server on 127.0.0.1 that records every request it gets (it must get none)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, str | None]] = []
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _record(self) -> None:
+                auth = self.headers.get("Authorization")
+                recorder.seen.append((self.command, self.path, auth))
+                self.send_response(201)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_PUT = do_DELETE = do_REPORT = do_PROPFIND = _record  # noqa: N815
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Recorder:  # noqa: PYI034 - a final test helper
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+def _answer_with(body: bytes, method: str = "REPORT", status: int = 207) -> Rewrite:
+    def rewrite(command, old_status, headers, data):
+        if command != method:
+            return old_status, headers, data
+        return status, {"Content-Type": "text/xml; charset=utf-8"}, body
+
+    return rewrite
+
+
+_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode()
+        for i in range(8)
+    )
+    + b']><multistatus xmlns="DAV:">&i;</multistatus>'
+)
+HOSTILE_BODIES = {
+    "broken": b'<multistatus xmlns="DAV:"><response>',
+    "garbage": bytes(range(256)) * 8,
+    "entities": _LAUGHS,
+    "deep": b'<multistatus xmlns="DAV:">'
+    + b"<a>" * 300
+    + b"</a>" * 300
+    + b"</multistatus>",
+    "huge text": b'<multistatus xmlns="DAV:"><r>'
+    + b"x" * (11 * 1024 * 1024)
+    + b"</r></multistatus>",
+}
+
+
+class TestHostileServer:
+    def _first(self, url):
+        c = course()
+        b12caldav.sync_url(c, url, USER, PASSWORD, until=UNTIL, now=BEFORE)
+        return c.skip_dose(number=2)
+
+    @pytest.mark.parametrize("where", ["host", "port", "scheme"])
+    def test_hrefs_on_another_origin_are_refused(self, radicale, url, where):
+        """A listing whose hrefs point elsewhere is refused before any PUT or DELETE; nothing reaches the other host."""
+        changed = self._first(url)
+        with Recorder() as other:
+            elsewhere = {
+                "host": f"http://localhost:{radicale.port}",
+                "port": f"http://127.0.0.1:{other.port}",
+                "scheme": f"https://127.0.0.1:{radicale.port}",
+            }[where]
+
+            def absolute(command, status, headers, data):
+                if command == "REPORT":
+                    data = data.replace(b"<href>/", f"<href>{elsewhere}/".encode())
+                    data = data.replace(b":href>/", f":href>{elsewhere}/".encode())
+                return status, headers, data
+
+            with FaultyProxy(radicale.port, rewrite=absolute) as proxy:
+                proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+                for cancelled in ("mark", "delete"):
+                    with pytest.raises(CalDavError, match="outside this calendar"):
+                        b12caldav.sync_url(
+                            changed,
+                            proxied,
+                            USER,
+                            PASSWORD,
+                            until=UNTIL,
+                            now=BEFORE,
+                            cancelled=cancelled,
+                        )
+        assert other.seen == []
+        assert "PUT" not in proxy.methods
+        assert "DELETE" not in proxy.methods
+
+    def test_redirect_elsewhere_is_not_followed(self, radicale, url):
+        """A 307 to another host is an error; the other host gets nothing."""
+        with Recorder() as other:
+
+            def redirect(command, status, headers, data):
+                if command != "REPORT":
+                    return status, headers, data
+                return 307, {"Location": f"http://127.0.0.1:{other.port}/x/"}, b""
+
+            with FaultyProxy(radicale.port, rewrite=redirect) as proxy:
+                proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+                with pytest.raises(CalDavError, match="redirects"):
+                    b12caldav.sync_url(
+                        course(), proxied, USER, PASSWORD, until=UNTIL, now=BEFORE
+                    )
+        assert other.seen == []
+
+    @pytest.mark.parametrize("kind", sorted(HOSTILE_BODIES))
+    def test_unreadable_listing_is_a_caldav_error(self, radicale, url, kind):
+        """Broken XML, garbage, entity bombs, deep nesting and huge text nodes are CalDavError."""
+        rewrite = _answer_with(HOSTILE_BODIES[kind])
+        with FaultyProxy(radicale.port, rewrite=rewrite) as proxy:
+            proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+            with pytest.raises(CalDavError, match=r"not readable XML|not XML"):
+                b12caldav.sync_url(
+                    course(), proxied, USER, PASSWORD, until=UNTIL, now=BEFORE
+                )
+        assert "PUT" not in proxy.methods
+
+    @pytest.mark.parametrize("kind", ["broken", "garbage"])
+    def test_unreadable_put_answer_mid_sync_is_a_caldav_error(
+        self, radicale, url, kind
+    ):
+        """A PUT answered with broken XML mid-sync is CalDavError; the next sync finishes."""
+        seen = {"puts": 0}
+
+        def third_put(command, status, headers, data):
+            if command == "PUT":
+                seen["puts"] += 1
+                if seen["puts"] == 3:
+                    return 201, {"Content-Type": "text/xml"}, HOSTILE_BODIES[kind]
+            return status, headers, data
+
+        c = course()
+        with FaultyProxy(radicale.port, rewrite=third_put) as proxy:
+            proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+            with pytest.raises(CalDavError, match="XML"):
+                b12caldav.sync_url(c, proxied, USER, PASSWORD, until=UNTIL, now=BEFORE)
+        report = b12caldav.sync_url(c, url, USER, PASSWORD, until=UNTIL, now=BEFORE)
+        assert not report.failed
+        assert set(raw_objects(url)) == set(export_events(c, until=UNTIL, now=BEFORE))
+
+    @pytest.mark.parametrize("method", ["REPORT", "PUT"])
+    def test_a_trickling_server_meets_a_total_deadline(self, radicale, url, method):
+        """A server sending one byte at a time ends the request at about `timeout`, not per byte."""
+        import time
+
+        with FaultyProxy(radicale.port, trickle=method, pause=0.05) as proxy:
+            proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+            started = time.monotonic()
+            with pytest.raises(CalDavError, match="did not finish") as caught:
+                b12caldav.sync_url(
+                    course(),
+                    proxied,
+                    USER,
+                    PASSWORD,
+                    until=UNTIL,
+                    now=BEFORE,
+                    timeout=1,
+                )
+            took = time.monotonic() - started
+        assert isinstance(caught.value, b12.exceptions.CalDavNetworkError)
+        assert took < 4
+
+    @pytest.mark.parametrize("declared", [True, False])
+    def test_an_answer_past_the_cap_is_refused(
+        self, radicale, url, monkeypatch, declared
+    ):
+        """An answer longer than the cap is refused while it is read (with or without Content-Length)."""
+        from b12course.caldav import _guard
+
+        monkeypatch.setattr(_guard, "MAX_ANSWER", 64 * 1024)
+        body = b'<multistatus xmlns="DAV:">' + b" " * (200 * 1024) + b"</multistatus>"
+        rewrite = _answer_with(body)
+        options = (
+            {}
+            if declared
+            else {"trickle": "REPORT", "pause": 0.0, "max_trickle": 10**6}
+        )
+        with FaultyProxy(radicale.port, rewrite=rewrite, **options) as proxy:
+            proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+            with pytest.raises(CalDavError, match="longer than"):
+                b12caldav.sync_url(
+                    course(), proxied, USER, PASSWORD, until=UNTIL, now=BEFORE
+                )
+
+    def test_report_not_supported_says_not_a_calendar(self, radicale, url):
+        """A 403 to the listing (Xandikos on a calendar home) says the URL is not a calendar."""
+        refusal = (
+            b'<?xml version="1.0"?><error xmlns="DAV:"><supported-report/></error>'
+        )
+        rewrite = _answer_with(refusal, status=403)
+        with FaultyProxy(radicale.port, rewrite=rewrite) as proxy:
+            proxied = url.replace(f":{radicale.port}/", f":{proxy.port}/")
+            with pytest.raises(CalDavError, match="not a calendar") as caught:
+                b12caldav.sync_url(
+                    course(), proxied, USER, PASSWORD, until=UNTIL, now=BEFORE
+                )
+        assert "password" not in str(caught.value)
+        assert caught.value.status == 403
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            "http://[::1",
+            "http://127.0.0.1:99999/a/",
+            "http://127.0.0.1:abc/a/",
+            "http://127.0.0.1:-1/a/",
+            "http://127.0.0.1/my calendar/",
+        ],
+    )
+    def test_unreadable_urls_are_caldav_errors(self, bad):
+        """URLs that urllib cannot read are CalDavError, not a bare ValueError."""
+        with pytest.raises(CalDavError):
+            b12caldav.sync_url(course(), bad, USER, PASSWORD, until=UNTIL, now=BEFORE)
+
+    def test_unreachable_is_a_network_error_that_changed_nothing(self):
+        """Nothing listening: CalDavNetworkError, and no promise about a next sync."""
+        dead = f"http://127.0.0.1:{server_helper._free_port()}/{USER}/b12/"
+        with pytest.raises(b12.exceptions.CalDavNetworkError) as caught:
+            b12caldav.sync_url(course(), dead, USER, PASSWORD, until=UNTIL, now=BEFORE)
+        assert "nothing was changed" in str(caught.value)
+        assert "next sync" not in str(caught.value)

@@ -227,3 +227,103 @@ class TestConcurrentChanges:
         _, err = capsys.readouterr()
         assert code == 1
         assert "b12course new" in err
+
+
+class TestHardening:
+    """Issue 24: symlinks, odd names, unwritable folders."""
+
+    def test_a_change_through_a_symlink_changes_the_real_file(self, tmp_path, capsys):
+        """`record` on a symlinked course changes the file it points to; the link stays a link."""
+        real = new_course(tmp_path, capsys)
+        link = tmp_path / "link.json"
+        link.symlink_to(real.name)
+        assert main(["record", str(link), "--at", "2026-12-01T09:00"]) == 0
+        assert link.is_symlink()
+        assert len(b12json.loads(real.read_bytes()).given) == 1
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "course.json",
+            "link.json",
+        ]
+
+    def test_new_force_and_output_through_a_symlink(self, tmp_path, capsys):
+        """`new --force -o LINK` and `ics -o LINK --force` write the file the link names."""
+        real = new_course(tmp_path, capsys)
+        folder = tmp_path / "elsewhere"
+        folder.mkdir()
+        link = folder / "link.json"
+        link.symlink_to(real)
+        argv = ["new", "bnf-hydroxocobalamin-neuro", "--start", "2027-01-01T09:00"]
+        argv += ["--tz", "Europe/London", "--id", "again", "-o", str(link), "--force"]
+        assert main(argv) == 0
+        assert link.is_symlink()
+        assert b12json.loads(real.read_bytes()).id == "again"
+        target = tmp_path / "out.ics"
+        target.write_bytes(b"old")
+        ics_link = folder / "out.ics"
+        ics_link.symlink_to(target)
+        assert main(["ics", str(real), "-o", str(ics_link), "--force"]) == 0
+        assert ics_link.is_symlink()
+        assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+        capsys.readouterr()
+
+    def test_create_refuses_a_dangling_symlink_name_without_force(self, tmp_path):
+        """`create` through a symlink to a missing file writes that file, never the link."""
+        link = tmp_path / "link.json"
+        link.symlink_to("real.json")
+        _store.create(link, b"one")
+        assert link.is_symlink()
+        assert (tmp_path / "real.json").read_bytes() == b"one"
+        with pytest.raises(FileExistsError):
+            _store.create(link, b"two")
+
+    @pytest.mark.parametrize("name", ["my**course.json", "[ab].json", "a?.json"])
+    def test_names_with_glob_characters_can_be_changed(self, tmp_path, name):
+        """A course named with *, [ or ? changes, and its cleanup removes only its own stale files."""
+        target = tmp_path / name
+        target.write_bytes(b"x")
+        other = tmp_path / ("a" + name.replace("*", "").replace("?", "b"))
+        other.write_bytes(b"o")
+        theirs = tmp_path / f".{other.name}.0badf00d.tmp"
+        theirs.write_bytes(b"t")
+        mine = tmp_path / f".{name}.deadbeef.tmp"
+        mine.write_bytes(b"m")
+        old = time.time() - 2 * _store.STALE_AFTER
+        for leftover in (theirs, mine):
+            os.utime(leftover, (old, old))
+        assert _store.update(target, lambda d: d + b"y") == b"xy"
+        assert target.read_bytes() == b"xy"
+        assert not mine.exists()
+        assert theirs.exists()
+
+    def test_read_only_folder_names_the_course_file(
+        self, tmp_path, capsys, monkeypatch
+    ):
+        """A change in a folder that cannot be written names the course file, not a temporary."""
+        path = new_course(tmp_path, capsys)
+        real_open = os.open
+
+        def read_only(name, flags, *args, **kwargs):
+            # What a read-only folder (as a user other than root) answers.
+            if flags & os.O_CREAT:
+                raise PermissionError(13, "Permission denied", os.fspath(name))
+            return real_open(name, flags, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", read_only)
+        code = main(["record", str(path), "--at", "2026-12-01T09:00"])
+        _, err = capsys.readouterr()
+        assert code == 1
+        assert str(path) in err
+        assert ".tmp" not in err
+        assert "Permission denied" in err
+
+    def test_write_error_names_the_output_file(self, tmp_path, monkeypatch):
+        """A failure writing an output names the user's file, not the hidden temporary."""
+
+        def fail(_descriptor):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", fail)
+        target = tmp_path / "x.csv"
+        with pytest.raises(OSError, match="No space") as caught:
+            _store.replace(target, b"data")
+        assert caught.value.filename == str(target)

@@ -701,7 +701,7 @@ class TestNewFromFhir:
         out = tmp_path / "course.json"
         assert main(["new", "--from-fhir", str(bundle), "-o", str(out)]) == 0
         assert b12json.loads(out.read_bytes()) == carried(course)
-        assert "started course" in capsys.readouterr().out
+        assert "started course" in capsys.readouterr().err
 
     def test_new_from_a_bundle_takes_another_id(self, tmp_path):
         """--id renames the course read from the bundle."""

@@ -19,7 +19,7 @@ import io
 import zoneinfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -427,3 +427,246 @@ def test_runaway_series_is_refused(rule):
             hostile_lines.append(b"RRULE:" + rule.encode())
     with contextlib.suppress(B12CourseError):
         b12.read_ical(b"\r\n".join(hostile_lines))
+
+
+# -- the CalDAV guard and the course file's name (issue 24) ----------------------
+
+_HOSTILE_XML = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from(
+        [
+            b'<multistatus xmlns="DAV:"><response>',
+            b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "x">]><multistatus>&a;</multistatus>',
+            b"<a>" * 300 + b"</a>" * 300,
+            b'<multistatus xmlns="DAV:"/>',
+            b"\xff\xfe<\x00m\x00/\x00>\x00",
+        ]
+    ),
+    st.text(max_size=200).map(
+        lambda t: f'<multistatus xmlns="DAV:">{t}</multistatus>'.encode(
+            "utf-8", "surrogatepass"
+        )
+    ),
+)
+_URLS = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "http://[::1",
+            "http://h:99999/",
+            "http://h:abc/",
+            "http://h:-1/",
+            "http://h/a b/",
+            "https://h:443/c/",
+            "//evil.example/x.ics",
+            "http://evil.example/x.ics",
+            "HTTP://H:80/c/x.ics",
+            "javascript:alert(1)",
+        ]
+    ),
+    st.builds(
+        lambda a, b: f"http://{a}/{b}", st.text(max_size=10), st.text(max_size=10)
+    ),
+)
+
+
+class TestCalDavGuard:
+    @BOUNDED
+    @given(_HOSTILE_XML)
+    def test_any_answer_body_parses_or_is_a_caldav_error(self, data):
+        """The guard's parser gives a tree or a CalDavError for any bytes, never lxml's own error."""
+        pytest.importorskip("lxml")
+        from b12course.caldav._guard import Guard
+        from b12course.exceptions import CalDavError
+
+        guard = Guard("https://dav.example/c/", 5.0)
+        with contextlib.suppress(CalDavError):
+            assert guard.parse(data) is not None
+
+    @BOUNDED
+    @given(_URLS)
+    def test_any_href_is_on_the_calendars_origin_or_refused(self, href):
+        """Any href resolves to the calendar's scheme, host and port, or is a CalDavError."""
+        from b12course.caldav._guard import Guard, origin
+        from b12course.exceptions import CalDavError
+
+        guard = Guard("https://dav.example/c/", 5.0)
+        try:
+            resolved = guard.resolve(href)
+        except CalDavError:
+            return
+        assert origin(resolved) == ("https", "dav.example", 443)
+
+    @BOUNDED
+    @given(_URLS)
+    def test_any_calendar_url_is_checked_with_a_typed_error(self, url):
+        """sync_url's URL check raises CalDavError or nothing, for any text."""
+        from b12course.caldav import _sync
+        from b12course.exceptions import CalDavError
+
+        with contextlib.suppress(CalDavError):
+            _sync._check_url(url, _sync._public(url))
+
+
+class TestFileNames:
+    @BOUNDED
+    @given(
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=("Cs",), blacklist_characters="/\x00"
+            ),
+            min_size=1,
+            max_size=20,
+        ).filter(lambda n: n not in {".", ".."})
+    )
+    def test_any_course_file_name_can_be_changed(self, tmp_path_factory, name):
+        """A course file of any name (*, [, ?, spaces) is changed under its lock, leaving no temporary."""
+        from b12course.cli import _store
+
+        folder = tmp_path_factory.mktemp("names")
+        target = folder / name
+        try:
+            target.write_bytes(b"x")
+        except OSError:
+            return  # a name this file system refuses
+        assert _store.update(target, lambda d: d + b"y") == b"xy"
+        assert [p.name for p in folder.iterdir()] == [name]
+
+
+class _Stub:
+    """A server on 127.0.0.1 that gives every request the answer a test sets."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.answer: tuple[int, str, bytes] = (500, "text/plain", b"")
+        self.paths: list[str] = []
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                stub.paths.append(self.path)
+                status, kind, body = stub.answer
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_PUT = do_DELETE = do_REPORT = do_PROPFIND = _answer  # noqa: N815
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def stub_server():
+    """The calendar's server, and ``stub.other``: another origin that must get nothing."""
+    pytest.importorskip("caldav")
+    stub, other = _Stub(), _Stub()
+    stub.other = other
+    try:
+        yield stub
+    finally:
+        stub.close()
+        other.close()
+
+
+def _multistatus(href: str, data: str) -> bytes:
+    return (
+        '<multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+        f"<response><href>{href}</href><propstat><prop><getetag>1</getetag>"
+        "<resourcetype><collection/><C:calendar/></resourcetype>"
+        f"<C:calendar-data>{data}</C:calendar-data></prop>"
+        "<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
+    ).encode("utf-8", "surrogatepass")
+
+
+def _event(uid: str) -> str:
+    """An event of the course (@@TOKEN@@ becomes its token): a sync would write it."""
+    return (
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTART:20261201T090000Z\r\n"
+        "X-B12COURSE-OWNER:@@TOKEN@@\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+_MULTISTATUS = st.builds(
+    _multistatus,
+    st.one_of(
+        _URLS, st.sampled_from(["/c/x.ics", "@@OTHER@@/c/x.ics", "@@OTHER@@/x.ics"])
+    ),
+    st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(["fuzz-p0-d1@b12course", "fuzz-p0-d2@b12course"]).map(_event),
+    ),
+)
+
+
+class TestHostileCalDavServer:
+    @settings(
+        deadline=dt.timedelta(seconds=10),
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+    @given(
+        status=st.sampled_from(
+            [200, 201, 204, 207, 207, 207, 301, 400, 403, 404, 412, 500]
+        ),
+        kind=st.sampled_from(
+            ["text/xml", "application/xml", "text/plain", "", "x/y; charset=nope"]
+        ),
+        body=st.one_of(_HOSTILE_XML, _MULTISTATUS),
+        overwrite=st.booleans(),
+    )
+    @example(  # the attack of issue 24: our event listed on another host
+        status=207,
+        kind="text/xml",
+        body=_multistatus("@@OTHER@@/c/x.ics", _event("fuzz-p0-d1@b12course")),
+        overwrite=True,
+    )
+    def test_any_answer_gives_a_report_or_a_caldav_error(
+        self, stub_server, status, kind, body, overwrite
+    ):
+        """Whatever the server answers, sync_url returns a report or raises CalDavError, and asks no other origin."""
+        from b12course.caldav import _sync, sync_url
+        from b12course.exceptions import CalDavError
+
+        course = b12.Course.begin(
+            b12.regimens.get("nice-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+            id="fuzz",
+        )
+        other = f"http://127.0.0.1:{stub_server.other.port}"
+        body = body.replace(b"@@TOKEN@@", _sync._owner(course).encode())
+        stub_server.answer = (status, kind, body.replace(b"@@OTHER@@", other.encode()))
+        url = f"http://127.0.0.1:{stub_server.port}/c/"
+        with contextlib.suppress(CalDavError):
+            sync_url(
+                course,
+                url,
+                "u",
+                "p",
+                until=dt.datetime(2026, 12, 20, tzinfo=LONDON),
+                now=dt.datetime(2026, 12, 2, tzinfo=LONDON),
+                timeout=3,
+                on_conflict="overwrite" if overwrite else "keep",
+                cancelled="delete" if overwrite else "mark",
+            )
+        assert stub_server.other.paths == []

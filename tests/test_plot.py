@@ -743,3 +743,32 @@ class TestChartsReadRight:
             b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
         )
         assert len(plot_course(course, labs=True).axes) == 2
+
+
+class TestTextIsText:
+    """Issue 24: chart text never goes through matplotlib's mathtext."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "cost $5 or $6",
+            r"$\foo$",
+            "$" + "{" * 50 + "x" + "}" * 50 + "$",
+            r"$\sqrt{2}$ and $x^2$",
+        ],
+    )
+    def test_title_and_symptom_names_are_drawn_as_typed(self, tmp_path, text):
+        """A title or symptom name with $ is drawn letter for letter, never as math (nor raises)."""
+        first = dt.datetime(2027, 1, 4, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first, id="t"
+        ).log_symptom(
+            b12.SymptomEntry(at=first + DAY, symptom="other", name=text, severity=3)
+        )
+        path = save_chart(course, tmp_path / "c.svg", now=first + 2 * DAY, title=text)
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(path.read_text(encoding="utf-8"))  # noqa: S314 - our SVG
+        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert texts.count(text) >= 2  # the title and the legend's entry
+        assert chart_png(course, now=first + 2 * DAY, title=text).startswith(PNG_MAGIC)

@@ -21,6 +21,7 @@ __all__ = [
     "B12CourseError",
     "B12CourseWarning",
     "CalDavError",
+    "CalDavNetworkError",
     "CalendarFormatError",
     "CourseFormatError",
     "DoseOrderError",
@@ -533,3 +534,14 @@ class CalDavError(B12CourseError, RuntimeError):
         self.url = url
         self.status = status
         super().__init__(f"{url}: {detail}")
+
+
+class CalDavNetworkError(CalDavError):
+    """Raised when a CalDAV server cannot be reached or does not answer in time.
+
+    The command line exits with its own status (3) for it: the input was
+    fine, the network was not.  ``status`` is always None.
+    """
+
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__(url, detail, None)

@@ -165,6 +165,10 @@ _RC: dict[str, Any] = {
     "svg.hashsalt": "b12course",
     "hatch.linewidth": 1.0,
     "path.simplify": True,
+    # Text is text: a "$" in a title or a symptom's name is a dollar sign,
+    # never mathtext ("$\\foo$" would raise, deep braces recurse).
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 

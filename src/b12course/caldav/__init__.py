@@ -27,7 +27,15 @@ of them, and every later :func:`sync` brings it up to date:
   version is kept and reported; ``on_conflict="overwrite"`` replaces it.
 - Every ``PUT`` replaces one whole object, so a sync cut short (network
   error, timeout, a ``5xx``) leaves each event old or new, never broken, and
-  the next sync finishes the job.
+  the next sync finishes the job.  A server that cannot be reached or does
+  not answer in time raises :class:`~b12course.exceptions.CalDavNetworkError`
+  (the command line exits 3).
+- The server is not trusted (``b12course.caldav._guard``): an object on
+  another scheme, host or port is refused before anything is written (no
+  request, and no credentials, go anywhere but the calendar's origin),
+  redirects are not followed, an answer is capped at 32 MB and each request
+  at ``timeout`` seconds in all, and an answer that is not safe, readable XML
+  is a :class:`~b12course.exceptions.CalDavError`.
 
 Properties that calendar apps add for their own bookkeeping (``DTSTAMP``,
 ``LAST-MODIFIED``, ``CREATED``, ``ACKNOWLEDGED`` and ``X-`` properties other

@@ -73,7 +73,14 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's private subpar
 
 def _password(args: argparse.Namespace) -> str:
     if args.password_file is not None:
-        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        try:
+            text = Path(args.password_file).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise SettingError(
+                f"--password-file {args.password_file} is not UTF-8 text; save "
+                "the password as UTF-8"
+            ) from None
+        lines = text.splitlines()
         password = lines[0] if lines else ""
     else:
         password = os.environ.get(PASSWORD_ENV, "")
@@ -111,12 +118,46 @@ def _without_credentials(url: str) -> str:
     )
 
 
-def _run(args: argparse.Namespace) -> int:
+def _course(path: str) -> Course:
     from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course.exceptions import CourseFormatError  # noqa: PLC0415
+
+    try:
+        return b12json.loads(Path(path).read_bytes())
+    except CourseFormatError as exc:
+        where = f" at {exc.path}" if exc.path else ""
+        detail = str(exc).removeprefix(f"{exc.path or '<document>'}: ")
+        raise SettingError(
+            f"{path} is not a b12course course file{where}: {detail}"
+        ) from None
+
+
+def _horizon(now: dt.datetime, name: str) -> dt.datetime:
+    """A year after ``now``, refused where the calendar ends (year 9999)."""
+    try:
+        return now + dt.timedelta(days=365)
+    except OverflowError:
+        raise SettingError(
+            f"{name} ({now.date().isoformat()}) is too near the end of the "
+            "calendar (year 9999) for a year's horizon; give an earlier time"
+        ) from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    import importlib.util  # noqa: PLC0415 - only when the command runs
+
+    try:
+        missing = importlib.util.find_spec("caldav") is None
+    except (ImportError, ValueError):  # a broken or blocked installation
+        missing = True
+    if missing:
+        raise SettingError(
+            "the caldav command needs the caldav extra: pip install 'b12course[caldav]'"
+        )
     from b12course.caldav._sync import sync_url  # noqa: PLC0415 - as above
     from b12course.ical import parse_alarm  # noqa: PLC0415 - as above
 
-    course = b12json.loads(Path(args.file).read_bytes())
+    course = _course(args.file)
     password = _password(args)
     # The command line is the application's edge: the one place that reads the clock.
     now = (
@@ -127,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
     until = (
         _moment(args.until, course, "--until")
         if args.until is not None
-        else now + dt.timedelta(days=365)
+        else _horizon(now, "--now")
     )
     alarms = (
         () if args.no_alarm else tuple(parse_alarm(a) for a in args.alarm or ["30m"])

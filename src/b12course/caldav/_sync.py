@@ -14,7 +14,13 @@ import icalendar
 
 from b12course._course import Course
 from b12course._time import require_aware
-from b12course.exceptions import CalDavError, NotACourseError, SettingError
+from b12course.caldav._guard import Guard
+from b12course.exceptions import (
+    CalDavError,
+    CalDavNetworkError,
+    NotACourseError,
+    SettingError,
+)
 from b12course.ical import DEFAULT_ALARMS, to_ical
 
 if TYPE_CHECKING:
@@ -148,7 +154,10 @@ class SyncReport:
 
 def _public(url: str) -> str:
     """Return ``url`` without any user name or password in it."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<unreadable URL>"
     host = parts.netloc.rpartition("@")[2]
     return urllib.parse.urlunsplit(parts._replace(netloc=host))
 
@@ -167,6 +176,14 @@ class _Server:
     client: Any
     url: str
     requests: int = 0
+    writes: int = 0  # PUTs and DELETEs sent
+    guard: Guard = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        timeout = getattr(self.client, "timeout", None)
+        if not isinstance(timeout, (int, float)) or timeout <= 0:
+            timeout = _TIMEOUT
+        self.guard = Guard(self.url, float(timeout))
 
     @property
     def public(self) -> str:
@@ -179,9 +196,21 @@ class _Server:
         from caldav.lib import error  # noqa: PLC0415 - the optional extra
 
         self.requests += 1
+        if method in {"PUT", "DELETE"}:
+            self.writes += 1
         try:
-            response = self.client.request(url, method, body, dict(headers))
-        except error.AuthorizationError:
+            _response, reply = self.guard.request(
+                self.client, method, url, body, headers
+            )
+        except error.AuthorizationError as exc:
+            if getattr(exc, "status", None) == 403 and method == "REPORT":  # noqa: PLR2004
+                raise CalDavError(
+                    self.public,
+                    "the server will not list events here (HTTP 403): this URL "
+                    "is not a calendar, or this user may not read it; give the "
+                    "URL of one calendar, e.g. https://host/dav/calendars/user/b12/",
+                    403,
+                ) from None
             raise CalDavError(
                 self.public,
                 "the server refused the user name and password, or this user "
@@ -190,14 +219,23 @@ class _Server:
             ) from None
         except error.RateLimitError:
             return _Answer(503, {}, None)
+        except CalDavNetworkError as exc:
+            detail = str(exc).removeprefix(f"{exc.url}: ")
+            raise CalDavNetworkError(
+                self.public, f"{detail}; {self._left_as_it_was()}"
+            ) from None
         except (error.DAVError, OSError) as exc:
-            raise CalDavError(
+            raise CalDavNetworkError(
                 self.public,
                 f"the server could not be reached ({type(exc).__name__}) after "
-                f"{self.requests - 1} requests; every event on it is whole, and "
-                "the next sync finishes the job",
+                f"{self.requests - 1} requests; {self._left_as_it_was()}",
             ) from None
-        return _Answer(int(response.status), response.headers, response.tree)
+        return _Answer(reply.status, reply.headers, reply.tree)
+
+    def _left_as_it_was(self) -> str:
+        if self.writes == 0:
+            return "nothing was changed on it"
+        return "every event on it is whole, and the next sync finishes the job"
 
     def href(self, uid: str) -> str:
         """Return the URL b12course gives the object of ``uid``."""
@@ -213,7 +251,12 @@ def _server(calendar: object) -> _Server:
             "calendar is a caldav.Calendar reached through a caldav.DAVClient, "
             f"not {type(calendar).__name__}"
         )
-    return _Server(client, str(url))
+    try:
+        return _Server(client, str(url))
+    except ValueError:
+        raise CalDavError(
+            _public(str(url)), "the calendar URL is not an http(s) URL with a host"
+        ) from None
 
 
 def _token(text: str) -> str:
@@ -297,7 +340,11 @@ def _listing(server: _Server, owner: str) -> tuple[list[_Listed], list[str]]:
         raise CalDavError(
             server.public, _refusal("list its events", answer), answer.status
         )
-    return _course_objects(answer.tree, server.url, owner)
+    listed, unreadable = _course_objects(answer.tree, server.url, owner)
+    # Before anything is written: every object must be on the calendar's host.
+    for href in [item.href for item in listed] + unreadable:
+        server.guard.resolve(href)
+    return listed, unreadable
 
 
 def _course_objects(
@@ -311,7 +358,10 @@ def _course_objects(
         if owner not in data:
             continue  # the server did not filter: not the course's, so not ours
         event = _event_of(data)
-        url = urllib.parse.urljoin(base, href)
+        try:
+            url = urllib.parse.urljoin(base, href)
+        except ValueError:  # not a URL: the guard refuses it before any write
+            url = href
         if event is None or str(event.get(_OWNER, "")) != owner:
             unreadable.append(url)
         else:
@@ -542,8 +592,12 @@ def sync(
         NotACourseError: ``course`` is not a Course.
         NaiveDatetimeError: ``until`` or ``now`` is naive.
         SettingError: ``on_conflict`` or ``cancelled`` is not one of its values.
-        CalDavError: The server cannot be reached, refuses the credentials, or
-            the URL is not a calendar.  The message never holds credentials.
+        CalDavError: The server cannot be reached, refuses the credentials,
+            the URL is not a calendar, or an answer is refused by the guard
+            (another origin, a redirect, over 32 MB, unreadable XML).  The
+            message never holds credentials.
+        CalDavNetworkError: The server cannot be reached or does not finish
+            an answer within the client's ``timeout`` (a ``CalDavError``).
     """
     if not isinstance(course, Course):
         raise NotACourseError(course)
@@ -711,22 +765,30 @@ def sync_url(
         cancelled: As for :func:`sync`.
         include_flare: As for :func:`sync`.
         include_reviews: As for :func:`sync`.
-        timeout: Seconds to wait for each answer of the server.
+        timeout: Seconds one request may take in all (connecting, and
+            reading the whole answer), however slowly the server sends it.
 
     Returns:
         The report of :func:`sync`.
 
     Raises:
-        CalDavError: The URL holds credentials or is not http(s), the server
-            cannot be reached or refuses the credentials, or the URL is not a
-            calendar.  The message never holds credentials.
+        CalDavError: The URL holds credentials, is not http(s) or cannot be
+            read, the server cannot be reached or refuses the credentials, the
+            URL is not a calendar, or an answer is refused (as for
+            :func:`sync`).  The message never holds credentials.
+        CalDavNetworkError: As for :func:`sync`.
         NotACourseError, NaiveDatetimeError, SettingError: As for :func:`sync`.
     """
     from caldav.davclient import DAVClient  # noqa: PLC0415 - the optional extra
 
     public = _public(url) if isinstance(url, str) else repr(url)
     _check_url(url, public)
-    client = DAVClient(url=url, username=username, password=password, timeout=timeout)
+    try:
+        client = DAVClient(
+            url=url, username=username, password=password, timeout=timeout
+        )
+    except ValueError:
+        raise CalDavError(public, "the calendar URL cannot be read") from None
     try:
         calendar = client.calendar(url=url)  # type: ignore[no-untyped-call]
         return sync(
@@ -749,7 +811,23 @@ def _check_url(url: object, public: str) -> None:
         raise CalDavError(
             public, "the calendar URL is text, e.g. https://host/dav/b12/"
         )
-    parts = urllib.parse.urlsplit(url)
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise CalDavError(
+            public,
+            "the calendar URL has a space or control character in it; "
+            "write a space as %20",
+        )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise CalDavError(
+            public,
+            "the calendar URL cannot be read (a bracketed IPv6 host, or a port "
+            "from 1 to 65535, e.g. https://[::1]:8443/dav/b12/)",
+        ) from None
+    if port == 0:
+        raise CalDavError(public, "the calendar URL's port is from 1 to 65535")
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise CalDavError(
             public,

@@ -66,9 +66,11 @@ COURSE is ``{"id", "preset", "regimen", "zone", "first_dose"}``; DOSE is
 ``b12course.cli._output.event_json``).  Instants are ISO 8601 with their
 offset, in the course's zone; kinds and statuses are the library's values.
 
-Exit status: 0 on success; 1 when a file cannot be read or written; 2 on bad
-input or a refused change (the message, one line on stderr, says what was
-wrong; nothing is written).
+Exit status: 0 on success; 1 when a file cannot be read or written (or a
+CalDAV server refused some events: run ``caldav`` again); 2 on bad input or a
+refused change (the message, one line on stderr, says what was wrong; nothing
+is written); 3 when a server cannot be reached or does not answer in time
+(``caldav``: the input was fine, try again later).
 
 >>> main(["presets"])  # doctest: +ELLIPSIS
 bnf-hydroxocobalamin-neuro ...
@@ -87,13 +89,14 @@ from b12course.__about__ import __version__
 from b12course.cli import _changes, _completion, _exports, _reading, _worklist
 from b12course.cli import _course as base
 from b12course.cli import _input as read
-from b12course.exceptions import B12CourseError
+from b12course.exceptions import B12CourseError, CalDavNetworkError
 
 __all__ = ["main"]
 
 _PROG = base.PROG
 _EXIT_IO = 1
 _EXIT_INPUT = 2
+_EXIT_NETWORK = 3
 
 
 # -- the parser ---------------------------------------------------------------
@@ -104,8 +107,29 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         usage = " ".join(self.format_usage().split())
+        message = _without_secrets(message)
         line = _one_line(f"{self.prog}: error: {_suggest(message)} ({usage})")
         self.exit(_EXIT_INPUT, f"{line}\n")
+
+
+def _without_secrets(message: str) -> str:
+    """Hide what follows an option that looks like a password ("--password X").
+
+    There is no such option (a password never goes on the command line), so
+    argparse would echo the password back as an unrecognised argument.
+    """
+    import re  # noqa: PLC0415 - only a mistake needs it
+
+    secret = re.compile(
+        r"(--?(?:pass|pw|secret|token)[\w-]*)(=\S*|\s+(?!-)\S+)", re.IGNORECASE
+    )
+    if not secret.search(message):
+        return message
+    hidden = secret.sub(r"\1 ***", message)
+    return (
+        f"{hidden}; a password is never given on the command line: use "
+        "--password-file FILE or the B12COURSE_CALDAV_PASSWORD variable"
+    )
 
 
 def _suggest(message: str) -> str:
@@ -131,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
         "plans, a course kept in a file, calendars, summaries and charts. It "
         "describes; it does not advise.",
         epilog="Exit status: 0 success, 1 a file could not be read or written, "
-        "2 bad input or a refused change.",
+        "2 bad input or a refused change, 3 a server could not be reached or "
+        "did not answer in time.",
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}"
@@ -150,7 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     from b12course.fhir import command as fhir_command  # noqa: PLC0415
 
     caldav.register(commands)
-    fhir_command.register(commands, base.read_course)
+    fhir_command.register(commands, base.read_course, base.write_output)
     return parser
 
 
@@ -159,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
 
     Returns:
         The exit status: 0 on success, 1 when a file cannot be read or
-        written, 2 on bad input or a refused change.
+        written, 2 on bad input or a refused change, 3 when a server cannot
+        be reached or does not answer in time.
     """
     parser = _parser()
     _completion.complete(parser)
@@ -175,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
+    except CalDavNetworkError as exc:
+        _say(str(exc))
+        return _EXIT_NETWORK
     except B12CourseError as exc:
         _say(str(exc))
         return _EXIT_INPUT

@@ -69,12 +69,10 @@ def _from_fhir(args: argparse.Namespace) -> Course:
 
 def _change(path: str, change: Callable[[Course], Course]) -> Course:
     """Apply ``change`` to the course saved at ``path``, under its lock."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
-
     changed: list[Course] = []
 
     def apply(data: bytes) -> bytes:
-        course = change(b12json.loads(data))
+        course = change(base.load(data, path))
         changed.append(course)
         return base.dump(course)
 

@@ -38,6 +38,7 @@ __all__ = [
     "dump",
     "emit",
     "horizon",
+    "load",
     "output_target",
     "planned_doses",
     "present",
@@ -47,6 +48,7 @@ __all__ = [
     "recorded_at",
     "same_file",
     "within_reach",
+    "write_output",
 ]
 
 PROG = "b12course"
@@ -67,14 +69,26 @@ def clock(zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 def read_course(path: str) -> Course:
     """Return the course saved at ``path``."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
-
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         msg = f"cannot read {path}: {exc.strerror or exc}"
         raise UnreadableError(msg) from None
-    return b12json.loads(data)
+    return load(data, path)
+
+
+def load(data: bytes, path: str) -> Course:
+    """Return the course in ``data``, read from ``path``; an error names the file."""
+    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course.exceptions import CourseFormatError  # noqa: PLC0415
+
+    try:
+        return b12json.loads(data)
+    except CourseFormatError as exc:
+        where = f" at {exc.path}" if exc.path else ""
+        detail = str(exc).removeprefix(f"{exc.path or '<document>'}: ")
+        msg = f"{path} is not a b12course course file{where}: {detail}"
+        raise InputError(msg) from None
 
 
 def dump(course: Course) -> bytes:
@@ -171,17 +185,32 @@ def recorded_at(args: argparse.Namespace, course: Course) -> dt.datetime:
 
 def output_target(args: argparse.Namespace) -> Path | None:
     """The file ``-o`` names (None for stdout), refused if it exists without --force."""
-    if args.output == "-":
+    return _target(args.output, force=args.force, source=getattr(args, "source", None))
+
+
+def _target(output: str, *, force: bool, source: str | None) -> Path | None:
+    if output == "-":
         return None
-    path = read.output_path(args.output)
-    if path.exists() and not args.force:
-        msg = f"{args.output} already exists; pass --force to overwrite it"
+    path = read.output_path(output)
+    if path.exists() and not force:
+        msg = f"{output} already exists; pass --force to overwrite it"
         raise InputError(msg)
-    source = getattr(args, "source", None)
     if source is not None and path.exists() and same_file(path, Path(source)):
-        msg = f"-o {args.output} is the course file itself; name another file"
+        msg = f"-o {output} is the course file itself; name another file"
         raise InputError(msg)
     return path
+
+
+def write_output(
+    output: str, data: bytes, *, force: bool, source: str | None, what: str
+) -> None:
+    """Write ``data`` where ``-o`` says: the one output path of every command.
+
+    ``-`` is stdout.  A file is refused if it exists without ``force`` or is
+    the course file ``source`` (through any link); it is written atomically
+    and fsync-ed, beside the real file of a link, private (0600) when new.
+    """
+    emit(_target(output, force=force, source=source), data, what)
 
 
 def same_file(a: Path, b: Path) -> bool:

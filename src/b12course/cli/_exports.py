@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import uuid
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,15 +127,13 @@ def _summary_chart(
             )
             raise base.InputError(msg)
         chart = target.with_name(f"{target.stem}.chart.svg")
-        temporary = chart.with_name(f".{chart.name}.{uuid.uuid4().hex[:8]}.svg")
-        try:
-            plot.save_chart(course, temporary, now=now, until=until)
-            temporary.replace(chart)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(prefix="b12course-chart-") as folder:
+            drawn = Path(folder) / "chart.svg"
+            plot.save_chart(course, drawn, now=now, until=until)
+            data = drawn.read_bytes()
     except ModuleNotFoundError as exc:  # matplotlib is imported on first use
         raise base.InputError(str(exc)) from None
-    print(f"wrote the chart of course {course.id} to {chart}", file=sys.stderr)
+    base.emit(chart, data, f"the chart of course {course.id}")
     return {"chart_path": chart.name}
 
 
@@ -173,18 +171,16 @@ def chart(args: argparse.Namespace) -> int:
     target = output
     now = base.present(args, course, preview=preview)
     until = None if args.until is None else base.horizon(args, course, now)
-    # Draw into a file beside the target, then move it: all or nothing.
-    temporary = target.with_name(
-        f".{target.stem}.{uuid.uuid4().hex[:8]}{target.suffix}"
-    )
-    try:
-        plot.save_chart(course, temporary, now=now, until=until, labs=args.labs)
-        temporary.replace(target)
-    except ModuleNotFoundError as exc:  # matplotlib is imported on first use
-        raise base.InputError(str(exc)) from None
-    finally:
-        temporary.unlink(missing_ok=True)
-    print(f"wrote the chart of course {course.id} to {args.output}", file=sys.stderr)
+    # Draw into a private folder, then write it as every output is written
+    # (atomic, beside the real file of a link, private): all or nothing.
+    with tempfile.TemporaryDirectory(prefix="b12course-chart-") as folder:
+        drawn = Path(folder) / f"chart{target.suffix}"
+        try:
+            plot.save_chart(course, drawn, now=now, until=until, labs=args.labs)
+        except ModuleNotFoundError as exc:  # matplotlib is imported on first use
+            raise base.InputError(str(exc)) from None
+        data = drawn.read_bytes()
+    base.emit(target, data, f"the chart of course {course.id}")
     return 0
 
 

@@ -7,9 +7,11 @@ keep that file whole and every change in it:
 - **Atomic writes.**  New content goes to a temporary file in the same folder,
   is flushed and ``fsync``-ed, and then renamed over the target (``os.replace``,
   atomic on POSIX and Windows); the folder is ``fsync``-ed so the rename itself
-  survives a power cut.  A writer killed at any moment leaves either the old
-  file or the new one, never a mix (at worst a stray ``.name.*.tmp`` file,
-  which the next change removes once it is a minute old).
+  survives a power cut.  A symbolic link is followed first: the temporary file
+  goes beside the real file and replaces it, so the link stays a link.  A
+  writer killed at any moment leaves either the old file or the new one, never
+  a mix (at worst a stray ``.name.*.tmp`` file, which the next change removes
+  once it is a minute old).
 - **One change at a time.**  A change takes an exclusive ``flock`` on the
   course file, then checks that the path still names the file it locked (a
   writer that got there first has renamed a new file into place) and starts
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,6 +103,28 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _real(path: str | Path) -> Path:
+    """The file ``path`` names, through any symbolic links (it may not exist yet)."""
+    return Path(os.path.realpath(path))
+
+
+@contextlib.contextmanager
+def _naming(path: str | Path) -> Iterator[None]:
+    """Make an error about a hidden temporary file name the user's file instead."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None or not (
+            exc.filename is None or _is_temporary(exc.filename)
+        ):
+            raise
+        raise type(exc)(exc.errno, exc.strerror, os.fspath(path)) from None
+
+
+def _is_temporary(name: object) -> bool:
+    return isinstance(name, (str, Path)) and Path(name).name.endswith(".tmp")
+
+
 def _temporary(target: Path, mode: int) -> tuple[Path, int]:
     name = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
@@ -130,13 +155,14 @@ def replace(path: str | Path, data: bytes) -> None:
     Raises:
         OSError: The folder cannot be written (nothing is changed).
     """
-    target = Path(path)
-    temporary = _write_temporary(target, data)
-    try:
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    target = _real(path)
+    with _naming(path):
+        temporary = _write_temporary(target, data)
+        try:
+            temporary.replace(target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
     _fsync_folder(target.parent)
 
 
@@ -147,12 +173,13 @@ def create(path: str | Path, data: bytes) -> None:
         FileExistsError: ``path`` exists (it is left as it was).
         OSError: The folder cannot be written.
     """
-    target = Path(path)
-    temporary = _write_temporary(target, data)
-    try:
-        _link_or_move(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    target = _real(path)
+    with _naming(path):
+        temporary = _write_temporary(target, data)
+        try:
+            _link_or_move(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
     _fsync_folder(target.parent)
 
 
@@ -215,7 +242,14 @@ def _same_file(stream: IO[bytes], path: Path) -> bool:
 def _remove_stale(target: Path) -> None:
     """Remove the temporary files of writers of ``target`` that died before renaming."""
     cutoff = time.time() - STALE_AFTER
-    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+    # Matched exactly, never as a glob: "my**course.json" or "[ab].json" must
+    # neither fail nor match the temporaries of another course.
+    ours = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{8}\.tmp")
+    try:
+        names = [p for p in target.parent.iterdir() if ours.fullmatch(p.name)]
+    except OSError:  # a folder that cannot be listed has nothing to clean
+        return
+    for leftover in names:
         with contextlib.suppress(OSError):  # gone already, or not ours to remove
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
@@ -244,16 +278,17 @@ def update(
             not take the lock; nothing was written.
         OSError: The file cannot be read or its folder written.
     """
-    target = Path(path)
+    target = _real(path)
     with _locked(target, timeout) as before:
         _remove_stale(target)
         after = change(before)
-        temporary = _write_temporary(target, after)
-        try:
-            _check_unchanged(target, before)
-            temporary.replace(target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        with _naming(path):
+            temporary = _write_temporary(target, after)
+            try:
+                _check_unchanged(target, before)
+                temporary.replace(target)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
         _fsync_folder(target.parent)
     return after

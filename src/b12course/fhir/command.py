@@ -2,9 +2,12 @@
 
 ``b12course fhir course.json -o bundle.json [--fhir-version R4B|R5]``.  This
 module imports ``fhir.resources`` only when the command runs, so registering
-it costs the command line nothing.  The command line hands it the function
-that reads a saved course, so that this rendering does not depend on the JSON
-module (renderings are independent of each other; only the CLI uses several).
+it costs the command line nothing.  The command line hands it the functions
+that read a saved course and write an output file, so that this rendering
+depends neither on the JSON module (renderings are independent of each other;
+only the CLI uses several) nor on the command line: every output of every
+command goes through the command line's one writer (refused over the course
+file, atomic, fsync-ed, private).
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from b12course._course import Course
@@ -26,9 +27,19 @@ __all__ = ["register"]
 _EXIT_IO = 1
 
 
+class Writer(Protocol):
+    """The command line's writer of ``-o`` (``b12course.cli._course.write_output``)."""
+
+    def __call__(
+        self, output: str, data: bytes, *, force: bool, source: str | None, what: str
+    ) -> None:
+        """Write ``data`` to ``output`` (``-`` for stdout), never over ``source``."""
+
+
 def register(
     commands: Any,  # noqa: ANN401 - argparse's private subparsers type
     read_course: Callable[[str], Course | None],
+    write: Writer,
 ) -> None:
     """Add the ``fhir`` command to the sub-commands of the b12course parser.
 
@@ -36,6 +47,8 @@ def register(
         commands: What ``parser.add_subparsers()`` returned.
         read_course: Returns the course saved at a path (or None once it has
             said why it cannot).
+        write: Writes the bundle where ``-o`` says: refused over the course
+            file or an existing file without ``--force``, atomic and private.
     """
     parser = commands.add_parser(
         "fhir",
@@ -70,11 +83,16 @@ def register(
     parser.add_argument(
         "--force", action="store_true", help="overwrite the output file"
     )
-    parser.set_defaults(run=functools.partial(_run, read_course=read_course))
+    parser.set_defaults(
+        run=functools.partial(_run, read_course=read_course, write=write)
+    )
 
 
 def _run(
-    args: argparse.Namespace, *, read_course: Callable[[str], Course | None]
+    args: argparse.Namespace,
+    *,
+    read_course: Callable[[str], Course | None],
+    write: Writer,
 ) -> int:
     from b12course.exceptions import SettingError  # noqa: PLC0415
     from b12course.fhir import to_fhir  # noqa: PLC0415
@@ -97,20 +115,5 @@ def _run(
         bundle_type="transaction" if args.transaction else "collection",
     )
     data = bundle.model_dump_json(indent=2).encode() + b"\n"
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return 0
-    target = Path(args.output)
-    if target.exists() and not args.force:
-        msg = f"{args.output} already exists; pass --force to overwrite it"
-        raise SettingError(msg)
-    import secrets  # noqa: PLC0415 - only a write needs it
-
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_bytes(data)
-        temporary.replace(target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write(args.output, data, force=args.force, source=args.file, what="the bundle")
     return 0

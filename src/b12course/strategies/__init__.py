@@ -76,6 +76,14 @@ def _hypothesis_setup_hook() -> None:
         hst.register_type_strategy(getattr(b12course, type_name), lazily(function_name))
 
 
+try:
+    import hypothesis  # noqa: F401 - the optional extra, checked first
+except ModuleNotFoundError as _missing:
+    raise ModuleNotFoundError(
+        "b12course.strategies needs Hypothesis: pip install 'b12course[strategies]'",
+        name=_missing.name,
+    ) from None
+
 from b12course.strategies._courses import courses
 from b12course.strategies._values import (
     administered_doses,
