@@ -76,6 +76,7 @@ def _hypothesis_setup_hook() -> None:
         hst.register_type_strategy(getattr(b12course, type_name), lazily(function_name))
 
 
+from b12course.strategies._corrections import corrected_courses
 from b12course.strategies._courses import courses
 from b12course.strategies._values import (
     administered_doses,
@@ -100,6 +101,7 @@ __all__ = [
     "amounts",
     "aware_datetimes",
     "cadences",
+    "corrected_courses",
     "courses",
     "dose_skips",
     "doses",
