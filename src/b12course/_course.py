@@ -931,8 +931,13 @@ class Course:
         allow_future: bool,
         allow_close: bool,
         allow_renumber: bool,
+        keep_index: int | None = None,
     ) -> Course:
-        """Add ``record`` to the doses given, after every check of record_dose."""
+        """Add ``record`` to the doses given, after every check of record_dose.
+
+        ``keep_index`` is where the dose goes without renumbering any other
+        (an amended dose's old place; the end for a new one).
+        """
         given_at = require_bounded("given_at", record.at)
         if now is not None:
             now = require_aware("now", now)
@@ -965,13 +970,22 @@ class Course:
             )
         if not allow_close:
             self._check_close(record, index)
-        if not allow_renumber and index < len(self.given):
-            moved = self.given[index]
-            number = placement.slot.number if placement.slot else index + 1
+        if keep_index is None:
+            keep_index = len(self.given)
+        if not allow_renumber and index != keep_index:
+            moved = self.given[min(index, keep_index)]
             raise ImplausibleEntryError.renumbers(
-                given_at, moved.at, number, len(self.given) - index
+                given_at, moved.at, self._number_of(moved)
             )
         return self._adding("given", record)
+
+    def _number_of(self, record: AdministeredDose) -> int | None:
+        """The number in the plan of the dose given ``record`` (None past the plan)."""
+        until = utc(record.at) + dt.timedelta(microseconds=1)
+        for slot in self.plan(until=until):
+            if slot.given == record:
+                return slot.number
+        return None
 
     def _check_close(self, record: AdministeredDose, index: int) -> None:
         """Refuse a dose within its route's minimum interval of a dose given."""
@@ -1351,6 +1365,7 @@ class Course:
         if isinstance(replacement, AdministeredDose):
             added = without._record_given(  # noqa: SLF001 - this class's own
                 replacement,
+                keep_index=self.given.index(record),
                 planned=False,
                 route=None,
                 now=now,

@@ -425,17 +425,16 @@ class ImplausibleEntryError(B12CourseError, ValueError):
 
     @classmethod
     def renumbers(
-        cls, at: dt.datetime, moved: dt.datetime, number: int, count: int
+        cls, at: dt.datetime, moved: dt.datetime, number: int | None
     ) -> ImplausibleEntryError:
-        """A dose before doses already recorded, which would change their numbers."""
-        later = "it and the doses after it" if count > 1 else "it"
+        """A dose that would change the numbers of doses already recorded."""
+        now = f"now dose {number}" if number is not None else "past the plan"
         return cls(
             at,
             "renumber",
-            f"a dose at {at.isoformat()} comes before the dose given at "
-            f"{moved.isoformat()} (now dose {number}): {later} would move to "
-            "later numbers; if that is right, record it with allow_renumber=True "
-            "(--renumber)",
+            f"a dose at {at.isoformat()} would change the numbers of doses "
+            f"already recorded (the dose given at {moved.isoformat()} is {now}); "
+            "if that is right, record it with allow_renumber=True (--renumber)",
         )
 
 
