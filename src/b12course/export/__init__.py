@@ -114,7 +114,8 @@ def summary_markdown(
     planned dose due before ``now`` with how it was kept), Adherence (defined
     in the section), Overdue doses, Flare (entries flagged for a clinician's
     attention named one by one), Symptoms (change from baseline and trend),
-    Labs (first, latest and change per analyte), Review points, and Chart
+    Labs (first, latest and change per analyte), Review points, Corrections
+    (records voided or amended, with the reason, who and when), and Chart
     when a chart is given.  It ends with
     :data:`b12course.export.NOT_MEDICAL_ADVICE`.  User and regimen text is
     escaped, so a note or a phase named "1. ..." cannot add Markdown or HTML.

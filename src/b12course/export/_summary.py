@@ -18,6 +18,7 @@ from typing import TypeAlias
 import attrs
 
 from b12course._adherence import Adherence, adherence
+from b12course._corrections import describe
 from b12course._course import Course
 from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
 from b12course._labs import Analyte, LabResult
@@ -52,6 +53,7 @@ SUMMARY_SECTIONS: tuple[str, ...] = (
     "Symptoms",
     "Labs",
     "Review points",
+    "Corrections",
     "Chart",
 )
 
@@ -516,6 +518,33 @@ def _reviews_section(timeline: Timeline) -> Section:
     return Section("Review points", (Bullets(items),))
 
 
+_CORRECTIONS_NOTE = (
+    "Records entered in error stay in the record, voided; they take no part "
+    "in the plan or in the sections above."
+)
+
+
+def _corrections_section(course: Course) -> Section:
+    """The records voided or amended: what, how, why, by whom and when."""
+    if not course.corrections:
+        return Section("Corrections", ("No record was voided or amended.",))
+    zone = course.zone
+    rows = tuple(
+        (
+            describe(c.record, zone),
+            "voided"
+            if c.replacement is None
+            else f"amended: now {describe(c.replacement, zone)}",
+            c.reason,
+            c.by or "",
+            _when(c.at, zone),
+        )
+        for c in course.corrections
+    )
+    table = Table(("Record", "Correction", "Reason", "By", "When"), rows)
+    return Section("Corrections", (_CORRECTIONS_NOTE, table))
+
+
 def _chart_section(
     chart_png: bytes | None, chart_path: str | Path | None
 ) -> Section | None:
@@ -580,6 +609,7 @@ def summary_document(
         _symptoms_section(course, timeline, now),
         _labs_section(timeline, now),
         _reviews_section(timeline),
+        _corrections_section(course),
     ]
     if chart is not None:
         sections.append(chart)

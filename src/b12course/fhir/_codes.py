@@ -37,6 +37,7 @@ __all__ = [
     "ANALYTE_SYSTEM",
     "COMPONENT_SYSTEM",
     "COURSE_SYSTEM",
+    "EXT_CORRECTION",
     "EXT_COURSE",
     "EXT_DECISION",
     "EXT_PHASE",
@@ -73,6 +74,7 @@ EXT_COURSE = _OWN + "course"
 EXT_PHASE = _OWN + "phase"
 EXT_DECISION = _OWN + "phase-decision"
 EXT_SKIPPED_SLOT = _OWN + "skipped-slot"
+EXT_CORRECTION = _OWN + "correction"
 
 
 @attrs.frozen
