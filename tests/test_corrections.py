@@ -410,3 +410,14 @@ class TestJsonFormat:
         with pytest.raises(CourseFormatError) as caught:
             b12json.loads(json.dumps(document))
         assert caught.value.path == "corrections[0].record.kind"
+
+
+def test_a_voided_decision_for_a_missing_phase_is_refused_on_load(course):
+    """A document cannot hold a voided decision for a phase the regimen lacks."""
+    ended = course.end_phase(at(4), reason="done")
+    voided = ended.void(ended.decisions[0], "wrong", at=NOW)
+    document = json.loads(b12json.dumps(voided))
+    document["corrections"][0]["record"]["phase"] = 7
+    with pytest.raises(CourseFormatError) as caught:
+        b12json.loads(json.dumps(document))
+    assert caught.value.path == "corrections[0].record.phase"

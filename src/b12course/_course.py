@@ -231,6 +231,24 @@ def _corrections(items: Iterable[object]) -> tuple[Correction, ...]:
     return tuple(corrections)
 
 
+def _corrected_phases(
+    instance: Course,
+    _attribute: attrs.Attribute[tuple[Correction, ...]],
+    value: tuple[Correction, ...],
+) -> None:
+    """Refuse a corrected decision for a phase the regimen does not have."""
+    phases = len(instance.regimen.phases)
+    for index, correction in enumerate(value):
+        for name, record in (
+            ("record", correction.record),
+            ("replacement", correction.replacement),
+        ):
+            if isinstance(record, PhaseDecision) and record.phase >= phases:
+                raise PhaseDecisionError.no_such_phase(record.phase, phases).at_field(
+                    f"corrections[{index}].{name}.phase"
+                )
+
+
 # Where a course keeps each kind of record in force.
 _FIELDS: dict[RecordKind, str] = {
     RecordKind.DOSE: "given",
@@ -562,7 +580,7 @@ class Course:
         default=False, validator=attrs.validators.instance_of(bool)
     )
     corrections: tuple[Correction, ...] = attrs.field(
-        default=(), converter=_corrections
+        default=(), converter=_corrections, validator=_corrected_phases
     )
 
     @classmethod
