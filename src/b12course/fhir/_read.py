@@ -17,9 +17,10 @@ What is read:
 - ``MedicationAdministration``: ``completed`` is a dose given, ``not-done``
   a planned dose skipped.
 - ``Observation``: symptom entries and lab results.
-- ``entered-in-error`` resources (and phase decisions) with b12course's
-  correction extension are the course's corrections (records voided or
-  amended); without it, they are ignored.
+- ``entered-in-error`` resources with b12course's correction extension, and
+  that extension on a ``MedicationRequest`` (a voided phase decision), are the
+  course's corrections (records voided or amended); ``entered-in-error``
+  without it is ignored.
 - ``Patient`` entries are skipped; any other resource is refused.
 """
 
@@ -358,8 +359,6 @@ class _Reader:
     ) -> list[PhaseDecision]:
         found = []
         for extension in extensions(request, _codes.EXT_DECISION):
-            if extensions(extension, _codes.EXT_CORRECTION):
-                continue  # a voided decision (see _voided_decisions)
             at = next(iter(extensions(extension, "at")), None)
             if at is None:
                 raise extension.error("extension", "a decision needs its time (at)")
@@ -410,20 +409,17 @@ class _Reader:
     def _voided_decisions(
         self, index: int, request: Node, zone: zoneinfo.ZoneInfo
     ) -> None:
-        for extension in extensions(request, _codes.EXT_DECISION):
-            found = extensions(extension, _codes.EXT_CORRECTION)
-            if not found:
-                continue
+        for extension in extensions(request, _codes.EXT_CORRECTION):
             parts = [
-                e
+                {**e, "url": e["url"].removeprefix("decision-")}
                 for e in extension.data.get("extension", [])
-                if not (isinstance(e, dict) and e.get("url") == _codes.EXT_CORRECTION)
+                if isinstance(e, dict) and str(e.get("url", "")).startswith("decision-")
             ]
-            alone = {"extension": [{**extension.data, "extension": parts}]}
+            alone = {"extension": [{"url": _codes.EXT_DECISION, "extension": parts}]}
             decisions = self._decisions(
                 index, Node(alone, request.resource, request.path), zone
             )
-            self._keep(found[0], decisions[0])
+            self._keep(extension, decisions[0])
 
     def _keep(self, extension: Node, record: Record) -> None:
         order = part(extension, "order", "valueInteger", int)

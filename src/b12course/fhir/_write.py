@@ -11,9 +11,10 @@ validated by constructing the ``fhir.resources`` Bundle of the chosen version:
   planned dose skipped (``not-done``, with the reason as ``statusReason``);
 - one ``Observation`` per symptom entry and per lab result;
 - each record voided or amended (``Course.corrections``) as its resource with
-  status ``entered-in-error`` (a voided phase decision: its extension, marked)
-  and b12course's correction extension: the order, reason, time, who, and for
-  an amendment the instant (and name) of the record that replaced it.
+  status ``entered-in-error`` and b12course's correction extension: the
+  order, reason, time, who, and for an amendment the instant (and name) of the
+  record that replaced it (a voided phase decision: the correction extension
+  alone, on its phase's request, with the decision's parts as ``decision-*``).
 
 What FHIR has no element for (the course's IANA zone and id, the regimen's
 name and sources, each phase's name, end and anchoring, the phase decisions)
@@ -501,10 +502,14 @@ class _Writer:
             record = correction.record
             extension = _correction_extension(order, correction)
             if isinstance(record, PhaseDecision):
-                voided = _decision_extension(record)
-                voided["extension"].append(extension)
+                # The decision's own parts, prefixed, in the correction itself.
+                for decided in _decision_extension(record)["extension"]:
+                    value = {k: v for k, v in decided.items() if k != "url"}
+                    extension["extension"].append(
+                        {"url": "decision-" + decided["url"], **value}
+                    )
                 request = requests[self.requests[record.phase]]
-                request.setdefault("extension", []).append(voided)
+                request.setdefault("extension", []).append(extension)
                 continue
             if isinstance(record, AdministeredDose):
                 resource = self._given(record, None)
