@@ -111,8 +111,13 @@ def instant_of(record: Record) -> dt.datetime:
     return record.at
 
 
-def describe(record: Record, zone: dt.tzinfo | None = None) -> str:
+def describe(
+    record: Record, zone: dt.tzinfo | None = None, phases: tuple[str, ...] = ()
+) -> str:
     """Return a record as a person reads it, with its time in ``zone``.
+
+    ``phases`` are the regimen's phase names: a decision is named by its
+    phase's name when they are given.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Symptom
@@ -128,6 +133,8 @@ def describe(record: Record, zone: dt.tzinfo | None = None) -> str:
     if isinstance(record, DoseSkip):
         return f"skip of the dose due {when}"
     if isinstance(record, PhaseDecision):
+        if record.phase < len(phases):
+            return f"end of the {phases[record.phase]} phase at {when}"
         return f"end of phase {record.phase + 1} at {when}"
     if isinstance(record, SymptomEntry):
         return f"symptom entry {record.label} {record.severity}/10 at {when}"

@@ -1225,7 +1225,8 @@ class Course:
         reference = (kind, at, number, name)
         if matches:
             zone = self.zone
-            choices = "; ".join(describe(m, zone) for m in matches)
+            names = tuple(p.name for p in self.regimen.phases)
+            choices = "; ".join(describe(m, zone, names) for m in matches)
             raise CorrectionError.ambiguous(reference, what, choices)
         if number is None and any(
             c.kind is kind and _matches(c.record, at, name, self)
@@ -1418,7 +1419,7 @@ class Course:
                 kept = (*records[:index], *records[index + 1 :])
                 object.__setattr__(copy, name, kept)
                 return copy
-        what = describe(record, self.zone)
+        what = describe(record, self.zone, tuple(p.name for p in self.regimen.phases))
         if any(c.record == record for c in self.corrections):
             raise CorrectionError.already_voided(record, what)
         raise CorrectionError.no_such_record(record, what)

@@ -48,7 +48,8 @@ def _named(args: argparse.Namespace, course: Course) -> Record:
 
 def _label(record: Record, course: Course) -> str:
     """The record as a person reads it; a dose with its name in the plan."""
-    text = describe(record, course.zone)
+    names = tuple(p.name for p in course.regimen.phases)
+    text = describe(record, course.zone, names)
     if isinstance(record, AdministeredDose):
         slot = changes.slot_of(course, record.at)
         if slot is not None:
@@ -110,10 +111,11 @@ def amend(args: argparse.Namespace) -> int:
     course = changes.change_file(args.file, change)
     old, new = amended[-1]
     zone = course.zone
+    names = tuple(p.name for p in course.regimen.phases)
     who = f" by {args.by}" if args.by else ""
     print(
         f"amended {old} in {args.file}{who}: {args.reason}; "
-        f"now the {describe(new, zone)}",
+        f"now the {describe(new, zone, names)}",
         file=sys.stderr,
     )
     return 0

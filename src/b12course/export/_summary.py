@@ -529,12 +529,13 @@ def _corrections_section(course: Course) -> Section:
     if not course.corrections:
         return Section("Corrections", ("No record was voided or amended.",))
     zone = course.zone
+    names = tuple(p.name for p in course.regimen.phases)
     rows = tuple(
         (
-            describe(c.record, zone),
+            describe(c.record, zone, names),
             "voided"
             if c.replacement is None
-            else f"amended: now {describe(c.replacement, zone)}",
+            else f"amended: now {describe(c.replacement, zone, names)}",
             c.reason,
             c.by or "",
             _when(c.at, zone),
