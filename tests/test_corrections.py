@@ -313,11 +313,14 @@ class TestPlausibility:
 class TestProperties:
     @given(course=strategies.courses(), data=st.data())
     def test_voiding_the_record_just_added_restores_the_plan(self, course, data):
-        """Record a dose, symptom or lab, void it: plan and timeline are as before."""
+        """Record a dose, skip, symptom or lab, then void it: the plan is as before."""
         until = utc(course.first_dose) + dt.timedelta(days=400)
         pending = [d for d in course.plan(until=until) if d.pending]
-        kind = data.draw(st.sampled_from(["dose", "symptom", "lab"]))
-        if kind == "dose":
+        kind = data.draw(st.sampled_from(["dose", "skip", "symptom", "lab"]))
+        if kind == "skip":
+            assume(pending)
+            recorded = course.skip_dose(number=pending[0].number, reason="away")
+        elif kind == "dose":
             assume(pending)
             recorded = course.record_dose(
                 pending[0].due, allow_close=True, allow_renumber=True
@@ -342,6 +345,7 @@ class TestProperties:
             recorded = course.record_lab(result)
         record = {
             "dose": lambda c: next(g for g in c.given if g not in course.given),
+            "skip": lambda c: c.skips[-1],
             "symptom": lambda c: next(
                 e for e in c.symptoms if e not in course.symptoms
             ),
