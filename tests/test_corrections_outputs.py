@@ -346,3 +346,37 @@ class TestCommandLine:
         )
         assert code == 2
         assert "already voided" in err
+
+
+def test_a_time_typed_to_the_minute_names_the_record_of_that_minute(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    """A symptom logged by the clock (with seconds) is voided by its minute."""
+    path = tmp_path / "course.json"
+    run(
+        capsys,
+        "new",
+        "bnf-hydroxocobalamin-neuro",
+        "--start",
+        "2026-11-02T09:00",
+        "--tz",
+        "Europe/London",
+        "-o",
+        path,
+    )
+    course = b12json.loads(path.read_bytes())
+    seconds = dt.datetime(2026, 11, 3, 20, 14, 37, 120000, tzinfo=LONDON)
+    course = course.log_symptom(
+        SymptomEntry(at=seconds, symptom=Symptom.TREMOR, severity=3)
+    )
+    path.write_text(b12json.dumps(course))
+    code, _, err = run(
+        capsys, "void", path, "--symptom", "2026-11-03T20:15", "--reason", "x"
+    )
+    assert code == 2
+    assert "holds no symptom" in err
+    code, _, err = run(
+        capsys, "void", path, "--symptom", "2026-11-03T20:14", "--reason", "x"
+    )
+    assert code == 0, err
+    assert b12json.loads(path.read_bytes()).symptoms == ()

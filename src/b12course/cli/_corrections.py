@@ -15,10 +15,12 @@ from typing import Any
 from b12course._corrections import Record, describe
 from b12course._course import Course
 from b12course._records import AdministeredDose
+from b12course._time import utc
 from b12course.cli import _args as shared
 from b12course.cli import _changes as changes
 from b12course.cli import _course as base
 from b12course.cli import _input as read
+from b12course.exceptions import CorrectionError
 
 __all__ = ["amend", "register", "undo", "void"]
 
@@ -31,19 +33,36 @@ def _named(args: argparse.Namespace, course: Course) -> Record:
     """The record that --dose, --skip, --symptom, --lab or --decision names."""
     if args.dose is not None:
         return course.find("dose", number=args.dose)
-    if getattr(args, "skip", None) is not None:
+    if args.skip is not None:
         return course.find("skip", number=args.skip)
     if args.symptom is not None:
-        at = _instant(args.symptom, "--symptom", course)
-        return course.find("symptom", at=at, name=args.name)
+        return _found(course, "symptom", args.symptom, args.name)
     if args.lab is not None:
-        return course.find(
-            "lab", at=_instant(args.lab, "--lab", course), name=args.name
-        )
+        return _found(course, "lab", args.lab, args.name)
     phase: str = args.decision
     if phase.isdigit() and 1 <= int(phase) <= len(course.regimen.phases):
         phase = course.regimen.phases[int(phase) - 1].name
     return course.find("decision", name=phase)
+
+
+def _found(course: Course, kind: str, text: str, name: str | None) -> Record:
+    """The symptom entry or lab result at the instant typed, or in its minute.
+
+    A record made without ``--at`` holds the clock's seconds; a time typed to
+    the minute names the one record of that minute, if only one is there.
+    """
+    at = _instant(text, f"--{kind}", course)
+    try:
+        return course.find(kind, at=at, name=name)
+    except CorrectionError:
+        if at.second or at.microsecond:
+            raise
+        field = "symptoms" if kind == "symptom" else "labs"
+        start, end = utc(at), utc(at) + dt.timedelta(minutes=1)
+        within = [r.at for r in getattr(course, field) if start <= utc(r.at) < end]
+        if len(set(within)) != 1:
+            raise
+        return course.find(kind, at=within[0], name=name)
 
 
 def _label(record: Record, course: Course) -> str:
