@@ -1299,3 +1299,36 @@ class TestHostileServer:
             b12caldav.sync_url(course(), dead, USER, PASSWORD, until=UNTIL, now=BEFORE)
         assert "nothing was changed" in str(caught.value)
         assert "next sync" not in str(caught.value)
+
+
+class TestCorrections:
+    def test_voiding_a_dose_rewrites_exactly_what_recording_it_changed(
+        self, url, calendar
+    ):
+        """Record a dose, sync, void it, sync: only the objects the dose changed are written, back as they were."""
+        c = course().record_dose(START)
+        first = b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE)
+        before = raw_objects(url)
+        late = START + dt.timedelta(days=3, hours=2)
+        recorded = c.record_dose(late)
+        now = late + dt.timedelta(hours=1)
+        made = b12caldav.sync(recorded, calendar, until=UNTIL, now=BEFORE)
+        assert made.updated
+        voided = recorded.void(recorded.given[-1], "not given", at=now, by="AB")
+        counting = Counting(calendar)
+        report = b12caldav.sync(voided, calendar, until=UNTIL, now=BEFORE)
+        assert set(report.updated) == set(made.updated)
+        assert not report.created
+        assert not report.cancelled
+        assert counting.methods == ["REPORT"] + ["PUT"] * len(made.updated)
+        after = raw_objects(url)
+        assert set(after) == set(first.created)
+        for uid, stored in after.items():
+            old = before[uid].event
+            new = stored.event
+            if uid in report.updated:
+                assert new["SEQUENCE"] == old["SEQUENCE"] + 2
+            else:
+                assert stored.etag == before[uid].etag
+            for name in ("DTSTART", "SUMMARY", "DESCRIPTION", "STATUS"):
+                assert str(new.get(name)) == str(old.get(name)), (uid, name)

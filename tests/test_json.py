@@ -111,7 +111,7 @@ class TestRoundTrip:
         ]
         assert (doc["format"], doc["version"], doc["zone"]) == (
             "b12course",
-            1,
+            2,
             "Europe/London",
         )
         assert doc["first_dose"] == "2026-12-01T09:00:00+00:00[Europe/London]"
@@ -230,7 +230,8 @@ class TestBadDocuments:
             (("id",), 7, "text"),
             (("zone",), "Asia/Tokyo", "does not match"),
             (("format",), "b12-other", "not a b12course document"),
-            (("version",), 2, "version 1"),
+            (("version",), 3, "version 1 and 2"),
+            (("version",), 0, "version 1 and 2"),
             (("version",), "1", "whole number"),
             (("version",), True, "whole number"),
         ],

@@ -423,6 +423,7 @@ class TestKeptSlots:
                 "symptoms",
                 "labs",
                 "pregnant_or_breastfeeding",
+                "corrections",
             ]
             for other in (
                 attrs.evolve(course),

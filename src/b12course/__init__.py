@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from b12course import plot as plot
     from b12course import strategies as strategies
     from b12course._adherence import Adherence, adherence
+    from b12course._corrections import Correction, RecordKind
     from b12course._course import Course
     from b12course._flare import (
         Assessment,
@@ -100,6 +101,7 @@ __all__ = [
     "Band",
     "Baseline",
     "Cadence",
+    "Correction",
     "Count",
     "Course",
     "DecisionBasis",
@@ -124,6 +126,7 @@ __all__ = [
     "Plan",
     "PlannedDose",
     "PlateauRule",
+    "RecordKind",
     "ReferenceRange",
     "Regimen",
     "Review",
@@ -163,6 +166,7 @@ __all__ = [
 # exported as itself, under its own name).
 _HOMES: dict[str, tuple[str, ...]] = {
     "b12course._adherence": ("Adherence", "adherence"),
+    "b12course._corrections": ("Correction", "RecordKind"),
     "b12course._course": ("Course",),
     "b12course._flare": (
         "Assessment",

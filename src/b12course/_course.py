@@ -25,13 +25,22 @@ import bisect
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from copy import copy as copy_of
 from operator import itemgetter
 from typing import Any, TypeVar
 
 import attrs
 
+from b12course._corrections import (
+    Correction,
+    Record,
+    RecordKind,
+    describe,
+    instant_of,
+    kind_of,
+    minimum_interval,
+)
 from b12course._flare import (
     Assessment,
     FlareModel,
@@ -97,7 +106,9 @@ from b12course._time import (
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course.exceptions import (
     B12CourseError,
+    CorrectionError,
     DuplicateRecordError,
+    ImplausibleEntryError,
     InvalidRecordError,
     NoSuchDoseError,
     NotACourseError,
@@ -208,6 +219,46 @@ def _labs(items: Iterable[object]) -> tuple[LabResult, ...]:
 _RECORDS.update(given=_given, symptoms=_symptoms, labs=_labs)
 
 
+def _corrections(items: Iterable[object]) -> tuple[Correction, ...]:
+    corrections: list[Correction] = []
+    for index, correction in enumerate(items):
+        if not isinstance(correction, Correction):
+            raise InvalidRecordError(
+                correction,
+                f"corrections holds Correction values, not {correction!r:.80}",
+            ).at_field(f"corrections[{index}]")
+        corrections.append(correction)
+    return tuple(corrections)
+
+
+def _corrected_phases(
+    instance: Course,
+    _attribute: attrs.Attribute[tuple[Correction, ...]],
+    value: tuple[Correction, ...],
+) -> None:
+    """Refuse a corrected decision for a phase the regimen does not have."""
+    phases = len(instance.regimen.phases)
+    for index, correction in enumerate(value):
+        for name, record in (
+            ("record", correction.record),
+            ("replacement", correction.replacement),
+        ):
+            if isinstance(record, PhaseDecision) and record.phase >= phases:
+                raise PhaseDecisionError.no_such_phase(record.phase, phases).at_field(
+                    f"corrections[{index}].{name}.phase"
+                )
+
+
+# Where a course keeps each kind of record in force.
+_FIELDS: dict[RecordKind, str] = {
+    RecordKind.DOSE: "given",
+    RecordKind.SKIP: "skips",
+    RecordKind.DECISION: "decisions",
+    RecordKind.SYMPTOM: "symptoms",
+    RecordKind.LAB: "labs",
+}
+
+
 def _label(entry: SymptomEntry) -> str:
     return entry.label
 
@@ -262,6 +313,56 @@ def _decisions(
                     where
                 )
         decided.add(decision.phase)
+
+
+def _not_future(
+    what: str, at: dt.datetime, now: dt.datetime | None, allow_future: bool
+) -> None:
+    """Refuse a record later than ``now`` unless acknowledged."""
+    if now is None:
+        return
+    now = require_aware("now", now)
+    if not allow_future and utc(require_aware("at", at)) > utc(now):
+        raise ImplausibleEntryError.future(what, at, now)
+
+
+def _record_kind(kind: object) -> RecordKind:
+    if isinstance(kind, RecordKind):
+        return kind
+    for member in RecordKind:
+        if isinstance(kind, str) and kind.strip().casefold() == member.value:
+            return member
+    choices = ", ".join(m.value for m in RecordKind)
+    raise CorrectionError(kind, f"a record's kind is one of {choices}, not {kind!r}")
+
+
+def _matches(
+    record: Record, at: dt.datetime | None, name: str | None, course: Course
+) -> bool:
+    """True when ``record`` is at ``at`` (if given) and named ``name`` (if given)."""
+    if at is not None and utc(instant_of(record)) != utc(at):
+        return False
+    if name is None:
+        return True
+    wanted = name.strip().casefold()
+    if isinstance(record, SymptomEntry):
+        return record.label.casefold() == wanted or record.symptom.value == wanted
+    if isinstance(record, LabResult):
+        return record.analyte.value == wanted
+    if isinstance(record, PhaseDecision):
+        phases = course.regimen.phases
+        return (
+            record.phase < len(phases)
+            and phases[record.phase].name.casefold() == wanted
+        )
+    return False
+
+
+def _corrected(course: Course, correction: Correction) -> Course:
+    """Return a copy of ``course`` with ``correction`` added to its corrections."""
+    copy = copy_of(course)
+    object.__setattr__(copy, "corrections", (*course.corrections, correction))
+    return copy
 
 
 def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
@@ -433,6 +534,9 @@ class Course:
         pregnant_or_breastfeeding: The person is pregnant or breastfeeding:
             the NICE NG239 treatment review is then after 1 month, not 3
             (set it with :meth:`with_pregnancy`).
+        corrections: Records voided as entered in error or amended, in the
+            order corrected (:meth:`void`, :meth:`amend`).  They stay in the
+            course, with who, when and why, and take no part in the plan.
 
     Raises:
         DuplicateRecordError: Two doses at one instant, or the same symptom
@@ -474,6 +578,9 @@ class Course:
     )
     pregnant_or_breastfeeding: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool)
+    )
+    corrections: tuple[Correction, ...] = attrs.field(
+        default=(), converter=_corrections, validator=_corrected_phases
     )
 
     @classmethod
@@ -767,6 +874,10 @@ class Course:
         lot: str | None = None,
         note: str | None = None,
         by: Administrator | str | None = None,
+        now: dt.datetime | None = None,
+        allow_future: bool = False,
+        allow_close: bool = False,
+        allow_renumber: bool = False,
     ) -> Course:
         """Return a new Course with a dose given at ``given_at``.
 
@@ -787,6 +898,14 @@ class Course:
             note: Free text.
             by: Who gave it: an :class:`~b12course.Administrator` or its value
                 (``"self"``, ``"carer"``, ``"clinician"``).
+            now: The present: a dose later than it is refused unless
+                ``allow_future`` (domain code never reads the clock; without
+                ``now`` the check is not made).
+            allow_future: Accept a dose later than ``now``.
+            allow_close: Accept a dose within its route's minimum interval
+                (12 hours for injections) of another dose given.
+            allow_renumber: Accept a dose given before doses already
+                recorded, which moves them to later numbers.
 
         Raises:
             NaiveDatetimeError: ``given_at`` is naive.
@@ -795,13 +914,13 @@ class Course:
             DoseOrderError: The dose is more than one interval before the
                 first planned dose, or before a skipped dose it would follow.
             ImplausibleDoseError: The dose is implausible for its route.
+            ImplausibleEntryError: The dose is later than ``now``, within
+                the minimum interval of another dose given, or would renumber
+                doses already recorded, and that was not acknowledged.
             InvalidRecordError: ``by`` names no administrator.
             TextError: ``site``, ``lot`` or ``note`` is not text.
         """
         given_at = require_bounded("given_at", given_at)
-        index = bisect.bisect_left(self.given, utc(given_at), key=_utc_at)
-        if index < len(self.given) and utc(self.given[index].at) == utc(given_at):
-            raise _duplicate_dose(given_at)
         record = AdministeredDose(
             at=given_at,
             dose=dose if dose is not None else self.regimen.phases[0].dose,
@@ -810,6 +929,41 @@ class Course:
             note=note,
             by=by,
         )
+        return self._record_given(
+            record,
+            planned=dose is None,
+            route=route,
+            now=now,
+            allow_future=allow_future,
+            allow_close=allow_close,
+            allow_renumber=allow_renumber,
+        )
+
+    def _record_given(
+        self,
+        record: AdministeredDose,
+        *,
+        planned: bool,
+        route: Route | str | None,
+        now: dt.datetime | None,
+        allow_future: bool,
+        allow_close: bool,
+        allow_renumber: bool,
+        keep_index: int | None = None,
+    ) -> Course:
+        """Add ``record`` to the doses given, after every check of record_dose.
+
+        ``keep_index`` is where the dose goes without renumbering any other
+        (an amended dose's old place; the end for a new one).
+        """
+        given_at = require_bounded("given_at", record.at)
+        if now is not None:
+            now = require_aware("now", now)
+            if not allow_future and utc(given_at) > utc(now):
+                raise ImplausibleEntryError.future("a dose", given_at, now)
+        index = bisect.bisect_left(self.given, utc(given_at), key=_utc_at)
+        if index < len(self.given) and utc(self.given[index].at) == utc(given_at):
+            raise _duplicate_dose(given_at)
         given = (*self.given[:index], record, *self.given[index:])
         placement = locate(
             self.regimen,
@@ -821,16 +975,47 @@ class Course:
             decisions=self.decisions,
         )
         placement.check()
-        if dose is None:
+        if planned:
             # Past the end of the last phase: the course's last dose is the best guess.
-            planned = placement.slot.dose if placement.slot else None
-            record = attrs.evolve(record, dose=planned or self.regimen.phases[-1].dose)
+            slot_dose = placement.slot.dose if placement.slot else None
+            record = attrs.evolve(
+                record, dose=slot_dose or self.regimen.phases[-1].dose
+            )
         if route is not None:
             chosen = record.dose
             record = attrs.evolve(
                 record, dose=Dose(chosen.drug, chosen.amount, Route.parse(route))
             )
+        if not allow_close:
+            self._check_close(record, index)
+        if keep_index is None:
+            keep_index = len(self.given)
+        if not allow_renumber and index != keep_index:
+            moved = self.given[min(index, keep_index)]
+            raise ImplausibleEntryError.renumbers(
+                given_at, moved.at, self._number_of(moved)
+            )
         return self._adding("given", record)
+
+    def _number_of(self, record: AdministeredDose) -> int | None:
+        """The number in the plan of the dose given ``record`` (None past the plan)."""
+        until = utc(record.at) + dt.timedelta(microseconds=1)
+        for slot in self.plan(until=until):
+            if slot.given == record:
+                return slot.number
+        return None
+
+    def _check_close(self, record: AdministeredDose, index: int) -> None:
+        """Refuse a dose within its route's minimum interval of a dose given."""
+        minimum = minimum_interval(record.dose.route)
+        if minimum is None:
+            return
+        at = utc(record.at)
+        for other in self.given[max(index - 1, 0) : index + 1]:
+            if abs(utc(other.at) - at) < minimum:
+                raise ImplausibleEntryError.too_close(
+                    record.at, other.at, minimum, record.dose.route.abbreviation
+                )
 
     def skip_dose(
         self,
@@ -931,40 +1116,313 @@ class Course:
         decision = PhaseDecision(phase=span.index, at=at, reason=reason, basis=basis)
         return attrs.evolve(self, decisions=(*self.decisions, decision))
 
-    def log_symptom(self, entry: SymptomEntry) -> Course:
+    def log_symptom(
+        self,
+        entry: SymptomEntry,
+        *,
+        now: dt.datetime | None = None,
+        allow_future: bool = False,
+    ) -> Course:
         """Return a new Course with a symptom entry added.
+
+        Args:
+            entry: The entry.
+            now: The present: an entry later than it is refused unless
+                ``allow_future`` (without ``now`` the check is not made).
+            allow_future: Accept an entry later than ``now``.
 
         Raises:
             InvalidRecordError: ``entry`` is not a SymptomEntry.
             DuplicateRecordError: The same symptom is already logged at that instant.
+            ImplausibleEntryError: The entry is later than ``now``.
         """
         if not isinstance(entry, SymptomEntry):
             raise InvalidRecordError(
                 entry, f"log_symptom takes a SymptomEntry, not {entry!r}"
             )
+        _not_future(f"a {entry.label} entry", entry.at, now, allow_future)
         if any(
             utc(e.at) == utc(entry.at) and e.label == entry.label for e in self.symptoms
         ):
             raise _duplicate_entry(entry)
         return self._adding("symptoms", entry)
 
-    def record_lab(self, result: LabResult) -> Course:
+    def record_lab(
+        self,
+        result: LabResult,
+        *,
+        now: dt.datetime | None = None,
+        allow_future: bool = False,
+    ) -> Course:
         """Return a new Course with a lab result added.
+
+        Args:
+            result: The result.
+            now: The present: a result later than it is refused unless
+                ``allow_future`` (without ``now`` the check is not made).
+            allow_future: Accept a result later than ``now``.
 
         Raises:
             InvalidRecordError: ``result`` is not a LabResult.
             DuplicateRecordError: The same analyte is already recorded at that instant.
+            ImplausibleEntryError: The result is later than ``now``.
         """
         if not isinstance(result, LabResult):
             raise InvalidRecordError(
                 result, f"record_lab takes a LabResult, not {result!r}"
             )
+        _not_future(f"a {result.analyte.value} result", result.at, now, allow_future)
         if any(
             utc(r.at) == utc(result.at) and r.analyte is result.analyte
             for r in self.labs
         ):
             raise _duplicate_lab(result)
         return self._adding("labs", result)
+
+    # -- corrections ------------------------------------------------------
+
+    def find(
+        self,
+        kind: RecordKind | str,
+        *,
+        at: dt.datetime | None = None,
+        number: int | None = None,
+        name: str | None = None,
+    ) -> Record:
+        """Return the record in force of ``kind`` named by its instant (or number).
+
+        The stable reference to a record is its kind and instant (see
+        :mod:`b12course._corrections`): ``at`` is when a dose was given, a
+        symptom felt, a lab sample taken or a decision made, or the due time
+        of a skipped dose.  ``name`` tells apart two symptom entries (label)
+        or lab results (analyte value) at one instant, and names a decision by
+        its phase's name.  ``number`` names a dose given or skipped by its
+        number in the plan as it stands.
+
+        Args:
+            kind: ``RecordKind`` or its value (``"dose"``, ``"skip"``,
+                ``"decision"``, ``"symptom"``, ``"lab"``).
+            at: The record's instant (aware).
+            number: A dose's number in the plan (doses and skips only).
+            name: A symptom's label, an analyte's value or a phase's name.
+
+        Raises:
+            CorrectionError: No record in force matches (or the one that does
+                was voided), or more than one does.
+            NaiveDatetimeError: ``at`` is naive.
+        """
+        kind = _record_kind(kind)
+        if at is not None:
+            at = require_aware("at", at)
+        if number is not None:
+            found = self._numbered(kind, number)
+            what = f"{kind} numbered {number}"
+            matches = [] if found is None else [found]
+        else:
+            matches, what = self._matching(kind, at, name)
+        if len(matches) == 1:
+            return matches[0]
+        reference = (kind, at, number, name)
+        if matches:
+            zone = self.zone
+            names = tuple(p.name for p in self.regimen.phases)
+            choices = "; ".join(describe(m, zone, names) for m in matches)
+            raise CorrectionError.ambiguous(reference, what, choices)
+        if number is None and any(
+            c.kind is kind and _matches(c.record, at, name, self)
+            for c in self.corrections
+        ):
+            raise CorrectionError.already_voided(reference, what)
+        raise CorrectionError.no_such_record(reference, what)
+
+    def _matching(
+        self, kind: RecordKind, at: dt.datetime | None, name: str | None
+    ) -> tuple[list[Record], str]:
+        """Return the records in force of ``kind`` at ``at`` named ``name``."""
+        records: tuple[Record, ...] = getattr(self, _FIELDS[kind])
+        found = [r for r in records if _matches(r, at, name, self)]
+        parts = [str(kind)]
+        if name is not None:
+            parts.append(repr(name))
+        if at is not None:
+            parts.append(f"at {at.isoformat()}")
+        return found, " ".join(parts)
+
+    def _numbered(self, kind: RecordKind, number: int) -> Record | None:
+        """Return the dose given (or skip) numbered ``number`` in the plan."""
+        if kind not in {RecordKind.DOSE, RecordKind.SKIP}:
+            raise CorrectionError.no_such_record(
+                number, f"{kind} numbered {number} (only doses and skips have numbers)"
+            )
+        records: tuple[Record, ...] = (*self.given, *self.skips)
+        if not records:
+            return None
+        last = max(utc(instant_of(r)) for r in records)
+        for dose in self.plan(until=last + dt.timedelta(microseconds=1)):
+            if dose.number == number:
+                return dose.given if kind is RecordKind.DOSE else dose.skip
+        return None
+
+    def latest_record(self) -> Record | None:
+        """Return the record in force with the latest instant (None when none).
+
+        This is what ``b12course undo`` voids.  Ties go to the kind recorded
+        more often: a dose given, then a symptom entry, a lab result, a skip,
+        a decision.
+        """
+        order = (
+            RecordKind.DECISION,
+            RecordKind.SKIP,
+            RecordKind.LAB,
+            RecordKind.SYMPTOM,
+            RecordKind.DOSE,
+        )
+        best: tuple[dt.datetime, int] | None = None
+        latest: Record | None = None
+        for rank, kind in enumerate(order):
+            records: tuple[Record, ...] = getattr(self, _FIELDS[kind])
+            for record in records:
+                key = (utc(instant_of(record)), rank)
+                if best is None or key >= best:
+                    best, latest = key, record
+        return latest
+
+    def void(
+        self,
+        record: Record,
+        reason: str,
+        *,
+        at: dt.datetime,
+        by: str | None = None,
+    ) -> Course:
+        """Return a new Course in which ``record`` is voided as entered in error.
+
+        Nothing is erased: the record moves to :attr:`corrections` with who
+        voided it, when and why, and takes no part in the plan, the flare,
+        trends, adherence or any rendering but the list of corrections.
+        Voiding the record just added gives back the plan from before it.
+
+        Args:
+            record: A record in force (a dose given, a skip, a phase decision,
+                a symptom entry or a lab result), e.g. from :meth:`find` or
+                ``course.given[-1]``.
+            reason: Why, in free text (required).
+            at: When the correction is made (aware).
+            by: Who made it, in free text.
+
+        Raises:
+            CorrectionError: ``record`` is not in force in this course (never
+                recorded, or voided already).
+            TextError: ``reason`` is empty, or ``by`` is not text.
+            NaiveDatetimeError: ``at`` is naive.
+
+        >>> import datetime as dt, zoneinfo
+        >>> from b12course import regimens
+        >>> london = zoneinfo.ZoneInfo("Europe/London")
+        >>> start = dt.datetime(2026, 12, 7, 9, tzinfo=london)
+        >>> course = Course.begin(regimens.get("nice-non-neuro"), first_dose=start)
+        >>> typo = course.record_dose(start.replace(year=2027))
+        >>> fixed = typo.void(typo.given[0], "wrong year", at=start, by="AB")
+        >>> fixed.given
+        ()
+        >>> print(fixed.corrections[0])
+        voided dose given at 2027-12-07 09:00: wrong year; by AB; on 2026-12-07 09:00
+        """
+        correction = Correction(record=record, reason=reason, at=at, by=by)
+        return _corrected(self._without(record), correction)
+
+    def amend(
+        self,
+        record: Record,
+        replacement: Record | Mapping[str, Any],
+        *,
+        reason: str,
+        at: dt.datetime,
+        by: str | None = None,
+        now: dt.datetime | None = None,
+        allow_future: bool = False,
+        allow_close: bool = False,
+        allow_renumber: bool = False,
+    ) -> Course:
+        """Return a new Course in which ``record`` is replaced by a corrected copy.
+
+        The old record is voided (kept in :attr:`corrections`, with the
+        replacement beside it) and the replacement is recorded through the
+        same checks as a new record of its kind.
+
+        Args:
+            record: A record in force, as for :meth:`void`.
+            replacement: The corrected record (of the same kind), or the
+                fields to change, e.g. ``{"at": ..., "site": "left thigh"}``.
+            reason: Why, in free text (required).
+            at: When the correction is made (aware).
+            by: Who made it, in free text.
+            now: As for :meth:`record_dose` (also for symptom entries and
+                lab results).
+            allow_future: As for :meth:`record_dose` (also for symptom
+                entries and lab results).
+            allow_close: As for :meth:`record_dose`.
+            allow_renumber: As for :meth:`record_dose`.
+
+        Raises:
+            CorrectionError: ``record`` is not in force, or ``replacement``
+                is a record of another kind.
+            ImplausibleEntryError: As for :meth:`record_dose`.
+            B12CourseError: Whatever recording the replacement refuses.
+        """
+        if isinstance(replacement, Mapping):
+            try:
+                replacement = attrs.evolve(record, **replacement)
+            except TypeError as exc:
+                raise InvalidRecordError(
+                    replacement, f"cannot amend {type(record).__name__}: {exc}"
+                ) from None
+        correction = Correction(
+            record=record, reason=reason, at=at, by=by, replacement=replacement
+        )
+        without = self._without(record)
+        if isinstance(replacement, AdministeredDose):
+            added = without._record_given(  # noqa: SLF001 - this class's own
+                replacement,
+                keep_index=self.given.index(record),
+                planned=False,
+                route=None,
+                now=now,
+                allow_future=allow_future,
+                allow_close=allow_close,
+                allow_renumber=allow_renumber,
+            )
+        elif isinstance(replacement, SymptomEntry):
+            added = without.log_symptom(replacement, now=now, allow_future=allow_future)
+        elif isinstance(replacement, LabResult):
+            added = without.record_lab(replacement, now=now, allow_future=allow_future)
+        elif isinstance(replacement, DoseSkip):
+            added = attrs.evolve(without, skips=(*without.skips, replacement))
+        else:
+            added = attrs.evolve(without, decisions=(*without.decisions, replacement))
+        return _corrected(added, correction)
+
+    def _without(self, record: Record) -> Course:
+        """Return a copy without ``record`` in force (refused if it is not)."""
+        kind = kind_of(record)
+        if kind is None:
+            raise InvalidRecordError(
+                record,
+                "void and amend take a dose given, a skip, a phase decision, a "
+                f"symptom entry or a lab result, not {record!r:.80}",
+            )
+        name = _FIELDS[kind]
+        records: tuple[Record, ...] = getattr(self, name)
+        for index, held in enumerate(records):
+            if held == record:
+                copy = copy_of(self)
+                kept = (*records[:index], *records[index + 1 :])
+                object.__setattr__(copy, name, kept)
+                return copy
+        what = describe(record, self.zone, tuple(p.name for p in self.regimen.phases))
+        if any(c.record == record for c in self.corrections):
+            raise CorrectionError.already_voided(record, what)
+        raise CorrectionError.no_such_record(record, what)
 
     # -- the clinical record ----------------------------------------------
 

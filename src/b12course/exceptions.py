@@ -23,12 +23,14 @@ __all__ = [
     "CalDavError",
     "CalDavNetworkError",
     "CalendarFormatError",
+    "CorrectionError",
     "CourseFormatError",
     "DoseOrderError",
     "DuplicateRecordError",
     "ExportError",
     "FhirFormatError",
     "ImplausibleDoseError",
+    "ImplausibleEntryError",
     "InvalidRecordError",
     "LabValueError",
     "NaiveDatetimeError",
@@ -309,6 +311,131 @@ class PhaseDecisionError(B12CourseError, ValueError):
             f"the regimen has no phase {phase!r} (it has {phases}, "
             f"indexed 0 to {phases - 1})",
             phase=phase if isinstance(phase, int) else None,
+        )
+
+
+class CorrectionError(B12CourseError, LookupError):
+    """Raised when a record to void or amend cannot be found, or is named ambiguously.
+
+    Each message is built by one classmethod below.
+
+    Attributes:
+        reference: What the caller named (a record, or a description of it).
+        detail: What was wrong.
+    """
+
+    def __init__(self, reference: object, detail: str) -> None:
+        self.reference = reference
+        self.detail = detail
+        super().__init__(detail)
+
+    def __str__(self) -> str:
+        return self.detail
+
+    @classmethod
+    def no_such_record(cls, reference: object, what: str) -> CorrectionError:
+        """Nothing in force in the course is the record named."""
+        return cls(
+            reference,
+            f"the course holds no {what}; list the records with `b12course "
+            "timeline` (or course.timeline(...)) and name one that is there",
+        )
+
+    @classmethod
+    def already_voided(cls, reference: object, what: str) -> CorrectionError:
+        """The record named was voided already (it stays in the record, voided)."""
+        return cls(
+            reference,
+            f"the {what} was already voided; a voided record cannot be voided "
+            "or amended again (record it anew if it was right after all)",
+        )
+
+    @classmethod
+    def ambiguous(cls, reference: object, what: str, choices: str) -> CorrectionError:
+        """More than one record in force matches what was named."""
+        return cls(
+            reference,
+            f"more than one {what} matches ({choices}); name it more precisely",
+        )
+
+    @classmethod
+    def wrong_kind(cls, record: object, replacement: object) -> CorrectionError:
+        """An amendment replaces a record with one of another kind."""
+        return cls(
+            record,
+            f"an amendment replaces a record with one of the same kind: "
+            f"{type(record).__name__} cannot become {type(replacement).__name__}",
+        )
+
+    @classmethod
+    def nothing_to_undo(cls) -> CorrectionError:
+        """The course holds no record in force."""
+        return cls(None, "the course holds no record to undo")
+
+
+class ImplausibleEntryError(B12CourseError, ValueError):
+    """Raised when a record looks like a typo: it is refused until acknowledged.
+
+    Nothing is recorded.  Each message says what looks wrong and how to
+    record it anyway, and is built by one classmethod below.
+
+    Attributes:
+        at: The instant of the refused record.
+        check: Which check refused it: ``"future"``, ``"close"`` or
+            ``"renumber"``; each has its own acknowledgement
+            (``allow_future``, ``allow_close``, ``allow_renumber``).
+    """
+
+    def __init__(self, at: object, check: str, detail: str) -> None:
+        self.at = at
+        self.check = check
+        super().__init__(detail)
+
+    @classmethod
+    def future(
+        cls, what: str, at: dt.datetime, now: dt.datetime
+    ) -> ImplausibleEntryError:
+        """A record later than the present."""
+        return cls(
+            at,
+            "future",
+            f"{what} at {at.isoformat()} is later than now ({now.isoformat()}); "
+            "check the date, or record it anyway with allow_future=True "
+            "(--future)",
+        )
+
+    @classmethod
+    def too_close(
+        cls,
+        at: dt.datetime,
+        other: dt.datetime,
+        minimum: dt.timedelta,
+        route: object,
+    ) -> ImplausibleEntryError:
+        """A dose within the minimum interval of another dose given."""
+        hours = abs((other - at).total_seconds()) / 3600
+        return cls(
+            at,
+            "close",
+            f"a dose at {at.isoformat()} is {hours:g} h from the dose given at "
+            f"{other.isoformat()}; {route} doses are at least "
+            f"{minimum.total_seconds() / 3600:g} h apart (a wrong date or UTC "
+            "offset?); if both were given, record it with allow_close=True "
+            "(--again)",
+        )
+
+    @classmethod
+    def renumbers(
+        cls, at: dt.datetime, moved: dt.datetime, number: int | None
+    ) -> ImplausibleEntryError:
+        """A dose that would change the numbers of doses already recorded."""
+        now = f"now dose {number}" if number is not None else "past the plan"
+        return cls(
+            at,
+            "renumber",
+            f"a dose at {at.isoformat()} would change the numbers of doses "
+            f"already recorded (the dose given at {moved.isoformat()} is {now}); "
+            "if that is right, record it with allow_renumber=True (--renumber)",
         )
 
 

@@ -5,14 +5,20 @@
 
     {
       "format": "b12course",
-      "version": 1,
+      "version": 2,
       "id": "c1",
       "zone": "Europe/London",
       "first_dose": "2026-12-01T09:00:00+00:00[Europe/London]",
       "regimen": {"id": "nice-neuro", "phases": [...], ...},
       "given": [...], "skips": [...], "decisions": [...],
-      "symptoms": [...], "labs": [...]
+      "symptoms": [...], "labs": [...],
+      "corrections": [{"record": {"kind": "dose", ...}, "reason": "...",
+                       "at": "...", "by": "...", "replacement": {...}}]
     }
+
+Version 2 added ``corrections`` (records voided or amended, see
+:meth:`b12course.Course.void`); it is written only when a course has some.
+Version 1 documents (written by b12course 0.1 and 0.2) are read unchanged.
 
 Instants are ISO 8601 with their UTC offset, followed by the IANA zone key in
 brackets (RFC 9557, as in ``java.time`` and Temporal): the offset fixes the
@@ -40,7 +46,7 @@ module: ``b12course.json`` is loaded on first use.
 'left deltoid'
 >>> from b12course.exceptions import CourseFormatError
 >>> try:
-...     loads(text.replace('"version": 1', '"version": 9'))
+...     loads(text.replace('"version": 2', '"version": 9'))
 ... except CourseFormatError as error:
 ...     print(error.path)
 version
@@ -62,6 +68,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
+from b12course._corrections import RECORD_CLASSES, Record, kind_of
 from b12course._course import Course, require_course
 from b12course._regimen import PhaseEnd
 from b12course._text import require_text
@@ -73,8 +80,10 @@ __all__ = ["FORMAT", "VERSION", "dumps", "format_instant", "loads", "parse_insta
 
 #: The value of a document's ``"format"`` field.
 FORMAT = "b12course"
-#: The document version this module writes and reads.
-VERSION = 1
+#: The document version this module writes.
+VERSION = 2
+#: The document versions this module reads (1: b12course 0.1 and 0.2).
+READS = (1, 2)
 
 # The top-level fields that describe the document rather than the course.
 _ENVELOPE = ("format", "version", "zone")
@@ -336,6 +345,36 @@ def _end_hooks(
     return unstructure, structure
 
 
+def _record_hooks(
+    converter: cattrs.Converter,
+) -> tuple[Callable[[Any], dict[str, Any]], Callable[[object, type], object]]:
+    """A corrected record carries its kind (``"dose"``, ``"symptom"``...)."""
+    kinds = {kind.value: cls for kind, cls in RECORD_CLASSES.items()}
+
+    def unstructure(record: Record) -> dict[str, Any]:
+        kind = kind_of(record)
+        assert kind is not None  # noqa: S101 - the model holds records only
+        body: dict[str, Any] = converter.unstructure(
+            record, unstructure_as=type(record)
+        )
+        return {"kind": kind.value, **body}
+
+    def structure(value: object, _kind: type) -> object:
+        if not isinstance(value, dict):
+            raise _InvalidError(f"expected an object, not {_describe(value)}")
+        kind = value.get("kind")
+        cls = kinds.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            choices = ", ".join(repr(k) for k in kinds)
+            raise _StepError(
+                ".kind",
+                _InvalidError(f"expected one of {choices}, not {_describe(kind)}"),
+            )
+        return converter.structure({k: v for k, v in value.items() if k != "kind"}, cls)
+
+    return unstructure, structure
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
     converter.register_unstructure_hook(dt.datetime, format_instant)
@@ -362,6 +401,17 @@ def _make_converter() -> cattrs.Converter:
     unstructure_end, structure_end = _end_hooks(converter)
     converter.register_unstructure_hook_func(lambda t: t == PhaseEnd, unstructure_end)
     converter.register_structure_hook_func(lambda t: t == PhaseEnd, structure_end)
+    unstructure_record, structure_record = _record_hooks(converter)
+    converter.register_unstructure_hook_func(lambda t: t == Record, unstructure_record)
+    converter.register_structure_hook_func(lambda t: t == Record, structure_record)
+    converter.register_unstructure_hook_func(
+        lambda t: t == Record | None,
+        lambda r: None if r is None else unstructure_record(r),
+    )
+    converter.register_structure_hook_func(
+        lambda t: t == Record | None,
+        lambda v, t: None if v is None else structure_record(v, t),
+    )
     return converter
 
 
@@ -414,8 +464,9 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
         text a course holds survives any storage.
 
     Fields added after version 1 was first written (``given[].by``,
-    ``pregnant_or_breastfeeding``) are left out while they hold their default,
-    so a course that does not use them reads the same as before.
+    ``pregnant_or_breastfeeding``, ``corrections``) are left out while they
+    hold their default, so a course that does not use them reads the same as
+    before.
 
     Raises:
         NotACourseError: ``course`` is not a Course.
@@ -424,6 +475,8 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
     body: dict[str, Any] = _converter.unstructure(course)
     if not body["pregnant_or_breastfeeding"]:
         del body["pregnant_or_breastfeeding"]
+    if not body["corrections"]:
+        del body["corrections"]
     for given in body["given"]:
         if given["by"] is None:
             del given["by"]
@@ -485,11 +538,16 @@ def _check_envelope(document: object) -> None:
         raise CourseFormatError(
             "version", f"expected a whole number, not {_describe(version)}"
         )
-    if version != VERSION:
+    if version not in READS:
         raise CourseFormatError(
             "version",
-            f"this b12course reads version {VERSION} documents, not {version}; "
-            "upgrade b12course to read newer ones",
+            f"this b12course reads version 1 and {VERSION} documents, not "
+            f"{version}; upgrade b12course to read newer ones",
+        )
+    if version == 1 and "corrections" in document:
+        raise CourseFormatError(
+            "",
+            "unknown field(s) corrections; version 1 documents do not have them",
         )
 
 

@@ -11,6 +11,10 @@
     b12course end-phase course.json [--at ISO] --reason TEXT
     b12course log course.json myoclonus 6 [--at ISO] [--note TEXT]
     b12course lab course.json serum-b12 180 ng/L [--at ISO]
+    b12course void course.json (--dose N | --symptom AT | --lab AT | --decision P)
+        --reason TEXT [--by WHO]
+    b12course amend course.json --dose N [--at ISO] [--site S] --reason TEXT
+    b12course undo course.json --reason TEXT
     b12course status course.json [--now ISO]
     b12course plan|timeline course.json
     b12course ics course.json -o course.ics [--force]
@@ -86,7 +90,14 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from b12course.__about__ import __version__
-from b12course.cli import _changes, _completion, _exports, _reading, _worklist
+from b12course.cli import (
+    _changes,
+    _completion,
+    _corrections,
+    _exports,
+    _reading,
+    _worklist,
+)
 from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.exceptions import B12CourseError, CalDavNetworkError
@@ -164,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _reading.register(commands)
     _changes.register(commands)
+    _corrections.register(commands)
     _exports.register(commands)
     _worklist.register(commands)
     _completion.register(commands)

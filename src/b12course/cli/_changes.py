@@ -26,7 +26,20 @@ from b12course.cli import _output as show
 from b12course.cli import _store
 from b12course.exceptions import NoSuchDoseError
 
-__all__ = ["end_phase", "lab", "log", "new", "record", "register", "skip", "slot_of"]
+__all__ = [
+    "change_file",
+    "check_arguments",
+    "end_phase",
+    "entered_at",
+    "lab",
+    "log",
+    "new",
+    "present",
+    "record",
+    "register",
+    "skip",
+    "slot_of",
+]
 
 
 def new(args: argparse.Namespace) -> int:
@@ -84,6 +97,11 @@ def _change(path: str, change: Callable[[Course], Course]) -> Course:
     return changed[-1]
 
 
+def change_file(path: str, change: Callable[[Course], Course]) -> Course:
+    """Apply ``change`` to the course saved at ``path``, under its lock."""
+    return _change(path, change)
+
+
 def _record_dose(
     course: Course,
     at: dt.datetime,
@@ -92,9 +110,59 @@ def _record_dose(
     lot: str | None,
     note: str | None,
     by: str | None,
+    args: argparse.Namespace,
 ) -> Course:
     """Record a dose given at ``at``, with who gave it when ``--by`` says."""
-    return course.record_dose(at, site=site, lot=lot, note=note, by=by)
+    return course.record_dose(
+        at,
+        site=site,
+        lot=lot,
+        note=note,
+        by=by,
+        now=present(args, course),
+        allow_future=args.future,
+        allow_close=args.again,
+        allow_renumber=args.renumber,
+    )
+
+
+def present(args: argparse.Namespace, course: Course) -> dt.datetime:
+    """``--now``, else the clock: what a record may not be later than."""
+    if args.now is not None:
+        return read.moment(args.now, "--now").instant(course.zone, "--now")
+    return base.clock(course.zone)
+
+
+def entered_at(args: argparse.Namespace, course: Course) -> dt.datetime:
+    """``--at``; else ``--now`` if given, else the clock."""
+    if args.at is None and args.now is not None:
+        return present(args, course)
+    return base.recorded_at(args, course)
+
+
+def check_arguments(parser: argparse.ArgumentParser, *, dose: bool) -> None:
+    """Add ``--now`` and the acknowledgements of the checks at entry."""
+    parser.add_argument(
+        "--now",
+        help="the present, which a record may not be later than (default: the clock)",
+    )
+    parser.add_argument(
+        "--future",
+        action="store_true",
+        help="accept a record later than now (it looks like a wrong date)",
+    )
+    if dose:
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="accept a second injection within 12 hours of another",
+        )
+        parser.add_argument(
+            "--renumber",
+            action="store_true",
+            help="accept a dose before doses already recorded (they move to "
+            "later numbers)",
+        )
 
 
 def slot_of(course: Course, at: dt.datetime) -> PlannedDose | None:
@@ -110,10 +178,16 @@ def record(args: argparse.Namespace) -> int:
     moment: list[dt.datetime] = []
 
     def change(course: Course) -> Course:
-        at = base.recorded_at(args, course)
+        at = entered_at(args, course)
         moment.append(at)
         return _record_dose(
-            course, at, site=args.site, lot=args.lot, note=args.note, by=args.by
+            course,
+            at,
+            site=args.site,
+            lot=args.lot,
+            note=args.note,
+            by=args.by,
+            args=args,
         )
 
     course = _change(args.file, change)
@@ -206,14 +280,16 @@ def log(args: argparse.Namespace) -> int:
 
     def change(course: Course) -> Course:
         entry = SymptomEntry(
-            at=base.recorded_at(args, course),
+            at=entered_at(args, course),
             symptom=symptom,
             severity=args.severity,
             name=args.name,
             note=args.note,
         )
         entries.append(entry)
-        return course.log_symptom(entry)
+        return course.log_symptom(
+            entry, now=present(args, course), allow_future=args.future
+        )
 
     course = _change(args.file, change)
     entry = entries[-1]
@@ -232,13 +308,15 @@ def lab(args: argparse.Namespace) -> int:
 
     def change(course: Course) -> Course:
         result = LabResult(
-            at=base.recorded_at(args, course),
+            at=entered_at(args, course),
             analyte=analyte,
             value=value,
             unit=args.unit,
         )
         results.append(result)
-        return course.record_lab(result)
+        return course.record_lab(
+            result, now=present(args, course), allow_future=args.future
+        )
 
     course = _change(args.file, change)
     result = results[-1]
@@ -291,6 +369,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
         "--by", choices=("self", "carer", "clinician"), help="who gave it"
     )
     record_parser.add_argument("--note", help="free text")
+    check_arguments(record_parser, dose=True)
 
     skip_parser = shared.add(
         commands,
@@ -334,6 +413,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     shared.at_argument(log_parser, "it was felt")
     log_parser.add_argument("--name", help="the symptom's name, for 'other'")
     log_parser.add_argument("--note", help="free text")
+    check_arguments(log_parser, dose=False)
 
     lab_parser = shared.add(
         commands,
@@ -349,3 +429,4 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     lab_parser.add_argument("value", help="the value")
     lab_parser.add_argument("unit", help="e.g. ng/L, pmol/L, umol/L, g/L")
     shared.at_argument(lab_parser, "the sample was taken")
+    check_arguments(lab_parser, dose=False)

@@ -18,6 +18,7 @@ from typing import TypeAlias
 import attrs
 
 from b12course._adherence import Adherence, adherence
+from b12course._corrections import describe
 from b12course._course import Course
 from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
 from b12course._labs import Analyte, LabResult
@@ -56,6 +57,7 @@ SUMMARY_SECTIONS: tuple[str, ...] = (
     "Labs",
     "Review points",
     "Regimen",
+    "Corrections",
     "Chart",
 )
 
@@ -520,6 +522,34 @@ def _reviews_section(timeline: Timeline) -> Section:
     return Section("Review points", (Bullets(items),))
 
 
+_CORRECTIONS_NOTE = (
+    "Records entered in error stay in the record, voided; they take no part "
+    "in the plan or in the sections above."
+)
+
+
+def _corrections_section(course: Course) -> Section:
+    """The records voided or amended: what, how, why, by whom and when."""
+    if not course.corrections:
+        return Section("Corrections", ("No record was voided or amended.",))
+    zone = course.zone
+    names = tuple(p.name for p in course.regimen.phases)
+    rows = tuple(
+        (
+            describe(c.record, zone, names),
+            "voided"
+            if c.replacement is None
+            else f"amended: now {describe(c.replacement, zone, names)}",
+            c.reason,
+            c.by or "",
+            _when(c.at, zone),
+        )
+        for c in course.corrections
+    )
+    table = Table(("Record", "Correction", "Reason", "By", "When"), rows)
+    return Section("Corrections", (_CORRECTIONS_NOTE, table))
+
+
 def _chart_section(
     chart_png: bytes | None, chart_path: str | Path | None
 ) -> Section | None:
@@ -585,6 +615,7 @@ def summary_document(
         _labs_section(timeline, now),
         _reviews_section(timeline),
         _regimen_section(course),
+        _corrections_section(course),
     ]
     if chart is not None:
         sections.append(chart)

@@ -65,8 +65,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from b12course._corrections import Record
 from b12course._course import Course
+from b12course._records import AdministeredDose
 from b12course._regimen import Phase
+from b12course._symptoms import SymptomEntry
 from b12course.exceptions import NotACourseError
 from b12course.fhir._strings import carried_strings
 
@@ -250,5 +253,39 @@ def carried(course: Course) -> Course:
         )
         for e in course.symptoms
     )
-    kept = attrs.evolve(course, regimen=regimen, given=given, symptoms=symptoms)
+    corrections = tuple(
+        attrs.evolve(
+            c,
+            record=_carried_record(c.record),
+            replacement=None
+            if c.replacement is None
+            else _carried_record(c.replacement),
+        )
+        for c in course.corrections
+    )
+    kept = attrs.evolve(
+        course,
+        regimen=regimen,
+        given=given,
+        symptoms=symptoms,
+        corrections=corrections,
+    )
     return carried_strings(kept)
+
+
+def _carried_record(record: Record) -> Record:
+    """A voided record as FHIR carries it (empty texts absent)."""
+    if isinstance(record, AdministeredDose):
+        return attrs.evolve(
+            record,
+            note=_blank_is_none(record.note),
+            site=_blank_is_none(record.site),
+            lot=_blank_is_none(record.lot),
+        )
+    if isinstance(record, SymptomEntry):
+        return attrs.evolve(
+            record,
+            note=_blank_is_none(record.note),
+            body_sites=tuple(s for s in record.body_sites if s),
+        )
+    return record

@@ -49,6 +49,7 @@ __all__ = [
     "COURSE_SYSTEM",
     "EXTENSION_BASE",
     "EXTENSION_NAMES",
+    "EXT_CORRECTION",
     "EXT_COURSE",
     "EXT_DECISION",
     "EXT_PHASE",
@@ -96,11 +97,12 @@ COMPONENT_SYSTEM = _OWN + "observation-component"
 #: each StructureDefinition is published under its name.
 EXTENSION_BASE = "https://b12course.readthedocs.io/fhir/StructureDefinition/"
 #: The names of the extensions (each a StructureDefinition of that name).
-EXTENSION_NAMES = ("course", "phase", "phase-decision", "skipped-slot")
+EXTENSION_NAMES = ("course", "phase", "phase-decision", "skipped-slot", "correction")
 EXT_COURSE = EXTENSION_BASE + "course"
 EXT_PHASE = EXTENSION_BASE + "phase"
 EXT_DECISION = EXTENSION_BASE + "phase-decision"
 EXT_SKIPPED_SLOT = EXTENSION_BASE + "skipped-slot"
+EXT_CORRECTION = EXTENSION_BASE + "correction"
 #: Each extension's URL -> the URL b12course 0.2 wrote for it (still read).
 LEGACY_EXTENSIONS: dict[str, str] = {
     EXTENSION_BASE + name: _OWN + name for name in EXTENSION_NAMES

@@ -15,8 +15,12 @@ What is read:
   course's zone comes from the first dose's UTC offset (``Etc/GMT-1`` for
   +01:00), and whole hours are required.
 - ``MedicationAdministration``: ``completed`` is a dose given, ``not-done``
-  a planned dose skipped, ``entered-in-error`` is ignored.
+  a planned dose skipped.
 - ``Observation``: symptom entries and lab results.
+- ``entered-in-error`` resources with b12course's correction extension, and
+  that extension on a ``MedicationRequest`` (a voided phase decision), are the
+  course's corrections (records voided or amended); ``entered-in-error``
+  without it is ignored.
 - ``Patient`` entries are skipped; any other resource is refused.
 
 b12course's extensions are read under their canonical URLs and under the
@@ -35,6 +39,7 @@ from typing import Any
 import attrs
 
 from b12course import _regimen
+from b12course._corrections import Correction, Record, instant_of
 from b12course._course import Course
 from b12course._labs import Analyte, LabResult
 from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
@@ -200,6 +205,7 @@ class _Reader:
             raise root.error(
                 "entry", "no MedicationRequest: a course needs at least one phase"
             )
+        self.voided: list[tuple[int, Record, Node]] = []
         self.course_extension = next(
             (
                 e
@@ -221,16 +227,23 @@ class _Reader:
         for index, request in enumerate(self.requests):
             phases.append(self._phase(index, request, zone))
             decisions += self._decisions(index, request, zone)
+            self._voided_decisions(index, request, zone)
         given: list[AdministeredDose] = []
         skips: list[DoseSkip] = []
         for resource in self.administrations:
-            self._administration(resource, zone, given, skips)
+            if not self._voided(resource, zone):
+                self._administration(resource, zone, given, skips)
         symptoms: list[SymptomEntry] = []
         labs: list[LabResult] = []
         for resource in self.observations:
-            self._observation(resource, zone, symptoms, labs)
+            if not self._voided(resource, zone):
+                self._observation(resource, zone, symptoms, labs)
         regimen = self._regimen(tuple(phases))
-        flags = {}
+        flags: dict[str, Any] = {}
+        if self.voided:
+            in_force: tuple[Record, ...] = (*given, *skips, *decisions, *symptoms)
+            in_force += tuple(labs)
+            flags["corrections"] = self._corrections(zone, in_force)
         if _HAS_PREGNANCY and self.course_extension is not None:
             pregnant = part(
                 self.course_extension, "pregnant-or-breastfeeding", "valueBoolean", bool
@@ -379,6 +392,90 @@ class _Reader:
                 )
         return found
 
+    # -- corrections: entered-in-error ------------------------------------------
+
+    def _voided(self, resource: Node, zone: zoneinfo.ZoneInfo) -> bool:
+        """Keep a voided record (``entered-in-error`` with a correction); say if so."""
+        found = extensions(resource, _codes.EXT_CORRECTION)
+        if resource.get("status", str) != "entered-in-error" or not found:
+            return False
+        kind = part(found[0], "kind", "valueCode", str)
+        if resource.need("resourceType", str) == "Observation":
+            status = "final"
+        else:
+            status = "not-done" if kind == "skip" else "completed"
+        data = {**resource.data, "status": status}
+        data["extension"] = [
+            e
+            for e in resource.data.get("extension", [])
+            if not (isinstance(e, dict) and e.get("url") == _codes.EXT_CORRECTION)
+        ]
+        copy = Node(data, resource.resource, resource.path)
+        given: list[AdministeredDose] = []
+        skips: list[DoseSkip] = []
+        symptoms: list[SymptomEntry] = []
+        labs: list[LabResult] = []
+        if status == "final":
+            self._observation(copy, zone, symptoms, labs)
+        else:
+            self._administration(copy, zone, given, skips)
+        records: list[Record] = [*given, *skips, *symptoms, *labs]
+        self._keep(found[0], records[0])
+        return True
+
+    def _voided_decisions(
+        self, index: int, request: Node, zone: zoneinfo.ZoneInfo
+    ) -> None:
+        for extension in extensions(request, _codes.EXT_CORRECTION):
+            parts = [
+                {**e, "url": e["url"].removeprefix("decision-")}
+                for e in extension.data.get("extension", [])
+                if isinstance(e, dict) and str(e.get("url", "")).startswith("decision-")
+            ]
+            alone = {"extension": [{"url": _codes.EXT_DECISION, "extension": parts}]}
+            decisions = self._decisions(
+                index, Node(alone, request.resource, request.path), zone
+            )
+            self._keep(extension, decisions[0])
+
+    def _keep(self, extension: Node, record: Record) -> None:
+        order = part(extension, "order", "valueInteger", int)
+        self.voided.append(
+            (len(self.voided) if order is None else order, record, extension)
+        )
+
+    def _corrections(
+        self, zone: zoneinfo.ZoneInfo, in_force: tuple[Record, ...]
+    ) -> list[Correction]:
+        voided = sorted(self.voided, key=lambda v: v[0])
+        pool = (*in_force, *(record for _, record, _ in voided))
+        corrections = []
+        for _, record, extension in voided:
+            at = next(iter(extensions(extension, "at")), None)
+            if at is None:
+                raise extension.error("extension", "a correction needs its time (at)")
+            replacement = None
+            replaced = next(iter(extensions(extension, "replaced-by")), None)
+            if replaced is not None:
+                when = instant(replaced, "valueDateTime", zone)
+                name = part(extension, "replaced-by-name", "valueString", str)
+                replacement = next(
+                    (r for r in pool if _same(r, record, when, name)), None
+                )
+                if replacement is None:
+                    raise replaced.error("valueDateTime", "no record replaced it then")
+            with model_errors(extension, "extension"):
+                corrections.append(
+                    Correction(
+                        record=record,
+                        reason=part(extension, "reason", "valueString", str) or "",
+                        at=instant(at, "valueDateTime", zone),
+                        by=part(extension, "by", "valueString", str),
+                        replacement=replacement,
+                    )
+                )
+        return corrections
+
     # -- administrations --------------------------------------------------------
 
     @staticmethod
@@ -450,6 +547,19 @@ class _Reader:
         if analyte is None:
             raise code.error("coding", "not a symptom or a lab result b12course knows")
         labs.append(_lab(resource, analyte, at))
+
+
+def _same(candidate: Record, record: Record, at: dt.datetime, name: str | None) -> bool:
+    """True when ``candidate`` is of ``record``'s kind, at ``at``, named ``name``."""
+    if type(candidate) is not type(record) or candidate is record:
+        return False
+    if instant_of(candidate) != at:
+        return False
+    if name is None:
+        return True
+    label = getattr(candidate, "label", None)
+    analyte = getattr(getattr(candidate, "analyte", None), "value", None)
+    return name in {label, analyte}
 
 
 def _medication(resource: Node, kind: str) -> Node:

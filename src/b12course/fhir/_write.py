@@ -9,7 +9,12 @@ validated by constructing the ``fhir.resources`` Bundle of the chosen version:
   ``boundsPeriod``, ``priorPrescription`` pointing at the phase before;
 - one ``MedicationAdministration`` per dose given (``completed``) and per
   planned dose skipped (``not-done``, with the reason as ``statusReason``);
-- one ``Observation`` per symptom entry and per lab result.
+- one ``Observation`` per symptom entry and per lab result;
+- each record voided or amended (``Course.corrections``) as its resource with
+  status ``entered-in-error`` and b12course's correction extension: the
+  order, reason, time, who, and for an amendment the instant (and name) of the
+  record that replaced it (a voided phase decision: the correction extension
+  alone, on its phase's request, with the decision's parts as ``decision-*``).
 
 What FHIR has no element for (the course's IANA zone and id, the regimen's
 name and sources, each phase's name, end and anchoring, the phase decisions)
@@ -26,6 +31,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Literal
 
+from b12course._corrections import Correction, instant_of
 from b12course._course import Course
 from b12course._labs import LabResult, canonical_unit, default_reference
 from b12course._records import (
@@ -206,6 +212,27 @@ def _course_extension(course: Course) -> Json:
         if value:
             parts.append({"url": name, "valueString": value})
     return {"url": _codes.EXT_COURSE, "extension": parts}
+
+
+def _correction_extension(order: int, correction: Correction) -> Json:
+    parts: list[Json] = [
+        {"url": "kind", "valueCode": correction.kind.value},
+        {"url": "order", "valueInteger": order},
+        {"url": "reason", "valueString": correction.reason},
+        {"url": "at", "valueDateTime": correction.at.isoformat()},
+    ]
+    if correction.by:
+        parts.append({"url": "by", "valueString": correction.by})
+    replacement = correction.replacement
+    if replacement is not None:
+        at = instant_of(replacement).isoformat()
+        parts.append({"url": "replaced-by", "valueDateTime": at})
+        name = getattr(replacement, "label", None) or getattr(
+            getattr(replacement, "analyte", None), "value", None
+        )
+        if name:
+            parts.append({"url": "replaced-by-name", "valueString": name})
+    return {"url": _codes.EXT_CORRECTION, "extension": parts}
 
 
 def _repeat(cadence: Cadence) -> Json:
@@ -508,6 +535,35 @@ class _Writer:
         self._medication(resource, _concept(dose.drug.value), reference=False)
         return resource
 
+    # -- records voided or amended: entered-in-error --------------------------
+
+    def corrections(self) -> None:
+        requests = {e["fullUrl"]: e["resource"] for e in self.entries}
+        for order, correction in enumerate(self.course.corrections):
+            record = correction.record
+            extension = _correction_extension(order, correction)
+            if isinstance(record, PhaseDecision):
+                # The decision's own parts, prefixed, in the correction itself.
+                for decided in _decision_extension(record)["extension"]:
+                    value = {k: v for k, v in decided.items() if k != "url"}
+                    extension["extension"].append(
+                        {"url": "decision-" + decided["url"], **value}
+                    )
+                request = requests[self.requests[record.phase]]
+                request.setdefault("extension", []).append(extension)
+                continue
+            if isinstance(record, AdministeredDose):
+                resource = self._given(record, None)
+            elif isinstance(record, DoseSkip):
+                resource = self._skipped(record, None)
+            elif isinstance(record, SymptomEntry):
+                resource = self._symptom(record)
+            else:
+                resource = self._lab(record)
+            resource["status"] = "entered-in-error"
+            resource.setdefault("extension", []).append(extension)
+            self._add(self._url(f"correction/{order}"), resource)
+
     # -- Observation per symptom entry and lab result ------------------------
 
     def observations(self) -> None:
@@ -636,6 +692,7 @@ def build_bundle(
     writer.requests_for_phases()
     writer.administrations()
     writer.observations()
+    writer.corrections()
     bundle: Json = {
         "resourceType": "Bundle",
         "identifier": {"system": _codes.COURSE_SYSTEM, "value": checked.id},

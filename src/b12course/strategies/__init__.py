@@ -84,6 +84,7 @@ except ModuleNotFoundError as _missing:
         name=_missing.name,
     ) from None
 
+from b12course.strategies._corrections import corrected_courses
 from b12course.strategies._courses import courses
 from b12course.strategies._values import (
     administered_doses,
@@ -108,6 +109,7 @@ __all__ = [
     "amounts",
     "aware_datetimes",
     "cadences",
+    "corrected_courses",
     "courses",
     "dose_skips",
     "doses",
