@@ -185,7 +185,7 @@ def _parse_instant(text: object) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(match["iso"])
     except ValueError as exc:
         raise _InvalidError(
-            f"{text[:60]!r} is is not a date or date-time date-time such as "
+            f"{text[:60]!r} is not an ISO 8601 date-time such as "
             "'2026-12-01T09:00:00+00:00[Europe/London]'"
         ) from exc
     offset = parsed.utcoffset()

@@ -103,7 +103,7 @@ def _moment(text: str, course: Course, name: str) -> dt.datetime:
             value = dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time())
     except ValueError:
         raise SettingError(
-            f"{name} {text!r} is is not a date or date-time date or date-time "
+            f"{name} {text!r} is not an ISO 8601 date or date-time "
             "(e.g. 2027-12-01 or 2027-12-01T09:00)"
         ) from None
     if value.tzinfo is None:

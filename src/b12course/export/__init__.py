@@ -117,9 +117,9 @@ def summary_markdown(
     Overdue doses, Doses (counts, the next dose, and a table of every planned
     dose due before ``now`` with how it was kept), Adherence (defined in the
     section), Symptoms (change from baseline and trend), Labs (first, latest
-    and change per analyte), Review points, Regimen (with its source),
-    Corrections (records voided or amended, with the reason, who and when),
-    and Chart when a chart is given.  It ends with
+    and change per analyte), Review points, Corrections (records voided or
+    amended, with the reason, who and when), Regimen (with its source), and
+    Chart when a chart is given.  It ends with
     :data:`b12course.export.NOT_MEDICAL_ADVICE`.  User and regimen text is
     escaped, so a note or a phase named "1. ..." cannot add Markdown or HTML.
 

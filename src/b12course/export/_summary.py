@@ -56,8 +56,8 @@ SUMMARY_SECTIONS: tuple[str, ...] = (
     "Symptoms",
     "Labs",
     "Review points",
-    "Regimen",
     "Corrections",
+    "Regimen",
     "Chart",
 )
 
@@ -614,8 +614,8 @@ def summary_document(
         _symptoms_section(course, timeline, now),
         _labs_section(timeline, now),
         _reviews_section(timeline),
-        _regimen_section(course),
         _corrections_section(course),
+        _regimen_section(course),
     ]
     if chart is not None:
         sections.append(chart)
