@@ -80,6 +80,7 @@ from b12course._symptoms import (
     Baseline,
     Symptom,
     SymptomEntry,
+    SymptomLog,
     Trend,
     baseline,
     trend,
@@ -514,6 +515,13 @@ class Course:
         # see it, and a changed course (a new instance) starts without one.
         return _Memo()
 
+    @functools.cached_property
+    def _symptom_log(self) -> SymptomLog:
+        # The symptom log grouped by symptom, built once per course object
+        # (baselines and trends of every symptom then cost O(n) in all).
+        # Not an attrs field, like _pending.
+        return SymptomLog(self.symptoms)
+
     def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
         """Return a new Course for a person pregnant or breastfeeding (or no longer).
 
@@ -942,10 +950,8 @@ class Course:
             raise InvalidRecordError(
                 entry, f"log_symptom takes a SymptomEntry, not {entry!r}"
             )
-        if any(
-            utc(e.at) == utc(entry.at) and e.label == entry.label for e in self.symptoms
-        ):
-            raise _duplicate_entry(entry)
+        # _adding refuses the same label at the same instant by bisection:
+        # a call costs the same whatever the log's length.
         return self._adding("symptoms", entry)
 
     def record_lab(self, result: LabResult) -> Course:
@@ -959,11 +965,7 @@ class Course:
             raise InvalidRecordError(
                 result, f"record_lab takes a LabResult, not {result!r}"
             )
-        if any(
-            utc(r.at) == utc(result.at) and r.analyte is result.analyte
-            for r in self.labs
-        ):
-            raise _duplicate_lab(result)
+        # _adding refuses the same analyte at the same instant by bisection.
         return self._adding("labs", result)
 
     # -- the clinical record ----------------------------------------------
@@ -993,7 +995,12 @@ class Course:
             InvalidRecordError: ``symptom`` names no symptom.
             SettingError: ``last`` is below 1.
         """
-        return baseline(self.symptoms, symptom, before=self.treatment_start, last=last)
+        return baseline(
+            self._symptom_log.of(symptom),
+            symptom,
+            before=self.treatment_start,
+            last=last,
+        )
 
     def symptom_trend(
         self,
@@ -1011,7 +1018,11 @@ class Course:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
         """
         return trend(
-            self.symptoms, symptom, start=start, end=end, min_change=min_change
+            self._symptom_log.of(symptom),
+            symptom,
+            start=start,
+            end=end,
+            min_change=min_change,
         )
 
     def flare_window(self, model: FlareModel | None = None) -> FlareWindow | None:

@@ -27,9 +27,11 @@ record is one a clinician may want to see.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from operator import itemgetter
 
 import attrs
 
@@ -38,9 +40,9 @@ from b12course._symptoms import (
     BASELINE_ENTRIES,
     MEANINGFUL_CHANGE,
     Baseline,
+    Baselines,
     Symptom,
     SymptomEntry,
-    baseline,
     change_from_baseline,
 )
 from b12course._time import aware, require_aware, utc
@@ -55,6 +57,7 @@ __all__ = [
     "FlareStatus",
     "FlareWindow",
     "assess",
+    "assess_all",
     "flare_report",
     "flare_window_applies",
 ]
@@ -425,8 +428,14 @@ def _check_model(model: object) -> FlareModel:
     return model
 
 
-class _Assessor:
-    """Assesses entries of one log against one start of treatment."""
+class _Log:
+    """One symptom log, read once against one start of treatment.
+
+    The entries are sorted once (by UTC instant, stable), every symptom's
+    baseline is found in one pass (:class:`~b12course._symptoms.Baselines`),
+    and each entry is then assessed in ``O(1)``: assessing a whole log costs
+    ``O(n log n)``, not a sort of the log per entry.
+    """
 
     def __init__(
         self,
@@ -436,47 +445,56 @@ class _Assessor:
         *,
         applies: bool = True,
     ) -> None:
-        self.entries = sorted(
-            (_check_entry(e) for e in entries), key=lambda e: utc(e.at)
-        )
+        keyed = [(utc(e.at), e) for e in map(_check_entry, entries)]
+        keyed.sort(key=itemgetter(0))
+        self.instants = [at for at, _ in keyed]
+        self.entries = [e for _, e in keyed]
         self.first_dose = require_aware("first_dose", first_dose)
+        self.start = utc(self.first_dose)
         self.model = model
         self.window = model.window(self.first_dose) if applies else None
-        self.baselines: dict[Symptom | str, Baseline | None] = {}
+        self.bounds = (
+            (utc(self.window.start), utc(self.window.end))
+            if self.window is not None
+            else None
+        )
+        self.baselines = Baselines(
+            self.entries,
+            before=self.first_dose,
+            last=model.baseline_entries,
+            in_time_order=True,
+        )
         self.first_seen: dict[Symptom | str, dt.datetime] = {}
-        for entry in self.entries:
-            self.first_seen.setdefault(entry.key, utc(entry.at))
+        for at, entry in keyed:
+            self.first_seen.setdefault(entry.key, at)
 
-    def baseline(self, key: Symptom | str) -> Baseline | None:
-        if key not in self.baselines:
-            self.baselines[key] = baseline(
-                self.entries,
-                key,
-                before=self.first_dose,
-                last=self.model.baseline_entries,
-            )
-        return self.baselines[key]
-
-    def _new_onset(self, entry: SymptomEntry, reference: Baseline | None) -> bool:
+    def _new_onset(
+        self, entry: SymptomEntry, at: dt.datetime, reference: Baseline | None
+    ) -> bool:
         """A movement symptom with no baseline and no entry before this one."""
         first = self.first_seen.get(entry.key)
         return (
             entry.symptom in self.model.symptoms
             and reference is None
             and entry.severity > 0
-            and (first is None or first >= utc(entry.at))
+            and (first is None or first >= at)
         )
 
     def _category(
-        self, entry: SymptomEntry, reference: Baseline | None, change: float
+        self,
+        entry: SymptomEntry,
+        at: dt.datetime,
+        reference: Baseline | None,
+        change: float,
     ) -> AssessmentCategory:
         step = self.model.meaningful_change
-        if utc(entry.at) < utc(self.first_dose):
+        if at < self.start:
             return AssessmentCategory.BASELINE
-        inside = self.window is not None and self.window.contains(entry.at)
+        bounds = self.bounds
+        inside = bounds is not None and bounds[0] <= at < bounds[1]
         if inside and entry.severity >= self.model.severe:
             return AssessmentCategory.SEVERE_IN_WINDOW
-        if inside and self._new_onset(entry, reference):
+        if inside and self._new_onset(entry, at, reference):
             return AssessmentCategory.NEW_ONSET_IN_WINDOW
         if change >= step:
             flare = inside and entry.symptom in self.model.symptoms
@@ -489,15 +507,27 @@ class _Assessor:
             return AssessmentCategory.BETTER_THAN_BASELINE
         return AssessmentCategory.NO_WORSENING
 
-    def assess(self, entry: SymptomEntry) -> Assessment:
-        reference = self.baseline(entry.key)
+    def _assess(self, entry: SymptomEntry, at: dt.datetime) -> Assessment:
+        reference = self.baselines(entry.key)
         change = change_from_baseline(entry, reference)
         return Assessment(
             entry=entry,
-            category=self._category(entry, reference, change),
+            category=self._category(entry, at, reference, change),
             baseline=reference,
             change=change,
         )
+
+    def assess(self, entry: SymptomEntry) -> Assessment:
+        """Assess one entry (it need not be in the log)."""
+        return self._assess(entry, utc(entry.at))
+
+    def assess_at(self, index: int) -> Assessment:
+        """Assess the log's entry number ``index`` (in timeline order)."""
+        return self._assess(self.entries[index], self.instants[index])
+
+    def assess_all(self) -> list[Assessment]:
+        """Assess every entry of the log, in timeline order."""
+        return [self.assess_at(i) for i in range(len(self.entries))]
 
 
 def assess(
@@ -509,6 +539,9 @@ def assess(
     applies: bool = True,
 ) -> Assessment:
     """Assess one entry against the baseline drawn from ``entries``.
+
+    It reads the log once (``O(n log n)``); to assess every entry of a log,
+    call :func:`assess_all`, which reads it once for all of them.
 
     Args:
         entry: The entry to assess (it need not be in ``entries``).
@@ -525,8 +558,51 @@ def assess(
         SettingError: ``model`` is not a FlareModel.
     """
     entry = _check_entry(entry)
-    assessor = _Assessor(entries, first_dose, _check_model(model), applies=applies)
-    return assessor.assess(entry)
+    log = _Log(entries, first_dose, _check_model(model), applies=applies)
+    return log.assess(entry)
+
+
+def assess_all(
+    entries: Iterable[SymptomEntry],
+    *,
+    first_dose: dt.datetime,
+    first_dose_given: bool = True,
+    model: FlareModel | None = None,
+    applies: bool = True,
+) -> tuple[Assessment, ...]:
+    """Assess every entry of a symptom log, in one pass.
+
+    The result equals ``assess(e, entries, ...)`` for each entry ``e``, in
+    timeline order (by UTC instant; entries at one instant keep their order),
+    but the log is sorted once and each symptom's baseline found once, so a
+    log of ``n`` entries costs ``O(n log n)``.
+
+    Args:
+        entries: The symptom log (any symptoms, any order).
+        first_dose: When treatment started (see :func:`assess`).
+        first_dose_given: Whether ``first_dose`` is a recorded administration.
+        model: The flare model; :class:`FlareModel` defaults when None.
+        applies: Whether the course has a window (see
+            :func:`flare_window_applies`).
+
+    Raises:
+        InvalidRecordError: An entry is not a SymptomEntry.
+        NaiveDatetimeError: ``first_dose`` is naive.
+        SettingError: ``model`` is not a FlareModel.
+
+    >>> import datetime as dt, zoneinfo
+    >>> tz = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
+    >>> log = [
+    ...     SymptomEntry(at=first + dt.timedelta(days=3), symptom="tremor", severity=6),
+    ...     SymptomEntry(at=first - dt.timedelta(days=1), symptom="tremor", severity=4),
+    ... ]
+    >>> [a.category.name for a in assess_all(log, first_dose=first)]
+    ['BASELINE', 'WORSE_IN_WINDOW']
+    """
+    del first_dose_given  # the window opens at first_dose either way (for now)
+    log = _Log(entries, first_dose, _check_model(model), applies=applies)
+    return tuple(log.assess_all())
 
 
 class FlareStatus(enum.Enum):
@@ -671,17 +747,30 @@ class FlareReport:
 
 
 def _resolution(assessments: list[Assessment]) -> dt.datetime | None:
-    """Return when every symptom that worsened in the window was back at baseline."""
+    """Return when every symptom that worsened in the window was back at baseline.
+
+    One pass: per symptom, the entry after its last worse entry.
+    """
     flared = {a.entry.key for a in assessments if a.category.in_window}
     if not flared:
         return None
+    # Per symptom that flared: the entry after its latest worse one (None
+    # while the latest entry is itself worse).
+    back: dict[Symptom | str, Assessment | None] = {}
+    for a in assessments:
+        key = a.entry.key
+        if key not in flared:
+            continue
+        if a.category.worse:
+            back[key] = None
+        elif back.get(key) is None and key in back:
+            back[key] = a
     times: list[dt.datetime] = []
     for key in flared:
-        mine = [a for a in assessments if a.entry.key == key]
-        last_worse = max(i for i, a in enumerate(mine) if a.category.worse)
-        if last_worse + 1 == len(mine):
+        found = back.get(key)
+        if found is None:
             return None
-        times.append(mine[last_worse + 1].entry.at)
+        times.append(found.entry.at)
     return max(times, key=utc)
 
 
@@ -736,27 +825,27 @@ def flare_report(
         SettingError: ``model`` is not a FlareModel.
     """
     chosen = _check_model(model)
-    assessor = _Assessor(entries, first_dose, chosen, applies=applies)
-    log = assessor.entries
+    log = _Log(entries, first_dose, chosen, applies=applies)
     if now is not None:
         as_of = require_aware("now", now)
     else:
-        as_of = log[-1].at if log else assessor.first_dose
+        as_of = log.entries[-1].at if log.entries else log.first_dose
     cut = utc(as_of)
+    end = bisect.bisect_right(log.instants, cut)
     assessments = [
-        assessor.assess(e)
-        for e in log
-        if e.symptom in chosen.symptoms and utc(e.at) <= cut
+        log.assess_at(i)
+        for i in range(end)
+        if log.entries[i].symptom in chosen.symptoms
     ]
     in_window = [a for a in assessments if a.category.in_window]
     peak = max(in_window, key=lambda a: a.entry.severity, default=None)
     return FlareReport(
         model=chosen,
-        first_dose=assessor.first_dose,
+        first_dose=log.first_dose,
         first_dose_given=first_dose_given,
-        window=assessor.window,
+        window=log.window,
         as_of=as_of,
-        status=_status(assessor.window, cut, assessments),
+        status=_status(log.window, cut, assessments),
         assessments=tuple(assessments),
         peak=peak,
         resolved_at=_resolution(assessments),
