@@ -335,8 +335,12 @@ class TestSummaryMarkdown:
         text = summary_markdown(course, now=first - DAY)
         assert "No planned dose was due yet." in text
         assert "No planned dose is overdue." in text
-        assert "Status as of 2026-11-30 09:00 GMT: not started" in text
-        assert "Peak: no worsening inside the window was recorded" in text
+        # No dose given: no window yet (issue 22).
+        assert "Status as of 2026-11-30 09:00 GMT: not open: no dose given yet" in text
+        assert (
+            "Window in which a transient worsening has been reported: not open, as "
+            "no dose has been given yet" in text
+        )
         assert "No symptom was logged." in text
         assert "No lab result was recorded." in text
         assert (

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from b12course._flare import (
         Assessment,
         AssessmentCategory,
+        Attention,
         FlareModel,
         FlareReport,
         FlareStatus,
@@ -96,6 +97,7 @@ __all__ = [
     "Anchoring",
     "Assessment",
     "AssessmentCategory",
+    "Attention",
     "B12CourseError",
     "Band",
     "Baseline",
@@ -167,6 +169,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "b12course._flare": (
         "Assessment",
         "AssessmentCategory",
+        "Attention",
         "FlareModel",
         "FlareReport",
         "FlareStatus",

@@ -560,7 +560,14 @@ class Course:
         # The new record, beside those at the same instant: kind and duplicates.
         _RECORDS[name]((*records[first:i], record))
         copy = copy_of(self)  # every field as it is: already checked
-        object.__setattr__(copy, name, (*records[:i], record, *records[i:]))
+        # The newest record (the usual case) is one copy of the tuple;
+        # concatenation copies faster than unpacking into a new tuple.
+        added = (
+            records + (record,)  # noqa: RUF005
+            if i == len(records)
+            else records[:i] + (record,) + records[i:]  # noqa: RUF005
+        )
+        object.__setattr__(copy, name, added)
         return copy
 
     # -- the plan ---------------------------------------------------------
@@ -1028,8 +1035,10 @@ class Course:
     def flare_window(self, model: FlareModel | None = None) -> FlareWindow | None:
         """Return the window in which a transient worsening has been reported.
 
-        None when the course starts with maintenance only and no ``model`` is
-        given (:func:`~b12course.flare_window_applies`).
+        It is measured from the first dose actually given: None while no dose
+        has been given (the planned first dose is not treatment), and None
+        when the course starts with maintenance only and no ``model`` is given
+        (:func:`~b12course.flare_window_applies`).
 
         Raises:
             SettingError: ``model`` is not a FlareModel.
@@ -1040,6 +1049,8 @@ class Course:
             model = FlareModel()
         if not isinstance(model, FlareModel):
             raise SettingError.wrong_kind("model", model, "a FlareModel or None")
+        if not self.given:
+            return None
         return model.window(self.treatment_start)
 
     def flare(
@@ -1047,9 +1058,11 @@ class Course:
     ) -> FlareReport:
         """Describe the post-treatment flare as the symptom log shows it.
 
-        The window is measured from the first dose actually given (the planned
-        first dose until one is given).  The report describes; it never
-        diagnoses.
+        The window is measured from the first dose actually given; until one
+        is given there is none (status "not open: no dose given yet") and a
+        worsening is read against its baseline (the entries before the planned
+        first dose) only, for a clinician's attention.  The report describes;
+        it never diagnoses.
 
         Args:
             model: The flare model; :class:`~b12course.FlareModel` defaults.
@@ -1081,6 +1094,7 @@ class Course:
             entry,
             self.symptoms,
             first_dose=self.treatment_start,
+            first_dose_given=bool(self.given),
             model=model,
             applies=model is not None or flare_window_applies(self.regimen),
         )
@@ -1129,6 +1143,7 @@ class Course:
                 self.symptoms,
                 since=span.first,
                 first_dose=self.treatment_start,
+                first_dose_given=bool(self.given),
                 zone=self.zone,
                 rule=rule,
             )
@@ -1216,6 +1231,7 @@ class Course:
                 self.symptoms,
                 since=span.first,
                 first_dose=self.treatment_start,
+                first_dose_given=bool(self.given),
                 zone=zone,
             )
             if at is not None:

@@ -191,6 +191,7 @@ def find_plateau(
     first_dose: dt.datetime,
     zone: zoneinfo.ZoneInfo,
     rule: PlateauRule | None = None,
+    first_dose_given: bool = True,
 ) -> dt.datetime | None:
     """Return the first instant after ``since`` at which the log shows a plateau.
 
@@ -203,6 +204,8 @@ def find_plateau(
         first_dose: When treatment started, for the flare window and baselines.
         zone: The course's zone, for calendar days.
         rule: The rule; :class:`PlateauRule` defaults when None.
+        first_dose_given: Whether ``first_dose`` was given (without a dose
+            given there is no flare window, and no entry is left out).
 
     Returns:
         The time of the entry that completed the plateau, or None.
@@ -217,7 +220,12 @@ def find_plateau(
     start = utc(require_aware("since", since))
     # Every entry assessed once, in timeline order; those in the flare window
     # are left out (a flare is not "no improvement").
-    assessed = assess_all(entries, first_dose=first_dose, model=chosen.flare)
+    assessed = assess_all(
+        entries,
+        first_dose=first_dose,
+        first_dose_given=first_dose_given,
+        model=chosen.flare,
+    )
     runs: dict[Symptom, _Run] = {}
     plateaued: dict[Symptom, bool] = {}
     for assessment in assessed:

@@ -613,22 +613,23 @@ def _fit(entries: tuple[SymptomEntry, ...]) -> tuple[Fraction, Fraction] | None:
     """Return the least-squares slope (points per week) and change over the span.
 
     In exact arithmetic (times in whole microseconds, severities whole
-    numbers), so the comparison with the meaningful change is exact.
+    numbers), so the comparison with the meaningful change is exact.  The
+    sums are of integers, one Fraction at the end: ``n * sxx = n * sum(x*x) -
+    sum(x)**2`` and likewise ``sxy``, equal to the centred sums times ``n``.
     """
     if len(entries) < 2:  # noqa: PLR2004 - a line needs two points
         return None
     origin = utc(entries[0].at)
     micro = dt.timedelta(microseconds=1)
-    xs = [Fraction((utc(e.at) - origin) // micro) for e in entries]
-    ys = [Fraction(e.severity) for e in entries]
-    mean_x = Fraction(sum(xs), len(xs))
-    mean_y = Fraction(sum(ys), len(ys))
-    sxx = sum(((x - mean_x) * (x - mean_x) for x in xs), Fraction(0))
-    if sxx == 0:
+    xs = [(utc(e.at) - origin) // micro for e in entries]
+    n = len(xs)
+    sum_x = sum(xs)
+    sum_y = sum(e.severity for e in entries)
+    n_sxx = n * sum(x * x for x in xs) - sum_x * sum_x
+    if n_sxx == 0:
         return None
-    sxy = sum(
-        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)),
-        Fraction(0),
+    n_sxy = n * sum(x * e.severity for x, e in zip(xs, entries, strict=True)) - (
+        sum_x * sum_y
     )
-    slope = sxy / sxx
+    slope = Fraction(n_sxy, n_sxx)
     return slope * _MICROSECONDS_PER_WEEK, slope * (xs[-1] - xs[0])

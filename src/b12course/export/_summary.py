@@ -336,15 +336,24 @@ def _flagged(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
     against = (
         f"baseline {_points(base.severity)}" if base is not None else "no baseline"
     )
+    extra = "".join(f"; {reason}" for reason in assessment.extra_attention)
     return (
         f"Flagged: {entry.label} {entry.severity}/10 logged {_when(entry.at, zone)} "
         f"({against}, change {_signed(assessment.change)}): {assessment.category}"
+        f"{extra}"
     )
 
 
 def _window_items(report: FlareReport, zone: zoneinfo.ZoneInfo) -> list[str]:
     """Say where the window lies, and the worst entry inside it."""
     window = report.window
+    if window is None and report.status is FlareStatus.NO_DOSE_GIVEN:
+        return [
+            (
+                "Window in which a transient worsening has been reported: not open, "
+                "as no dose has been given yet"
+            )
+        ]
     if window is None:
         return [
             (
@@ -386,20 +395,21 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
             f"{_when(report.resolved_at, zone)} "
             f"({_duration(report.time_to_resolution)} after the first dose)"
         )
-    flagged = [a for a in report.assessments if a.category.review_advised]
+    flagged = list(report.attention)
     items.extend(_flagged(a, zone) for a in flagged)
     if report.review_advised and not flagged:
         items.append("Flagged: " + _status_text(report.status))
     return Section("Flare", (Bullets(tuple(items)),))
 
 
-def _symptom_keys(entries: Iterable[SymptomEntry]) -> list[Symptom | str]:
-    keys: list[Symptom | str] = []
+def _by_symptom(
+    entries: Iterable[SymptomEntry],
+) -> dict[Symptom | str, list[SymptomEntry]]:
+    """Group entries by symptom in one pass, symptoms in order of first entry."""
+    groups: dict[Symptom | str, list[SymptomEntry]] = {}
     for e in entries:
-        key = symptom_key(e)
-        if key not in keys:
-            keys.append(key)
-    return keys
+        groups.setdefault(symptom_key(e), []).append(e)
+    return groups
 
 
 def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
@@ -427,8 +437,7 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
     if not logged:
         return Section("Symptoms", ("No symptom was logged.",))
     rows = []
-    for key in _symptom_keys(logged):
-        mine = [e for e in logged if symptom_key(e) == key]
+    for key, mine in _by_symptom(logged).items():
         base = course.baseline(key)
         latest = mine[-1]
         change = (
