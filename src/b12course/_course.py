@@ -981,7 +981,8 @@ class Course:
     def treatment_start(self) -> dt.datetime:
         """When treatment started (the first dose given, else the planned first dose).
 
-        Symptom baselines and the flare window are measured from it.  It is
+        Symptom baselines are the entries before it, and the flare window is
+        measured from it once a dose is given (there is none before).  It is
         shown in the course's zone, whatever zone the dose was recorded in.
         """
         start = self.given[0].at if self.given else self.first_dose

@@ -19,10 +19,20 @@ may set their own.  The evidence comes from people starting replacement, so a
 course that starts with maintenance only has no window by default
 (:func:`flare_window_applies`).
 
+The window is measured from the first dose actually given: before a dose is
+given there is none, and a worsening is read against its baseline only.  It
+concerns involuntary movements: another symptom worse than baseline reads
+so, with no claim about the window.
+
 Every entry of a symptom log gets exactly one :class:`AssessmentCategory`
-against its pre-treatment baseline.  The words describe the record; they never
-diagnose or predict, and "for a clinician's attention" means only that the
-record is one a clinician may want to see.
+against its pre-treatment baseline, and the reasons it is for a clinician's
+attention (:attr:`Assessment.attention`): a severe or new-onset movement
+inside the window, a worsening outside it or before any dose, and, even
+inside the window, a first worsening that begins later than any onset reported
+(from day 7: clinical.md 0b, M2) or one that follows a return to baseline.
+The words describe the record; they never diagnose or predict, and "for a
+clinician's attention" means only that the record is one a clinician may want
+to see.  :func:`assess_all` reads a whole log in one pass (``O(n log n)``).
 """
 
 from __future__ import annotations
