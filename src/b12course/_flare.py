@@ -480,6 +480,8 @@ def _implied(category: AssessmentCategory) -> frozenset[Attention]:
 
 
 def _attention_set(value: object) -> frozenset[Attention]:
+    if isinstance(value, frozenset) and all(isinstance(v, Attention) for v in value):
+        return value  # the usual case, built by the assessor
     try:
         return frozenset(Attention(v) for v in value)  # type: ignore[attr-defined]
     except (TypeError, ValueError) as exc:
@@ -698,8 +700,13 @@ class _Log:
         """Assess entries in time order, following each symptom's worsenings."""
         worsenings: dict[Symptom | str, _Worsening] = {}
         tracked = self.model.symptoms if self.given else frozenset()
+        references: dict[Symptom | str, Baseline | None] = {}
         for at, entry in keyed:
-            reference = self.baselines(entry.key)
+            key = entry.key
+            if key in references:
+                reference = references[key]
+            else:
+                reference = references[key] = self.baselines(key)
             change = change_from_baseline(entry, reference)
             category = self._category(entry, at, reference, change)
             attention = _implied(category)
