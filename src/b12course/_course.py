@@ -522,6 +522,30 @@ class Course:
         # Not an attrs field, like _pending.
         return SymptomLog(self.symptoms)
 
+    @functools.cached_property
+    def _plateaus(self) -> dict[tuple[dt.datetime, PlateauRule | None], Any]:
+        # find_plateau's answers for this course object, by (since, rule):
+        # the plan (end_on_plateau) and the reviews ask the same question.
+        return {}
+
+    def _plateau(
+        self, since: dt.datetime, rule: PlateauRule | None
+    ) -> dt.datetime | None:
+        """Return :func:`find_plateau` over the log, found once per question."""
+        key = (utc(since), rule)
+        found = self._plateaus
+        if key not in found:
+            found[key] = find_plateau(
+                self.symptoms,
+                since=since,
+                first_dose=self.treatment_start,
+                first_dose_given=bool(self.given),
+                zone=self.zone,
+                rule=rule,
+            )
+        answer: dt.datetime | None = found[key]
+        return answer
+
     def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
         """Return a new Course for a person pregnant or breastfeeding (or no longer).
 
@@ -1140,14 +1164,7 @@ class Course:
             span = next((s for s in spans if s.index == index), None)
             if span is None or span.review is None:
                 break
-            at = find_plateau(
-                self.symptoms,
-                since=span.first,
-                first_dose=self.treatment_start,
-                first_dose_given=bool(self.given),
-                zone=self.zone,
-                rule=rule,
-            )
+            at = self._plateau(span.first, rule)
             if at is not None and utc(at) < utc(span.review):
                 derived.append(
                     PhaseDecision(
@@ -1228,13 +1245,7 @@ class Course:
                 phase_name=name,
             )
         if span.decision is None and self.symptoms:
-            at = find_plateau(
-                self.symptoms,
-                since=span.first,
-                first_dose=self.treatment_start,
-                first_dose_given=bool(self.given),
-                zone=zone,
-            )
+            at = self._plateau(span.first, None)
             if at is not None:
                 yield Review(
                     at=at.astimezone(zone),
