@@ -518,6 +518,25 @@ class TestSummaryMarkdown:
             assert percent == round(100 * on_time / counted)
 
 
+class TestSummaryFlags:
+    def test_a_late_first_worsening_is_flagged_in_the_summary_with_its_reason(self):
+        """Myoclonus first worse on day 30, inside the window: the summary flags it and says why."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        ).record_dose(first)
+        for day, severity in ((-1, 3), (4, 3), (30, 7)):
+            course = course.log_symptom(
+                b12.SymptomEntry(
+                    at=first + day * DAY, symptom="myoclonus", severity=severity
+                )
+            )
+        text = summary_markdown(course, now=first + 31 * DAY)
+        (flag,) = [line for line in text.splitlines() if "Flagged:" in line]
+        assert "myoclonus 7/10" in flag
+        assert "later than the onset reported" in flag
+
+
 class TestSummaryHtml:
     NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
 
