@@ -10,6 +10,7 @@ the first dose, so baselines, window edges and repeated symptoms all occur.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,10 +21,13 @@ from b12course import (
     Attention,
     Baseline,
     FlareModel,
+    PlateauRule,
+    Symptom,
     SymptomEntry,
 )
 from b12course import strategies as b12st
 from b12course._flare import assess, assess_all, flare_report
+from b12course._response import find_plateau
 from b12course._symptoms import baseline
 from b12course._time import utc
 
@@ -186,3 +190,65 @@ def test_the_report_lists_the_movement_entries_of_the_one_pass(drawn, model):
     assert report.assessments == tuple(
         a for a in fast if a.entry.symptom in model.symptoms
     )
+
+
+def plain_plateau(
+    log: list[SymptomEntry],
+    *,
+    since: dt.datetime,
+    first: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    rule: PlateauRule,
+) -> dt.datetime | None:
+    """The plateau search the straightforward way (as 0.2 did it, one entry at a time)."""
+
+    def plateaued(mine: list[SymptomEntry]) -> bool:
+        last_day = mine[-1].at.astimezone(zone).date()
+        cover = last_day - dt.timedelta(days=rule.days)
+        old = [i for i, e in enumerate(mine) if e.at.astimezone(zone).date() <= cover]
+        if not old or len(mine) < rule.assessments:
+            return False
+        window = mine[min(old[-1], len(mine) - rule.assessments) :]
+        return (
+            window[0].severity - min(e.severity for e in window[1:]) < rule.min_change
+        )
+
+    def flared(entry: SymptomEntry) -> bool:
+        return assess(entry, log, first_dose=first, model=rule.flare).category.in_window
+
+    relevant = sorted(
+        (
+            e
+            for e in log
+            if e.symptom in rule.symptoms and utc(e.at) >= utc(since) and not flared(e)
+        ),
+        key=lambda e: utc(e.at),
+    )
+    logs: dict[object, list[SymptomEntry]] = {}
+    for entry in relevant:
+        logs.setdefault(entry.symptom, []).append(entry)
+        if utc(entry.at) > utc(since) and all(plateaued(m) for m in logs.values()):
+            return entry.at
+    return None
+
+
+rules = st.builds(
+    PlateauRule,
+    symptoms=st.sets(
+        st.sampled_from([Symptom.MYOCLONUS, Symptom.PARESTHESIA]), min_size=1
+    ),
+    min_change=st.integers(1, 3),
+    assessments=st.integers(2, 4),
+    days=st.integers(0, 5),
+)
+
+
+@given(logs(), rules, st.integers(0, 10 * 24))
+def test_the_running_plateau_search_equals_the_plain_one(drawn, rule, hours):
+    """find_plateau, reading each entry once, finds the instant the plain search finds."""
+    first, log = drawn
+    zone = first.tzinfo
+    since = first + hours * HOUR
+    assert find_plateau(
+        log, since=since, first_dose=first, zone=zone, rule=rule
+    ) == plain_plateau(log, since=since, first=first, zone=zone, rule=rule)
