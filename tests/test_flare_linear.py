@@ -252,3 +252,9 @@ def test_the_running_plateau_search_equals_the_plain_one(drawn, rule, hours):
     assert find_plateau(
         log, since=since, first_dose=first, zone=zone, rule=rule
     ) == plain_plateau(log, since=since, first=first, zone=zone, rule=rule)
+
+
+@given(b12st.courses(max_symptoms=12, max_given=4))
+def test_a_courses_assessments_are_its_entries_assessed_one_by_one(course):
+    """Course.assessments() equals Course.assess() of each entry, in time order."""
+    assert course.assessments() == tuple(course.assess(e) for e in course.symptoms)

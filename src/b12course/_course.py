@@ -38,6 +38,7 @@ from b12course._flare import (
     FlareReport,
     FlareWindow,
     assess,
+    assess_all,
     flare_report,
     flare_window_applies,
 )
@@ -1117,6 +1118,24 @@ class Course:
         """
         return assess(
             entry,
+            self.symptoms,
+            first_dose=self.treatment_start,
+            first_dose_given=bool(self.given),
+            model=model,
+            applies=model is not None or flare_window_applies(self.regimen),
+        )
+
+    def assessments(self, model: FlareModel | None = None) -> tuple[Assessment, ...]:
+        """Assess every symptom entry, in one pass over the log (timeline order).
+
+        Each item equals :meth:`assess` of its entry; the log is read once
+        (``O(n log n)``), where assessing entry by entry reads it once per
+        entry.  A view that shows every entry's assessment reads this.
+
+        Raises:
+            SettingError: ``model`` is not a FlareModel.
+        """
+        return assess_all(
             self.symptoms,
             first_dose=self.treatment_start,
             first_dose_given=bool(self.given),
