@@ -429,10 +429,10 @@ def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
 
 def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> Section:
     zone = timeline.zone
+    # The payloads, not a sub-timeline: of_kind would sort every entry again.
+    cut = utc(now)
     logged: list[SymptomEntry] = [
-        e.payload
-        for e in timeline.of_kind(EventKind.SYMPTOM)
-        if utc(e.start) <= utc(now)
+        e for e in timeline.payloads(EventKind.SYMPTOM) if utc(e.at) <= cut
     ]
     if not logged:
         return Section("Symptoms", ("No symptom was logged.",))
@@ -497,10 +497,9 @@ def _lab_row(mine: list[LabResult], zone: zoneinfo.ZoneInfo) -> tuple[str, ...]:
 
 
 def _labs_section(timeline: Timeline, now: dt.datetime) -> Section:
+    cut = utc(now)
     labs: list[LabResult] = [
-        e.payload
-        for e in timeline.of_kind(EventKind.LAB_RESULT)
-        if utc(e.start) <= utc(now)
+        r for r in timeline.payloads(EventKind.LAB_RESULT) if utc(r.at) <= cut
     ]
     if not labs:
         return Section("Labs", ("No lab result was recorded.",))
