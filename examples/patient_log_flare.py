@@ -1,8 +1,10 @@
-"""A patient's log through the expected post-treatment flare of myoclonus.
+"""A patient's log through the window in which a transient worsening has been reported.
 
-Myoclonus can worsen for a while after B12 treatment starts, before it
-resolves.  The library tells that expected flare from worsening outside the
-window (which it flags for review); it describes, it never diagnoses.
+Myoclonus has been reported to worsen for a while after B12 treatment starts,
+before it settles.  The library tells a worsening inside that window from one
+outside it, or one that begins later than reported, or one after a return to
+baseline (which it flags for a clinician's attention); it describes, it never
+diagnoses.
 
 Run it::
 
@@ -68,14 +70,15 @@ def main() -> b12.FlareReport:
     course = build()
     for entry in course.symptoms:
         assessment = course.assess(entry)
+        flags = "".join(f"; {reason}" for reason in assessment.extra_attention)
         print(
             f"{entry.at:%a %d %b %H:%M}  {entry.label} {entry.severity}/10  "
-            f"{assessment.category.value}"
+            f"{assessment.category.value}{flags}"
         )
     report = course.flare(now=FIRST_DOSE + 42 * DAY)
     print()
     print(
-        "Expected flare window:",
+        "Window in which a transient worsening has been reported:",
         f"{report.window.start:%d %b} to {report.window.end:%d %b %Y} (exclusive)",
     )
     print("Status after six weeks:", report.status.value)

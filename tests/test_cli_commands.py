@@ -482,11 +482,20 @@ class TestJson:
     def test_status_flare_window_before_and_after(
         self, capsys, course_file, now, words
     ):
-        """Before the first dose the window opens later; months on it is closed."""
+        """Before the window opens it says when; months on it is closed."""
+        assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
         code, out, _ = run(capsys, "status", course_file, "--now", now)
         assert code == 0
         assert f"Flare window:   {words}" in out
         assert "No symptom entries yet." in out
+
+    def test_status_with_no_dose_given_says_the_window_is_not_open(
+        self, capsys, course_file
+    ):
+        """No dose given: 'not open: no dose given yet' (the planned dose is not treatment)."""
+        code, out, _ = run(capsys, "status", course_file, "--now", "2026-11-01T00:00")
+        assert code == 0
+        assert "Flare window:   not open: no dose given yet" in out
 
     @settings(max_examples=10, deadline=None)
     @given(course=strategies.courses(), days=st.integers(0, 60))

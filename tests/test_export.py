@@ -335,8 +335,12 @@ class TestSummaryMarkdown:
         text = summary_markdown(course, now=first - DAY)
         assert "No planned dose was due yet." in text
         assert "No planned dose is overdue." in text
-        assert "Status as of 2026-11-30 09:00 GMT: not started" in text
-        assert "Peak: no worsening inside the window was recorded" in text
+        # No dose given: no window yet (issue 22).
+        assert "Status as of 2026-11-30 09:00 GMT: not open: no dose given yet" in text
+        assert (
+            "Window in which a transient worsening has been reported: not open, as "
+            "no dose has been given yet" in text
+        )
         assert "No symptom was logged." in text
         assert "No lab result was recorded." in text
         assert (
@@ -512,6 +516,25 @@ class TestSummaryMarkdown:
             assert on_time + late == given
             assert on_time + late + missing == counted
             assert percent == round(100 * on_time / counted)
+
+
+class TestSummaryFlags:
+    def test_a_late_first_worsening_is_flagged_in_the_summary_with_its_reason(self):
+        """Myoclonus first worse on day 30, inside the window: the summary flags it and says why."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        ).record_dose(first)
+        for day, severity in ((-1, 3), (4, 3), (30, 7)):
+            course = course.log_symptom(
+                b12.SymptomEntry(
+                    at=first + day * DAY, symptom="myoclonus", severity=severity
+                )
+            )
+        text = summary_markdown(course, now=first + 31 * DAY)
+        (flag,) = [line for line in text.splitlines() if "Flagged:" in line]
+        assert "myoclonus 7/10" in flag
+        assert "later than the onset reported" in flag
 
 
 class TestSummaryHtml:

@@ -209,7 +209,7 @@ class TestFlareReport:
         """When the first dose is given a day late, the window moves with it."""
         planned = Course.begin(regimens.get("nice-neuro"), first_dose=START)
         late = planned.record_dose(START + DAY)
-        assert planned.flare().window.start == START + 2 * DAY
+        assert planned.flare().window is None  # no dose given: no window
         assert not planned.flare().first_dose_given
         assert late.flare().window.start == START + 3 * DAY
         assert late.flare_window() == late.flare().window
@@ -293,11 +293,13 @@ class TestAssess:
             is AssessmentCategory.EXPECTED_FLARE
         )
 
-    def test_non_movement_worsening_is_never_an_expected_flare(self):
-        """Paraesthesia worse than baseline inside the window is not an expected flare."""
+    def test_non_movement_worsening_is_never_a_worsening_in_the_window(self):
+        """Paraesthesia worse than baseline inside the window: the window does not apply to it."""
         course = course_with([entry(START - DAY, 2, Symptom.PARESTHESIA)])
         assessment = course.assess(entry(START + 5 * DAY, 6, Symptom.PARESTHESIA))
-        assert assessment.category is AssessmentCategory.UNEXPECTED_WORSENING
+        assert assessment.category is AssessmentCategory.WORSE_NOT_MOVEMENT
+        assert not assessment.category.in_window
+        assert assessment.review_advised
 
     def test_without_baseline_the_reference_is_none(self):
         """With nothing logged before treatment, the reference is 0 and new jerks are new onset."""
@@ -384,7 +386,12 @@ def test_report_is_consistent(course, now):
         assert report.review_advised
     if report.peak is not None:
         assert report.peak.category.in_window
-    assert (report.window is None) == (report.status is FlareStatus.NOT_APPLICABLE)
+    assert (report.window is None) == (
+        report.status in {FlareStatus.NOT_APPLICABLE, FlareStatus.NO_DOSE_GIVEN}
+    )
+    assert (report.status is FlareStatus.NO_DOSE_GIVEN) == (
+        not course.given and flare_window_applies(course.regimen)
+    )
 
 
 def test_flare_report_function_matches_the_course_method():
@@ -515,6 +522,8 @@ class TestWindowApplies:
     def test_an_explicit_model_gives_a_window(self):
         """A FlareModel given explicitly gives a maintenance course a window."""
         course = Course.begin(regimens.get("nasal-weekly"), first_dose=START)
+        assert course.flare_window(FlareModel()) is None  # no dose given yet
+        course = course.record_dose(START)
         window = course.flare_window(FlareModel())
         assert window == FlareModel().window(START)
         report = course.flare(FlareModel(), now=START + 3 * DAY)
@@ -535,8 +544,8 @@ class TestWords:
 
     def test_aliases_are_not_listed(self):
         """Iterating an enum lists each category once."""
-        assert len(list(AssessmentCategory)) == 7
-        assert len(list(FlareStatus)) == 6
+        assert len(list(AssessmentCategory)) == 9
+        assert len(list(FlareStatus)) == 7
 
     def test_enums_print_their_value(self):
         """str() of a category or a status is its words."""
@@ -562,3 +571,113 @@ class TestWords:
         line = str(report.assessments[-1])
         assert line.startswith("2026-12-04 09:00 myoclonus 9/10 (baseline 3, +6)")
         assert "\n" not in line
+
+
+class TestClinicalCases:
+    """Issue 22 items 2-4, each a clinical scenario (clinical.md 0b, M2 and section 3)."""
+
+    def test_a_myoclonus_rising_4_to_7_before_any_dose_is_given_is_flagged_against_baseline(
+        self,
+    ):
+        """No dose given: no window, and 4 -> 7 reads against baseline only, for attention."""
+        course = course_with(
+            [entry(START - 2 * DAY, 4), entry(START + 3 * DAY, 7)], give=False
+        )
+        report = course.flare(now=START + 4 * DAY)
+        assert course.flare_window() is None
+        assert report.window is None
+        assert report.status is FlareStatus.NO_DOSE_GIVEN
+        assert str(report.status) == "not open: no dose given yet"
+        (worse,) = report.attention
+        assert worse.category is AssessmentCategory.WORSE_NO_DOSE_GIVEN
+        assert worse.baseline.severity == 4
+        assert worse.attention == {b12.Attention.NO_DOSE_GIVEN}
+        assert "within the window" not in str(worse)
+        timeline = course.timeline(until=START + 60 * DAY)
+        assert timeline.flare_window is None
+        assert not timeline.shows_flare_window
+
+    def test_the_window_opens_from_the_first_dose_once_it_is_given(self):
+        """The same log, the dose given late on day 2: the window runs from that dose."""
+        course = course_with(
+            [entry(START - 2 * DAY, 4), entry(START + 5 * DAY, 7)], give=False
+        ).record_dose(START + 2 * DAY)
+        assert course.flare_window().start == START + 4 * DAY
+        (_, later) = course.flare(now=START + 6 * DAY).assessments
+        assert later.category is AssessmentCategory.WORSE_IN_WINDOW
+        assert not later.review_advised
+
+    def test_a_worsening_on_day_4_inside_the_window_is_not_flagged(self):
+        """A first worsening on day 4 is within the reported onset (48 h to day 5)."""
+        course = course_with([entry(START - DAY, 3), entry(START + 4 * DAY, 6)])
+        assessment = course.assess(course.symptoms[-1])
+        assert assessment.category is AssessmentCategory.WORSE_IN_WINDOW
+        assert assessment.attention == frozenset()
+
+    def test_a_first_worsening_at_day_30_inside_the_window_is_flagged_as_a_late_onset(
+        self,
+    ):
+        """Myoclonus at baseline through day 20, first worse on day 30: for attention, with the reason."""
+        course = course_with(
+            [
+                entry(START - DAY, 3),
+                entry(START + 4 * DAY, 3),
+                entry(START + 20 * DAY, 4),
+                entry(START + 30 * DAY, 7),
+                entry(START + 31 * DAY, 6),
+            ]
+        )
+        report = course.flare(now=START + 32 * DAY)
+        assert report.status is FlareStatus.WINDOW_OPEN
+        day30, day31 = report.assessments[-2:]
+        assert day30.category is AssessmentCategory.WORSE_IN_WINDOW  # inside it
+        assert day30.attention == {b12.Attention.LATE_ONSET}
+        assert day31.attention == {b12.Attention.LATE_ONSET}  # the same worsening
+        assert report.attention == (day30, day31)
+        assert "later than the onset reported" in str(day30)
+        assert "for a clinician's attention" in str(day30)
+
+    def test_the_late_onset_starts_at_day_7_by_default_and_is_a_setting(self):
+        """Day 7 exactly is late (the default); a model with 10 days does not flag it."""
+        log = [entry(START - DAY, 3), entry(START + 7 * DAY, 6)]
+        assert FlareModel().late_onset == 7 * DAY
+        assert assess(log[1], log, first_dose=START).attention == {
+            b12.Attention.LATE_ONSET
+        }
+        just_before = [log[0], entry(START + 7 * DAY - dt.timedelta(seconds=1), 6)]
+        assert not assess(just_before[1], just_before, first_dose=START).attention
+        later = FlareModel(late_onset=10 * DAY)
+        assert not assess(log[1], log, first_dose=START, model=later).attention
+
+    def test_a_worsening_after_a_return_to_baseline_is_flagged_inside_the_window(self):
+        """Tremor worse on day 3, back on day 8, worse again on day 15: the second is for attention."""
+        log = [
+            entry(START - DAY, 2, Symptom.TREMOR),
+            entry(START + 3 * DAY, 6, Symptom.TREMOR),
+            entry(START + 8 * DAY, 2, Symptom.TREMOR),
+            entry(START + 15 * DAY, 6, Symptom.TREMOR),
+        ]
+        course = course_with(log)
+        first, back, again = course.flare(now=START + 16 * DAY).assessments[1:]
+        assert first.attention == frozenset()
+        assert back.category is AssessmentCategory.NO_WORSENING
+        assert again.category is AssessmentCategory.WORSE_IN_WINDOW
+        assert again.attention == {b12.Attention.AFTER_RETURN}
+        assert course.assess(log[-1]) == again
+
+    def test_a_paresthesia_worse_inside_the_window_is_not_read_against_the_window(self):
+        """Paraesthesia 2 -> 6 on day 5 is worse than baseline; the window does not apply to it."""
+        course = course_with(
+            [
+                entry(START - DAY, 2, Symptom.PARESTHESIA),
+                entry(START + 5 * DAY, 6, Symptom.PARESTHESIA),
+            ]
+        )
+        assessment = course.assess(course.symptoms[-1])
+        assert assessment.category is AssessmentCategory.WORSE_NOT_MOVEMENT
+        assert str(assessment.category).startswith(
+            "worse than baseline; the window concerns involuntary movements, so it "
+            "does not apply"
+        )
+        assert assessment.attention == {b12.Attention.NOT_A_MOVEMENT}
+        assert course.flare(now=START + 6 * DAY).attention == ()  # not a movement

@@ -349,6 +349,7 @@ class TestInformationalEvents:
     def test_flare_window_follows_the_course_flare_model(self):
         """The exported flare event spans the local days of course.flare_window()."""
         course = _course("nice-neuro", "Australia/Lord_Howe")
+        course = course.record_dose(course.first_dose)  # no window before a dose
         window = course.flare_window()
         data = _export(
             course, dt.datetime(2027, 6, 1, tzinfo=UTC), include_reviews=False

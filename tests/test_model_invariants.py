@@ -358,6 +358,7 @@ class TestTimelineCarries:
 
     def test_a_flare_window_past_the_horizon_is_not_shown(self, course):
         """A window that opens after the horizon is carried but not an event."""
+        course = course.record_dose(START)  # no window before a dose is given
         tl = course.timeline(until=START + dt.timedelta(days=1))
         assert tl.flare_window is not None
         assert not tl.shows_flare_window
@@ -506,6 +507,7 @@ class TestEdges:
 
     def test_an_interval_event_prints_its_end(self, course):
         """An interval event prints both its start and its end."""
+        course = course.record_dose(START)  # no window before a dose is given
         tl = course.timeline(until=UNTIL)
         (window,) = tl.of_kind(EventKind.FLARE_WINDOW)
         assert " to " in str(window)

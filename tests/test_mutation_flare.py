@@ -231,11 +231,14 @@ class TestThresholds:
         assert latest_only.baseline.severity == 7
         assert latest_only.category is AssessmentCategory.NO_WORSENING
 
-    def test_a_symptom_outside_the_model_is_worse_outside_even_in_the_window(self):
-        """Worsening of a symptom the model does not list is never in the window's category."""
+    def test_a_symptom_outside_the_model_is_worse_but_not_in_the_window(self):
+        """Worsening of a symptom the model does not list reads "the window does not apply" (issue 22)."""
         log = [entry(START - DAY, 1, Symptom.FATIGUE)]
         got = assess(entry(self.AT, 5, Symptom.FATIGUE), log, first_dose=START)
-        assert got.category is AssessmentCategory.WORSE_OUTSIDE_WINDOW
+        assert got.category is AssessmentCategory.WORSE_NOT_MOVEMENT
+        assert got.attention == {b12.Attention.NOT_A_MOVEMENT}
+        severe = assess(entry(self.AT, 10, Symptom.FATIGUE), log, first_dose=START)
+        assert severe.category is AssessmentCategory.WORSE_NOT_MOVEMENT
 
     def test_assess_has_a_window_unless_told_otherwise(self):
         """assess() places entries in the window by default, and not with applies=False."""
@@ -373,10 +376,17 @@ class TestReport:
         assert info.value.name == "now"
 
     def test_without_entries_or_now_it_describes_the_first_dose(self):
-        """With no log and no now, the report is as of the first dose: not started."""
-        report = flare_report([], first_dose=START, first_dose_given=False)
+        """With no log and no now, the report is as of the first dose: not started.
+
+        Before a dose is given there is no window at all (issue 22).
+        """
+        report = flare_report([], first_dose=START, first_dose_given=True)
         assert report.as_of is START
         assert report.status is FlareStatus.NOT_STARTED
+        planned = flare_report([], first_dose=START, first_dose_given=False)
+        assert planned.as_of is START
+        assert planned.status is FlareStatus.NO_DOSE_GIVEN
+        assert planned.window is None
         assert report.assessments == ()
         assert report.peak is None
         assert report.resolved_at is None
@@ -449,7 +459,10 @@ class TestReport:
         assert report.resolved_at == back
         assert report.resolution == back
         assert report.time_to_resolution == 20 * DAY
-        assert not report.review_advised
+        # The worsening on day 12 follows a return to baseline on day 10: it
+        # is for a clinician's attention (issue 22), the first one is not.
+        assert [a.entry.at for a in report.attention] == [START + 12 * DAY]
+        assert report.attention[0].attention == {b12.Attention.AFTER_RETURN}
 
     def test_resolution_of_two_symptoms_is_the_later_instant_across_a_fold(self):
         """Two symptoms back at baseline inside London's repeated hour: the later instant wins.

@@ -181,6 +181,7 @@ class TestPlotCourse:
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/Sao_Paulo")
         )
         course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_dose(first)  # the window needs a dose given
         course = course.end_phase(first + 15 * DAY)  # after the loading review
         until = first + 120 * DAY
         fig = plot_course(course, until=until)
@@ -222,6 +223,7 @@ class TestPlotCourse:
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York")
         )
         course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = course.record_dose(first)  # the window needs a dose given
         model = b12.FlareModel(
             onset=dt.timedelta(0), abates_within=dt.timedelta(weeks=10)
         )
@@ -294,6 +296,7 @@ class TestPlotCourse:
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York")
         )
         course = b12.Course.begin(b12.regimens.get("nice-non-neuro"), first_dose=first)
+        course = course.record_dose(first)  # the window needs a dose given
         window_end = course.flare_window().end
         plan = course.plan(until=first + 400 * DAY)
         assert default_until(course) == window_end + 7 * DAY
@@ -316,7 +319,7 @@ class TestPlotCourse:
                 ),
             ),
             first_dose=first,
-        )
+        ).record_dose(first)
         assert default_until(ended) == ended.flare_window().end + 7 * DAY
 
     def test_bad_arguments(self):

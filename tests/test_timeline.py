@@ -483,6 +483,7 @@ class TestQueries:
     def test_no_flare_window_past_the_horizon(self):
         """A flare window opening at or after the horizon is left out."""
         course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = course.record_dose(START)
         window = course.flare_window()
         assert (
             course.timeline(until=window.start).of_kind(EventKind.FLARE_WINDOW).events

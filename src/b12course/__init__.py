@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from b12course._flare import (
         Assessment,
         AssessmentCategory,
+        Attention,
         FlareModel,
         FlareReport,
         FlareStatus,
@@ -97,6 +98,7 @@ __all__ = [
     "Anchoring",
     "Assessment",
     "AssessmentCategory",
+    "Attention",
     "B12CourseError",
     "Band",
     "Baseline",
@@ -171,6 +173,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "b12course._flare": (
         "Assessment",
         "AssessmentCategory",
+        "Attention",
         "FlareModel",
         "FlareReport",
         "FlareStatus",

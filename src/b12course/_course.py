@@ -47,6 +47,7 @@ from b12course._flare import (
     FlareReport,
     FlareWindow,
     assess,
+    assess_all,
     flare_report,
     flare_window_applies,
 )
@@ -89,6 +90,7 @@ from b12course._symptoms import (
     Baseline,
     Symptom,
     SymptomEntry,
+    SymptomLog,
     Trend,
     baseline,
     trend,
@@ -621,6 +623,37 @@ class Course:
         # see it, and a changed course (a new instance) starts without one.
         return _Memo()
 
+    @functools.cached_property
+    def _symptom_log(self) -> SymptomLog:
+        # The symptom log grouped by symptom, built once per course object
+        # (baselines and trends of every symptom then cost O(n) in all).
+        # Not an attrs field, like _pending.
+        return SymptomLog(self.symptoms)
+
+    @functools.cached_property
+    def _plateaus(self) -> dict[tuple[dt.datetime, PlateauRule | None], Any]:
+        # find_plateau's answers for this course object, by (since, rule):
+        # the plan (end_on_plateau) and the reviews ask the same question.
+        return {}
+
+    def _plateau(
+        self, since: dt.datetime, rule: PlateauRule | None
+    ) -> dt.datetime | None:
+        """Return :func:`find_plateau` over the log, found once per question."""
+        key = (utc(since), rule)
+        found = self._plateaus
+        if key not in found:
+            found[key] = find_plateau(
+                self.symptoms,
+                since=since,
+                first_dose=self.treatment_start,
+                first_dose_given=bool(self.given),
+                zone=self.zone,
+                rule=rule,
+            )
+        answer: dt.datetime | None = found[key]
+        return answer
+
     def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
         """Return a new Course for a person pregnant or breastfeeding (or no longer).
 
@@ -659,7 +692,14 @@ class Course:
         # The new record, beside those at the same instant: kind and duplicates.
         _RECORDS[name]((*records[first:i], record))
         copy = copy_of(self)  # every field as it is: already checked
-        object.__setattr__(copy, name, (*records[:i], record, *records[i:]))
+        # The newest record (the usual case) is one copy of the tuple;
+        # concatenation copies faster than unpacking into a new tuple.
+        added = (
+            records + (record,)  # noqa: RUF005
+            if i == len(records)
+            else records[:i] + (record,) + records[i:]  # noqa: RUF005
+        )
+        object.__setattr__(copy, name, added)
         return copy
 
     # -- the plan ---------------------------------------------------------
@@ -1141,10 +1181,8 @@ class Course:
                 entry, f"log_symptom takes a SymptomEntry, not {entry!r}"
             )
         _not_future(f"a {entry.label} entry", entry.at, now, allow_future)
-        if any(
-            utc(e.at) == utc(entry.at) and e.label == entry.label for e in self.symptoms
-        ):
-            raise _duplicate_entry(entry)
+        # _adding refuses the same label at the same instant by bisection:
+        # a call costs the same whatever the log's length.
         return self._adding("symptoms", entry)
 
     def record_lab(
@@ -1172,11 +1210,7 @@ class Course:
                 result, f"record_lab takes a LabResult, not {result!r}"
             )
         _not_future(f"a {result.analyte.value} result", result.at, now, allow_future)
-        if any(
-            utc(r.at) == utc(result.at) and r.analyte is result.analyte
-            for r in self.labs
-        ):
-            raise _duplicate_lab(result)
+        # _adding refuses the same analyte at the same instant by bisection.
         return self._adding("labs", result)
 
     # -- corrections ------------------------------------------------------
@@ -1430,7 +1464,8 @@ class Course:
     def treatment_start(self) -> dt.datetime:
         """When treatment started (the first dose given, else the planned first dose).
 
-        Symptom baselines and the flare window are measured from it.  It is
+        Symptom baselines are the entries before it, and the flare window is
+        measured from it once a dose is given (there is none before).  It is
         shown in the course's zone, whatever zone the dose was recorded in.
         """
         start = self.given[0].at if self.given else self.first_dose
@@ -1451,7 +1486,12 @@ class Course:
             InvalidRecordError: ``symptom`` names no symptom.
             SettingError: ``last`` is below 1.
         """
-        return baseline(self.symptoms, symptom, before=self.treatment_start, last=last)
+        return baseline(
+            self._symptom_log.of(symptom),
+            symptom,
+            before=self.treatment_start,
+            last=last,
+        )
 
     def symptom_trend(
         self,
@@ -1469,14 +1509,20 @@ class Course:
             NaiveDatetimeError: ``start`` or ``end`` is naive.
         """
         return trend(
-            self.symptoms, symptom, start=start, end=end, min_change=min_change
+            self._symptom_log.of(symptom),
+            symptom,
+            start=start,
+            end=end,
+            min_change=min_change,
         )
 
     def flare_window(self, model: FlareModel | None = None) -> FlareWindow | None:
         """Return the window in which a transient worsening has been reported.
 
-        None when the course starts with maintenance only and no ``model`` is
-        given (:func:`~b12course.flare_window_applies`).
+        It is measured from the first dose actually given: None while no dose
+        has been given (the planned first dose is not treatment), and None
+        when the course starts with maintenance only and no ``model`` is given
+        (:func:`~b12course.flare_window_applies`).
 
         Raises:
             SettingError: ``model`` is not a FlareModel.
@@ -1487,6 +1533,8 @@ class Course:
             model = FlareModel()
         if not isinstance(model, FlareModel):
             raise SettingError.wrong_kind("model", model, "a FlareModel or None")
+        if not self.given:
+            return None
         return model.window(self.treatment_start)
 
     def flare(
@@ -1494,9 +1542,11 @@ class Course:
     ) -> FlareReport:
         """Describe the post-treatment flare as the symptom log shows it.
 
-        The window is measured from the first dose actually given (the planned
-        first dose until one is given).  The report describes; it never
-        diagnoses.
+        The window is measured from the first dose actually given; until one
+        is given there is none (status "not open: no dose given yet") and a
+        worsening is read against its baseline (the entries before the planned
+        first dose) only, for a clinician's attention.  The report describes;
+        it never diagnoses.
 
         Args:
             model: The flare model; :class:`~b12course.FlareModel` defaults.
@@ -1528,6 +1578,25 @@ class Course:
             entry,
             self.symptoms,
             first_dose=self.treatment_start,
+            first_dose_given=bool(self.given),
+            model=model,
+            applies=model is not None or flare_window_applies(self.regimen),
+        )
+
+    def assessments(self, model: FlareModel | None = None) -> tuple[Assessment, ...]:
+        """Assess every symptom entry, in one pass over the log (timeline order).
+
+        Each item equals :meth:`assess` of its entry; the log is read once
+        (``O(n log n)``), where assessing entry by entry reads it once per
+        entry.  A view that shows every entry's assessment reads this.
+
+        Raises:
+            SettingError: ``model`` is not a FlareModel.
+        """
+        return assess_all(
+            self.symptoms,
+            first_dose=self.treatment_start,
+            first_dose_given=bool(self.given),
             model=model,
             applies=model is not None or flare_window_applies(self.regimen),
         )
@@ -1572,13 +1641,7 @@ class Course:
             span = next((s for s in spans if s.index == index), None)
             if span is None or span.review is None:
                 break
-            at = find_plateau(
-                self.symptoms,
-                since=span.first,
-                first_dose=self.treatment_start,
-                zone=self.zone,
-                rule=rule,
-            )
+            at = self._plateau(span.first, rule)
             if at is not None and utc(at) < utc(span.review):
                 derived.append(
                     PhaseDecision(
@@ -1659,12 +1722,7 @@ class Course:
                 phase_name=name,
             )
         if span.decision is None and self.symptoms:
-            at = find_plateau(
-                self.symptoms,
-                since=span.first,
-                first_dose=self.treatment_start,
-                zone=zone,
-            )
+            at = self._plateau(span.first, None)
             if at is not None:
                 yield Review(
                     at=at.astimezone(zone),

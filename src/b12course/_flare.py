@@ -19,17 +19,30 @@ may set their own.  The evidence comes from people starting replacement, so a
 course that starts with maintenance only has no window by default
 (:func:`flare_window_applies`).
 
+The window is measured from the first dose actually given: before a dose is
+given there is none, and a worsening is read against its baseline only.  It
+concerns involuntary movements: another symptom worse than baseline reads
+so, with no claim about the window.
+
 Every entry of a symptom log gets exactly one :class:`AssessmentCategory`
-against its pre-treatment baseline.  The words describe the record; they never
-diagnose or predict, and "for a clinician's attention" means only that the
-record is one a clinician may want to see.
+against its pre-treatment baseline, and the reasons it is for a clinician's
+attention (:attr:`Assessment.attention`): a severe or new-onset movement
+inside the window, a worsening outside it or before any dose, and, even
+inside the window, a first worsening that begins later than any onset reported
+(from day 7: clinical.md 0b, M2) or one that follows a return to baseline.
+The words describe the record; they never diagnose or predict, and "for a
+clinician's attention" means only that the record is one a clinician may want
+to see.  :func:`assess_all` reads a whole log in one pass (``O(n log n)``).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 import attrs
 
@@ -38,9 +51,9 @@ from b12course._symptoms import (
     BASELINE_ENTRIES,
     MEANINGFUL_CHANGE,
     Baseline,
+    Baselines,
     Symptom,
     SymptomEntry,
-    baseline,
     change_from_baseline,
 )
 from b12course._time import aware, require_aware, utc
@@ -50,11 +63,13 @@ __all__ = [
     "SEVERE_THRESHOLD",
     "Assessment",
     "AssessmentCategory",
+    "Attention",
     "FlareModel",
     "FlareReport",
     "FlareStatus",
     "FlareWindow",
     "assess",
+    "assess_all",
     "flare_report",
     "flare_window_applies",
 ]
@@ -192,8 +207,9 @@ def _count(_instance: object, attribute: attrs.Attribute[int], value: object) ->
 class FlareModel:
     """The window in which a transient worsening has been reported; how entries read.
 
-    The window opens ``onset`` after the first dose actually given (the planned
-    first dose until one is given) and closes ``abates_within`` after it.  Both
+    The window opens ``onset`` after the first dose actually given and closes
+    ``abates_within`` after it; while no dose has been given there is no
+    window (the planned first dose is not treatment).  Both
     are elapsed time, since they describe the body's response to an injection
     rather than appointments on a calendar.  The window says when worsening
     has been reported, not that it will happen (19-32 % of infants in the
@@ -218,7 +234,15 @@ class FlareModel:
     - ``symptoms``: myoclonus, tremor and other involuntary movements, the
       movements the series describe.  One of them logged inside the window
       with no baseline and no earlier entry (new onset) is for a clinician's
-      attention too.
+      attention too.  The window concerns these only: another symptom worse
+      than baseline reads so, without a claim about the window.
+    - ``late_onset`` 7 days: a first worsening of one of ``symptoms`` that
+      begins this long or longer after the first dose given is later than any
+      onset reported ("48 h after the initiation of treatment", Grattan-Smith
+      1997; "on the 3rd-5th day", Klin Padiatr 2023; only the abatement took
+      3-6 weeks, and no source reports a first onset weeks later: clinical.md
+      0b, M2), and is for a clinician's attention even inside the window; so
+      is a worsening that follows a return to baseline.
 
     Attributes:
         onset: From the first dose to the window's opening.
@@ -229,6 +253,8 @@ class FlareModel:
         symptoms: The symptoms for which a transient worsening has been reported.
         baseline_entries: How many of the latest pre-treatment entries make
             the baseline (their mean).
+        late_onset: From the first dose given to the time from which a first
+            worsening is later than reported (:attr:`Attention.LATE_ONSET`).
 
     Raises:
         SettingError: A span is negative, the window would be empty, or a
@@ -258,6 +284,11 @@ class FlareModel:
     )
     baseline_entries: int = attrs.field(default=BASELINE_ENTRIES, validator=_count)
     severe: int = attrs.field(default=SEVERE_THRESHOLD, validator=_meaningful)
+    # clinical.md 0b (M2): onsets reported from 48 h (Grattan-Smith 1997) to
+    # day 3-5 (Klin Padiatr 2023); "after about day 7" is worth attention.
+    late_onset: dt.timedelta = attrs.field(
+        default=dt.timedelta(days=7), validator=_positive_or_zero
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.abates_within <= self.onset:
@@ -293,9 +324,19 @@ class AssessmentCategory(enum.Enum):
     - ``NO_WORSENING``: within the meaningful change of the baseline.
     - ``BETTER_THAN_BASELINE``: better than baseline by at least the
       meaningful change.
-    - ``WORSE_OUTSIDE_WINDOW``: worse than baseline outside the window (or
-      for a symptom no transient worsening was reported for, or in a course
-      with no window): for a clinician's attention.
+    - ``WORSE_OUTSIDE_WINDOW``: a movement symptom worse than baseline
+      outside the window (or in a course with no window): for a clinician's
+      attention.
+    - ``WORSE_NO_DOSE_GIVEN``: a movement symptom worse than baseline while no
+      dose has been given: there is no window yet, so the entry is read
+      against its baseline only, for a clinician's attention.
+    - ``WORSE_NOT_MOVEMENT``: a symptom the window does not concern
+      (paresthesia, fatigue...) worse than baseline, whenever it was logged:
+      for a clinician's attention.
+
+    An entry's reasons for a clinician's attention are
+    :attr:`Assessment.attention`; they can be more than its category says (a
+    late first onset inside the window, say).
 
     ``EXPECTED_FLARE``, ``IMPROVING`` and ``UNEXPECTED_WORSENING`` are the
     names of 0.x, kept as aliases for one release.
@@ -322,6 +363,14 @@ class AssessmentCategory(enum.Enum):
     WORSE_OUTSIDE_WINDOW = (
         "worse than baseline, not within the window in which a transient "
         f"worsening has been reported{_ATTENTION}"
+    )
+    WORSE_NO_DOSE_GIVEN = (
+        "worse than baseline; no dose has been given, so there is no window"
+        f"{_ATTENTION}"
+    )
+    WORSE_NOT_MOVEMENT = (
+        "worse than baseline; the window concerns involuntary movements, so it "
+        f"does not apply{_ATTENTION}"
     )
     # Deprecated names (0.x), aliases for one release.
     EXPECTED_FLARE = WORSE_IN_WINDOW
@@ -355,14 +404,90 @@ _IN_WINDOW = frozenset(
         AssessmentCategory.NEW_ONSET_IN_WINDOW,
     }
 )
-_WORSE = _IN_WINDOW | {AssessmentCategory.WORSE_OUTSIDE_WINDOW}
+_WORSE = _IN_WINDOW | {
+    AssessmentCategory.WORSE_OUTSIDE_WINDOW,
+    AssessmentCategory.WORSE_NO_DOSE_GIVEN,
+    AssessmentCategory.WORSE_NOT_MOVEMENT,
+}
 _REVIEW = frozenset(
     {
         AssessmentCategory.SEVERE_IN_WINDOW,
         AssessmentCategory.NEW_ONSET_IN_WINDOW,
         AssessmentCategory.WORSE_OUTSIDE_WINDOW,
+        AssessmentCategory.WORSE_NO_DOSE_GIVEN,
+        AssessmentCategory.WORSE_NOT_MOVEMENT,
     }
 )
+
+
+class Attention(enum.Enum):
+    """Why an assessed entry is for a clinician's attention.
+
+    "For a clinician's attention" means only that the record is one a
+    clinician may want to see; it diagnoses nothing.
+
+    - ``SEVERE``: a movement symptom inside the window, at or above the
+      model's severe threshold.
+    - ``NEW_ONSET``: a movement symptom inside the window with no baseline and
+      no earlier entry.
+    - ``WORSE_OUTSIDE_WINDOW``: a movement symptom worse than baseline outside
+      the window (or in a course with none).
+    - ``NO_DOSE_GIVEN``: a movement symptom worse than baseline while no dose
+      has been given (no window yet).
+    - ``NOT_A_MOVEMENT``: a symptom the window does not concern, worse than
+      baseline.
+    - ``LATE_ONSET``: the first worsening of a movement symptom began
+      :attr:`FlareModel.late_onset` (default 7 days) or longer after the first
+      dose given, later than any onset reported (48 h to day 5; clinical.md
+      0b, M2); every entry of that worsening carries it.
+    - ``AFTER_RETURN``: a movement symptom worse again after it was logged
+      back within baseline (no source reports a second worsening; clinical.md
+      section 3); every entry of that worsening carries it.
+
+    >>> str(Attention.AFTER_RETURN)
+    'worse again after a return to baseline'
+    """
+
+    SEVERE = "at or above the severe threshold, within the window"
+    NEW_ONSET = "new-onset movement symptom, within the window"
+    WORSE_OUTSIDE_WINDOW = "worse than baseline, not within the window"
+    NO_DOSE_GIVEN = "worse than baseline before any dose was given"
+    NOT_A_MOVEMENT = "worse than baseline, a symptom the window does not concern"
+    LATE_ONSET = (
+        "a first worsening later than the onset reported (48 h to day 5 after "
+        "the first dose)"
+    )
+    AFTER_RETURN = "worse again after a return to baseline"
+
+    def __str__(self) -> str:
+        """Read as the reason's words."""
+        return self.value
+
+
+#: The reason each flagged category gives by itself.
+_IMPLIED = {
+    AssessmentCategory.SEVERE_IN_WINDOW: Attention.SEVERE,
+    AssessmentCategory.NEW_ONSET_IN_WINDOW: Attention.NEW_ONSET,
+    AssessmentCategory.WORSE_OUTSIDE_WINDOW: Attention.WORSE_OUTSIDE_WINDOW,
+    AssessmentCategory.WORSE_NO_DOSE_GIVEN: Attention.NO_DOSE_GIVEN,
+    AssessmentCategory.WORSE_NOT_MOVEMENT: Attention.NOT_A_MOVEMENT,
+}
+
+
+def _implied(category: AssessmentCategory) -> frozenset[Attention]:
+    reason = _IMPLIED.get(category)
+    return frozenset() if reason is None else frozenset({reason})
+
+
+def _attention_set(value: object) -> frozenset[Attention]:
+    if isinstance(value, frozenset) and all(isinstance(v, Attention) for v in value):
+        return value  # the usual case, built by the assessor
+    try:
+        return frozenset(Attention(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError) as exc:
+        raise SettingError(
+            f"attention must be Attention members, not {value!r:.60}"
+        ) from exc
 
 
 def _points(value: float) -> str:
@@ -379,6 +504,10 @@ class Assessment:
         baseline: The symptom's pre-treatment baseline, or None when nothing
             was logged before treatment (the reference is then 0, "none").
         change: The entry's severity minus the reference (negative is better).
+        attention: Why the entry is for a clinician's attention (empty when it
+            is not): the reason its category gives, and a late first onset or
+            a worsening after a return to baseline (:class:`Attention`).  By
+            default the category's own reason.
 
     >>> import datetime as dt, zoneinfo
     >>> tz = zoneinfo.ZoneInfo("America/Sao_Paulo")
@@ -400,15 +529,37 @@ class Assessment:
     category: AssessmentCategory
     baseline: Baseline | None
     change: float
+    attention: frozenset[Attention] = attrs.field(
+        default=attrs.Factory(lambda self: _implied(self.category), takes_self=True),
+        converter=_attention_set,
+    )
+
+    @property
+    def review_advised(self) -> bool:
+        """True when the entry is for a clinician's attention (for any reason)."""
+        return bool(self.attention)
+
+    @property
+    def extra_attention(self) -> tuple[Attention, ...]:
+        """The reasons beyond the one the category gives, in a fixed order."""
+        implied = _implied(self.category)
+        return tuple(r for r in Attention if r in self.attention and r not in implied)
 
     def __str__(self) -> str:
-        """Read as when, what, how bad, against what, and the category."""
+        """Read as when, what, how bad, against what, the category and any flags."""
         base = _points(self.baseline.severity) if self.baseline else "none"
-        return (
+        text = (
             f"{self.entry.at:%Y-%m-%d %H:%M} {self.entry.label} "
             f"{self.entry.severity}/10 (baseline {base}, {self.change:+g}): "
             f"{self.category}"
         )
+        extra = self.extra_attention
+        if not extra:
+            return text
+        words = "; ".join(str(r) for r in extra)
+        if self.category.review_advised:
+            return f"{text}; {words}"
+        return f"{text}; {words}{_ATTENTION}"
 
 
 def _check_entry(entry: object) -> SymptomEntry:
@@ -425,8 +576,43 @@ def _check_model(model: object) -> FlareModel:
     return model
 
 
-class _Assessor:
-    """Assesses entries of one log against one start of treatment."""
+class _Worsening:
+    """One movement symptom's worsenings after the first dose given, as read in order.
+
+    A worsening is a run of worse entries; a later entry within the
+    meaningful change of baseline (or better) ends it, a return to baseline.
+    """
+
+    __slots__ = ("count", "flag", "open")
+
+    def __init__(self) -> None:
+        self.count = 0  # worsenings begun so far
+        self.open = False  # the latest entry was worse
+        self.flag: Attention | None = None  # what the open worsening carries
+
+    def read(self, worse: bool, at: dt.datetime, late: dt.datetime) -> Attention | None:
+        """Read the next entry; return the flag its worsening carries, if any."""
+        if not worse:
+            self.open = False
+            return None
+        if not self.open:
+            self.open = True
+            self.count += 1
+            if self.count > 1:
+                self.flag = Attention.AFTER_RETURN
+            else:
+                self.flag = Attention.LATE_ONSET if at >= late else None
+        return self.flag
+
+
+class _Log:
+    """One symptom log, read once against one start of treatment.
+
+    The entries are sorted once (by UTC instant, stable), every symptom's
+    baseline is found in one pass (:class:`~b12course._symptoms.Baselines`),
+    and each entry is then assessed in ``O(1)``, in time order: assessing a
+    whole log costs ``O(n log n)``, not a sort of the log per entry.
+    """
 
     def __init__(
         self,
@@ -435,69 +621,135 @@ class _Assessor:
         model: FlareModel,
         *,
         applies: bool = True,
+        first_dose_given: bool = True,
     ) -> None:
-        self.entries = sorted(
-            (_check_entry(e) for e in entries), key=lambda e: utc(e.at)
-        )
+        keyed = [(utc(e.at), e) for e in map(_check_entry, entries)]
+        keyed.sort(key=itemgetter(0))
+        self.instants = [at for at, _ in keyed]
+        self.entries = [e for _, e in keyed]
         self.first_dose = require_aware("first_dose", first_dose)
+        self.start = utc(self.first_dose)
         self.model = model
-        self.window = model.window(self.first_dose) if applies else None
-        self.baselines: dict[Symptom | str, Baseline | None] = {}
+        self.given = bool(first_dose_given)
+        self.applies = bool(applies)
+        # No window without a dose given: the planned first dose is not treatment.
+        self.window = model.window(self.first_dose) if applies and self.given else None
+        self.bounds = (
+            (utc(self.window.start), utc(self.window.end))
+            if self.window is not None
+            else None
+        )
+        self.late = self.start + model.late_onset
+        self.baselines = Baselines(
+            self.entries,
+            before=self.first_dose,
+            last=model.baseline_entries,
+            in_time_order=True,
+        )
         self.first_seen: dict[Symptom | str, dt.datetime] = {}
-        for entry in self.entries:
-            self.first_seen.setdefault(entry.key, utc(entry.at))
+        for at, entry in keyed:
+            self.first_seen.setdefault(entry.key, at)
+        self._all: list[Assessment] | None = None
 
-    def baseline(self, key: Symptom | str) -> Baseline | None:
-        if key not in self.baselines:
-            self.baselines[key] = baseline(
-                self.entries,
-                key,
-                before=self.first_dose,
-                last=self.model.baseline_entries,
-            )
-        return self.baselines[key]
-
-    def _new_onset(self, entry: SymptomEntry, reference: Baseline | None) -> bool:
+    def _new_onset(
+        self, entry: SymptomEntry, at: dt.datetime, reference: Baseline | None
+    ) -> bool:
         """A movement symptom with no baseline and no entry before this one."""
         first = self.first_seen.get(entry.key)
         return (
-            entry.symptom in self.model.symptoms
-            and reference is None
-            and entry.severity > 0
-            and (first is None or first >= utc(entry.at))
+            reference is None and entry.severity > 0 and (first is None or first >= at)
         )
 
     def _category(
-        self, entry: SymptomEntry, reference: Baseline | None, change: float
+        self,
+        entry: SymptomEntry,
+        at: dt.datetime,
+        reference: Baseline | None,
+        change: float,
     ) -> AssessmentCategory:
-        step = self.model.meaningful_change
-        if utc(entry.at) < utc(self.first_dose):
+        model = self.model
+        step = model.meaningful_change
+        if at < self.start:
             return AssessmentCategory.BASELINE
-        inside = self.window is not None and self.window.contains(entry.at)
-        if inside and entry.severity >= self.model.severe:
+        movement = entry.symptom in model.symptoms
+        bounds = self.bounds
+        inside = movement and bounds is not None and bounds[0] <= at < bounds[1]
+        if inside and entry.severity >= model.severe:
             return AssessmentCategory.SEVERE_IN_WINDOW
-        if inside and self._new_onset(entry, reference):
+        if inside and self._new_onset(entry, at, reference):
             return AssessmentCategory.NEW_ONSET_IN_WINDOW
         if change >= step:
-            flare = inside and entry.symptom in self.model.symptoms
-            return (
-                AssessmentCategory.WORSE_IN_WINDOW
-                if flare
-                else AssessmentCategory.WORSE_OUTSIDE_WINDOW
-            )
+            return self._worse(movement=movement, inside=inside)
         if change <= -step:
             return AssessmentCategory.BETTER_THAN_BASELINE
         return AssessmentCategory.NO_WORSENING
 
+    def _worse(self, *, movement: bool, inside: bool) -> AssessmentCategory:
+        """The category of an entry worse than baseline after treatment began."""
+        if not movement:  # the window concerns the model's symptoms only
+            return AssessmentCategory.WORSE_NOT_MOVEMENT
+        if self.applies and not self.given:  # no window before a dose is given
+            return AssessmentCategory.WORSE_NO_DOSE_GIVEN
+        if inside:
+            return AssessmentCategory.WORSE_IN_WINDOW
+        return AssessmentCategory.WORSE_OUTSIDE_WINDOW
+
+    def _assessments(
+        self, keyed: Iterable[tuple[dt.datetime, SymptomEntry]]
+    ) -> Iterator[Assessment]:
+        """Assess entries in time order, following each symptom's worsenings."""
+        worsenings: dict[Symptom | str, _Worsening] = {}
+        tracked = self.model.symptoms if self.given else frozenset()
+        references: dict[Symptom | str, Baseline | None] = {}
+        for at, entry in keyed:
+            key = entry.key
+            if key in references:
+                reference = references[key]
+            else:
+                reference = references[key] = self.baselines(key)
+            change = change_from_baseline(entry, reference)
+            category = self._category(entry, at, reference, change)
+            attention = _implied(category)
+            if entry.symptom in tracked and category is not AssessmentCategory.BASELINE:
+                worsening = worsenings.get(entry.key)
+                if worsening is None:
+                    worsening = worsenings[entry.key] = _Worsening()
+                flag = worsening.read(category.worse, at, self.late)
+                if flag is not None:
+                    attention |= {flag}
+            yield Assessment(
+                entry=entry,
+                category=category,
+                baseline=reference,
+                change=change,
+                attention=attention,
+            )
+
+    def assess_all(self) -> list[Assessment]:
+        """Assess every entry of the log, in timeline order (once, then kept)."""
+        if self._all is None:
+            self._all = list(
+                self._assessments(zip(self.instants, self.entries, strict=True))
+            )
+        return self._all
+
     def assess(self, entry: SymptomEntry) -> Assessment:
-        reference = self.baseline(entry.key)
-        change = change_from_baseline(entry, reference)
-        return Assessment(
-            entry=entry,
-            category=self._category(entry, reference, change),
-            baseline=reference,
-            change=change,
+        """Assess one entry, after the log's entries up to its instant.
+
+        An entry of the log gets the assessment :meth:`assess_all` gives it.
+        """
+        for index, logged in enumerate(self.entries):
+            if logged is entry:
+                return self.assess_all()[index]
+        at = utc(entry.at)
+        end = bisect.bisect_right(self.instants, at)
+        before = (
+            (t, e)
+            for t, e in zip(self.instants[:end], self.entries[:end], strict=True)
+            if e.key == entry.key
         )
+        *_, last = self._assessments(itertools.chain(before, ((at, entry),)))
+        return last
 
 
 def assess(
@@ -507,8 +759,15 @@ def assess(
     first_dose: dt.datetime,
     model: FlareModel | None = None,
     applies: bool = True,
+    first_dose_given: bool = True,
 ) -> Assessment:
     """Assess one entry against the baseline drawn from ``entries``.
+
+    It reads the log once (``O(n log n)``); to assess every entry of a log,
+    call :func:`assess_all`, which reads it once for all of them.  An entry
+    is read after the entries of its symptom before it (for a first worsening
+    or a return to baseline); an entry not in ``entries`` is read after every
+    entry at or before its instant.
 
     Args:
         entry: The entry to assess (it need not be in ``entries``).
@@ -518,6 +777,9 @@ def assess(
         model: The flare model; :class:`FlareModel` defaults when None.
         applies: Whether the course has a window (see
             :func:`flare_window_applies`); without one, no entry is inside it.
+        first_dose_given: Whether ``first_dose`` was actually given; without
+            a dose given there is no window, and a worsening is read against
+            its baseline only, for a clinician's attention.
 
     Raises:
         InvalidRecordError: ``entry`` or an item of ``entries`` is not a SymptomEntry.
@@ -525,8 +787,63 @@ def assess(
         SettingError: ``model`` is not a FlareModel.
     """
     entry = _check_entry(entry)
-    assessor = _Assessor(entries, first_dose, _check_model(model), applies=applies)
-    return assessor.assess(entry)
+    log = _Log(
+        entries,
+        first_dose,
+        _check_model(model),
+        applies=applies,
+        first_dose_given=first_dose_given,
+    )
+    return log.assess(entry)
+
+
+def assess_all(
+    entries: Iterable[SymptomEntry],
+    *,
+    first_dose: dt.datetime,
+    first_dose_given: bool = True,
+    model: FlareModel | None = None,
+    applies: bool = True,
+) -> tuple[Assessment, ...]:
+    """Assess every entry of a symptom log, in one pass.
+
+    The result equals ``assess(e, entries, ...)`` for each entry ``e``, in
+    timeline order (by UTC instant; entries at one instant keep their order),
+    but the log is sorted once and each symptom's baseline found once, so a
+    log of ``n`` entries costs ``O(n log n)``.
+
+    Args:
+        entries: The symptom log (any symptoms, any order).
+        first_dose: When treatment started (see :func:`assess`).
+        first_dose_given: Whether ``first_dose`` is a recorded administration
+            (see :func:`assess`).
+        model: The flare model; :class:`FlareModel` defaults when None.
+        applies: Whether the course has a window (see
+            :func:`flare_window_applies`).
+
+    Raises:
+        InvalidRecordError: An entry is not a SymptomEntry.
+        NaiveDatetimeError: ``first_dose`` is naive.
+        SettingError: ``model`` is not a FlareModel.
+
+    >>> import datetime as dt, zoneinfo
+    >>> tz = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
+    >>> log = [
+    ...     SymptomEntry(at=first + dt.timedelta(days=3), symptom="tremor", severity=6),
+    ...     SymptomEntry(at=first - dt.timedelta(days=1), symptom="tremor", severity=4),
+    ... ]
+    >>> [a.category.name for a in assess_all(log, first_dose=first)]
+    ['BASELINE', 'WORSE_IN_WINDOW']
+    """
+    log = _Log(
+        entries,
+        first_dose,
+        _check_model(model),
+        applies=applies,
+        first_dose_given=first_dose_given,
+    )
+    return tuple(log.assess_all())
 
 
 class FlareStatus(enum.Enum):
@@ -545,6 +862,9 @@ class FlareStatus(enum.Enum):
       recorded in it.
     - ``NOT_APPLICABLE``: the course has no window (it starts with
       maintenance only; see :func:`flare_window_applies`).
+    - ``NO_DOSE_GIVEN``: the window opens only after a dose is given, and
+      none has been: a worsening is read against its baseline only, for a
+      clinician's attention.
 
     ``PROLONGED`` and ``NO_FLARE`` are the names of 0.x, kept as aliases for
     one release.
@@ -561,6 +881,7 @@ class FlareStatus(enum.Enum):
     )
     NO_WORSENING_RECORDED = "no worsening recorded in the window"
     NOT_APPLICABLE = "no window: the course does not start replacement"
+    NO_DOSE_GIVEN = "not open: no dose given yet"
     # Deprecated names (0.x), aliases for one release.
     PROLONGED = WORSE_AFTER_WINDOW
     NO_FLARE = NO_WORSENING_RECORDED
@@ -577,10 +898,12 @@ class FlareReport:
     Attributes:
         model: The model used.
         first_dose: The reference instant: the first dose actually given, or
-            the planned first dose while none has been given.
+            the planned first dose while none has been given (baselines are
+            the entries before it).
         first_dose_given: Whether ``first_dose`` is a recorded administration.
         window: The window in which a transient worsening has been reported,
-            or None when the course has none (:func:`flare_window_applies`).
+            or None when the course has none (:func:`flare_window_applies`)
+            or no dose has been given yet.
         as_of: The moment described (entries after it are left out).
         status: Where the record stands.
         assessments: Every entry of the model's symptoms up to ``as_of``,
@@ -594,8 +917,12 @@ class FlareReport:
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
+    >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
     >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"),
-    ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
+    ...                       first_dose=first)
+    >>> course.flare(now=dt.datetime(2026, 12, 2, tzinfo=tz)).status
+    <FlareStatus.NO_DOSE_GIVEN: 'not open: no dose given yet'>
+    >>> course = course.record_dose(first)
     >>> report = course.flare(now=dt.datetime(2026, 12, 2, tzinfo=tz))
     >>> report.status
     <FlareStatus.NOT_STARTED: 'window not open yet'>
@@ -640,13 +967,16 @@ class FlareReport:
     def review_advised(self) -> bool:
         """True when the status or any entry is for a clinician's attention."""
         return self.status is FlareStatus.WORSE_AFTER_WINDOW or any(
-            a.category.review_advised for a in self.assessments
+            a.review_advised for a in self.assessments
         )
 
     @property
     def attention(self) -> tuple[Assessment, ...]:
-        """The assessed entries that are for a clinician's attention, oldest first."""
-        return tuple(a for a in self.assessments if a.category.review_advised)
+        """The assessed entries that are for a clinician's attention, oldest first.
+
+        Each one's reasons are its :attr:`Assessment.attention`.
+        """
+        return tuple(a for a in self.assessments if a.review_advised)
 
     def __str__(self) -> str:
         """Read as the status, the moment, the window, the peak and any flags."""
@@ -671,27 +1001,44 @@ class FlareReport:
 
 
 def _resolution(assessments: list[Assessment]) -> dt.datetime | None:
-    """Return when every symptom that worsened in the window was back at baseline."""
+    """Return when every symptom that worsened in the window was back at baseline.
+
+    One pass: per symptom, the entry after its last worse entry.
+    """
     flared = {a.entry.key for a in assessments if a.category.in_window}
     if not flared:
         return None
+    # Per symptom that flared: the entry after its latest worse one (None
+    # while the latest entry is itself worse).
+    back: dict[Symptom | str, Assessment | None] = {}
+    for a in assessments:
+        key = a.entry.key
+        if key not in flared:
+            continue
+        if a.category.worse:
+            back[key] = None
+        elif back.get(key) is None and key in back:
+            back[key] = a
     times: list[dt.datetime] = []
     for key in flared:
-        mine = [a for a in assessments if a.entry.key == key]
-        last_worse = max(i for i, a in enumerate(mine) if a.category.worse)
-        if last_worse + 1 == len(mine):
+        found = back.get(key)
+        if found is None:
             return None
-        times.append(mine[last_worse + 1].entry.at)
+        times.append(found.entry.at)
     return max(times, key=utc)
 
 
-def _status(
+def _status(  # noqa: PLR0911 - one return per status
     window: FlareWindow | None,
     cut: dt.datetime,
     assessments: list[Assessment],
+    *,
+    applies: bool,
 ) -> FlareStatus:
-    if window is None:
+    if not applies:
         return FlareStatus.NOT_APPLICABLE
+    if window is None:  # it applies, but no dose has been given
+        return FlareStatus.NO_DOSE_GIVEN
     if cut < utc(window.start):
         return FlareStatus.NOT_STARTED
     if cut < utc(window.end):
@@ -730,33 +1077,38 @@ def flare_report(
             :func:`flare_window_applies`); without one the status is
             ``NOT_APPLICABLE`` and worse entries are for a clinician's attention.
 
+    Without a dose given there is no window either: the status is
+    ``NO_DOSE_GIVEN`` ("not open: no dose given yet") and a worsening is read
+    against its baseline only, for a clinician's attention.
+
     Raises:
         InvalidRecordError: An entry is not a SymptomEntry.
         NaiveDatetimeError: ``first_dose`` or ``now`` is naive.
         SettingError: ``model`` is not a FlareModel.
     """
     chosen = _check_model(model)
-    assessor = _Assessor(entries, first_dose, chosen, applies=applies)
-    log = assessor.entries
+    log = _Log(
+        entries, first_dose, chosen, applies=applies, first_dose_given=first_dose_given
+    )
     if now is not None:
         as_of = require_aware("now", now)
     else:
-        as_of = log[-1].at if log else assessor.first_dose
+        as_of = log.entries[-1].at if log.entries else log.first_dose
     cut = utc(as_of)
+    end = bisect.bisect_right(log.instants, cut)
+    every = log.assess_all()
     assessments = [
-        assessor.assess(e)
-        for e in log
-        if e.symptom in chosen.symptoms and utc(e.at) <= cut
+        every[i] for i in range(end) if log.entries[i].symptom in chosen.symptoms
     ]
     in_window = [a for a in assessments if a.category.in_window]
     peak = max(in_window, key=lambda a: a.entry.severity, default=None)
     return FlareReport(
         model=chosen,
-        first_dose=assessor.first_dose,
+        first_dose=log.first_dose,
         first_dose_given=first_dose_given,
-        window=assessor.window,
+        window=log.window,
         as_of=as_of,
-        status=_status(assessor.window, cut, assessments),
+        status=_status(log.window, cut, assessments, applies=applies),
         assessments=tuple(assessments),
         peak=peak,
         resolved_at=_resolution(assessments),

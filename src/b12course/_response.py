@@ -27,11 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import zoneinfo
+from collections import deque
 from collections.abc import Callable, Iterable
 
 import attrs
 
-from b12course._flare import FlareModel, assess
+from b12course._flare import FlareModel, assess_all
 from b12course._regimen import Cadence
 from b12course._symptoms import MEANINGFUL_CHANGE, Symptom, SymptomEntry
 from b12course._time import local, require_aware, resolve, utc
@@ -94,8 +95,9 @@ class PlateauRule:
     to the latest entry at least ``days`` calendar days (in the course's zone)
     before the newest; a symptom not yet logged that long ago has no window.
     No improvement means no entry of the window is better than its first by
-    ``min_change`` points or more.  Expected-flare entries (see
-    :class:`~b12course.FlareModel`) are left out.
+    ``min_change`` points or more.  Entries inside the window in which a
+    transient worsening has been reported (see :class:`~b12course.FlareModel`)
+    are left out.
 
     The defaults are this library's choice, not a guideline's: none defines a
     plateau.  ``min_change`` 2 is the NRS-11 meaningful change (clinical.md
@@ -136,25 +138,51 @@ class PlateauRule:
     flare: FlareModel = attrs.field(factory=FlareModel, validator=_flare_model)
 
 
-def _plateaued(
-    log: list[SymptomEntry], rule: PlateauRule, zone: zoneinfo.ZoneInfo
-) -> bool:
-    """Whether one symptom's log (oldest first, ending now) shows no improvement."""
-    last_day = log[-1].at.astimezone(zone).date()
-    cover = last_day - dt.timedelta(days=rule.days)
-    anchor = next(
-        (
-            i
-            for i in range(len(log) - 1, -1, -1)
-            if log[i].at.astimezone(zone).date() <= cover
-        ),
-        None,
-    )
-    if anchor is None or len(log) < rule.assessments:
-        return False
-    window = log[min(anchor, len(log) - rule.assessments) :]
-    best = min(e.severity for e in window[1:])
-    return window[0].severity - best < rule.min_change
+class _Run:
+    """One tracked symptom's entries since the phase began, read as they come.
+
+    Whether the run shows no improvement (see :class:`PlateauRule`) is kept
+    up to date in amortised ``O(1)`` per entry: the anchor (the latest entry
+    at least ``days`` calendar days before the newest) only moves forward,
+    and so does the start of the compared window, whose least severity past
+    its first entry is kept in a monotone queue.
+    """
+
+    __slots__ = ("anchor", "days", "least", "rule", "severities", "zone")
+
+    def __init__(self, rule: PlateauRule, zone: zoneinfo.ZoneInfo) -> None:
+        self.rule = rule
+        self.zone = zone
+        self.days: list[dt.date] = []
+        self.severities: list[int] = []
+        self.anchor = -1  # no entry is old enough yet
+        # Indices of the window's candidate least severities, increasing.
+        self.least: deque[int] = deque()
+
+    def add(self, entry: SymptomEntry) -> bool:
+        """Append ``entry`` (the newest) and return whether the run has plateaued."""
+        days, severities, rule = self.days, self.severities, self.rule
+        last_day = entry.at.astimezone(self.zone).date()
+        days.append(last_day)
+        severities.append(entry.severity)
+        newest = len(days) - 1
+        least = self.least
+        while least and severities[least[-1]] >= entry.severity:
+            least.pop()
+        least.append(newest)
+        cover = last_day - dt.timedelta(days=rule.days)
+        # The latest entry on or before `cover`; never before the last one
+        # found, as `cover` only grows.
+        for i in range(newest, self.anchor, -1):
+            if days[i] <= cover:
+                self.anchor = i
+                break
+        if self.anchor < 0 or len(days) < rule.assessments:
+            return False
+        first = min(self.anchor, len(days) - rule.assessments)
+        while least[0] <= first:
+            least.popleft()
+        return severities[first] - severities[least[0]] < rule.min_change
 
 
 def find_plateau(
@@ -164,8 +192,11 @@ def find_plateau(
     first_dose: dt.datetime,
     zone: zoneinfo.ZoneInfo,
     rule: PlateauRule | None = None,
+    first_dose_given: bool = True,
 ) -> dt.datetime | None:
     """Return the first instant after ``since`` at which the log shows a plateau.
+
+    The log is read once: ``O(n log n)`` in its entries.
 
     Args:
         entries: The symptom log, in any order.
@@ -174,6 +205,8 @@ def find_plateau(
         first_dose: When treatment started, for the flare window and baselines.
         zone: The course's zone, for calendar days.
         rule: The rule; :class:`PlateauRule` defaults when None.
+        first_dose_given: Whether ``first_dose`` was given (without a dose
+            given there is no flare window, and no entry is left out).
 
     Returns:
         The time of the entry that completed the plateau, or None.
@@ -186,26 +219,29 @@ def find_plateau(
     if not isinstance(chosen, PlateauRule):
         raise SettingError.wrong_kind("rule", chosen, "a PlateauRule or None")
     start = utc(require_aware("since", since))
-    log = tuple(entries)
-
-    def flared(entry: SymptomEntry) -> bool:
-        assessed = assess(entry, log, first_dose=first_dose, model=chosen.flare)
-        return assessed.category.in_window
-
-    relevant = sorted(
-        (
-            e
-            for e in log
-            if e.symptom in chosen.symptoms and utc(e.at) >= start and not flared(e)
-        ),
-        key=lambda e: utc(e.at),
+    # Every entry assessed once, in timeline order; those in the flare window
+    # are left out (a flare is not "no improvement").
+    assessed = assess_all(
+        entries,
+        first_dose=first_dose,
+        first_dose_given=first_dose_given,
+        model=chosen.flare,
     )
-    logs: dict[Symptom, list[SymptomEntry]] = {}
-    for entry in relevant:
-        logs.setdefault(entry.symptom, []).append(entry)
-        if utc(entry.at) > start and all(
-            _plateaued(log, chosen, zone) for log in logs.values()
+    runs: dict[Symptom, _Run] = {}
+    plateaued: dict[Symptom, bool] = {}
+    for assessment in assessed:
+        entry = assessment.entry
+        if (
+            entry.symptom not in chosen.symptoms
+            or utc(entry.at) < start
+            or assessment.category.in_window
         ):
+            continue
+        run = runs.get(entry.symptom)
+        if run is None:
+            run = runs[entry.symptom] = _Run(chosen, zone)
+        plateaued[entry.symptom] = run.add(entry)
+        if utc(entry.at) > start and all(plateaued.values()):
             return entry.at
     return None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections import deque
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -33,8 +34,10 @@ from b12course.exceptions import (
 __all__ = [
     "MEANINGFUL_CHANGE",
     "Baseline",
+    "Baselines",
     "Symptom",
     "SymptomEntry",
+    "SymptomLog",
     "Trend",
     "TrendDirection",
     "Trigger",
@@ -354,6 +357,112 @@ def baseline(
     )
 
 
+class SymptomLog:
+    """A symptom log grouped by symptom once, so each symptom's series is at hand.
+
+    ``SymptomLog(entries).of(symptom)`` is the entries :func:`baseline` and
+    :func:`trend` would pick for ``symptom`` (a member, or a label compared
+    without regard to case), oldest first; a view that reads every symptom's
+    baseline and trend reads each entry once per symptom it belongs to, not
+    the whole log per symptom.
+
+    Raises:
+        InvalidRecordError: An entry is not a SymptomEntry (when built), or a
+            symptom is not a symptom (when asked).
+    """
+
+    __slots__ = ("_by_label", "_by_member")
+
+    def __init__(self, entries: Iterable[SymptomEntry]) -> None:
+        self._by_member: dict[Symptom, list[SymptomEntry]] = {}
+        self._by_label: dict[str, list[SymptomEntry]] = {}
+        for entry in _check_entries(entries):
+            self._by_member.setdefault(entry.symptom, []).append(entry)
+            self._by_label.setdefault(entry.label.casefold(), []).append(entry)
+
+    def of(self, symptom: Symptom | str) -> tuple[SymptomEntry, ...]:
+        """Return the entries of ``symptom``, oldest first."""
+        key = _check_symptom(symptom)
+        found = (
+            self._by_member.get(key)
+            if isinstance(key, Symptom)
+            else self._by_label.get(key.strip().casefold())
+        )
+        return tuple(found or ())
+
+
+class Baselines:
+    """Every symptom's baseline in one log, found in one pass and kept.
+
+    ``Baselines(entries, before=..., last=...)(symptom)`` equals
+    ``baseline(entries, symptom, before=..., last=...)``, but the log is read
+    (and sorted) once for all symptoms: a view that needs the baseline of
+    every entry's symptom costs ``O(n log n)``, not ``O(n log n)`` per symptom.
+
+    Raises:
+        InvalidRecordError: An entry is not a SymptomEntry (when built), or a
+            symptom is not a symptom (when called).
+        NaiveDatetimeError: ``before`` is naive.
+        SettingError: ``last`` is not a whole number >= 1.
+    """
+
+    __slots__ = ("_by_label", "_by_member", "_found", "before", "last")
+
+    def __init__(
+        self,
+        entries: Iterable[SymptomEntry],
+        *,
+        before: dt.datetime,
+        last: int = BASELINE_ENTRIES,
+        in_time_order: bool = False,
+    ) -> None:
+        self.before = require_aware("before", before)
+        if isinstance(last, bool) or not isinstance(last, int) or last < 1:
+            raise SettingError(f"last must be a whole number >= 1, not {last!r}")
+        self.last = last
+        start = utc(self.before)
+        log = _check_entries(entries) if not in_time_order else entries
+        # Only the latest `last` pre-treatment entries of each symptom matter.
+        self._by_member: dict[Symptom, deque[SymptomEntry]] = {}
+        self._by_label: dict[str, deque[SymptomEntry]] = {}
+        for entry in log:
+            if utc(entry.at) >= start:
+                continue
+            member = self._by_member.get(entry.symptom)
+            if member is None:
+                member = self._by_member[entry.symptom] = deque(maxlen=last)
+            member.append(entry)
+            label = entry.label.casefold()
+            named = self._by_label.get(label)
+            if named is None:
+                named = self._by_label[label] = deque(maxlen=last)
+            named.append(entry)
+        self._found: dict[Symptom | str, Baseline | None] = {}
+
+    def __call__(self, symptom: Symptom | str) -> Baseline | None:
+        """Return the baseline of ``symptom`` (as :func:`baseline` does)."""
+        key = _check_symptom(symptom)
+        if key in self._found:
+            return self._found[key]
+        prior = (
+            self._by_member.get(key)
+            if isinstance(key, Symptom)
+            else self._by_label.get(key.strip().casefold())
+        )
+        found = (
+            Baseline(
+                symptom=key,
+                severity=sum(e.severity for e in prior) / len(prior),
+                entries=tuple(prior),
+                before=self.before,
+            )
+            if prior
+            else None
+        )
+        self._found[key] = found
+        return found
+
+
 def change_from_baseline(entry: SymptomEntry, reference: Baseline | None) -> float:
     """Return ``entry.severity`` minus the baseline severity (negative is better).
 
@@ -504,22 +613,23 @@ def _fit(entries: tuple[SymptomEntry, ...]) -> tuple[Fraction, Fraction] | None:
     """Return the least-squares slope (points per week) and change over the span.
 
     In exact arithmetic (times in whole microseconds, severities whole
-    numbers), so the comparison with the meaningful change is exact.
+    numbers), so the comparison with the meaningful change is exact.  The
+    sums are of integers, one Fraction at the end: ``n * sxx = n * sum(x*x) -
+    sum(x)**2`` and likewise ``sxy``, equal to the centred sums times ``n``.
     """
     if len(entries) < 2:  # noqa: PLR2004 - a line needs two points
         return None
     origin = utc(entries[0].at)
     micro = dt.timedelta(microseconds=1)
-    xs = [Fraction((utc(e.at) - origin) // micro) for e in entries]
-    ys = [Fraction(e.severity) for e in entries]
-    mean_x = Fraction(sum(xs), len(xs))
-    mean_y = Fraction(sum(ys), len(ys))
-    sxx = sum(((x - mean_x) * (x - mean_x) for x in xs), Fraction(0))
-    if sxx == 0:
+    xs = [(utc(e.at) - origin) // micro for e in entries]
+    n = len(xs)
+    sum_x = sum(xs)
+    sum_y = sum(e.severity for e in entries)
+    n_sxx = n * sum(x * x for x in xs) - sum_x * sum_x
+    if n_sxx == 0:
         return None
-    sxy = sum(
-        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)),
-        Fraction(0),
+    n_sxy = n * sum(x * e.severity for x, e in zip(xs, entries, strict=True)) - (
+        sum_x * sum_y
     )
-    slope = sxy / sxx
+    slope = Fraction(n_sxy, n_sxx)
     return slope * _MICROSECONDS_PER_WEEK, slope * (xs[-1] - xs[0])

@@ -431,7 +431,7 @@ def _draw_flagged(
     flagged = [
         a.entry
         for a in report.assessments
-        if a.category.review_advised and utc(a.entry.at) < utc(until)
+        if a.review_advised and utc(a.entry.at) < utc(until)
     ]
     if flagged:
         times = _num([e.at for e in flagged])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from b12course import regimens
 from b12course._course import Course
+from b12course._flare import FlareStatus, flare_window_applies
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
@@ -198,8 +199,13 @@ def _flare_state(event: TimelineEvent, now: dt.datetime) -> str:
 
 
 def _flare_text(
-    event: TimelineEvent | None, now: dt.datetime, zone: zoneinfo.ZoneInfo
+    event: TimelineEvent | None,
+    now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    course: Course,
 ) -> str:
+    if event is None and not course.given and flare_window_applies(course.regimen):
+        return str(FlareStatus.NO_DOSE_GIVEN)  # "not open: no dose given yet"
     if event is None:  # pragma: no cover - it opens days after the first dose
         return "not within the horizon"
     state = _flare_state(event, now)
@@ -288,7 +294,7 @@ def status(args: argparse.Namespace) -> int:
     if site is not None:
         lines.append(("Suggested site", f"{site} (the site used least recently)"))
     lines.append(("Overdue", f"{len(overdue)} dose(s)" if overdue else "none"))
-    lines.append(("Flare window", _flare_text(flare, now, zone)))
+    lines.append(("Flare window", _flare_text(flare, now, zone, course)))
     lines.append(
         (
             "Next review",

@@ -342,15 +342,24 @@ def _flagged(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
     against = (
         f"baseline {_points(base.severity)}" if base is not None else "no baseline"
     )
+    extra = "".join(f"; {reason}" for reason in assessment.extra_attention)
     return (
         f"Flagged: {entry.label} {entry.severity}/10 logged {_when(entry.at, zone)} "
         f"({against}, change {_signed(assessment.change)}): {assessment.category}"
+        f"{extra}"
     )
 
 
 def _window_items(report: FlareReport, zone: zoneinfo.ZoneInfo) -> list[str]:
     """Say where the window lies, and the worst entry inside it."""
     window = report.window
+    if window is None and report.status is FlareStatus.NO_DOSE_GIVEN:
+        return [
+            (
+                "Window in which a transient worsening has been reported: not open, "
+                "as no dose has been given yet"
+            )
+        ]
     if window is None:
         return [
             (
@@ -392,20 +401,21 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
             f"{_when(report.resolved_at, zone)} "
             f"({_duration(report.time_to_resolution)} after the first dose)"
         )
-    flagged = [a for a in report.assessments if a.category.review_advised]
+    flagged = list(report.attention)
     items.extend(_flagged(a, zone) for a in flagged)
     if report.review_advised and not flagged:
         items.append("Flagged: " + _status_text(report.status))
     return Section("Flare", (Bullets(tuple(items)),))
 
 
-def _symptom_keys(entries: Iterable[SymptomEntry]) -> list[Symptom | str]:
-    keys: list[Symptom | str] = []
+def _by_symptom(
+    entries: Iterable[SymptomEntry],
+) -> dict[Symptom | str, list[SymptomEntry]]:
+    """Group entries by symptom in one pass, symptoms in order of first entry."""
+    groups: dict[Symptom | str, list[SymptomEntry]] = {}
     for e in entries:
-        key = symptom_key(e)
-        if key not in keys:
-            keys.append(key)
-    return keys
+        groups.setdefault(symptom_key(e), []).append(e)
+    return groups
 
 
 def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
@@ -425,16 +435,15 @@ def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
 
 def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> Section:
     zone = timeline.zone
+    # The payloads, not a sub-timeline: of_kind would sort every entry again.
+    cut = utc(now)
     logged: list[SymptomEntry] = [
-        e.payload
-        for e in timeline.of_kind(EventKind.SYMPTOM)
-        if utc(e.start) <= utc(now)
+        e for e in timeline.payloads(EventKind.SYMPTOM) if utc(e.at) <= cut
     ]
     if not logged:
         return Section("Symptoms", ("No symptom was logged.",))
     rows = []
-    for key in _symptom_keys(logged):
-        mine = [e for e in logged if symptom_key(e) == key]
+    for key, mine in _by_symptom(logged).items():
         base = course.baseline(key)
         latest = mine[-1]
         change = (
@@ -494,10 +503,9 @@ def _lab_row(mine: list[LabResult], zone: zoneinfo.ZoneInfo) -> tuple[str, ...]:
 
 
 def _labs_section(timeline: Timeline, now: dt.datetime) -> Section:
+    cut = utc(now)
     labs: list[LabResult] = [
-        e.payload
-        for e in timeline.of_kind(EventKind.LAB_RESULT)
-        if utc(e.start) <= utc(now)
+        r for r in timeline.payloads(EventKind.LAB_RESULT) if utc(r.at) <= cut
     ]
     if not labs:
         return Section("Labs", ("No lab result was recorded.",))
