@@ -459,8 +459,17 @@ class _Reader:
             if replaced is not None:
                 when = instant(replaced, "valueDateTime", zone)
                 name = part(extension, "replaced-by-name", "valueString", str)
+                again = part(extension, "replaced-by-order", "valueInteger", int)
+                # A replacement voided in turn is named by its correction's
+                # order; one in force is the only record in force of its
+                # kind, instant and name.
+                candidates = (
+                    [r for o, r, _ in voided if o == again]
+                    if again is not None
+                    else [*in_force, *pool]
+                )
                 replacement = next(
-                    (r for r in pool if _same(r, record, when, name)), None
+                    (r for r in candidates if _same(r, record, when, name)), None
                 )
                 if replacement is None:
                     raise replaced.error("valueDateTime", "no record replaced it then")

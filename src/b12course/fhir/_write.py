@@ -214,7 +214,9 @@ def _course_extension(course: Course) -> Json:
     return {"url": _codes.EXT_COURSE, "extension": parts}
 
 
-def _correction_extension(order: int, correction: Correction) -> Json:
+def _correction_extension(
+    order: int, correction: Correction, later: tuple[Correction, ...] = ()
+) -> Json:
     parts: list[Json] = [
         {"url": "kind", "valueCode": correction.kind.value},
         {"url": "order", "valueInteger": order},
@@ -232,6 +234,18 @@ def _correction_extension(order: int, correction: Correction) -> Json:
         )
         if name:
             parts.append({"url": "replaced-by-name", "valueString": name})
+        # A replacement voided in turn shares its kind, instant and name with
+        # the record that replaced it: name it by its correction's order.
+        voided_again = next(
+            (
+                order + 1 + k
+                for k, c in enumerate(later)
+                if c.record is replacement or c.record == replacement
+            ),
+            None,
+        )
+        if voided_again is not None:
+            parts.append({"url": "replaced-by-order", "valueInteger": voided_again})
     return {"url": _codes.EXT_CORRECTION, "extension": parts}
 
 
@@ -541,7 +555,8 @@ class _Writer:
         requests = {e["fullUrl"]: e["resource"] for e in self.entries}
         for order, correction in enumerate(self.course.corrections):
             record = correction.record
-            extension = _correction_extension(order, correction)
+            later = self.course.corrections[order + 1 :]
+            extension = _correction_extension(order, correction, later)
             if isinstance(record, PhaseDecision):
                 # The decision's own parts, prefixed, in the correction itself.
                 for decided in _decision_extension(record)["extension"]:
