@@ -131,7 +131,7 @@ class TestPlan:
             "2026-12-04T12:00",
         )
         assert (code, err) == (0, "")
-        course = Course.begin(regimens.get("nice-non-neuro"), first_dose=FIRST)
+        course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=FIRST)
         plan = course.plan(
             until=dt.datetime(2027, 12, 1, tzinfo=LONDON),
             now=dt.datetime(2026, 12, 4, 12, tzinfo=LONDON),
@@ -296,7 +296,7 @@ class TestIcs:
         assert code == 0
         assert "wrote" in err
         data = target.read_bytes()
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
+        course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST)
         plan = course.plan(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
         assert [d.when for d in read_ical(data)] == [d.due for d in plan]
         assert b"TRIGGER:-PT30M" in data
@@ -370,7 +370,7 @@ class TestIcs:
 
 @pytest.fixture
 def saved(tmp_path):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST, id="c1")
+    course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST, id="c1")
     course = course.log_symptom(
         b12.SymptomEntry(
             at=FIRST - dt.timedelta(days=3), symptom=b12.Symptom.MYOCLONUS, severity=4

@@ -40,7 +40,7 @@ UNTIL = dt.datetime(2027, 6, 1, tzinfo=LONDON)
 
 @pytest.fixture
 def course():
-    return Course.begin(regimens.get("nice-neuro"), first_dose=START, id="c1")
+    return Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1")
 
 
 class TestBegin:
@@ -51,7 +51,7 @@ class TestBegin:
 
     def test_ids_are_unique_by_default(self):
         """Each new course gets its own id."""
-        regimen = regimens.get("nice-neuro")
+        regimen = regimens.get("bnf-hydroxocobalamin-neuro")
         assert (
             Course.begin(regimen, first_dose=START).id
             != Course.begin(regimen, first_dose=START).id
@@ -61,14 +61,14 @@ class TestBegin:
         """A naive first dose is refused."""
         with pytest.raises(NaiveDatetimeError):
             Course.begin(
-                regimens.get("nice-neuro"), first_dose=dt.datetime(2026, 12, 1, 9)
+                regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=dt.datetime(2026, 12, 1, 9)
             )
 
     def test_refuses_fixed_offset(self):
         """A fixed-offset tzinfo without an IANA key is refused."""
         with pytest.raises(ZoneError):
             Course.begin(
-                regimens.get("nice-neuro"),
+                regimens.get("bnf-hydroxocobalamin-neuro"),
                 first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=dt.timezone.utc),
             )
 
@@ -86,17 +86,17 @@ class TestRecordDose:
         assert len(after.given) == 1
         given = after.given[0]
         assert (given.site, given.lot, given.note) == ("left deltoid", "AB12", "ok")
-        assert given.dose == regimens.get("nice-neuro").phases[0].dose
+        assert given.dose == regimens.get("bnf-hydroxocobalamin-neuro").phases[0].dose
 
     def test_default_dose_is_the_planned_dose_of_its_phase(self):
         """A dose given in the maintenance phase defaults to the maintenance dose."""
-        course = Course.begin(regimens.get("us-label-cyanocobalamin"), first_dose=START)
+        course = Course.begin(regimens.get("us-label-pernicious-anaemia"), first_dose=START)
         for k in range(7):
             course = course.record_dose(START + dt.timedelta(days=k))
         course = course.record_dose(START + dt.timedelta(days=7, hours=1))
         assert (
             course.given[-1].dose
-            == regimens.get("us-label-cyanocobalamin").phases[1].dose
+            == regimens.get("us-label-pernicious-anaemia").phases[1].dose
         )
 
     def test_past_the_end_of_the_course_uses_the_last_phase_dose(self):
@@ -232,7 +232,7 @@ class TestImmutability:
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             course.id = "other"  # type: ignore[misc]
         assert course == Course.begin(
-            regimens.get("nice-neuro"), first_dose=START, id="c1"
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
         )
 
     @given(
@@ -247,14 +247,14 @@ class TestImmutability:
     )
     def test_bad_input_only_raises_library_errors(self, value):
         """Whatever is passed as a time, only B12CourseError subclasses are raised."""
-        course = Course.begin(regimens.get("nice-non-neuro"), first_dose=START)
+        course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START)
         before = course
         for call in (
             lambda: course.record_dose(value),
             lambda: course.skip_dose(value),
             lambda: course.end_phase(value),
             lambda: course.plan(until=value),
-            lambda: Course.begin(regimens.get("nice-neuro"), first_dose=value),
+            lambda: Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=value),
         ):
             with contextlib.suppress(B12CourseError):
                 call()

@@ -176,7 +176,7 @@ class TestToFhir:
     def test_lasting_phase_has_an_inclusive_end_date(self) -> None:
         """A Lasting(weeks=2) phase ends on the last local date it covers."""
         course = Course.begin(
-            regimens.get("us-label-cyanocobalamin"),
+            regimens.get("us-label-pernicious-anaemia"),
             first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         )
         until = dt.datetime(2027, 3, 1, tzinfo=LONDON)

@@ -133,7 +133,7 @@ class TestConstructors:
     @given(hostile, hostile)
     def test_begin(self, first_dose, course_id):
         """Course.begin with any first dose and id begins a course or refuses."""
-        regimen = b12.regimens.get("nice-neuro")
+        regimen = b12.regimens.get("bnf-hydroxocobalamin-neuro")
         only_library_errors(
             b12.Course.begin, regimen, first_dose=first_dose, id=course_id
         )
@@ -413,7 +413,7 @@ def test_reported_command_lines_fail_cleanly(argv, tmp_path, monkeypatch, capsys
 def test_runaway_series_is_refused(rule):
     """A recurring event that never matches, or matches without end, is refused, not expanded for seconds."""
     course = b12.Course.begin(
-        b12.regimens.get("nice-neuro"),
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"),
         first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
     )
     data = b12.to_ical(

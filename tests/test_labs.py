@@ -130,7 +130,7 @@ class TestLabResult:
 
     def test_recording_twice_leaves_the_course_unchanged(self):
         """The same analyte at the same instant is refused and the course keeps its labs."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=AT).record_lab(
+        course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=AT).record_lab(
             lab(150, "ng/L")
         )
         with pytest.raises(DuplicateRecordError):

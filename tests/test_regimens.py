@@ -125,7 +125,7 @@ class TestSafetyNotes:
 
     def test_us_label_alternate_days_are_conditional(self):
         """The label's alternate-day phase carries its condition, quoted in the source."""
-        regimen = regimens.get("us-label-cyanocobalamin")
+        regimen = regimens.get("us-label-pernicious-anaemia")
         condition = regimen.phases[1].condition
         assert condition is not None
         assert "clinical improvement" in condition
@@ -174,13 +174,13 @@ class TestPresetPlans:
             ("loading", day(12, d), False, "hydroxocobalamin 1 mg IM")
             for d in (1, 3, 5, 7, 9, 11, 13)
         ]
-        phases = regimens.get("nice-neuro").phases
+        phases = regimens.get("bnf-hydroxocobalamin-neuro").phases
         assert phases[0].end == UntilNoFurtherImprovement(review_after=Lasting(weeks=2))
         assert isinstance(phases[1].end, Indefinite)
 
     def test_bnf_neuro_after_a_decision(self):
         """Ended by a clinician on 20 Dec, maintenance is every 2 months from 19 Dec."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START)
         course = course.end_phase(at(12, 20), "no further improvement")
         got = plan_of(None, dt.datetime(2027, 5, 1, tzinfo=LONDON), course)
         # Loading continues at its interval up to the decision: 15, 17, 19 Dec.

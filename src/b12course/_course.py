@@ -47,15 +47,19 @@ from b12course._records import (
     Administrator,
     DecisionBasis,
     DoseSkip,
+    PhaseConfirmation,
     PhaseDecision,
 )
 from b12course._regimen import (
     Dose,
     Regimen,
     Route,
+    UntilLabResult,
     UntilNoFurtherImprovement,
 )
 from b12course._response import (
+    CONDITION_REVIEW_SOURCE,
+    LAB_RESULT_REVIEW_SOURCE,
     LOADING_REVIEW_SOURCE,
     PLATEAU_SUGGESTION_SOURCE,
     PlateauRule,
@@ -71,6 +75,7 @@ from b12course._schedule import (
     PhaseSpan,
     Plan,
     PlannedDose,
+    confirmed_phases,
     expand,
     locate,
 )
@@ -188,6 +193,12 @@ def _decided(items: Iterable[object]) -> tuple[PhaseDecision, ...]:
     return _checked(items, PhaseDecision, "decisions", "at", in_time_order=False)
 
 
+def _confirmed(items: Iterable[object]) -> tuple[PhaseConfirmation, ...]:
+    return _checked(
+        items, PhaseConfirmation, "confirmations", "at", in_time_order=False
+    )
+
+
 def _symptoms(items: Iterable[object]) -> tuple[SymptomEntry, ...]:
     return _checked(
         items,
@@ -262,6 +273,33 @@ def _decisions(
                     where
                 )
         decided.add(decision.phase)
+
+
+def _confirmations(
+    instance: Course | None,
+    _attribute: attrs.Attribute[tuple[PhaseConfirmation, ...]],
+    value: tuple[PhaseConfirmation, ...],
+) -> None:
+    """Refuse confirmations of phases that do not exist or carry no condition."""
+    confirmed: set[int] = set()
+    for index, confirmation in enumerate(value):
+        where = f"confirmations[{index}].phase"
+        if instance is not None:
+            phases = instance.regimen.phases
+            if confirmation.phase >= len(phases):
+                raise PhaseDecisionError.no_such_phase(
+                    confirmation.phase, len(phases)
+                ).at_field(where)
+            phase = phases[confirmation.phase]
+            if phase.condition is None:
+                raise PhaseDecisionError.not_conditional(
+                    confirmation.phase, phase.name
+                ).at_field(where)
+            if confirmation.phase in confirmed:
+                raise PhaseDecisionError.already_confirmed(
+                    confirmation.phase, phase.name
+                ).at_field(where)
+        confirmed.add(confirmation.phase)
 
 
 def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
@@ -428,6 +466,9 @@ class Course:
         given: Doses given, in time order.
         skips: Planned doses decided not to be given.
         decisions: Phase-ending decisions.
+        confirmations: Confirmations that the condition of a conditional
+            phase is met (:meth:`confirm_phase`); until then its doses are
+            provisional.
         symptoms: Symptom entries, in time order (earlier ones are the baseline).
         labs: Lab results, in time order.
         pregnant_or_breastfeeding: The person is pregnant or breastfeeding:
@@ -445,7 +486,7 @@ class Course:
     >>> from b12course import regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> course = Course.begin(
-    ...     regimens.get("nice-non-neuro"),
+    ...     regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
     ... )
     >>> plan = course.plan(until=dt.datetime(2026, 12, 19, tzinfo=london))
@@ -475,6 +516,9 @@ class Course:
     pregnant_or_breastfeeding: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool)
     )
+    confirmations: tuple[PhaseConfirmation, ...] = attrs.field(
+        default=(), converter=_confirmed, validator=_confirmations
+    )
 
     @classmethod
     def begin(
@@ -487,7 +531,7 @@ class Course:
         """Start a course of ``regimen`` whose first dose is at ``first_dose``.
 
         Args:
-            regimen: The regimen, e.g. ``b12course.regimens.get("nice-neuro")``.
+            regimen: The regimen, e.g. ``b12course.regimens.get("bnf-hydroxocobalamin-neuro")``.
             first_dose: An aware datetime whose tzinfo is a ``zoneinfo.ZoneInfo``;
                 its zone becomes the course's zone.
             id: A stable identity; a random one is made when omitted.
@@ -506,6 +550,17 @@ class Course:
     def zone(self) -> zoneinfo.ZoneInfo:
         """The course's IANA zone."""
         return zone_of("first_dose", self.first_dose)
+
+    @property
+    def confirmed_phases(self) -> frozenset[int]:
+        """The conditional phases whose condition a clinician has confirmed.
+
+        A confirmation covers its phase and the phases right after it that
+        carry the same condition.
+        """
+        if not self.confirmations:
+            return frozenset()
+        return confirmed_phases(self.regimen, (c.phase for c in self.confirmations))
 
     @functools.cached_property
     def _pending(self) -> _Memo:
@@ -591,6 +646,7 @@ class Course:
             suggested_decisions=extra_decisions,
             now=now,
             grace=grace,
+            confirmed=self.confirmed_phases,
         )
 
     def plan(
@@ -658,6 +714,7 @@ class Course:
             grace=grace,
             pending_only=True,
             given_sorted=True,
+            confirmed=self.confirmed_phases,
         ).doses
 
     def timeline(
@@ -904,6 +961,7 @@ class Course:
         reason: str = "",
         *,
         basis: DecisionBasis = DecisionBasis.CLINICIAN,
+        by: Administrator | str | None = None,
     ) -> Course:
         """Return a new Course in which the phase in progress at ``at`` ends at ``at``.
 
@@ -912,8 +970,17 @@ class Course:
         the course).  Doses from ``at`` on belong to the next phase, which
         starts one of its own intervals after the last dose of this one.
 
+        Args:
+            at: When the phase ends (aware).
+            reason: Why, in free text.
+            basis: A clinician's decision (default) or a plateau.
+            by: Who decided: an :class:`~b12course.Administrator` or its value
+                (``"self"``, ``"carer"``, ``"clinician"``), shown in the
+                summary and FHIR.
+
         Raises:
             NaiveDatetimeError: ``at`` is naive.
+            InvalidRecordError: ``by`` names no one b12course knows.
             PhaseDecisionError: No phase is in progress at ``at``, or the phase
                 has had no dose yet, or it already ended.
         """
@@ -928,8 +995,80 @@ class Course:
         span = open_spans[0]
         if any(d.phase == span.index for d in self.decisions):
             raise PhaseDecisionError.already_decided(span.index, span.phase.name)
-        decision = PhaseDecision(phase=span.index, at=at, reason=reason, basis=basis)
+        decision = PhaseDecision(
+            phase=span.index, at=at, reason=reason, basis=basis, by=by
+        )
         return attrs.evolve(self, decisions=(*self.decisions, decision))
+
+    def confirm_phase(
+        self,
+        at: dt.datetime,
+        reason: str = "",
+        *,
+        by: Administrator | str | None = None,
+        phase: int | None = None,
+    ) -> Course:
+        """Return a new Course in which a clinician confirms a phase's condition.
+
+        A conditional phase (the FDA label's alternate-day doses, given only
+        "If there is clinical improvement and if a reticulocyte response is
+        observed") has provisional doses until its condition is confirmed;
+        the confirmation covers the phases right after it that carry the same
+        condition.  By default the first conditional phase not yet confirmed
+        is confirmed.
+
+        Args:
+            at: When the condition was confirmed (aware).
+            reason: What was seen, in free text.
+            by: Who confirmed it (usually ``"clinician"``).
+            phase: The index of the conditional phase, when not the first
+                unconfirmed one.
+
+        Raises:
+            NaiveDatetimeError: ``at`` is naive.
+            OutOfBoundsError: ``at`` is outside the years 1000 to 8999.
+            PhaseDecisionError: No phase is left to confirm, or ``phase``
+                carries no condition, does not exist or is already confirmed.
+            InvalidRecordError: ``by`` names no one b12course knows.
+
+        >>> import datetime as dt, zoneinfo
+        >>> from b12course import regimens
+        >>> ny = zoneinfo.ZoneInfo("America/New_York")
+        >>> start = dt.datetime(2026, 12, 1, 9, tzinfo=ny)
+        >>> course = Course.begin(
+        ...     regimens.get("us-label-pernicious-anaemia"), first_dose=start
+        ... )
+        >>> until = dt.datetime(2026, 12, 12, tzinfo=ny)
+        >>> [d.provisional for d in course.plan(until=until)][6:]
+        [False, True, True]
+        >>> confirmed = course.confirm_phase(
+        ...     start + dt.timedelta(days=6), "reticulocytes rose", by="clinician"
+        ... )
+        >>> [d.provisional for d in confirmed.plan(until=until)][6:]
+        [False, False, False]
+        """
+        at = require_bounded("at", at)
+        covered = self.confirmed_phases
+        phases = self.regimen.phases
+        if phase is None:
+            phase = next(
+                (
+                    i
+                    for i, p in enumerate(phases)
+                    if p.condition is not None and i not in covered
+                ),
+                None,
+            )
+            if phase is None:
+                raise PhaseDecisionError.nothing_to_confirm()
+        elif isinstance(phase, bool) or not isinstance(phase, int) or phase < 0:
+            raise PhaseDecisionError.no_such_phase(phase, len(phases))
+        elif phase in covered:
+            raise PhaseDecisionError.already_confirmed(phase, phases[phase].name)
+        confirmation = PhaseConfirmation(phase=phase, at=at, reason=reason, by=by)
+        return attrs.evolve(
+            self, confirmations=(*self.confirmations, confirmation)
+        )
 
     def log_symptom(self, entry: SymptomEntry) -> Course:
         """Return a new Course with a symptom entry added.
@@ -1174,6 +1313,7 @@ class Course:
         if pregnant_or_breastfeeding is None:
             pregnant_or_breastfeeding = self.pregnant_or_breastfeeding
         found = [r for span in plan.phases for r in self._phase_reviews(span)]
+        found += self._condition_reviews(plan)
         found.append(
             treatment_review(
                 self.treatment_start,
@@ -1186,6 +1326,42 @@ class Course:
             sorted((r for r in found if utc(r.at) < horizon), key=lambda r: utc(r.at))
         )
 
+    def _condition_reviews(self, plan: Plan) -> Iterator[Review]:
+        """Yield the review before each conditional phase of ``plan``.
+
+        It falls at the last dose of the phase before (when that phase has
+        ended in the plan): a clinician checks the response before the
+        conditional doses.  A confirmation recorded before that point makes
+        the review moot; one recorded later leaves it in the record.
+        """
+        phases = self.regimen.phases
+        confirmed_at = {c.phase: utc(c.at) for c in self.confirmations}
+        covered = self.confirmed_phases
+        spans = {span.index: span for span in plan.phases}
+        for index, phase in enumerate(phases):
+            condition = phase.condition
+            if condition is None or (
+                index > 0 and phases[index - 1].condition == condition
+            ):
+                continue  # not conditional, or the same condition goes on
+            before = spans.get(index - 1)
+            if index == 0:
+                at = self.first_dose
+            elif before is not None and before.ending is not None:
+                at = before.last
+            else:
+                continue
+            if index in covered and confirmed_at.get(index, at) <= utc(at):
+                continue
+            yield Review(
+                at=at.astimezone(self.zone),
+                kind=ReviewKind.CONDITION,
+                source=CONDITION_REVIEW_SOURCE,
+                phase=index,
+                phase_name=phase.name,
+                condition=condition,
+            )
+
     def _phase_reviews(self, span: PhaseSpan) -> Iterator[Review]:
         """Yield a phase's review point and any plateau the log suggests in it."""
         if span.review is None:
@@ -1193,12 +1369,18 @@ class Course:
         zone = self.zone
         name = span.phase.name
         if span.decision is None or utc(span.decision.at) > utc(span.review):
+            end = span.phase.end
+            # A phase that runs until a lab result has its own end condition
+            # and review point (the cyanocobalamin SmPC's weekly phase), not
+            # the "no further improvement" one of NHS Lothian.
+            by_result = isinstance(end, UntilLabResult)
             yield Review(
                 at=span.review.astimezone(zone),
                 kind=ReviewKind.LOADING_PHASE,
-                source=LOADING_REVIEW_SOURCE,
+                source=LAB_RESULT_REVIEW_SOURCE if by_result else LOADING_REVIEW_SOURCE,
                 phase=span.index,
                 phase_name=name,
+                wording=end.review_wording if by_result else None,
             )
         if span.decision is None and self.symptoms:
             at = find_plateau(

@@ -600,11 +600,29 @@ class UntilLabResult(UntilNoFurtherImprovement):
 
 @attrs.frozen
 class Indefinite:
-    """The phase never ends by itself (lifelong maintenance)."""
+    """The phase never ends by itself (maintenance until a decision ends it).
+
+    Attributes:
+        wording: How the source words the phase's length: "for life" by
+            default; dietary maintenance is "until a clinician ends it
+            (lifelong in vegans)" (NICE 2019 via BSH: "In vegans, treatment
+            may need to be life-long, whereas in other people with dietary
+            deficiency replacement treatment can be stopped once the vitamin
+            B12 levels have been corrected and the diet has improved").
+
+    >>> str(Indefinite())
+    'for life'
+    """
+
+    wording: str = attrs.field(default="for life", validator=text_validator)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.wording.strip():
+            raise RegimenError("Indefinite needs its wording ('for life')")
 
     def __str__(self) -> str:
-        """Read as "for life"."""
-        return "for life"
+        """Read as the wording ("for life")."""
+        return self.wording
 
 
 PhaseEnd = Union[  # noqa: UP007
@@ -703,7 +721,12 @@ class Regimen:
         name: A human-readable name.
         phases: The phases, in order; only the last may be indefinite.
         source: The guideline or label the regimen follows.
-        notes: Choices made in reading the source, and caveats.
+        notes: Choices made in reading the source, and caveats, for a
+            clinician: every clinical document (summary, calendar, preset
+            list) shows them.
+        maintainer_notes: Notes for the library's maintainers (former ids,
+            points not confirmed against a source); no clinical document
+            shows them.
 
     Raises:
         RegimenError: No phases, a phase that is not a Phase, or an indefinite
@@ -715,6 +738,7 @@ class Regimen:
     phases: tuple[Phase, ...] = attrs.field(converter=_phases)
     source: str = attrs.field(default="", validator=text_validator)
     notes: str = attrs.field(default="", validator=text_validator)
+    maintainer_notes: str = attrs.field(default="", validator=text_validator)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():

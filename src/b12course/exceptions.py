@@ -310,6 +310,31 @@ class PhaseDecisionError(B12CourseError, ValueError):
             phase=phase if isinstance(phase, int) else None,
         )
 
+    @classmethod
+    def not_conditional(cls, phase: int, name: str) -> PhaseDecisionError:
+        """A confirmation names a phase whose source attaches no condition."""
+        return cls(
+            f"the {name!r} phase (index {phase}) has no condition to confirm",
+            phase=phase,
+        )
+
+    @classmethod
+    def already_confirmed(cls, phase: int, name: str) -> PhaseDecisionError:
+        """The phase's condition is already confirmed."""
+        return cls(
+            f"the condition of the {name!r} phase (index {phase}) is already "
+            "confirmed",
+            phase=phase,
+        )
+
+    @classmethod
+    def nothing_to_confirm(cls) -> PhaseDecisionError:
+        """The regimen has no conditional phase left to confirm."""
+        return cls(
+            "no phase of the regimen is conditional and still unconfirmed: "
+            "nothing to confirm"
+        )
+
 
 class SeverityError(B12CourseError, ValueError):
     """Raised when a symptom severity is outside the 0-10 numeric rating scale.
