@@ -52,10 +52,10 @@ ZONES = [
     )
 ]
 INJECTION_PRESETS = (
-    "nice-neuro",
-    "nice-non-neuro",
+    "bnf-hydroxocobalamin-neuro",
+    "bnf-hydroxocobalamin-non-neuro",
     "nice-dietary-injection",
-    "us-label-cyanocobalamin",
+    "us-label-pernicious-anaemia",
     "us-high-dose",
 )
 NOW = dt.datetime(2026, 11, 23, 8, tzinfo=UTC)

@@ -723,3 +723,22 @@ class TestAliases:
         )
         assert code == 0
         assert json.loads(out)["course"]["preset"] == "bnf-hydroxocobalamin-neuro"
+
+    def test_a_deprecated_preset_id_warns_in_one_line_on_stderr(self, capsys):
+        """The US label's former id loads with one stderr line naming its new id."""
+        code, _, err = run(
+            capsys,
+            "plan",
+            "us-label-cyanocobalamin",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "UTC",
+        )
+        assert code == 0
+        assert err.splitlines() == [
+            (
+                "b12course: preset id 'us-label-cyanocobalamin' is deprecated; "
+                "use 'us-label-pernicious-anaemia'"
+            )
+        ]

@@ -40,7 +40,9 @@ UNTIL = dt.datetime(2027, 6, 1, tzinfo=LONDON)
 
 @pytest.fixture
 def course():
-    return Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1")
+    return Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
+    )
 
 
 class TestBegin:
@@ -61,7 +63,8 @@ class TestBegin:
         """A naive first dose is refused."""
         with pytest.raises(NaiveDatetimeError):
             Course.begin(
-                regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=dt.datetime(2026, 12, 1, 9)
+                regimens.get("bnf-hydroxocobalamin-neuro"),
+                first_dose=dt.datetime(2026, 12, 1, 9),
             )
 
     def test_refuses_fixed_offset(self):
@@ -90,7 +93,9 @@ class TestRecordDose:
 
     def test_default_dose_is_the_planned_dose_of_its_phase(self):
         """A dose given in the maintenance phase defaults to the maintenance dose."""
-        course = Course.begin(regimens.get("us-label-pernicious-anaemia"), first_dose=START)
+        course = Course.begin(
+            regimens.get("us-label-pernicious-anaemia"), first_dose=START
+        )
         for k in range(7):
             course = course.record_dose(START + dt.timedelta(days=k))
         course = course.record_dose(START + dt.timedelta(days=7, hours=1))
@@ -247,14 +252,18 @@ class TestImmutability:
     )
     def test_bad_input_only_raises_library_errors(self, value):
         """Whatever is passed as a time, only B12CourseError subclasses are raised."""
-        course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START
+        )
         before = course
         for call in (
             lambda: course.record_dose(value),
             lambda: course.skip_dose(value),
             lambda: course.end_phase(value),
             lambda: course.plan(until=value),
-            lambda: Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=value),
+            lambda: Course.begin(
+                regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=value
+            ),
         ):
             with contextlib.suppress(B12CourseError):
                 call()

@@ -242,7 +242,7 @@ class TestSummaryMarkdown:
         course = flare_course()
         text = summary_markdown(course, now=self.NOW)
         assert "UK neurological involvement" in text
-        assert "nice-neuro" in text
+        assert "bnf-hydroxocobalamin-neuro" in text
         assert "Source: BNF hydroxocobalamin" in text
 
     def test_flare_report(self):
@@ -310,7 +310,9 @@ class TestSummaryMarkdown:
     def test_lab_one_result_and_unchanged(self):
         """One result has no change; two equal ones are unchanged."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_lab(
             b12.LabResult(at=first, analyte="MCV", value=101, unit="fL")
         )
@@ -331,7 +333,9 @@ class TestSummaryMarkdown:
     def test_empty_record(self):
         """A course with nothing recorded says so in each section rather than leaving it empty."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         text = summary_markdown(course, now=first - DAY)
         assert "No planned dose was due yet." in text
         assert "No planned dose is overdue." in text
@@ -347,7 +351,9 @@ class TestSummaryMarkdown:
     def test_adherence_and_overdue(self):
         """On time means on the due day before it turns overdue; late, missed and overdue doses are counted apart."""
         first = dt.datetime(2026, 3, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first + dt.timedelta(minutes=30))  # on time
         course = course.record_dose(
             first + 3 * DAY + dt.timedelta(hours=1)
@@ -373,7 +379,9 @@ class TestSummaryMarkdown:
     def test_due_now_and_grace(self):
         """A dose inside its due window is due now; with a grace period the window closes at due + grace."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata"))
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         text = summary_markdown(course, now=first + dt.timedelta(hours=2))
         assert "(given 0, skipped 0, overdue 0, due now 1)" in text
         text = summary_markdown(
@@ -388,7 +396,9 @@ class TestSummaryMarkdown:
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney")
         )
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first).skip_dose(number=2, reason="unwell")
         text = summary_markdown(course, now=first + 3 * DAY)
         assert "(given 1, skipped 1, overdue 0, due now 0)" in text
@@ -397,7 +407,9 @@ class TestSummaryMarkdown:
     def test_flagged_and_prolonged(self):
         """A movement still worse after the window is described as prolonged and flagged."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first)
         for d, s in ((-1, 2), (4, 6), (50, 7)):
             course = course.log_symptom(
@@ -414,7 +426,9 @@ class TestSummaryMarkdown:
     def test_review_points(self):
         """Review points within the horizon are listed with their source; none is said when there are none."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         text = summary_markdown(course, now=first)
         assert "- 2026-12-15 09:00 GMT: loading-phase review" in text
         assert "- 2027-03-01 09:00 GMT: treatment review (NICE NG239" in text
@@ -424,7 +438,9 @@ class TestSummaryMarkdown:
     def test_no_baseline(self):
         """A symptom first logged after treatment started has no baseline to compare with."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.log_symptom(
             b12.SymptomEntry(at=first + DAY, symptom="fatigue", severity=5)
         )
@@ -436,7 +452,9 @@ class TestSummaryMarkdown:
     def test_trend_before_treatment_starts(self):
         """Before the first dose there is no trend since treatment started, so it is unknown."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         for d, s in ((-3, 4), (-2, 5)):
             course = course.log_symptom(
                 b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
@@ -447,7 +465,9 @@ class TestSummaryMarkdown:
     def test_user_text_cannot_add_markup(self):
         """Markdown and HTML in user text are escaped in both renderings."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.log_symptom(
             b12.SymptomEntry(
                 at=first,
@@ -599,7 +619,9 @@ class TestSummaryDerivation:
     def test_given_doses_show_when_and_where(self):
         """A given dose's row shows when it was given, the site and the note; a skipped one its reason."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first, site="left deltoid", note="fine")
         course = course.skip_dose(number=2, reason="unwell")
         rows = table_rows(

@@ -270,7 +270,7 @@ TOKENS = st.sampled_from(
         "status",
         "record",
         "new",
-        "nice-neuro",
+        "bnf-hydroxocobalamin-neuro",
         "nice-neuro ",
         "bogus",
         "--start",
@@ -338,7 +338,9 @@ def command_lines(draw):
     if draw(st.booleans()):
         return draw(st.lists(TOKENS | st.text(max_size=10), max_size=8))
     command = draw(st.sampled_from(["plan", "ics", "timeline", "chart", "presets"]))
-    preset = draw(st.sampled_from(["nice-neuro"] * 6 + ["nice-nuero", "x.json"]))
+    preset = draw(
+        st.sampled_from(["bnf-hydroxocobalamin-neuro"] * 6 + ["nice-nuero", "x.json"])
+    )
     argv = [command, preset]
     options = {"--start": "2026-12-01T09:00", "--tz": "Europe/London"}
     if command in {"ics", "chart"}:
@@ -381,11 +383,18 @@ class TestCommandLine:
 @pytest.mark.parametrize(
     "argv",
     [
-        ["ics", "nice-neuro", "--alarm", "99999999999999999999m", "-o", "x.ics"],
-        ["ics", "nice-neuro", "-o", ".", "--force"],
-        ["ics", "nice-neuro", "-o", "", "--force"],
-        ["plan", "nice-neuro", "--start", "9999-12-31T09:00"],
-        ["plan", "nice-neuro", "--until", "9999-12-31"],
+        [
+            "ics",
+            "bnf-hydroxocobalamin-neuro",
+            "--alarm",
+            "99999999999999999999m",
+            "-o",
+            "x.ics",
+        ],
+        ["ics", "bnf-hydroxocobalamin-neuro", "-o", ".", "--force"],
+        ["ics", "bnf-hydroxocobalamin-neuro", "-o", "", "--force"],
+        ["plan", "bnf-hydroxocobalamin-neuro", "--start", "9999-12-31T09:00"],
+        ["plan", "bnf-hydroxocobalamin-neuro", "--until", "9999-12-31"],
     ],
 )
 def test_reported_command_lines_fail_cleanly(argv, tmp_path, monkeypatch, capsys):

@@ -44,7 +44,9 @@ def exactly(value: dt.datetime):
 
 
 def sample_course() -> Course:
-    course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
+    )
     course = course.record_dose(START, site="left deltoid", lot="A1", note="ok")
     course = course.log_symptom(
         SymptomEntry(
@@ -125,7 +127,9 @@ class TestRoundTrip:
     def test_repeated_local_time_keeps_its_occurrence(self):
         """01:30 on London's autumn change, second occurrence (fold=1), comes back as the second."""
         second = dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=LONDON)
-        course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=second)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=second
+        )
         back = b12json.loads(b12json.dumps(course))
         assert back.first_dose.fold == 1
         assert back.first_dose.utcoffset() == dt.timedelta(0)
@@ -133,7 +137,9 @@ class TestRoundTrip:
     def test_gap_time_is_kept_as_written(self):
         """A local time inside the spring-forward gap comes back with the same wall time and fold."""
         gap = dt.datetime(2026, 10, 4, 2, 30, tzinfo=SYDNEY)
-        course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=gap)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=gap
+        )
         back = b12json.loads(b12json.dumps(course))
         assert exactly(back.first_dose) == exactly(gap)
 

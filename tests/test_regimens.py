@@ -51,7 +51,7 @@ class TestCatalogue:
             "bnf-prophylaxis-gastrectomy",
             "uk-smpc-cyanocobalamin-non-neuro",
             "uk-smpc-cyanocobalamin-neuro",
-            "us-label-cyanocobalamin",
+            "us-label-pernicious-anaemia",
             "us-high-dose",
             "oral-high-dose",
             "nasal-weekly",
@@ -71,14 +71,18 @@ class TestCatalogue:
         [
             ("nice-neuro", "bnf-hydroxocobalamin-neuro"),
             ("nice-non-neuro", "bnf-hydroxocobalamin-non-neuro"),
+            ("us-label-cyanocobalamin", "us-label-pernicious-anaemia"),
         ],
     )
     def test_old_ids_still_load(self, alias, preset):
         """The deprecated ids of DESIGN.md and the README load the renamed preset."""
-        assert regimens.get(alias) is regimens.get(preset)
+        with pytest.warns(DeprecationWarning, match=f"use '{preset}'"):
+            assert regimens.get(alias) is regimens.get(preset)
         assert regimens.aliases()[alias] == preset
         assert alias not in regimens.available()
-        assert "deprecated alias" in regimens.get(alias).notes
+        regimen = regimens.get(preset)
+        assert "deprecated alias" in regimen.maintainer_notes
+        assert "Formerly" not in regimen.notes
 
     @pytest.mark.parametrize("preset", regimens.available())
     def test_nice_prefix_only_for_nice_sources(self, preset):
@@ -119,9 +123,43 @@ class TestSafetyNotes:
     def test_loading_presets_warn_of_hypokalaemia_and_folate(self, preset):
         """Every preset that starts with injections names both early safety notes."""
         notes = regimens.get(preset).notes
-        assert "hypokalaemia" in notes
-        assert "48 hours" in notes
+        assert "potassium" in notes
         assert "before folate" in notes
+
+    @pytest.mark.parametrize(
+        ("preset", "quote", "not_quoted"),
+        [
+            (
+                "bnf-hydroxocobalamin-neuro",
+                "UK hydroxocobalamin SmPC (Panpharma copy): 'Cardiac arrhythmias",
+                "Monitor serum potassium on initiation",
+            ),
+            (
+                "uk-smpc-cyanocobalamin-neuro",
+                "UK cyanocobalamin SmPC (Medscape UK): 'Monitor serum potassium",
+                "Hypokalemia and sudden death",
+            ),
+            (
+                "us-label-pernicious-anaemia",
+                "FDA cyanocobalamin injection label: 'Hypokalemia and sudden death",
+                "Monitor serum potassium on initiation",
+            ),
+        ],
+    )
+    def test_potassium_quote_of_each_product_is_attributed_to_its_own_label(
+        self, preset, quote, not_quoted
+    ):
+        """A hydroxocobalamin preset quotes its own SmPC, not the cyanocobalamin one (L9)."""
+        notes = regimens.get(preset).notes
+        assert quote in notes
+        assert not_quoted not in notes
+
+    def test_first_48_hours_is_attributed_to_drugs_com_not_a_label(self):
+        """'First 48 hours' is drugs.com's wording, named as not a label (L9)."""
+        for preset in regimens.available():
+            notes = regimens.get(preset).notes
+            if "48 hours" in notes:
+                assert "drugs.com (not a label)" in notes
 
     def test_us_label_alternate_days_are_conditional(self):
         """The label's alternate-day phase carries its condition, quoted in the source."""
@@ -169,7 +207,9 @@ class TestSafetyNotes:
 class TestPresetPlans:
     def test_bnf_neuro_up_to_the_review_point(self):
         """Alternate days from 1 Dec; the review point is 15 Dec, two weeks on."""
-        got = plan_of("nice-neuro", dt.datetime(2026, 12, 15, tzinfo=LONDON))
+        got = plan_of(
+            "bnf-hydroxocobalamin-neuro", dt.datetime(2026, 12, 15, tzinfo=LONDON)
+        )
         assert got == [
             ("loading", day(12, d), False, "hydroxocobalamin 1 mg IM")
             for d in (1, 3, 5, 7, 9, 11, 13)
@@ -180,7 +220,9 @@ class TestPresetPlans:
 
     def test_bnf_neuro_after_a_decision(self):
         """Ended by a clinician on 20 Dec, maintenance is every 2 months from 19 Dec."""
-        course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         course = course.end_phase(at(12, 20), "no further improvement")
         got = plan_of(None, dt.datetime(2027, 5, 1, tzinfo=LONDON), course)
         # Loading continues at its interval up to the decision: 15, 17, 19 Dec.
@@ -193,7 +235,9 @@ class TestPresetPlans:
 
     def test_bnf_non_neuro(self):
         """Six doses on Mon/Wed/Fri from the first dose, then every 3 months."""
-        got = plan_of("nice-non-neuro", dt.datetime(2027, 7, 1, tzinfo=LONDON))
+        got = plan_of(
+            "bnf-hydroxocobalamin-non-neuro", dt.datetime(2027, 7, 1, tzinfo=LONDON)
+        )
         assert dates(got, "loading") == [
             day(12, 1),  # Tuesday: the first dose falls when it is given
             day(12, 2),  # Wednesday
@@ -290,7 +334,9 @@ class TestPresetPlans:
 
     def test_us_label(self):
         """7 daily, 7 alternate-day, every 3 days for 2 weeks, then monthly."""
-        got = plan_of("us-label-cyanocobalamin", dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        got = plan_of(
+            "us-label-pernicious-anaemia", dt.datetime(2027, 3, 1, tzinfo=LONDON)
+        )
         assert dates(got, "daily") == [day(12, d) for d in range(1, 8)]
         assert dates(got, "alternate days") == [
             day(12, d) for d in (9, 11, 13, 15, 17, 19, 21)

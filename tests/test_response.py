@@ -37,7 +37,9 @@ def entry(at, severity, symptom=Symptom.PARESTHESIA):
 
 
 def neuro(start=START, doses=(0, 2, 4, 6, 8), log=()):
-    course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start, id="r")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start, id="r"
+    )
     for day in doses:
         course = course.record_dose(start + day * DAY)
     for item in log:
@@ -268,7 +270,9 @@ class TestReviews:
 
     def test_count_regimens_have_only_the_treatment_review(self):
         """A regimen without an open-ended loading phase has only the NG239 review."""
-        course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START
+        )
         assert [r.kind for r in course.reviews(until=UNTIL)] == [ReviewKind.TREATMENT]
 
     def test_treatment_review_keeps_wall_time_across_dst_and_clamps(self):

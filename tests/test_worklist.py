@@ -191,7 +191,11 @@ class TestWorklist:
         """Doses due at the same instant keep the order the courses were given in."""
         first = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
         courses = [
-            Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first, id=name)
+            Course.begin(
+                regimens.get("bnf-hydroxocobalamin-non-neuro"),
+                first_dose=first,
+                id=name,
+            )
             for name in ("zed", "amy", "kim")
         ]
         wl = worklist(courses, MONDAY, MONDAY + dt.timedelta(days=1))
@@ -525,7 +529,11 @@ class TestMergeWorklists:
         """Rows due at one instant come partition by partition, as courses do."""
         first = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
         courses = [
-            Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first, id=name)
+            Course.begin(
+                regimens.get("bnf-hydroxocobalamin-non-neuro"),
+                first_dose=first,
+                id=name,
+            )
             for name in ("zed", "amy", "kim", "bea")
         ]
         day = (MONDAY, MONDAY + dt.timedelta(days=1))

@@ -531,7 +531,8 @@ class Course:
         """Start a course of ``regimen`` whose first dose is at ``first_dose``.
 
         Args:
-            regimen: The regimen, e.g. ``b12course.regimens.get("bnf-hydroxocobalamin-neuro")``.
+            regimen: The regimen, e.g.
+                ``b12course.regimens.get("bnf-hydroxocobalamin-neuro")``.
             first_dose: An aware datetime whose tzinfo is a ``zoneinfo.ZoneInfo``;
                 its zone becomes the course's zone.
             id: A stable identity; a random one is made when omitted.
@@ -1066,9 +1067,7 @@ class Course:
         elif phase in covered:
             raise PhaseDecisionError.already_confirmed(phase, phases[phase].name)
         confirmation = PhaseConfirmation(phase=phase, at=at, reason=reason, by=by)
-        return attrs.evolve(
-            self, confirmations=(*self.confirmations, confirmation)
-        )
+        return attrs.evolve(self, confirmations=(*self.confirmations, confirmation))
 
     def log_symptom(self, entry: SymptomEntry) -> Course:
         """Return a new Course with a symptom entry added.
@@ -1380,7 +1379,7 @@ class Course:
                 source=LAB_RESULT_REVIEW_SOURCE if by_result else LOADING_REVIEW_SOURCE,
                 phase=span.index,
                 phase_name=name,
-                wording=end.review_wording if by_result else None,
+                wording=end.review_wording if isinstance(end, UntilLabResult) else None,
             )
         if span.decision is None and self.symptoms:
             at = find_plateau(

@@ -717,7 +717,7 @@ class Regimen:
     """An ordered sequence of phases, with the guideline it comes from.
 
     Attributes:
-        id: A short stable identifier (``"nice-neuro"``).
+        id: A short stable identifier (``"bnf-hydroxocobalamin-neuro"``).
         name: A human-readable name.
         phases: The phases, in order; only the last may be indefinite.
         source: The guideline or label the regimen follows.

@@ -322,8 +322,7 @@ class PhaseDecisionError(B12CourseError, ValueError):
     def already_confirmed(cls, phase: int, name: str) -> PhaseDecisionError:
         """The phase's condition is already confirmed."""
         return cls(
-            f"the condition of the {name!r} phase (index {phase}) is already "
-            "confirmed",
+            f"the condition of the {name!r} phase (index {phase}) is already confirmed",
             phase=phase,
         )
 

@@ -34,7 +34,8 @@ module: ``b12course.json`` is loaded on first use.
 >>> import datetime as dt, zoneinfo
 >>> import b12course as b12
 >>> start = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
->>> course = b12.Course.begin(b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start, id="c1")
+>>> neuro = b12.regimens.get("bnf-hydroxocobalamin-neuro")
+>>> course = b12.Course.begin(neuro, first_dose=start, id="c1")
 >>> text = dumps(course.record_dose(start, site="left deltoid"))
 >>> loads(text).given[0].site
 'left deltoid'

@@ -298,7 +298,8 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
     >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
-    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+    >>> neuro = regimens.get("bnf-hydroxocobalamin-neuro")
+    >>> course = Course.begin(neuro, first_dose=first)
     >>> course = course.record_dose(first)
     >>> until = dt.datetime(2026, 12, 4, tzinfo=tz)
     >>> for m in chart_markers(course.timeline(until=until), until=until):

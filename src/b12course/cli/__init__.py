@@ -3,8 +3,8 @@
 ::
 
     b12course presets                                   # ids, names, sources
-    b12course plan nice-neuro --start 2026-12-01 --tz Europe/London   # a preview
-    b12course new nice-neuro --start 2026-12-01T09:00 --tz Europe/London -o course.json
+    b12course plan bnf-hydroxocobalamin-neuro --start 2026-12-01 --tz UTC  # a preview
+    b12course new PRESET --start 2026-12-01T09:00 --tz Europe/London -o course.json
     b12course record course.json [--at ISO] [--site S] [--lot L] [--by WHO]
     b12course skip course.json (--number N | --due ISO) --reason TEXT
     b12course end-phase course.json [--at ISO] --reason TEXT

@@ -17,7 +17,7 @@ of each entry).  Everything else is written as ``text`` alone:
 - Labs: LOINC for total B12 by mass (ng/L, pg/mL), homocysteine, haemoglobin
   and MCV.  The sources disagree on the code for total B12 in pmol/L, and no
   code was verified for holotranscobalamin (active B12) or for methylmalonic
-  acid in molar units: those are ``text`` only.
+  acid in molar units, or for serum folate: those are ``text`` only.
 
 Concepts of b12course itself (which symptom, which analyte, the parts of a
 course that FHIR has no element for) use b12course's own code systems and
@@ -37,6 +37,7 @@ __all__ = [
     "ANALYTE_SYSTEM",
     "COMPONENT_SYSTEM",
     "COURSE_SYSTEM",
+    "EXT_CONFIRMATION",
     "EXT_COURSE",
     "EXT_DECISION",
     "EXT_PHASE",
@@ -72,6 +73,7 @@ COMPONENT_SYSTEM = _OWN + "observation-component"
 EXT_COURSE = _OWN + "course"
 EXT_PHASE = _OWN + "phase"
 EXT_DECISION = _OWN + "phase-decision"
+EXT_CONFIRMATION = _OWN + "phase-confirmation"
 EXT_SKIPPED_SLOT = _OWN + "skipped-slot"
 
 
@@ -180,4 +182,6 @@ UCUM_UNITS: dict[str, str] = {
     "g/L": "g/L",
     "g/dL": "g/dL",
     "fL": "fL",
+    "µg/L": "ug/L",
+    "ng/mL": "ng/mL",
 }

@@ -279,7 +279,9 @@ def review_event(rendering: Rendering, review: Review) -> icalendar.Component:
     elif review.kind is ReviewKind.CONDITION:
         phase = clean(review.phase_name or "next")
         condition = clean(review.condition or "")
-        summary = f"B12: review before the {phase} phase: a clinician checks the response"
+        summary = (
+            f"B12: review before the {phase} phase: a clinician checks the response"
+        )
         text = (
             f"A clinician checks the response before the {phase} doses, which "
             f"are given only {condition}. Until a clinician confirms it, those "

@@ -6,7 +6,8 @@ the events a calendar already holds instead of duplicating them:
 
 - a planned dose: ``{course id}-p{phase index}-d{number in phase}@b12course``;
 - a compact series starting at that dose: ``...-d{n}-series@b12course``;
-- a review point: ``{course id}-review-{loading-phase|treatment|condition}[-p{phase}]@b12course``;
+- a review point:
+  ``{course id}-review-{loading-phase|treatment|condition}[-p{phase}]@b12course``;
 - the flare window: ``{course id}-flare@b12course``;
 - a phase change: ``{course id}-p{phase index}-start@b12course``.
 

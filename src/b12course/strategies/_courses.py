@@ -260,7 +260,7 @@ def courses(
         pregnancy: Whether the person may be pregnant or breastfeeding
             (:meth:`~b12course.Course.with_pregnancy`), now and then.
 
-    Examples shrink towards a fresh course of ``nice-neuro`` starting at
+    Examples shrink towards a fresh course of ``bnf-hydroxocobalamin-neuro`` starting at
     midnight UTC on 2020-01-01 with nothing recorded.
 
     Raises:

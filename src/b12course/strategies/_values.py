@@ -101,6 +101,7 @@ _LAB_RANGES: dict[Analyte, tuple[tuple[str, int, int, int], ...]] = {
     Analyte.HOMOCYSTEINE: (("µmol/L", 30, 1000, 1),),
     Analyte.HAEMOGLOBIN: (("g/L", 50, 190, 0), ("g/dL", 50, 190, 1)),
     Analyte.MCV: (("fL", 600, 1400, 1),),
+    Analyte.FOLATE: (("ng/mL", 10, 300, 1), ("nmol/L", 20, 700, 0)),
 }
 
 
@@ -388,7 +389,7 @@ def regimens(
         phases: The phases; :func:`phases` by default.
         presets: Whether to draw the presets of :mod:`b12course.regimens` too.
 
-    Examples shrink towards the first preset (``nice-neuro``), or with
+    Examples shrink towards the first preset (``bnf-hydroxocobalamin-neuro``), or with
     ``presets=False`` towards one phase of a daily dose for life.
 
     Raises:
