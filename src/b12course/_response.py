@@ -285,7 +285,7 @@ class Review:
         if self.kind is ReviewKind.CONDITION:
             return (
                 f"review before the {name} phase: a clinician checks the "
-                f"response before these doses, given only {self.condition}"
+                f"response; the {name} doses are given only {self.condition}"
             )
         if self.kind is ReviewKind.LOADING_PHASE:
             wording = self.wording or "a clinician decides whether to continue"
