@@ -405,6 +405,7 @@ class TestLabResults:
             Analyte.HOMOCYSTEINE: {"µmol/L"},
             Analyte.HAEMOGLOBIN: {"g/L", "g/dL"},
             Analyte.MCV: {"fL"},
+            Analyte.FOLATE: {"ng/mL", "nmol/L"},
         }
         assert result.unit in units[result.analyte]
         assert result.value > 0

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         Administrator,
         DecisionBasis,
         DoseSkip,
+        PhaseConfirmation,
         PhaseDecision,
     )
     from b12course._regimen import (
@@ -117,6 +118,7 @@ __all__ = [
     "LabResult",
     "Lasting",
     "Phase",
+    "PhaseConfirmation",
     "PhaseDecision",
     "PhaseEnd",
     "PhaseEnding",
@@ -185,6 +187,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "Administrator",
         "DecisionBasis",
         "DoseSkip",
+        "PhaseConfirmation",
         "PhaseDecision",
     ),
     "b12course._regimen": (

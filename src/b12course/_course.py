@@ -56,6 +56,7 @@ from b12course._regimen import (
     Route,
     UntilLabResult,
     UntilNoFurtherImprovement,
+    off_label,
 )
 from b12course._response import (
     CONDITION_REVIEW_SOURCE,
@@ -302,6 +303,15 @@ def _confirmations(
         confirmed.add(confirmation.phase)
 
 
+def _warn_off_label(dose: Dose, stacklevel: int = 3) -> None:
+    """Warn when ``dose`` gives its drug by a route outside the label."""
+    warning = off_label(dose)
+    if warning is not None:
+        import warnings  # noqa: PLC0415 - only an off-label entry needs it
+
+        warnings.warn(warning, stacklevel=stacklevel)
+
+
 def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
     return TimelineEvent.instant(at, kind, payload)
 
@@ -542,10 +552,19 @@ class Course:
             ZoneError: Its tzinfo is not an IANA ``ZoneInfo`` (e.g. a fixed offset).
             TextError: ``id`` is not text.
             OutOfBoundsError: ``first_dose`` is outside the years 1000 to 8999.
+
+        Warns:
+            OffLabelRouteWarning: A phase gives a drug by a route outside its
+                label (hydroxocobalamin other than IM); it is accepted.
         """
-        if id is None:
-            return cls(regimen=regimen, first_dose=first_dose)
-        return cls(regimen=regimen, first_dose=first_dose, id=id)
+        course = (
+            cls(regimen=regimen, first_dose=first_dose)
+            if id is None
+            else cls(regimen=regimen, first_dose=first_dose, id=id)
+        )
+        for phase in regimen.phases:
+            _warn_off_label(phase.dose)
+        return course
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -855,6 +874,10 @@ class Course:
             ImplausibleDoseError: The dose is implausible for its route.
             InvalidRecordError: ``by`` names no administrator.
             TextError: ``site``, ``lot`` or ``note`` is not text.
+
+        Warns:
+            OffLabelRouteWarning: The dose's drug is given by a route outside
+                its label (hydroxocobalamin other than IM); it is recorded.
         """
         given_at = require_bounded("given_at", given_at)
         index = bisect.bisect_left(self.given, utc(given_at), key=_utc_at)
@@ -888,6 +911,8 @@ class Course:
             record = attrs.evolve(
                 record, dose=Dose(chosen.drug, chosen.amount, Route.parse(route))
             )
+        if dose is not None or route is not None:  # the planned dose was warned of
+            _warn_off_label(record.dose)
         return self._adding("given", record)
 
     def skip_dose(

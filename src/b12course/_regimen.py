@@ -23,7 +23,11 @@ import attrs
 from b12course._checks import instance_of
 from b12course._text import text_validator
 from b12course._units import Amount
-from b12course.exceptions import ImplausibleDoseError, RegimenError
+from b12course.exceptions import (
+    ImplausibleDoseError,
+    OffLabelRouteWarning,
+    RegimenError,
+)
 
 __all__ = [
     "Anchoring",
@@ -217,6 +221,24 @@ def _check_plausible(amount: Amount, route: Route) -> None:
             micrograms=amount.micrograms,
             route=route,
         )
+
+
+def off_label(dose: Dose) -> OffLabelRouteWarning | None:
+    """Return the warning for a drug given by a route outside its label, if any.
+
+    Only hydroxocobalamin has one: it is labelled IM only (UK SmPC emc 31182;
+    US label; clinical.md L2).  Cyanocobalamin is labelled IM, deep SC (FDA),
+    oral and intranasal (Nascobal); methylcobalamin has no label b12course
+    follows.
+
+    >>> print(off_label(Dose("hydroxocobalamin", "1 mg", "SC")))  # doctest: +ELLIPSIS
+    hydroxocobalamin SC is outside its label, ... emc 31182: ...
+    >>> off_label(Dose("hydroxocobalamin", "1 mg", "IM")) is None
+    True
+    """
+    if dose.drug is Drug.HYDROXOCOBALAMIN and dose.route is not Route.IM:
+        return OffLabelRouteWarning.hydroxocobalamin(dose.route.abbreviation)
+    return None
 
 
 def _to_amount(value: Amount | str | int) -> Amount:

@@ -230,7 +230,10 @@ def doses(
 
     Args:
         drugs: The drugs to draw; any :class:`Drug` by default.
-        routes: The routes to draw; any :class:`Route` by default.
+        routes: The routes to draw; any :class:`Route` by default, except
+            that hydroxocobalamin is then drawn by its labelled route (IM)
+            only.  Given routes are drawn as given, off-label pairs included
+            (a course begun with one warns: ``OffLabelRouteWarning``).
 
     Examples shrink towards hydroxocobalamin 1 mg IM.
 
@@ -239,6 +242,7 @@ def doses(
     """
     if drugs is None:
         drugs = st.sampled_from(Drug)
+    labelled_only = routes is None
     if routes is None:
         routes = st.sampled_from(Route)
     check_strategy("drugs", drugs)
@@ -248,6 +252,8 @@ def doses(
     def draw_dose(draw: st.DrawFn) -> Dose:
         drug = draw(drugs)
         route = draw(routes)
+        if labelled_only and drug is Drug.HYDROXOCOBALAMIN:
+            route = Route.IM  # its label's one route (clinical.md L2)
         amount = draw(amounts(max_value=_MAX_MICROGRAMS[route]))
         if route is Route.INTRANASAL:
             amount = Amount(500)
