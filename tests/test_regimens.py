@@ -385,3 +385,77 @@ class TestStorage:
 
         course = Course.begin(regimens.get(preset), first_dose=START)
         assert b12json.loads(b12json.dumps(course)) == course
+
+
+class TestPresetWordsMatchClinicalMd:
+    def test_oral_high_dose_quotes_afp_2017_in_full_with_severe_deficiency(self):
+        """AFP 2017's sentence goes on to IM for severe deficiency; no 'most people'."""
+        regimen = regimens.get("oral-high-dose")
+        assert (
+            "Intramuscular therapy leads to more rapid improvement and should be "
+            "considered in patients with severe deficiency or severe neurologic "
+            "symptoms.'" in regimen.source
+        )
+        assert "most people" not in regimen.notes
+        assert "'The oral form is not dependable.'" in regimen.source
+
+    @pytest.mark.parametrize("preset", ["nice-dietary-oral", "nice-dietary-injection"])
+    def test_dietary_maintenance_runs_until_a_clinician_ends_it_lifelong_in_vegans(
+        self, preset
+    ):
+        """Dietary maintenance is not 'for life' for everyone (M4)."""
+        regimen = regimens.get(preset)
+        end = regimen.phases[-1].end
+        assert str(end) == "until a clinician ends it (lifelong in vegans)"
+        assert "for life" not in str(regimen.phases[-1])
+        assert "can be stopped once the vitamin B12 levels have been corrected" in (
+            regimen.notes
+        )
+
+    @pytest.mark.parametrize("preset", ["nice-dietary-oral", "nice-dietary-injection"])
+    def test_dietary_presets_name_their_pathway_as_cks_based_before_ng239(self, preset):
+        """The loading-first dietary presets are a CKS-based, pre-NG239 pathway (M5)."""
+        regimen = regimens.get(preset)
+        assert "CKS-based pathway" in regimen.source
+        assert "before NICE NG239 (2024)" in regimen.source
+        assert "pre-NG239" in regimen.name
+        assert "not retrieved" in regimen.notes  # NG239 1.5 is unconfirmed
+
+    def test_cyanocobalamin_weekly_phase_runs_until_the_blood_count_is_normal(self):
+        """The SmPC's weekly phase has its own end and source, not NHS Lothian's (M6)."""
+        regimen = regimens.get("uk-smpc-cyanocobalamin-non-neuro")
+        weekly = regimen.phases[1]
+        assert str(weekly.end).startswith("until the blood count is normal")
+        assert "until blood count returns to normal" in regimen.source
+        assert "Lothian RefHelp: 'discontinue" not in regimen.notes
+        assert "Briani 2013" in regimen.notes
+        assert "'until no further improvement'" in regimen.notes  # named as not it
+
+    def test_us_label_preset_is_named_for_pernicious_anaemia(self):
+        """The FDA label's regimen is its pernicious anaemia one, and says so."""
+        regimen = regimens.get("us-label-pernicious-anaemia")
+        assert "pernicious anaemia" in regimen.name
+        assert "'Pernicious Anemia'" in regimen.source
+        assert "By this time hematologic values should have become normal" in (
+            regimen.source
+        )
+
+    def test_us_label_conditional_phases_share_one_condition_with_its_source(self):
+        """Both conditional phases carry the label's words, so one confirmation covers them."""
+        regimen = regimens.get("us-label-pernicious-anaemia")
+        conditions = [p.condition for p in regimen.phases]
+        assert conditions[0] is None
+        assert conditions[3] is None
+        assert conditions[1] == conditions[2]
+        assert conditions[1] is not None
+        assert (
+            "If there is clinical improvement and if a reticulocyte" in (conditions[1])
+        )
+
+    def test_nasal_preset_quotes_the_label_dose_increase_and_keeps_the_amount_as_unknown(
+        self,
+    ):
+        """Nascobal's 'consider increasing the dose' is quoted; its amount is not known (L7)."""
+        regimen = regimens.get("nasal-weekly")
+        assert "consider increasing the dose" in regimen.notes
+        assert "not in the text retrieved" in regimen.maintainer_notes

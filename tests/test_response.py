@@ -121,7 +121,7 @@ class TestFindPlateau:
         )
 
     def test_expected_flare_entries_do_not_count_as_no_improvement(self):
-        """Myoclonus held high by the expected flare does not make a plateau."""
+        """Myoclonus held high inside the window of a reported transient worsening is no plateau."""
         log = [entry(START - DAY, 3, Symptom.MYOCLONUS)] + [
             entry(START + d * DAY, 7, Symptom.MYOCLONUS) for d in (3, 5, 8, 11)
         ]

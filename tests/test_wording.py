@@ -166,3 +166,47 @@ def test_entries_print_their_symptom_value():
     course = Course.begin(regimens.get("nasal-weekly"), first_dose=START)
     assert course.flare_window() is None
     assert str(Route.INTRANASAL) == "intranasal"
+
+
+DEVELOPER_WORDS = re.compile(
+    r"unconfirmed|formerly|deprecated|clinical\.md", re.IGNORECASE
+)
+
+
+class TestClinicalDocumentsCarryNoDeveloperNotes:
+    @pytest.mark.parametrize("preset", regimens.available())
+    def test_a_preset_for_a_clinician_has_no_maintainer_notes_in_its_notes(
+        self, preset
+    ):
+        """'3 weeks is unconfirmed', 'Formerly nice-neuro' live in maintainer_notes only."""
+        regimen = regimens.get(preset)
+        for text in (regimen.name, regimen.source, regimen.notes):
+            match = DEVELOPER_WORDS.search(text)
+            assert match is None, f"{match.group(0)!r} in {preset}"
+
+    def test_the_bnf_preset_moves_its_former_id_and_unconfirmed_cap_to_maintainers(
+        self,
+    ):
+        """The former id and the unconfirmed 3-week cap are maintainers' notes."""
+        regimen = regimens.get("bnf-hydroxocobalamin-neuro")
+        assert "Formerly 'nice-neuro'" in regimen.maintainer_notes
+        assert "'3 weeks'" in regimen.maintainer_notes
+        assert "nice-neuro" not in regimen.notes
+
+    @pytest.mark.parametrize("preset", regimens.available())
+    def test_summary_and_calendar_of_every_preset_show_no_maintainer_notes(
+        self, preset
+    ):
+        """Neither the summary nor the .ics carries the maintainers' notes."""
+        from b12course.export import summary_markdown
+        from b12course.ical import to_ical
+
+        regimen = regimens.get(preset)
+        course = Course.begin(regimen, first_dose=START, id="w")
+        summary = summary_markdown(course, now=START + dt.timedelta(days=30))
+        ics = to_ical(course, until=START + dt.timedelta(days=90))
+        text = ics.decode() if isinstance(ics, bytes) else ics
+        flat = " ".join((summary + " " + text.replace("\r\n ", "")).split())
+        if regimen.maintainer_notes:
+            assert " ".join(regimen.maintainer_notes.split()) not in flat
+        assert DEVELOPER_WORDS.search(summary) is None

@@ -96,7 +96,8 @@ class PlateauRule:
     to the latest entry at least ``days`` calendar days (in the course's zone)
     before the newest; a symptom not yet logged that long ago has no window.
     No improvement means no entry of the window is better than its first by
-    ``min_change`` points or more.  Expected-flare entries (see
+    ``min_change`` points or more.  Entries in the window in which a transient
+    worsening has been reported (see
     :class:`~b12course.FlareModel`) are left out.
 
     The defaults are this library's choice, not a guideline's: none defines a
