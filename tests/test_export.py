@@ -431,7 +431,10 @@ class TestSummaryMarkdown:
         )
         text = summary_markdown(course, now=first)
         assert "- 2026-12-15 09:00 GMT: loading-phase review" in text
-        assert "- 2027-03-01 09:00 GMT: treatment review (NICE NG239" in text
+        assert (
+            "- 2027-03-01 09:00 GMT: treatment review: 3 months after treatment "
+            "began (NICE NG239) (NICE NG239" in text
+        )
         text = summary_markdown(course, now=first, until=first + DAY)
         assert "No review point within the horizon." in text
 

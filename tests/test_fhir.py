@@ -37,6 +37,7 @@ from b12course.cli import main
 from b12course.exceptions import (
     NaiveDatetimeError,
     NotACourseError,
+    OffLabelRouteWarning,
     SettingError,
 )
 from b12course.fhir import _codes, from_fhir, to_fhir
@@ -63,11 +64,13 @@ def _rich_course() -> Course:
         dt.datetime(2026, 12, 9, 9, 5, tzinfo=LONDON), site=Site.RIGHT_DELTOID
     )
     course = course.skip_dose(number=3, reason="unwell")
-    course = course.record_dose(
-        dt.datetime(2026, 12, 14, 10, tzinfo=LONDON),
-        site=Site.RIGHT_GLUTEAL,
-        route="deep SC",
-    )
+    # Hydroxocobalamin deep SC is off-label: recorded, with a warning.
+    with pytest.warns(OffLabelRouteWarning):
+        course = course.record_dose(
+            dt.datetime(2026, 12, 14, 10, tzinfo=LONDON),
+            site=Site.RIGHT_GLUTEAL,
+            route="deep SC",
+        )
     course = course.log_symptom(
         SymptomEntry(
             at=dt.datetime(2026, 12, 1, 20, tzinfo=LONDON),

@@ -300,6 +300,15 @@ class Review:
         unit = "month" if months == 1 else "months"
         return f"treatment review: {months} {unit} after treatment began (NICE NG239)"
 
+    @property
+    def headline(self) -> str:
+        """The review's kind and what happens at it, in one line.
+
+        "treatment review: 1 month after treatment began (NICE NG239)".
+        """
+        detail = self.description.split(": ", 1)[-1]
+        return f"{self.kind.value}: {detail}"
+
     def __str__(self) -> str:
         """Read as "2026-12-15 09:00 GMT  loading review: a clinician decides..."."""
         return f"{self.at:%Y-%m-%d %H:%M %Z}  {self.description}"

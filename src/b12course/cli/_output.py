@@ -128,8 +128,7 @@ def review_text(review: Review) -> str:
 
     "treatment review: 1 month after treatment began (NICE NG239)".
     """
-    detail = review.description.split(": ", 1)[-1]
-    return f"{review.kind.value}: {detail}"
+    return review.headline
 
 
 def _review(review: Review, _event: TimelineEvent, _zone: zoneinfo.ZoneInfo) -> str:

@@ -576,7 +576,7 @@ def _reviews_section(timeline: Timeline) -> Section:
     if not reviews:
         return Section("Review points", ("No review point within the horizon.",))
     items = tuple(
-        f"{_when(r.at, timeline.zone)}: {r.description} ({r.source})" for r in reviews
+        f"{_when(r.at, timeline.zone)}: {r.headline} ({r.source})" for r in reviews
     )
     return Section("Review points", (Bullets(items),))
 
