@@ -763,3 +763,96 @@ class TestMaintenanceOnly:
         ) in text
         assert "Peak:" not in text
         assert "- Flagged: tremor 7/10 logged 2026-12-11 09:00 GMT" in text
+
+
+class TestSummaryClinicalRecord:
+    NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+    def test_summary_shows_who_ended_the_phase_and_who_confirmed_the_response(self):
+        """Phase decisions and confirmations are listed with when, who and why."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=self.NEW_YORK)
+        course = b12.Course.begin(
+            b12.regimens.get("us-label-pernicious-anaemia"), first_dose=first
+        )
+        course = course.record_dose(first).confirm_phase(
+            first + 6 * DAY, "reticulocytes rose", by="clinician"
+        )
+        text = summary_markdown(course, now=first + 10 * DAY)
+        assert "Phase decisions:" in text
+        assert (
+            "condition of the alternate days phase confirmed 2026-12-07 09:00 EST, "
+            "by clinician: reticulocytes rose"
+        ) in text
+        neuro = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        )
+        start = neuro.first_dose
+        neuro = neuro.record_dose(start).end_phase(
+            start + 10 * DAY, "no further improvement", by="self"
+        )
+        text = summary_markdown(neuro, now=start + 20 * DAY)
+        assert (
+            "loading phase ended 2026-12-11 09:00 GMT, by self: no further improvement"
+        ) in text
+
+    def test_summary_of_an_unconfirmed_us_label_course_shows_the_condition_review(
+        self,
+    ):
+        """The condition review is among the review points, with what is checked."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=self.NEW_YORK)
+        course = b12.Course.begin(
+            b12.regimens.get("us-label-pernicious-anaemia"), first_dose=first
+        )
+        text = summary_markdown(course, now=first)
+        assert (
+            "- 2026-12-07 09:00 EST: condition review: a clinician checks the response"
+        ) in text
+
+    def test_each_lab_shows_its_band_and_a_pregnant_total_b12_is_called_unreliable(
+        self,
+    ):
+        """The lab table names the latest result's band; in pregnancy total B12 is unreliable."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first
+        ).with_pregnancy()
+        for analyte, value, unit in (
+            ("serum B12", 150, "ng/L"),
+            ("serum folate", 3.0, "ng/mL"),
+            ("MCV", 101, "fL"),
+        ):
+            course = course.record_lab(
+                b12.LabResult(at=first - DAY, analyte=analyte, value=value, unit=unit)
+            )
+        text = summary_markdown(course, now=first)
+        assert "Band (latest)" in text
+        assert (
+            "below the NG239 threshold (in pregnancy a total B12 result is unreliable"
+            in text
+        )
+        assert "| low |" in text
+        assert "no default band (use the laboratory's range)" in text
+        assert "NICE NG239 treatment review is after 1 month, not 3" in text
+        assert "treatment review: 1 month after treatment began" in text
+
+    def test_a_long_run_of_flagged_entries_shows_the_five_most_recent_and_a_count(
+        self,
+    ):
+        """Twelve flagged entries: the 5 most recent are listed, then 'and 7 more'."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        ).record_dose(first)
+        course = course.log_symptom(
+            b12.SymptomEntry(at=first - DAY, symptom="tremor", severity=1)
+        )
+        for day in range(50, 62):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + day * DAY, symptom="tremor", severity=8)
+            )
+        text = summary_markdown(course, now=first + 70 * DAY)
+        flagged = [line for line in text.splitlines() if line.startswith("- Flagged:")]
+        assert len(flagged) == 5
+        assert "2027-01-31" in flagged[-1]  # the most recent (day 61)
+        assert "- and 7 more flagged entries" in text

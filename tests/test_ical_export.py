@@ -738,3 +738,32 @@ class TestLazyImport:
         """An unknown name on the package raises AttributeError."""
         with pytest.raises(AttributeError, match="no_such_name"):
             b12.no_such_name  # noqa: B018
+
+
+class TestConditionReviewEvent:
+    def test_the_us_label_calendar_asks_a_clinician_to_check_the_response_before_alternate_days(
+        self,
+    ):
+        """An all-day condition review on the last daily dose; later doses say provisional."""
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
+        until = dt.datetime(2027, 1, 15, tzinfo=course.zone)
+        events = _events(_export(course, until))
+        reviews = [e for e in events if "check" in str(e.get("SUMMARY", "")).lower()]
+        assert len(reviews) == 1
+        review = reviews[0]
+        assert str(review["SUMMARY"]) == (
+            "B12: review before the alternate days phase: a clinician checks the "
+            "response"
+        )
+        assert review.decoded("DTSTART") == dt.date(2026, 12, 13)
+        assert "reticulocyte response" in str(review["DESCRIPTION"])
+        assert str(review["UID"]) == "c1-review-condition-p1@b12course"
+        assert b12.ical.is_course_uid(str(review["UID"]), course)
+
+    def test_a_confirmed_response_leaves_no_condition_review_in_the_calendar(self):
+        """Once confirmed before its point, the review is no longer on the calendar."""
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
+        course = course.confirm_phase(course.first_dose, "response seen")
+        until = dt.datetime(2027, 1, 15, tzinfo=course.zone)
+        uids = {str(e["UID"]) for e in _events(_export(course, until))}
+        assert "c1-review-condition-p1@b12course" not in uids

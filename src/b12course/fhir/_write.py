@@ -73,6 +73,7 @@ def default_horizon(course: Course) -> dt.datetime:
     instants += [utc(g.at) for g in course.given]
     instants += [utc(s.due) for s in course.skips]
     instants += [utc(d.at) for d in course.decisions]
+    instants += [utc(c.at) for c in getattr(course, "confirmations", ())]
     instants += [utc(e.at) for e in course.symptoms]
     instants += [utc(r.at) for r in course.labs]
     return max(instants) + dt.timedelta(days=1)
@@ -190,8 +191,8 @@ def _condition_words(course: Course, index: int) -> str:
     found = [c for c in course.confirmations if c.phase == index]
     if found:
         c = found[0]
-        who = f"by {c.by}" if c.by is not None else "by whom not recorded"
-        return f"; condition confirmed {who} on {c.at.date().isoformat()}"
+        who = _WHO.get(str(c.by), "someone not recorded")
+        return f"; condition confirmed by {who} on {c.at.date().isoformat()}"
     if index in course.confirmed_phases:
         return "; condition confirmed with the phase before"
     return "; condition not yet confirmed by a clinician, so its doses are provisional"
@@ -231,6 +232,10 @@ def _repeat(cadence: Cadence) -> Json:
     }
 
 
+# Who decided, as the dosage text reads it (a decision records no one by default).
+_WHO = {"self": "the person themselves", "carer": "a carer", "clinician": "a clinician"}
+
+
 def _decision_words(span: PhaseSpan | None, decisions: list[PhaseDecision]) -> str:
     if decisions:
         decision = decisions[0]
@@ -238,9 +243,7 @@ def _decision_words(span: PhaseSpan | None, decisions: list[PhaseDecision]) -> s
         who = (
             "a plateau"
             if decision.basis is not DecisionBasis.CLINICIAN
-            else f"the {by}"
-            if by is not None
-            else "a clinician"
+            else _WHO.get(str(by), "a clinician")
         )
         why = f" ({decision.reason})" if decision.reason else ""
         return f"; ended by {who} on {decision.at.date().isoformat()}{why}"
