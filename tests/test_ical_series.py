@@ -142,7 +142,8 @@ class TestCompact:
         """Scheduled doses after the first become one RRULE event whose UNTIL is UTC."""
         course = _course("us-label-pernicious-anaemia", "America/New_York")
         data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
-        assert data.count(b"BEGIN:VEVENT") == 2 + 1  # first dose, series, review
+        # first dose, series, flare window, and the review before alternate days
+        assert data.count(b"BEGIN:VEVENT") == 2 + 2
         (rule,) = [
             line for line in data.split(b"\r\n") if line.startswith(b"RRULE:FREQ=DAILY")
         ]
