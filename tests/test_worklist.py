@@ -59,6 +59,7 @@ def lean(course, until, now=None, grace=None):
         now=now,
         grace=grace,
         pending_only=True,
+        confirmed=course.confirmed_phases,
     )
 
 
@@ -427,6 +428,7 @@ class TestKeptSlots:
                 "symptoms",
                 "labs",
                 "pregnant_or_breastfeeding",
+                "confirmations",
             ]
             for other in (
                 attrs.evolve(course),
