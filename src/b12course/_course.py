@@ -465,8 +465,8 @@ class Course:
     """One person's course of B12 treatment.
 
     Build one with :meth:`begin`; record what happens with the ``record_*``,
-    ``skip_dose``, ``end_phase`` and ``log_symptom`` methods, each of which
-    returns a new Course.
+    ``skip_dose``, ``end_phase``, ``confirm_phase`` and ``log_symptom``
+    methods, each of which returns a new Course.
 
     Attributes:
         regimen: The regimen followed.
@@ -1311,6 +1311,10 @@ class Course:
         - Where the symptom log of such a phase, still undecided, shows a
           plateau: a suggestion (kind ``PLATEAU_SUGGESTED``) for a clinician;
           it never ends the phase by itself.
+        - Before each conditional phase (the FDA label's alternate-day
+          doses), at the last dose of the phase before, a condition review
+          (kind ``CONDITION``: "a clinician checks the response"), unless
+          the condition was confirmed before that point.
         - The treatment review of NICE NG239: 3 calendar months after
           :attr:`treatment_start`, or 1 month for a course
           :attr:`pregnant_or_breastfeeding`.

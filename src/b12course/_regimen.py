@@ -692,7 +692,10 @@ class Phase:
         condition: The condition the source attaches to the phase, in words
             (the FDA label gives its alternate-day phase only "if there is
             clinical improvement and if a reticulocyte response is observed");
-            None when the source attaches none.  It is shown, never checked.
+            None when the source attaches none.  The record cannot check it:
+            the phase's doses, and those after it, are provisional until a
+            clinician confirms it (``Course.confirm_phase``), and a review
+            falls at the end of the phase before.
 
     >>> p = Phase(
     ...     name="maintenance",
