@@ -470,3 +470,34 @@ class TestFuzz:
         with pytest.raises(CourseFormatError) as caught:
             load(doc)
         assert caught.value.path == dotted(path)
+
+
+class TestClinicalRecordFields:
+    def test_a_confirmed_reticulocyte_response_and_who_decided_survive_a_save(self):
+        """Confirmations, who ended a phase and the dietary end wording round-trip."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=ny)
+        course = Course.begin(
+            regimens.get("us-label-pernicious-anaemia"), first_dose=first, id="us"
+        )
+        course = course.record_dose(first).confirm_phase(
+            first + dt.timedelta(days=6), "reticulocytes rose", by="clinician"
+        )
+        course = course.end_phase(first + dt.timedelta(hours=2), "stop", by="carer")
+        doc = json.loads(b12json.dumps(course))
+        assert doc["confirmations"][0]["by"] == "clinician"
+        assert doc["decisions"][0]["by"] == "carer"
+        assert b12json.loads(b12json.dumps(course)) == course
+        dietary = Course.begin(regimens.get("nice-dietary-oral"), first_dose=START)
+        doc = json.loads(b12json.dumps(dietary))
+        assert doc["regimen"]["phases"][1]["end"]["wording"] == (
+            "until a clinician ends it (lifelong in vegans)"
+        )
+        assert b12json.loads(b12json.dumps(dietary)) == dietary
+
+    def test_a_course_without_the_new_fields_is_written_as_before(self):
+        """No confirmations, no one named and 'for life' leave the document unchanged."""
+        doc = json.loads(b12json.dumps(sample_course()))
+        assert "confirmations" not in doc
+        assert all("by" not in d for d in doc["decisions"])
+        assert all("wording" not in p["end"] for p in doc["regimen"]["phases"])
