@@ -285,7 +285,7 @@ def one_more(n: int) -> dict[str, tuple[float, float]]:
     """Per call: one more newest entry (result), and the tuple copy it makes."""
     span = n * DAY / 3
     course = Course(
-        regimen=regimens.get("nice-neuro"),
+        regimen=regimens.get("bnf-hydroxocobalamin-neuro"),
         first_dose=FIRST,
         id="rec",
         symptoms=entries(n, FIRST, span),

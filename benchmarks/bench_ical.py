@@ -48,9 +48,13 @@ def _course(preset: str, given: int) -> b12.Course:
 def main() -> None:
     """Print a Markdown table of export timings."""
     cases = [
-        ("nice-non-neuro, 1 year, 3 given", _course("nice-non-neuro", 3), 1),
+        (
+            "nice-non-neuro, 1 year, 3 given",
+            _course("bnf-hydroxocobalamin-non-neuro", 3),
+            1,
+        ),
         ("nice-dietary-injection, 50 years", _course("nice-dietary-injection", 0), 50),
-        ("nice-neuro, 1 year, 6 given", _course("nice-neuro", 6), 1),
+        ("nice-neuro, 1 year, 6 given", _course("bnf-hydroxocobalamin-neuro", 6), 1),
     ]
     print("| export | to_ical | to_ical(previous=) | read_ical |")
     print("|---|---|---|---|")

@@ -108,7 +108,7 @@ def fifty_year_course() -> tuple[Course, dt.datetime]:
     """A US-label cyanocobalamin course, 50 years long: ~600 doses, two years given."""
     first = dt.datetime(2026, 1, 5, 9, tzinfo=LONDON)
     course = Course.begin(
-        regimens.get("us-label-cyanocobalamin"), first_dose=first, id="fifty"
+        regimens.get("us-label-pernicious-anaemia"), first_dose=first, id="fifty"
     )
     rng = random.Random(50)  # noqa: S311 - reproducible data
     history = course.plan(until=first + dt.timedelta(days=730))

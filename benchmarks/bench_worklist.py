@@ -52,10 +52,10 @@ ZONES = [
     )
 ]
 INJECTION_PRESETS = (
-    "nice-neuro",
-    "nice-non-neuro",
+    "bnf-hydroxocobalamin-neuro",
+    "bnf-hydroxocobalamin-non-neuro",
     "nice-dietary-injection",
-    "us-label-cyanocobalamin",
+    "us-label-pernicious-anaemia",
     "us-high-dose",
 )
 NOW = dt.datetime(2026, 11, 23, 8, tzinfo=UTC)
@@ -158,7 +158,7 @@ def history_course(rng: random.Random, i: int, years: int) -> Course:
         .replace(hour=rng.choice([9, 10, 14]), minute=0, second=0, microsecond=0)
     )
     course = Course.begin(regimen, first_dose=first, id=f"h{years}-{i}")
-    if regimen.id == regimens.get("nice-neuro").id:
+    if regimen.id == regimens.get("bnf-hydroxocobalamin-neuro").id:
         decision = PhaseDecision(
             phase=0, at=first + dt.timedelta(weeks=6), reason="no further improvement"
         )

@@ -18,10 +18,10 @@ import b12course as b12
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=LONDON)
 PRESETS = (
-    "nice-non-neuro",
+    "bnf-hydroxocobalamin-non-neuro",
     "nice-dietary-injection",
     "us-high-dose",
-    "us-label-cyanocobalamin",
+    "us-label-pernicious-anaemia",
 )
 
 

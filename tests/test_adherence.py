@@ -15,7 +15,9 @@ FIRST = dt.datetime(2026, 3, 2, 9, tzinfo=LONDON)
 
 
 def neuro() -> b12.Course:
-    return b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=FIRST)
+    return b12.Course.begin(
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+    )
 
 
 class TestAdherence:

@@ -127,7 +127,7 @@ class TestPlan:
         code, out, err = run(
             capsys,
             "plan",
-            "nice-non-neuro",
+            "bnf-hydroxocobalamin-non-neuro",
             "--start",
             START,
             "--tz",
@@ -138,7 +138,9 @@ class TestPlan:
             "2026-12-04T12:00",
         )
         assert (code, err) == (0, "")
-        course = Course.begin(regimens.get("nice-non-neuro"), first_dose=FIRST)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=FIRST
+        )
         plan = course.plan(
             until=dt.datetime(2027, 12, 1, tzinfo=LONDON),
             now=dt.datetime(2026, 12, 4, 12, tzinfo=LONDON),
@@ -197,7 +199,7 @@ class TestPlan:
         _, out, _ = run(
             capsys,
             "plan",
-            "nice-neuro",
+            "bnf-hydroxocobalamin-neuro",
             "--start",
             START,
             "--tz",
@@ -241,7 +243,7 @@ class TestPlan:
             ),
             (
                 (
-                    "nice-neuro",
+                    "bnf-hydroxocobalamin-neuro",
                     "--start",
                     "2026-12-01T09:00",
                     "--tz",
@@ -253,7 +255,7 @@ class TestPlan:
             ),
             (
                 (
-                    "nice-neuro",
+                    "bnf-hydroxocobalamin-neuro",
                     "--start",
                     START,
                     "--tz",
@@ -264,11 +266,14 @@ class TestPlan:
                 "must be after the first dose",
             ),
             (
-                ("nice-neuro", "--start", "soon", "--tz", "UTC"),
+                ("bnf-hydroxocobalamin-neuro", "--start", "soon", "--tz", "UTC"),
                 "is not a date or date-time",
             ),
-            (("nice-neuro", "--start", START, "--tz", "Mars/Base"), "IANA time zone"),
-            (("nice-neuro", "--tz", "UTC"), "--start"),
+            (
+                ("bnf-hydroxocobalamin-neuro", "--start", START, "--tz", "Mars/Base"),
+                "IANA time zone",
+            ),
+            (("bnf-hydroxocobalamin-neuro", "--tz", "UTC"), "--start"),
         ],
     )
     def test_bad_input_exits_2_with_a_message(self, capsys, argv, message):
@@ -283,7 +288,7 @@ class TestPlan:
 def ics_args(path, *extra):
     return (
         "ics",
-        "nice-neuro",
+        "bnf-hydroxocobalamin-neuro",
         "--start",
         START,
         "--tz",
@@ -306,7 +311,9 @@ class TestIcs:
         assert code == 0
         assert "wrote" in err
         data = target.read_bytes()
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+        )
         plan = course.plan(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
         assert [d.when for d in read_ical(data)] == [d.due for d in plan]
         assert b"TRIGGER:-PT30M" in data
@@ -380,7 +387,9 @@ class TestIcs:
 
 @pytest.fixture
 def saved(tmp_path):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=FIRST, id="c1")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST, id="c1"
+    )
     course = course.log_symptom(
         b12.SymptomEntry(
             at=FIRST - dt.timedelta(days=3), symptom=b12.Symptom.MYOCLONUS, severity=4

@@ -15,7 +15,9 @@ START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
 
 @pytest.fixture
 def saved(tmp_path):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="chart")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="chart"
+    )
     course = course.record_dose(START)
     course = course.log_symptom(
         SymptomEntry(

@@ -752,6 +752,151 @@ class TestAliases:
         assert code == 0
         assert json.loads(out)["course"]["preset"] == "bnf-hydroxocobalamin-neuro"
 
+    def test_a_deprecated_preset_id_warns_in_one_line_on_stderr(self, capsys):
+        """The US label's former id loads with one stderr line naming its new id."""
+        code, _, err = run(
+            capsys,
+            "plan",
+            "us-label-cyanocobalamin",
+            "--start",
+            "2026-12-01",
+            "--tz",
+            "UTC",
+        )
+        assert code == 0
+        assert err.splitlines() == [
+            (
+                "b12course: preset id 'us-label-cyanocobalamin' is deprecated; "
+                "use 'us-label-pernicious-anaemia'"
+            )
+        ]
+
+
+US_PRESET = (
+    "us-label-pernicious-anaemia",
+    "--start",
+    "2026-12-01T09:00",
+    "--tz",
+    "America/New_York",
+)
+
+
+class TestConfirmPhase:
+    def test_a_clinician_confirms_the_reticulocyte_response_on_the_command_line(
+        self, capsys, tmp_path
+    ):
+        """confirm-phase records who and why; the plan's doses stop being provisional."""
+        path = tmp_path / "us.json"
+        assert run(capsys, "new", *US_PRESET, "--id", "us", "-o", path)[0] == 0
+        code, out, _ = run(capsys, "plan", path, "--until", "2026-12-20", "--json")
+        assert code == 0
+        before = json.loads(out)
+        assert any(d["provisional"] for d in before["doses"])
+        assert "condition review" in [r["review"] for r in before["reviews"]]
+        code, out, _ = run(capsys, "plan", path, "--until", "2026-12-20")
+        assert "condition review: a clinician checks the response" in out
+        code, out, _ = run(
+            capsys,
+            "confirm-phase",
+            path,
+            "--at",
+            "2026-12-07T10:00",
+            "--reason",
+            "reticulocytes rose",
+            "--by",
+            "clinician",
+        )
+        assert code == 0
+        assert "confirmed the condition of the alternate days phase" in out
+        course = b12json.loads(path.read_bytes())
+        assert course.confirmations[0].reason == "reticulocytes rose"
+        assert str(course.confirmations[0].by) == "clinician"
+        code, out, _ = run(capsys, "plan", path, "--until", "2026-12-20", "--json")
+        assert not any(d["provisional"] for d in json.loads(out)["doses"])
+
+    def test_confirming_a_course_without_a_condition_is_refused_in_one_line(
+        self, capsys, course_file
+    ):
+        """A BNF course has nothing to confirm: one line, nothing written."""
+        before = course_file.read_bytes()
+        err = refused(
+            capsys, "confirm-phase", course_file, "--at", "2026-12-02T09:00",
+            "--reason", "x",
+        )  # fmt: skip
+        assert "nothing to confirm" in err
+        assert course_file.read_bytes() == before
+
+
+class TestEndPhaseBy:
+    def test_a_carer_ending_the_loading_phase_is_recorded_as_carer(
+        self, capsys, course_file
+    ):
+        """end-phase --by carer keeps who decided, and the summary shows it."""
+        assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
+        code, out, _ = run(
+            capsys, "end-phase", course_file, "--at", "2026-12-10T09:00",
+            "--reason", "no further improvement", "--by", "carer",
+        )  # fmt: skip
+        assert code == 0
+        assert "decided by carer" in out
+        course = b12json.loads(course_file.read_bytes())
+        assert str(course.decisions[0].by) == "carer"
+        summary = course_file.with_suffix(".md")
+        code, _, _ = run(
+            capsys, "summary", course_file, "-o", summary, "--now", "2026-12-11T09:00"
+        )
+        assert code == 0
+        text = summary.read_text()
+        assert "by carer: no further improvement" in text
+
+
+class TestPregnancyOnTheCommandLine:
+    def test_a_pregnant_patient_gets_the_one_month_ng239_review_in_plan_and_status(
+        self, capsys, tmp_path
+    ):
+        """New --pregnant moves the NG239 review to 1 month, shown by plan and status."""
+        path = tmp_path / "p.json"
+        code, out, _ = run(capsys, "new", *PRESET, "--pregnant", "-o", path)
+        assert code == 0
+        assert "review is after 1 month" in out
+        assert b12json.loads(path.read_bytes()).pregnant_or_breastfeeding
+        code, out, _ = run(capsys, "plan", path, "--until", "2027-01-15")
+        assert "treatment review: 1 month after treatment began" in out
+        code, out, _ = run(capsys, "status", path, "--now", "2026-12-20T09:00")
+        assert "Next review:" in out
+        assert "treatment review: 1 month after treatment began" in out
+        assert "active B12 is the recommended test" in out
+
+    def test_a_breastfeeding_mother_is_marked_and_the_mark_cleared_later(
+        self, capsys, course_file, tmp_path
+    ):
+        """Pregnancy --set and --clear change the course file; the .ics follows."""
+        code, out, _ = run(capsys, "pregnancy", course_file, "--set")
+        assert code == 0
+        assert "marked pregnant or breastfeeding" in out
+        assert b12json.loads(course_file.read_bytes()).pregnant_or_breastfeeding
+        ics = tmp_path / "p.ics"
+        assert run(capsys, "ics", course_file, "-o", ics, "--force")[0] == 0
+        assert "DTSTART;VALUE=DATE:20270101" in ics.read_text()
+        code, out, _ = run(capsys, "pregnancy", course_file, "--clear")
+        assert code == 0
+        assert "after 3 months" in out
+        assert not b12json.loads(course_file.read_bytes()).pregnant_or_breastfeeding
+        refused(capsys, "pregnancy", course_file)
+
+
+class TestStatusOfMaintenanceOnly:
+    def test_a_nasal_maintenance_course_has_no_flare_window_on_status(
+        self, capsys, tmp_path
+    ):
+        """A maintenance-only course says there is no window, and why."""
+        path = tmp_path / "n.json"
+        args = ("nasal-weekly", "--start", "2026-12-01T09:00", "--tz", "UTC")
+        assert run(capsys, "new", *args, "-o", path)[0] == 0
+        code, out, _ = run(capsys, "status", path, "--now", "2026-12-05T09:00")
+        assert code == 0
+        assert "no window: the course does not start replacement" in out
+
 
 class TestCommandLineWords:
     def test_no_arguments_prints_the_help(self, capsys):

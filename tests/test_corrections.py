@@ -46,7 +46,9 @@ def at(day, hour=9, minute=0):
 @pytest.fixture
 def course():
     """An alternate-day loading course with two doses, a symptom and a lab."""
-    c = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="c1")
+    c = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
+    )
     c = c.log_symptom(SymptomEntry(at=at(1, 8), symptom=Symptom.MYOCLONUS, severity=5))
     c = c.record_lab(
         LabResult(at=at(1, 7), analyte=Analyte.SERUM_B12, value=120, unit="ng/L")
@@ -255,7 +257,7 @@ class TestPlausibility:
 
     def test_a_dose_hours_from_another_is_refused(self):
         """Why 2: the same wall time with a wrong offset, 5 hours earlier, is refused."""
-        c = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        c = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START)
         c = c.record_dose(at(5, 10), now=NOW)
         wrong = dt.datetime(2026, 12, 5, 10, tzinfo=dt.timezone(dt.timedelta(hours=5)))
         with pytest.raises(ImplausibleEntryError) as caught:
@@ -285,7 +287,7 @@ class TestPlausibility:
 
     def test_oral_doses_are_not_questioned_for_closeness(self):
         """The minimum interval is a route setting; oral doses have none."""
-        regimen = regimens.get("nice-non-neuro")
+        regimen = regimens.get("bnf-hydroxocobalamin-non-neuro")
         c = Course.begin(regimen, first_dose=START).record_dose(START)
         c.record_dose(START + dt.timedelta(hours=2), route="oral")
         with pytest.raises(ImplausibleEntryError):

@@ -33,7 +33,9 @@ def at(day: int, hour: int = 9) -> dt.datetime:
 
 @pytest.fixture
 def course() -> Course:
-    c = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="fix")
+    c = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="fix"
+    )
     c = c.record_dose(at(2), site="left deltoid").record_dose(at(4))
     return c.log_symptom(SymptomEntry(at=at(5, 20), symptom=Symptom.TREMOR, severity=4))
 

@@ -36,7 +36,7 @@ def golden_course() -> b12.Course:
     """A New York course crossing the November DST change, with every kind of event."""
     first = dt.datetime(2026, 10, 30, 9, tzinfo=NEW_YORK)
     course = b12.Course.begin(
-        b12.regimens.get("nice-neuro"), first_dose=first, id="golden"
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first, id="golden"
     )
     course = course.record_lab(
         b12.LabResult(at=first - 5 * DAY, analyte="serum B12", value=142.5, unit="ng/L")
@@ -91,7 +91,7 @@ class TestToCsv:
     def test_header(self):
         """The first row is the documented header; an empty log has only the first phase's row."""
         course = b12.Course.begin(
-            b12.regimens.get("nice-neuro"),
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         )
         assert to_csv(course) == (
@@ -116,7 +116,7 @@ class TestToCsv:
     def test_formula_injection_is_neutralised(self, note):
         """A note that a spreadsheet would run as a formula gets a leading single quote."""
         course = b12.Course.begin(
-            b12.regimens.get("nice-neuro"),
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         ).record_dose(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), note=note)
         (row,) = [r for r in read_rows(to_csv(course)) if r[1] == "dose_given"]
@@ -126,7 +126,7 @@ class TestToCsv:
     def test_text_round_trips(self, note):
         """Any note reads back unchanged, or with one leading quote when it starts like a formula."""
         course = b12.Course.begin(
-            b12.regimens.get("nice-neuro"),
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         ).record_dose(dt.datetime(2026, 12, 1, 9, tzinfo=LONDON), note=note)
         (row,) = [r for r in read_rows(to_csv(course)) if r[1] == "dose_given"]
@@ -242,7 +242,7 @@ class TestSummaryMarkdown:
         course = flare_course()
         text = summary_markdown(course, now=self.NOW)
         assert "UK neurological involvement" in text
-        assert "nice-neuro" in text
+        assert "bnf-hydroxocobalamin-neuro" in text
         assert "Source: BNF hydroxocobalamin" in text
 
     def test_flare_report(self):
@@ -285,7 +285,7 @@ class TestSummaryMarkdown:
     def test_lab_units_are_converted(self):
         """A later result in another unit is converted to the first result's unit before comparing."""
         course = b12.Course.begin(
-            b12.regimens.get("nice-neuro"),
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         )
         course = course.record_lab(
@@ -310,7 +310,9 @@ class TestSummaryMarkdown:
     def test_lab_one_result_and_unchanged(self):
         """One result has no change; two equal ones are unchanged."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_lab(
             b12.LabResult(at=first, analyte="MCV", value=101, unit="fL")
         )
@@ -331,7 +333,9 @@ class TestSummaryMarkdown:
     def test_empty_record(self):
         """A course with nothing recorded says so in each section rather than leaving it empty."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         text = summary_markdown(course, now=first - DAY)
         assert "No planned dose was due yet." in text
         assert "No planned dose is overdue." in text
@@ -351,7 +355,9 @@ class TestSummaryMarkdown:
     def test_adherence_and_overdue(self):
         """On time means on the due day before it turns overdue; late, missed and overdue doses are counted apart."""
         first = dt.datetime(2026, 3, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first + dt.timedelta(minutes=30))  # on time
         course = course.record_dose(
             first + 3 * DAY + dt.timedelta(hours=1)
@@ -377,7 +383,9 @@ class TestSummaryMarkdown:
     def test_due_now_and_grace(self):
         """A dose inside its due window is due now; with a grace period the window closes at due + grace."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata"))
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         text = summary_markdown(course, now=first + dt.timedelta(hours=2))
         assert "(given 0, skipped 0, overdue 0, due now 1)" in text
         text = summary_markdown(
@@ -392,7 +400,9 @@ class TestSummaryMarkdown:
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first).skip_dose(number=2, reason="unwell")
         text = summary_markdown(course, now=first + 3 * DAY)
         assert "(given 1, skipped 1, overdue 0, due now 0)" in text
@@ -401,7 +411,9 @@ class TestSummaryMarkdown:
     def test_flagged_and_prolonged(self):
         """A movement still worse after the window is described as prolonged and flagged."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first)
         for d, s in ((-1, 2), (4, 6), (50, 7)):
             course = course.log_symptom(
@@ -418,17 +430,24 @@ class TestSummaryMarkdown:
     def test_review_points(self):
         """Review points within the horizon are listed with their source; none is said when there are none."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         text = summary_markdown(course, now=first)
         assert "- 2026-12-15 09:00 GMT: loading-phase review" in text
-        assert "- 2027-03-01 09:00 GMT: treatment review (NICE NG239" in text
+        assert (
+            "- 2027-03-01 09:00 GMT: treatment review: 3 months after treatment "
+            "began (NICE NG239) (NICE NG239" in text
+        )
         text = summary_markdown(course, now=first, until=first + DAY)
         assert "No review point within the horizon." in text
 
     def test_no_baseline(self):
         """A symptom first logged after treatment started has no baseline to compare with."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.log_symptom(
             b12.SymptomEntry(at=first + DAY, symptom="fatigue", severity=5)
         )
@@ -440,7 +459,9 @@ class TestSummaryMarkdown:
     def test_trend_before_treatment_starts(self):
         """Before the first dose there is no trend since treatment started, so it is unknown."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         for d, s in ((-3, 4), (-2, 5)):
             course = course.log_symptom(
                 b12.SymptomEntry(at=first + d * DAY, symptom="tremor", severity=s)
@@ -451,7 +472,9 @@ class TestSummaryMarkdown:
     def test_user_text_cannot_add_markup(self):
         """Markdown and HTML in user text are escaped in both renderings."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.log_symptom(
             b12.SymptomEntry(
                 at=first,
@@ -622,7 +645,9 @@ class TestSummaryDerivation:
     def test_given_doses_show_when_and_where(self):
         """A given dose's row shows when it was given, the site and the note; a skipped one its reason."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first, site="left deltoid", note="fine")
         course = course.skip_dose(number=2, reason="unwell")
         rows = table_rows(
@@ -803,3 +828,96 @@ class TestPrintableSummary:
         page = summary_html(flare_course(), now=self.NOW, patient="<b>x</b>")
         assert "&lt;b&gt;x&lt;/b&gt;" in page
         assert "<b>x</b>" not in page
+
+
+class TestSummaryClinicalRecord:
+    NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+    def test_summary_shows_who_ended_the_phase_and_who_confirmed_the_response(self):
+        """Phase decisions and confirmations are listed with when, who and why."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=self.NEW_YORK)
+        course = b12.Course.begin(
+            b12.regimens.get("us-label-pernicious-anaemia"), first_dose=first
+        )
+        course = course.record_dose(first).confirm_phase(
+            first + 6 * DAY, "reticulocytes rose", by="clinician"
+        )
+        text = summary_markdown(course, now=first + 10 * DAY)
+        assert "Phase decisions:" in text
+        assert (
+            "condition of the alternate days phase confirmed 2026-12-07 09:00 EST, "
+            "by clinician: reticulocytes rose"
+        ) in text
+        neuro = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
+            first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
+        )
+        start = neuro.first_dose
+        neuro = neuro.record_dose(start).end_phase(
+            start + 10 * DAY, "no further improvement", by="self"
+        )
+        text = summary_markdown(neuro, now=start + 20 * DAY)
+        assert (
+            "loading phase ended 2026-12-11 09:00 GMT, by self: no further improvement"
+        ) in text
+
+    def test_summary_of_an_unconfirmed_us_label_course_shows_the_condition_review(
+        self,
+    ):
+        """The condition review is among the review points, with what is checked."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=self.NEW_YORK)
+        course = b12.Course.begin(
+            b12.regimens.get("us-label-pernicious-anaemia"), first_dose=first
+        )
+        text = summary_markdown(course, now=first)
+        assert (
+            "- 2026-12-07 09:00 EST: condition review: a clinician checks the response"
+        ) in text
+
+    def test_each_lab_shows_its_band_and_a_pregnant_total_b12_is_called_unreliable(
+        self,
+    ):
+        """The lab table names the latest result's band; in pregnancy total B12 is unreliable."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first
+        ).with_pregnancy()
+        for analyte, value, unit in (
+            ("serum B12", 150, "ng/L"),
+            ("serum folate", 3.0, "ng/mL"),
+            ("MCV", 101, "fL"),
+        ):
+            course = course.record_lab(
+                b12.LabResult(at=first - DAY, analyte=analyte, value=value, unit=unit)
+            )
+        text = summary_markdown(course, now=first)
+        assert "Band (latest)" in text
+        assert (
+            "below the NG239 threshold (in pregnancy a total B12 result is unreliable"
+            in text
+        )
+        assert "| low |" in text
+        assert "no default band (use the laboratory's range)" in text
+        assert "NICE NG239 treatment review is after 1 month, not 3" in text
+        assert "treatment review: 1 month after treatment began" in text
+
+    def test_a_long_run_of_flagged_entries_shows_the_five_most_recent_and_a_count(
+        self,
+    ):
+        """Twelve flagged entries: the 5 most recent are listed, then 'and 7 more'."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        ).record_dose(first)
+        course = course.log_symptom(
+            b12.SymptomEntry(at=first - DAY, symptom="tremor", severity=1)
+        )
+        for day in range(50, 62):
+            course = course.log_symptom(
+                b12.SymptomEntry(at=first + day * DAY, symptom="tremor", severity=8)
+            )
+        text = summary_markdown(course, now=first + 70 * DAY)
+        flagged = [line for line in text.splitlines() if line.startswith("- Flagged:")]
+        assert len(flagged) == 5
+        assert "2027-01-31" in flagged[-1]  # the most recent (day 61)
+        assert "- and 7 more flagged entries" in text

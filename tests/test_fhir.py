@@ -41,6 +41,7 @@ from b12course.exceptions import (
     ExportError,
     NaiveDatetimeError,
     NotACourseError,
+    OffLabelRouteWarning,
     SettingError,
 )
 from b12course.fhir import (
@@ -74,11 +75,13 @@ def _rich_course() -> Course:
         dt.datetime(2026, 12, 9, 9, 5, tzinfo=LONDON), site=Site.RIGHT_DELTOID
     )
     course = course.skip_dose(number=3, reason="unwell")
-    course = course.record_dose(
-        dt.datetime(2026, 12, 14, 10, tzinfo=LONDON),
-        site=Site.RIGHT_GLUTEAL,
-        route="deep SC",
-    )
+    # Hydroxocobalamin deep SC is off-label: recorded, with a warning.
+    with pytest.warns(OffLabelRouteWarning):
+        course = course.record_dose(
+            dt.datetime(2026, 12, 14, 10, tzinfo=LONDON),
+            site=Site.RIGHT_GLUTEAL,
+            route="deep SC",
+        )
     course = course.log_symptom(
         SymptomEntry(
             at=dt.datetime(2026, 12, 1, 20, tzinfo=LONDON),
@@ -187,7 +190,7 @@ class TestToFhir:
     def test_lasting_phase_has_an_inclusive_end_date(self) -> None:
         """A Lasting(weeks=2) phase ends on the last local date it covers."""
         course = Course.begin(
-            regimens.get("us-label-cyanocobalamin"),
+            regimens.get("us-label-pernicious-anaemia"),
             first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=LONDON),
         )
         until = dt.datetime(2027, 3, 1, tzinfo=LONDON)
@@ -984,7 +987,7 @@ def _extensions(value: object) -> list[dict[str, Any]]:
 _PRESETS = (
     "bnf-hydroxocobalamin-non-neuro",
     "bnf-hydroxocobalamin-neuro",
-    "nice-non-neuro",
+    "us-label-pernicious-anaemia",
 )
 
 
@@ -1059,3 +1062,63 @@ class TestOfficialSchema:
         alien = copy.deepcopy(bundle)
         alien["entry"][1]["resource"]["dosage"] = []
         assert official_schema.problems(alien, "R4B")
+
+
+class TestConditionsAndDecisionsInFhir:
+    NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+    def _us(self) -> Course:
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=self.NEW_YORK)
+        return Course.begin(
+            regimens.get("us-label-pernicious-anaemia"), first_dose=first, id="us"
+        )
+
+    def _texts(self, bundle) -> list[str]:
+        bundle = json.loads(bundle.model_dump_json())
+        return [
+            e["resource"]["dosageInstruction"][0]["text"]
+            for e in bundle["entry"]
+            if e["resource"]["resourceType"] == "MedicationRequest"
+        ]
+
+    def test_an_unconfirmed_alternate_day_phase_reads_as_provisional_in_fhir(self):
+        """The conditional phases' dosage text gives the condition and that it is unconfirmed."""
+        texts = self._texts(to_fhir(self._us()))
+        assert "reticulocyte response" in texts[1]
+        assert "not yet confirmed by a clinician" in texts[1]
+        assert "not yet confirmed" not in texts[0]
+
+    def test_a_clinicians_confirmation_travels_through_fhir_and_back(self):
+        """Who confirmed the response, when and why reads back from the bundle."""
+        course = self._us().confirm_phase(
+            dt.datetime(2026, 12, 7, 10, tzinfo=self.NEW_YORK),
+            "reticulocytes rose",
+            by="clinician",
+        )
+        bundle = to_fhir(course)
+        texts = self._texts(bundle)
+        assert "condition confirmed by a clinician on 2026-12-07" in texts[1]
+        assert "condition confirmed with the phase before" in texts[2]
+        assert from_fhir(bundle) == course
+
+    def test_who_ended_the_phase_travels_through_fhir_and_back(self):
+        """A decision by the person themselves is written and read back with its reason."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first, id="n"
+        )
+        course = course.record_dose(first).end_phase(
+            first + dt.timedelta(days=12), "no better", by="self"
+        )
+        bundle = to_fhir(course)
+        assert (
+            "ended by the person themselves on 2026-12-13 (no better)"
+            in self._texts(bundle)[0]
+        )
+        assert from_fhir(bundle) == course
+
+    def test_dietary_maintenance_wording_travels_through_fhir(self):
+        """'Until a clinician ends it (lifelong in vegans)' is kept by FHIR."""
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        course = Course.begin(regimens.get("nice-dietary-oral"), first_dose=first)
+        assert from_fhir(to_fhir(course)) == course

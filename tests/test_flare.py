@@ -34,7 +34,9 @@ def entry(at, severity, symptom=Symptom.MYOCLONUS, **kw):
 
 
 def course_with(log, *, start=START, give=True):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=start, id="f")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start, id="f"
+    )
     if give:
         course = course.record_dose(start)
     for item in log:
@@ -207,7 +209,9 @@ class TestFlareReport:
 
     def test_window_follows_the_first_dose_actually_given(self):
         """When the first dose is given a day late, the window moves with it."""
-        planned = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        planned = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         late = planned.record_dose(START + DAY)
         assert planned.flare().window is None  # no dose given: no window
         assert not planned.flare().first_dose_given
@@ -217,9 +221,9 @@ class TestFlareReport:
 
     def test_window_is_in_the_course_zone(self):
         """A first dose recorded in UTC still gives a window shown in the course's zone."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START).record_dose(
-            START.astimezone(dt.timezone.utc)
-        )
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        ).record_dose(START.astimezone(dt.timezone.utc))
         window = course.flare_window()
         assert window.start.tzinfo is LONDON
         assert course.treatment_start.tzinfo is LONDON
@@ -414,7 +418,7 @@ def test_flare_window_refuses_a_non_model():
     from b12course.exceptions import SettingError
 
     start = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=start)
+    course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start)
     with pytest.raises(SettingError):
         course.flare_window("48h")  # type: ignore[arg-type]
 
@@ -482,7 +486,7 @@ class TestWindowApplies:
             ("bnf-prophylaxis-gastrectomy", False),
             ("uk-smpc-cyanocobalamin-non-neuro", True),
             ("uk-smpc-cyanocobalamin-neuro", True),
-            ("us-label-cyanocobalamin", True),
+            ("us-label-pernicious-anaemia", True),
             ("us-high-dose", True),
             ("oral-high-dose", True),
             ("nasal-weekly", False),

@@ -133,7 +133,7 @@ class TestConstructors:
     @given(hostile, hostile)
     def test_begin(self, first_dose, course_id):
         """Course.begin with any first dose and id begins a course or refuses."""
-        regimen = b12.regimens.get("nice-neuro")
+        regimen = b12.regimens.get("bnf-hydroxocobalamin-neuro")
         only_library_errors(
             b12.Course.begin, regimen, first_dose=first_dose, id=course_id
         )
@@ -270,7 +270,7 @@ TOKENS = st.sampled_from(
         "status",
         "record",
         "new",
-        "nice-neuro",
+        "bnf-hydroxocobalamin-neuro",
         "nice-neuro ",
         "bogus",
         "--start",
@@ -338,7 +338,9 @@ def command_lines(draw):
     if draw(st.booleans()):
         return draw(st.lists(TOKENS | st.text(max_size=10), max_size=8))
     command = draw(st.sampled_from(["plan", "ics", "timeline", "chart", "presets"]))
-    preset = draw(st.sampled_from(["nice-neuro"] * 6 + ["nice-nuero", "x.json"]))
+    preset = draw(
+        st.sampled_from(["bnf-hydroxocobalamin-neuro"] * 6 + ["nice-nuero", "x.json"])
+    )
     argv = [command, preset]
     options = {"--start": "2026-12-01T09:00", "--tz": "Europe/London"}
     if command in {"ics", "chart"}:
@@ -381,11 +383,18 @@ class TestCommandLine:
 @pytest.mark.parametrize(
     "argv",
     [
-        ["ics", "nice-neuro", "--alarm", "99999999999999999999m", "-o", "x.ics"],
-        ["ics", "nice-neuro", "-o", ".", "--force"],
-        ["ics", "nice-neuro", "-o", "", "--force"],
-        ["plan", "nice-neuro", "--start", "9999-12-31T09:00"],
-        ["plan", "nice-neuro", "--until", "9999-12-31"],
+        [
+            "ics",
+            "bnf-hydroxocobalamin-neuro",
+            "--alarm",
+            "99999999999999999999m",
+            "-o",
+            "x.ics",
+        ],
+        ["ics", "bnf-hydroxocobalamin-neuro", "-o", ".", "--force"],
+        ["ics", "bnf-hydroxocobalamin-neuro", "-o", "", "--force"],
+        ["plan", "bnf-hydroxocobalamin-neuro", "--start", "9999-12-31T09:00"],
+        ["plan", "bnf-hydroxocobalamin-neuro", "--until", "9999-12-31"],
     ],
 )
 def test_reported_command_lines_fail_cleanly(argv, tmp_path, monkeypatch, capsys):
@@ -413,7 +422,7 @@ def test_reported_command_lines_fail_cleanly(argv, tmp_path, monkeypatch, capsys
 def test_runaway_series_is_refused(rule):
     """A recurring event that never matches, or matches without end, is refused, not expanded for seconds."""
     course = b12.Course.begin(
-        b12.regimens.get("nice-neuro"),
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"),
         first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
     )
     data = b12.to_ical(
@@ -649,7 +658,7 @@ class TestHostileCalDavServer:
         from b12course.exceptions import CalDavError
 
         course = b12.Course.begin(
-            b12.regimens.get("nice-neuro"),
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
             id="fuzz",
         )

@@ -35,7 +35,9 @@ COURSES = b12st.courses(
 )
 
 
-def _course(preset: str = "nice-neuro", course_id: str = "c1") -> b12.Course:
+def _course(
+    preset: str = "bnf-hydroxocobalamin-neuro", course_id: str = "c1"
+) -> b12.Course:
     return b12.Course.begin(
         regimens.get(preset),
         first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
@@ -142,7 +144,7 @@ class TestOneDerivation:
 
     def test_kinds_are_the_event_kind_vocabulary(self):
         """X-B12COURSE-KIND holds EventKind values only."""
-        started = _course("us-label-cyanocobalamin")
+        started = _course("us-label-pernicious-anaemia")
         data = _export(
             started.record_dose(started.first_dose),  # the window needs a dose
             until=dt.datetime(2027, 6, 1, tzinfo=UTC),
@@ -251,7 +253,7 @@ class TestSuggestedSite:
     )
     def test_the_next_injection_gets_a_site_of_its_route(self, route, site):
         """The next pending injection suggests an IM site for an IM dose and an SC site for an SC one."""
-        course = _course("us-label-cyanocobalamin")
+        course = _course("us-label-pernicious-anaemia")
         phases = tuple(
             attrs.evolve(p, dose=b12.Dose(p.dose.drug, p.dose.amount, route))
             for p in course.regimen.phases
@@ -290,7 +292,7 @@ class TestDefaultHorizon:
 class TestUids:
     def test_every_uid_of_an_export_is_the_course_s(self):
         """is_course_uid recognises every event of a course's calendar, series included, and no other course's."""
-        course = _course("us-label-cyanocobalamin", course_id="clinic-7")
+        course = _course("us-label-pernicious-anaemia", course_id="clinic-7")
         data = _export(
             course,
             until=dt.datetime(2027, 6, 1, tzinfo=UTC),
@@ -322,7 +324,7 @@ class TestUids:
             "c1-review-treatment@b12course",
             "c1-flare@b12course",
         } <= uids
-        counted = _course("us-label-cyanocobalamin")
+        counted = _course("us-label-pernicious-anaemia")
         later = {b12ical.uid_of(counted, e) for e in counted.timeline(until=until)}
         assert "c1-p1-start@b12course" in later
         dose = timeline.of_kind(b12.EventKind.PLANNED_DOSE)[0].payload

@@ -60,7 +60,7 @@ COURSES = b12st.courses(
 
 
 def _course(
-    preset: str = "nice-non-neuro",
+    preset: str = "bnf-hydroxocobalamin-non-neuro",
     zone: str = "Europe/London",
     start: dt.datetime | None = None,
     course_id: str = "c1",
@@ -154,7 +154,7 @@ class TestOracles:
 
     def test_given_late_and_skipped_doses_are_read_as_recorded(self):
         """A late dose appears when it was given, and a skipped one is cancelled."""
-        course = _course("us-label-cyanocobalamin", "America/New_York")
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
         tz = course.zone
         course = course.record_dose(dt.datetime(2026, 12, 7, 11, 5, tzinfo=tz))
         course = course.skip_dose(number=3)
@@ -219,7 +219,7 @@ class TestOracles:
 
     def test_summary_and_description_read_as_a_person_would(self):
         """The title names the drug, amount, route and place in the phase; the text adds the phase, site and status."""
-        course = _course("us-label-cyanocobalamin")
+        course = _course("us-label-pernicious-anaemia")
         data = _export(course, dt.datetime(2026, 12, 9, tzinfo=UTC))
         event = _dose_events(data)["c1-p0-d1@b12course"]
         assert (
@@ -277,7 +277,7 @@ class TestOracles:
 
     def test_provisional_doses_are_labelled(self):
         """Doses past an open review point say they are provisional."""
-        course = _course("nice-neuro")
+        course = _course("bnf-hydroxocobalamin-neuro")
         data = _export(course, dt.datetime(2027, 3, 1, tzinfo=UTC))
         summaries = [str(e["SUMMARY"]) for e in _dose_events(data).values()]
         assert any(s.endswith("(provisional)") for s in summaries)
@@ -330,7 +330,7 @@ class TestInformationalEvents:
         self, monkeypatch
     ):
         """The flare window [start, end) becomes all-day dates with DTEND the day after its last day."""
-        course = _course("nice-neuro")
+        course = _course("bnf-hydroxocobalamin-neuro")
         tz = course.zone
         window = b12.FlareWindow(
             dt.datetime(2026, 12, 8, 9, tzinfo=tz),
@@ -348,7 +348,7 @@ class TestInformationalEvents:
 
     def test_flare_window_follows_the_course_flare_model(self):
         """The exported flare event spans the local days of course.flare_window()."""
-        course = _course("nice-neuro", "Australia/Lord_Howe")
+        course = _course("bnf-hydroxocobalamin-neuro", "Australia/Lord_Howe")
         course = course.record_dose(course.first_dose)  # no window before a dose
         window = course.flare_window()
         data = _export(
@@ -362,7 +362,7 @@ class TestInformationalEvents:
 
     def test_flare_window_after_the_horizon_is_left_out(self, monkeypatch):
         """A flare window that opens after until is not exported."""
-        course = _course("nice-neuro")
+        course = _course("bnf-hydroxocobalamin-neuro")
         window = b12.FlareWindow(
             dt.datetime(2027, 2, 1, tzinfo=UTC), dt.datetime(2027, 3, 1, tzinfo=UTC)
         )
@@ -374,7 +374,7 @@ class TestInformationalEvents:
 
     def test_flare_and_reviews_can_be_left_out(self):
         """With both switched off, only dose events remain."""
-        course = _course("nice-neuro")
+        course = _course("bnf-hydroxocobalamin-neuro")
         data = _export(
             course,
             dt.datetime(2027, 6, 1, tzinfo=UTC),
@@ -387,7 +387,7 @@ class TestInformationalEvents:
 
     def test_review_points_are_all_day_events_on_their_local_date(self):
         """Each review point of the course is an all-day event on its local date."""
-        course = _course("nice-neuro")
+        course = _course("bnf-hydroxocobalamin-neuro")
         until = dt.datetime(2027, 6, 1, tzinfo=UTC)
         data = _export(course, until, include_flare=False)
         reviews = course.reviews(until=until)
@@ -400,7 +400,7 @@ class TestInformationalEvents:
 
     def test_phase_changes_are_optional_all_day_events(self):
         """With include_phase_changes, each later phase's first day is marked."""
-        course = _course("us-label-cyanocobalamin")
+        course = _course("us-label-pernicious-anaemia")
         until = dt.datetime(2027, 6, 1, tzinfo=UTC)
         data = _export(course, until, include_phase_changes=True)
         starts = sorted(
@@ -551,7 +551,7 @@ class TestUpdates:
 
     def test_doses_dropped_from_the_plan_are_cancelled(self):
         """Ending a phase early sends its later doses as STATUS:CANCELLED with a higher SEQUENCE."""
-        course = _course("nice-neuro")
+        course = _course("bnf-hydroxocobalamin-neuro")
         tz = course.zone
         until = dt.datetime(2026, 12, 20, tzinfo=tz)
         course = course.record_dose(dt.datetime(2026, 12, 7, 9, tzinfo=tz))
@@ -697,7 +697,9 @@ def _plain_export(given_at: dt.datetime, until: dt.datetime) -> bytes:
 class TestGolden:
     def test_small_course_matches_the_snapshot(self):
         """A small course's calendar is byte-for-byte the reviewed snapshot (PRODID version aside)."""
-        course = _course("nice-non-neuro", "Europe/London", course_id="golden-course")
+        course = _course(
+            "bnf-hydroxocobalamin-non-neuro", "Europe/London", course_id="golden-course"
+        )
         tz = course.zone
         course = course.record_dose(
             dt.datetime(2026, 12, 7, 9, 40, tzinfo=tz),
@@ -737,3 +739,32 @@ class TestLazyImport:
         """An unknown name on the package raises AttributeError."""
         with pytest.raises(AttributeError, match="no_such_name"):
             b12.no_such_name  # noqa: B018
+
+
+class TestConditionReviewEvent:
+    def test_the_us_label_calendar_asks_a_clinician_to_check_the_response_before_alternate_days(
+        self,
+    ):
+        """An all-day condition review on the last daily dose; later doses say provisional."""
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
+        until = dt.datetime(2027, 1, 15, tzinfo=course.zone)
+        events = _events(_export(course, until))
+        reviews = [e for e in events if "check" in str(e.get("SUMMARY", "")).lower()]
+        assert len(reviews) == 1
+        review = reviews[0]
+        assert str(review["SUMMARY"]) == (
+            "B12: review before the alternate days phase: a clinician checks the "
+            "response"
+        )
+        assert review.decoded("DTSTART") == dt.date(2026, 12, 13)
+        assert "reticulocyte response" in str(review["DESCRIPTION"])
+        assert str(review["UID"]) == "c1-review-condition-p1@b12course"
+        assert b12.ical.is_course_uid(str(review["UID"]), course)
+
+    def test_a_confirmed_response_leaves_no_condition_review_in_the_calendar(self):
+        """Once confirmed before its point, the review is no longer on the calendar."""
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
+        course = course.confirm_phase(course.first_dose, "response seen")
+        until = dt.datetime(2027, 1, 15, tzinfo=course.zone)
+        uids = {str(e["UID"]) for e in _events(_export(course, until))}
+        assert "c1-review-condition-p1@b12course" not in uids

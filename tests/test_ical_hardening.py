@@ -29,7 +29,9 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 QUICK = 0.5
 
 
-def _course(preset: str = "nice-non-neuro", course_id: str = "c1") -> b12.Course:
+def _course(
+    preset: str = "bnf-hydroxocobalamin-non-neuro", course_id: str = "c1"
+) -> b12.Course:
     return b12.Course.begin(
         regimens.get(preset),
         first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=NEW_YORK),
@@ -54,7 +56,7 @@ def _descriptions(data: bytes) -> dict[str, str]:
 
 def _series_calendar() -> tuple[bytes, bytes]:
     """A compact export and its one RRULE line."""
-    course = _course("us-label-cyanocobalamin")
+    course = _course("us-label-pernicious-anaemia")
     data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
     (rule,) = [
         line for line in data.split(b"\r\n") if line.startswith(b"RRULE:FREQ=DAILY")

@@ -20,7 +20,7 @@ STAMP = dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
 def _course(
-    preset: str = "nice-non-neuro",
+    preset: str = "bnf-hydroxocobalamin-non-neuro",
     zone: str = "Europe/London",
     start: dt.datetime | None = None,
     course_id: str = "c1",
@@ -38,7 +38,7 @@ def _export(course: b12.Course, until: dt.datetime, **kwargs) -> bytes:
 class TestReadIcal:
     def test_reads_doses_with_due_amount_and_status(self):
         """read_ical gives each dose's uid, instant, due time, amount and status."""
-        course = _course("us-label-cyanocobalamin")
+        course = _course("us-label-pernicious-anaemia")
         tz = course.zone
         course = course.record_dose(dt.datetime(2026, 12, 7, 10, tzinfo=tz))
         data = _export(

@@ -49,7 +49,7 @@ COURSES = b12st.courses(
 
 
 def _course(
-    preset: str = "nice-non-neuro",
+    preset: str = "bnf-hydroxocobalamin-non-neuro",
     zone: str = "Europe/London",
     start: dt.datetime | None = None,
     course_id: str = "c1",
@@ -106,7 +106,12 @@ class TestCompact:
     @pytest.mark.parametrize("zone", sorted(ZONE_CASES))
     @pytest.mark.parametrize(
         "preset",
-        ["us-label-cyanocobalamin", "nice-neuro", "nice-non-neuro", "nasal-weekly"],
+        [
+            "us-label-pernicious-anaemia",
+            "bnf-hydroxocobalamin-neuro",
+            "bnf-hydroxocobalamin-non-neuro",
+            "nasal-weekly",
+        ],
     )
     def test_compact_series_expand_to_the_plan_in_both_readers(self, preset, zone):
         """Recurring series, expanded by recurring-ical-events and by ical's timeline, give exactly the planned instants."""
@@ -135,10 +140,11 @@ class TestCompact:
 
     def test_a_regular_run_becomes_one_series_with_until_in_utc(self):
         """Scheduled doses after the first become one RRULE event whose UNTIL is UTC."""
-        course = _course("us-label-cyanocobalamin", "America/New_York")
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
         data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
-        # The first dose and the series (no flare window before a dose is given).
-        assert data.count(b"BEGIN:VEVENT") == 2
+        # The first dose, the series and the review before alternate days (no
+        # flare window before a dose is given).
+        assert data.count(b"BEGIN:VEVENT") == 2 + 1
         (rule,) = [
             line for line in data.split(b"\r\n") if line.startswith(b"RRULE:FREQ=DAILY")
         ]
@@ -148,7 +154,9 @@ class TestCompact:
     def test_no_series_across_a_skipped_hour(self):
         """Doses at a local time a DST change skips stay one event each."""
         course = _course(
-            "us-label-cyanocobalamin", "Europe/London", dt.datetime(2027, 3, 25, 1, 30)
+            "us-label-pernicious-anaemia",
+            "Europe/London",
+            dt.datetime(2027, 3, 25, 1, 30),
         )
         until = dt.datetime(2027, 4, 1, tzinfo=UTC)
         data = _export(
@@ -178,7 +186,7 @@ class TestCompact:
 
     def test_given_doses_split_the_series_and_keep_their_uids(self):
         """After a dose is given, it is its own event and the series restarts after it."""
-        course = _course("us-label-cyanocobalamin")
+        course = _course("us-label-pernicious-anaemia")
         until = dt.datetime(2026, 12, 14, 12, tzinfo=UTC)
         first = _export(course, until, compact=True)
         course = course.record_dose(course.first_dose)
@@ -206,7 +214,7 @@ class TestCompact:
     )
     def test_damaged_series_raises_calendar_format_error(self, old, new):
         """A series event with a damaged field raises CalendarFormatError."""
-        course = _course("us-label-cyanocobalamin", "America/New_York")
+        course = _course("us-label-pernicious-anaemia", "America/New_York")
         data = _export(course, dt.datetime(2026, 12, 14, 12, tzinfo=UTC), compact=True)
         assert b"-series@b12course" in data
         assert old in data

@@ -44,7 +44,9 @@ def exactly(value: dt.datetime):
 
 
 def sample_course() -> Course:
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="c1")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
+    )
     course = course.record_dose(START, site="left deltoid", lot="A1", note="ok")
     course = course.log_symptom(
         SymptomEntry(
@@ -125,7 +127,9 @@ class TestRoundTrip:
     def test_repeated_local_time_keeps_its_occurrence(self):
         """01:30 on London's autumn change, second occurrence (fold=1), comes back as the second."""
         second = dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=LONDON)
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=second)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=second
+        )
         back = b12json.loads(b12json.dumps(course))
         assert back.first_dose.fold == 1
         assert back.first_dose.utcoffset() == dt.timedelta(0)
@@ -133,7 +137,9 @@ class TestRoundTrip:
     def test_gap_time_is_kept_as_written(self):
         """A local time inside the spring-forward gap comes back with the same wall time and fold."""
         gap = dt.datetime(2026, 10, 4, 2, 30, tzinfo=SYDNEY)
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=gap)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=gap
+        )
         back = b12json.loads(b12json.dumps(course))
         assert exactly(back.first_dose) == exactly(gap)
 
@@ -465,3 +471,34 @@ class TestFuzz:
         with pytest.raises(CourseFormatError) as caught:
             load(doc)
         assert caught.value.path == dotted(path)
+
+
+class TestClinicalRecordFields:
+    def test_a_confirmed_reticulocyte_response_and_who_decided_survive_a_save(self):
+        """Confirmations, who ended a phase and the dietary end wording round-trip."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=ny)
+        course = Course.begin(
+            regimens.get("us-label-pernicious-anaemia"), first_dose=first, id="us"
+        )
+        course = course.record_dose(first).confirm_phase(
+            first + dt.timedelta(days=6), "reticulocytes rose", by="clinician"
+        )
+        course = course.end_phase(first + dt.timedelta(hours=2), "stop", by="carer")
+        doc = json.loads(b12json.dumps(course))
+        assert doc["confirmations"][0]["by"] == "clinician"
+        assert doc["decisions"][0]["by"] == "carer"
+        assert b12json.loads(b12json.dumps(course)) == course
+        dietary = Course.begin(regimens.get("nice-dietary-oral"), first_dose=START)
+        doc = json.loads(b12json.dumps(dietary))
+        assert doc["regimen"]["phases"][1]["end"]["wording"] == (
+            "until a clinician ends it (lifelong in vegans)"
+        )
+        assert b12json.loads(b12json.dumps(dietary)) == dietary
+
+    def test_a_course_without_the_new_fields_is_written_as_before(self):
+        """No confirmations, no one named and 'for life' leave the document unchanged."""
+        doc = json.loads(b12json.dumps(sample_course()))
+        assert "confirmations" not in doc
+        assert all("by" not in d for d in doc["decisions"])
+        assert all("wording" not in p["end"] for p in doc["regimen"]["phases"])

@@ -130,9 +130,9 @@ class TestLabResult:
 
     def test_recording_twice_leaves_the_course_unchanged(self):
         """The same analyte at the same instant is refused and the course keeps its labs."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=AT).record_lab(
-            lab(150, "ng/L")
-        )
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=AT
+        ).record_lab(lab(150, "ng/L"))
         with pytest.raises(DuplicateRecordError):
             course.record_lab(lab(110, "pmol/L"))
         assert course.labs == (lab(150, "ng/L"),)
@@ -361,12 +361,19 @@ class TestLabWords:
         ]
         assert "not a diagnosis" in reference.source
 
-    def test_pregnancy_note_on_total_b12(self):
-        """A total B12 read for a pregnant or breastfeeding person says it is lower then."""
+    def test_total_b12_in_pregnancy_is_called_unreliable_and_active_b12_recommended(
+        self,
+    ):
+        """A total B12 in pregnancy is unreliable, its NG239 bands may not apply (M8)."""
         band = lab(150, "ng/L").interpret(pregnant_or_breastfeeding=True)
         assert band is not None
         assert band.label == "below the NG239 threshold"
-        assert "total B12 is lower in pregnancy" in band.note
+        assert "total B12 result is unreliable" in band.note
+        assert "levels fall physiologically" in band.note
+        assert "non-pregnant adults may not apply" in band.note
+        assert "'Active B12 is the recommended test in pregnancy' (Pulse" in band.note
+        assert "BNSSG" in band.note
+        assert "reads lower" not in band.note
         assert str(band) == f"below the NG239 threshold ({band.note})"
         plain = lab(150, "ng/L").interpret()
         assert plain is not None
@@ -387,3 +394,40 @@ class TestLabWords:
             Band(label="\ud800")
         with pytest.raises(TextError):
             Band(label="x", note=5)  # type: ignore[arg-type]
+
+
+class TestSerumFolate:
+    def test_folate_converts_between_mass_and_molar_units_by_folic_acid_molar_mass(
+        self,
+    ):
+        """1 ug/L of folate is 1000/441.4 nmol/L (folic acid, 441.4 g/mol)."""
+        result = lab(3.5, "ug/L", Analyte.FOLATE)
+        assert canonical_unit(Analyte.FOLATE, result.unit) == "µg/L"
+        assert math.isclose(result.to("nmol/L").value, 3.5 * 1000 / 441.4)
+        assert math.isclose(convert(1, Analyte.FOLATE, "ng/mL", "ug/L"), 1.0)
+        assert Analyte.parse("serum folate") is Analyte.FOLATE
+
+    @pytest.mark.parametrize(
+        ("value", "unit", "label"),
+        [
+            (3.4, "ng/mL", "low"),
+            (3.5, "ng/mL", "borderline/indeterminate"),
+            (5.5, "ug/L", "borderline/indeterminate"),
+            (7.0, "nmol/L", "low"),
+            (10.0, "nmol/L", "borderline/indeterminate"),
+        ],
+    )
+    def test_low_folate_falls_in_the_scottish_reporting_band(self, value, unit, label):
+        """Folate below 3.5 ng/mL is 'low', 3.5-5.5 'borderline' (Scottish bands)."""
+        band = lab(value, unit, Analyte.FOLATE).interpret()
+        assert band is not None
+        assert band.label == label
+
+    def test_normal_folate_falls_in_no_cited_band_and_the_source_is_cited(self):
+        """Above 5.5 ng/mL no source gives a band, so none is claimed."""
+        assert lab(12, "ng/mL", Analyte.FOLATE).interpret() is None
+        reference = default_reference(Analyte.FOLATE)
+        assert reference is not None
+        assert "NHS Highland TAM" in reference.source
+        assert "less than 3.5 nanogram/mL" in reference.source
+        assert "No NICE CKS or BSH cut-off" in reference.source

@@ -57,7 +57,9 @@ YEAR_9999 = dt.datetime(9999, 12, 31, 12, tzinfo=UTC)
 
 @pytest.fixture
 def course():
-    return Course.begin(regimens.get("nice-neuro"), first_dose=START, id="c1")
+    return Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
+    )
 
 
 def _entry(at=START, severity=5):
@@ -131,14 +133,16 @@ class TestInvariants:
         """A first dose too close to the year 9999 to plan from is refused."""
         late = dt.datetime(9990, 1, 1, 9, tzinfo=LONDON)
         with pytest.raises(OutOfBoundsError):
-            Course.begin(regimens.get("nice-neuro"), first_dose=late)
+            Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=late)
 
 
 class TestTypedErrors:
     def test_begin_refuses_an_id_that_is_not_text(self):
         """Course.begin(id=5) raises TextError, not a bare TypeError."""
         with pytest.raises(TextError):
-            Course.begin(regimens.get("nice-neuro"), first_dose=START, id=5)  # type: ignore[arg-type]
+            Course.begin(
+                regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id=5
+            )  # type: ignore[arg-type]
 
     def test_record_dose_at_datetime_max_is_refused(self, course):
         """record_dose(datetime.max) raises OutOfBoundsError, not OverflowError."""

@@ -225,7 +225,9 @@ class TestConstruction:
 
 class TestWords:
     COURSE = (
-        Course.begin(regimens.get("nice-neuro"), first_dose=at(1), id="w")
+        Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=at(1), id="w"
+        )
         .record_dose(at(1), site="left thigh")
         .skip_dose(at(3), reason="away")
         .log_symptom(SymptomEntry(at=at(2, 20), symptom=Symptom.TREMOR, severity=4))
@@ -298,7 +300,9 @@ class TestOverdueInTheCourseZone:
         """New York, a dose due 20:00: overdue from New York's midnight, not UTC's."""
         ny = zoneinfo.ZoneInfo("America/New_York")
         first = dt.datetime(2026, 12, 1, 20, tzinfo=ny)
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=first, id="ny")
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first, id="ny"
+        )
         tl = course.timeline(until=dt.datetime(2026, 12, 3, tzinfo=ny))
         midnight = dt.datetime(2026, 12, 2, tzinfo=ny)
         assert tl.overdue(now=midnight - MICRO) == ()
@@ -307,7 +311,9 @@ class TestOverdueInTheCourseZone:
 
     def test_a_later_now_after_an_earlier_one_lists_every_overdue_dose(self):
         """Asking at a later ``now`` after an earlier one lists all doses overdue by then."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=at(1), id="od")
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=at(1), id="od"
+        )
         tl = course.timeline(until=at(20))
         assert [d.due.day for d in tl.overdue(now=at(3))] == [1]
         assert [d.due.day for d in tl.overdue(now=at(10))] == [1, 3, 5, 7, 9]

@@ -140,6 +140,7 @@ class TestPlanShape:
             decisions=course.decisions,
             pending_only=True,
             given_sorted=True,
+            confirmed=course.confirmed_phases,
         ).doses
         assert pending == tuple(d for d in plan if d.pending)
 
@@ -277,3 +278,28 @@ class TestRecordingFastPath:
         assert [attrs.evolve(d, given=None) for d in new_plan] == [
             attrs.evolve(d, given=None) for d in full
         ]
+
+
+class TestConditionalPhases:
+    @given(
+        course=b12st.courses(
+            regimens=st.just(regimens.get("us-label-pernicious-anaemia")),
+            max_symptoms=0,
+            max_labs=0,
+        ),
+        days=horizon_days,
+    )
+    def test_doses_are_provisional_exactly_while_a_conditional_phase_is_unconfirmed(
+        self, course, days
+    ):
+        """Slots from the first unconfirmed conditional phase on are provisional; others not."""
+        plan = course.plan(until=horizon(course, days))
+        confirmed = course.confirmed_phases
+        unconfirmed = [
+            i
+            for i, p in enumerate(course.regimen.phases)
+            if p.condition is not None and i not in confirmed
+        ]
+        first = min(unconfirmed, default=None)
+        for dose in plan:
+            assert dose.provisional == (first is not None and dose.phase >= first)

@@ -125,7 +125,9 @@ class TestPlotCourse:
         """A course with no symptom logged says so on the severity panel instead of drawing lines."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
         fig = plot_course(
-            b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+            b12.Course.begin(
+                b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+            )
         )
         assert not lines_by_gid(fig, "symptom:")
         assert [
@@ -155,7 +157,9 @@ class TestPlotCourse:
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Australia/Lord_Howe")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first).skip_dose(number=2)
         now = first + 6 * DAY + dt.timedelta(hours=1)
         until = first + 120 * DAY  # past the first (provisional) maintenance dose
@@ -180,7 +184,9 @@ class TestPlotCourse:
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/Sao_Paulo")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first)  # the window needs a dose given
         course = course.end_phase(first + 15 * DAY)  # after the loading review
         until = first + 120 * DAY
@@ -222,7 +228,9 @@ class TestPlotCourse:
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         course = course.record_dose(first)  # the window needs a dose given
         model = b12.FlareModel(
             onset=dt.timedelta(0), abates_within=dt.timedelta(weeks=10)
@@ -237,7 +245,9 @@ class TestPlotCourse:
     def test_no_flare_window_before_it_opens(self):
         """A chart that ends before the flare window opens draws no window."""
         first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         fig = plot_course(course, until=first + DAY)
         assert not patches_by_gid(fig, "flare_window")
         assert list(lines_by_gid(fig, "planned_dose:")) == ["planned_dose:scheduled"]
@@ -285,7 +295,9 @@ class TestPlotCourse:
         first = dt.datetime(
             2026, 12, 1, 7, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first
+        )
         fig = plot_course(course)
         formatter = fig.axes[1].xaxis.get_major_formatter()
         assert formatter.format_data_short(num(first)).startswith("2026-12-01 07:30")
@@ -295,7 +307,9 @@ class TestPlotCourse:
         first = dt.datetime(
             2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York")
         )
-        course = b12.Course.begin(b12.regimens.get("nice-non-neuro"), first_dose=first)
+        course = b12.Course.begin(
+            b12.regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first
+        )
         course = course.record_dose(first)  # the window needs a dose given
         window_end = course.flare_window().end
         plan = course.plan(until=first + 400 * DAY)
@@ -443,7 +457,7 @@ def year_course() -> b12.Course:
     """A non-neurological course left after three doses: a year of overdue doses."""
     first = dt.datetime(2026, 1, 5, 9, tzinfo=LONDON)
     course = b12.Course.begin(
-        b12.regimens.get("nice-non-neuro"), first_dose=first, id="year"
+        b12.regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=first, id="year"
     )
     for k in range(3):
         course = course.record_dose(first + 2 * k * DAY)
@@ -535,7 +549,7 @@ class TestChartReadsAtAGlance:
             t.get_text() for t in legend.get_texts()
         }
         calm = b12.Course.begin(
-            b12.regimens.get("nice-neuro"),
+            b12.regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=LONDON),
         ).log_symptom(
             b12.SymptomEntry(

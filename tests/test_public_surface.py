@@ -18,8 +18,11 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 def test_design_surface_end_to_end():
     """Every call named in DESIGN.md's public surface works as written there."""
     assert "bnf-hydroxocobalamin-neuro" in b12.regimens.available()
-    assert b12.regimens.get("nice-neuro").id == "bnf-hydroxocobalamin-neuro"
-    regimen = b12.regimens.get("nice-neuro")
+    assert (
+        b12.regimens.get("bnf-hydroxocobalamin-neuro").id
+        == "bnf-hydroxocobalamin-neuro"
+    )
+    regimen = b12.regimens.get("bnf-hydroxocobalamin-neuro")
     assert "BNF" in regimen.source
     start = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
     course = b12.Course.begin(regimen, first_dose=start)
@@ -92,7 +95,9 @@ def test_design_surface_end_to_end():
 def test_the_record_a_clinic_keeps():
     """Who gave a dose and pregnancy are part of the course, as DESIGN.md's CLI promises."""
     start = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-    course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=start)
+    course = b12.Course.begin(
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start
+    )
     course = course.record_dose(start, by="clinician").with_pregnancy()
     assert course.given[0].by is b12.Administrator.CLINICIAN
     assert course.pregnant_or_breastfeeding

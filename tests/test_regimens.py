@@ -51,7 +51,7 @@ class TestCatalogue:
             "bnf-prophylaxis-gastrectomy",
             "uk-smpc-cyanocobalamin-non-neuro",
             "uk-smpc-cyanocobalamin-neuro",
-            "us-label-cyanocobalamin",
+            "us-label-pernicious-anaemia",
             "us-high-dose",
             "oral-high-dose",
             "nasal-weekly",
@@ -71,14 +71,18 @@ class TestCatalogue:
         [
             ("nice-neuro", "bnf-hydroxocobalamin-neuro"),
             ("nice-non-neuro", "bnf-hydroxocobalamin-non-neuro"),
+            ("us-label-cyanocobalamin", "us-label-pernicious-anaemia"),
         ],
     )
     def test_old_ids_still_load(self, alias, preset):
         """The deprecated ids of DESIGN.md and the README load the renamed preset."""
-        assert regimens.get(alias) is regimens.get(preset)
+        with pytest.warns(DeprecationWarning, match=f"use '{preset}'"):
+            assert regimens.get(alias) is regimens.get(preset)
         assert regimens.aliases()[alias] == preset
         assert alias not in regimens.available()
-        assert "deprecated alias" in regimens.get(alias).notes
+        regimen = regimens.get(preset)
+        assert "deprecated alias" in regimen.maintainer_notes
+        assert "Formerly" not in regimen.notes
 
     @pytest.mark.parametrize("preset", regimens.available())
     def test_nice_prefix_only_for_nice_sources(self, preset):
@@ -119,13 +123,47 @@ class TestSafetyNotes:
     def test_loading_presets_warn_of_hypokalaemia_and_folate(self, preset):
         """Every preset that starts with injections names both early safety notes."""
         notes = regimens.get(preset).notes
-        assert "hypokalaemia" in notes
-        assert "48 hours" in notes
+        assert "potassium" in notes
         assert "before folate" in notes
+
+    @pytest.mark.parametrize(
+        ("preset", "quote", "not_quoted"),
+        [
+            (
+                "bnf-hydroxocobalamin-neuro",
+                "UK hydroxocobalamin SmPC (Panpharma copy): 'Cardiac arrhythmias",
+                "Monitor serum potassium on initiation",
+            ),
+            (
+                "uk-smpc-cyanocobalamin-neuro",
+                "UK cyanocobalamin SmPC (Medscape UK): 'Monitor serum potassium",
+                "Hypokalemia and sudden death",
+            ),
+            (
+                "us-label-pernicious-anaemia",
+                "FDA cyanocobalamin injection label: 'Hypokalemia and sudden death",
+                "Monitor serum potassium on initiation",
+            ),
+        ],
+    )
+    def test_potassium_quote_of_each_product_is_attributed_to_its_own_label(
+        self, preset, quote, not_quoted
+    ):
+        """A hydroxocobalamin preset quotes its own SmPC, not the cyanocobalamin one (L9)."""
+        notes = regimens.get(preset).notes
+        assert quote in notes
+        assert not_quoted not in notes
+
+    def test_first_48_hours_is_attributed_to_drugs_com_not_a_label(self):
+        """'First 48 hours' is drugs.com's wording, named as not a label (L9)."""
+        for preset in regimens.available():
+            notes = regimens.get(preset).notes
+            if "48 hours" in notes:
+                assert "drugs.com (not a label)" in notes
 
     def test_us_label_alternate_days_are_conditional(self):
         """The label's alternate-day phase carries its condition, quoted in the source."""
-        regimen = regimens.get("us-label-cyanocobalamin")
+        regimen = regimens.get("us-label-pernicious-anaemia")
         condition = regimen.phases[1].condition
         assert condition is not None
         assert "clinical improvement" in condition
@@ -169,18 +207,22 @@ class TestSafetyNotes:
 class TestPresetPlans:
     def test_bnf_neuro_up_to_the_review_point(self):
         """Alternate days from 1 Dec; the review point is 15 Dec, two weeks on."""
-        got = plan_of("nice-neuro", dt.datetime(2026, 12, 15, tzinfo=LONDON))
+        got = plan_of(
+            "bnf-hydroxocobalamin-neuro", dt.datetime(2026, 12, 15, tzinfo=LONDON)
+        )
         assert got == [
             ("loading", day(12, d), False, "hydroxocobalamin 1 mg IM")
             for d in (1, 3, 5, 7, 9, 11, 13)
         ]
-        phases = regimens.get("nice-neuro").phases
+        phases = regimens.get("bnf-hydroxocobalamin-neuro").phases
         assert phases[0].end == UntilNoFurtherImprovement(review_after=Lasting(weeks=2))
         assert isinstance(phases[1].end, Indefinite)
 
     def test_bnf_neuro_after_a_decision(self):
         """Ended by a clinician on 20 Dec, maintenance is every 2 months from 19 Dec."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         course = course.end_phase(at(12, 20), "no further improvement")
         got = plan_of(None, dt.datetime(2027, 5, 1, tzinfo=LONDON), course)
         # Loading continues at its interval up to the decision: 15, 17, 19 Dec.
@@ -193,7 +235,9 @@ class TestPresetPlans:
 
     def test_bnf_non_neuro(self):
         """Six doses on Mon/Wed/Fri from the first dose, then every 3 months."""
-        got = plan_of("nice-non-neuro", dt.datetime(2027, 7, 1, tzinfo=LONDON))
+        got = plan_of(
+            "bnf-hydroxocobalamin-non-neuro", dt.datetime(2027, 7, 1, tzinfo=LONDON)
+        )
         assert dates(got, "loading") == [
             day(12, 1),  # Tuesday: the first dose falls when it is given
             day(12, 2),  # Wednesday
@@ -290,7 +334,9 @@ class TestPresetPlans:
 
     def test_us_label(self):
         """7 daily, 7 alternate-day, every 3 days for 2 weeks, then monthly."""
-        got = plan_of("us-label-cyanocobalamin", dt.datetime(2027, 3, 1, tzinfo=LONDON))
+        got = plan_of(
+            "us-label-pernicious-anaemia", dt.datetime(2027, 3, 1, tzinfo=LONDON)
+        )
         assert dates(got, "daily") == [day(12, d) for d in range(1, 8)]
         assert dates(got, "alternate days") == [
             day(12, d) for d in (9, 11, 13, 15, 17, 19, 21)
@@ -339,3 +385,77 @@ class TestStorage:
 
         course = Course.begin(regimens.get(preset), first_dose=START)
         assert b12json.loads(b12json.dumps(course)) == course
+
+
+class TestPresetWordsMatchClinicalMd:
+    def test_oral_high_dose_quotes_afp_2017_in_full_with_severe_deficiency(self):
+        """AFP 2017's sentence goes on to IM for severe deficiency; no 'most people'."""
+        regimen = regimens.get("oral-high-dose")
+        assert (
+            "Intramuscular therapy leads to more rapid improvement and should be "
+            "considered in patients with severe deficiency or severe neurologic "
+            "symptoms.'" in regimen.source
+        )
+        assert "most people" not in regimen.notes
+        assert "'The oral form is not dependable.'" in regimen.source
+
+    @pytest.mark.parametrize("preset", ["nice-dietary-oral", "nice-dietary-injection"])
+    def test_dietary_maintenance_runs_until_a_clinician_ends_it_lifelong_in_vegans(
+        self, preset
+    ):
+        """Dietary maintenance is not 'for life' for everyone (M4)."""
+        regimen = regimens.get(preset)
+        end = regimen.phases[-1].end
+        assert str(end) == "until a clinician ends it (lifelong in vegans)"
+        assert "for life" not in str(regimen.phases[-1])
+        assert "can be stopped once the vitamin B12 levels have been corrected" in (
+            regimen.notes
+        )
+
+    @pytest.mark.parametrize("preset", ["nice-dietary-oral", "nice-dietary-injection"])
+    def test_dietary_presets_name_their_pathway_as_cks_based_before_ng239(self, preset):
+        """The loading-first dietary presets are a CKS-based, pre-NG239 pathway (M5)."""
+        regimen = regimens.get(preset)
+        assert "CKS-based pathway" in regimen.source
+        assert "before NICE NG239 (2024)" in regimen.source
+        assert "pre-NG239" in regimen.name
+        assert "not retrieved" in regimen.notes  # NG239 1.5 is unconfirmed
+
+    def test_cyanocobalamin_weekly_phase_runs_until_the_blood_count_is_normal(self):
+        """The SmPC's weekly phase has its own end and source, not NHS Lothian's (M6)."""
+        regimen = regimens.get("uk-smpc-cyanocobalamin-non-neuro")
+        weekly = regimen.phases[1]
+        assert str(weekly.end).startswith("until the blood count is normal")
+        assert "until blood count returns to normal" in regimen.source
+        assert "Lothian RefHelp: 'discontinue" not in regimen.notes
+        assert "Briani 2013" in regimen.notes
+        assert "'until no further improvement'" in regimen.notes  # named as not it
+
+    def test_us_label_preset_is_named_for_pernicious_anaemia(self):
+        """The FDA label's regimen is its pernicious anaemia one, and says so."""
+        regimen = regimens.get("us-label-pernicious-anaemia")
+        assert "pernicious anaemia" in regimen.name
+        assert "'Pernicious Anemia'" in regimen.source
+        assert "By this time hematologic values should have become normal" in (
+            regimen.source
+        )
+
+    def test_us_label_conditional_phases_share_one_condition_with_its_source(self):
+        """Both conditional phases carry the label's words, so one confirmation covers them."""
+        regimen = regimens.get("us-label-pernicious-anaemia")
+        conditions = [p.condition for p in regimen.phases]
+        assert conditions[0] is None
+        assert conditions[3] is None
+        assert conditions[1] == conditions[2]
+        assert conditions[1] is not None
+        assert (
+            "If there is clinical improvement and if a reticulocyte" in (conditions[1])
+        )
+
+    def test_nasal_preset_quotes_the_label_dose_increase_and_keeps_the_amount_as_unknown(
+        self,
+    ):
+        """Nascobal's 'consider increasing the dose' is quoted; its amount is not known (L7)."""
+        regimen = regimens.get("nasal-weekly")
+        assert "consider increasing the dose" in regimen.notes
+        assert "not in the text retrieved" in regimen.maintainer_notes

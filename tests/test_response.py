@@ -37,7 +37,9 @@ def entry(at, severity, symptom=Symptom.PARESTHESIA):
 
 
 def neuro(start=START, doses=(0, 2, 4, 6, 8), log=()):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=start, id="r")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start, id="r"
+    )
     for day in doses:
         course = course.record_dose(start + day * DAY)
     for item in log:
@@ -119,7 +121,7 @@ class TestFindPlateau:
         )
 
     def test_expected_flare_entries_do_not_count_as_no_improvement(self):
-        """Myoclonus held high by the expected flare does not make a plateau."""
+        """Myoclonus held high inside the window of a reported transient worsening is no plateau."""
         log = [entry(START - DAY, 3, Symptom.MYOCLONUS)] + [
             entry(START + d * DAY, 7, Symptom.MYOCLONUS) for d in (3, 5, 8, 11)
         ]
@@ -268,7 +270,9 @@ class TestReviews:
 
     def test_count_regimens_have_only_the_treatment_review(self):
         """A regimen without an open-ended loading phase has only the NG239 review."""
-        course = Course.begin(regimens.get("nice-non-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START
+        )
         assert [r.kind for r in course.reviews(until=UNTIL)] == [ReviewKind.TREATMENT]
 
     def test_treatment_review_keeps_wall_time_across_dst_and_clamps(self):
@@ -285,7 +289,7 @@ class TestReviews:
     def test_treatment_review_follows_the_first_dose_given(self):
         """The NG239 review counts from the first dose actually given."""
         late = Course.begin(
-            regimens.get("nice-non-neuro"), first_dose=START
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START
         ).record_dose(START + 3 * DAY)
         (review,) = late.reviews(until=UNTIL)
         assert review == Review(

@@ -315,7 +315,9 @@ class TestReanchoring:
 
     def test_late_dose_moves_the_rest_of_the_phase(self):
         """A dose given a day late fulfils the slot and the next is due one interval later."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=self.start
+        )
         course = course.record_dose(self.start)
         course = course.record_dose(dt.datetime(2026, 12, 4, 14, 30, tzinfo=LONDON))
         plan = course.plan(until=dt.datetime(2026, 12, 12, tzinfo=LONDON))
@@ -368,7 +370,9 @@ class TestReanchoring:
         """Recording past doses out of order gives the same plan as in order."""
         times = [self.start + dt.timedelta(days=2 * k, hours=k) for k in range(4)]
         base = Course.begin(
-            regimens.get("nice-non-neuro"), first_dose=self.start, id="x"
+            regimens.get("bnf-hydroxocobalamin-non-neuro"),
+            first_dose=self.start,
+            id="x",
         )
         in_order = base
         for t in times:
@@ -414,7 +418,9 @@ class TestPhases:
 
     def test_undecided_loading_goes_on_provisional_after_the_review_point(self):
         """With no decision, loading goes on every other day to the horizon, never a gap."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=self.start
+        )
         result = course.expand(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
         assert result.phases[0].ending is None
         assert result.phases[0].review == dt.datetime(2026, 12, 15, 9, tzinfo=LONDON)
@@ -428,7 +434,9 @@ class TestPhases:
 
     def test_doses_given_past_the_review_stay_in_the_open_phase(self):
         """A loading dose given after the review point without a decision stays loading."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=self.start
+        )
         for k in range(10):
             course = course.record_dose(self.start + dt.timedelta(days=2 * k))
         plan = course.plan(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
@@ -439,7 +447,9 @@ class TestPhases:
 
     def test_end_phase_ends_loading_and_removes_provisional(self):
         """A clinician's decision ends the loading phase; maintenance follows, not provisional."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=self.start
+        )
         for k in range(12):
             course = course.record_dose(self.start + dt.timedelta(days=2 * k))
         decided = dt.datetime(2026, 12, 24, 10, tzinfo=LONDON)
@@ -459,7 +469,9 @@ class TestPhases:
 
     def test_decision_before_planned_slots_cuts_the_phase(self):
         """Slots due after the decision leave the phase; earlier missed ones stay overdue."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=self.start
+        )
         course = course.record_dose(self.start)
         course = course.end_phase(dt.datetime(2026, 12, 6, tzinfo=LONDON))
         plan = course.plan(
@@ -516,7 +528,9 @@ class TestStatus:
 
     def plan(self, now, grace=None):
         """Plan a non-neuro course whose first dose was given, at `now`."""
-        course = Course.begin(regimens.get("nice-non-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=self.start
+        )
         course = course.record_dose(self.start + dt.timedelta(minutes=5))
         return course.plan(
             until=dt.datetime(2026, 12, 12, tzinfo=LONDON), now=now, grace=grace
@@ -524,7 +538,9 @@ class TestStatus:
 
     def test_without_now_pending_doses_are_scheduled(self):
         """With no present given, pending doses are scheduled."""
-        course = Course.begin(regimens.get("nice-non-neuro"), first_dose=self.start)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=self.start
+        )
         plan = course.plan(until=dt.datetime(2026, 12, 12, tzinfo=LONDON))
         assert {d.status for d in plan} == {DoseStatus.SCHEDULED}
 
@@ -622,7 +638,9 @@ def on(day, hour=9):
 class TestUndecidedPhaseNeverStops:
     def test_nice_neuro_from_1_december_goes_on_every_other_day(self):
         """No decision: alternate-day doses to the horizon, none stops on 13 Dec."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(1)
+        )
         plan = course.plan(until=dt.datetime(2027, 3, 1, tzinfo=LONDON))
         dues = [d.due for d in plan]
         assert dues[:8] == [on(day) for day in (1, 3, 5, 7, 9, 11, 13, 15)]
@@ -634,7 +652,9 @@ class TestUndecidedPhaseNeverStops:
 
     def test_review_point_is_kept_as_a_review_not_an_end(self):
         """The span keeps its review point and no ending while the phase is undecided."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(1)
+        )
         (span,) = course.expand(until=dt.datetime(2027, 3, 1, tzinfo=LONDON)).phases
         assert span.review == on(15)
         assert span.ending is None
@@ -643,7 +663,9 @@ class TestUndecidedPhaseNeverStops:
 
     def test_decision_ends_loading_and_maintenance_follows_one_interval_after(self):
         """After a recorded decision, maintenance starts 2 months after the last loading dose."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(1)
+        )
         for day in (1, 3, 5, 7, 9, 11, 13, 15, 17):
             course = course.record_dose(on(day))
         course = course.end_phase(on(18), reason="no further improvement")
@@ -701,7 +723,9 @@ class TestUndecidedPhaseNeverStops:
 class TestFirstDoseRule:
     def test_dose_a_year_before_the_first_planned_dose_is_refused(self):
         """A dose in the wrong year is refused with the first dose and its date."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(1)
+        )
         with pytest.raises(DoseOrderError) as caught:
             course.record_dose(dt.datetime(2025, 12, 1, 9, tzinfo=LONDON))
         message = str(caught.value)
@@ -713,7 +737,9 @@ class TestFirstDoseRule:
 
     def test_dose_within_one_interval_before_is_the_first_dose(self):
         """A first dose given the day before it was planned starts the course then."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(3))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(3)
+        )
         course = course.record_dose(on(1, 10))
         plan = course.plan(until=on(8))
         assert plan[0].given is not None
@@ -722,14 +748,18 @@ class TestFirstDoseRule:
 
     def test_dose_two_intervals_early_is_refused(self):
         """Just past the tolerance (one interval before the planned day) is refused."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(5))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(5)
+        )
         course.record_dose(on(3, 0))  # the tolerance's first instant
         with pytest.raises(DoseOrderError):
             course.record_dose(on(2, 23))
 
     def test_a_backfilled_earlier_dose_takes_slot_1_and_keeps_order(self):
         """Recording an earlier dose after a later one keeps the plan in time order."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(1)
+        )
         course = course.record_dose(on(3)).record_dose(on(1), allow_renumber=True)
         plan = course.plan(until=on(10))
         whens = [d.when for d in plan]
@@ -857,7 +887,9 @@ class TestGrace:
     @pytest.mark.parametrize("grace", [dt.timedelta(hours=-1), 3600, "2h", 1.5])
     def test_bad_grace_is_refused(self, grace):
         """A negative or non-timedelta grace raises SettingError everywhere it is taken."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=MON)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=MON
+        )
         with pytest.raises(SettingError):
             course.plan(until=on(20), now=on(9), grace=grace)
         with pytest.raises(SettingError):
@@ -867,7 +899,9 @@ class TestGrace:
 
     def test_zero_grace_is_accepted(self):
         """A grace of zero makes a dose overdue from its due instant on."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=MON)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=MON
+        )
         plan = course.plan(until=on(8), now=on(7, 10), grace=dt.timedelta(0))
         assert plan[0].status is DoseStatus.OVERDUE
 
@@ -925,7 +959,9 @@ class TestRecordingEdges:
 
     def test_a_skip_of_a_dose_a_decision_removed_marks_nothing(self):
         """Skipping next week's dose, then ending the phase today: no slot is skipped."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=on(1))
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=on(1)
+        )
         course = course.record_dose(on(1)).skip_dose(on(5))
         course = course.end_phase(on(2), reason="no further improvement")
         plan = course.plan(until=dt.datetime(2027, 3, 1, tzinfo=LONDON))

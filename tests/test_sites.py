@@ -17,7 +17,9 @@ DAY = dt.timedelta(days=1)
 
 
 def course_with(*sites):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="x")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="x"
+    )
     for n, site in enumerate(sites):
         course = course.record_dose(START + 2 * n * DAY, site=site)
     return course
@@ -119,7 +121,9 @@ class TestSuggestSite:
 
     def test_backfilled_doses_count_by_when_they_were_given(self):
         """A dose recorded later but given earlier counts by its time of giving."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="x")
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="x"
+        )
         course = course.record_dose(START, site="b")
         course = course.record_dose(START + 4 * DAY, site="a")
         course = course.record_dose(

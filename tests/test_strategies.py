@@ -405,6 +405,7 @@ class TestLabResults:
             Analyte.HOMOCYSTEINE: {"µmol/L"},
             Analyte.HAEMOGLOBIN: {"g/L", "g/dL"},
             Analyte.MCV: {"fL"},
+            Analyte.FOLATE: {"ng/mL", "nmol/L"},
         }
         assert result.unit in units[result.analyte]
         assert result.value > 0
@@ -462,7 +463,7 @@ class TestCourses:
 
     @given(
         b12st.courses(
-            regimens=st.just(b12.regimens.get("nice-non-neuro")),
+            regimens=st.just(b12.regimens.get("bnf-hydroxocobalamin-non-neuro")),
             min_given=3,
             max_given=3,
             late=False,
@@ -496,7 +497,7 @@ class TestCourses:
         """The first planned dose is given even next to a DST change (regressions)."""
         course = find(
             b12st.courses(
-                regimens=st.just(b12.regimens.get("nice-non-neuro")),
+                regimens=st.just(b12.regimens.get("bnf-hydroxocobalamin-non-neuro")),
                 first_doses=st.just(first),
                 min_given=3,
                 max_given=3,
@@ -593,7 +594,7 @@ class TestCourses:
     @pytest.mark.parametrize(
         "kwargs",
         [
-            {"regimens": b12.regimens.get("nice-neuro")},
+            {"regimens": b12.regimens.get("bnf-hydroxocobalamin-neuro")},
             {"first_doses": dt.datetime(2026, 1, 1, tzinfo=LONDON)},
             {"ids": "abc"},
             {"late": "no"},

@@ -38,7 +38,9 @@ def entry(at, severity, symptom=Symptom.MYOCLONUS, **kw):
 
 
 def course_with(log, *, give=True):
-    course = Course.begin(regimens.get("nice-neuro"), first_dose=START, id="s")
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="s"
+    )
     if give:
         course = course.record_dose(START)
     for item in log:

@@ -49,10 +49,10 @@ ZONES = [
     "UTC",
 ]
 INJECTIONS = [
-    "nice-neuro",
-    "nice-non-neuro",
+    "bnf-hydroxocobalamin-neuro",
+    "bnf-hydroxocobalamin-non-neuro",
     "nice-dietary-injection",
-    "us-label-cyanocobalamin",
+    "us-label-pernicious-anaemia",
     "us-high-dose",
     "nasal-weekly",
 ]
@@ -143,7 +143,9 @@ def instants_near(first, zones=ZONES):
 
 @pytest.fixture
 def course():
-    return Course.begin(regimens.get("nice-non-neuro"), first_dose=START, id="c1")
+    return Course.begin(
+        regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=START, id="c1"
+    )
 
 
 def interval_timeline():
@@ -458,7 +460,9 @@ class TestQueries:
 
     def test_reviews_and_flare_window_come_from_the_clinical_record(self):
         """REVIEW events are course.reviews() and the FLARE_WINDOW is course.flare_window()."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         course = course.record_dose(START + dt.timedelta(hours=1))
         until = dt.datetime(2027, 6, 1, tzinfo=LONDON)
         tl = course.timeline(until=until)
@@ -482,7 +486,9 @@ class TestQueries:
 
     def test_no_flare_window_past_the_horizon(self):
         """A flare window opening at or after the horizon is left out."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         course = course.record_dose(START)
         window = course.flare_window()
         assert (
@@ -652,9 +658,9 @@ class TestTimelineValue:
         with pytest.raises(NaiveDatetimeError):
             TimelineEvent.instant(dt.datetime(2026, 1, 1), EventKind.SYMPTOM, None)
         with pytest.raises(NaiveDatetimeError):
-            Course.begin(regimens.get("nice-neuro"), first_dose=START).timeline(
-                until=dt.datetime(2027, 1, 1)
-            )
+            Course.begin(
+                regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+            ).timeline(until=dt.datetime(2027, 1, 1))
 
     def test_timeline_uses_the_given_now(self, course):
         """Planned doses carry their status at the now the timeline was built with."""
@@ -675,7 +681,9 @@ def test_unknown_event_kind_is_a_library_error():
 
     london = zoneinfo.ZoneInfo("Europe/London")
     start = dt.datetime(2026, 12, 1, 9, tzinfo=london)
-    course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=start)
+    course = b12.Course.begin(
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=start
+    )
     tl = course.timeline(until=start + dt.timedelta(days=30))
     with pytest.raises(SettingError, match="unknown event kind"):
         tl.last("nope", before=start)  # type: ignore[arg-type]

@@ -158,7 +158,9 @@ class TestSymptomAwareWording:
 
     def test_a_paresthesia_worse_inside_the_window_says_the_window_does_not_apply(self):
         """Paraesthesia 2 -> 6 on day 5: 'the window concerns involuntary movements', no claim about its time."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         course = course.record_dose(START)
         course = course.log_symptom(
             SymptomEntry(
@@ -177,7 +179,9 @@ class TestSymptomAwareWording:
 
     def test_a_fatigue_worse_long_after_the_window_reads_the_same(self):
         """Fatigue worse on day 90 reads the same words: the entry's time is not the point."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         course = course.record_dose(START)
         course = course.log_symptom(
             SymptomEntry(at=START - dt.timedelta(days=1), symptom="fatigue", severity=1)
@@ -191,7 +195,9 @@ class TestSymptomAwareWording:
 
     def test_with_no_dose_given_the_status_reads_not_open(self):
         """A course with no dose given: 'not open: no dose given yet'."""
-        course = Course.begin(regimens.get("nice-neuro"), first_dose=START)
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START
+        )
         assert str(course.flare(now=START + dt.timedelta(days=3)).status) == (
             "not open: no dose given yet"
         )
@@ -213,3 +219,47 @@ def test_entries_print_their_symptom_value():
     course = Course.begin(regimens.get("nasal-weekly"), first_dose=START)
     assert course.flare_window() is None
     assert str(Route.INTRANASAL) == "intranasal"
+
+
+DEVELOPER_WORDS = re.compile(
+    r"unconfirmed|formerly|deprecated|clinical\.md", re.IGNORECASE
+)
+
+
+class TestClinicalDocumentsCarryNoDeveloperNotes:
+    @pytest.mark.parametrize("preset", regimens.available())
+    def test_a_preset_for_a_clinician_has_no_maintainer_notes_in_its_notes(
+        self, preset
+    ):
+        """'3 weeks is unconfirmed', 'Formerly nice-neuro' live in maintainer_notes only."""
+        regimen = regimens.get(preset)
+        for text in (regimen.name, regimen.source, regimen.notes):
+            match = DEVELOPER_WORDS.search(text)
+            assert match is None, f"{match.group(0)!r} in {preset}"
+
+    def test_the_bnf_preset_moves_its_former_id_and_unconfirmed_cap_to_maintainers(
+        self,
+    ):
+        """The former id and the unconfirmed 3-week cap are maintainers' notes."""
+        regimen = regimens.get("bnf-hydroxocobalamin-neuro")
+        assert "Formerly 'nice-neuro'" in regimen.maintainer_notes
+        assert "'3 weeks'" in regimen.maintainer_notes
+        assert "nice-neuro" not in regimen.notes
+
+    @pytest.mark.parametrize("preset", regimens.available())
+    def test_summary_and_calendar_of_every_preset_show_no_maintainer_notes(
+        self, preset
+    ):
+        """Neither the summary nor the .ics carries the maintainers' notes."""
+        from b12course.export import summary_markdown
+        from b12course.ical import to_ical
+
+        regimen = regimens.get(preset)
+        course = Course.begin(regimen, first_dose=START, id="w")
+        summary = summary_markdown(course, now=START + dt.timedelta(days=30))
+        ics = to_ical(course, until=START + dt.timedelta(days=90))
+        text = ics.decode() if isinstance(ics, bytes) else ics
+        flat = " ".join((summary + " " + text.replace("\r\n ", "")).split())
+        if regimen.maintainer_notes:
+            assert " ".join(regimen.maintainer_notes.split()) not in flat
+        assert DEVELOPER_WORDS.search(summary) is None

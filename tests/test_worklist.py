@@ -59,6 +59,7 @@ def lean(course, until, now=None, grace=None):
         now=now,
         grace=grace,
         pending_only=True,
+        confirmed=course.confirmed_phases,
     )
 
 
@@ -66,7 +67,7 @@ def lean(course, until, now=None, grace=None):
 def clinic():
     """Three courses in three zones, one with doses given, one with a dose missed."""
     ann = Course.begin(
-        regimens.get("nice-non-neuro"),
+        regimens.get("bnf-hydroxocobalamin-non-neuro"),
         first_dose=dt.datetime(2026, 11, 30, 9, tzinfo=LONDON),
         id="ann",
     )
@@ -74,7 +75,7 @@ def clinic():
         month = 11 if day == 30 else 12
         ann = ann.record_dose(dt.datetime(2026, month, day, 9, 10, tzinfo=LONDON))
     bob = Course.begin(
-        regimens.get("nice-neuro"),
+        regimens.get("bnf-hydroxocobalamin-neuro"),
         first_dose=dt.datetime(2026, 12, 3, 8, tzinfo=NEW_YORK),
         id="bob",
     )
@@ -115,7 +116,7 @@ class TestPendingOnly:
     def test_fast_forward_stops_at_a_phase_decision(self):
         """Doses given after a loading phase ended belong to the next phase."""
         course = Course.begin(
-            regimens.get("nice-neuro"),
+            regimens.get("bnf-hydroxocobalamin-neuro"),
             first_dose=dt.datetime(2026, 1, 5, 9, tzinfo=LONDON),
         )
         for day in (5, 7, 9):
@@ -191,7 +192,11 @@ class TestWorklist:
         """Doses due at the same instant keep the order the courses were given in."""
         first = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
         courses = [
-            Course.begin(regimens.get("nice-non-neuro"), first_dose=first, id=name)
+            Course.begin(
+                regimens.get("bnf-hydroxocobalamin-non-neuro"),
+                first_dose=first,
+                id=name,
+            )
             for name in ("zed", "amy", "kim")
         ]
         wl = worklist(courses, MONDAY, MONDAY + dt.timedelta(days=1))
@@ -424,6 +429,7 @@ class TestKeptSlots:
                 "labs",
                 "pregnant_or_breastfeeding",
                 "corrections",
+                "confirmations",
             ]
             for other in (
                 attrs.evolve(course),
@@ -526,7 +532,11 @@ class TestMergeWorklists:
         """Rows due at one instant come partition by partition, as courses do."""
         first = dt.datetime(2026, 12, 7, 9, tzinfo=LONDON)
         courses = [
-            Course.begin(regimens.get("nice-non-neuro"), first_dose=first, id=name)
+            Course.begin(
+                regimens.get("bnf-hydroxocobalamin-non-neuro"),
+                first_dose=first,
+                id=name,
+            )
             for name in ("zed", "amy", "kim", "bea")
         ]
         day = (MONDAY, MONDAY + dt.timedelta(days=1))

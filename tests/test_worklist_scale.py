@@ -28,7 +28,11 @@ ZONES = [
     zoneinfo.ZoneInfo(key)
     for key in ("Europe/London", "America/New_York", "Australia/Sydney")
 ]
-PRESETS = ("nice-non-neuro", "nice-neuro", "nice-dietary-injection")
+PRESETS = (
+    "bnf-hydroxocobalamin-non-neuro",
+    "bnf-hydroxocobalamin-neuro",
+    "nice-dietary-injection",
+)
 NOW = dt.datetime(2026, 12, 7, 12, tzinfo=dt.timezone.utc)
 
 

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         Administrator,
         DecisionBasis,
         DoseSkip,
+        PhaseConfirmation,
         PhaseDecision,
     )
     from b12course._regimen import (
@@ -121,6 +122,7 @@ __all__ = [
     "LabResult",
     "Lasting",
     "Phase",
+    "PhaseConfirmation",
     "PhaseDecision",
     "PhaseEnd",
     "PhaseEnding",
@@ -192,6 +194,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "Administrator",
         "DecisionBasis",
         "DoseSkip",
+        "PhaseConfirmation",
         "PhaseDecision",
     ),
     "b12course._regimen": (

@@ -57,15 +57,20 @@ from b12course._records import (
     Administrator,
     DecisionBasis,
     DoseSkip,
+    PhaseConfirmation,
     PhaseDecision,
 )
 from b12course._regimen import (
     Dose,
     Regimen,
     Route,
+    UntilLabResult,
     UntilNoFurtherImprovement,
+    off_label,
 )
 from b12course._response import (
+    CONDITION_REVIEW_SOURCE,
+    LAB_RESULT_REVIEW_SOURCE,
     LOADING_REVIEW_SOURCE,
     PLATEAU_SUGGESTION_SOURCE,
     PlateauRule,
@@ -81,6 +86,7 @@ from b12course._schedule import (
     PhaseSpan,
     Plan,
     PlannedDose,
+    confirmed_phases,
     expand,
     locate,
 )
@@ -199,6 +205,12 @@ def _skips(items: Iterable[object]) -> tuple[DoseSkip, ...]:
 
 def _decided(items: Iterable[object]) -> tuple[PhaseDecision, ...]:
     return _checked(items, PhaseDecision, "decisions", "at", in_time_order=False)
+
+
+def _confirmed(items: Iterable[object]) -> tuple[PhaseConfirmation, ...]:
+    return _checked(
+        items, PhaseConfirmation, "confirmations", "at", in_time_order=False
+    )
 
 
 def _symptoms(items: Iterable[object]) -> tuple[SymptomEntry, ...]:
@@ -367,6 +379,42 @@ def _corrected(course: Course, correction: Correction) -> Course:
     return copy
 
 
+def _confirmations(
+    instance: Course | None,
+    _attribute: attrs.Attribute[tuple[PhaseConfirmation, ...]],
+    value: tuple[PhaseConfirmation, ...],
+) -> None:
+    """Refuse confirmations of phases that do not exist or carry no condition."""
+    confirmed: set[int] = set()
+    for index, confirmation in enumerate(value):
+        where = f"confirmations[{index}].phase"
+        if instance is not None:
+            phases = instance.regimen.phases
+            if confirmation.phase >= len(phases):
+                raise PhaseDecisionError.no_such_phase(
+                    confirmation.phase, len(phases)
+                ).at_field(where)
+            phase = phases[confirmation.phase]
+            if phase.condition is None:
+                raise PhaseDecisionError.not_conditional(
+                    confirmation.phase, phase.name
+                ).at_field(where)
+            if confirmation.phase in confirmed:
+                raise PhaseDecisionError.already_confirmed(
+                    confirmation.phase, phase.name
+                ).at_field(where)
+        confirmed.add(confirmation.phase)
+
+
+def _warn_off_label(dose: Dose, stacklevel: int = 3) -> None:
+    """Warn when ``dose`` gives its drug by a route outside the label."""
+    warning = off_label(dose)
+    if warning is not None:
+        import warnings  # noqa: PLC0415 - only an off-label entry needs it
+
+        warnings.warn(warning, stacklevel=stacklevel)
+
+
 def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
     return TimelineEvent.instant(at, kind, payload)
 
@@ -520,8 +568,8 @@ class Course:
     """One person's course of B12 treatment.
 
     Build one with :meth:`begin`; record what happens with the ``record_*``,
-    ``skip_dose``, ``end_phase`` and ``log_symptom`` methods, each of which
-    returns a new Course.
+    ``skip_dose``, ``end_phase``, ``confirm_phase`` and ``log_symptom``
+    methods, each of which returns a new Course.
 
     Attributes:
         regimen: The regimen followed.
@@ -531,6 +579,9 @@ class Course:
         given: Doses given, in time order.
         skips: Planned doses decided not to be given.
         decisions: Phase-ending decisions.
+        confirmations: Confirmations that the condition of a conditional
+            phase is met (:meth:`confirm_phase`); until then its doses are
+            provisional.
         symptoms: Symptom entries, in time order (earlier ones are the baseline).
         labs: Lab results, in time order.
         pregnant_or_breastfeeding: The person is pregnant or breastfeeding:
@@ -551,7 +602,7 @@ class Course:
     >>> from b12course import regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> course = Course.begin(
-    ...     regimens.get("nice-non-neuro"),
+    ...     regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
     ... )
     >>> plan = course.plan(until=dt.datetime(2026, 12, 19, tzinfo=london))
@@ -584,6 +635,9 @@ class Course:
     corrections: tuple[Correction, ...] = attrs.field(
         default=(), converter=_corrections, validator=_corrected_phases
     )
+    confirmations: tuple[PhaseConfirmation, ...] = attrs.field(
+        default=(), converter=_confirmed, validator=_confirmations
+    )
 
     @classmethod
     def begin(
@@ -596,7 +650,8 @@ class Course:
         """Start a course of ``regimen`` whose first dose is at ``first_dose``.
 
         Args:
-            regimen: The regimen, e.g. ``b12course.regimens.get("nice-neuro")``.
+            regimen: The regimen, e.g.
+                ``b12course.regimens.get("bnf-hydroxocobalamin-neuro")``.
             first_dose: An aware datetime whose tzinfo is a ``zoneinfo.ZoneInfo``;
                 its zone becomes the course's zone.
             id: A stable identity; a random one is made when omitted.
@@ -606,15 +661,35 @@ class Course:
             ZoneError: Its tzinfo is not an IANA ``ZoneInfo`` (e.g. a fixed offset).
             TextError: ``id`` is not text.
             OutOfBoundsError: ``first_dose`` is outside the years 1000 to 8999.
+
+        Warns:
+            OffLabelRouteWarning: A phase gives a drug by a route outside its
+                label (hydroxocobalamin other than IM); it is accepted.
         """
-        if id is None:
-            return cls(regimen=regimen, first_dose=first_dose)
-        return cls(regimen=regimen, first_dose=first_dose, id=id)
+        course = (
+            cls(regimen=regimen, first_dose=first_dose)
+            if id is None
+            else cls(regimen=regimen, first_dose=first_dose, id=id)
+        )
+        for phase in regimen.phases:
+            _warn_off_label(phase.dose)
+        return course
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The course's IANA zone."""
         return zone_of("first_dose", self.first_dose)
+
+    @property
+    def confirmed_phases(self) -> frozenset[int]:
+        """The conditional phases whose condition a clinician has confirmed.
+
+        A confirmation covers its phase and the phases right after it that
+        carry the same condition.
+        """
+        if not self.confirmations:
+            return frozenset()
+        return confirmed_phases(self.regimen, (c.phase for c in self.confirmations))
 
     @functools.cached_property
     def _pending(self) -> _Memo:
@@ -738,6 +813,7 @@ class Course:
             suggested_decisions=extra_decisions,
             now=now,
             grace=grace,
+            confirmed=self.confirmed_phases,
         )
 
     def plan(
@@ -805,6 +881,7 @@ class Course:
             grace=grace,
             pending_only=True,
             given_sorted=True,
+            confirmed=self.confirmed_phases,
         ).doses
 
     def timeline(
@@ -959,6 +1036,10 @@ class Course:
                 doses already recorded, and that was not acknowledged.
             InvalidRecordError: ``by`` names no administrator.
             TextError: ``site``, ``lot`` or ``note`` is not text.
+
+        Warns:
+            OffLabelRouteWarning: The dose's drug is given by a route outside
+                its label (hydroxocobalamin other than IM); it is recorded.
         """
         given_at = require_bounded("given_at", given_at)
         record = AdministeredDose(
@@ -1035,6 +1116,8 @@ class Course:
             raise ImplausibleEntryError.renumbers(
                 given_at, moved.at, self._number_of(moved)
             )
+        if not planned or route is not None:  # the planned dose was warned of
+            _warn_off_label(record.dose, stacklevel=5)
         return self._adding("given", record)
 
     def _number_of(self, record: AdministeredDose) -> int | None:
@@ -1129,6 +1212,7 @@ class Course:
         reason: str = "",
         *,
         basis: DecisionBasis = DecisionBasis.CLINICIAN,
+        by: Administrator | str | None = None,
     ) -> Course:
         """Return a new Course in which the phase in progress at ``at`` ends at ``at``.
 
@@ -1137,8 +1221,17 @@ class Course:
         the course).  Doses from ``at`` on belong to the next phase, which
         starts one of its own intervals after the last dose of this one.
 
+        Args:
+            at: When the phase ends (aware).
+            reason: Why, in free text.
+            basis: A clinician's decision (default) or a plateau.
+            by: Who decided: an :class:`~b12course.Administrator` or its value
+                (``"self"``, ``"carer"``, ``"clinician"``), shown in the
+                summary and FHIR.
+
         Raises:
             NaiveDatetimeError: ``at`` is naive.
+            InvalidRecordError: ``by`` names no one b12course knows.
             PhaseDecisionError: No phase is in progress at ``at``, or the phase
                 has had no dose yet, or it already ended.
         """
@@ -1153,8 +1246,78 @@ class Course:
         span = open_spans[0]
         if any(d.phase == span.index for d in self.decisions):
             raise PhaseDecisionError.already_decided(span.index, span.phase.name)
-        decision = PhaseDecision(phase=span.index, at=at, reason=reason, basis=basis)
+        decision = PhaseDecision(
+            phase=span.index, at=at, reason=reason, basis=basis, by=by
+        )
         return attrs.evolve(self, decisions=(*self.decisions, decision))
+
+    def confirm_phase(
+        self,
+        at: dt.datetime,
+        reason: str = "",
+        *,
+        by: Administrator | str | None = None,
+        phase: int | None = None,
+    ) -> Course:
+        """Return a new Course in which a clinician confirms a phase's condition.
+
+        A conditional phase (the FDA label's alternate-day doses, given only
+        "If there is clinical improvement and if a reticulocyte response is
+        observed") has provisional doses until its condition is confirmed;
+        the confirmation covers the phases right after it that carry the same
+        condition.  By default the first conditional phase not yet confirmed
+        is confirmed.
+
+        Args:
+            at: When the condition was confirmed (aware).
+            reason: What was seen, in free text.
+            by: Who confirmed it (usually ``"clinician"``).
+            phase: The index of the conditional phase, when not the first
+                unconfirmed one.
+
+        Raises:
+            NaiveDatetimeError: ``at`` is naive.
+            OutOfBoundsError: ``at`` is outside the years 1000 to 8999.
+            PhaseDecisionError: No phase is left to confirm, or ``phase``
+                carries no condition, does not exist or is already confirmed.
+            InvalidRecordError: ``by`` names no one b12course knows.
+
+        >>> import datetime as dt, zoneinfo
+        >>> from b12course import regimens
+        >>> ny = zoneinfo.ZoneInfo("America/New_York")
+        >>> start = dt.datetime(2026, 12, 1, 9, tzinfo=ny)
+        >>> course = Course.begin(
+        ...     regimens.get("us-label-pernicious-anaemia"), first_dose=start
+        ... )
+        >>> until = dt.datetime(2026, 12, 12, tzinfo=ny)
+        >>> [d.provisional for d in course.plan(until=until)][6:]
+        [False, True, True]
+        >>> confirmed = course.confirm_phase(
+        ...     start + dt.timedelta(days=6), "reticulocytes rose", by="clinician"
+        ... )
+        >>> [d.provisional for d in confirmed.plan(until=until)][6:]
+        [False, False, False]
+        """
+        at = require_bounded("at", at)
+        covered = self.confirmed_phases
+        phases = self.regimen.phases
+        if phase is None:
+            phase = next(
+                (
+                    i
+                    for i, p in enumerate(phases)
+                    if p.condition is not None and i not in covered
+                ),
+                None,
+            )
+            if phase is None:
+                raise PhaseDecisionError.nothing_to_confirm()
+        elif isinstance(phase, bool) or not isinstance(phase, int) or phase < 0:
+            raise PhaseDecisionError.no_such_phase(phase, len(phases))
+        elif phase in covered:
+            raise PhaseDecisionError.already_confirmed(phase, phases[phase].name)
+        confirmation = PhaseConfirmation(phase=phase, at=at, reason=reason, by=by)
+        return attrs.evolve(self, confirmations=(*self.confirmations, confirmation))
 
     def log_symptom(
         self,
@@ -1354,7 +1517,7 @@ class Course:
         >>> from b12course import regimens
         >>> london = zoneinfo.ZoneInfo("Europe/London")
         >>> start = dt.datetime(2026, 12, 7, 9, tzinfo=london)
-        >>> course = Course.begin(regimens.get("nice-non-neuro"), first_dose=start)
+        >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=start)
         >>> typo = course.record_dose(start.replace(year=2027))
         >>> fixed = typo.void(typo.given[0], "wrong year", at=start, by="AB")
         >>> fixed.given
@@ -1669,6 +1832,10 @@ class Course:
         - Where the symptom log of such a phase, still undecided, shows a
           plateau: a suggestion (kind ``PLATEAU_SUGGESTED``) for a clinician;
           it never ends the phase by itself.
+        - Before each conditional phase (the FDA label's alternate-day
+          doses), at the last dose of the phase before, a condition review
+          (kind ``CONDITION``: "a clinician checks the response"), unless
+          the condition was confirmed before that point.
         - The treatment review of NICE NG239: 3 calendar months after
           :attr:`treatment_start`, or 1 month for a course
           :attr:`pregnant_or_breastfeeding`.
@@ -1695,6 +1862,7 @@ class Course:
         if pregnant_or_breastfeeding is None:
             pregnant_or_breastfeeding = self.pregnant_or_breastfeeding
         found = [r for span in plan.phases for r in self._phase_reviews(span)]
+        found += self._condition_reviews(plan)
         found.append(
             treatment_review(
                 self.treatment_start,
@@ -1707,6 +1875,42 @@ class Course:
             sorted((r for r in found if utc(r.at) < horizon), key=lambda r: utc(r.at))
         )
 
+    def _condition_reviews(self, plan: Plan) -> Iterator[Review]:
+        """Yield the review before each conditional phase of ``plan``.
+
+        It falls at the last dose of the phase before (when that phase has
+        ended in the plan): a clinician checks the response before the
+        conditional doses.  A confirmation recorded before that point makes
+        the review moot; one recorded later leaves it in the record.
+        """
+        phases = self.regimen.phases
+        confirmed_at = {c.phase: utc(c.at) for c in self.confirmations}
+        covered = self.confirmed_phases
+        spans = {span.index: span for span in plan.phases}
+        for index, phase in enumerate(phases):
+            condition = phase.condition
+            if condition is None or (
+                index > 0 and phases[index - 1].condition == condition
+            ):
+                continue  # not conditional, or the same condition goes on
+            before = spans.get(index - 1)
+            if index == 0:
+                at = self.first_dose
+            elif before is not None and before.ending is not None:
+                at = before.last
+            else:
+                continue
+            if index in covered and confirmed_at.get(index, at) <= utc(at):
+                continue
+            yield Review(
+                at=at.astimezone(self.zone),
+                kind=ReviewKind.CONDITION,
+                source=CONDITION_REVIEW_SOURCE,
+                phase=index,
+                phase_name=phase.name,
+                condition=condition,
+            )
+
     def _phase_reviews(self, span: PhaseSpan) -> Iterator[Review]:
         """Yield a phase's review point and any plateau the log suggests in it."""
         if span.review is None:
@@ -1714,12 +1918,18 @@ class Course:
         zone = self.zone
         name = span.phase.name
         if span.decision is None or utc(span.decision.at) > utc(span.review):
+            end = span.phase.end
+            # A phase that runs until a lab result has its own end condition
+            # and review point (the cyanocobalamin SmPC's weekly phase), not
+            # the "no further improvement" one of NHS Lothian.
+            by_result = isinstance(end, UntilLabResult)
             yield Review(
                 at=span.review.astimezone(zone),
                 kind=ReviewKind.LOADING_PHASE,
-                source=LOADING_REVIEW_SOURCE,
+                source=LAB_RESULT_REVIEW_SOURCE if by_result else LOADING_REVIEW_SOURCE,
                 phase=span.index,
                 phase_name=name,
+                wording=end.review_wording if isinstance(end, UntilLabResult) else None,
             )
         if span.decision is None and self.symptoms:
             at = self._plateau(span.first, None)

@@ -8,6 +8,10 @@ converts on request (:meth:`LabResult.to`).  Conversions (clinical.md §4):
   ng/L and pg/mL are the same unit.
 - Methylmalonic acid and homocysteine: 1 µmol/L = 1000 nmol/L.
 - Haemoglobin: 1 g/dL = 10 g/L.  MCV: fL only.
+- Serum folate: 1 µg/L (= 1 ng/mL) = 2.2655 nmol/L, from the molar mass of
+  folic acid, 441.4 g/mol (C19H19N7O6; PubChem, folic acid, CID 135398658,
+  checked for this library), as laboratories report folate on the folic acid
+  basis.
 
 Interpretation bands (:class:`ReferenceRange`) carry their source.  The defaults
 are NICE NG239's for total and active B12 (via summaries, clinical.md section
@@ -17,7 +21,12 @@ likely deficiency is, and a single result is not a diagnosis.
 Laboratories set their own ranges ("local reference ranges should be
 established", BSH 2014), so every function takes the caller's range instead.
 There is no default for methylmalonic acid: NG239's own cut-off could not be
-confirmed, and published ones range from 0.21 to 0.47 µmol/L.
+confirmed, and published ones range from 0.21 to 0.47 µmol/L.  Serum folate's
+default is the Scottish national reporting bands (low below 3.5 ng/mL,
+borderline/indeterminate 3.5 to 5.5 ng/mL; NHS Highland TAM): no NICE CKS or
+BSH cut-off was retrieved, and a value above 5.5 ng/mL falls in no cited band.
+
+In pregnancy a total B12 result is unreliable (:data:`PREGNANCY_NOTE`).
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ class Analyte(enum.Enum):
     HOMOCYSTEINE = "homocysteine"
     HAEMOGLOBIN = "haemoglobin"
     MCV = "MCV"
+    FOLATE = "serum folate"
 
     def __str__(self) -> str:
         """Read as the analyte's name."""
@@ -91,12 +101,20 @@ def _to_analyte(value: object) -> Analyte:
 
 
 #: Said beside a total B12 result when the person is pregnant or breastfeeding
-#: (clinical.md section 0: total B12 is lower in pregnancy; NG239 uses active
-#: B12 in pregnancy, via the NASGP summary).
+#: (clinical.md section 0, M8).
 PREGNANCY_NOTE = (
-    "total B12 is lower in pregnancy (physiologically), so a total B12 result "
-    "reads lower then; NICE NG239 uses active B12 in pregnancy"
+    "in pregnancy a total B12 result is unreliable, as levels fall "
+    "physiologically ('Vitamin B12 testing should be avoided in pregnancy as "
+    "results are unreliable (levels naturally decrease in pregnancy)'; 'If "
+    "clinical suspicion of deficiency is strong, consider testing but "
+    "interpret the results with caution': BNSSG Remedy), so the NICE NG239 "
+    "bands for non-pregnant adults may not apply; 'Active B12 is the "
+    "recommended test in pregnancy' (Pulse, pulsetoday.co.uk)"
 )
+
+#: nmol/L of folate per µg/L: 1000 / 441.4, the molar mass of folic acid
+#: (g/mol; PubChem CID 135398658).
+FOLATE_NMOL_PER_UG = 1000 / 441.4
 
 
 # Canonical units and what each is worth in the analyte's base unit.
@@ -109,6 +127,7 @@ _UNITS: dict[Analyte, dict[str, float]] = {
     Analyte.HOMOCYSTEINE: _MICROMOLAR,
     Analyte.HAEMOGLOBIN: {"g/L": 1.0, "g/dL": 0.1},
     Analyte.MCV: {"fL": 1.0},
+    Analyte.FOLATE: {"µg/L": 1.0, "ng/mL": 1.0, "nmol/L": FOLATE_NMOL_PER_UG},
 }
 _SPELLINGS = {
     "umol/l": "µmol/L",
@@ -117,6 +136,9 @@ _SPELLINGS = {
     "nanomol/l": "nmol/L",
     "picomol/l": "pmol/L",
     "fl": "fL",
+    "ug/l": "µg/L",
+    "μg/l": "µg/L",
+    "mcg/l": "µg/L",
     "femtolitre": "fL",
     "femtoliter": "fL",
 }
@@ -207,7 +229,7 @@ class LabResult:
     >>> round(r.to("pmol/L").value, 1), r.interpret().label
     (147.6, 'indeterminate')
     >>> print(r.interpret(pregnant_or_breastfeeding=True))  # doctest: +ELLIPSIS
-    indeterminate (total B12 is lower in pregnancy ...)
+    indeterminate (in pregnancy a total B12 result is unreliable, ...)
     """
 
     at: dt.datetime = attrs.field(validator=aware)
@@ -440,16 +462,36 @@ NG239_ACTIVE_B12 = ReferenceRange(
         "'25-70 pmol/L', '>70 pmol/L'."
     ),
 )
+SCOTLAND_SERUM_FOLATE = ReferenceRange(
+    analyte=Analyte.FOLATE,
+    unit="ng/mL",
+    bands=(
+        Band(label="low", high=3.5),
+        Band(label="borderline/indeterminate", low=3.5, high=5.5, high_inclusive=True),
+    ),
+    source=(
+        "Scottish national reporting bands (NHS Highland TAM, Folate testing "
+        "and management guidelines, rightdecisions.scot.nhs.uk): results 'are "
+        "reported as either low (less than 3.5 nanogram/mL) or "
+        "borderline/indeterminate (3.5 to 5.5 nanogram/mL)'; 'A low serum "
+        "folate result should be taken as suggestive of deficiency rather than "
+        "as a highly sensitive diagnostic test.' No NICE CKS or BSH cut-off "
+        "was retrieved; laboratories set their own ranges. A value above 5.5 "
+        "ng/mL falls in no cited band."
+    ),
+)
 _DEFAULTS = {
     Analyte.SERUM_B12: NG239_SERUM_B12,
     Analyte.ACTIVE_B12: NG239_ACTIVE_B12,
+    Analyte.FOLATE: SCOTLAND_SERUM_FOLATE,
 }
 
 
 def default_reference(analyte: Analyte) -> ReferenceRange | None:
     """Return the default interpretation range of ``analyte``, if it has one.
 
-    Total and active B12 have NICE NG239's bands.  Methylmalonic acid,
+    Total and active B12 have NICE NG239's bands; serum folate has the
+    Scottish national reporting bands (cited in its ``source``).  Methylmalonic acid,
     homocysteine, haemoglobin and MCV have none: NG239's MMA cut-off is
     unconfirmed, and the others depend on the laboratory, sex and age.  Pass
     a :class:`ReferenceRange` from the laboratory instead.

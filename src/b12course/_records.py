@@ -22,6 +22,7 @@ __all__ = [
     "Administrator",
     "DecisionBasis",
     "DoseSkip",
+    "PhaseConfirmation",
     "PhaseDecision",
 ]
 
@@ -187,6 +188,7 @@ class PhaseDecision:
         at: When the decision took effect (aware).
         reason: Why, in free text.
         basis: A clinician's decision, or a detected improvement plateau.
+        by: Who decided (self, carer, clinician), if recorded.
     """
 
     phase: int = attrs.field(validator=_phase_index)
@@ -196,3 +198,33 @@ class PhaseDecision:
         default=DecisionBasis.CLINICIAN,
         validator=instance_of(DecisionBasis, "a DecisionBasis"),
     )
+    by: Administrator | None = attrs.field(default=None, converter=_administrator)
+
+
+@attrs.frozen(kw_only=True)
+class PhaseConfirmation:
+    """A clinician's confirmation that the condition of a conditional phase is met.
+
+    A phase whose source makes it conditional (:attr:`Phase.condition
+    <b12course.Phase.condition>`: the FDA label gives its alternate-day doses
+    only "If there is clinical improvement and if a reticulocyte response is
+    observed") has provisional doses until this is recorded.  One
+    confirmation covers the phase and the phases right after it that carry
+    the same condition.
+
+    Attributes:
+        phase: The index of the conditional phase in the regimen.
+        at: When the condition was confirmed (aware).
+        reason: What was seen, in free text ("reticulocytes rose").
+        by: Who confirmed it (self, carer, clinician), if recorded.
+
+    >>> import datetime as dt, zoneinfo
+    >>> at = dt.datetime(2026, 12, 8, 9, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    >>> PhaseConfirmation(phase=1, at=at, by="clinician").by
+    <Administrator.CLINICIAN: 'clinician'>
+    """
+
+    phase: int = attrs.field(validator=_phase_index)
+    at: dt.datetime = attrs.field(validator=aware)
+    reason: str = attrs.field(default="", validator=text_validator)
+    by: Administrator | None = attrs.field(default=None, converter=_administrator)

@@ -23,7 +23,11 @@ import attrs
 from b12course._checks import instance_of
 from b12course._text import text_validator
 from b12course._units import Amount
-from b12course.exceptions import ImplausibleDoseError, RegimenError
+from b12course.exceptions import (
+    ImplausibleDoseError,
+    OffLabelRouteWarning,
+    RegimenError,
+)
 
 __all__ = [
     "Anchoring",
@@ -217,6 +221,24 @@ def _check_plausible(amount: Amount, route: Route) -> None:
             micrograms=amount.micrograms,
             route=route,
         )
+
+
+def off_label(dose: Dose) -> OffLabelRouteWarning | None:
+    """Return the warning for a drug given by a route outside its label, if any.
+
+    Only hydroxocobalamin has one: it is labelled IM only (UK SmPC emc 31182;
+    US label; clinical.md L2).  Cyanocobalamin is labelled IM, deep SC (FDA),
+    oral and intranasal (Nascobal); methylcobalamin has no label b12course
+    follows.
+
+    >>> print(off_label(Dose("hydroxocobalamin", "1 mg", "SC")))  # doctest: +ELLIPSIS
+    hydroxocobalamin SC is outside its label, ... emc 31182: ...
+    >>> off_label(Dose("hydroxocobalamin", "1 mg", "IM")) is None
+    True
+    """
+    if dose.drug is Drug.HYDROXOCOBALAMIN and dose.route is not Route.IM:
+        return OffLabelRouteWarning.hydroxocobalamin(dose.route.abbreviation)
+    return None
 
 
 def _to_amount(value: Amount | str | int) -> Amount:
@@ -600,11 +622,29 @@ class UntilLabResult(UntilNoFurtherImprovement):
 
 @attrs.frozen
 class Indefinite:
-    """The phase never ends by itself (lifelong maintenance)."""
+    """The phase never ends by itself (maintenance until a decision ends it).
+
+    Attributes:
+        wording: How the source words the phase's length: "for life" by
+            default; dietary maintenance is "until a clinician ends it
+            (lifelong in vegans)" (NICE 2019 via BSH: "In vegans, treatment
+            may need to be life-long, whereas in other people with dietary
+            deficiency replacement treatment can be stopped once the vitamin
+            B12 levels have been corrected and the diet has improved").
+
+    >>> str(Indefinite())
+    'for life'
+    """
+
+    wording: str = attrs.field(default="for life", validator=text_validator)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.wording.strip():
+            raise RegimenError("Indefinite needs its wording ('for life')")
 
     def __str__(self) -> str:
-        """Read as "for life"."""
-        return "for life"
+        """Read as the wording ("for life")."""
+        return self.wording
 
 
 PhaseEnd = Union[  # noqa: UP007
@@ -652,7 +692,10 @@ class Phase:
         condition: The condition the source attaches to the phase, in words
             (the FDA label gives its alternate-day phase only "if there is
             clinical improvement and if a reticulocyte response is observed");
-            None when the source attaches none.  It is shown, never checked.
+            None when the source attaches none.  The record cannot check it:
+            the phase's doses, and those after it, are provisional until a
+            clinician confirms it (``Course.confirm_phase``), and a review
+            falls at the end of the phase before.
 
     >>> p = Phase(
     ...     name="maintenance",
@@ -699,11 +742,16 @@ class Regimen:
     """An ordered sequence of phases, with the guideline it comes from.
 
     Attributes:
-        id: A short stable identifier (``"nice-neuro"``).
+        id: A short stable identifier (``"bnf-hydroxocobalamin-neuro"``).
         name: A human-readable name.
         phases: The phases, in order; only the last may be indefinite.
         source: The guideline or label the regimen follows.
-        notes: Choices made in reading the source, and caveats.
+        notes: Choices made in reading the source, and caveats, for a
+            clinician: every clinical document (summary, calendar, preset
+            list) shows them.
+        maintainer_notes: Notes for the library's maintainers (former ids,
+            points not confirmed against a source); no clinical document
+            shows them.
 
     Raises:
         RegimenError: No phases, a phase that is not a Phase, or an indefinite
@@ -715,6 +763,7 @@ class Regimen:
     phases: tuple[Phase, ...] = attrs.field(converter=_phases)
     source: str = attrs.field(default="", validator=text_validator)
     notes: str = attrs.field(default="", validator=text_validator)
+    maintainer_notes: str = attrs.field(default="", validator=text_validator)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():

@@ -39,6 +39,8 @@ from b12course._time import local, require_aware, resolve, utc
 from b12course.exceptions import SettingError
 
 __all__ = [
+    "CONDITION_REVIEW_SOURCE",
+    "LAB_RESULT_REVIEW_SOURCE",
     "LOADING_REVIEW_SOURCE",
     "PLATEAU_SUGGESTION_SOURCE",
     "TREATMENT_REVIEW_SOURCE",
@@ -255,14 +257,20 @@ class ReviewKind(enum.Enum):
     - ``PLATEAU_SUGGESTED``: the symptom log shows no further improvement in
       an undecided "until no further improvement" phase.  A suggestion for a
       clinician, never a decision: the plan changes only when one is recorded.
+    - ``CONDITION``: at the end of the phase before a conditional one, a
+      clinician checks the response before the conditional doses (the FDA
+      label's alternate-day doses follow only "If there is clinical
+      improvement and if a reticulocyte response is observed").
 
-    >>> [str(kind) for kind in ReviewKind]
-    ['loading-phase review', 'treatment review', 'plateau suggested']
+    >>> [str(kind) for kind in ReviewKind]  # doctest: +NORMALIZE_WHITESPACE
+    ['loading-phase review', 'treatment review', 'plateau suggested',
+     'condition review']
     """
 
     LOADING_PHASE = "loading-phase review"
     TREATMENT = "treatment review"
     PLATEAU_SUGGESTED = "plateau suggested"
+    CONDITION = "condition review"
 
     def __str__(self) -> str:
         """Print the value, as every rendering shows it."""
@@ -280,11 +288,16 @@ class Review:
         phase: The index of the phase reviewed, for a phase's review.
         phase_name: The name of that phase, as people read it.
         months: For the treatment review, the months after treatment began.
+        condition: For a condition review, the condition of the phase that
+            follows, in its source's words.
+        wording: For a phase's review, what happens at it when the phase's
+            end says so ("a clinician checks whether the blood count is
+            normal and decides whether to continue"); None for the default.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
-    >>> course = Course.begin(regimens.get("nice-neuro"),
+    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
     >>> for review in course.reviews(until=dt.datetime(2027, 6, 1, tzinfo=tz)):
     ...     print(review)
@@ -298,13 +311,21 @@ class Review:
     phase: int | None = None
     phase_name: str | None = None
     months: int | None = None
+    condition: str | None = None
+    wording: str | None = None
 
     @property
     def description(self) -> str:
         """What the review is, in one line a person reads."""
         name = self.phase_name or "loading"
+        if self.kind is ReviewKind.CONDITION:
+            return (
+                f"review before the {name} phase: a clinician checks the "
+                f"response; the {name} doses are given only {self.condition}"
+            )
         if self.kind is ReviewKind.LOADING_PHASE:
-            return f"{name} review: a clinician decides whether to continue"
+            wording = self.wording or "a clinician decides whether to continue"
+            return f"{name} review: {wording}"
         if self.kind is ReviewKind.PLATEAU_SUGGESTED:
             return (
                 f"{name} review suggested: the symptom log shows no further "
@@ -314,6 +335,15 @@ class Review:
         unit = "month" if months == 1 else "months"
         return f"treatment review: {months} {unit} after treatment began (NICE NG239)"
 
+    @property
+    def headline(self) -> str:
+        """The review's kind and what happens at it, in one line.
+
+        "treatment review: 1 month after treatment began (NICE NG239)".
+        """
+        detail = self.description.split(": ", 1)[-1]
+        return f"{self.kind.value}: {detail}"
+
     def __str__(self) -> str:
         """Read as "2026-12-15 09:00 GMT  loading review: a clinician decides..."."""
         return f"{self.at:%Y-%m-%d %H:%M %Z}  {self.description}"
@@ -322,6 +352,16 @@ class Review:
 LOADING_REVIEW_SOURCE = (
     "the review point of an 'until no further improvement' phase "
     "(default 2 weeks: NHS Lothian RefHelp)"
+)
+LAB_RESULT_REVIEW_SOURCE = (
+    "the review point of a phase that runs until a lab result is reached (the "
+    "UK cyanocobalamin SmPC: '250 micrograms weekly until blood count returns "
+    "to normal'); 6 weeks is this library's choice, as 'normalization of the "
+    "complete blood count requires about eight weeks' (Briani 2013)"
+)
+CONDITION_REVIEW_SOURCE = (
+    "the condition the phase's source attaches to it; its doses, and those "
+    "after it, are provisional until a clinician confirms the condition"
 )
 PLATEAU_SUGGESTION_SOURCE = (
     "the symptom log, read by the default PlateauRule (this library's choice: "

@@ -29,6 +29,12 @@ phases slot by slot in local wall-clock time:
   decision ends the phase and the next phase follows as usual.  A decision
   only suggested by the symptom log (the ``end_on_plateau`` opt-in, passed as
   ``suggested_decisions``) ends it too, and every slot after it is provisional.
+- A phase whose source makes it conditional (:attr:`Phase.condition`, the FDA
+  label's alternate-day doses "If there is clinical improvement and if a
+  reticulocyte response is observed") is planned as if the condition is met,
+  but its slots are *provisional* until a clinician confirms the condition
+  (``confirmed`` holds the phases confirmed), and so is every slot after it,
+  since those are timed on it.
 - A local time that resolves to the same instant as the occurrence before it
   on the same anchor falls on a calendar day the zone skipped (Pacific/Apia
   skipped 30 December 2011); it is passed over, so no two planned doses share
@@ -52,7 +58,7 @@ import enum
 import itertools
 import math
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -79,6 +85,7 @@ __all__ = [
     "Plan",
     "PlannedDose",
     "check_grace",
+    "confirmed_phases",
     "expand",
     "locate",
 ]
@@ -114,8 +121,9 @@ class PlannedDose:
         status: Scheduled, due, overdue, given or skipped.
         provisional: True when the slot is due at or after the review point
             of an "until no further improvement" phase that no decision has
-            ended yet, or follows a phase ended only by a suggested (plateau)
-            decision.
+            ended yet, belongs to (or follows) a conditional phase whose
+            condition no clinician has confirmed, or follows a phase ended
+            only by a suggested (plateau) decision.
         given: The administration that fulfilled the slot, if any.
         skip: The skip decision for the slot, if any.
         phase_size: How many doses the phase counts (``Count(n)``), or ``None``
@@ -377,6 +385,7 @@ class _PhaseState:
     end_date: dt.date | None = None  # a Lasting end, as a local date
     review: dt.datetime | None = None  # UTC
     ending: PhaseEnding | None = None
+    unconfirmed: bool = False  # a conditional phase no clinician has confirmed
 
     def count_reached(self) -> bool:
         return self.limit is not None and self.counted >= self.limit
@@ -408,8 +417,10 @@ class _Walk:
         grace: dt.timedelta | None,
         keep: _Keep,
         given_sorted: bool,
+        confirmed: frozenset[int] = frozenset(),
     ) -> None:
         self.regimen = regimen
+        self.confirmed = confirmed
         self.keep = keep
         self.now_utc = utc(now) if now is not None else None
         self.grace = grace
@@ -490,6 +501,7 @@ class _Walk:
             and phase.anchoring is Anchoring.GIVEN
             and not isinstance(end, Lasting)
             and not self.skips.by_due,
+            unconfirmed=phase.condition is not None and index not in self.confirmed,
         )
 
     def next_due(self) -> dt.datetime | None:
@@ -592,7 +604,9 @@ class _Walk:
             else DoseStatus.SKIPPED
             if skip is not None
             else self.status(due, due_utc),
-            provisional=self.provisional or state.provisional_at(due_utc),
+            provisional=self.provisional
+            or state.unconfirmed
+            or state.provisional_at(due_utc),
             given=fulfil,
             skip=skip,
             phase_size=state.limit,
@@ -643,6 +657,9 @@ class _Walk:
             self.suggested
         ):
             # Ended by a suggestion from the log, not by a clinician.
+            self.provisional = True
+        if state.unconfirmed and state.first is not None:
+            # The phases after an unconfirmed one are timed on its doses.
             self.provisional = True
 
     # -- helpers ---------------------------------------------------------------
@@ -796,6 +813,7 @@ def expand(
     grace: dt.timedelta | None = None,
     pending_only: bool = False,
     given_sorted: bool = False,
+    confirmed: frozenset[int] = frozenset(),
 ) -> Plan:
     """Derive the plan of doses whose time is before ``until``.
 
@@ -819,6 +837,9 @@ def expand(
             numbered the same, found without building the others.  Such a
             plan has no phase spans.
         given_sorted: ``given`` is already in time order (a Course keeps it so).
+        confirmed: The conditional phases whose condition a clinician has
+            confirmed (:func:`confirmed_phases`); the slots of the others,
+            and every slot after them, are provisional.
 
     Returns:
         The plan.  Callers validate their records; this function trusts them.
@@ -839,9 +860,34 @@ def expand(
         grace=check_grace(grace),
         keep=_Keep.PENDING if pending_only else _Keep.ALL,
         given_sorted=given_sorted,
+        confirmed=confirmed,
     )
     walk.run()
     return Plan(tuple(walk.slots), tuple(walk.spans))
+
+
+def confirmed_phases(regimen: Regimen, phases: Iterable[int]) -> frozenset[int]:
+    """Return the conditional phases that confirmations of ``phases`` cover.
+
+    A confirmation of phase *p* covers *p* and the phases right after it that
+    carry the same condition (the FDA label's every-3-4-days doses continue
+    its alternate-day ones "under the same condition").
+    """
+    covered: set[int] = set()
+    regimen_phases = regimen.phases
+    for start in phases:
+        if not 0 <= start < len(regimen_phases):
+            continue
+        condition = regimen_phases[start].condition
+        index = start
+        while (
+            condition is not None
+            and index < len(regimen_phases)
+            and regimen_phases[index].condition == condition
+        ):
+            covered.add(index)
+            index += 1
+    return frozenset(covered)
 
 
 @attrs.frozen(kw_only=True)
@@ -947,7 +993,7 @@ def locate(
     >>> from b12course import AdministeredDose, regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=london)
-    >>> regimen = regimens.get("nice-non-neuro")
+    >>> regimen = regimens.get("bnf-hydroxocobalamin-non-neuro")
     >>> dose = regimen.phases[0].dose
     >>> given = [
     ...     AdministeredDose(at=first + dt.timedelta(days=k), dose=dose)

@@ -471,7 +471,7 @@ class Timeline:
     >>> from b12course import Course, regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> course = Course.begin(
-    ...     regimens.get("nice-non-neuro"),
+    ...     regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
     ... )
     >>> tl = course.timeline(until=dt.datetime(2027, 1, 1, tzinfo=london))
@@ -663,7 +663,7 @@ class Timeline:
         >>> from b12course import Course, regimens
         >>> london = zoneinfo.ZoneInfo("Europe/London")
         >>> course = Course.begin(
-        ...     regimens.get("nice-non-neuro"),
+        ...     regimens.get("bnf-hydroxocobalamin-non-neuro"),
         ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
         ... )
         >>> tl = course.timeline(until=dt.datetime(2026, 12, 12, tzinfo=london))

@@ -80,12 +80,12 @@ class Worklist(Sequence[WorklistRow]):
     >>> from b12course import Course, regimens
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> a = Course.begin(
-    ...     regimens.get("nice-non-neuro"),
+    ...     regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
     ...     id="ann",
     ... )
     >>> b = Course.begin(
-    ...     regimens.get("nice-neuro"),
+    ...     regimens.get("bnf-hydroxocobalamin-neuro"),
     ...     first_dose=dt.datetime(2026, 12, 8, 14, tzinfo=london),
     ...     id="bob",
     ... )
@@ -315,7 +315,7 @@ def merge_worklists(*partials: Worklist) -> Worklist:
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> courses = [
     ...     Course.begin(
-    ...         regimens.get("nice-non-neuro"),
+    ...         regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...         first_dose=dt.datetime(2026, 12, day, 9, tzinfo=london),
     ...         id=name,
     ...     )

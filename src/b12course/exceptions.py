@@ -38,6 +38,7 @@ __all__ = [
     "NotACourseError",
     "NotADateError",
     "NotADatetimeError",
+    "OffLabelRouteWarning",
     "OutOfBoundsError",
     "PhaseDecisionError",
     "RangeError",
@@ -70,6 +71,39 @@ class B12CourseError(Exception):
 
 class B12CourseWarning(UserWarning):
     """The root of every warning b12course emits."""
+
+
+class OffLabelRouteWarning(B12CourseWarning):
+    """Warned when a dose is entered by a route its product's label does not give.
+
+    The dose is accepted (a prescriber may choose an off-label route); the
+    warning names the label, so the choice is never silent.  Hydroxocobalamin
+    is labelled intramuscular only: the UK SmPC (emc 31182) says "Method of
+    administration: Intramuscular injection", and the US label gives it IM
+    only (clinical.md L2 and section 6).
+
+    Attributes:
+        drug: The drug's name.
+        route: The route's name.
+    """
+
+    def __init__(self, message: str, *, drug: str, route: str) -> None:
+        self.drug = drug
+        self.route = route
+        super().__init__(message)
+
+    @classmethod
+    def hydroxocobalamin(cls, route: str) -> OffLabelRouteWarning:
+        """Hydroxocobalamin by a route other than IM (SC, oral, intranasal...)."""
+        return cls(
+            f"hydroxocobalamin {route} is outside its label, which gives it by "
+            "intramuscular injection only (UK hydroxocobalamin SmPC, emc 31182: "
+            "'Method of administration: Intramuscular injection'; the US "
+            "hydroxocobalamin label: IM only); b12course accepts and records "
+            "it as entered",
+            drug="hydroxocobalamin",
+            route=route,
+        )
 
 
 class NaiveDatetimeError(B12CourseError, ValueError):
@@ -311,6 +345,30 @@ class PhaseDecisionError(B12CourseError, ValueError):
             f"the regimen has no phase {phase!r} (it has {phases}, "
             f"indexed 0 to {phases - 1})",
             phase=phase if isinstance(phase, int) else None,
+        )
+
+    @classmethod
+    def not_conditional(cls, phase: int, name: str) -> PhaseDecisionError:
+        """A confirmation names a phase whose source attaches no condition."""
+        return cls(
+            f"the {name!r} phase (index {phase}) has no condition to confirm",
+            phase=phase,
+        )
+
+    @classmethod
+    def already_confirmed(cls, phase: int, name: str) -> PhaseDecisionError:
+        """The phase's condition is already confirmed."""
+        return cls(
+            f"the condition of the {name!r} phase (index {phase}) is already confirmed",
+            phase=phase,
+        )
+
+    @classmethod
+    def nothing_to_confirm(cls) -> PhaseDecisionError:
+        """The regimen has no conditional phase left to confirm."""
+        return cls(
+            "no phase of the regimen is conditional and still unconfirmed: "
+            "nothing to confirm"
         )
 
 

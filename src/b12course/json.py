@@ -40,7 +40,8 @@ module: ``b12course.json`` is loaded on first use.
 >>> import datetime as dt, zoneinfo
 >>> import b12course as b12
 >>> start = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
->>> course = b12.Course.begin(b12.regimens.get("nice-neuro"), first_dose=start, id="c1")
+>>> neuro = b12.regimens.get("bnf-hydroxocobalamin-neuro")
+>>> course = b12.Course.begin(neuro, first_dose=start, id="c1")
 >>> text = dumps(course.record_dose(start, site="left deltoid"))
 >>> loads(text).given[0].site
 'left deltoid'
@@ -464,22 +465,17 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
         text a course holds survives any storage.
 
     Fields added after version 1 was first written (``given[].by``,
-    ``pregnant_or_breastfeeding``, ``corrections``) are left out while they
-    hold their default, so a course that does not use them reads the same as
-    before.
+    ``pregnant_or_breastfeeding``, ``corrections``, ``confirmations``,
+    ``decisions[].by``, ``regimen.maintainer_notes``, an indefinite end's
+    ``wording``) are left out while they hold their default, so a course that
+    does not use them reads the same as before.
 
     Raises:
         NotACourseError: ``course`` is not a Course.
     """
     course = require_course(course)
     body: dict[str, Any] = _converter.unstructure(course)
-    if not body["pregnant_or_breastfeeding"]:
-        del body["pregnant_or_breastfeeding"]
-    if not body["corrections"]:
-        del body["corrections"]
-    for given in body["given"]:
-        if given["by"] is None:
-            del given["by"]
+    _drop_defaults(body)
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -490,6 +486,22 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
         **body,
     }
     return _json.dumps(document, indent=indent, ensure_ascii=True, allow_nan=False)
+
+
+def _drop_defaults(body: dict[str, Any]) -> None:
+    """Leave out the newer fields that hold their default (see :func:`dumps`)."""
+    for key in ("pregnant_or_breastfeeding", "corrections", "confirmations"):
+        if not body[key]:
+            del body[key]
+    for record in (*body["given"], *body["decisions"]):
+        if record["by"] is None:
+            del record["by"]
+    regimen = body["regimen"]
+    if not regimen["maintainer_notes"]:
+        del regimen["maintainer_notes"]
+    for phase in regimen["phases"]:
+        if phase["end"].get("wording") == "for life":
+            del phase["end"]["wording"]
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

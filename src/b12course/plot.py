@@ -303,7 +303,8 @@ def chart_markers(timeline: Timeline, *, until: dt.datetime) -> tuple[ChartMarke
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
     >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
-    >>> course = Course.begin(regimens.get("nice-neuro"), first_dose=first)
+    >>> neuro = regimens.get("bnf-hydroxocobalamin-neuro")
+    >>> course = Course.begin(neuro, first_dose=first)
     >>> course = course.record_dose(first)
     >>> until = dt.datetime(2026, 12, 4, tzinfo=tz)
     >>> for m in chart_markers(course.timeline(until=until), until=until):
@@ -824,7 +825,7 @@ def plot_course(
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
-    >>> course = Course.begin(regimens.get("nice-neuro"),
+    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
     >>> fig = plot_course(course, until=dt.datetime(2026, 12, 15, tzinfo=tz))
     >>> sorted({line.get_gid() for line in fig.axes[1].get_lines()})

@@ -4,11 +4,14 @@
 ::
 
     b12course presets                                   # ids, names, sources
-    b12course plan nice-neuro --start 2026-12-01 --tz Europe/London   # a preview
-    b12course new nice-neuro --start 2026-12-01T09:00 --tz Europe/London -o course.json
+    b12course plan bnf-hydroxocobalamin-neuro --start 2026-12-01 --tz UTC  # a preview
+    b12course new PRESET --start 2026-12-01T09:00 --tz Europe/London -o course.json
+        [--pregnant | --breastfeeding]
     b12course record course.json [--at ISO] [--site S] [--lot L] [--by WHO]
     b12course skip course.json (--number N | --due ISO) --reason TEXT
-    b12course end-phase course.json [--at ISO] --reason TEXT
+    b12course end-phase course.json [--at ISO] --reason TEXT [--by WHO]
+    b12course confirm-phase course.json [--at ISO] --reason TEXT [--by WHO]
+    b12course pregnancy course.json (--set | --clear)
     b12course log course.json myoclonus 6 [--at ISO] [--note TEXT]
     b12course lab course.json serum-b12 180 ng/L [--at ISO]
     b12course void course.json (--dose N | --symptom AT | --lab AT | --decision P)
@@ -32,11 +35,12 @@ recorded.  A summary of a preview is written as of its first dose.  A course
 file has a record, so its statuses are as of ``--now``, by default the clock.
 
 **Changes.**  ``new`` writes a new course file (never over an existing one
-without ``--force``); ``record``, ``skip``, ``end-phase``, ``log`` and ``lab``
-change one.  Each change is checked by the library before anything is
-written, the file is replaced atomically, and two commands changing one file
-at once both land, one after the other (see :mod:`b12course.cli._store`).  ``--at``
-defaults to now: the command line is the one place that reads the clock.
+without ``--force``); ``record``, ``skip``, ``end-phase``, ``confirm-phase``,
+``pregnancy``, ``log`` and ``lab`` change one.  Each change is checked by the
+library before anything is written, the file is replaced atomically, and two
+commands changing one file at once both land, one after the other (see
+:mod:`b12course.cli._store`).  ``--at`` defaults to now: the command line is
+the one place that reads the clock.
 
 **Times.**  ``2026-12-01T09:00`` is a wall-clock time in the course's zone;
 with an offset (``+01:00``, ``Z``) it is that instant.  A date alone means

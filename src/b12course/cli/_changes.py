@@ -1,4 +1,6 @@
-"""The commands that change a course file: new, record, skip, end-phase, log, lab.
+"""The commands that change a course file.
+
+new, record, skip, end-phase, confirm-phase, pregnancy, log and lab.
 
 Each change runs under the file's lock (:func:`b12course.cli._store.update`): the
 library checks it before anything is written, and the file is replaced whole.
@@ -29,11 +31,13 @@ from b12course.exceptions import NoSuchDoseError
 __all__ = [
     "change_file",
     "check_arguments",
+    "confirm_phase",
     "end_phase",
     "entered_at",
     "lab",
     "log",
     "new",
+    "pregnancy",
     "present",
     "record",
     "register",
@@ -59,7 +63,14 @@ def new(args: argparse.Namespace) -> int:
         f"started course {course.id} ({course.regimen.name}) in {target}; "
         f"first dose {show.local(course.first_dose, zone)}"
     )
+    if course.pregnant_or_breastfeeding:
+        show.confirm(_PREGNANCY_LINE)
     return 0
+
+
+_PREGNANCY_LINE = (
+    "pregnant or breastfeeding: the NICE NG239 treatment review is after 1 month, not 3"
+)
 
 
 def _from_preset(args: argparse.Namespace) -> Course:
@@ -67,7 +78,16 @@ def _from_preset(args: argparse.Namespace) -> Course:
         msg = "new needs a PRESET with --start and --tz, or --from-fhir BUNDLE"
         raise base.InputError(msg)
     regimen, first_dose = base.preset_start(args)
-    return Course.begin(regimen, first_dose=first_dose, id=args.id)
+    course = Course.begin(regimen, first_dose=first_dose, id=args.id)
+    return (
+        course.with_pregnancy(pregnant_or_breastfeeding=True)
+        if _pregnant(args)
+        else course
+    )
+
+
+def _pregnant(args: argparse.Namespace) -> bool:
+    return bool(args.pregnant or args.breastfeeding)
 
 
 def _from_fhir(args: argparse.Namespace) -> Course:
@@ -77,6 +97,8 @@ def _from_fhir(args: argparse.Namespace) -> Course:
     from b12course.fhir import course_from_fhir_file  # noqa: PLC0415 - on request
 
     course = course_from_fhir_file(args.from_fhir)
+    if _pregnant(args):
+        course = course.with_pregnancy(pregnant_or_breastfeeding=True)
     return course if args.id is None else attrs.evolve(course, id=args.id)
 
 
@@ -257,12 +279,47 @@ def skip(args: argparse.Namespace) -> int:
 
 def end_phase(args: argparse.Namespace) -> int:
     course = _change(
-        args.file, lambda c: c.end_phase(base.recorded_at(args, c), reason=args.reason)
+        args.file,
+        lambda c: c.end_phase(
+            base.recorded_at(args, c), reason=args.reason, by=args.by
+        ),
     )
     decision = course.decisions[-1]
     phase = course.regimen.phases[decision.phase]
     when = show.local(decision.at, course.zone)
-    show.confirm(f"ended the {phase.name} phase at {when} in {args.file}")
+    who = f" (decided by {decision.by})" if decision.by is not None else ""
+    show.confirm(f"ended the {phase.name} phase at {when}{who} in {args.file}")
+    return 0
+
+
+def confirm_phase(args: argparse.Namespace) -> int:
+    course = _change(
+        args.file,
+        lambda c: c.confirm_phase(
+            base.recorded_at(args, c), reason=args.reason, by=args.by, phase=args.phase
+        ),
+    )
+    confirmation = course.confirmations[-1]
+    phase = course.regimen.phases[confirmation.phase]
+    when = show.local(confirmation.at, course.zone)
+    show.confirm(
+        f"confirmed the condition of the {phase.name} phase at {when} "
+        f"({phase.condition}); its doses are no longer provisional, in {args.file}"
+    )
+    return 0
+
+
+def pregnancy(args: argparse.Namespace) -> int:
+    course = _change(args.file, lambda c: c.with_pregnancy(bool(args.set)))
+    if course.pregnant_or_breastfeeding:
+        show.confirm(
+            f"marked pregnant or breastfeeding in {args.file}; {_PREGNANCY_LINE}"
+        )
+    else:
+        show.confirm(
+            f"cleared pregnancy and breastfeeding in {args.file}; the NICE NG239 "
+            "treatment review is after 3 months"
+        )
     return 0
 
 
@@ -328,7 +385,7 @@ def lab(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
+def register(commands: Any) -> None:  # noqa: ANN401, PLR0915 - argparse's subparsers action is private; one parser a command
     """Add this group's commands to ``commands``."""
     new_parser = shared.add(
         commands,
@@ -352,6 +409,16 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     new_parser.add_argument("--id", help="the course's id (default: a random one)")
     new_parser.add_argument(
         "--force", action="store_true", help="replace an existing file"
+    )
+    new_parser.add_argument(
+        "--pregnant",
+        action="store_true",
+        help="the person is pregnant (NICE NG239 review after 1 month)",
+    )
+    new_parser.add_argument(
+        "--breastfeeding",
+        action="store_true",
+        help="the person is breastfeeding (NICE NG239 review after 1 month)",
     )
 
     record_parser = shared.add(
@@ -396,6 +463,49 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     end_parser.add_argument("file", help="the course file")
     shared.at_argument(end_parser, "it ends")
     end_parser.add_argument("--reason", required=True, help="why, in free text")
+    end_parser.add_argument(
+        "--by", choices=("self", "carer", "clinician"), help="who decided"
+    )
+
+    confirm_parser = shared.add(
+        commands,
+        "confirm-phase",
+        confirm_phase,
+        "record a clinician's confirmation of a conditional phase's condition",
+        "Record that the condition of a conditional phase is met (the FDA "
+        "label's alternate-day doses: clinical improvement and a reticulocyte "
+        "response); until then its doses are provisional.",
+    )
+    confirm_parser.add_argument("file", help="the course file")
+    shared.at_argument(confirm_parser, "it was confirmed")
+    confirm_parser.add_argument(
+        "--reason", required=True, help="what was seen, in free text"
+    )
+    confirm_parser.add_argument(
+        "--by", choices=("self", "carer", "clinician"), help="who confirmed it"
+    )
+    confirm_parser.add_argument(
+        "--phase",
+        type=int,
+        help="the conditional phase's index (default: the first unconfirmed one)",
+    )
+
+    pregnancy_parser = shared.add(
+        commands,
+        "pregnancy",
+        pregnancy,
+        "mark or clear pregnancy or breastfeeding",
+        "Mark the person pregnant or breastfeeding (the NICE NG239 treatment "
+        "review is then after 1 month, not 3), or clear it.",
+    )
+    pregnancy_parser.add_argument("file", help="the course file")
+    which_way = pregnancy_parser.add_mutually_exclusive_group(required=True)
+    which_way.add_argument(
+        "--set", action="store_true", help="pregnant or breastfeeding now"
+    )
+    which_way.add_argument(
+        "--clear", action="store_true", help="no longer pregnant or breastfeeding"
+    )
 
     log_parser = shared.add(
         commands,
@@ -424,9 +534,9 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     )
     lab_parser.add_argument("file", help="the course file")
     lab_parser.add_argument(
-        "analyte", help="serum-b12, active-b12, mma, homocysteine, ..."
+        "analyte", help="serum-b12, active-b12, mma, homocysteine, serum-folate, ..."
     )
     lab_parser.add_argument("value", help="the value")
-    lab_parser.add_argument("unit", help="e.g. ng/L, pmol/L, umol/L, g/L")
+    lab_parser.add_argument("unit", help="e.g. ng/L, pmol/L, umol/L, ug/L, g/L")
     shared.at_argument(lab_parser, "the sample was taken")
     check_arguments(lab_parser, dose=False)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
@@ -283,6 +284,10 @@ def preset(text: str) -> Regimen:
         hint = did_you_mean(text, by_key)
         msg = f"no regimen preset {text!r}{hint}; available: {', '.join(ids)}"
         raise InputError(msg)
+    alias = next((a for a in regimens.aliases() if _key(a) == _key(text)), None)
+    if alias is not None:
+        # One line on stderr instead of Python's warning text.
+        print(f"b12course: {regimens.deprecation_message(alias)}", file=sys.stderr)
     return regimens.get(found)
 
 

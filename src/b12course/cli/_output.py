@@ -42,6 +42,7 @@ __all__ = [
     "event_json",
     "local",
     "preset_json",
+    "review_text",
     "table",
 ]
 
@@ -129,8 +130,16 @@ def _phase(span: PhaseSpan, _event: TimelineEvent, _zone: zoneinfo.ZoneInfo) -> 
     return f"{phase.name} phase begins: {phase.dose} {phase.cadence}"
 
 
+def review_text(review: Review) -> str:
+    """Name a review and say what happens at it, in one line.
+
+    "treatment review: 1 month after treatment began (NICE NG239)".
+    """
+    return review.headline
+
+
 def _review(review: Review, _event: TimelineEvent, _zone: zoneinfo.ZoneInfo) -> str:
-    return review.kind.value
+    return review_text(review)
 
 
 def _flare(_window: FlareWindow, event: TimelineEvent, zone: zoneinfo.ZoneInfo) -> str:
@@ -259,11 +268,13 @@ def course_json(course: Course) -> dict[str, Any]:
 def preset_json(regimen: Regimen) -> dict[str, Any]:
     """A preset for a script.
 
-    ``{"id", "name", "source", "phases": [{"name", "text"}]}``.
+    ``{"id", "name", "source", "notes", "phases": [{"name", "text"}]}``: the
+    notes for a clinician only, never the maintainers' notes.
     """
     return {
         "id": regimen.id,
         "name": regimen.name,
         "source": regimen.source,
+        "notes": regimen.notes,
         "phases": [{"name": p.name, "text": str(p)} for p in regimen.phases],
     }

@@ -62,6 +62,15 @@ def presets(args: argparse.Namespace) -> int:
                 subsequent_indent="        ",
             )
         )
+        if regimen.notes:  # a clinician's notes; never the maintainers'
+            print(
+                textwrap.fill(
+                    regimen.notes,
+                    width=88,
+                    initial_indent="    notes: ",
+                    subsequent_indent="        ",
+                )
+            )
     print()
     print(NOT_MEDICAL_ADVICE)
     return 0
@@ -92,12 +101,21 @@ def _status_line(now: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str:
     return f"status at {show.local(now, zone)}"
 
 
+_PROVISIONAL_NOTE = (
+    "* provisional: not yet confirmed by a clinician (after the review point "
+    "of a phase that runs until a clinician ends it, or in or after a phase "
+    "whose condition a clinician has not yet confirmed)"
+)
+
+
 def plan(args: argparse.Namespace) -> int:
     course, preview = base.course_of(args)
     zone = course.zone
     now = base.present(args, course, preview=preview)
     until = base.horizon(args, course, now)
-    doses = base.planned_doses(course.timeline(until=until, now=now))
+    timeline = course.timeline(until=until, now=now)
+    doses = base.planned_doses(timeline)
+    reviews = list(timeline.of_kind(EventKind.REVIEW))
     if args.json:
         print(
             show.dumps(
@@ -107,6 +125,7 @@ def plan(args: argparse.Namespace) -> int:
                     "until": show.instant_json(until, zone),
                     "now": show.instant_json(now, zone),
                     "doses": [show.dose_json(d, zone) for d in doses],
+                    "reviews": [show.event_json(e, zone) for e in reviews],
                     "notice": NOT_MEDICAL_ADVICE,
                 }
             )
@@ -122,10 +141,13 @@ def plan(args: argparse.Namespace) -> int:
     print(_dose_table(doses, zone))
     if any(d.provisional for d in doses):
         print()
-        print(
-            "* provisional: after the review point of a phase that runs until no "
-            "further improvement, which a clinician has not yet ended"
-        )
+        print(_PROVISIONAL_NOTE)
+    if reviews:
+        print()
+        print("Review points:")
+        for event in reviews:
+            text = show.review_text(event.payload)
+            print(f"  {show.local(event.start, zone)}  {text}")
     print()
     print(NOT_MEDICAL_ADVICE)
     return 0
@@ -229,7 +251,14 @@ def _suggested_site(course: Course, dose: PlannedDose | None) -> Site | str | No
         return None
 
 
-def status(args: argparse.Namespace) -> int:
+_PREGNANCY_STATUS = (
+    "pregnant or breastfeeding: NICE NG239 review after 1 month; total B12 is "
+    "unreliable, active B12 is the recommended test"
+)
+_NO_WINDOW = "no window: the course does not start replacement"
+
+
+def status(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one screen, read in order
     course = base.read_course(args.file)
     zone = course.zone
     now = base.present(args, course, preview=False)
@@ -294,13 +323,19 @@ def status(args: argparse.Namespace) -> int:
     if site is not None:
         lines.append(("Suggested site", f"{site} (the site used least recently)"))
     lines.append(("Overdue", f"{len(overdue)} dose(s)" if overdue else "none"))
-    lines.append(("Flare window", _flare_text(flare, now, zone, course)))
+    if flare is None and not flare_window_applies(course.regimen):
+        lines.append(("Flare window", _NO_WINDOW))
+    else:
+        lines.append(("Flare window", _flare_text(flare, now, zone, course)))
+    if course.pregnant_or_breastfeeding:
+        lines.append(("Pregnancy", _PREGNANCY_STATUS))
     lines.append(
         (
             "Next review",
             "none within a year"
             if review is None
-            else f"{review.payload.kind.value}, {show.local(review.start, zone)}",
+            else f"{show.review_text(review.payload)}, "
+            f"{show.local(review.start, zone)}",
         )
     )
     width = max(len(label) for label, _ in lines) + 2

@@ -53,7 +53,7 @@ itself (times, kinds, numbers) starts with them, so only user text changes.
 >>> import datetime as dt, zoneinfo
 >>> from b12course import Course, regimens
 >>> tz = zoneinfo.ZoneInfo("Europe/London")
->>> course = Course.begin(regimens.get("nice-neuro"),
+>>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"),
 ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
 >>> course = course.record_dose(dt.datetime(2026, 12, 1, 9, 5, tzinfo=tz),
 ...                             note="=1+1")
@@ -154,7 +154,7 @@ def summary_markdown(
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
-    >>> course = Course.begin(regimens.get("nice-neuro"),
+    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
     >>> text = summary_markdown(course, now=dt.datetime(2026, 12, 2, 12, tzinfo=tz))
     >>> [line for line in text.splitlines() if line.startswith("## ")][:3]
@@ -195,7 +195,7 @@ def summary_html(
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Asia/Kolkata")
-    >>> course = Course.begin(regimens.get("nice-non-neuro"),
+    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"),
     ...                       first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=tz))
     >>> page = summary_html(course, now=dt.datetime(2026, 12, 2, tzinfo=tz))
     >>> page.startswith("<!DOCTYPE html>"), "<h2>Flare</h2>" in page

@@ -21,7 +21,7 @@ from b12course._adherence import Adherence, adherence
 from b12course._corrections import describe
 from b12course._course import Course
 from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
-from b12course._labs import Analyte, LabResult
+from b12course._labs import Analyte, LabResult, default_reference
 from b12course._reading import check_course, given_by, symptom_key
 from b12course._regimen import Cadence
 from b12course._response import Review
@@ -43,6 +43,9 @@ __all__ = [
     "Table",
     "summary_document",
 ]
+
+#: How many flagged entries the flare section lists (the most recent).
+MAX_FLAGGED = 5
 
 #: The section headings of a summary, in the order a clinician reads them:
 #: what needs attention first (the flare report's flags, overdue doses), then
@@ -176,12 +179,57 @@ def _regimen_section(course: Course) -> Section:
         f"Source: {regimen.source or 'not stated'}",
     ]
     if regimen.notes:
+        # Notes for a clinician only: maintainer notes stay out of the record.
         blocks.append(f"Notes: {readable(regimen.notes)}")
     blocks.append(
         f"First dose planned {_when(course.first_dose, course.zone)}; "
         f"times are in {course.zone.key}."
     )
+    if course.pregnant_or_breastfeeding:
+        blocks.append(
+            "Pregnant or breastfeeding: the NICE NG239 treatment review is "
+            "after 1 month, not 3; a total B12 result is unreliable in "
+            "pregnancy, and active B12 is the recommended test."
+        )
+    decisions = _decision_items(course)
+    if decisions:
+        blocks += ("Phase decisions:", Bullets(decisions))
     return Section("Regimen", tuple(blocks))
+
+
+def _who(by: object) -> str:
+    return f"by {by}" if by is not None else "by whom not recorded"
+
+
+def _decision_items(course: Course) -> tuple[str, ...]:
+    """Each phase decision and confirmation: what, when, who and why."""
+    zone = course.zone
+    phases = course.regimen.phases
+    items: list[tuple[dt.datetime, str]] = []
+    for d in course.decisions:
+        basis = "" if d.basis.value == "clinician" else f" ({d.basis})"
+        why = f": {d.reason}" if d.reason else ": no reason recorded"
+        items.append(
+            (
+                utc(d.at),
+                (
+                    f"{phases[d.phase].name} phase ended {_when(d.at, zone)}, "
+                    f"{_who(d.by)}{basis}{why}"
+                ),
+            )
+        )
+    for c in course.confirmations:
+        why = f": {c.reason}" if c.reason else ": no reason recorded"
+        items.append(
+            (
+                utc(c.at),
+                (
+                    f"condition of the {phases[c.phase].name} phase confirmed "
+                    f"{_when(c.at, zone)}, {_who(c.by)}{why}"
+                ),
+            )
+        )
+    return tuple(text for _, text in sorted(items, key=lambda item: item[0]))
 
 
 def _planned_before(timeline: Timeline, now: dt.datetime) -> list[PlannedDose]:
@@ -402,7 +450,11 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
             f"({_duration(report.time_to_resolution)} after the first dose)"
         )
     flagged = list(report.attention)
-    items.extend(_flagged(a, zone) for a in flagged)
+    # The most recent few, so a long log does not bury the rest of the summary.
+    shown = sorted(flagged, key=lambda a: utc(a.entry.at))[-MAX_FLAGGED:]
+    items.extend(_flagged(a, zone) for a in shown)
+    if len(flagged) > len(shown):
+        items.append(f"and {len(flagged) - len(shown)} more flagged entries")
     if report.review_advised and not flagged:
         items.append("Flagged: " + _status_text(report.status))
     return Section("Flare", (Bullets(tuple(items)),))
@@ -484,7 +536,19 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
     )
 
 
-def _lab_row(mine: list[LabResult], zone: zoneinfo.ZoneInfo) -> tuple[str, ...]:
+def _band(result: LabResult, pregnant_or_breastfeeding: bool) -> str:
+    """The cited band the result falls in, in words, or why there is none."""
+    if default_reference(result.analyte) is None:
+        return "no default band (use the laboratory's range)"
+    band = result.interpret(pregnant_or_breastfeeding=pregnant_or_breastfeeding)
+    if band is None:
+        return "in no cited band"
+    return str(band)
+
+
+def _lab_row(
+    mine: list[LabResult], zone: zoneinfo.ZoneInfo, pregnant: bool = False
+) -> tuple[str, ...]:
     first, last = mine[0], mine[-1]
     if len(mine) == 1:
         change = "one result"
@@ -499,10 +563,13 @@ def _lab_row(mine: list[LabResult], zone: zoneinfo.ZoneInfo) -> tuple[str, ...]:
         f"{number_text(last.value)} {last.unit} ({_day(last.at, zone)})",
         change,
         str(len(mine)),
+        _band(last, pregnant),
     )
 
 
-def _labs_section(timeline: Timeline, now: dt.datetime) -> Section:
+def _labs_section(
+    timeline: Timeline, now: dt.datetime, pregnant: bool = False
+) -> Section:
     cut = utc(now)
     labs: list[LabResult] = [
         r for r in timeline.payloads(EventKind.LAB_RESULT) if utc(r.at) <= cut
@@ -513,11 +580,9 @@ def _labs_section(timeline: Timeline, now: dt.datetime) -> Section:
     for analyte in Analyte:
         mine = [r for r in labs if r.analyte is analyte]
         if mine:
-            rows.append(_lab_row(mine, timeline.zone))
-    return Section(
-        "Labs",
-        (Table(("Analyte", "First", "Latest", "Change", "Results"), tuple(rows)),),
-    )
+            rows.append(_lab_row(mine, timeline.zone, pregnant))
+    header = ("Analyte", "First", "Latest", "Change", "Results", "Band (latest)")
+    return Section("Labs", (Table(header, tuple(rows)),))
 
 
 def _reviews_section(timeline: Timeline) -> Section:
@@ -525,7 +590,7 @@ def _reviews_section(timeline: Timeline) -> Section:
     if not reviews:
         return Section("Review points", ("No review point within the horizon.",))
     items = tuple(
-        f"{_when(r.at, timeline.zone)}: {r.kind.value} ({r.source})" for r in reviews
+        f"{_when(r.at, timeline.zone)}: {r.headline} ({r.source})" for r in reviews
     )
     return Section("Review points", (Bullets(items),))
 
@@ -620,7 +685,7 @@ def summary_document(
         _doses_section(timeline, kept, now),
         _adherence_section(kept),
         _symptoms_section(course, timeline, now),
-        _labs_section(timeline, now),
+        _labs_section(timeline, now, course.pregnant_or_breastfeeding),
         _reviews_section(timeline),
         _corrections_section(course),
         _regimen_section(course),

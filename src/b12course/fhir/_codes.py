@@ -49,6 +49,7 @@ __all__ = [
     "COURSE_SYSTEM",
     "EXTENSION_BASE",
     "EXTENSION_NAMES",
+    "EXT_CONFIRMATION",
     "EXT_CORRECTION",
     "EXT_COURSE",
     "EXT_DECISION",
@@ -97,10 +98,18 @@ COMPONENT_SYSTEM = _OWN + "observation-component"
 #: each StructureDefinition is published under its name.
 EXTENSION_BASE = "https://b12course.readthedocs.io/fhir/StructureDefinition/"
 #: The names of the extensions (each a StructureDefinition of that name).
-EXTENSION_NAMES = ("course", "phase", "phase-decision", "skipped-slot", "correction")
+EXTENSION_NAMES = (
+    "course",
+    "phase",
+    "phase-decision",
+    "phase-confirmation",
+    "skipped-slot",
+    "correction",
+)
 EXT_COURSE = EXTENSION_BASE + "course"
 EXT_PHASE = EXTENSION_BASE + "phase"
 EXT_DECISION = EXTENSION_BASE + "phase-decision"
+EXT_CONFIRMATION = EXTENSION_BASE + "phase-confirmation"
 EXT_SKIPPED_SLOT = EXTENSION_BASE + "skipped-slot"
 EXT_CORRECTION = EXTENSION_BASE + "correction"
 #: Each extension's URL -> the URL b12course 0.2 wrote for it (still read).

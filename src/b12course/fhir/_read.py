@@ -42,7 +42,13 @@ from b12course import _regimen
 from b12course._corrections import Correction, Record, instant_of
 from b12course._course import Course
 from b12course._labs import Analyte, LabResult
-from b12course._records import AdministeredDose, DecisionBasis, DoseSkip, PhaseDecision
+from b12course._records import (
+    AdministeredDose,
+    DecisionBasis,
+    DoseSkip,
+    PhaseConfirmation,
+    PhaseDecision,
+)
 from b12course._regimen import (
     Anchoring,
     Cadence,
@@ -224,10 +230,12 @@ class _Reader:
         first_dose = instant(bounds, "start", zone)
         phases: list[Phase] = []
         decisions: list[PhaseDecision] = []
+        confirmations: list[PhaseConfirmation] = []
         for index, request in enumerate(self.requests):
             phases.append(self._phase(index, request, zone))
             decisions += self._decisions(index, request, zone)
             self._voided_decisions(index, request, zone)
+            confirmations += self._confirmations(index, request, zone)
         given: list[AdministeredDose] = []
         skips: list[DoseSkip] = []
         for resource in self.administrations:
@@ -249,6 +257,8 @@ class _Reader:
                 self.course_extension, "pregnant-or-breastfeeding", "valueBoolean", bool
             )
             flags["pregnant_or_breastfeeding"] = bool(pregnant)
+        if confirmations:
+            flags["confirmations"] = confirmations
         with model_errors(first_request, "extension"):
             return Course(
                 regimen=regimen,
@@ -281,14 +291,21 @@ class _Reader:
 
     def _regimen(self, phases: tuple[Phase, ...]) -> Regimen:
         ext = self.course_extension
-        parts = {"id": "fhir", "name": "", "source": "", "notes": ""}
+        parts = {
+            "id": "fhir",
+            "name": "",
+            "source": "",
+            "notes": "",
+            "maintainer-notes": "",
+        }
         if ext is not None:
             for name in parts:
                 value = part(ext, f"regimen-{name}", "valueString", str)
                 if value is not None:
                     parts[name] = value
+        maintainer_notes = parts.pop("maintainer-notes")
         with model_errors(ext or self.requests[0], "extension"):
-            return Regimen(phases=phases, **parts)
+            return Regimen(phases=phases, maintainer_notes=maintainer_notes, **parts)
 
     # -- phases ---------------------------------------------------------------
 
@@ -367,7 +384,8 @@ class _Reader:
                     result=part(extension, "result", "valueString", str) or "",
                 )
             if kind == "indefinite":
-                return Indefinite()
+                wording = part(extension, "end-wording", "valueString", str)
+                return Indefinite() if wording is None else Indefinite(wording)
         raise extension.error("extension", f"unknown phase end {kind!r}")
 
     @staticmethod
@@ -386,9 +404,30 @@ class _Reader:
                 raise extension.error("extension", f"unknown basis {basis!r}") from exc
             when = instant(at, "valueDateTime", zone)
             reason = part(extension, "reason", "valueString", str) or ""
+            by = part(extension, "by", "valueCode", str)
             with model_errors(extension, "extension"):
                 found.append(
-                    PhaseDecision(phase=index, at=when, reason=reason, basis=chosen)
+                    PhaseDecision(
+                        phase=index, at=when, reason=reason, basis=chosen, by=by
+                    )
+                )
+        return found
+
+    @staticmethod
+    def _confirmations(
+        index: int, request: Node, zone: zoneinfo.ZoneInfo
+    ) -> list[PhaseConfirmation]:
+        found = []
+        for extension in extensions(request, _codes.EXT_CONFIRMATION):
+            at = next(iter(extensions(extension, "at")), None)
+            if at is None:
+                raise extension.error("extension", "a confirmation needs its time (at)")
+            when = instant(at, "valueDateTime", zone)
+            reason = part(extension, "reason", "valueString", str) or ""
+            by = part(extension, "by", "valueCode", str)
+            with model_errors(extension, "extension"):
+                found.append(
+                    PhaseConfirmation(phase=index, at=when, reason=reason, by=by)
                 )
         return found
 

@@ -38,6 +38,7 @@ from b12course._records import (
     AdministeredDose,
     DecisionBasis,
     DoseSkip,
+    PhaseConfirmation,
     PhaseDecision,
 )
 from b12course._regimen import (
@@ -102,6 +103,7 @@ def default_horizon(course: Course) -> dt.datetime:
     instants += [utc(g.at) for g in course.given]
     instants += [utc(s.due) for s in course.skips]
     instants += [utc(d.at) for d in course.decisions]
+    instants += [utc(c.at) for c in getattr(course, "confirmations", ())]
     instants += [utc(e.at) for e in course.symptoms]
     instants += [utc(r.at) for r in course.labs]
     return max(instants) + dt.timedelta(days=1)
@@ -180,6 +182,9 @@ def _phase_extension(phase: Phase) -> Json:
         parts += _span_extension("review-after", end.review_after)
     else:
         parts.append({"url": "end", "valueCode": "indefinite"})
+        wording = getattr(end, "wording", "for life")
+        if wording != "for life":
+            parts.append({"url": "end-wording", "valueString": wording})
     condition = getattr(phase, "condition", None)
     if condition:
         parts.append({"url": "condition", "valueString": condition})
@@ -193,7 +198,31 @@ def _decision_extension(decision: PhaseDecision) -> Json:
     ]
     if decision.reason:
         parts.append({"url": "reason", "valueString": decision.reason})
+    by = getattr(decision, "by", None)
+    if by is not None:
+        parts.append({"url": "by", "valueCode": by.value})
     return {"url": _codes.EXT_DECISION, "extension": parts}
+
+
+def _confirmation_extension(confirmation: PhaseConfirmation) -> Json:
+    parts: list[Json] = [{"url": "at", "valueDateTime": fhir_datetime(confirmation.at)}]
+    if confirmation.reason:
+        parts.append({"url": "reason", "valueString": confirmation.reason})
+    if confirmation.by is not None:
+        parts.append({"url": "by", "valueCode": confirmation.by.value})
+    return {"url": _codes.EXT_CONFIRMATION, "extension": parts}
+
+
+def _condition_words(course: Course, index: int) -> str:
+    """Say whether a conditional phase's condition is confirmed, and by whom."""
+    found = [c for c in course.confirmations if c.phase == index]
+    if found:
+        c = found[0]
+        who = _WHO.get(str(c.by), "someone not recorded")
+        return f"; condition confirmed by {who} on {c.at.date().isoformat()}"
+    if index in course.confirmed_phases:
+        return "; condition confirmed with the phase before"
+    return "; condition not yet confirmed by a clinician, so its doses are provisional"
 
 
 def _course_extension(course: Course) -> Json:
@@ -208,6 +237,7 @@ def _course_extension(course: Course) -> Json:
         ("regimen-name", regimen.name),
         ("regimen-source", regimen.source),
         ("regimen-notes", regimen.notes),
+        ("regimen-maintainer-notes", getattr(regimen, "maintainer_notes", "")),
     ):
         if value:
             parts.append({"url": name, "valueString": value})
@@ -264,13 +294,21 @@ def _repeat(cadence: Cadence) -> Json:
     }
 
 
+# Who decided, as the dosage text reads it (a decision records no one by default).
+_WHO = {"self": "the person themselves", "carer": "a carer", "clinician": "a clinician"}
+
+
 def _decision_words(span: PhaseSpan | None, decisions: list[PhaseDecision]) -> str:
     if decisions:
         decision = decisions[0]
+        by = getattr(decision, "by", None)
         who = (
-            "a clinician" if decision.basis is DecisionBasis.CLINICIAN else "a plateau"
+            "a plateau"
+            if decision.basis is not DecisionBasis.CLINICIAN
+            else _WHO.get(str(by), "a clinician")
         )
-        return f"; ended by {who} on {decision.at.date().isoformat()}"
+        why = f" ({decision.reason})" if decision.reason else ""
+        return f"; ended by {who} on {decision.at.date().isoformat()}{why}"
     if span is not None and span.review is not None:
         return (
             f"; no decision to end it yet (review point "
@@ -399,6 +437,11 @@ class _Writer:
                 *([_course_extension(self.course)] if index == 0 else []),
                 _phase_extension(phase),
                 *(_decision_extension(d) for d in decisions),
+                *(
+                    _confirmation_extension(c)
+                    for c in getattr(self.course, "confirmations", ())
+                    if c.phase == index and utc(c.at) < utc(self.until)
+                ),
             ],
             "status": "completed" if ended else "active",
             "intent": "order",
@@ -437,8 +480,10 @@ class _Writer:
         if isinstance(phase.end, Count):
             repeat["count"] = phase.end.n
         text = str(phase)
-        if isinstance(phase.end, UntilNoFurtherImprovement):
+        if isinstance(phase.end, UntilNoFurtherImprovement) or decisions:
             text += _decision_words(span, decisions)
+        if getattr(phase, "condition", None):
+            text += _condition_words(self.course, index)
         return {
             "text": text,
             "timing": {"repeat": repeat},

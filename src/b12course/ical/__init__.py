@@ -33,7 +33,7 @@ This package is the only part of b12course that imports ``icalendar``;
 >>> import b12course as b12
 >>> london = zoneinfo.ZoneInfo("Europe/London")
 >>> course = b12.Course.begin(
-...     b12.regimens.get("nice-non-neuro"),
+...     b12.regimens.get("bnf-hydroxocobalamin-non-neuro"),
 ...     first_dose=dt.datetime(2026, 12, 7, 9, tzinfo=london),
 ...     id="demo",
 ... )

@@ -270,11 +270,22 @@ def review_event(rendering: Rendering, review: Review) -> icalendar.Component:
     span = rendering.spans.get(review.phase) if review.phase is not None else None
     if review.kind is ReviewKind.LOADING_PHASE:
         phase = clean(span.phase.name) if span is not None else "loading"
-        summary = f"B12: {phase} review: a clinician decides whether to continue"
+        wording = clean(review.wording or "a clinician decides whether to continue")
+        summary = f"B12: {phase} review: {wording}"
         text = (
-            f"A clinician reviews the {phase} phase and decides whether to "
-            f"continue it. Until an end is recorded, its doses continue at "
-            f"their interval ({source})."
+            f"At this review of the {phase} phase, {wording}. Until an end is "
+            f"recorded, its doses continue at their interval ({source})."
+        )
+    elif review.kind is ReviewKind.CONDITION:
+        phase = clean(review.phase_name or "next")
+        condition = clean(review.condition or "")
+        summary = (
+            f"B12: review before the {phase} phase: a clinician checks the response"
+        )
+        text = (
+            f"A clinician checks the response before the {phase} doses, which "
+            f"are given only {condition}. Until a clinician confirms it, those "
+            f"doses and the ones after them are provisional ({source})."
         )
     else:
         summary = "B12: treatment review"

@@ -6,7 +6,8 @@ the events a calendar already holds instead of duplicating them:
 
 - a planned dose: ``{course id}-p{phase index}-d{number in phase}@b12course``;
 - a compact series starting at that dose: ``...-d{n}-series@b12course``;
-- a review point: ``{course id}-review-{loading-phase|treatment}[-p{phase}]@b12course``;
+- a review point:
+  ``{course id}-review-{loading-phase|treatment|condition}[-p{phase}]@b12course``;
 - the flare window: ``{course id}-flare@b12course``;
 - a phase change: ``{course id}-p{phase index}-start@b12course``.
 
@@ -78,7 +79,7 @@ def uid_of(
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
-    >>> course = Course.begin(regimens.get("nice-neuro"), id="demo",
+    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), id="demo",
     ...     first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("UTC")))
     >>> tl = course.timeline(until=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
     >>> sorted({uid_of(course, e) for e in tl if e.kind.value != "planned_dose"})
@@ -123,7 +124,7 @@ def is_course_uid(uid: object, course: Course | str) -> bool:
         _DOSE.fullmatch(rest)
         or rest == f"-flare{DOMAIN}"
         or re.fullmatch(
-            r"-review-(?:loading-phase|treatment)(?:-p\d+)?@b12course", rest
+            r"-review-(?:loading-phase|treatment|condition)(?:-p\d+)?@b12course", rest
         )
         or re.fullmatch(r"-p\d+-start@b12course", rest)
     )

@@ -144,6 +144,7 @@ class _History:
                 decided.astimezone(self.course.zone),
                 reason=draw(free_text()),
                 basis=draw(st.sampled_from(DecisionBasis)),
+                by=draw(administrators()),
             )
         except PhaseDecisionError:
             return  # that phase already ended: there is nothing to decide
@@ -151,6 +152,20 @@ class _History:
         if self.sticks(course, decided):  # pragma: no branch
             self.course = course
             self.cursor = max(self.cursor, decided, key=utc)
+
+    def confirm(self, draw: st.DrawFn, after: dt.datetime) -> None:
+        """Confirm the next conditional phase's condition (a clinician's check)."""
+        at = utc(after) + dt.timedelta(minutes=draw(st.integers(1, 12 * 60)))
+        try:
+            self.course = self.course.confirm_phase(
+                at.astimezone(self.course.zone),
+                reason=draw(free_text()),
+                by=draw(administrators()),
+            )
+        except PhaseDecisionError:
+            return  # nothing left to confirm
+        # A confirmation changes which doses are provisional, never the slots.
+        self.cursor = max(self.cursor, at, key=utc)
 
 
 def _live_through(
@@ -187,6 +202,13 @@ def _live_through(
             odds = 2 if isinstance(phase.end, UntilNoFurtherImprovement) else 19
             if draw(st.integers(0, odds)) == odds:
                 history.decide(draw, history.cursor)
+            # A conditional phase ahead (the FDA label's) is now and then
+            # confirmed by a clinician.
+            conditional = any(
+                p.condition is not None for p in history.course.regimen.phases
+            )
+            if conditional and draw(st.integers(0, 3)) == 3:  # noqa: PLR2004
+                history.confirm(draw, history.cursor)
     return history.course, history.cursor
 
 
@@ -263,7 +285,7 @@ def courses(
         pregnancy: Whether the person may be pregnant or breastfeeding
             (:meth:`~b12course.Course.with_pregnancy`), now and then.
 
-    Examples shrink towards a fresh course of ``nice-neuro`` starting at
+    Examples shrink towards a fresh course of ``bnf-hydroxocobalamin-neuro`` starting at
     midnight UTC on 2020-01-01 with nothing recorded.
 
     Raises:

@@ -101,6 +101,7 @@ _LAB_RANGES: dict[Analyte, tuple[tuple[str, int, int, int], ...]] = {
     Analyte.HOMOCYSTEINE: (("µmol/L", 30, 1000, 1),),
     Analyte.HAEMOGLOBIN: (("g/L", 50, 190, 0), ("g/dL", 50, 190, 1)),
     Analyte.MCV: (("fL", 600, 1400, 1),),
+    Analyte.FOLATE: (("ng/mL", 10, 300, 1), ("nmol/L", 20, 700, 0)),
 }
 
 
@@ -229,7 +230,10 @@ def doses(
 
     Args:
         drugs: The drugs to draw; any :class:`Drug` by default.
-        routes: The routes to draw; any :class:`Route` by default.
+        routes: The routes to draw; any :class:`Route` by default, except
+            that hydroxocobalamin is then drawn by its labelled route (IM)
+            only.  Given routes are drawn as given, off-label pairs included
+            (a course begun with one warns: ``OffLabelRouteWarning``).
 
     Examples shrink towards hydroxocobalamin 1 mg IM.
 
@@ -238,6 +242,7 @@ def doses(
     """
     if drugs is None:
         drugs = st.sampled_from(Drug)
+    labelled_only = routes is None
     if routes is None:
         routes = st.sampled_from(Route)
     check_strategy("drugs", drugs)
@@ -247,6 +252,8 @@ def doses(
     def draw_dose(draw: st.DrawFn) -> Dose:
         drug = draw(drugs)
         route = draw(routes)
+        if labelled_only and drug is Drug.HYDROXOCOBALAMIN:
+            route = Route.IM  # its label's one route (clinical.md L2)
         amount = draw(amounts(max_value=_MAX_MICROGRAMS[route]))
         if route is Route.INTRANASAL:
             amount = Amount(500)
@@ -388,7 +395,7 @@ def regimens(
         phases: The phases; :func:`phases` by default.
         presets: Whether to draw the presets of :mod:`b12course.regimens` too.
 
-    Examples shrink towards the first preset (``nice-neuro``), or with
+    Examples shrink towards the first preset (``bnf-hydroxocobalamin-neuro``), or with
     ``presets=False`` towards one phase of a daily dose for life.
 
     Raises:
