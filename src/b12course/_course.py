@@ -1517,7 +1517,8 @@ class Course:
         >>> from b12course import regimens
         >>> london = zoneinfo.ZoneInfo("Europe/London")
         >>> start = dt.datetime(2026, 12, 7, 9, tzinfo=london)
-        >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-non-neuro"), first_dose=start)
+        >>> regimen = regimens.get("bnf-hydroxocobalamin-non-neuro")
+        >>> course = Course.begin(regimen, first_dose=start)
         >>> typo = course.record_dose(start.replace(year=2027))
         >>> fixed = typo.void(typo.given[0], "wrong year", at=start, by="AB")
         >>> fixed.given
