@@ -795,7 +795,7 @@ class TestConfirmPhase:
         assert "condition review" in [r["review"] for r in before["reviews"]]
         code, out, _ = run(capsys, "plan", path, "--until", "2026-12-20")
         assert "condition review: a clinician checks the response" in out
-        code, out, _ = run(
+        code, _, err = run(
             capsys,
             "confirm-phase",
             path,
@@ -807,7 +807,7 @@ class TestConfirmPhase:
             "clinician",
         )
         assert code == 0
-        assert "confirmed the condition of the alternate days phase" in out
+        assert "confirmed the condition of the alternate days phase" in err
         course = b12json.loads(path.read_bytes())
         assert course.confirmations[0].reason == "reticulocytes rose"
         assert str(course.confirmations[0].by) == "clinician"
@@ -833,12 +833,12 @@ class TestEndPhaseBy:
     ):
         """end-phase --by carer keeps who decided, and the summary shows it."""
         assert run(capsys, "record", course_file, "--at", "2026-12-01T09:00")[0] == 0
-        code, out, _ = run(
+        code, _, err = run(
             capsys, "end-phase", course_file, "--at", "2026-12-10T09:00",
             "--reason", "no further improvement", "--by", "carer",
         )  # fmt: skip
         assert code == 0
-        assert "decided by carer" in out
+        assert "decided by carer" in err
         course = b12json.loads(course_file.read_bytes())
         assert str(course.decisions[0].by) == "carer"
         summary = course_file.with_suffix(".md")
@@ -856,9 +856,9 @@ class TestPregnancyOnTheCommandLine:
     ):
         """New --pregnant moves the NG239 review to 1 month, shown by plan and status."""
         path = tmp_path / "p.json"
-        code, out, _ = run(capsys, "new", *PRESET, "--pregnant", "-o", path)
+        code, _, err = run(capsys, "new", *PRESET, "--pregnant", "-o", path)
         assert code == 0
-        assert "review is after 1 month" in out
+        assert "review is after 1 month" in err
         assert b12json.loads(path.read_bytes()).pregnant_or_breastfeeding
         code, out, _ = run(capsys, "plan", path, "--until", "2027-01-15")
         assert "treatment review: 1 month after treatment began" in out
@@ -871,16 +871,16 @@ class TestPregnancyOnTheCommandLine:
         self, capsys, course_file, tmp_path
     ):
         """Pregnancy --set and --clear change the course file; the .ics follows."""
-        code, out, _ = run(capsys, "pregnancy", course_file, "--set")
+        code, _, err = run(capsys, "pregnancy", course_file, "--set")
         assert code == 0
-        assert "marked pregnant or breastfeeding" in out
+        assert "marked pregnant or breastfeeding" in err
         assert b12json.loads(course_file.read_bytes()).pregnant_or_breastfeeding
         ics = tmp_path / "p.ics"
         assert run(capsys, "ics", course_file, "-o", ics, "--force")[0] == 0
         assert "DTSTART;VALUE=DATE:20270101" in ics.read_text()
-        code, out, _ = run(capsys, "pregnancy", course_file, "--clear")
+        code, _, err = run(capsys, "pregnancy", course_file, "--clear")
         assert code == 0
-        assert "after 3 months" in out
+        assert "after 3 months" in err
         assert not b12json.loads(course_file.read_bytes()).pregnant_or_breastfeeding
         refused(capsys, "pregnancy", course_file)
 

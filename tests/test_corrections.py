@@ -14,8 +14,11 @@ from b12course import (
     Analyte,
     Correction,
     Course,
+    Dose,
+    Drug,
     LabResult,
     RecordKind,
+    Route,
     Symptom,
     SymptomEntry,
     regimens,
@@ -289,7 +292,8 @@ class TestPlausibility:
         """The minimum interval is a route setting; oral doses have none."""
         regimen = regimens.get("bnf-hydroxocobalamin-non-neuro")
         c = Course.begin(regimen, first_dose=START).record_dose(START)
-        c.record_dose(START + dt.timedelta(hours=2), route="oral")
+        oral = Dose(Drug.CYANOCOBALAMIN, "1 mg", Route.ORAL)  # on its label
+        c.record_dose(START + dt.timedelta(hours=2), dose=oral)
         with pytest.raises(ImplausibleEntryError):
             c.record_dose(START + dt.timedelta(hours=2))
 

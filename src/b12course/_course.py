@@ -1117,7 +1117,7 @@ class Course:
                 given_at, moved.at, self._number_of(moved)
             )
         if not planned or route is not None:  # the planned dose was warned of
-            _warn_off_label(record.dose, stacklevel=5)
+            _warn_off_label(record.dose, stacklevel=4)
         return self._adding("given", record)
 
     def _number_of(self, record: AdministeredDose) -> int | None:
