@@ -187,6 +187,7 @@ def plain_slot(
             given=(*course.given, record),
             skips=course.skips,
             decisions=course.decisions,
+            confirmed=course.confirmed_phases,
         ).doses
     )
     for i, slot in enumerate(plan):

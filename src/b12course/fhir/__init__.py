@@ -193,8 +193,9 @@ def structure_definitions() -> dict[str, dict[str, Any]]:
     Keyed by the extension's name; each definition's ``url`` is the URL the
     extension is written with.
 
-    >>> sorted(structure_definitions())
-    ['course', 'phase', 'phase-decision', 'skipped-slot']
+    >>> sorted(structure_definitions())  # doctest: +NORMALIZE_WHITESPACE
+    ['correction', 'course', 'phase', 'phase-confirmation', 'phase-decision',
+     'skipped-slot']
     """
     folder = importlib.resources.files(__name__) / "structuredefinitions"
     found: dict[str, dict[str, Any]] = {}

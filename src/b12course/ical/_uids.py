@@ -81,6 +81,7 @@ def uid_of(
     >>> from b12course import Course, regimens
     >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), id="demo",
     ...     first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("UTC")))
+    >>> course = course.record_dose(course.first_dose)  # the window needs a dose
     >>> tl = course.timeline(until=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
     >>> sorted({uid_of(course, e) for e in tl if e.kind.value != "planned_dose"})
     ... # doctest: +NORMALIZE_WHITESPACE
