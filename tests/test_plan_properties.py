@@ -221,6 +221,7 @@ class TestRecordingFastPath:
             index=given.index(record),
             skips=course.skips,
             decisions=course.decisions,
+            confirmed=course.confirmed_phases,
         )
         # Far enough for the slot after the record's (intervals <= 6 months).
         until = utc(at) + dt.timedelta(days=800)

@@ -1094,6 +1094,7 @@ class Course:
             index=index,
             skips=self.skips,
             decisions=self.decisions,
+            confirmed=self.confirmed_phases,
         )
         placement.check()
         if planned:

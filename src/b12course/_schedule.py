@@ -978,6 +978,7 @@ def locate(
     index: int,
     skips: Sequence[DoseSkip] = (),
     decisions: Sequence[PhaseDecision] = (),
+    confirmed: frozenset[int] = frozenset(),
 ) -> Placement:
     """Find the slot that ``given[index]`` fulfils, without expanding the plan.
 
@@ -1011,6 +1012,8 @@ def locate(
         index: Where the new dose is in ``given``.
         skips: The course's skips.
         decisions: The course's recorded decisions.
+        confirmed: The conditional phases a clinician has confirmed, as for
+            :func:`expand`.
     """
     walk = _Walk(
         regimen,
@@ -1025,6 +1028,7 @@ def locate(
         grace=None,
         keep=_Keep.AROUND,
         given_sorted=True,
+        confirmed=confirmed,
     )
     walk.record = given[index]
     walk.record_index = index
