@@ -75,9 +75,16 @@ from typing import Any
 import attrs
 
 from b12course._course import Course, require_course
+from b12course._checks import instance_of
+from b12course._records import (
+    Administrator,
+    _administrator,
+    _enum_text,
+    _optional_text,
+)
 from b12course._regimen import Dose, PhaseEnd, Regimen
-from b12course._text import require_text
-from b12course._time import get_zone
+from b12course._text import require_text, text_validator
+from b12course._time import aware, get_zone
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError, CourseFormatError
 
@@ -191,11 +198,16 @@ def format_instant(value: dt.datetime) -> str:
     >>> format_instant(dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=london))
     '2026-10-25T01:30:00+00:00[Europe/London]'
     """
-    text = value.isoformat()
     tz = value.tzinfo
-    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key:
-        text += f"[{tz.key}]"
-    return text
+    suffix = _SUFFIXES.get(tz)
+    if suffix is None:
+        suffix = f"[{tz.key}]" if isinstance(tz, zoneinfo.ZoneInfo) and tz.key else ""
+        if len(_SUFFIXES) < _SHARED_LIMIT:
+            _SUFFIXES[tz] = suffix
+    return value.isoformat() + suffix
+
+
+_SUFFIXES: dict[object, str] = {}
 
 
 def _zone(key: str) -> zoneinfo.ZoneInfo:
@@ -232,21 +244,19 @@ def _parse_instant(text: object, _count: object = None) -> dt.datetime:
             "expected an ISO 8601 date-time with offset, such as "
             f"'2026-12-01T09:00:00+00:00[Europe/London]', not {_describe(text)}"
         )
-    # The fast path: "<ISO 8601>[<key>]" with a key read before.
+    # The fast path: "<ISO 8601>[<key>]" with a zone read before.
     if text[-1:] == "]":
-        iso, bracket, key = text[:-1].partition("[")
-        zone = _ZONES.get(key) if bracket and "T" in iso else None
-        if zone is not None and "[" not in key and "]" not in iso:
+        at = text.find("[")
+        zone = _ZONES.get(text[at + 1 : -1]) if at > 0 else None
+        if zone is not None and text.find("T", 0, at) >= 0:
             try:
-                parsed = dt.datetime.fromisoformat(iso)
+                parsed = dt.datetime.fromisoformat(text[:at])
             except ValueError:
                 pass
             else:
-                offset = parsed.utcoffset()
-                if offset is not None:
-                    candidate = parsed.replace(tzinfo=zone)
-                    if candidate.utcoffset() == offset:
-                        return candidate
+                candidate = parsed.replace(tzinfo=zone)
+                if candidate.utcoffset() == parsed.utcoffset():
+                    return candidate
     return _parse_instant_slowly(text)
 
 
@@ -505,6 +515,7 @@ def _class_reader(cls: type) -> _Reader:
     known = frozenset(f.alias for f, _ in fields)
     if cls is Course:
         known |= frozenset(_ENVELOPE)
+    trusted = _trusted(cls, fields)
     namespace: dict[str, Any] = {
         "cls": cls,
         "known": known,
@@ -514,6 +525,8 @@ def _class_reader(cls: type) -> _Reader:
         "refused": _refused,
         "invalid": _not_an_object,
         "extra": _extra,
+        "new": object.__new__,
+        "set": object.__setattr__,
     }
     lines = [
         "def read(value, count):",
@@ -522,23 +535,24 @@ def _class_reader(cls: type) -> _Reader:
         "    count[0] += len(value)",
         "    get = value.get",
     ]
-    arguments = []
+    arguments, settings = [], []
     for i, (field, kind) in enumerate(fields):
         name = field.alias
         namespace[f"read_{i}"] = _reader(kind)
         default = field.default
         if default is attrs.NOTHING:
-            missing = f"        raise StepError('.{name}', MissingError())"
+            missing = f"raise StepError('.{name}', MissingError())"
         elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             namespace[f"default_{i}"] = default.factory  # type: ignore[attr-defined]
-            missing = f"        x_{i} = default_{i}()"
+            missing = f"x_{i} = default_{i}()"
         else:
             namespace[f"default_{i}"] = default
-            missing = f"        x_{i} = default_{i}"
+            missing = f"x_{i} = default_{i}"
         lines += [
             f"    v = get({name!r}, MISSING)",
             "    if v is MISSING:",
-            missing,
+            f"        {missing}",
+            *_inline(kind, f"x_{i}"),
             "    else:",
             "        try:",
             f"            x_{i} = read_{i}(v, count)",
@@ -546,18 +560,85 @@ def _class_reader(cls: type) -> _Reader:
             f"            raise StepError('.{name}', exc) from exc",
         ]
         arguments.append(f"{name}=x_{i}")
-    lines += [
-        "    if not value.keys() <= known:",
-        "        raise extra(value, known)",
-        "    try:",
-        f"        return cls({', '.join(arguments)})",
-        "    except Exception as exc:",
-        "        raise refused(cls, value, exc) from exc",
-    ]
+        settings.append(f"    set(o, {field.name!r}, x_{i})")
+    lines += ["    if not value.keys() <= known:", "        raise extra(value, known)"]
+    if trusted:
+        # Every check of the class is one the reader made: build it directly.
+        lines += ["    o = new(cls)", *settings, "    return o"]
+    else:
+        lines += [
+            "    try:",
+            f"        return cls({', '.join(arguments)})",
+            "    except Exception as exc:",
+            "        raise refused(cls, value, exc) from exc",
+        ]
     exec("\n".join(lines), namespace)  # noqa: S102 - code generated from attrs.fields
     read: _Reader = namespace["read"]
     share = _SHARED.get(cls)
     return read if share is None else share(read)
+
+
+def _inline(kind: object, target: str) -> list[str]:
+    """Lines reading the commonest values of ``kind`` without a call (or none)."""
+    if kind is str or _is_optional(kind) is str:
+        none = ["    elif v is None:", f"        {target} = None"] if kind is not str else []
+        # ASCII text holds no lone surrogate.
+        return [
+            *none,
+            "    elif type(v) is str and v.isascii():",
+            f"        {target} = v",
+        ]
+    if _is_optional(kind) is not None:
+        return ["    elif v is None:", f"        {target} = None"]
+    return []
+
+
+def _trusted(cls: type, fields: tuple[tuple[attrs.Attribute[Any], Any], ...]) -> bool:
+    """Whether every check ``cls`` makes on construction is one its reader made.
+
+    Then its reader builds it without calling ``__init__`` (the costliest part
+    of reading the many doses given).  Only checks known to test just the
+    type a reader already gives count (:data:`_READER_CHECKS`); any other
+    validator, converter or ``__attrs_post_init__`` (a field added later with
+    checks of its own) makes the reader call the class as usual.
+    """
+    if hasattr(cls, "__attrs_post_init__") or cls is Course:
+        return False
+    return all(
+        _implied(field.validator, kind) and _implied(field.converter, kind)
+        for field, kind in fields
+    )
+
+
+def _implied(check: object, kind: object) -> bool:
+    if check is None:
+        return True
+    inner = _is_optional(kind)
+    if isinstance(check, type(attrs.validators.optional(_read_text))):
+        wrapped = check.validator  # type: ignore[attr-defined]
+        return inner is not None and _implied(wrapped, inner)
+    if getattr(check, "__code__", None) is _INSTANCE_OF_CODE:
+        # b12course._checks.instance_of(cls, ...): the reader gives a cls.
+        wanted = check.__closure__[0].cell_contents  # type: ignore[attr-defined]
+        return isinstance(kind, type) and issubclass(kind, wanted)
+    try:
+        implied = _READER_CHECKS.get(check)
+    except TypeError:  # an unhashable check: not one of these
+        return False
+    return implied is not None and (kind in implied or inner in implied)
+
+
+_INSTANCE_OF_CODE = instance_of(object, "").__code__  # type: ignore[attr-defined]
+# Validators and converters that only check (or keep) what the reader of a
+# field's type gives: an aware datetime, text without lone surrogates, a
+# member of the field's enumeration.
+_READER_CHECKS: dict[object, tuple[object, ...]] = {
+    aware: (dt.datetime,),
+    text_validator: (str,),
+    _optional_text: (str,),
+    _enum_text: (str,),
+    _administrator: (Administrator,),
+}
 
 
 def _not_an_object(value: object) -> _InvalidError:
@@ -777,7 +858,8 @@ def _refuse_constant(name: str) -> float:
     raise CourseFormatError("", f"{name} is not a JSON number")
 
 
-_SPACE_BEFORE_COLON = re.compile(r'"[ \t\r\n]+:')
+# A quote followed by JSON white space: the count of '":' may miss a key.
+_SPACED = re.compile(r'"[ \t\n\r]')
 
 
 def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> object:
@@ -808,8 +890,9 @@ def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> obj
 def _no_repeated_keys(text: str | bytes | bytearray, keys: int) -> bool:
     """Whether ``text``, whose objects hold ``keys`` keys once parsed, repeats none.
 
-    Every key of JSON text is a string followed by a colon.  With no space
-    between any string and a colon, each key written adds one ``":`` to the
+    Every key of JSON text is a string followed by a colon.  With no white
+    space after any quote (an indented document has some: it is parsed
+    strictly), each key written adds one ``":`` to the
     text and text values may add more (an escaped quote followed by a colon),
     so ``count('":') >= keys written >= keys``: if the count equals ``keys``,
     no key was written twice.
@@ -818,7 +901,7 @@ def _no_repeated_keys(text: str | bytes | bytearray, keys: int) -> bool:
         if _json.detect_encoding(text) != "utf-8":
             return False
         text = bytes(text).decode("utf-8", "replace")
-    return text.count('":') == keys and not _SPACE_BEFORE_COLON.search(text)
+    return text.count('":') == keys and not _SPACED.search(text)
 
 
 def _check_envelope(document: object) -> None:
