@@ -74,8 +74,8 @@ from typing import Any
 
 import attrs
 
-from b12course._course import Course, require_course
 from b12course._checks import instance_of
+from b12course._course import Course, require_course
 from b12course._records import (
     Administrator,
     _administrator,
@@ -371,7 +371,7 @@ def _tuple_reader(read_item: _Reader) -> _Reader:
         for index, element in enumerate(value):
             try:
                 items.append(read_item(element, count))
-            except Exception as exc:
+            except Exception as exc:  # noqa: PERF203 - free in 3.11; names the item
                 raise _StepError(f"[{index}]", exc) from exc
         return tuple(items)
 
@@ -399,7 +399,9 @@ def _end_reader() -> _Reader:
 
 
 def _end_writer(end: object) -> dict[str, Any]:
-    return {"kind": _END_KINDS[type(end).__name__], **_writer(type(end))(end)}
+    write = _writer(type(end))
+    assert write is not None  # noqa: S101 - an attrs class always has a writer
+    return {"kind": _END_KINDS[type(end).__name__], **write(end)}
 
 
 def _is_optional(kind: object) -> object | None:
@@ -407,7 +409,8 @@ def _is_optional(kind: object) -> object | None:
     if typing.get_origin(kind) in (typing.Union, types.UnionType):
         args = typing.get_args(kind)
         if len(args) == 2 and type(None) in args:  # noqa: PLR2004 - X and None
-            return next(a for a in args if a is not type(None))
+            inner: object = next(a for a in args if a is not type(None))
+            return inner
     return None
 
 
@@ -453,7 +456,7 @@ def _reader(kind: Any) -> _Reader:  # noqa: ANN401 - any type of the model
 
 
 def _writer(kind: Any) -> _Writer | None:  # noqa: ANN401 - any type of the model
-    """Return the writer of values of ``kind`` (None: as they are), made on first use."""
+    """Return the writer of ``kind``, made on first use (None: values as they are)."""
     if kind in _WRITERS:
         return _WRITERS[kind]
     found: _Writer | None
@@ -505,7 +508,7 @@ def _default(field: attrs.Attribute[Any]) -> object:
     if default is attrs.NOTHING:
         return _MISSING
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        return default.factory()  # type: ignore[call-arg]
+        return default.factory()  # type: ignore[union-attr]
     return default
 
 
@@ -543,7 +546,7 @@ def _class_reader(cls: type) -> _Reader:
         if default is attrs.NOTHING:
             missing = f"raise StepError('.{name}', MissingError())"
         elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            namespace[f"default_{i}"] = default.factory  # type: ignore[attr-defined]
+            namespace[f"default_{i}"] = default.factory  # type: ignore[union-attr]
             missing = f"x_{i} = default_{i}()"
         else:
             namespace[f"default_{i}"] = default
@@ -581,7 +584,11 @@ def _class_reader(cls: type) -> _Reader:
 def _inline(kind: object, target: str) -> list[str]:
     """Lines reading the commonest values of ``kind`` without a call (or none)."""
     if kind is str or _is_optional(kind) is str:
-        none = ["    elif v is None:", f"        {target} = None"] if kind is not str else []
+        none = (
+            ["    elif v is None:", f"        {target} = None"]
+            if kind is not str
+            else []
+        )
         # ASCII text holds no lone surrogate.
         return [
             *none,
@@ -614,7 +621,7 @@ def _implied(check: object, kind: object) -> bool:
     if check is None:
         return True
     inner = _is_optional(kind)
-    if isinstance(check, type(attrs.validators.optional(_read_text))):
+    if isinstance(check, _OPTIONAL):
         wrapped = check.validator  # type: ignore[attr-defined]
         return inner is not None and _implied(wrapped, inner)
     if getattr(check, "__code__", None) is _INSTANCE_OF_CODE:
@@ -628,7 +635,8 @@ def _implied(check: object, kind: object) -> bool:
     return implied is not None and (kind in implied or inner in implied)
 
 
-_INSTANCE_OF_CODE = instance_of(object, "").__code__  # type: ignore[attr-defined]
+_INSTANCE_OF_CODE = instance_of(object, "").__code__
+_OPTIONAL = type(_optional_text)
 # Validators and converters that only check (or keep) what the reader of a
 # field's type gives: an aware datetime, text without lone surrogates, a
 # member of the field's enumeration.
@@ -679,9 +687,11 @@ def _class_writer(cls: type) -> _Writer:
     namespace: dict[str, Any] = {}
     items, optional = [], []
     for i, (field, kind) in enumerate(fields):
-        write = _writer(kind)
-        namespace[f"write_{i}"] = write
-        value = f"o.{field.name}" if write is None else f"write_{i}(o.{field.name})"
+        field_writer = _writer(kind)
+        namespace[f"write_{i}"] = field_writer
+        value = (
+            f"o.{field.name}" if field_writer is None else f"write_{i}(o.{field.name})"
+        )
         default = _default(field)
         if default is _MISSING or field.name in always:
             items.append(f"{field.alias!r}: {value}")
@@ -691,7 +701,12 @@ def _class_writer(cls: type) -> _Writer:
                 f"    if o.{field.name} != default_{i}:",
                 f"        d[{field.alias!r}] = {value}",
             ]
-    lines = ["def write(o):", f"    d = {{{', '.join(items)}}}", *optional, "    return d"]
+    lines = [
+        "def write(o):",
+        f"    d = {{{', '.join(items)}}}",
+        *optional,
+        "    return d",
+    ]
     exec("\n".join(lines), namespace)  # noqa: S102 - code generated from attrs.fields
     write: _Writer = namespace["write"]
     return _by_identity(write) if cls in _SHARED else write
@@ -842,7 +857,6 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
     }
     document.update(_writer(Course)(course))  # type: ignore[misc]
     return _json.dumps(document, indent=indent, ensure_ascii=True, allow_nan=False)
-
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -1047,9 +1061,10 @@ def _schema_of(kind: Any, defs: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN4
         properties: dict[str, Any] = {}
         required = []
         for field, field_kind in _fields(kind):
-            properties[field.alias] = _schema_of(field_kind, defs)
+            alias: str = field.alias  # type: ignore[assignment]
+            properties[alias] = _schema_of(field_kind, defs)
             if field.default is attrs.NOTHING:
-                required.append(field.alias)
+                required.append(alias)
         defs[name] = {
             "type": "object",
             "properties": properties,
@@ -1064,7 +1079,10 @@ def _end_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     shape = defs[cls.__name__]
     return {
         "type": "object",
-        "properties": {"kind": {"const": _END_KINDS[cls.__name__]}, **shape["properties"]},
+        "properties": {
+            "kind": {"const": _END_KINDS[cls.__name__]},
+            **shape["properties"],
+        },
         "required": ["kind", *shape["required"]],
         "additionalProperties": False,
     }
