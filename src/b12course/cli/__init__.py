@@ -80,9 +80,9 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from b12course.__about__ import __version__
-from b12course.cli import _changes, _exports, _reading
 from b12course.cli import _course as base
 from b12course.cli import _input as read
+from b12course.cli import _reading
 from b12course.exceptions import B12CourseError
 
 __all__ = ["main"]
@@ -120,7 +120,14 @@ def _suggest(message: str) -> str:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+# The commands of the reading group, whose parser alone is built when one of
+# them is run (a cold `b12course status` then builds one group of parsers,
+# not every command's); any other command builds them all.
+_READING = frozenset({"presets", "plan", "timeline", "status", "schema"})
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command``'s group if it reads only."""
     parser = _Parser(
         prog=_PROG,
         description="Vitamin B12 treatment courses: guideline presets, dosing "
@@ -134,6 +141,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _reading.register(commands)
+    if command in _READING:
+        return parser
+    from b12course.cli import _changes, _exports  # noqa: PLC0415 - not for reading
+
     _changes.register(commands)
     _exports.register(commands)
 
@@ -155,9 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
         The exit status: 0 on success, 1 when a file cannot be read or
         written, 2 on bad input or a refused change.
     """
-    parser = _parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(arguments[0] if arguments else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:  # --help, --version and usage errors
         code = exit_.code
         return 0 if code is None else code if isinstance(code, int) else _EXIT_INPUT
