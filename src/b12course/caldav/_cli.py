@@ -112,7 +112,7 @@ def _without_credentials(url: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
     from b12course.caldav._sync import sync_url  # noqa: PLC0415 - as above
     from b12course.ical import parse_alarm  # noqa: PLC0415 - as above
 

@@ -68,7 +68,7 @@ def _from_fhir(args: argparse.Namespace) -> Course:
 
 def _change(path: str, change: Callable[[Course], Course]) -> Course:
     """Apply ``change`` to the course saved at ``path``, under its lock."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
 
     changed: list[Course] = []
 

@@ -69,7 +69,7 @@ def clock(zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 def read_course(path: str) -> Course:
     """Return the course saved at ``path``."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
 
     try:
         data = Path(path).read_bytes()
@@ -80,7 +80,7 @@ def read_course(path: str) -> Course:
 
 
 def dump(course: Course) -> bytes:
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
 
     return (b12json.dumps(course, indent=2) + "\n").encode("ascii")
 
