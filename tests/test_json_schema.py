@@ -9,6 +9,7 @@ import attrs
 import jsonschema
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import b12course as b12
 from b12course import Course, regimens
@@ -163,3 +164,32 @@ def test_only_type_checks_are_skipped():
     assert b12json._trusted(AdministeredDose, b12json._fields(AdministeredDose))
     for cls in (DoseSkip, b12.SymptomEntry, b12.PhaseDecision, b12.Dose, Course):
         assert not b12json._trusted(cls, b12json._fields(cls))
+
+
+ZONES = [
+    zoneinfo.ZoneInfo(key)
+    for key in ("Europe/London", "Australia/Lord_Howe", "America/Sao_Paulo", "UTC")
+]
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),
+        max_value=dt.datetime(2100, 1, 1),
+        timezones=st.sampled_from(ZONES),
+        allow_imaginary=True,
+    ),
+    st.booleans(),
+)
+def test_fast_instants_equal_the_full_reading(value, fold):
+    """The fast path for instants gives what the full reading gives: wall time, fold, zone."""
+    value = value.replace(fold=int(fold))
+    text = b12json.format_instant(value)
+    fast = b12json._parse_instant(text)
+    full = b12json._parse_instant_slowly(text)
+    assert (fast.replace(tzinfo=None), fast.fold, fast.tzinfo, fast.utcoffset()) == (
+        full.replace(tzinfo=None),
+        full.fold,
+        full.tzinfo,
+        full.utcoffset(),
+    )

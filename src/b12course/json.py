@@ -249,14 +249,16 @@ def _parse_instant(text: object, _count: object = None) -> dt.datetime:
         at = text.find("[")
         zone = _ZONES.get(text[at + 1 : -1]) if at > 0 else None
         if zone is not None and text.find("T", 0, at) >= 0:
+            # The instant in the zone: its offset is the one written only if
+            # the wall time is as written (and then its fold is the right one).
             try:
                 parsed = dt.datetime.fromisoformat(text[:at])
-            except ValueError:
-                pass
-            else:
-                candidate = parsed.replace(tzinfo=zone)
-                if candidate.utcoffset() == parsed.utcoffset():
-                    return candidate
+                offset = parsed.utcoffset()
+                candidate = parsed.astimezone(zone) if offset is not None else None
+            except (ValueError, OverflowError):  # said by the slow path
+                candidate = None
+            if candidate is not None and candidate.utcoffset() == offset:
+                return candidate
     return _parse_instant_slowly(text)
 
 
