@@ -369,6 +369,10 @@ def _tuple_reader(read_item: _Reader) -> _Reader:
     def read(value: object, count: list[int]) -> tuple[object, ...]:
         if type(value) is not list:
             raise _InvalidError(f"expected a list, not {_describe(value)}")
+        try:
+            return tuple([read_item(element, count) for element in value])
+        except Exception:  # noqa: BLE001 - read again below, to name the item
+            pass
         items = []
         for index, element in enumerate(value):
             try:

@@ -14,6 +14,7 @@
     b12course plan|timeline course.json
     b12course ics course.json -o course.ics [--force]
     b12course csv|summary|chart course.json -o FILE
+    b12course schema                                    # the course files' JSON Schema
 
 **Courses and presets.**  ``plan``, ``timeline``, ``ics``, ``csv``,
 ``summary`` and ``chart`` take a course file (a name ending in ``.json``, or an
