@@ -371,7 +371,7 @@ def _tuple_reader(read_item: _Reader) -> _Reader:
             raise _InvalidError(f"expected a list, not {_describe(value)}")
         try:
             return tuple([read_item(element, count) for element in value])
-        except Exception:  # noqa: BLE001 - read again below, to name the item
+        except Exception:  # noqa: BLE001, S110 - read again below, to name the item
             pass
         items = []
         for index, element in enumerate(value):
