@@ -76,12 +76,7 @@ import attrs
 
 from b12course._checks import instance_of
 from b12course._course import Course, require_course
-from b12course._records import (
-    Administrator,
-    _administrator,
-    _enum_text,
-    _optional_text,
-)
+from b12course._records import Administrator
 from b12course._regimen import Dose, PhaseEnd, Regimen
 from b12course._text import require_text, text_validator
 from b12course._time import aware, get_zone
@@ -638,20 +633,29 @@ def _implied(check: object, kind: object) -> bool:
         implied = _READER_CHECKS.get(check)
     except TypeError:  # an unhashable check: not one of these
         return False
+    if implied is None:
+        name = (
+            getattr(check, "__module__", None),
+            getattr(check, "__qualname__", None),
+        )
+        implied = _READER_CONVERTERS.get(name)
     return implied is not None and (kind in implied or inner in implied)
 
 
 _INSTANCE_OF_CODE = instance_of(object, "").__code__
-_OPTIONAL = type(_optional_text)
+_OPTIONAL = type(attrs.validators.optional(text_validator))
 # Validators and converters that only check (or keep) what the reader of a
 # field's type gives: an aware datetime, text without lone surrogates, a
 # member of the field's enumeration.
 _READER_CHECKS: dict[object, tuple[object, ...]] = {
     aware: (dt.datetime,),
     text_validator: (str,),
-    _optional_text: (str,),
-    _enum_text: (str,),
-    _administrator: (Administrator,),
+}
+# Converters that give back what the reader gives them (text stays text, a
+# member stays itself), named by module and name.
+_READER_CONVERTERS: dict[tuple[object, object], tuple[object, ...]] = {
+    ("b12course._records", "_enum_text"): (str,),
+    ("b12course._records", "_administrator"): (Administrator,),
 }
 
 
