@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import pathlib
+import typing
 import zoneinfo
 
 import attrs
@@ -193,3 +194,27 @@ def test_fast_instants_equal_the_full_reading(value, fold):
         full.tzinfo,
         full.utcoffset(),
     )
+
+
+def test_the_table_of_version_1_fields_names_fields_that_exist():
+    """Every field the writer keeps at its default (version 1's shape) is a field with a default."""
+    classes = {}
+    pending = [Course]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ in classes:
+            continue
+        classes[cls.__name__] = cls
+        kinds = [kind for _, kind in b12json._fields(cls)]
+        kinds += [a for kind in kinds for a in typing.get_args(kind)]
+        kinds += [a for kind in kinds for a in typing.get_args(kind)]
+        kinds += typing.get_args(b12.PhaseEnd)
+        pending += [k for k in kinds if attrs.has(k) and k is not b12.Amount]
+    for name, fields in b12json._WRITTEN_AT_DEFAULT.items():
+        assert name in classes
+        defaults = {
+            f.alias
+            for f in attrs.fields(classes[name])
+            if f.default is not attrs.NOTHING
+        }
+        assert fields <= defaults
