@@ -233,8 +233,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "b12course._timeline": ("EventKind", "Timeline", "TimelineEvent"),
     "b12course._units": ("Amount",),
     "b12course._worklist": ("Worklist", "WorklistRow", "merge_worklists", "worklist"),
-    # icalendar is imported only by b12course.ical, cattrs only by
-    # b12course.json, matplotlib by b12course.plot, hypothesis by
+    # icalendar is imported only by b12course.ical, the course-file reader
+    # with b12course.json, matplotlib by b12course.plot, hypothesis by
     # b12course.strategies, fhir.resources and caldav by their modules.
     "b12course.export": ("summary_html", "summary_markdown", "to_csv"),
     "b12course.ical": ("read_ical", "to_ical"),

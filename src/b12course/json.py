@@ -9,7 +9,7 @@
       "id": "c1",
       "zone": "Europe/London",
       "first_dose": "2026-12-01T09:00:00+00:00[Europe/London]",
-      "regimen": {"id": "nice-neuro", "phases": [...], ...},
+      "regimen": {"id": "bnf-hydroxocobalamin-neuro", "phases": [...], ...},
       "given": [...], "skips": [...], "decisions": [...],
       "symptoms": [...], "labs": [...],
       "corrections": [{"record": {"kind": "dose", ...}, "reason": "...",
@@ -26,7 +26,7 @@ instant, the key keeps the zone, and together they keep a repeated local time
 (the offset says which occurrence) and a local time inside a daylight-saving
 gap (stored as written).  An instant in a fixed-offset zone has no key.
 Amounts are text (``"1 mg"``, ``"500 mcg"``), exact; enumerations are their
-values; a phase's end carries a ``"kind"``.
+values; a phase's end and a corrected record carry a ``"kind"``.
 
 Reading is strict: unknown fields, wrong types (``"6"`` for 6, ``6.5`` for a
 whole number, ``true`` for a number), an unknown format or version, and any
@@ -34,17 +34,32 @@ value the model refuses raise :class:`~b12course.exceptions.CourseFormatError`
 whose ``path`` names the bad field (``symptoms[3].severity``); nothing else
 escapes.
 
-Only this module imports cattrs, and ``import b12course`` does not import this
-module: ``b12course.json`` is loaded on first use.
+One description of the format drives the reader, the writer and the JSON
+Schema (:func:`schema`): the attrs classes of the model, read with
+``attrs.fields``, plus a small table of overrides (instants and amounts are
+text; a phase's end and a corrected record are tagged objects).  The first
+use of a class generates its reader and writer, specialised to its fields; a
+field added to the model with a default is read and written without any change
+here (it is left out of a document while it holds its default, so older
+readers still read it).
+
+Reading shares what courses have in common: a regimen read before (or equal to
+a preset) is the same object in every course that follows it, and so are
+equal doses; zones are shared by ``zoneinfo``.
+
+``import b12course`` does not import this module: ``b12course.json`` is loaded
+on first use.
 
 >>> import datetime as dt, zoneinfo
 >>> import b12course as b12
 >>> start = dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
->>> neuro = b12.regimens.get("bnf-hydroxocobalamin-neuro")
->>> course = b12.Course.begin(neuro, first_dose=start, id="c1")
+>>> preset = b12.regimens.get("bnf-hydroxocobalamin-neuro")
+>>> course = b12.Course.begin(preset, first_dose=start, id="c1")
 >>> text = dumps(course.record_dose(start, site="left deltoid"))
 >>> loads(text).given[0].site
 'left deltoid'
+>>> loads(text).regimen is preset
+True
 >>> from b12course.exceptions import CourseFormatError
 >>> try:
 ...     loads(text.replace('"version": 2', '"version": 9'))
@@ -59,25 +74,34 @@ import datetime as dt
 import enum
 import json as _json
 import re
+import types
 import typing
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
-from cattrs.gen import make_dict_structure_fn
 
-from b12course._corrections import RECORD_CLASSES, Record, kind_of
+from b12course._checks import instance_of
+from b12course._corrections import RECORD_CLASSES, Record
 from b12course._course import Course, require_course
-from b12course._regimen import PhaseEnd
-from b12course._text import require_text
-from b12course._time import get_zone
+from b12course._records import Administrator
+from b12course._regimen import Dose, PhaseEnd, Regimen
+from b12course._text import require_text, text_validator
+from b12course._time import aware, get_zone
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError, CourseFormatError
 
-__all__ = ["FORMAT", "VERSION", "dumps", "format_instant", "loads", "parse_instant"]
+__all__ = [
+    "FORMAT",
+    "READS",
+    "VERSION",
+    "dumps",
+    "format_instant",
+    "loads",
+    "parse_instant",
+    "schema",
+]
 
 #: The value of a document's ``"format"`` field.
 FORMAT = "b12course"
@@ -90,6 +114,11 @@ READS = (1, 2)
 _ENVELOPE = ("format", "version", "zone")
 _MAX_ZONE_KEY = 64
 _INSTANT = re.compile(r"(?P<iso>[^\[\]]+?)(?:\[(?P<key>[^\[\]]*)\])?")
+_INSTANT_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}T[^\[\]]+([+-]\d{2}:\d{2}(:\d{2}(\.\d+)?)?|Z)"
+    r"(\[[^\[\]]{1,64}\])?$"
+)
+_AMOUNT_PATTERN = r"^\s*[0-9][0-9,]*(\.[0-9]+)?\s*[A-Za-zµ]+\s*$"
 _END_KINDS = {
     "Count": "count",
     "Lasting": "lasting",
@@ -97,18 +126,53 @@ _END_KINDS = {
     "UntilLabResult": "until_lab_result",
     "Indefinite": "indefinite",
 }
+# The fields version 1 wrote even while they held their default.  Any other
+# field that has a default (one added to the model later) is left out of a
+# document while it holds it, so documents that do not use it stay as they
+# were.  This is a record of the format's history, not of the model: a new
+# field needs no entry here.
+_WRITTEN_AT_DEFAULT: dict[str, frozenset[str]] = {
+    "Course": frozenset({"id", "given", "skips", "decisions", "symptoms", "labs"}),
+    "AdministeredDose": frozenset({"site", "lot", "note"}),
+    "DoseSkip": frozenset({"reason", "phase", "number_in_phase"}),
+    "PhaseDecision": frozenset({"reason", "basis"}),
+    "SymptomEntry": frozenset(
+        {"name", "during_sleep", "multifocal", "body_sites", "triggers", "note"}
+    ),
+    "Cadence": frozenset({"weekdays"}),
+    "Lasting": frozenset({"days", "weeks", "months"}),
+    "UntilNoFurtherImprovement": frozenset({"review_after"}),
+    "UntilLabResult": frozenset({"review_after", "result"}),
+    "Phase": frozenset({"anchoring", "condition"}),
+    "Regimen": frozenset({"source", "notes"}),
+}
+# How many regimens and doses read before are kept to be shared.
+_SHARED_LIMIT = 4096
 
 
 class _InvalidError(Exception):
     """A value of the document is wrong; the message says how."""
 
 
-@attrs.frozen
 class _StepError(Exception):
     """The value at one step (``.name`` or ``[index]``) below here was refused."""
 
-    step: str
-    error: BaseException
+    def __init__(self, step: str, error: BaseException) -> None:
+        super().__init__(step, error)
+        self.step = step
+        self.error = error
+
+
+class _MissingError(Exception):
+    """A field without a default is not in its object."""
+
+
+class _ExtraError(Exception):
+    """An object holds fields its class does not have."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names)
+        self.names = names
 
 
 def _describe(value: object) -> str:
@@ -134,18 +198,23 @@ def _is_json(value: object) -> bool:
 
 
 def format_instant(value: dt.datetime) -> str:
-    """Return an aware datetime as ISO 8601 with its offset and its IANA key.
+    """Write an aware datetime as ISO 8601 with its offset and its IANA key.
 
     >>> import zoneinfo
     >>> london = zoneinfo.ZoneInfo("Europe/London")
     >>> format_instant(dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=london))
     '2026-10-25T01:30:00+00:00[Europe/London]'
     """
-    text = value.isoformat()
     tz = value.tzinfo
-    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key:
-        text += f"[{tz.key}]"
-    return text
+    suffix = _SUFFIXES.get(tz)
+    if suffix is None:
+        suffix = f"[{tz.key}]" if isinstance(tz, zoneinfo.ZoneInfo) and tz.key else ""
+        if len(_SUFFIXES) < _SHARED_LIMIT:
+            _SUFFIXES[tz] = suffix
+    return value.isoformat() + suffix
+
+
+_SUFFIXES: dict[object, str] = {}
 
 
 def _zone(key: str) -> zoneinfo.ZoneInfo:
@@ -155,6 +224,9 @@ def _zone(key: str) -> zoneinfo.ZoneInfo:
         return get_zone(key)
     except B12CourseError as exc:
         raise _InvalidError(f"unknown IANA zone {key!r}") from exc
+
+
+_ZONES: dict[str, zoneinfo.ZoneInfo] = {}
 
 
 def parse_instant(text: object) -> dt.datetime:
@@ -173,12 +245,31 @@ def parse_instant(text: object) -> dt.datetime:
         raise CourseFormatError("", str(exc)) from exc
 
 
-def _parse_instant(text: object) -> dt.datetime:
-    if not isinstance(text, str):
+def _parse_instant(text: object, _count: object = None) -> dt.datetime:
+    if type(text) is not str:
         raise _InvalidError(
             "expected an ISO 8601 date-time with offset, such as "
             f"'2026-12-01T09:00:00+00:00[Europe/London]', not {_describe(text)}"
         )
+    # The fast path: "<ISO 8601>[<key>]" with a zone read before.
+    if text[-1:] == "]":
+        at = text.find("[")
+        zone = _ZONES.get(text[at + 1 : -1]) if at > 0 else None
+        if zone is not None and text.find("T", 0, at) >= 0:
+            # The instant in the zone: its offset is the one written only if
+            # the wall time is as written (and then its fold is the right one).
+            try:
+                parsed = dt.datetime.fromisoformat(text[:at])
+                offset = parsed.utcoffset()
+                candidate = parsed.astimezone(zone) if offset is not None else None
+            except (ValueError, OverflowError):  # said by the slow path
+                candidate = None
+            if candidate is not None and candidate.utcoffset() == offset:
+                return candidate
+    return _parse_instant_slowly(text)
+
+
+def _parse_instant_slowly(text: str) -> dt.datetime:
     match = _INSTANT.fullmatch(text)
     try:
         if match is None or "T" not in match["iso"]:
@@ -197,6 +288,8 @@ def _parse_instant(text: object) -> dt.datetime:
     if match["key"] is None:
         return parsed
     zone = _zone(match["key"])
+    if len(_ZONES) < _SHARED_LIMIT:
+        _ZONES[match["key"]] = zone
     wall = parsed.replace(tzinfo=None)
     for fold in (0, 1):
         candidate = wall.replace(tzinfo=zone, fold=fold)
@@ -208,64 +301,424 @@ def _parse_instant(text: object) -> dt.datetime:
     )
 
 
-# -- the converter ----------------------------------------------------------
+# -- the description of the format ----------------------------------------------
+#
+# Every reader takes the JSON value and a one-item list counting the object
+# keys it consumed (see _parse_json: how duplicated keys are found), and
+# raises _InvalidError, _StepError, _MissingError or _ExtraError, or the
+# model's own B12CourseError, when it refuses the value.  Every writer takes a
+# model value and returns a JSON value.
+
+_Reader = Callable[[Any, list[int]], Any]
+_Writer = Callable[[Any], Any]
+_MISSING = object()
 
 
-def _strict(kind: type, expected: str) -> Callable[[object, type], object]:
-    def structure(value: object, _type: type) -> object:
+def _scalar_reader(kind: type, expected: str) -> _Reader:
+    def read(value: object, _count: list[int]) -> object:
         # bool is an int to Python, but never a number in a document.
         if type(value) is not kind and not (kind is float and type(value) is int):
             raise _InvalidError(f"expected {expected}, not {_describe(value)}")
         return value
 
-    return structure
+    return read
 
 
-def _structure_text(value: object, _type: type) -> str:
+def _read_text(value: object, _count: list[int]) -> str:
     if type(value) is not str:
         raise _InvalidError(f"expected text, not {_describe(value)}")
-    # JSON's "\ud800" is a lone surrogate, which no file can store.
-    return require_text("text", value)
+    if not value.isascii():
+        # JSON's "\ud800" is a lone surrogate, which no file can store.
+        require_text("text", value)
+    return value
 
 
-def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
-    for member in kind:
-        if type(value) is type(member.value) and value == member.value:
-            return member
-    choices = ", ".join(repr(m.value) for m in kind)
-    raise _InvalidError(f"expected one of {choices}, not {_describe(value)}")
+def _enum_reader(kind: type[enum.Enum]) -> _Reader:
+    members = {member.value: member for member in kind}
+    kinds = {type(value) for value in members}
+
+    def read(value: object, _count: list[int]) -> enum.Enum:
+        if type(value) in kinds:
+            member = members.get(value)
+            if member is not None and type(member.value) is type(value):
+                return member
+        choices = ", ".join(repr(m.value) for m in kind)
+        raise _InvalidError(f"expected one of {choices}, not {_describe(value)}")
+
+    return read
 
 
-def _structure_amount(value: object, _type: type) -> Amount:
+_AMOUNTS: dict[str, Amount] = {}
+
+
+def _read_amount(value: object, _count: list[int]) -> Amount:
+    found = _AMOUNTS.get(value) if type(value) is str else None
+    if found is not None:
+        return found
     if not isinstance(value, str):
         raise _InvalidError(
             f"expected an amount such as '1 mg' or '500 mcg', not {_describe(value)}"
         )
-    return Amount.parse(value)
+    amount = Amount.parse(value)
+    if len(_AMOUNTS) < _SHARED_LIMIT:
+        _AMOUNTS[value] = amount
+    return amount
 
 
-def _structure_instant(value: object, _type: type) -> dt.datetime:
-    return _parse_instant(value)
+def _optional_reader(read: _Reader) -> _Reader:
+    def read_optional(value: object, count: list[int]) -> object:
+        return None if value is None else read(value, count)
+
+    return read_optional
 
 
-def _field_error(
-    converter: cattrs.Converter, cls: type, data: dict[str, Any], error: BaseException
-) -> BaseException:
+def _tuple_reader(read_item: _Reader) -> _Reader:
+    def read(value: object, count: list[int]) -> tuple[object, ...]:
+        if type(value) is not list:
+            raise _InvalidError(f"expected a list, not {_describe(value)}")
+        try:
+            return tuple([read_item(element, count) for element in value])
+        except Exception:  # noqa: BLE001, S110 - read again below, to name the item
+            pass
+        items = []
+        for index, element in enumerate(value):
+            try:
+                items.append(read_item(element, count))
+            except Exception as exc:  # noqa: PERF203 - free in 3.11; names the item
+                raise _StepError(f"[{index}]", exc) from exc
+        return tuple(items)
+
+    return read
+
+
+def _tags(kind: object) -> dict[type, str]:
+    """The tag (``"kind"``) of each class of a tagged union: an end or a record."""
+    if kind == PhaseEnd:
+        return {cls: _END_KINDS[cls.__name__] for cls in typing.get_args(PhaseEnd)}
+    return {cls: tag.value for tag, cls in RECORD_CLASSES.items()}
+
+
+def _is_tagged(kind: object) -> bool:
+    return kind == PhaseEnd or kind == Record  # noqa: PLR1714 - unions, not values
+
+
+def _end_reader(union: object = PhaseEnd) -> _Reader:
+    kinds = {tag: cls for cls, tag in _tags(union).items()}
+
+    def read(value: object, count: list[int]) -> object:
+        if type(value) is not dict:
+            raise _InvalidError(f"expected an object, not {_describe(value)}")
+        kind = value.get("kind")
+        cls = kinds.get(kind) if type(kind) is str else None
+        if cls is None:
+            choices = ", ".join(repr(k) for k in kinds)
+            raise _StepError(
+                ".kind",
+                _InvalidError(f"expected one of {choices}, not {_describe(kind)}"),
+            )
+        count[0] += 1
+        return _reader(cls)({k: v for k, v in value.items() if k != "kind"}, count)
+
+    return read
+
+
+def _end_writer(end: object) -> dict[str, Any]:
+    write = _writer(type(end))
+    assert write is not None  # noqa: S101 - an attrs class always has a writer
+    return {"kind": _END_KINDS[type(end).__name__], **write(end)}
+
+
+_RECORD_TAGS = {cls: tag.value for tag, cls in RECORD_CLASSES.items()}
+
+
+def _record_writer(record: object) -> dict[str, Any]:
+    write = _writer(type(record))
+    assert write is not None  # noqa: S101 - an attrs class always has a writer
+    return {"kind": _RECORD_TAGS[type(record)], **write(record)}
+
+
+def _is_optional(kind: object) -> object | None:
+    """Return X for ``X | None`` (either spelling), else None."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        args = typing.get_args(kind)
+        if type(None) in args:
+            rest = [a for a in args if a is not type(None)]
+            inner: object = rest[0]
+            for other in rest[1:]:  # a union with None, as Record | None
+                inner = inner | other
+            return inner
+    return None
+
+
+_READERS: dict[object, _Reader] = {
+    str: _read_text,
+    int: _scalar_reader(int, "a whole number"),
+    float: _scalar_reader(float, "a number"),
+    bool: _scalar_reader(bool, "true or false"),
+    dt.datetime: _parse_instant,
+    Amount: _read_amount,
+}
+_WRITERS: dict[object, _Writer | None] = {  # None: the value is its own JSON
+    str: None,
+    int: None,
+    float: None,
+    bool: None,
+    dt.datetime: format_instant,
+    Amount: str,
+    PhaseEnd: _end_writer,
+    Record: _record_writer,
+}
+
+
+def _reader(kind: Any) -> _Reader:  # noqa: ANN401 - any type of the model
+    """Return the reader of values of ``kind``, made on first use."""
+    found = _READERS.get(kind)
+    if found is None:
+        inner = _is_optional(kind)
+        if inner is not None:
+            found = _optional_reader(_reader(inner))
+        elif typing.get_origin(kind) is tuple:
+            found = _tuple_reader(_reader(typing.get_args(kind)[0]))
+        elif _is_tagged(kind):
+            found = _end_reader(kind)
+        elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+            found = _enum_reader(kind)
+        elif attrs.has(kind):
+            found = _class_reader(kind)
+        else:  # pragma: no cover - the model has no other kind of field
+            msg = f"b12course.json cannot read {kind!r}"
+            raise TypeError(msg)
+        _READERS[kind] = found
+    return found
+
+
+def _writer(kind: Any) -> _Writer | None:  # noqa: ANN401 - any type of the model
+    """Return the writer of ``kind``, made on first use (None: values as they are)."""
+    if kind in _WRITERS:
+        return _WRITERS[kind]
+    found: _Writer | None
+    inner = _is_optional(kind)
+    if inner is not None:
+        write = _writer(inner)
+        found = None if write is None else _optional_writer(write)
+    elif typing.get_origin(kind) is tuple:
+        write = _writer(typing.get_args(kind)[0])
+        found = list if write is None else _list_writer(write)
+    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+        found = _enum_value
+    elif attrs.has(kind):
+        found = _class_writer(kind)
+    else:  # pragma: no cover - the model has no other kind of field
+        msg = f"b12course.json cannot write {kind!r}"
+        raise TypeError(msg)
+    _WRITERS[kind] = found
+    return found
+
+
+def _enum_value(member: enum.Enum) -> object:
+    return member.value
+
+
+def _optional_writer(write: _Writer) -> _Writer:
+    def write_optional(value: object) -> object:
+        return None if value is None else write(value)
+
+    return write_optional
+
+
+def _list_writer(write: _Writer) -> _Writer:
+    def write_list(values: tuple[object, ...]) -> list[object]:
+        return [write(v) for v in values]
+
+    return write_list
+
+
+def _fields(cls: type) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
+    """The fields of an attrs class, each with its type resolved."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f, hints[f.name]) for f in attrs.fields(cls) if f.init)
+
+
+def _default(field: attrs.Attribute[Any]) -> object:
+    """The value a field takes when it is left out (``_MISSING``: it is required)."""
+    default = field.default
+    if default is attrs.NOTHING:
+        return _MISSING
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return default.factory()  # type: ignore[union-attr]
+    return default
+
+
+def _class_reader(cls: type) -> _Reader:
+    """Generate the reader of one attrs class: one function, its fields unrolled."""
+    fields = _fields(cls)
+    known = frozenset(f.alias for f, _ in fields)
+    if cls is Course:
+        known |= frozenset(_ENVELOPE)
+    trusted = _trusted(cls, fields)
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "known": known,
+        "MISSING": _MISSING,
+        "StepError": _StepError,
+        "MissingError": _MissingError,
+        "refused": _refused,
+        "invalid": _not_an_object,
+        "extra": _extra,
+        "new": object.__new__,
+        "set": object.__setattr__,
+    }
+    lines = [
+        "def read(value, count):",
+        "    if type(value) is not dict:",
+        "        raise invalid(value)",
+        "    count[0] += len(value)",
+        "    get = value.get",
+    ]
+    arguments, settings = [], []
+    for i, (field, kind) in enumerate(fields):
+        name = field.alias
+        namespace[f"read_{i}"] = _reader(kind)
+        default = field.default
+        if default is attrs.NOTHING:
+            missing = f"raise StepError('.{name}', MissingError())"
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            namespace[f"default_{i}"] = default.factory  # type: ignore[union-attr]
+            missing = f"x_{i} = default_{i}()"
+        else:
+            namespace[f"default_{i}"] = default
+            missing = f"x_{i} = default_{i}"
+        lines += [
+            f"    v = get({name!r}, MISSING)",
+            "    if v is MISSING:",
+            f"        {missing}",
+            *_inline(kind, f"x_{i}"),
+            "    else:",
+            "        try:",
+            f"            x_{i} = read_{i}(v, count)",
+            "        except Exception as exc:",
+            f"            raise StepError('.{name}', exc) from exc",
+        ]
+        arguments.append(f"{name}=x_{i}")
+        settings.append(f"    set(o, {field.name!r}, x_{i})")
+    lines += ["    if not value.keys() <= known:", "        raise extra(value, known)"]
+    if trusted:
+        # Every check of the class is one the reader made: build it directly.
+        lines += ["    o = new(cls)", *settings, "    return o"]
+    else:
+        lines += [
+            "    try:",
+            f"        return cls({', '.join(arguments)})",
+            "    except Exception as exc:",
+            "        raise refused(cls, value, exc) from exc",
+        ]
+    exec("\n".join(lines), namespace)  # noqa: S102 - code generated from attrs.fields
+    read: _Reader = namespace["read"]
+    share = _SHARED.get(cls)
+    return read if share is None else share(read)
+
+
+def _inline(kind: object, target: str) -> list[str]:
+    """Lines reading the commonest values of ``kind`` without a call (or none)."""
+    if kind is str or _is_optional(kind) is str:
+        none = (
+            ["    elif v is None:", f"        {target} = None"]
+            if kind is not str
+            else []
+        )
+        # ASCII text holds no lone surrogate.
+        return [
+            *none,
+            "    elif type(v) is str and v.isascii():",
+            f"        {target} = v",
+        ]
+    if _is_optional(kind) is not None:
+        return ["    elif v is None:", f"        {target} = None"]
+    return []
+
+
+def _trusted(cls: type, fields: tuple[tuple[attrs.Attribute[Any], Any], ...]) -> bool:
+    """Whether every check ``cls`` makes on construction is one its reader made.
+
+    Then its reader builds it without calling ``__init__`` (the costliest part
+    of reading the many doses given).  Only checks known to test just the
+    type a reader already gives count (:data:`_READER_CHECKS`); any other
+    validator, converter or ``__attrs_post_init__`` (a field added later with
+    checks of its own) makes the reader call the class as usual.
+    """
+    if hasattr(cls, "__attrs_post_init__") or cls is Course:
+        return False
+    return all(
+        _implied(field.validator, kind) and _implied(field.converter, kind)
+        for field, kind in fields
+    )
+
+
+def _implied(check: object, kind: object) -> bool:
+    if check is None:
+        return True
+    inner = _is_optional(kind)
+    if isinstance(check, _OPTIONAL):
+        wrapped = check.validator  # type: ignore[attr-defined]
+        return inner is not None and _implied(wrapped, inner)
+    if getattr(check, "__code__", None) is _INSTANCE_OF_CODE:
+        # b12course._checks.instance_of(cls, ...): the reader gives a cls.
+        wanted = check.__closure__[0].cell_contents  # type: ignore[attr-defined]
+        return isinstance(kind, type) and issubclass(kind, wanted)
+    try:
+        implied = _READER_CHECKS.get(check)
+    except TypeError:  # an unhashable check: not one of these
+        return False
+    if implied is None:
+        name = (
+            getattr(check, "__module__", None),
+            getattr(check, "__qualname__", None),
+        )
+        implied = _READER_CONVERTERS.get(name)
+    return implied is not None and (kind in implied or inner in implied)
+
+
+_INSTANCE_OF_CODE = instance_of(object, "").__code__
+_OPTIONAL = type(attrs.validators.optional(text_validator))
+# Validators and converters that only check (or keep) what the reader of a
+# field's type gives: an aware datetime, text without lone surrogates, a
+# member of the field's enumeration.
+_READER_CHECKS: dict[object, tuple[object, ...]] = {
+    aware: (dt.datetime,),
+    text_validator: (str,),
+}
+# Converters that give back what the reader gives them (text stays text, a
+# member stays itself), named by module and name.
+_READER_CONVERTERS: dict[tuple[object, object], tuple[object, ...]] = {
+    ("b12course._records", "_enum_text"): (str,),
+    ("b12course._records", "_administrator"): (Administrator,),
+}
+
+
+def _not_an_object(value: object) -> _InvalidError:
+    return _InvalidError(f"expected an object, not {_describe(value)}")
+
+
+def _extra(value: dict[str, Any], known: frozenset[str]) -> _ExtraError:
+    return _ExtraError(sorted(k for k in value if k not in known))
+
+
+def _refused(cls: type, data: dict[str, Any], error: Exception) -> BaseException:
     """Find the field whose value the model refused, by checking each alone.
 
-    A validator of an attrs class raises from ``__init__``, after cattrs has
-    structured every field, so cattrs cannot say which field it was.  A
-    course's own invariants name the field themselves (``error.where``).
+    A validator of an attrs class raises from ``__init__``, after every field
+    was read, so the error does not say which field it was.  A course's own
+    invariants name the field themselves (``error.where``).
     """
     if isinstance(error, B12CourseError) and error.where:
         return _StepError(f".{error.where}", error)
-    for field in attrs.fields(cls):
+    for field, kind in _fields(cls):
         if field.alias not in data:
             continue
         try:
-            value = converter.structure(data[field.alias], field.type)
+            value = _reader(kind)(data[field.alias], [0])
             if field.converter is not None:
-                value = field.converter(value)
+                value = field.converter(value)  # type: ignore[operator]
             if field.validator is not None:
                 field.validator(None, field, value)
         except Exception as exc:  # noqa: BLE001 - any refusal names the field
@@ -273,175 +726,145 @@ def _field_error(
     return error
 
 
-def _attrs_hook(
-    cls: type, converter: cattrs.Converter
-) -> Callable[[object, type], object]:
-    generated: Callable[[Any, Any], object] = make_dict_structure_fn(
-        cls,
-        converter,
-        _cattrs_forbid_extra_keys=True,
-        _cattrs_detailed_validation=True,
-    )
-
-    def structure(value: object, kind: type) -> object:
-        if not isinstance(value, dict):
-            raise _InvalidError(f"expected an object, not {_describe(value)}")
-        try:
-            return generated(value, kind)
-        except ClassValidationError as exc:
-            with_notes, without = exc.group_exceptions()
-            if with_notes or isinstance(without[0], ForbiddenExtraKeysError):
-                raise
-            # The class itself refused the values: find the field to blame.
-            raise _field_error(converter, cls, value, without[0]) from exc
-
-    return structure
-
-
-def _is_tuple(kind: object) -> bool:
-    origin: object = typing.get_origin(kind)
-    return origin is tuple
-
-
-def _tuple_hook(
-    kind: object, converter: cattrs.Converter
-) -> Callable[[object, type], object]:
-    item = typing.get_args(kind)[0]
-
-    def structure_item(index: int, element: object) -> object:
-        try:
-            return converter.structure(element, item)
-        except Exception as exc:
-            raise _StepError(f"[{index}]", exc) from exc
-
-    def structure(value: object, _kind: type) -> tuple[object, ...]:
-        if not isinstance(value, list):
-            raise _InvalidError(f"expected a list, not {_describe(value)}")
-        return tuple(structure_item(i, element) for i, element in enumerate(value))
-
-    return structure
-
-
-def _end_hooks(
-    converter: cattrs.Converter,
-) -> tuple[Callable[[Any], dict[str, Any]], Callable[[object, type], object]]:
-    kinds = {_END_KINDS[cls.__name__]: cls for cls in typing.get_args(PhaseEnd)}
-
-    def unstructure(end: PhaseEnd) -> dict[str, Any]:
-        return {"kind": _END_KINDS[type(end).__name__], **converter.unstructure(end)}
-
-    def structure(value: object, _kind: type) -> object:
-        if not isinstance(value, dict):
-            raise _InvalidError(f"expected an object, not {_describe(value)}")
-        kind = value.get("kind")
-        cls = kinds.get(kind) if isinstance(kind, str) else None
-        if cls is None:
-            choices = ", ".join(repr(k) for k in kinds)
-            raise _StepError(
-                ".kind",
-                _InvalidError(f"expected one of {choices}, not {_describe(kind)}"),
-            )
-        return converter.structure({k: v for k, v in value.items() if k != "kind"}, cls)
-
-    return unstructure, structure
-
-
-def _record_hooks(
-    converter: cattrs.Converter,
-) -> tuple[Callable[[Any], dict[str, Any]], Callable[[object, type], object]]:
-    """A corrected record carries its kind (``"dose"``, ``"symptom"``...)."""
-    kinds = {kind.value: cls for kind, cls in RECORD_CLASSES.items()}
-
-    def unstructure(record: Record) -> dict[str, Any]:
-        kind = kind_of(record)
-        assert kind is not None  # noqa: S101 - the model holds records only
-        body: dict[str, Any] = converter.unstructure(
-            record, unstructure_as=type(record)
+def _class_writer(cls: type) -> _Writer:
+    """Generate the writer of one attrs class: one dict display, its fields unrolled."""
+    fields = _fields(cls)
+    always = _WRITTEN_AT_DEFAULT.get(cls.__name__, frozenset())
+    namespace: dict[str, Any] = {}
+    items, optional = [], []
+    for i, (field, kind) in enumerate(fields):
+        field_writer = _writer(kind)
+        namespace[f"write_{i}"] = field_writer
+        value = (
+            f"o.{field.name}" if field_writer is None else f"write_{i}(o.{field.name})"
         )
-        return {"kind": kind.value, **body}
-
-    def structure(value: object, _kind: type) -> object:
-        if not isinstance(value, dict):
-            raise _InvalidError(f"expected an object, not {_describe(value)}")
-        kind = value.get("kind")
-        cls = kinds.get(kind) if isinstance(kind, str) else None
-        if cls is None:
-            choices = ", ".join(repr(k) for k in kinds)
-            raise _StepError(
-                ".kind",
-                _InvalidError(f"expected one of {choices}, not {_describe(kind)}"),
-            )
-        return converter.structure({k: v for k, v in value.items() if k != "kind"}, cls)
-
-    return unstructure, structure
-
-
-def _make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-    converter.register_unstructure_hook(dt.datetime, format_instant)
-    converter.register_structure_hook(dt.datetime, _structure_instant)
-    converter.register_unstructure_hook(Amount, str)
-    converter.register_structure_hook(Amount, _structure_amount)
-    for kind, expected in (
-        (int, "a whole number"),
-        (float, "a number"),
-        (bool, "true or false"),
-    ):
-        converter.register_structure_hook(kind, _strict(kind, expected))
-    converter.register_structure_hook(str, _structure_text)
-    converter.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
-    )
-    converter.register_structure_hook_factory(
-        attrs.has, lambda cls: _attrs_hook(cls, converter)
-    )
-    converter.register_structure_hook_factory(
-        _is_tuple,
-        lambda t: _tuple_hook(t, converter),
-    )
-    unstructure_end, structure_end = _end_hooks(converter)
-    converter.register_unstructure_hook_func(lambda t: t == PhaseEnd, unstructure_end)
-    converter.register_structure_hook_func(lambda t: t == PhaseEnd, structure_end)
-    unstructure_record, structure_record = _record_hooks(converter)
-    converter.register_unstructure_hook_func(lambda t: t == Record, unstructure_record)
-    converter.register_structure_hook_func(lambda t: t == Record, structure_record)
-    converter.register_unstructure_hook_func(
-        lambda t: t == Record | None,
-        lambda r: None if r is None else unstructure_record(r),
-    )
-    converter.register_structure_hook_func(
-        lambda t: t == Record | None,
-        lambda v, t: None if v is None else structure_record(v, t),
-    )
-    return converter
+        default = _default(field)
+        if default is _MISSING or field.name in always:
+            items.append(f"{field.alias!r}: {value}")
+        else:
+            namespace[f"default_{i}"] = default
+            optional += [
+                f"    if o.{field.name} != default_{i}:",
+                f"        d[{field.alias!r}] = {value}",
+            ]
+    lines = [
+        "def write(o):",
+        f"    d = {{{', '.join(items)}}}",
+        *optional,
+        "    return d",
+    ]
+    exec("\n".join(lines), namespace)  # noqa: S102 - code generated from attrs.fields
+    write: _Writer = namespace["write"]
+    return _by_identity(write) if cls in _SHARED else write
 
 
-_converter = _make_converter()
+def _by_identity(write: _Writer) -> _Writer:
+    """Write a shared object (a preset regimen, a dose) once, then reuse its value.
+
+    The value is shared by every document written after (``json.dumps`` only
+    reads it); the object is kept with its ``id``, so that id is never reused.
+    """
+    written: dict[int, tuple[object, Any]] = {}
+
+    def write_shared(value: object) -> Any:  # noqa: ANN401 - a JSON value
+        found = written.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        result = write(value)
+        if len(written) >= _SHARED_LIMIT:
+            written.clear()
+        written[id(value)] = (value, result)
+        return result
+
+    return write_shared
+
+
+# -- sharing what courses have in common -----------------------------------------
+
+
+def _shared_regimen(read: _Reader) -> _Reader:
+    """Read a regimen once per distinct text; keep a preset's own object.
+
+    Courses of one regimen hold the same regimen object, as courses begun
+    with ``regimens.get`` do.  The text (``json.dumps`` of the value) tells
+    ``1`` from ``1.0`` and ``true``, so a cached regimen is only given back
+    for exactly what was read before.
+    """
+    known: dict[str, tuple[Regimen, int]] = {}
+
+    def read_regimen(value: object, count: list[int]) -> Regimen:
+        key = _json.dumps(value) if type(value) is dict else None
+        found = known.get(key) if key is not None else None
+        if found is not None:
+            count[0] += found[1]
+            return found[0]
+        inner = [0]
+        regimen: Regimen = read(value, inner)
+        count[0] += inner[0]
+        preset = _preset(regimen.id)
+        if preset is not None and preset == regimen:
+            regimen = preset
+        if key is not None and len(known) < _SHARED_LIMIT:
+            known[key] = (regimen, inner[0])
+        return regimen
+
+    return read_regimen
+
+
+def _preset(regimen_id: str) -> Regimen | None:
+    from b12course import regimens  # noqa: PLC0415 - only when a regimen is new
+
+    # A former id (a deprecated alias) names a preset by another id, so a
+    # regimen stored under it never equals the preset: no lookup, no warning.
+    if regimen_id not in regimens.available():
+        return None
+    return regimens.get(regimen_id)
+
+
+def _shared_dose(read: _Reader) -> _Reader:
+    """Read equal doses (three texts) as one Dose object."""
+    known: dict[tuple[object, ...], Dose] = {}
+
+    def read_dose(value: object, count: list[int]) -> Dose:
+        if type(value) is not dict:
+            return read(value, count)  # type: ignore[no-any-return]
+        key = tuple(value.items())
+        try:
+            found = known.get(key)
+        except TypeError:  # a list or an object among the values
+            found = None
+        # Only texts are kept, and a number or a list is never equal to a text.
+        if found is not None:
+            count[0] += len(key)
+            return found
+        dose: Dose = read(value, count)
+        if all(type(v) is str for _, v in key) and len(known) < _SHARED_LIMIT:
+            known[key] = dose
+        return dose
+
+    return read_dose
+
+
+_SHARED: dict[type, Callable[[_Reader], _Reader]] = {
+    Regimen: _shared_regimen,
+    Dose: _shared_dose,
+}
 
 
 # -- errors ------------------------------------------------------------------
 
 
-def _locate(exc: BaseException, path: str) -> tuple[str, str]:  # noqa: PLR0911
-    """Return the path of the first problem inside ``exc`` and what it was.
-
-    One return per kind of problem: cattrs' groups, a step down the document,
-    an unknown or missing field, a refusal by the model, anything else.
-    """
-    if isinstance(exc, ClassValidationError):
-        with_notes, without = exc.group_exceptions()
-        if with_notes:
-            inner, note = with_notes[0]
-            return _locate(inner, f"{path}.{note.name}")
-        return _locate(without[0], path)
-    if isinstance(exc, _StepError):
-        return _locate(exc.error, path + exc.step)
-    if isinstance(exc, ForbiddenExtraKeysError):
-        names = ", ".join(sorted(exc.extra_fields))
+def _locate(exc: BaseException, path: str) -> tuple[str, str]:
+    """Return the path of the first problem inside ``exc`` and what it was."""
+    while isinstance(exc, _StepError):
+        path += exc.step
+        exc = exc.error
+    if isinstance(exc, _ExtraError):
+        names = ", ".join(exc.names)
         return path, (
             f"unknown field(s) {names}; version {VERSION} documents do not have them"
         )
-    if isinstance(exc, KeyError):  # cattrs has already noted which field
+    if isinstance(exc, _MissingError):
         return path, "missing"
     if isinstance(exc, (_InvalidError, B12CourseError)):
         return path, str(exc)
@@ -465,43 +888,22 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
         text a course holds survives any storage.
 
     Fields added after version 1 was first written (``given[].by``,
-    ``pregnant_or_breastfeeding``, ``corrections``, ``confirmations``,
-    ``decisions[].by``, ``regimen.maintainer_notes``, an indefinite end's
-    ``wording``) are left out while they hold their default, so a course that
-    does not use them reads the same as before.
+    ``pregnant_or_breastfeeding``) are left out while they hold their default,
+    so a course that does not use them reads the same as before.
 
     Raises:
         NotACourseError: ``course`` is not a Course.
     """
     course = require_course(course)
-    body: dict[str, Any] = _converter.unstructure(course)
-    _drop_defaults(body)
-    document = {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "id": body.pop("id"),
+        "id": None,
         "zone": course.zone.key,
-        "first_dose": body.pop("first_dose"),
-        "regimen": body.pop("regimen"),
-        **body,
+        "first_dose": None,
     }
+    document.update(_writer(Course)(course))  # type: ignore[misc]
     return _json.dumps(document, indent=indent, ensure_ascii=True, allow_nan=False)
-
-
-def _drop_defaults(body: dict[str, Any]) -> None:
-    """Leave out the newer fields that hold their default (see :func:`dumps`)."""
-    for key in ("pregnant_or_breastfeeding", "corrections", "confirmations"):
-        if not body[key]:
-            del body[key]
-    for record in (*body["given"], *body["decisions"]):
-        if record["by"] is None:
-            del record["by"]
-    regimen = body["regimen"]
-    if not regimen["maintainer_notes"]:
-        del regimen["maintainer_notes"]
-    for phase in regimen["phases"]:
-        if phase["end"].get("wording") == "for life":
-            del phase["end"]["wording"]
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -517,21 +919,50 @@ def _refuse_constant(name: str) -> float:
     raise CourseFormatError("", f"{name} is not a JSON number")
 
 
-def _parse_json(text: str | bytes | bytearray) -> object:
+# A quote followed by JSON white space: the count of '":' may miss a key.
+_SPACED = re.compile(r'"[ \t\n\r]')
+
+
+def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> object:
+    """Parse JSON text, refusing NaN and Infinity (and, ``strictly``, repeated keys).
+
+    The strict parse calls Python for every object; :func:`loads` parses with
+    the C parser alone and proves afterwards that no key was repeated
+    (:func:`_no_repeated_keys`), parsing strictly only when it cannot.
+    """
     if not isinstance(text, (str, bytes, bytearray)):
         raise CourseFormatError(
             "", f"expected JSON text (str or bytes), not {type(text).__name__}"
         )
     try:
-        return _json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant
-        )
+        if strictly:
+            return _json.loads(
+                text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant
+            )
+        return _json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         raise CourseFormatError("", "nested too deeply to be a course") from None
     except ValueError as exc:  # JSONDecodeError, bad UTF-8, huge integers
         if isinstance(exc, CourseFormatError):
             raise
         raise CourseFormatError("", f"not valid JSON: {exc}") from None
+
+
+def _no_repeated_keys(text: str | bytes | bytearray, keys: int) -> bool:
+    """Whether ``text``, whose objects hold ``keys`` keys once parsed, repeats none.
+
+    Every key of JSON text is a string followed by a colon.  With no white
+    space after any quote (an indented document has some: it is parsed
+    strictly), each key written adds one ``":`` to the
+    text and text values may add more (an escaped quote followed by a colon),
+    so ``count('":') >= keys written >= keys``: if the count equals ``keys``,
+    no key was written twice.
+    """
+    if not isinstance(text, str):
+        if _json.detect_encoding(text) != "utf-8":
+            return False
+        text = bytes(text).decode("utf-8", "replace")
+    return text.count('":') == keys and not _SPACED.search(text)
 
 
 def _check_envelope(document: object) -> None:
@@ -584,17 +1015,128 @@ def loads(text: str | bytes | bytearray) -> Course:
 
     Raises:
         CourseFormatError: The text is not JSON, not a b12course document, of
-            another version, or holds a missing, unknown, wrongly typed or
-            refused field; ``path`` says where (e.g. ``symptoms[3].severity``).
+            another version, or holds a missing, unknown, wrongly typed,
+            repeated or refused field; ``path`` says where (e.g.
+            ``symptoms[3].severity``).
     """
     document = _parse_json(text)
+    count = [0]
+    try:
+        course = _read_document(document, count)
+    except CourseFormatError:
+        # A repeated key is the first thing to report, as a strict parse would.
+        _parse_json(text, strictly=True)
+        raise
+    if not _no_repeated_keys(text, count[0]):
+        _parse_json(text, strictly=True)
+    return course
+
+
+def _read_document(document: object, count: list[int]) -> Course:
     _check_envelope(document)
     assert isinstance(document, dict)  # noqa: S101 - checked above; for mypy
-    body = {k: v for k, v in document.items() if k not in _ENVELOPE}
     try:
-        course = _converter.structure(body, Course)
+        course: Course = _reader(Course)(document, count)
     except Exception as exc:  # every refusal becomes one error type
         path, detail = _locate(exc, "")
         raise CourseFormatError(path.lstrip("."), detail) from exc
     _check_zone(course, document.get("zone"))
     return course
+
+
+# -- the JSON Schema -------------------------------------------------------------
+
+
+def schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the documents :func:`dumps` writes.
+
+    It is made from the same description as the reader and the writer (the
+    model's attrs classes), so apps in any language can check a course file.
+    It checks the shape of a document (fields, types, enumerations, the form
+    of instants and amounts); the model checks more (plausible doses, records
+    in order, offsets that match their zone), which only :func:`loads` does.
+
+    >>> schema()["$defs"]["Course"]["required"][:2]
+    ['regimen', 'first_dose']
+    """
+    defs: dict[str, Any] = {}
+    body = _schema_of(Course, defs)
+    course = defs["Course"]
+    course["properties"] = {
+        "format": {"const": FORMAT},
+        "version": {"enum": list(READS)},
+        "zone": {"type": "string", "description": "The first dose's IANA zone."},
+        **course["properties"],
+    }
+    course["required"] = [*course["required"], *_ENVELOPE]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://b12course.readthedocs.io/schema/course-v{VERSION}.json",
+        "title": f"b12course course document, version {VERSION}",
+        **body,
+        "$defs": defs,
+    }
+
+
+def _schema_of(kind: Any, defs: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN401
+    """The schema of values of ``kind``; attrs classes go to ``defs``."""
+    simple = {
+        str: {"type": "string"},
+        int: {"type": "integer"},
+        float: {"type": "number"},
+        bool: {"type": "boolean"},
+        dt.datetime: {
+            "type": "string",
+            "pattern": _INSTANT_PATTERN,
+            "description": "ISO 8601 with its UTC offset, then [IANA zone key]",
+        },
+        Amount: {
+            "type": "string",
+            "pattern": _AMOUNT_PATTERN,
+            "description": "an exact amount and unit, e.g. '1 mg' or '500 mcg'",
+        },
+    }
+    if kind in simple:
+        return simple[kind]
+    inner = _is_optional(kind)
+    if inner is not None:
+        return {"anyOf": [_schema_of(inner, defs), {"type": "null"}]}
+    if typing.get_origin(kind) is tuple:
+        return {"type": "array", "items": _schema_of(typing.get_args(kind)[0], defs)}
+    if _is_tagged(kind):
+        return {
+            "oneOf": [_end_schema(cls, tag, defs) for cls, tag in _tags(kind).items()]
+        }
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return {"enum": [member.value for member in kind]}
+    name = kind.__name__
+    if name not in defs:
+        defs[name] = {}  # a placeholder while its fields are described
+        properties: dict[str, Any] = {}
+        required = []
+        for field, field_kind in _fields(kind):
+            alias: str = field.alias  # type: ignore[assignment]
+            properties[alias] = _schema_of(field_kind, defs)
+            if field.default is attrs.NOTHING:
+                required.append(alias)
+        defs[name] = {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        }
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _end_schema(cls: type, tag: str, defs: dict[str, Any]) -> dict[str, Any]:
+    _schema_of(cls, defs)
+    shape = defs[cls.__name__]
+    return {
+        "type": "object",
+        "properties": {
+            "kind": {"const": tag},
+            **shape["properties"],
+        },
+        "required": ["kind", *shape["required"]],
+        "additionalProperties": False,
+    }

@@ -119,7 +119,7 @@ def _without_credentials(url: str) -> str:
 
 
 def _course(path: str) -> Course:
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
     from b12course.exceptions import CourseFormatError  # noqa: PLC0415
 
     try:

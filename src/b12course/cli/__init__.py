@@ -22,6 +22,7 @@
     b12course plan|timeline course.json
     b12course ics course.json -o course.ics [--force]
     b12course csv|summary|chart course.json -o FILE
+    b12course schema                                    # the course files' JSON Schema
 
 **Courses and presets.**  ``plan``, ``timeline``, ``ics``, ``csv``,
 ``summary`` and ``chart`` take a course file (a name ending in ``.json``, or an
@@ -94,16 +95,9 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from b12course.__about__ import __version__
-from b12course.cli import (
-    _changes,
-    _completion,
-    _corrections,
-    _exports,
-    _reading,
-    _worklist,
-)
 from b12course.cli import _course as base
 from b12course.cli import _input as read
+from b12course.cli import _reading
 from b12course.exceptions import B12CourseError, CalDavNetworkError
 
 __all__ = ["main"]
@@ -163,7 +157,14 @@ def _suggest(message: str) -> str:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+# The commands of the reading group, whose parser alone is built when one of
+# them is run (a cold `b12course status` then builds one group of parsers,
+# not every command's); any other command builds them all.
+_READING = frozenset({"presets", "plan", "timeline", "status", "schema"})
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command``'s group if it reads only."""
     parser = _Parser(
         prog=_PROG,
         description="Vitamin B12 treatment courses: guideline presets, dosing "
@@ -178,6 +179,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _reading.register(commands)
+    if command in _READING:
+        return parser
+    from b12course.cli import (  # noqa: PLC0415 - not for reading
+        _changes,
+        _completion,
+        _corrections,
+        _exports,
+        _worklist,
+    )
+
     _changes.register(commands)
     _corrections.register(commands)
     _exports.register(commands)
@@ -195,6 +206,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parser_for(arguments: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser ``arguments`` need; a shell's completion request is answered."""
+    # A shell asking for completions needs every command; otherwise a reading
+    # command builds only its own group's parsers (start-up time).
+    completing = "_ARGCOMPLETE" in os.environ
+    parser = _parser(None if completing or not arguments else arguments[0])
+    if completing:
+        from b12course.cli import _completion  # noqa: PLC0415 - only for the shell
+
+        _completion.complete(parser)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per outcome
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``).
 
@@ -203,9 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one per o
         written, 2 on bad input or a refused change, 3 when a server cannot
         be reached or does not answer in time.
     """
-    parser = _parser()
-    _completion.complete(parser)
     arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser_for(arguments)
     if not arguments:  # `b12course` alone: what can it do?
         parser.print_help()
         return 0

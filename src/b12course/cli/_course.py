@@ -79,7 +79,7 @@ def read_course(path: str) -> Course:
 
 def load(data: bytes, path: str) -> Course:
     """Return the course in ``data``, read from ``path``; an error names the file."""
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
     from b12course.exceptions import CourseFormatError  # noqa: PLC0415
 
     try:
@@ -92,7 +92,7 @@ def load(data: bytes, path: str) -> Course:
 
 
 def dump(course: Course) -> bytes:
-    from b12course import json as b12json  # noqa: PLC0415 - cattrs only when asked
+    from b12course import json as b12json  # noqa: PLC0415 - the reader only when asked
 
     return (b12json.dumps(course, indent=2) + "\n").encode("ascii")
 

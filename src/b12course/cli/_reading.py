@@ -360,6 +360,16 @@ def status(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one screen, read
     return 0
 
 
+def schema(_args: argparse.Namespace) -> int:
+    """Print the JSON Schema of course files (draft 2020-12)."""
+    import json  # noqa: PLC0415 - only this command needs them
+
+    from b12course import json as course_json  # noqa: PLC0415
+
+    print(json.dumps(course_json.schema(), indent=2))
+    return 0
+
+
 def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
     """Add this group's commands to ``commands``."""
     presets_parser = shared.add(
@@ -437,4 +447,15 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
         '"suggested_site", "overdue": [DOSE], "flare_window": {"start", "end", '
         '"state"}|null, "next_review": {"review", "at"}|null, "recent_symptoms": '
         "[EVENT]} (DOSE and EVENT as in plan and timeline)",
+    )
+
+    shared.add(
+        commands,
+        "schema",
+        schema,
+        "print the JSON Schema of course files",
+        "Print the JSON Schema (draft 2020-12) of the course files b12course "
+        "writes, for checking them in any language. The schema checks their "
+        "shape; b12course checks more when it reads one (plausible doses, "
+        "records in order, offsets that match their zone).",
     )
