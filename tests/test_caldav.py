@@ -9,7 +9,6 @@ import http.server
 import importlib.util
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from typing import Any
 import attrs
 import icalendar
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -38,6 +37,7 @@ from b12course.exceptions import (
     SettingError,
 )
 from b12course.ical import read_ical, to_ical
+from support.profiles import scaled
 
 caldav = pytest.importorskip("caldav")
 
@@ -876,8 +876,10 @@ class TestOptionalImport:
 
 
 class TestProperty:
-    @settings(
-        max_examples=int(os.environ.get("B12COURSE_CALDAV_EXAMPLES", "3")),
+    # A fiftieth of the profile's examples (3 under ci): each syncs a course
+    # several times to a real server.
+    @scaled(
+        0.02,
         deadline=None,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,

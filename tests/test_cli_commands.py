@@ -5,7 +5,7 @@ import json
 import zoneinfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -22,6 +22,7 @@ from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.cli import main
 from b12course.export import to_csv
 from b12course.ical import read_ical
+from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIRST = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
@@ -473,7 +474,7 @@ class TestJson:
         assert f"Flare window:   {words}" in out
         assert "No symptom entries yet." in out
 
-    @settings(max_examples=10, deadline=None)
+    @scaled(0.1, deadline=None)  # each example writes a file and runs the CLI
     @given(course=strategies.courses(), days=st.integers(0, 60))
     def test_plan_json_is_the_timelines_planned_doses(
         self, tmp_path_factory, course, days
@@ -624,7 +625,7 @@ class TestCorners:
 
 
 class TestTablesRenderTheTimeline:
-    @settings(max_examples=10, deadline=None)
+    @scaled(0.1, deadline=None)  # each example writes a file and runs the CLI
     @given(course=strategies.courses(), days=st.integers(0, 90))
     def test_timeline_table_rows_are_the_timelines_events(
         self, tmp_path_factory, course, days

@@ -5,12 +5,16 @@ import io
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from b12course import json as b12json
 from b12course import strategies
 from b12course.cli import main
+
+# The whole module is fuzzing: the full suite runs it, the fast tier does not.
+pytestmark = pytest.mark.fuzz
 
 COMMANDS = [
     "presets", "plan", "timeline", "status", "new", "record", "skip", "end-phase",
@@ -40,7 +44,7 @@ argument_lists = st.tuples(
 
 
 class TestArbitraryArguments:
-    @settings(max_examples=150, deadline=None)
+    @settings(deadline=None)
     @given(argv=argument_lists, course=strategies.courses(max_given=3))
     def test_every_answer_is_a_status_and_at_most_one_error_line(
         self, tmp_path_factory, argv, course

@@ -25,6 +25,10 @@ from hypothesis import strategies as st
 import b12course as b12
 from b12course import strategies as b12st
 from b12course.exceptions import B12CourseError
+from support.profiles import scaled
+
+# The whole module is fuzzing: the full suite runs it, the fast tier does not.
+pytestmark = pytest.mark.fuzz
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 BOUNDED = settings(
@@ -224,7 +228,8 @@ def _mutate(data: bytes, draw) -> bytes:
     return b"\r\n".join(lines)
 
 
-CALENDAR_BOUNDED = settings(BOUNDED, max_examples=40)
+# A quarter of the profile's examples: each exports and parses a calendar.
+CALENDAR_BOUNDED = scaled(0.25, parent=BOUNDED)
 
 
 class TestCalendars:

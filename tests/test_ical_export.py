@@ -14,7 +14,7 @@ import zoneinfo
 import icalendar
 import pytest
 import recurring_ical_events
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
@@ -25,6 +25,7 @@ from b12course import strategies as b12st
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.exceptions import AlarmError, CalendarFormatError, NaiveDatetimeError
 from b12course.ical._text import clean, unescape
+from support.profiles import scaled
 
 UTC = dt.timezone.utc
 STAMP = dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -619,7 +620,7 @@ def _seconds(value: dt.datetime) -> dt.datetime:
 
 
 class TestProperties:
-    @settings(max_examples=60)
+    @scaled(0.4)  # an export and a read-back per example
     @given(COURSES, st.integers(0, 150))
     def test_round_trip_keeps_every_dose(self, course, days):
         """Export then read_ical gives back every dose's uid, instant, due time and status, with unique UIDs."""
@@ -641,7 +642,7 @@ class TestProperties:
             for d in plan
         ) == sorted((d.uid, _seconds(d.when), d.due, d.status) for d in read)
 
-    @settings(max_examples=40)
+    @scaled(0.25)  # two exports compared per example
     @given(COURSES, st.integers(1, 72 * 60))
     def test_late_dose_keeps_uids_of_unchanged_doses(self, course, minutes_late):
         """Recording the next dose late keeps every UID; doses that did not change keep their SEQUENCE."""

@@ -62,6 +62,7 @@ def _wall_times(first: dt.datetime, last: dt.datetime, step: dt.timedelta):
 
 
 class TestVtimezone:
+    @pytest.mark.slow
     @pytest.mark.parametrize("key", VTIMEZONE_ZONES)
     def test_file_zone_resolves_wall_times_like_the_plan_decades_ahead(self, key):
         """Readers that trust the VTIMEZONE resolve every local time as the course does, through 2060, from a 2026 export."""

@@ -6,7 +6,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from b12course import (
@@ -40,6 +40,7 @@ from b12course.exceptions import (
     OutOfBoundsError,
     SettingError,
 )
+from support.profiles import scaled
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
@@ -249,9 +250,9 @@ class TestPlanProperties:
         assert sorted(fulfilled, key=lambda g: g.at) == list(in_range)
         assert [d.number for d in plan] == list(range(1, len(plan) + 1))
 
-    # At most 60 examples (the ci profile's 150 are slow), fewer when the loaded
-    # profile asks for fewer (the mutation profile).
-    @settings(max_examples=min(60, settings().max_examples))
+    # Two fifths of the profile's examples (60 under ci): each plans a preset in
+    # any zone for years.
+    @scaled(0.4)
     @given(
         zone=zones,
         wall=walls,
