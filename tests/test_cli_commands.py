@@ -288,6 +288,7 @@ class TestIcsHistory:
         assert {d.sequence for d in doses} == {0}
         assert all(not d.cancelled for d in doses)
 
+    @pytest.mark.slow
     def test_ics_of_a_course_file_bumps_sequence(self, capsys, tmp_path, course_file):
         """Written again after a dose was recorded, the course's calendar bumps changed events."""
         target = tmp_path / "b12.ics"

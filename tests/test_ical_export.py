@@ -125,6 +125,7 @@ def _by_ical_package(data: bytes):
 
 
 class TestOracles:
+    @pytest.mark.slow
     @pytest.mark.parametrize("zone", sorted(ZONE_CASES))
     @pytest.mark.parametrize("preset", regimens.available())
     def test_two_independent_readers_see_every_dose_at_its_planned_instant(
@@ -642,6 +643,7 @@ class TestProperties:
             for d in plan
         ) == sorted((d.uid, _seconds(d.when), d.due, d.status) for d in read)
 
+    @pytest.mark.slow
     @scaled(0.25)  # two exports compared per example
     @given(COURSES, st.integers(1, 72 * 60))
     def test_late_dose_keeps_uids_of_unchanged_doses(self, course, minutes_late):

@@ -212,6 +212,7 @@ class TestCompact:
         with pytest.raises(CalendarFormatError):
             b12ical.read_ical(data.replace(old, new))
 
+    @pytest.mark.slow
     @given(COURSES)
     def test_compact_round_trip_keeps_every_dose(self, course):
         """In compact mode, read_ical still gives back every dose's uid and instant."""

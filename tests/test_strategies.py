@@ -109,6 +109,7 @@ class TestFromType:
 
 
 class TestZones:
+    @pytest.mark.slow
     @given(b12st.zones())
     def test_zones_are_loadable_iana_zones(self, zone):
         """Every zone drawn is a ZoneInfo whose key loads again."""
@@ -156,6 +157,7 @@ class TestAwareDatetimes:
         wall = value.replace(tzinfo=None)
         assert dt.datetime(2026, 3, 1) <= wall <= dt.datetime(2026, 11, 30)
 
+    @pytest.mark.slow
     @given(b12st.aware_datetimes())
     def test_no_imaginary_times_by_default(self, value):
         """By default every local time exists: it survives a round trip through UTC."""
@@ -450,6 +452,7 @@ class TestCourses:
         }
         assert {utc(s.due) for s in course.skips} <= skipped
 
+    @pytest.mark.slow
     @given(b12st.courses())
     def test_records_fall_on_whole_minutes(self, course):
         """By default every instant of a course is on a whole minute, as clinics and calendars plan."""
