@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import http.client
 import http.server
-import importlib.util
 import json
 import logging
 import subprocess
@@ -37,22 +36,12 @@ from b12course.exceptions import (
     SettingError,
 )
 from b12course.ical import read_ical, to_ical
+from support import caldav_server as server_helper
 from support.profiles import scaled
 
 caldav = pytest.importorskip("caldav")
 
 
-def _load_helper() -> Any:
-    path = Path(__file__).with_name("caldav_server.py")
-    spec = importlib.util.spec_from_file_location("caldav_server", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-server_helper = _load_helper()
 USER, PASSWORD = server_helper.USER, server_helper.PASSWORD
 raw_request = server_helper.request
 

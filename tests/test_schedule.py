@@ -16,18 +16,12 @@ from b12course import (
     Count,
     Course,
     DecisionBasis,
-    Dose,
     DoseSkip,
     DoseStatus,
-    Drug,
     DueWindow,
-    Indefinite,
     Lasting,
-    Phase,
     PhaseDecision,
     PhaseEnding,
-    Regimen,
-    Route,
     UntilNoFurtherImprovement,
     regimens,
 )
@@ -41,63 +35,11 @@ from b12course.exceptions import (
     SettingError,
 )
 from support.profiles import scaled
+from support.schedules import ZONES, single, two_phase
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
 NEW_YORK = Z("America/New_York")
-ZONES = [
-    "Europe/London",
-    "America/New_York",
-    "Australia/Sydney",
-    "Australia/Lord_Howe",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Pacific/Apia",
-    "America/Santiago",
-    "Africa/Casablanca",
-    "Pacific/Chatham",
-    "UTC",
-]
-IM = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM)
-
-
-def single(cadence, end=None, anchoring=Anchoring.GIVEN):
-    return Regimen(
-        id="t",
-        name="t",
-        phases=(
-            Phase(
-                name="only",
-                dose=IM,
-                cadence=cadence,
-                end=end or Indefinite(),
-                anchoring=anchoring,
-            ),
-        ),
-    )
-
-
-def two_phase(first_end, first=None, then=None, anchoring=Anchoring.GIVEN):
-    return Regimen(
-        id="t2",
-        name="t2",
-        phases=(
-            Phase(
-                name="loading",
-                dose=IM,
-                cadence=first or Cadence.every_days(2),
-                end=first_end,
-                anchoring=anchoring,
-            ),
-            Phase(
-                name="maintenance",
-                dose=IM,
-                cadence=then or Cadence.every_months(2),
-                end=Indefinite(),
-            ),
-        ),
-    )
-
 
 zones = st.sampled_from(ZONES).map(Z) | b12st.zones()
 cadences = st.one_of(
