@@ -18,7 +18,7 @@ pytestmark = pytest.mark.fuzz
 
 COMMANDS = [
     "presets", "plan", "timeline", "status", "new", "record", "skip", "end-phase",
-    "log", "lab", "ics", "csv", "summary",
+    "log", "lab", "ics", "csv", "summary", "chart",
 ]  # fmt: skip
 OPTIONS = [
     "--start", "--tz", "--until", "--now", "--at", "--from", "--to", "--json",
@@ -32,6 +32,7 @@ VALUES = [
     "serum-b12", "ng/L", "7", "-1", "99999999999999999999", "1e400", "nan", "",
     ".", "-", "out.ics", "out.md", "out.html", "out.csv", "course.json", "self",
     "30m", "99999999999999999999m", "\ud800", "x" * 300,
+    "out.svg", "out.png", "out.txt", "right/UTC", "PT30M", "-P1D", "9999-12-31T09:00",
 ]  # fmt: skip
 
 argument_lists = st.tuples(
