@@ -865,10 +865,11 @@ class TestOptionalImport:
 
 
 class TestProperty:
-    # A fiftieth of the profile's examples (3 under ci): each syncs a course
-    # several times to a real server.
+    # A fiftieth of the profile's examples (3 under ci, at least 1): each syncs a
+    # course several times to a real server.
     @scaled(
         0.02,
+        minimum=1,
         deadline=None,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,
