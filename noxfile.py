@@ -6,6 +6,7 @@ Sessions for versions the machine lacks are skipped with a message (nox's own
 pyenv but not on PATH are found too.
 
     nox                 # tests on 3.10, 3.11, 3.12 (those present)
+    nox -s fast         # the fast tier: no slow, integration or fuzz tests
     nox -s docs lint    # the documentation build and the linters
 """
 
@@ -49,6 +50,29 @@ def tests(session: nox.Session) -> None:
     """Run the whole test suite with the coverage gate."""
     session.install("-e", ".[test]", "--group", "dask")
     session.run("python", "-m", "pytest", "--cov=b12course", *session.posargs)
+
+
+# The fast tier (docs/testing.md): every module, none of the costly tests.
+FAST = "not slow and not integration and not fuzz"
+
+
+@nox.session(python=PYTHONS[-1])
+def fast(session: nox.Session) -> None:
+    """Run the fast tier and print its own coverage (no gate: the full suite has it)."""
+    session.install("-e", ".[test]")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-m",
+        FAST,
+        "-p",
+        "no:cacheprovider",
+        "--cov=b12course",
+        "--cov-report=term:skip-covered",
+        "--cov-fail-under=0",
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHONS[-1])

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-import importlib.util
 import tempfile
 import time
 import zoneinfo
@@ -32,6 +31,7 @@ from typing import Any
 
 import caldav
 import icalendar
+from _common import caldav_server
 
 import b12course as b12
 from b12course import caldav as b12caldav
@@ -46,16 +46,6 @@ PRESETS = (
     "bnf-hydroxocobalamin-non-neuro",
     "nasal-weekly",
 )
-
-
-def _helper() -> Any:
-    path = Path(__file__).resolve().parent.parent / "tests" / "caldav_server.py"
-    spec = importlib.util.spec_from_file_location("caldav_server", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _counted(calendar: Any) -> collections.Counter[str]:
@@ -116,7 +106,7 @@ def _run(server: Any, preset: str) -> str:
     )
 
 
-HELPER = _helper()
+HELPER = caldav_server()
 
 
 def main() -> None:

@@ -11,9 +11,9 @@ depends little on other processes.  Nothing here runs in the test suite.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import zoneinfo
-from collections.abc import Callable
+
+from _common import best_of
 
 import b12course as b12
 from b12course import regimens
@@ -21,17 +21,6 @@ from b12course import regimens
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 UTC = dt.timezone.utc
 STAMP = dt.datetime(2026, 11, 1, tzinfo=UTC)
-
-
-def best_of(function: Callable[[], object], *, number: int, repeat: int = 5) -> float:
-    """Return the best CPU time of one call, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        for _ in range(number):
-            function()
-        best = min(best, (time.process_time() - start) / number)
-    return best
 
 
 def _course(preset: str, given: int) -> b12.Course:

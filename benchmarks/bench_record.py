@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 import zoneinfo
-from collections.abc import Callable
 
 import attrs
+from _common import best_of, fmt
 
 from b12course import AdministeredDose, Course, regimens
 from b12course._schedule import expand
@@ -69,25 +68,6 @@ def plain_record(course: Course, at: dt.datetime) -> Course:
     slot = next((d for d in plan.doses if d.given is record), None)
     dose = slot.dose if slot is not None else course.regimen.phases[-1].dose
     return attrs.evolve(course, given=(*course.given, attrs.evolve(record, dose=dose)))
-
-
-def best_of(function: Callable[[], object], *, repeat: int) -> float:
-    """Return the least CPU time of ``repeat`` calls of ``function``."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        best = min(best, time.process_time() - start)
-    return best
-
-
-def fmt(seconds: float) -> str:
-    """Format a duration with a unit that suits it."""
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
 
 
 def plain_record_all(times: list[dt.datetime]) -> Course:

@@ -40,7 +40,7 @@ import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import attrs
+from _common import Row, fmt
 
 import b12course
 from b12course import Course, regimens
@@ -59,30 +59,6 @@ elapsed = time.process_time() - start
 heavy = [m for m in {heavy!r} if m in sys.modules]
 print(elapsed, ",".join(heavy))
 """
-
-
-@attrs.frozen
-class Row:
-    """One line of the results table."""
-
-    what: str
-    ours: float
-    theirs: float
-    peer: str
-    target: str
-    met: bool | None  # None: reported, no target
-    same: bool
-    note: str = ""
-
-    @property
-    def ratio(self) -> float:
-        """Ours over theirs."""
-        return self.ours / self.theirs
-
-
-def fmt(seconds: float) -> str:
-    """Format a duration in milliseconds."""
-    return f"{seconds * 1e3:.1f} ms"
 
 
 def environment(pycache: str) -> dict[str, str]:
@@ -227,10 +203,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("| measurement | measured | peer | peer time | ratio | target | met | same |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
-        met = "n/a" if row.met is None else "yes" if row.met else "NO"
         print(
             f"| {row.what} | {fmt(row.ours)} | {row.peer} | {fmt(row.theirs)} "
-            f"| {row.ratio:.2f}x | {row.target} | {met} "
+            f"| {row.ratio_text} | {row.target} | {row.met_text} "
             f"| {'yes' if row.same else 'NO'} ({row.note}) |"
         )
     if not all(row.same for row in rows):

@@ -23,13 +23,13 @@ import gc
 import os
 import random
 import sys
-import time
 import tracemalloc
 import zoneinfo
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
+from _common import Row, best_of
 from dateutil import rrule
 
 import b12course
@@ -52,53 +52,6 @@ UTC = dt.timezone.utc
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIFTY_YEARS = dt.timedelta(days=50 * 365 + 12)
 WEEK = dt.timedelta(days=7)
-
-
-def best_of(function: Callable[[], object], *, number: int, repeat: int = 7) -> float:
-    """Return the best CPU time of one call, in seconds, over ``repeat`` batches.
-
-    CPU time (``time.process_time``) is what one core spends on the call; on
-    a shared machine it is far steadier than wall-clock time.
-    """
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        for _ in range(number):
-            function()
-        best = min(best, (time.process_time() - start) / number)
-    return best
-
-
-def fmt(seconds: float) -> str:
-    """Format a duration with a unit that suits it."""
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.2f} us"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.2f} s"
-
-
-@attrs.frozen
-class Row:
-    """One line of the results table."""
-
-    what: str
-    ours: float
-    theirs: float
-    peer: str
-    target: str
-    met: bool
-    note: str = ""
-    unit: str = "s"
-
-    @property
-    def ratio(self) -> float:
-        """Ours over theirs."""
-        return self.ours / self.theirs
-
-    def show(self, value: float) -> str:
-        """Format a measurement of this row (seconds, or bytes)."""
-        return fmt(value) if self.unit == "s" else f"{value / 1e6:.2f} MB"
 
 
 # -- the 50-year course --------------------------------------------------------
@@ -491,11 +444,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("| measurement | ours | peer | peer time | ratio | target | met | note |")
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
-        ratio = f"{row.ratio:.2f}x" if row.ratio >= 0.01 else f"1/{1 / row.ratio:,.0f}"
         ours, theirs = row.show(row.ours), row.show(row.theirs)
         print(
             f"| {row.what} | {ours} | {row.peer} | {theirs} "
-            f"| {ratio} | {row.target} | {'yes' if row.met else 'NO'} | {row.note} |"
+            f"| {row.ratio_text} | {row.target} | {row.met_text} | {row.note} |"
         )
 
 

@@ -21,13 +21,13 @@ import gc
 import random
 import statistics
 import sys
-import time
 import tracemalloc
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
+from _common import Row, best_of
 
 import b12course
 from b12course import (
@@ -63,38 +63,6 @@ WEEK = dt.timedelta(days=7)
 ZERO = dt.timedelta(0)
 
 
-def best_of(function: Callable[[], object], *, repeat: int) -> float:
-    """Return the best CPU time of one call, in seconds, over ``repeat`` calls."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        best = min(best, time.process_time() - start)
-    return best
-
-
-def fmt(seconds: float) -> str:
-    """Format a duration with a unit that suits it."""
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.2f} us"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
-
-
-@attrs.frozen
-class Row:
-    """One line of the results table: measured / peer / ratio / target / met."""
-
-    what: str
-    measured: str
-    peer: str
-    ratio: str
-    target: str
-    met: bool
-    note: str = ""
-
-
 def timed_row(  # noqa: PLR0917 - one row, all its cells
     what: str,
     ours: float,
@@ -105,9 +73,7 @@ def timed_row(  # noqa: PLR0917 - one row, all its cells
     note: str = "",
 ) -> Row:
     """A row comparing two CPU times."""
-    ratio = ours / theirs
-    shown = f"{ratio:.3f}x" if ratio < 0.1 else f"{ratio:.2f}x"
-    return Row(what, fmt(ours), f"{peer_name}: {fmt(theirs)}", shown, target, met, note)
+    return Row(what, ours, theirs, peer_name, target, met, note)
 
 
 # -- the courses -----------------------------------------------------------------
@@ -354,12 +320,14 @@ def bench_memory(n: int) -> Row:
     given = statistics.mean(len(c.given) for c in courses)
     return Row(
         f"memory, {n:,} courses of two years each, with their kept slots",
-        f"{kept / 2**20:,.0f} MiB",
-        f"the courses alone: {held / 2**20:,.0f} MiB",
-        f"{kept / n / 1024:.1f} KiB per course",
+        kept,
+        held,
+        "the courses alone",
         "< 2 GB (for 100,000)",
         kept / n * 100_000 < 2e9,
-        f"tracemalloc; {given:.1f} doses given per course, every record its own object",
+        f"{kept / n / 1024:.1f} KiB per course; tracemalloc; "
+        f"{given:.1f} doses given per course, every record its own object",
+        unit="B",
     )
 
 
@@ -381,8 +349,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         print(
-            f"| {row.what} | {row.measured} | {row.peer} | {row.ratio} "
-            f"| {row.target} | {'yes' if row.met else 'NO'} | {row.note} |"
+            f"| {row.what} | {row.show(row.ours)} "
+            f"| {row.peer}: {row.show(row.theirs)} | {row.ratio_text} "
+            f"| {row.target} | {row.met_text} | {row.note} |"
         )
 
 

@@ -1,4 +1,15 @@
-"""Shared test configuration: Hypothesis profiles and common fixtures."""
+"""Shared test configuration: Hypothesis profiles, test tiers and common hooks.
+
+Example counts come from the profile, never from a test (docs/testing.md):
+
+- ``dev`` (the default on a workstation): few examples, a quick inner loop;
+- ``ci`` (the default where ``CI`` is set): the depth CI has always run;
+- ``deep`` (nightly-style): many examples, for a run that may take an hour;
+- ``mutation``: few, derandomized examples, for mutmut.
+
+A test that needs a share of the profile's examples other than one says so with
+``support.profiles.scaled(factor)`` and a comment giving the reason.
+"""
 
 import importlib.util
 import os
@@ -7,10 +18,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile(
     "ci",
     max_examples=150,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep",
+    max_examples=1000,
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
@@ -30,6 +48,9 @@ settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
 )
 
+# Fixtures that start a real server: a test using one is an integration test.
+SERVER_FIXTURES = frozenset({"radicale"})
+
 
 def _mutation_order(item):
     """Pinned boundary tests first, example tests next, property tests last."""
@@ -39,10 +60,13 @@ def _mutation_order(item):
 
 
 def pytest_collection_modifyitems(items):
-    """Under mutation testing, run the tests most likely to kill a mutant first.
+    """Mark the tests that start a real server; order the tests for mutation testing.
 
-    mutmut stops at the first failing test (``-x``), so this only saves time.
+    mutmut stops at the first failing test (``-x``), so the order only saves time.
     """
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
     if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
         items.sort(key=_mutation_order)
 

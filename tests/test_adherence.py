@@ -75,6 +75,7 @@ class TestAdherence:
         with pytest.raises(NotACourseError):
             b12.adherence("course.json", now=FIRST)
 
+    @pytest.mark.slow
     @given(course=b12st.courses(), days=st.integers(min_value=-5, max_value=300))
     def test_counts_add_up(self, course, days):
         """Given, skipped, overdue and due-now doses add up to the doses due, and on time, late and early to the given."""

@@ -6,10 +6,8 @@ import base64
 import datetime as dt
 import http.client
 import http.server
-import importlib.util
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -24,7 +22,7 @@ from typing import Any
 import attrs
 import icalendar
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -38,21 +36,12 @@ from b12course.exceptions import (
     SettingError,
 )
 from b12course.ical import read_ical, to_ical
+from support import caldav_server as server_helper
+from support.profiles import scaled
 
 caldav = pytest.importorskip("caldav")
 
 
-def _load_helper() -> Any:
-    path = Path(__file__).with_name("caldav_server.py")
-    spec = importlib.util.spec_from_file_location("caldav_server", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-server_helper = _load_helper()
 USER, PASSWORD = server_helper.USER, server_helper.PASSWORD
 raw_request = server_helper.request
 
@@ -876,8 +865,11 @@ class TestOptionalImport:
 
 
 class TestProperty:
-    @settings(
-        max_examples=int(os.environ.get("B12COURSE_CALDAV_EXAMPLES", "3")),
+    # A fiftieth of the profile's examples (3 under ci, at least 1): each syncs a
+    # course several times to a real server.
+    @scaled(
+        0.02,
+        minimum=1,
         deadline=None,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,

@@ -340,6 +340,7 @@ class TestIcs:
         assert run(capsys, *ics_args(target, "--force"))[0] == 0
         assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
 
+    @pytest.mark.slow
     def test_rewriting_keeps_uids_and_bumps_changed_events(self, capsys, tmp_path):
         """The same command twice gives the same UIDs; a changed plan bumps SEQUENCE."""
         target = tmp_path / "b12.ics"

@@ -5,7 +5,7 @@ import json
 import zoneinfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import b12course as b12
@@ -18,6 +18,7 @@ from b12course.cli import _reading as _cli_reading
 from b12course.cli import main
 from b12course.export import to_csv
 from b12course.ical import read_ical
+from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIRST = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
@@ -285,6 +286,7 @@ class TestIcsHistory:
         assert {d.sequence for d in doses} == {0}
         assert all(not d.cancelled for d in doses)
 
+    @pytest.mark.slow
     def test_ics_of_a_course_file_bumps_sequence(self, capsys, tmp_path, course_file):
         """Written again after a dose was recorded, the course's calendar bumps changed events."""
         target = tmp_path / "b12.ics"
@@ -497,7 +499,7 @@ class TestJson:
         assert code == 0
         assert "Flare window:   not open: no dose given yet" in out
 
-    @settings(max_examples=10, deadline=None)
+    @scaled(0.1, deadline=None)  # each example writes a file and runs the CLI
     @given(course=strategies.courses(), days=st.integers(0, 60))
     def test_plan_json_is_the_timelines_planned_doses(
         self, tmp_path_factory, course, days
@@ -648,7 +650,7 @@ class TestCorners:
 
 
 class TestTablesRenderTheTimeline:
-    @settings(max_examples=10, deadline=None)
+    @scaled(0.1, deadline=None)  # each example writes a file and runs the CLI
     @given(course=strategies.courses(), days=st.integers(0, 90))
     def test_timeline_table_rows_are_the_timelines_events(
         self, tmp_path_factory, course, days

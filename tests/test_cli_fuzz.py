@@ -5,6 +5,7 @@ import io
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,9 +13,12 @@ from b12course import json as b12json
 from b12course import strategies
 from b12course.cli import main
 
+# The whole module is fuzzing: the full suite runs it, the fast tier does not.
+pytestmark = pytest.mark.fuzz
+
 COMMANDS = [
     "presets", "plan", "timeline", "status", "new", "record", "skip", "end-phase",
-    "log", "lab", "ics", "csv", "summary", "fhir", "caldav",
+    "log", "lab", "ics", "csv", "summary", "fhir", "caldav", "chart",
 ]  # fmt: skip
 OPTIONS = [
     "--start", "--tz", "--until", "--now", "--at", "--from", "--to", "--json",
@@ -32,6 +36,7 @@ VALUES = [
     "my**course.json", "[ab].json", "link.json", "not-utf8", "http://[::1",
     "http://127.0.0.1:99999/a/", "http://127.0.0.1:1/a/", "http://127.0.0.1/a b/",
     "$\\foo$", "cost $5 or $6",
+    "out.svg", "out.png", "out.txt", "right/UTC", "PT30M", "-P1D", "9999-12-31T09:00",
 ]  # fmt: skip
 
 argument_lists = st.tuples(
@@ -44,7 +49,7 @@ argument_lists = st.tuples(
 
 
 class TestArbitraryArguments:
-    @settings(max_examples=150, deadline=None)
+    @settings(deadline=None)
     @given(argv=argument_lists, course=strategies.courses(max_given=3))
     def test_every_answer_is_a_status_and_at_most_one_error_line(
         self, tmp_path_factory, argv, course

@@ -68,6 +68,7 @@ class TestExamples:
         overdue = [line for line in rows if line.endswith("overdue")]
         assert {line.split()[4] for line in overdue} == {"patient-04", "patient-08"}
 
+    @pytest.mark.slow
     def test_property_testing(self, tmp_path, monkeypatch, capsys):
         """The property-testing example's properties hold."""
         out = run_example(

@@ -136,6 +136,7 @@ class TestToCsv:
         else:
             assert cell == note
 
+    @pytest.mark.slow
     @given(course=b12st.courses())
     def test_rows_are_the_timelines_events(self, course):
         """The rows are exactly the timeline's record events: same kinds, same instants in the course zone, same dose names."""
@@ -173,6 +174,7 @@ class TestToCsv:
             assert t.utcoffset() == t.astimezone(course.zone).utcoffset()
         assert times == sorted(times)
 
+    @pytest.mark.slow
     @given(course=b12st.courses())
     def test_deterministic(self, course):
         """The same course always gives the same text."""
@@ -507,6 +509,7 @@ class TestSummaryMarkdown:
         with pytest.raises(ExportError, match="file path"):
             summary_markdown(course, now=self.NOW, chart_path=" ")
 
+    @pytest.mark.slow
     @given(course=b12st.courses(), days=st.integers(min_value=-10, max_value=400))
     def test_any_course(self, course, days):
         """Every course summarises with every section, and its counts add up."""
@@ -608,6 +611,7 @@ def regimen_named(name: str, phase: str, notes: str) -> b12.Regimen:
 
 
 class TestSummaryDerivation:
+    @pytest.mark.slow
     @given(course=b12st.courses(), days=st.integers(min_value=-5, max_value=200))
     def test_dose_table_is_the_timelines_planned_doses(self, course, days):
         """The dose table lists exactly the timeline's planned doses due before now: same numbers, names, instants and statuses."""
@@ -712,6 +716,7 @@ class TestSummaryText:
                 assert phrase not in text
             assert "window in which a transient worsening has been reported" in text
 
+    @pytest.mark.slow
     @given(course=b12st.courses(), days=st.integers(min_value=0, max_value=200))
     def test_trend_word_agrees_with_its_number(self, course, days):
         """Each trend's word and the fitted change beside it come from one value: improving at -2 or less, worsening at +2 or more, stable between."""

@@ -30,6 +30,7 @@ from b12course import (
 from b12course._regimen import Count, Indefinite, Lasting
 from b12course.exceptions import ExportError, FhirFormatError, NotACourseError
 from b12course.fhir import carried, course_from_fhir_file, from_fhir, to_fhir
+from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "fhir-bnf-non-neuro-r4b.json"
@@ -60,7 +61,9 @@ def _instants_and_zones(course: Course) -> list[object]:
 
 
 class TestRoundTrip:
-    @settings(
+    # A tenth of the profile's examples: each validates two FHIR bundles (dear).
+    @scaled(
+        0.1,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -99,7 +102,7 @@ class TestRoundTrip:
         assert back == carried(course)
         assert _instants_and_zones(back) == _instants_and_zones(course)
 
-    @settings(deadline=None)
+    @scaled(0.1, deadline=None)  # as above: a FHIR bundle validated per example
     @given(course=strategies.courses(max_given=3, max_symptoms=2, max_labs=2))
     def test_json_text_reads_like_the_model(
         self, official_schema: Any, course: Course
@@ -657,10 +660,9 @@ def _mutated(draw: st.DrawFn) -> dict[str, Any]:
     return bundle
 
 
+@pytest.mark.fuzz
 class TestFuzz:
-    @settings(
-        max_examples=int(__import__("os").environ.get("FUZZ", "200")), deadline=None
-    )
+    @settings(deadline=None)
     @given(bundle=_mutated())
     def test_mutated_bundles_raise_only_fhir_format_error(
         self, official_schema: Any, bundle: dict[str, Any]

@@ -352,6 +352,7 @@ class TestAssess:
             assess(entry(START, 1), ["not an entry"], first_dose=START)  # type: ignore[list-item]
 
 
+@pytest.mark.slow
 @given(b12st.courses(max_symptoms=8, max_given=6))
 def test_assessment_is_total(course):
     """Every entry of any course gets exactly one category, and BASELINE exactly when it precedes treatment."""
@@ -371,6 +372,7 @@ def test_assessment_is_total(course):
             assert item.symptom.is_movement
 
 
+@pytest.mark.slow
 @given(b12st.courses(max_symptoms=8, max_given=6), b12st.aware_datetimes())
 def test_report_is_consistent(course, now):
     """The report's assessments, status and resolution agree with each other."""

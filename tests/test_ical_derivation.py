@@ -8,7 +8,7 @@ import zoneinfo
 import attrs
 import icalendar
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
@@ -18,6 +18,7 @@ from b12course import regimens
 from b12course import strategies as b12st
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.exceptions import InvalidRecordError
+from support.profiles import scaled
 
 UTC = dt.timezone.utc
 STAMP = dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -100,7 +101,7 @@ def _derived(
 
 
 class TestOneDerivation:
-    @settings(max_examples=60)
+    @scaled(0.4)  # an export and a timeline per example
     @given(COURSES, st.integers(0, 90))
     def test_calendar_events_are_exactly_the_timeline_events(self, course, days):
         """The .ics shows the timeline's planned doses, reviews, flare window and phase changes: same kinds, instants and dose names."""

@@ -9,94 +9,36 @@ import pathlib
 import re
 import subprocess
 import sys
-import zoneinfo
 
 import icalendar
 import pytest
 import recurring_ical_events
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 import b12course as b12
 from b12course import ical as b12ical
 from b12course import regimens
-from b12course import strategies as b12st
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course.exceptions import AlarmError, CalendarFormatError, NaiveDatetimeError
 from b12course.ical._text import clean, unescape
+from support.calendars import (
+    COURSES,
+    HORIZON,
+    STAMP,
+    ZONE_CASES,
+)
+from support.calendars import course as _course
+from support.calendars import dose_events as _dose_events
+from support.calendars import events as _events
+from support.calendars import expected as _expected
+from support.calendars import export as _export
+from support.profiles import scaled
 
 UTC = dt.timezone.utc
-STAMP = dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
 DOSE_UID = re.compile(r"-p\d+-d\d+@b12course$")
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "nice-non-neuro-london.ics"
-
-# Zones named by the issue, each with a local wall time inside its 2027 DST
-# transitions (gap or repeated hour) where it has them, and the date a few days
-# before its first 2027 transition.
-ZONE_CASES = {
-    "Europe/London": (dt.date(2027, 3, 24), dt.time(1, 30)),
-    "America/New_York": (dt.date(2027, 3, 10), dt.time(2, 30)),
-    "Australia/Sydney": (dt.date(2027, 4, 1), dt.time(2, 30)),
-    "Australia/Lord_Howe": (dt.date(2027, 4, 1), dt.time(1, 45)),
-    "America/Sao_Paulo": (dt.date(2027, 3, 10), dt.time(0, 30)),
-    "Asia/Kolkata": (dt.date(2027, 3, 10), dt.time(9, 0)),
-}
-
-
-HORIZON = dt.timedelta(days=60)
-# Civil zones only: the system database's "right/" zones count leap seconds, so
-# their offsets are not whole minutes and no calendar client reads them alike.
-COURSES = b12st.courses(
-    max_given=5,
-    max_symptoms=0,
-    max_labs=0,
-    first_doses=b12st.aware_datetimes(
-        min_value=dt.datetime(2020, 1, 1),
-        max_value=dt.datetime(2035, 12, 31, 23, 59),
-        timezones=b12st.zones().filter(lambda z: not z.key.startswith("right/")),
-    ),
-)
-
-
-def _course(
-    preset: str = "bnf-hydroxocobalamin-non-neuro",
-    zone: str = "Europe/London",
-    start: dt.datetime | None = None,
-    course_id: str = "c1",
-) -> b12.Course:
-    tz = zoneinfo.ZoneInfo(zone)
-    first = (start or dt.datetime(2026, 12, 7, 9)).replace(tzinfo=tz)
-    return b12.Course.begin(regimens.get(preset), first_dose=first, id=course_id)
-
-
-def _export(course: b12.Course, until: dt.datetime, **kwargs) -> bytes:
-    kwargs.setdefault("dtstamp", STAMP)
-    return b12.to_ical(course, until=until, **kwargs)
-
-
-def _events(data: bytes) -> list[icalendar.Component]:
-    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
-
-
-def _dose_events(data: bytes) -> dict[str, icalendar.Component]:
-    return {
-        str(e["UID"]): e
-        for e in _events(data)
-        if str(e.get("X-B12COURSE-KIND")) == "planned_dose" and "RRULE" not in e
-    }
-
-
-def _expected(course: b12.Course, until: dt.datetime, now=None):
-    """The plan's (uid, UTC instant) pairs, skipped doses left out."""
-    return sorted(
-        (
-            f"{course.id}-p{d.phase}-d{d.number_in_phase}@b12course",
-            d.when.astimezone(UTC),
-        )
-        for d in course.plan(until=until, now=now)
-        if d.status is not b12.DoseStatus.SKIPPED
-    )
 
 
 def _by_recurring_ical_events(data: bytes, course: b12.Course, until: dt.datetime):
@@ -124,6 +66,7 @@ def _by_ical_package(data: bytes):
 
 
 class TestOracles:
+    @pytest.mark.slow
     @pytest.mark.parametrize("zone", sorted(ZONE_CASES))
     @pytest.mark.parametrize("preset", regimens.available())
     def test_two_independent_readers_see_every_dose_at_its_planned_instant(
@@ -620,7 +563,7 @@ def _seconds(value: dt.datetime) -> dt.datetime:
 
 
 class TestProperties:
-    @settings(max_examples=60)
+    @scaled(0.4)  # an export and a read-back per example
     @given(COURSES, st.integers(0, 150))
     def test_round_trip_keeps_every_dose(self, course, days):
         """Export then read_ical gives back every dose's uid, instant, due time and status, with unique UIDs."""
@@ -642,7 +585,8 @@ class TestProperties:
             for d in plan
         ) == sorted((d.uid, _seconds(d.when), d.due, d.status) for d in read)
 
-    @settings(max_examples=40)
+    @pytest.mark.slow
+    @scaled(0.25)  # two exports compared per example
     @given(COURSES, st.integers(1, 72 * 60))
     def test_late_dose_keeps_uids_of_unchanged_doses(self, course, minutes_late):
         """Recording the next dose late keeps every UID; doses that did not change keep their SEQUENCE."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import zoneinfo
 
 import pytest
 from hypothesis import given
@@ -12,27 +11,11 @@ from hypothesis import strategies as st
 
 import b12course as b12
 from b12course import ical as b12ical
-from b12course import regimens
 from b12course.exceptions import CalendarFormatError
+from support.calendars import course as _course
+from support.calendars import export as _export
 
 UTC = dt.timezone.utc
-STAMP = dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
-
-
-def _course(
-    preset: str = "bnf-hydroxocobalamin-non-neuro",
-    zone: str = "Europe/London",
-    start: dt.datetime | None = None,
-    course_id: str = "c1",
-) -> b12.Course:
-    tz = zoneinfo.ZoneInfo(zone)
-    first = (start or dt.datetime(2026, 12, 7, 9)).replace(tzinfo=tz)
-    return b12.Course.begin(regimens.get(preset), first_dose=first, id=course_id)
-
-
-def _export(course: b12.Course, until: dt.datetime, **kwargs) -> bytes:
-    kwargs.setdefault("dtstamp", STAMP)
-    return b12.to_ical(course, until=until, **kwargs)
 
 
 class TestReadIcal:

@@ -11,21 +11,9 @@ from dateutil import tz as dateutil_tz
 
 from b12course._time import local, resolve
 from b12course.ical._vtimezone import vtimezone
+from support.calendars import ZONE_CASES
 
 UTC = dt.timezone.utc
-
-# Zones named by the issue, each with a local wall time inside its 2027 DST
-# transitions (gap or repeated hour) where it has them, and the date a few days
-# before its first 2027 transition.
-ZONE_CASES = {
-    "Europe/London": (dt.date(2027, 3, 24), dt.time(1, 30)),
-    "America/New_York": (dt.date(2027, 3, 10), dt.time(2, 30)),
-    "Australia/Sydney": (dt.date(2027, 4, 1), dt.time(2, 30)),
-    "Australia/Lord_Howe": (dt.date(2027, 4, 1), dt.time(1, 45)),
-    "America/Sao_Paulo": (dt.date(2027, 3, 10), dt.time(0, 30)),
-    "Asia/Kolkata": (dt.date(2027, 3, 10), dt.time(9, 0)),
-}
-
 
 VTIMEZONE_ZONES = [
     *ZONE_CASES,
@@ -62,6 +50,7 @@ def _wall_times(first: dt.datetime, last: dt.datetime, step: dt.timedelta):
 
 
 class TestVtimezone:
+    @pytest.mark.slow
     @pytest.mark.parametrize("key", VTIMEZONE_ZONES)
     def test_file_zone_resolves_wall_times_like_the_plan_decades_ahead(self, key):
         """Readers that trust the VTIMEZONE resolve every local time as the course does, through 2060, from a 2026 export."""

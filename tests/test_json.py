@@ -421,6 +421,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.fuzz
 class TestFuzz:
     @given(st.binary())
     def test_any_bytes(self, data):

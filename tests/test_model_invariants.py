@@ -10,7 +10,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -46,6 +46,7 @@ from b12course.exceptions import (
     SettingError,
     TextError,
 )
+from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
@@ -374,7 +375,7 @@ class TestTimelineCarries:
             events
         )
 
-    @settings(max_examples=10)
+    @scaled(0.1)  # a 400-day timeline per example
     @given(strategies.courses(max_given=6))
     def test_timeline_events_are_the_course_state(self, drawn):
         """The timeline's records are exactly the course's records before the horizon."""
@@ -444,7 +445,7 @@ class TestImports:
 
 
 class TestRecordingFastPath:
-    @settings(max_examples=15)
+    @scaled(0.1)  # rebuilds the course per example
     @given(strategies.courses(max_given=5), st.data())
     def test_recording_equals_rebuilding(self, drawn, data):
         """A record added by log_symptom equals the course attrs.evolve rebuilds."""

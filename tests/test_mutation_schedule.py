@@ -13,22 +13,15 @@ import zoneinfo
 import pytest
 
 from b12course import (
-    AdministeredDose,
     Anchoring,
     Cadence,
     Count,
-    Dose,
     DoseSkip,
     DoseStatus,
-    Drug,
     DueWindow,
-    Indefinite,
     Lasting,
-    Phase,
     PhaseDecision,
     PhaseEnding,
-    Regimen,
-    Route,
     UntilNoFurtherImprovement,
 )
 from b12course._schedule import (
@@ -39,37 +32,19 @@ from b12course._schedule import (
     locate,
 )
 from b12course.exceptions import DoseOrderError, SettingError
-
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-UTC = dt.timezone.utc
-IM = Dose(Drug.HYDROXOCOBALAMIN, "1 mg", Route.IM)
-ORAL = Dose(Drug.CYANOCOBALAMIN, "1 mg", Route.ORAL)
-HOUR = dt.timedelta(hours=1)
-DAY = dt.timedelta(days=1)
-MICRO = dt.timedelta(microseconds=1)
-
-
-def on(day, hour=9, minute=0, month=12):
-    """A day of December 2026 (or ``month``) in London."""
-    return dt.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
-
-
-def phase(name="only", cadence=None, end=None, anchoring=Anchoring.GIVEN, dose=IM):
-    return Phase(
-        name=name,
-        dose=dose,
-        cadence=cadence or Cadence.daily(),
-        end=end or Indefinite(),
-        anchoring=anchoring,
-    )
-
-
-def regimen(*phases):
-    return Regimen(id="t", name="t", phases=phases)
-
-
-def gave(*instants, dose=IM):
-    return tuple(AdministeredDose(at=at, dose=dose) for at in instants)
+from support.schedules import (
+    DAY,
+    HOUR,
+    IM,
+    LONDON,
+    MICRO,
+    ORAL,
+    UTC,
+    gave,
+    on,
+    phase,
+    regimen,
+)
 
 
 def plan(reg, first=None, until=None, **kw):

@@ -5,6 +5,7 @@ import itertools
 import math
 
 import attrs
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -146,6 +147,7 @@ class TestPlanShape:
 
 
 class TestNeverStops:
+    @pytest.mark.slow
     @given(
         course=b12st.courses(
             regimens=open_ended,

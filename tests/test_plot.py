@@ -8,7 +8,7 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
@@ -25,6 +25,7 @@ from b12course.plot import (
     plot_course,
     save_chart,
 )
+from support.profiles import scaled
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "chart_and_summary.py"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -89,6 +90,7 @@ def num(value: dt.datetime) -> float:
 
 
 class TestPlotCourse:
+    @pytest.mark.slow
     def test_renders_without_a_display(self, tmp_path):
         """In a fresh process with no display and no backend set, the chart renders and import b12course alone never imports matplotlib."""
         env = {
@@ -358,7 +360,7 @@ class TestPlotCourse:
         with pytest.raises(ModuleNotFoundError, match=r"b12course\[plot\]"):
             plot_course(flare_course())
 
-    @settings(max_examples=25)
+    @scaled(0.2)  # matplotlib draws a figure per example
     @given(course=b12st.courses(), days=st.integers(min_value=0, max_value=300))
     def test_any_course(self, course, days):
         """For any course there is one line per symptom and one marker per dose in range."""
@@ -417,6 +419,7 @@ class TestSaveChart:
 
 
 class TestExample:
+    @pytest.mark.slow
     def test_writes_chart_and_summary(self, tmp_path):
         """The example writes the chart, the CSV and both summaries into the directory it is given."""
         out = tmp_path / "out"
@@ -435,6 +438,7 @@ class TestExample:
         assert "](chart.svg)" in summary
         assert (out / "log.csv").read_bytes().startswith(b"time,kind,")
 
+    @pytest.mark.slow
     def test_default_directory(self, monkeypatch, tmp_path):
         """Without an argument the example writes into a new temporary directory."""
         monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -474,7 +478,7 @@ EXAMPLE_NOW = dt.datetime(2027, 1, 15, 9, tzinfo=LONDON)
 
 
 class TestChartDerivation:
-    @settings(max_examples=25)
+    @scaled(0.2)  # matplotlib draws a figure per example
     @given(course=b12st.courses(), days=st.integers(min_value=0, max_value=300))
     def test_markers_are_the_timelines_dose_events(self, course, days):
         """The chart's dose markers are exactly the timeline's given and skipped doses and its pending planned doses: same kinds, instants and names."""

@@ -354,6 +354,7 @@ _RULES = st.builds(
 )
 
 
+@pytest.mark.slow
 @given(_logged_loading(), _RULES)
 def test_plateau_never_ends_a_phase_before_its_first_dose(course, rule):
     """Every derived decision falls strictly after the first dose of the phase it ends."""
@@ -366,6 +367,7 @@ def test_plateau_never_ends_a_phase_before_its_first_dose(course, rule):
             assert utc(span.decision.at) < utc(span.review)
 
 
+@pytest.mark.slow
 @given(_logged_loading(), _RULES, st.integers(1, 400))
 def test_plateau_plans_are_prefixes(course, rule, days):
     """A shorter horizon gives a prefix of the longer plan, with the plateau opt-in too."""
@@ -375,6 +377,7 @@ def test_plateau_plans_are_prefixes(course, rule, days):
     assert shorter == course.plan(until=long, end_on_plateau=rule)[: len(shorter)]
 
 
+@pytest.mark.slow
 @given(
     b12st.courses(regimens=_COUNT_REGIMENS, max_symptoms=0),
     st.lists(b12st.symptom_entries(), max_size=8),

@@ -2,7 +2,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from b12course import Course, Route, Site, regimens
@@ -10,6 +10,7 @@ from b12course import strategies as b12st
 from b12course._sites import IM_SITES, SC_SITES, least_recently_used, sites_for
 from b12course._time import utc
 from b12course.exceptions import InvalidRecordError, RegimenError
+from support.profiles import scaled
 
 SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
 START = dt.datetime(2026, 12, 1, 9, tzinfo=SYDNEY)
@@ -143,7 +144,8 @@ class TestSuggestSite:
             course_with().suggest_site(sites)
 
 
-@settings(max_examples=60)
+@pytest.mark.slow
+@scaled(0.4)  # a plan per drawn site history: dear
 @given(
     st.lists(
         st.tuples(

@@ -234,6 +234,7 @@ class TestTrend:
             trend([], Symptom.MYOCLONUS, end=dt.datetime(2026, 1, 1))
 
 
+@pytest.mark.slow
 @given(st.lists(b12st.symptom_entries(symptoms=st.just(Symptom.TREMOR)), max_size=10))
 def test_baseline_lies_within_its_entries(entries):
     """A baseline is between the lowest and highest of the entries it averages, all before treatment."""
@@ -247,6 +248,7 @@ def test_baseline_lies_within_its_entries(entries):
         assert len(base.entries) == min(3, len(prior))
 
 
+@pytest.mark.slow
 @given(st.lists(b12st.symptom_entries(symptoms=st.just(Symptom.NUMBNESS)), max_size=10))
 def test_trend_direction_agrees_with_change(entries):
     """The direction is improving, worsening or stable exactly as the fitted change says."""

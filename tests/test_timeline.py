@@ -162,6 +162,7 @@ def interval_timeline():
     return window, instants, Timeline([*instants, window], zone=LONDON)
 
 
+@pytest.mark.slow
 class TestTimelineProperties:
     @given(data=st.data(), made=timelines())
     def test_between_is_additive(self, data, made):

@@ -15,7 +15,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from b12course import EventKind, Timeline, TimelineEvent
@@ -27,6 +27,7 @@ from b12course.exceptions import (
     OutOfBoundsError,
     RangeError,
 )
+from support.profiles import scaled
 
 Z = zoneinfo.ZoneInfo
 ZONE_KEYS = (
@@ -49,8 +50,8 @@ OTHER_FORMS: tuple[dt.tzinfo, ...] = (
 FIRST_YEAR, LAST_YEAR = 2010, 2030
 ONE_US = dt.timedelta(microseconds=1)
 KINDS = (EventKind.SYMPTOM, EventKind.PLANNED_DOSE, EventKind.REVIEW)
-# Each example draws a timeline and several queries: at most 80 in any profile.
-CAPPED = settings(max_examples=min(settings.default.max_examples, 80))
+# Each example draws a timeline and several queries: half the profile's examples.
+CAPPED = scaled(0.5)
 
 
 @functools.cache
@@ -240,6 +241,7 @@ def outcome(query, *args):
 # -- the properties -------------------------------------------------------------
 
 
+@pytest.mark.slow
 class TestFastPathsEqualThePlainFilter:
     @CAPPED
     @given(data=st.data(), tl=timelines)

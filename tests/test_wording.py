@@ -110,6 +110,7 @@ class TestForbiddenWords:
         """The IV refusal says why without a forbidden word."""
         clean(IV_REASON)
 
+    @pytest.mark.slow
     @given(b12st.courses(max_symptoms=8, max_given=4), b12st.aware_datetimes())
     def test_reports_and_assessments(self, course, now):
         """str() of any report, assessment and window has none."""

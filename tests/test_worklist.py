@@ -6,7 +6,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from b12course import (
@@ -30,6 +30,7 @@ from b12course.exceptions import (
     RangeError,
     SettingError,
 )
+from support.profiles import scaled
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
@@ -88,6 +89,7 @@ def clinic():
 
 
 class TestPendingOnly:
+    @pytest.mark.slow
     @given(
         course=b12st.courses(max_given=12),
         days=st.integers(0, 800),
@@ -106,6 +108,7 @@ class TestPendingOnly:
             d for d in full if d.pending
         )
 
+    @pytest.mark.slow
     @given(course=b12st.courses(max_given=12, skips=False, late=True))
     def test_equals_the_full_plan_without_skips(self, course):
         """Without skips (the fast-forward case) the pending slots still match."""
@@ -238,7 +241,8 @@ class TestWorklist:
         with pytest.raises(NotACourseError, match="worklist"):
             worklist([*clinic, "dave"], MONDAY, MONDAY + WEEK)
 
-    @settings(max_examples=60)
+    @pytest.mark.slow
+    @scaled(0.4)  # up to four courses planned twice per example
     @given(
         courses=st.lists(b12st.courses(max_given=6), max_size=4),
         days=st.integers(-30, 400),
@@ -321,7 +325,8 @@ def dst_courses(draw):
 class TestKeptSlots:
     """The pending slots a course keeps for worklists equal the plain derivation."""
 
-    @settings(max_examples=80)
+    @pytest.mark.slow
+    @scaled(0.5)  # up to four courses across DST changes per example
     @given(
         drawn=st.lists(dst_courses(), min_size=1, max_size=4),
         offsets=st.lists(st.integers(-72, 72), min_size=1, max_size=3),
@@ -345,6 +350,7 @@ class TestKeptSlots:
             wl = worklist(courses, start, end, now=now, grace=grace)
             assert pairs(wl) == naive_rows(courses, start, end, now, grace)
 
+    @pytest.mark.slow
     @given(
         drawn=st.lists(dst_courses(), min_size=1, max_size=3),
         picks=st.lists(
@@ -379,6 +385,7 @@ class TestKeptSlots:
         assert wl.due[0].status is DoseStatus.DUE
         assert [r.due for r in wl.overdue] == dues[:2]
 
+    @pytest.mark.slow
     @given(
         courses=st.lists(b12st.courses(max_given=10), max_size=5),
         days=st.lists(st.integers(-20, 900), min_size=1, max_size=3),
@@ -393,6 +400,7 @@ class TestKeptSlots:
                 courses, start, end, now
             )
 
+    @pytest.mark.slow
     @given(course=b12st.courses(max_given=8), days=st.integers(0, 400))
     def test_equal_to_pending_doses(self, course, days):
         """The kept slots cut at a horizon are exactly pending_doses up to it."""
@@ -511,6 +519,7 @@ def _has_memo(course):
 class TestMergeWorklists:
     """Partial worklists of consecutive partitions merge into the single worklist."""
 
+    @pytest.mark.slow
     @given(
         courses=st.lists(b12st.courses(max_given=6), max_size=6),
         cuts=st.lists(st.integers(0, 6), max_size=4),
