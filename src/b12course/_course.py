@@ -41,6 +41,7 @@ from b12course._flare import (
     flare_report,
     flare_window_applies,
 )
+from b12course._horizon import Horizon, PlanContinues, horizon_for
 from b12course._labs import LabResult
 from b12course._records import (
     AdministeredDose,
@@ -95,6 +96,7 @@ from b12course._time import (
     zone_of,
 )
 from b12course._timeline import EventKind, Timeline, TimelineEvent
+from b12course._view import Clinical
 from b12course.exceptions import (
     B12CourseError,
     DuplicateRecordError,
@@ -266,6 +268,40 @@ def _decisions(
 
 def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
     return TimelineEvent.instant(at, kind, payload)
+
+
+def _flare_model(model: object) -> FlareModel | None:
+    if model is not None and not isinstance(model, FlareModel):
+        raise SettingError.wrong_kind("flare_model", model, "a FlareModel or None")
+    return model
+
+
+def _within(
+    doses: tuple[PlannedDose, ...], horizon: Horizon
+) -> tuple[tuple[PlannedDose, ...], PlanContinues | None]:
+    """Return the doses the horizon shows, and where the plan continues past it.
+
+    A pending provisional dose due at or after the provisional horizon is
+    not shown (provisional doses follow the firm ones, so this cuts a tail);
+    the first one not shown names the phase that goes on.
+    """
+    cut = utc(horizon.provisional)
+    for i, dose in enumerate(doses):
+        if dose.provisional and dose.pending and utc(dose.due) >= cut:
+            shown = doses[:i] + tuple(
+                d for d in doses[i:] if not (d.provisional and d.pending)
+            )
+            return shown, PlanContinues(at=horizon.provisional, phase_name=dose.phase_name)
+    return doses, None
+
+
+def _begun(
+    spans: tuple[PhaseSpan, ...], doses: tuple[PlannedDose, ...], horizon: Horizon
+) -> tuple[PhaseSpan, ...]:
+    """Return the phase spans that begin before the provisional horizon or hold a dose shown."""
+    shown = {d.phase for d in doses}
+    cut = utc(horizon.provisional)
+    return tuple(s for s in spans if s.index in shown or utc(s.first) < cut)
 
 
 def require_course(value: object, what: str = "course") -> Course:
@@ -663,43 +699,69 @@ class Course:
     def timeline(
         self,
         *,
-        until: dt.datetime,
+        until: dt.datetime | None = None,
         now: dt.datetime | None = None,
         grace: dt.timedelta | None = None,
         end_on_plateau: PlateauRule | bool = False,
         flare_model: FlareModel | None = None,
+        provisional_horizon: dt.timedelta | None = None,
     ) -> Timeline:
-        """Return the timeline of every event of the course before ``until``.
+        """Return the view of the course at ``now``: every event before the horizon.
 
         This is the one derivation every rendering reads: planned doses (with
         their status at ``now``), doses given and skipped, symptom entries,
         lab results, phase changes, review points and the flare window,
         derived once, sorted once and queried in ``O(log n + k)``.  The
-        timeline also carries the flare window (shown or not), the reviews and
-        the suggested injection site; see :class:`b12course.Timeline`.
+        timeline also carries what a person reads beyond the events: the
+        assessment of each symptom entry, the flare report, baselines and
+        trends, adherence, the phase decisions, the next dose and the site
+        suggested for it, and the horizon; see :class:`b12course.Timeline`.
+
+        The horizon follows the one policy (:func:`b12course.horizon_for`):
+        firm doses to ``until`` (by default 366 days past ``now``, or past
+        the first dose for a preview); provisional doses to
+        ``provisional_horizon`` (12 weeks) past ``now`` (or the first dose),
+        then one ``PLAN_CONTINUES`` event where the plan goes on.
 
         Args:
-            until: The exclusive horizon (aware), as for :meth:`plan`.
+            until: The exclusive horizon (aware), as for :meth:`plan`; the
+                policy's firm horizon when None.
             now: The present, for the planned doses' statuses.
             grace: As for :meth:`plan`; also used by ``Timeline.overdue``.
             end_on_plateau: As for :meth:`plan`.
             flare_model: The flare model of the window; the defaults when None.
+            provisional_horizon: How far past ``now`` (or the first dose)
+                provisional doses show; 12 weeks when None.
 
         Raises:
             NaiveDatetimeError: ``until`` or ``now`` is naive.
-            SettingError: ``grace``, ``end_on_plateau`` or ``flare_model`` is
-                not well formed.
+            SettingError: ``grace``, ``end_on_plateau``, ``flare_model`` or
+                ``provisional_horizon`` is not well formed.
         """
-        until = require_aware("until", until)
+        if now is not None:
+            now = require_aware("now", now)
+        horizon = horizon_for(
+            self.first_dose,
+            now=now,
+            until=until,
+            provisional_horizon=provisional_horizon,
+        )
+        until = horizon.firm
         plan = self.expand(
             until=until, now=now, grace=grace, end_on_plateau=end_on_plateau
         )
+        doses, continues = _within(plan.doses, horizon)
+        spans = _begun(plan.phases, doses, horizon)
         window = self.flare_window(flare_model)
         events = [
-            *self._plan_events(plan),
+            *self._plan_events(spans, doses),
             *self._record_events(utc(until)),
             *(_at(r.at, EventKind.REVIEW, r) for r in self._reviews(plan, until)),
         ]
+        if continues is not None:
+            events.append(
+                _at(continues.at.astimezone(self.zone), EventKind.PLAN_CONTINUES, continues)
+            )
         if window is not None and utc(window.start) < utc(until):
             zone = self.zone
             events.append(
@@ -717,27 +779,42 @@ class Course:
             until=until,
             now=now,
             flare_window=window,
-            suggested_site=self._suggested_site(plan),
+            suggested_site=self._suggested_site(doses),
+            horizon=horizon,
+            decisions=tuple(s.decision for s in plan.phases if s.decision is not None),
+            clinical=Clinical(
+                entries=self.symptoms,
+                until=until,
+                treatment_start=self.treatment_start,
+                first_dose_given=bool(self.given),
+                model=_flare_model(flare_model),
+                applies=flare_model is not None
+                or flare_window_applies(self.regimen),
+                now=now,
+            ),
         )
 
-    def _suggested_site(self, plan: Plan) -> str | None:
-        """Return the site for the next pending dose of ``plan``, by its route.
+    def _suggested_site(self, doses: Sequence[PlannedDose]) -> str | None:
+        """Return the site for the next dose (``Timeline.next_pending``), by its route.
 
         None when that dose's route has no injection site (oral, nasal).
         """
-        pending = next((d for d in plan.doses if d.pending), None)
+        ahead = (d for d in doses if d.pending and d.status is not DoseStatus.OVERDUE)
+        pending = next(ahead, None)
         dose = pending.dose if pending is not None else self.regimen.phases[-1].dose
         try:
             return self.suggest_site(route=dose.route)
         except InvalidRecordError:  # a route with no injection site
             return None
 
-    def _plan_events(self, plan: Plan) -> Iterator[TimelineEvent]:
-        """Yield the phase changes and the planned doses of ``plan``."""
+    def _plan_events(
+        self, spans: Iterable[PhaseSpan], doses: Iterable[PlannedDose]
+    ) -> Iterator[TimelineEvent]:
+        """Yield the phase changes and the planned doses shown."""
         zone = self.zone
-        for span in plan.phases:
+        for span in spans:
             yield _at(span.first.astimezone(zone), EventKind.PHASE_CHANGE, span)
-        for dose in plan.doses:
+        for dose in doses:
             yield _at(dose.due, EventKind.PLANNED_DOSE, dose)
 
     def _record_events(self, horizon: dt.datetime) -> Iterator[TimelineEvent]:

@@ -66,12 +66,13 @@ from typing import Any, cast, overload
 
 import attrs
 
-from b12course._flare import FlareWindow
+from b12course._flare import Assessment, FlareReport, FlareWindow
+from b12course._horizon import Horizon, PlanContinues
 from b12course._labs import LabResult
-from b12course._records import AdministeredDose, DoseSkip
+from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
 from b12course._response import Review
 from b12course._schedule import DoseStatus, DueWindow, PhaseSpan, PlannedDose
-from b12course._symptoms import SymptomEntry
+from b12course._symptoms import Baseline, Symptom, SymptomEntry, Trend
 from b12course._time import (
     UTC,
     aware,
@@ -82,6 +83,7 @@ from b12course._time import (
     require_grace,
     utc,
 )
+from b12course._view import Adherence, Clinical, count_adherence
 from b12course.exceptions import (
     InvalidRecordError,
     NotADateError,
@@ -116,6 +118,9 @@ class EventKind(enum.Enum):
     - ``DOSE_SKIPPED``: a :class:`~b12course.DoseSkip`, at its due time.
     - ``SYMPTOM``: a :class:`~b12course.SymptomEntry`.
     - ``LAB_RESULT``: a :class:`~b12course.LabResult`.
+    - ``PLAN_CONTINUES``: a :class:`~b12course.PlanContinues` (instant, at the
+      provisional horizon): provisional doses go on past it, until a
+      clinician ends the phase (see :mod:`b12course._horizon`).
 
     A planned dose keeps its slot in the plan whatever its status, so a dose
     given late shows twice: as the ``PLANNED_DOSE`` (status ``GIVEN``) at its
@@ -130,6 +135,7 @@ class EventKind(enum.Enum):
     DOSE_SKIPPED = "dose_skipped"
     SYMPTOM = "symptom"
     LAB_RESULT = "lab_result"
+    PLAN_CONTINUES = "plan_continues"
 
     def __str__(self) -> str:
         """Print the value, the one name of the kind in every rendering."""
@@ -224,7 +230,7 @@ class TimelineEvent:
         return f"{when}  {self.kind}  {self.title}"
 
 
-def _title(payload: object) -> str:  # noqa: PLR0911 - one line per payload kind
+def _title(payload: object) -> str:  # noqa: C901, PLR0911 - one line per payload kind
     """Return the short words for an event's payload (its str for the others)."""
     if isinstance(payload, PlannedDose):
         return f"{payload.name}, {payload.dose}, {payload.status.value}"
@@ -245,6 +251,8 @@ def _title(payload: object) -> str:  # noqa: PLR0911 - one line per payload kind
         return f"{payload.phase.name} phase begins"
     if isinstance(payload, FlareWindow):
         return "window in which a transient worsening has been reported"
+    if isinstance(payload, PlanContinues):
+        return payload.text
     return str(payload)
 
 
@@ -268,6 +276,10 @@ def _day(value: object) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise NotADateError("day", value)
     return value
+
+
+def _plan_order(dose: PlannedDose) -> int:
+    return dose.number
 
 
 def _sort_key(
@@ -505,6 +517,16 @@ class Timeline:
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(str)),
     )
+    horizon: Horizon | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Horizon)),
+    )
+    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=tuple)
+    clinical: Clinical | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Clinical)),
+        repr=False,
+    )
     # The indexes: derived from the fields above, never compared or passed.
     _starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
     _intervals: tuple[TimelineEvent, ...] = attrs.field(init=False, eq=False)
@@ -515,6 +537,11 @@ class Timeline:
     ] = attrs.field(init=False, eq=False, hash=False)
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
+    _next_pending: PlannedDose | None = attrs.field(init=False, eq=False)
+    # The adherence at `now`, counted on first reading (a one-item tuple).
+    _kept: tuple[Adherence | None, ...] = attrs.field(
+        init=False, eq=False, repr=False, default=()
+    )
     # When the pending doses' due windows close, in UTC: a prefix of them,
     # grown by overdue() as far as its `now` needs (doses due later cannot
     # have closed), so most timelines (e.g. of_kind's) never build any.
@@ -539,6 +566,9 @@ class Timeline:
         now: dt.datetime | None = None,
         flare_window: FlareWindow | None = None,
         suggested_site: str | None = None,
+        horizon: Horizon | None = None,
+        decisions: Iterable[PhaseDecision] = (),
+        clinical: Clinical | None = None,
     ) -> Timeline:
         """Return the timeline of ``events`` in any order, sorted.
 
@@ -555,6 +585,9 @@ class Timeline:
             now=now,
             flare_window=flare_window,
             suggested_site=suggested_site,
+            horizon=horizon,
+            decisions=tuple(decisions),
+            clinical=clinical,
         )
 
     def __attrs_post_init__(self) -> None:
@@ -593,6 +626,8 @@ class Timeline:
         )
         set_(self, "_pending", pending)
         set_(self, "_pending_starts", tuple(utc(d.due) for d in pending))
+        ahead = (d for d in pending if d.status is not DoseStatus.OVERDUE)
+        set_(self, "_next_pending", min(ahead, key=_plan_order, default=None))
 
     def _closing(self, count: int) -> tuple[dt.datetime, ...]:
         """When the first ``count`` pending doses' due windows close, in UTC."""
@@ -650,6 +685,87 @@ class Timeline:
     def phases(self) -> tuple[PhaseSpan, ...]:
         """The phases that began before the horizon, in time order."""
         return self.payloads(EventKind.PHASE_CHANGE)
+
+    @property
+    def next_pending(self) -> PlannedDose | None:
+        """The dose that is next at :attr:`now`: the one rule every rendering reads.
+
+        It is the first pending planned dose, in plan order, that is not
+        overdue: the dose due now, else the next one to come (every pending
+        dose when the timeline has no ``now``).  :attr:`suggested_site` is
+        the site for it; overdue doses are :meth:`overdue`'s.
+        """
+        return self._next_pending
+
+    @property
+    def plan_continues(self) -> PlanContinues | None:
+        """Where provisional doses go on past the horizon, or None."""
+        found = self.payloads(EventKind.PLAN_CONTINUES)
+        return found[0] if found else None
+
+    @property
+    def adherence(self) -> Adherence | None:
+        """How the planned doses due before :attr:`now` were kept (None: no now).
+
+        Read from each dose's status at ``now``; counted on first reading.
+        """
+        if not self._kept:
+            kept = (
+                None
+                if self.now is None
+                else count_adherence(
+                    self.planned_doses,
+                    now=self.now,
+                    zone=self.zone,
+                    grace=self.grace,
+                    statused=True,
+                )
+            )
+            object.__setattr__(self, "_kept", (kept,))
+        return self._kept[0]
+
+    @property
+    def assessments(self) -> tuple[Assessment, ...]:
+        """One assessment per symptom entry on the timeline, in timeline order.
+
+        Each carries the entry's category and whether it is for a clinician's
+        attention (``assessment.category.review_advised``).
+        """
+        return () if self.clinical is None else self.clinical.assessments
+
+    def assessment(self, entry: SymptomEntry) -> Assessment | None:
+        """Return the assessment of a symptom entry on the timeline, or None."""
+        if self.clinical is None:
+            return None
+        return self.clinical.by_entry.get(entry)
+
+    @property
+    def attention(self) -> tuple[Assessment, ...]:
+        """The assessed entries that are for a clinician's attention, in order."""
+        return tuple(a for a in self.assessments if a.category.review_advised)
+
+    @property
+    def flare_report(self) -> FlareReport | None:
+        """The flare report as of :attr:`now` (None for a bare timeline)."""
+        return None if self.clinical is None else self.clinical.flare_report
+
+    @property
+    def baselines(self) -> tuple[tuple[Symptom | str, Baseline | None], ...]:
+        """Each symptom's pre-treatment baseline, in the order first logged."""
+        return () if self.clinical is None else self.clinical.baselines
+
+    def baseline(self, symptom: Symptom | str) -> Baseline | None:
+        """Return the baseline of ``symptom`` (a member or an OTHER label)."""
+        return dict(self.baselines).get(symptom)
+
+    @property
+    def trends(self) -> tuple[tuple[Symptom | str, Trend], ...]:
+        """Each symptom's trend since treatment started, up to :attr:`now`."""
+        return () if self.clinical is None else self.clinical.trends
+
+    def trend(self, symptom: Symptom | str) -> Trend | None:
+        """Return the trend of ``symptom`` since treatment started, or None."""
+        return dict(self.trends).get(symptom)
 
     @property
     def shows_flare_window(self) -> bool:
