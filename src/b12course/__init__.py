@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         FlareWindow,
         flare_window_applies,
     )
+    from b12course._horizon import Horizon, PlanContinues, horizon_for
     from b12course._labs import (
         Analyte,
         Band,
@@ -111,6 +112,7 @@ __all__ = [
     "EventKind",
     "FlareModel",
     "FlareReport",
+    "Horizon",
     "FlareStatus",
     "FlareWindow",
     "Indefinite",
@@ -121,6 +123,7 @@ __all__ = [
     "PhaseEnd",
     "PhaseEnding",
     "PhaseSpan",
+    "PlanContinues",
     "Plan",
     "PlannedDose",
     "PlateauRule",
@@ -147,6 +150,7 @@ __all__ = [
     "exceptions",
     "export",
     "flare_window_applies",
+    "horizon_for",
     "ical",
     "json",
     "merge_worklists",
@@ -163,6 +167,7 @@ __all__ = [
 # exported as itself, under its own name).
 _HOMES: dict[str, tuple[str, ...]] = {
     "b12course._adherence": ("Adherence", "adherence"),
+    "b12course._horizon": ("Horizon", "PlanContinues", "horizon_for"),
     "b12course._course": ("Course",),
     "b12course._flare": (
         "Assessment",

@@ -291,14 +291,16 @@ def _within(
             shown = doses[:i] + tuple(
                 d for d in doses[i:] if not (d.provisional and d.pending)
             )
-            return shown, PlanContinues(at=horizon.provisional, phase_name=dose.phase_name)
+            return shown, PlanContinues(
+                at=horizon.provisional, phase_name=dose.phase_name
+            )
     return doses, None
 
 
 def _begun(
     spans: tuple[PhaseSpan, ...], doses: tuple[PlannedDose, ...], horizon: Horizon
 ) -> tuple[PhaseSpan, ...]:
-    """Return the phase spans that begin before the provisional horizon or hold a dose shown."""
+    """Return the spans begun before the provisional horizon or with doses shown."""
     shown = {d.phase for d in doses}
     cut = utc(horizon.provisional)
     return tuple(s for s in spans if s.index in shown or utc(s.first) < cut)
@@ -760,7 +762,11 @@ class Course:
         ]
         if continues is not None:
             events.append(
-                _at(continues.at.astimezone(self.zone), EventKind.PLAN_CONTINUES, continues)
+                _at(
+                    continues.at.astimezone(self.zone),
+                    EventKind.PLAN_CONTINUES,
+                    continues,
+                )
             )
         if window is not None and utc(window.start) < utc(until):
             zone = self.zone
@@ -788,8 +794,7 @@ class Course:
                 treatment_start=self.treatment_start,
                 first_dose_given=bool(self.given),
                 model=_flare_model(flare_model),
-                applies=flare_model is not None
-                or flare_window_applies(self.regimen),
+                applies=flare_model is not None or flare_window_applies(self.regimen),
                 now=now,
             ),
         )

@@ -230,7 +230,7 @@ class TimelineEvent:
         return f"{when}  {self.kind}  {self.title}"
 
 
-def _title(payload: object) -> str:  # noqa: C901, PLR0911 - one line per payload kind
+def _title(payload: object) -> str:  # noqa: PLR0911 - one line per payload kind
     """Return the short words for an event's payload (its str for the others)."""
     if isinstance(payload, PlannedDose):
         return f"{payload.name}, {payload.dose}, {payload.status.value}"
@@ -276,6 +276,10 @@ def _day(value: object) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise NotADateError("day", value)
     return value
+
+
+def _decisions(value: Iterable[PhaseDecision]) -> tuple[PhaseDecision, ...]:
+    return tuple(value)
 
 
 def _plan_order(dose: PlannedDose) -> int:
@@ -521,7 +525,7 @@ class Timeline:
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(Horizon)),
     )
-    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=tuple)
+    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=_decisions)
     clinical: Clinical | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(Clinical)),

@@ -50,8 +50,7 @@ def _assess_all(  # merge: replace with _flare.assess_all
     """Assess every entry of ``entries`` against the log, in timeline order."""
     log = tuple(entries)
     return tuple(
-        assess(e, log, first_dose=first_dose, model=model, applies=applies)
-        for e in log
+        assess(e, log, first_dose=first_dose, model=model, applies=applies) for e in log
     )
 
 
@@ -235,9 +234,7 @@ def count_adherence(
         elif dose.skip is not None or dose.status is DoseStatus.SKIPPED:
             counts["skipped"] += 1
         elif (
-            dose.status
-            if statused
-            else DueWindow.of(dose.due, zone, grace).status(now)
+            dose.status if statused else DueWindow.of(dose.due, zone, grace).status(now)
         ) is DoseStatus.OVERDUE:
             counts["overdue"] += 1
         else:
