@@ -797,6 +797,9 @@ class Course:
                 applies=flare_model is not None or flare_window_applies(self.regimen),
                 now=now,
             ),
+            regimen=self.regimen,
+            course_id=self.id,
+            first_dose=self.first_dose,
         )
 
     def _suggested_site(self, doses: Sequence[PlannedDose]) -> str | None:

@@ -70,6 +70,7 @@ from b12course._flare import Assessment, FlareReport, FlareWindow
 from b12course._horizon import Horizon, PlanContinues
 from b12course._labs import LabResult
 from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
+from b12course._regimen import Regimen
 from b12course._response import Review
 from b12course._schedule import DoseStatus, DueWindow, PhaseSpan, PlannedDose
 from b12course._symptoms import Baseline, Symptom, SymptomEntry, Trend
@@ -481,7 +482,15 @@ class Timeline:
         until: The horizon the events were derived up to, if known.
         now: The present the statuses were derived for, if any.
         flare_window: The course's flare window, shown or not (None if none).
-        suggested_site: The injection site suggested for the next dose.
+        suggested_site: The injection site suggested for :attr:`next_pending`.
+        horizon: How far the view reaches and why (:func:`b12course.horizon_for`).
+        decisions: The phase decisions in force: who ended a phase (its
+            ``basis``), when and why.
+        clinical: The symptom log read at ``now`` (assessments, flare
+            report, baselines, trends); read it through the properties.
+        regimen: The course's regimen.
+        course_id: The course's id.
+        first_dose: The course's planned first dose.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -531,6 +540,18 @@ class Timeline:
         validator=attrs.validators.optional(attrs.validators.instance_of(Clinical)),
         repr=False,
     )
+    regimen: Regimen | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Regimen)),
+        repr=False,
+    )
+    course_id: str | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(str)),
+    )
+    first_dose: dt.datetime | None = attrs.field(
+        default=None, validator=attrs.validators.optional(aware)
+    )
     # The indexes: derived from the fields above, never compared or passed.
     _starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
     _intervals: tuple[TimelineEvent, ...] = attrs.field(init=False, eq=False)
@@ -573,6 +594,9 @@ class Timeline:
         horizon: Horizon | None = None,
         decisions: Iterable[PhaseDecision] = (),
         clinical: Clinical | None = None,
+        regimen: Regimen | None = None,
+        course_id: str | None = None,
+        first_dose: dt.datetime | None = None,
     ) -> Timeline:
         """Return the timeline of ``events`` in any order, sorted.
 
@@ -592,6 +616,9 @@ class Timeline:
             horizon=horizon,
             decisions=tuple(decisions),
             clinical=clinical,
+            regimen=regimen,
+            course_id=course_id,
+            first_dose=first_dose,
         )
 
     def __attrs_post_init__(self) -> None:
@@ -729,6 +756,11 @@ class Timeline:
         return self._kept[0]
 
     @property
+    def treatment_start(self) -> dt.datetime | None:
+        """When treatment started (the first dose given, else the planned first)."""
+        return None if self.clinical is None else self.clinical.treatment_start
+
+    @property
     def assessments(self) -> tuple[Assessment, ...]:
         """One assessment per symptom entry on the timeline, in timeline order.
 
@@ -745,8 +777,17 @@ class Timeline:
 
     @property
     def attention(self) -> tuple[Assessment, ...]:
-        """The assessed entries that are for a clinician's attention, in order."""
-        return tuple(a for a in self.assessments if a.category.review_advised)
+        """The entries for a clinician's attention, logged by :attr:`now`, in order.
+
+        The one list of flags every rendering shows (the summary, ``status``
+        and ``log`` on the command line); without ``now``, every entry's.
+        """
+        cut = None if self.now is None else utc(self.now)
+        return tuple(
+            a
+            for a in self.assessments
+            if a.category.review_advised and (cut is None or utc(a.entry.at) <= cut)
+        )
 
     @property
     def flare_report(self) -> FlareReport | None:

@@ -1,9 +1,11 @@
 """The summary as a document: sections of paragraphs, bullets, tables and a chart.
 
-:func:`summary_document` reads a course's timeline once (built by
-:meth:`b12course.Course.timeline`) and its domain reports (adherence, the flare
-report, baselines and trends) and lays them out as plain values; the Markdown
-and HTML renderers only turn those values into markup.
+:func:`summary_document` reads one view of a course (a
+:class:`~b12course.Timeline` built by :meth:`b12course.Course.timeline`): its
+events and what it carries (adherence, the flare report and each entry's
+assessment, baselines and trends, the next dose, the horizon), and lays them
+out as plain values; the Markdown and HTML renderers only turn those values
+into markup.  It asks the course for nothing.
 """
 
 from __future__ import annotations
@@ -17,15 +19,25 @@ from typing import TypeAlias
 
 import attrs
 
-from b12course._adherence import Adherence, adherence
+from b12course import (
+    Adherence,
+    Analyte,
+    Assessment,
+    Cadence,
+    DoseStatus,
+    FlareModel,
+    FlareReport,
+    FlareStatus,
+    LabResult,
+    PlannedDose,
+    Review,
+    Symptom,
+    SymptomEntry,
+    TrendDirection,
+    adherence,
+)
 from b12course._course import Course
-from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
-from b12course._labs import Analyte, LabResult
-from b12course._reading import check_course, given_by, symptom_key
-from b12course._regimen import Cadence
-from b12course._response import Review
-from b12course._schedule import DoseStatus, PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry, TrendDirection
+from b12course._reading import given_by, symptom_key, view_of
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError
@@ -63,8 +75,6 @@ CHART_ALT = (
 )
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_DEFAULT_HORIZON = dt.timedelta(days=366)
-_ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @attrs.frozen
@@ -162,8 +172,11 @@ def readable(text: str) -> str:
 # -- sections ---------------------------------------------------------------
 
 
-def _regimen_section(course: Course) -> Section:
-    regimen = course.regimen
+def _regimen_section(timeline: Timeline) -> Section:
+    regimen = timeline.regimen
+    zone = timeline.zone
+    assert regimen is not None  # a course's view  # noqa: S101
+    assert timeline.first_dose is not None  # noqa: S101
     blocks: list[Block] = [
         f"{regimen.name} (preset id {regimen.id})",
         Bullets(tuple(readable(str(p)) for p in regimen.phases)),
@@ -172,8 +185,8 @@ def _regimen_section(course: Course) -> Section:
     if regimen.notes:
         blocks.append(f"Notes: {readable(regimen.notes)}")
     blocks.append(
-        f"First dose planned {_when(course.first_dose, course.zone)}; "
-        f"times are in {course.zone.key}."
+        f"First dose planned {_when(timeline.first_dose, zone)}; "
+        f"times are in {zone.key}."
     )
     return Section("Regimen", tuple(blocks))
 
@@ -244,7 +257,7 @@ def _doses_section(timeline: Timeline, kept: Adherence, now: dt.datetime) -> Sec
             else ""
         ),
     ]
-    up = timeline.next_dose(after=now)
+    up = timeline.next_pending
     if up is not None:
         items.append(
             f"Next planned dose: {_when(up.due, zone)}, {up.name}, {up.dose}"
@@ -375,7 +388,11 @@ def _window_items(report: FlareReport, zone: zoneinfo.ZoneInfo) -> list[str]:
     return items
 
 
-def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
+def _flare_section(
+    report: FlareReport,
+    flagged: tuple[Assessment, ...],
+    zone: zoneinfo.ZoneInfo,
+) -> Section:
     items = _window_items(report, zone)
     items.insert(
         1, f"Status as of {_when(report.as_of, zone)}: {_status_text(report.status)}"
@@ -386,7 +403,6 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
             f"{_when(report.resolved_at, zone)} "
             f"({_duration(report.time_to_resolution)} after the first dose)"
         )
-    flagged = [a for a in report.assessments if a.category.review_advised]
     items.extend(_flagged(a, zone) for a in flagged)
     if report.review_advised and not flagged:
         items.append("Flagged: " + _status_text(report.status))
@@ -402,12 +418,12 @@ def _symptom_keys(entries: Iterable[SymptomEntry]) -> list[Symptom | str]:
     return keys
 
 
-def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
+def _trend_text(timeline: Timeline, key: Symptom | str, now: dt.datetime) -> str:
     """Word and number of a trend, both from its one fitted change."""
-    start = course.treatment_start
-    if utc(now) < utc(start):  # treatment has not started: no trend since then
-        return TrendDirection.UNKNOWN.value
-    trend = course.symptom_trend(key, start=start, end=now + _ONE_MICROSECOND)
+    start = timeline.treatment_start
+    trend = timeline.trend(key)
+    if start is None or trend is None or utc(now) < utc(start):
+        return TrendDirection.UNKNOWN.value  # treatment has not started
     if trend.change is None or len(trend.entries) < 2:  # noqa: PLR2004 - a line needs two
         return trend.direction.value
     span = utc(trend.entries[-1].at) - utc(trend.entries[0].at)
@@ -417,7 +433,7 @@ def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
     )
 
 
-def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> Section:
+def _symptoms_section(timeline: Timeline, now: dt.datetime) -> Section:
     zone = timeline.zone
     logged: list[SymptomEntry] = [
         e.payload
@@ -429,7 +445,7 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
     rows = []
     for key in _symptom_keys(logged):
         mine = [e for e in logged if symptom_key(e) == key]
-        base = course.baseline(key)
+        base = timeline.baseline(key)
         latest = mine[-1]
         change = (
             _signed(latest.severity - base.severity)
@@ -442,7 +458,7 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
                 _points(base.severity) if base is not None else "none logged",
                 f"{latest.severity} ({_day(latest.at, zone)})",
                 change,
-                _trend_text(course, key, now),
+                _trend_text(timeline, key, now),
             )
         )
     return Section(
@@ -537,51 +553,63 @@ def _chart_section(
     return Section("Chart", (Image(CHART_ALT, png=chart_png),))
 
 
-def _horizon(now: dt.datetime, until: dt.datetime | None) -> dt.datetime:
-    horizon = (
-        require_aware("until", until) if until is not None else now + _DEFAULT_HORIZON
-    )
-    if utc(horizon) <= utc(now):
-        raise ExportError(
-            until,
-            f"until ({horizon.isoformat()}) must be after now ({now.isoformat()})",
-        )
-    return horizon
-
-
 def summary_document(
-    course: Course,
+    source: Course | Timeline,
     *,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     until: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     chart_png: bytes | None = None,
     chart_path: str | Path | None = None,
     flare_model: FlareModel | None = None,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> Summary:
-    """Return the summary of ``course`` as of ``now`` as a document.
+    """Return the summary of a course's view as of ``now`` as a document.
 
-    The course's timeline is built once, to ``until``; every section reads it
-    (and the domain reports of the same course state).  See
+    ``source`` is a view (a :class:`~b12course.Timeline` from
+    :meth:`b12course.Course.timeline`, read as it is: ``now`` is its own) or
+    a course, whose view is built once by the horizon policy (``until``,
+    ``grace``, ``flare_model`` and ``provisional_horizon`` as for
+    :meth:`~b12course.Course.timeline`); every section reads the view.  See
     :func:`b12course.export.summary_markdown` for the arguments.
     """
-    course = check_course(course)
-    now = require_aware("now", now)
-    horizon = _horizon(now, until)
+    if isinstance(source, Course) and now is None:
+        raise ExportError(now, "a course's summary needs now (an aware datetime)")
+    if until is not None and now is not None:
+        until = require_aware("until", until)
+        if utc(until) <= utc(require_aware("now", now)):
+            raise ExportError(
+                until,
+                f"until ({until.isoformat()}) must be after now ({now.isoformat()})",
+            )
     chart = _chart_section(chart_png, chart_path)
-    timeline = course.timeline(until=horizon, now=now, grace=grace)
-    kept = adherence(timeline, now=now, grace=grace)
+    timeline = view_of(
+        source,
+        now=now,
+        until=until,
+        grace=grace,
+        flare_model=flare_model,
+        provisional_horizon=provisional_horizon,
+    )
+    now = timeline.now if timeline.now is not None else timeline.first_dose
+    if now is None:
+        raise ExportError(source, "a summary needs the view of a course at a moment")
+    kept = timeline.adherence
+    if kept is None:  # a preview: summed up as of its first dose
+        kept = adherence(timeline, now=now, grace=timeline.grace)
+    report = timeline.flare_report
+    assert report is not None  # noqa: S101 - a course's view has one
     sections = [
-        _regimen_section(course),
+        _regimen_section(timeline),
         _doses_section(timeline, kept, now),
         _adherence_section(kept),
         _overdue_section(timeline, now),
-        _flare_section(course.flare(flare_model, now=now), course.zone),
-        _symptoms_section(course, timeline, now),
+        _flare_section(report, timeline.attention, timeline.zone),
+        _symptoms_section(timeline, now),
         _labs_section(timeline, now),
         _reviews_section(timeline),
     ]
     if chart is not None:
         sections.append(chart)
-    meta = f"Course {course.id}, as of {_when(now, course.zone)}"
+    meta = f"Course {timeline.course_id}, as of {_when(now, timeline.zone)}"
     return Summary(meta, tuple(sections))
