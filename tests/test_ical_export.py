@@ -88,13 +88,17 @@ def _dose_events(data: bytes) -> dict[str, icalendar.Component]:
 
 
 def _expected(course: b12.Course, until: dt.datetime, now=None):
-    """The plan's (uid, UTC instant) pairs, skipped doses left out."""
+    """The view's (uid, UTC instant) pairs, skipped doses left out.
+
+    The view is the plan up to the one horizon policy: provisional doses to
+    12 weeks past the first dose (or now).
+    """
     return sorted(
         (
             f"{course.id}-p{d.phase}-d{d.number_in_phase}@b12course",
             d.when.astimezone(UTC),
         )
-        for d in course.plan(until=until, now=now)
+        for d in course.timeline(until=until, now=now).planned_doses
         if d.status is not b12.DoseStatus.SKIPPED
     )
 
@@ -372,7 +376,7 @@ class TestInformationalEvents:
         assert b"c1-flare@b12course" not in data
 
     def test_flare_and_reviews_can_be_left_out(self):
-        """With both switched off, only dose events remain."""
+        """With both switched off, only dose events remain, and the one event that says the undecided phase goes on."""
         course = _course("nice-neuro")
         data = _export(
             course,
@@ -380,9 +384,9 @@ class TestInformationalEvents:
             include_flare=False,
             include_reviews=False,
         )
-        assert all(
-            str(e.get("X-B12COURSE-KIND")) == "planned_dose" for e in _events(data)
-        )
+        kinds = [str(e.get("X-B12COURSE-KIND")) for e in _events(data)]
+        assert set(kinds) == {"planned_dose", "plan_continues"}
+        assert kinds.count("plan_continues") == 1
 
     def test_review_points_are_all_day_events_on_their_local_date(self):
         """Each review point of the course is an all-day event on its local date."""

@@ -807,8 +807,7 @@ class Course:
 
         None when that dose's route has no injection site (oral, nasal).
         """
-        ahead = (d for d in doses if d.pending and d.status is not DoseStatus.OVERDUE)
-        pending = next(ahead, None)
+        pending = next((d for d in doses if d.pending), None)
         dose = pending.dose if pending is not None else self.regimen.phases[-1].dose
         try:
             return self.suggest_site(route=dose.route)

@@ -657,8 +657,7 @@ class Timeline:
         )
         set_(self, "_pending", pending)
         set_(self, "_pending_starts", tuple(utc(d.due) for d in pending))
-        ahead = (d for d in pending if d.status is not DoseStatus.OVERDUE)
-        set_(self, "_next_pending", min(ahead, key=_plan_order, default=None))
+        set_(self, "_next_pending", min(pending, key=_plan_order, default=None))
 
     def _closing(self, count: int) -> tuple[dt.datetime, ...]:
         """When the first ``count`` pending doses' due windows close, in UTC."""
@@ -721,10 +720,11 @@ class Timeline:
     def next_pending(self) -> PlannedDose | None:
         """The dose that is next at :attr:`now`: the one rule every rendering reads.
 
-        It is the first pending planned dose, in plan order, that is not
-        overdue: the dose due now, else the next one to come (every pending
-        dose when the timeline has no ``now``).  :attr:`suggested_site` is
-        the site for it; overdue doses are :meth:`overdue`'s.
+        It is the first pending planned dose (neither given nor skipped), in
+        plan order: an overdue dose first (a dose given now fulfils it), else
+        the dose due now, else the next one to come.  :attr:`suggested_site`
+        is the site for it.  :meth:`next_dose` answers "the first pending
+        dose due at or after an instant" instead.
         """
         return self._next_pending
 

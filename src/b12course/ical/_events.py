@@ -8,8 +8,9 @@ itself:
   :attr:`~b12course.PlannedDose.name` ("loading dose 3 of 6"); a dose given
   or skipped is shown on its planned dose's event (done, or cancelled), so
   ``dose_given`` and ``dose_skipped`` events get no event of their own;
-- each ``review`` and the ``flare_window`` become informational all-day
-  events, and (on request) each later ``phase_change``;
+- each ``review``, the ``flare_window`` and the ``plan_continues`` event (where
+  the horizon policy stops showing provisional doses) become informational
+  all-day events, and (on request) each later ``phase_change``;
 - symptoms and lab results are not part of a dosing calendar.
 
 Every description ends with the not-medical-advice line.  The words say what
@@ -26,8 +27,8 @@ from collections.abc import Mapping
 import attrs
 import icalendar
 
-from b12course._course import Course
 from b12course._flare import FlareWindow
+from b12course._horizon import PlanContinues
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course._regimen import Route, UntilNoFurtherImprovement
 from b12course._response import Review, ReviewKind
@@ -36,6 +37,7 @@ from b12course._time import local, resolve, utc
 from b12course._timeline import EventKind
 from b12course.ical._alarms import add_alarms, reminded
 from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_STATUS
+from b12course.ical._subject import Subject
 from b12course.ical._text import clean, format_instant, text
 from b12course.ical._uids import uid_of
 
@@ -44,6 +46,7 @@ __all__ = [
     "DOSE_LENGTH",
     "FLARE_TITLE",
     "Rendering",
+    "continues_event",
     "dose_description",
     "dose_event",
     "dose_summary",
@@ -80,7 +83,7 @@ class Rendering:
             ``phase_change`` events).
     """
 
-    course: Course
+    course: Subject
     offsets: tuple[dt.timedelta, ...]
     spans: Mapping[int, PhaseSpan]
 
@@ -297,4 +300,24 @@ def phase_event(rendering: Rendering, span: PhaseSpan) -> icalendar.Component:
         (day, day),
         f"B12: {clean(span.phase.name)} phase begins",
         f"From today: {clean(str(span.phase))}.",
+    )
+
+
+def continues_event(
+    rendering: Rendering, continues: PlanContinues
+) -> icalendar.Component:
+    """Return the all-day event where the calendar stops showing provisional doses."""
+    day = continues.at.astimezone(rendering.zone).date()
+    name = clean(continues.phase_name)
+    return _all_day(
+        uid_of(rendering.course, continues),
+        EventKind.PLAN_CONTINUES,
+        (day, day),
+        f"B12: {name}: {continues.text}",
+        (
+            f"The {name} phase goes on at its interval until a clinician ends "
+            "it. Its later doses are provisional, so this calendar shows them "
+            "only a few weeks ahead: sync or export the calendar again to see "
+            "more."
+        ),
     )

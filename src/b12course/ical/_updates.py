@@ -39,6 +39,7 @@ from b12course.ical._format import (
     parse,
     start_of,
 )
+from b12course.ical._subject import Subject
 from b12course.ical._text import clean, text, unescape
 
 __all__ = [
@@ -75,7 +76,7 @@ class Previous:
     instant: dt.datetime
 
 
-def _event(event: icalendar.Component, course: Course) -> Previous:
+def _event(event: icalendar.Component, course: Course | Subject) -> Previous:
     try:
         instant = instant_of(start_of(event), course.zone)
     except OverflowError:
@@ -94,7 +95,7 @@ def _event(event: icalendar.Component, course: Course) -> Previous:
     )
 
 
-def read_previous(data: object, course: Course) -> dict[str, Previous]:
+def read_previous(data: object, course: Course | Subject) -> dict[str, Previous]:
     """Return the events of a previous export of ``course``, by UID.
 
     Raises:
