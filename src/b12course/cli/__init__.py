@@ -48,8 +48,8 @@ the clocks skip or repeat is refused with the two times it could mean.
 - ``plan``: ``{"course": COURSE, "preview", "until", "now", "horizon": HORIZON,
   "doses": [DOSE...], "plan_continues": {"at", "phase", "text"}|null,
   "notice"}``.
-- ``timeline``: ``{"course": COURSE, "preview", "from", "to", "now",
-  "events": [EVENT...]}``.
+- ``timeline``: ``{"course": COURSE, "preview", "from", "to", "horizon": HORIZON,
+  "now", "events": [EVENT...]}``.
 - ``status``: ``{"course": COURSE, "now", "due_now": [DOSE...], "next_dose":
   DOSE|null, "suggested_site": str|null, "overdue": [DOSE...],
   "flare_window": {"start", "end", "state"}|null, "attention":

@@ -185,6 +185,7 @@ def timeline(args: argparse.Namespace) -> int:
                     "preview": preview,
                     "from": show.instant_json(start, zone),
                     "to": show.instant_json(end, zone),
+                    "horizon": show.horizon_json(view.horizon, zone),
                     "now": show.instant_json(now, zone),
                     "events": [show.event_json(e, zone) for e in events],
                 }
@@ -342,7 +343,7 @@ def status(args: argparse.Namespace) -> int:
     lines.append(("Flare window", _flare_text(report, now, zone)))
     lines.append(
         (
-            "For a clinician",
+            "Flagged",
             f"{len(attention)} entr{'y' if len(attention) == 1 else 'ies'} "
             "flagged (below)"
             if attention
@@ -441,8 +442,8 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     shared.provisional_argument(timeline_parser)
     shared.json_argument(
         timeline_parser,
-        '{"course", "preview", "from", "to", "now", "events": [{"kind", "start", '
-        '"end", "text", ...}]}',
+        '{"course", "preview", "from", "to", "horizon", "now", "events": [{"kind", '
+        '"start", "end", "text", ...}]}',
     )
 
     status_parser = shared.add(
