@@ -787,6 +787,6 @@ class TestOneView:
         code, summary, _ = run(capsys, "summary", course_file, *now, "-o", "-")
         line = next(x for x in summary.splitlines() if "Next planned dose" in x)
         assert view.next_pending.name in line
-        code, text, _ = run(capsys, "status", course_file, *now)
+        _, text, _ = run(capsys, "status", course_file, *now)
         assert f"Next dose:      {view.next_pending.name} (#" in text
         assert "Suggested site: right deltoid" in text
