@@ -784,7 +784,7 @@ class TestOneView:
         view = course.timeline(now=dt.datetime(2026, 12, 6, 12, tzinfo=LONDON))
         assert status["next_dose"]["number"] == view.next_pending.number
         assert status["suggested_site"] == view.suggested_site == "right deltoid"
-        code, summary, _ = run(capsys, "summary", course_file, *now, "-o", "-")
+        _, summary, _ = run(capsys, "summary", course_file, *now, "-o", "-")
         line = next(x for x in summary.splitlines() if "Next planned dose" in x)
         assert view.next_pending.name in line
         _, text, _ = run(capsys, "status", course_file, *now)
