@@ -778,7 +778,7 @@ class TestOneView:
         """With a dose overdue, status and the summary name the same next dose (the view's next_pending) and the calendar carries the same site."""
         self._logged(capsys, course_file)
         now = ("--now", "2026-12-06T12:00")
-        code, out, _ = run(capsys, "status", course_file, *now, "--json")
+        _, out, _ = run(capsys, "status", course_file, *now, "--json")
         status = json.loads(out)
         course = b12json.loads((course_file).read_text())
         view = course.timeline(now=dt.datetime(2026, 12, 6, 12, tzinfo=LONDON))
