@@ -50,17 +50,24 @@ from xml.sax.saxutils import escape as xml_escape
 
 import attrs
 
+from b12course import (
+    DoseStatus,
+    FlareModel,
+    FlareWindow,
+    PhaseEnding,
+    PhaseSpan,
+    PlannedDose,
+    Review,
+    Symptom,
+    SymptomEntry,
+)
 from b12course._course import Course
-from b12course._flare import FlareModel, FlareWindow
 from b12course._reading import (
     check_course,
     slots_by_record,
     symptom_key,
     view_of,
 )
-from b12course._response import Review
-from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError, SettingError

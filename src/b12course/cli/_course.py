@@ -16,9 +16,8 @@ import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from b12course import regimens
+from b12course import PlannedDose, regimens
 from b12course._course import Course
-from b12course._schedule import PlannedDose
 from b12course._time import utc
 from b12course._timeline import EventKind, Timeline
 from b12course.cli import _input as read

@@ -68,9 +68,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from b12course import _notice
+from b12course import FlareModel, _notice
 from b12course._course import Course
-from b12course._flare import FlareModel
 from b12course._timeline import Timeline
 from b12course.export import _csv, _summary
 from b12course.export._csv import to_csv

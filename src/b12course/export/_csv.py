@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Callable, Mapping
 
+from b12course import LabResult, PhaseSpan, PlannedDose, SymptomEntry
 from b12course._course import Course
-from b12course._labs import LabResult
 from b12course._reading import (
     check_course,
     given_by,
@@ -20,8 +20,6 @@ from b12course._reading import (
     slots_by_record,
 )
 from b12course._records import AdministeredDose, DoseSkip
-from b12course._schedule import PhaseSpan, PlannedDose
-from b12course._symptoms import SymptomEntry
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course.export._common import number_text
 

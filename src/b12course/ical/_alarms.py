@@ -20,8 +20,8 @@ from collections.abc import Iterable
 import attrs
 import icalendar
 
+from b12course import DoseStatus, PlannedDose
 from b12course._course import Course
-from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
 from b12course.exceptions import AlarmError
 from b12course.ical._subject import Subject

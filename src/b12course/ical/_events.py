@@ -27,12 +27,18 @@ from collections.abc import Mapping
 import attrs
 import icalendar
 
-from b12course._flare import FlareWindow
+from b12course import (
+    DoseStatus,
+    FlareWindow,
+    PhaseEnding,
+    PhaseSpan,
+    PlannedDose,
+    Review,
+    ReviewKind,
+)
 from b12course._horizon import PlanContinues
 from b12course._notice import NOT_MEDICAL_ADVICE
 from b12course._regimen import Route, UntilNoFurtherImprovement
-from b12course._response import Review, ReviewKind
-from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
 from b12course._time import local, resolve, utc
 from b12course._timeline import EventKind
 from b12course.ical._alarms import add_alarms, reminded

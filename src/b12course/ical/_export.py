@@ -24,13 +24,11 @@ from collections.abc import Iterable, Mapping
 
 import icalendar
 
+from b12course import FlareWindow, PhaseSpan, PlannedDose, Review
 from b12course.__about__ import __version__
 from b12course._course import Course
-from b12course._flare import FlareWindow
 from b12course._horizon import FIRM_SPAN, PlanContinues, horizon_for
 from b12course._notice import NOT_MEDICAL_ADVICE
-from b12course._response import Review
-from b12course._schedule import PhaseSpan, PlannedDose
 from b12course._time import UTC, require_aware, utc
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course.exceptions import NotACourseError, SettingError

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import re
 
+from b12course import FlareWindow, PhaseSpan, PlannedDose, Review
 from b12course._course import Course
-from b12course._flare import FlareWindow
 from b12course._horizon import PlanContinues
-from b12course._response import Review
-from b12course._schedule import PhaseSpan, PlannedDose
 from b12course._timeline import TimelineEvent
 from b12course.exceptions import InvalidRecordError
 from b12course.ical._subject import Subject
