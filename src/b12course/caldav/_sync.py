@@ -15,7 +15,7 @@ import icalendar
 from b12course._course import Course
 from b12course._time import require_aware
 from b12course.exceptions import CalDavError, NotACourseError, SettingError
-from b12course.ical import DEFAULT_ALARMS, to_ical
+from b12course.ical import DEFAULT_ALARMS, is_provisional, to_ical
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -532,6 +532,8 @@ def sync(
             is and reports it; ``"overwrite"`` replaces it.
         cancelled: ``"mark"`` keeps dropped and skipped doses as
             ``STATUS:CANCELLED`` events; ``"delete"`` deletes them.
+            Provisional doses a phase decision dropped (they were never
+            firm) and the "plan continues" event are deleted either way.
         include_flare: Write the flare window as an all-day event.
         include_reviews: Write review points as all-day events.
 
@@ -610,7 +612,9 @@ def _apply(
     # A replaced event's SEQUENCE is always above the server's, whatever the
     # export counted, so every client takes the new version.
     want.seal(owner, sequence=None if old is None else old.sequence + 1)
-    if delete and want.cancelled:
+    # A provisional dose (or the plan-continues event) was never firm: once
+    # the plan drops it, it goes, whatever `cancelled` says for firm doses.
+    if want.cancelled and (delete or is_provisional(want.event)):
         _delete(server, want, old, tally)
     elif old is None:
         _put(server, want, href=server.href(want.uid), done=tally.created, tally=tally)

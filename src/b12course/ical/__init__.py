@@ -9,8 +9,10 @@ Google Calendar, Apple Calendar, Outlook and Thunderbird import the same way:
   (``_vtimezone``).  Local schedules are never written as UTC ``Z`` times;
   only a dose *given* in the second occurrence of a repeated local hour,
   which no local time can name, is written in UTC;
-- the review points and the window in which a transient worsening has been
-  reported as informational all-day events (``_events``); each event says
+- the review points, the window in which a transient worsening has been
+  reported and, where the horizon policy stops showing an undecided phase's
+  provisional doses, one "the plan continues" event, as informational
+  all-day events (``_events``); each event says
   what it renders in ``X-B12COURSE-KIND`` (the :class:`~b12course.EventKind`
   value), and every description carries the not-medical-advice line;
 - stable UIDs from the course's ``id`` and the event's place in the course
@@ -50,7 +52,7 @@ from __future__ import annotations
 
 from b12course.ical._alarms import DEFAULT_ALARMS, Reminder, parse_alarm
 from b12course.ical._export import DEFAULT_HORIZON, reminders, to_ical
-from b12course.ical._format import PRODID
+from b12course.ical._format import PRODID, is_provisional
 from b12course.ical._read import MAX_OCCURRENCES, MAX_PERIODS, CalendarDose, read_ical
 from b12course.ical._uids import dose_uid, is_course_uid, series_uid, uid_of
 
@@ -64,6 +66,7 @@ __all__ = [
     "Reminder",
     "dose_uid",
     "is_course_uid",
+    "is_provisional",
     "parse_alarm",
     "read_ical",
     "reminders",

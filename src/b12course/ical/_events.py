@@ -42,7 +42,7 @@ from b12course._regimen import Route, UntilNoFurtherImprovement
 from b12course._time import local, resolve, utc
 from b12course._timeline import EventKind
 from b12course.ical._alarms import add_alarms, reminded
-from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_STATUS
+from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_PROVISIONAL, X_STATUS
 from b12course.ical._subject import Subject
 from b12course.ical._text import clean, format_instant, text
 from b12course.ical._uids import uid_of
@@ -222,6 +222,8 @@ def dose_event(
     event.add(X_STATUS, dose.status.value)
     event.add(X_DOSE, text(dose.dose))
     event.add(X_DUE, f"{utc(dose.due):%Y%m%dT%H%M%SZ}")
+    if dose.provisional and dose.pending:
+        event.add(X_PROVISIONAL, "TRUE")
     if reminded(dose):
         add_alarms(event, rendering.offsets, f"B12 {dose.dose} ({label})")
     return event
@@ -315,7 +317,7 @@ def continues_event(
     """Return the all-day event where the calendar stops showing provisional doses."""
     day = continues.at.astimezone(rendering.zone).date()
     name = clean(continues.phase_name)
-    return _all_day(
+    event = _all_day(
         uid_of(rendering.course, continues),
         EventKind.PLAN_CONTINUES,
         (day, day),
@@ -327,3 +329,5 @@ def continues_event(
             "more."
         ),
     )
+    event.add(X_PROVISIONAL, "TRUE")
+    return event

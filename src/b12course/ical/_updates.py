@@ -34,6 +34,7 @@ from b12course.ical._format import (
     X_FIRST,
     X_KIND,
     X_PHASE,
+    X_PROVISIONAL,
     X_STATUS,
     instant_of,
     parse,
@@ -172,6 +173,7 @@ _KEEP_WHEN_CANCELLED = (
     X_DUE,
     X_PHASE,
     X_FIRST,
+    X_PROVISIONAL,
 )
 
 
