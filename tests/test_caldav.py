@@ -405,17 +405,27 @@ class TestCancelled:
         assert event["SEQUENCE"] == 1
 
     def test_dropped_doses_are_marked_cancelled(self, url, calendar):
-        """Doses dropped from the plan stay on the server as STATUS:CANCELLED, once."""
+        """Firm doses dropped from the plan stay on the server as STATUS:CANCELLED, once; provisional ones (never firm) and the plan-continues event are deleted."""
         c = course("bnf-hydroxocobalamin-neuro")
         b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE)
+        provisional = {
+            uid
+            for uid, stored in raw_objects(url).items()
+            if stored.event.get("X-B12COURSE-PROVISIONAL") == "TRUE"
+        }
+        assert "demo-plan-continues@b12course" in provisional
+        assert len(provisional) > 1
         ended = c.record_dose(START).end_phase(
             START + dt.timedelta(hours=1), reason="no further improvement"
         )
         now = START + dt.timedelta(hours=2)
         report = b12caldav.sync(ended, calendar, until=UNTIL, now=now)
-        assert report.cancelled
+        firm = [u for u in report.cancelled if u not in provisional]
+        assert firm
+        assert provisional <= set(report.cancelled)
         stored = raw_objects(url)
-        assert all(stored[u].event["STATUS"] == "CANCELLED" for u in report.cancelled)
+        assert all(stored[u].event["STATUS"] == "CANCELLED" for u in firm)
+        assert provisional.isdisjoint(stored)
         again = b12caldav.sync(ended, calendar, until=UNTIL, now=now)
         assert not again.changed
 
