@@ -148,7 +148,7 @@ def csv_rows(timeline: Timeline) -> list[tuple[TimelineEvent, _Cells]]:
     ]
 
 
-def to_csv(course: Course) -> str:
+def to_csv(course: Course | Timeline) -> str:
     """Return the course's log as CSV text: one row per event, oldest first.
 
     Rows are the timeline's phase changes, doses given (named by the planned
@@ -159,7 +159,10 @@ def to_csv(course: Course) -> str:
     docstring; the header is :data:`b12course.export.CSV_COLUMNS`.
 
     Args:
-        course: The course.
+        course: The course (its view to just after its latest record), or a
+            view of it (a :class:`~b12course.Timeline` from
+            ``Course.timeline``): the rows are that view's events, so the CSV
+            of a view shows what every other rendering of it shows.
 
     Returns:
         The CSV text (RFC 4180: quoted where needed, CRLF line ends).  Write it
@@ -168,8 +171,11 @@ def to_csv(course: Course) -> str:
     Raises:
         NotACourseError: ``course`` is not a Course.
     """
-    course = check_course(course)
-    timeline = course.timeline(until=record_horizon(course))
+    if isinstance(course, Timeline):
+        timeline = course
+    else:
+        course = check_course(course)
+        timeline = course.timeline(until=record_horizon(course))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
