@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import b12course as b12
+from b12course import EventKind, strategies
 from b12course import caldav as b12caldav
-from b12course import strategies
 from b12course.cli import main
 from b12course.exceptions import (
     CalDavError,
@@ -37,7 +37,7 @@ from b12course.exceptions import (
     NotACourseError,
     SettingError,
 )
-from b12course.ical import read_ical, to_ical
+from b12course.ical import read_ical, to_ical, uid_of
 
 caldav = pytest.importorskip("caldav")
 
@@ -1016,3 +1016,30 @@ class FaultyProxy:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
+
+
+class TestOneView:
+    @pytest.mark.parametrize(
+        "regimen", ["bnf-hydroxocobalamin-neuro", "bnf-hydroxocobalamin-non-neuro"]
+    )
+    def test_the_server_holds_the_view(self, url, calendar, regimen):
+        """Synced at a moment with the default horizon, the server holds exactly the view's events: its doses, reviews, flare window and plan-continues event, up to the one horizon policy."""
+        c = course(regimen).record_dose(START, site="left deltoid")
+        now = START + dt.timedelta(days=3)
+        view = c.timeline(now=now)
+        report = b12caldav.sync(c, calendar, now=now, alarms=())
+        assert not report.failed
+        shown = {
+            EventKind.PLANNED_DOSE,
+            EventKind.REVIEW,
+            EventKind.FLARE_WINDOW,
+            EventKind.PLAN_CONTINUES,
+        }
+        expected = {uid_of(c, e) for e in view if e.kind in shown}
+        assert set(raw_objects(url)) == expected
+        continues = "demo-plan-continues@b12course" in expected
+        assert continues == (view.plan_continues is not None)
+        upcoming = view.next_pending
+        assert upcoming is not None
+        stored = raw_objects(url)[uid_of(c, upcoming)].event
+        assert f"Suggested site: {view.suggested_site}." in str(stored["DESCRIPTION"])

@@ -123,7 +123,7 @@ class TestEveryRenderingShowsTheView:
     def test_chart(self, made):
         """The chart of the view draws one marker per given or skipped dose and per pending planned dose, up to its edge."""
         pytest.importorskip("matplotlib")
-        from b12course.plot import chart_markers, close_up  # noqa: PLC0415
+        from b12course.plot import chart_markers, close_up
 
         _course, _now, view = made
         edge = close_up(view)
@@ -170,8 +170,8 @@ class TestTheCommandLineShowsTheView:
 
 
 def _json(*argv):
-    import contextlib  # noqa: PLC0415
-    import io  # noqa: PLC0415
+    import contextlib
+    import io
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -13,6 +13,7 @@ import attrs
 import icalendar
 
 from b12course._course import Course
+from b12course._horizon import horizon_for
 from b12course._time import require_aware
 from b12course.exceptions import CalDavError, NotACourseError, SettingError
 from b12course.ical import DEFAULT_ALARMS, is_provisional, to_ical
@@ -511,7 +512,7 @@ def sync(
     course: Course,
     calendar: Calendar,
     *,
-    until: dt.datetime,
+    until: dt.datetime | None = None,
     now: dt.datetime,
     alarms: Iterable[dt.timedelta] = DEFAULT_ALARMS,
     on_conflict: OnConflict = "keep",
@@ -524,8 +525,10 @@ def sync(
     Args:
         course: The course.
         calendar: A ``caldav.Calendar`` (from ``caldav.DAVClient``).
-        until: The exclusive horizon, as for :func:`~b12course.ical.to_ical`.
-            Events already on the server stay in step even past it.
+        until: The exclusive horizon, as for :func:`~b12course.ical.to_ical`
+            (by default the one horizon policy's: a year past ``now``, and
+            provisional doses 12 weeks past it).  Events already on the
+            server stay in step even past it.
         now: The present, for statuses (given, overdue) and reminders.
         alarms: How long before each dose a reminder fires; ``()`` for none.
         on_conflict: ``"keep"`` leaves an event edited on the server as it
@@ -549,8 +552,12 @@ def sync(
     """
     if not isinstance(course, Course):
         raise NotACourseError(course)
-    until = require_aware("until", until)
     now = require_aware("now", now)
+    until = (
+        horizon_for(course.first_dose, now=now).firm
+        if until is None
+        else require_aware("until", until)
+    )
     _check_choices(on_conflict, cancelled)
     server = _server(calendar)
     owner = _owner(course)
