@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy as copy_of
@@ -66,8 +65,6 @@ from b12course._response import (
     treatment_review,
 )
 from b12course._schedule import (
-    DoseStatus,
-    DueWindow,
     PhaseEnding,
     PhaseSpan,
     Plan,
@@ -108,7 +105,7 @@ from b12course.exceptions import (
     SettingError,
 )
 
-__all__ = ["Course", "PendingSlots", "pending_slots", "require_course"]
+__all__ = ["Course", "require_course"]
 
 
 def _first_dose(
@@ -348,108 +345,6 @@ def _plateau_rule(value: object) -> PlateauRule | None:
     )
 
 
-class PendingSlots:
-    """What one course state holds pending before a horizon, kept for worklists.
-
-    A Course is immutable and its plan a pure function of it, and the walk
-    that finds the pending slots (neither given nor skipped) reads ``now`` and
-    ``grace`` only for statuses: so the pending slots due before a horizon
-    are fixed for the life of the course object.  :func:`pending_slots` keeps
-    one of these per course object; worklists read each week's rows from it
-    by bisection.
-
-    Attributes:
-        horizon: Every pending slot due before this instant (UTC) is here.
-        dues: Their due instants, in UTC, in order.
-        doses: The slots, as :meth:`Course.pending_doses` gives them without
-            ``now`` (status ``SCHEDULED``).
-        zone: The course's zone.
-    """
-
-    __slots__ = ("_statused", "_windows", "doses", "dues", "horizon", "zone")
-
-    def __init__(
-        self,
-        horizon: dt.datetime,
-        doses: tuple[PlannedDose, ...],
-        zone: zoneinfo.ZoneInfo,
-    ) -> None:
-        self.horizon = horizon
-        self.doses = doses
-        self.dues = tuple(utc(d.due) for d in doses)
-        self.zone = zone
-        # Derived on demand and kept: each slot's due window without grace,
-        # and the slot with each status it has been seen in.
-        self._windows: dict[int, DueWindow] = {}
-        self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
-
-    def dose_at(
-        self, index: int, now: dt.datetime, grace: dt.timedelta | None
-    ) -> PlannedDose:
-        """Return slot ``index`` with its status at ``now`` (UTC), as the plan has it.
-
-        The status is the one :class:`DueWindow` gives; the window (without
-        grace) and the slot with its status are kept for the next call.
-        """
-        dose = self.doses[index]
-        if now < self.dues[index]:
-            return dose
-        if grace is None:
-            window = self._windows.get(index)
-            if window is None:
-                window = self._windows[index] = DueWindow.of(dose.due, self.zone)
-        else:
-            window = DueWindow.of(dose.due, self.zone, grace)
-        status = window.status(now)
-        found = self._statused.get((index, status))
-        if found is None:
-            found = self._statused[index, status] = attrs.evolve(dose, status=status)
-        return found
-
-
-class _Memo:
-    """The mutable holder a Course keeps its :class:`PendingSlots` in."""
-
-    __slots__ = ("kept",)
-
-    def __init__(self) -> None:
-        self.kept = _NOTHING_KEPT
-
-
-_NOTHING_KEPT = PendingSlots(
-    dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
-)
-# How far past the asked horizon the memo expands, so that the next week's
-# worklist finds it ready, at little more cost than expanding to the horizon.
-_AHEAD = dt.timedelta(days=7)
-
-
-def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
-    """Return ``course``'s pending slots due before at least ``until`` (aware).
-
-    The slots are those of ``course.pending_doses(until=horizon)`` for some
-    ``horizon`` at or after ``until``, in due order; cut them at ``until`` by
-    bisecting their UTC due instants.  A plan is in time order and
-    ``plan(until=a)`` is a prefix of ``plan(until=b)``, so the cut equals
-    ``pending_doses(until=until)``.  The first call per course object expands
-    the plan (a week past ``until``) and keeps the result; a later call whose
-    ``until`` is covered costs an attribute read.
-    """
-    memo = course._pending  # noqa: SLF001 - the memo's one reader and writer
-    kept = memo.kept
-    if until > kept.horizon:
-        try:
-            horizon = until + _AHEAD
-        except OverflowError:  # the end of the calendar: expand only as asked
-            horizon = until
-        # Without now and grace every pending slot is SCHEDULED: the slots
-        # do not depend on them (dose_at gives each status when read).
-        doses = course.pending_doses(until=horizon)
-        # Replaced whole: a thread reading the memo never sees half an update.
-        kept = memo.kept = PendingSlots(utc(horizon), doses, course.zone)
-    return kept
-
-
 @attrs.frozen(kw_only=True)
 class Course:
     """One person's course of B12 treatment.
@@ -544,13 +439,6 @@ class Course:
     def zone(self) -> zoneinfo.ZoneInfo:
         """The course's IANA zone."""
         return zone_of("first_dose", self.first_dose)
-
-    @functools.cached_property
-    def _pending(self) -> _Memo:
-        # The memo of worklists (see pending_slots).  Not an attrs field, so
-        # equality, hash, repr, attrs.evolve, copies, pickles and JSON never
-        # see it, and a changed course (a new instance) starts without one.
-        return _Memo()
 
     def with_pregnancy(self, pregnant_or_breastfeeding: bool = True) -> Course:
         """Return a new Course for a person pregnant or breastfeeding (or no longer).
