@@ -37,7 +37,6 @@ from b12course._flare import (
     FlareReport,
     FlareWindow,
     assess,
-    flare_report,
     flare_window_applies,
 )
 from b12course._horizon import Horizon, PlanContinues, horizon_for
@@ -265,6 +264,9 @@ def _decisions(
 
 def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
     return TimelineEvent.instant(at, kind, payload)
+
+
+_END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
 
 def _flare_model(model: object) -> FlareModel | None:
@@ -506,6 +508,24 @@ class Course:
             extra_decisions += self.plateau_decisions(
                 until=until, rule=rule, extra_decisions=extra_decisions
             )
+        return self._derive(until, now=now, grace=grace, suggested=extra_decisions)
+
+    def _derive(
+        self,
+        until: dt.datetime,
+        *,
+        now: dt.datetime | None = None,
+        grace: dt.timedelta | None = None,
+        suggested: tuple[PhaseDecision, ...] = (),
+        derived: tuple[PhaseDecision, ...] = (),
+        pending_only: bool = False,
+    ) -> Plan:
+        """The one door into :func:`~b12course._schedule.expand` for this record.
+
+        ``suggested`` decisions end their phase and make what follows
+        provisional; ``derived`` ones count as recorded (``pending_doses``
+        with ``end_on_plateau``).  Arguments are checked by the callers.
+        """
         return expand(
             self.regimen,
             self.first_dose,
@@ -513,10 +533,12 @@ class Course:
             until=until,
             given=self.given,
             skips=self.skips,
-            decisions=self.decisions,
-            suggested_decisions=extra_decisions,
+            decisions=self.decisions + derived,
+            suggested_decisions=suggested,
             now=now,
             grace=grace,
+            pending_only=pending_only,
+            given_sorted=True,  # a Course keeps its doses in time order
         )
 
     def plan(
@@ -572,18 +594,8 @@ class Course:
         grace = require_grace(grace)
         rule = _plateau_rule(end_on_plateau)
         derived = () if rule is None else self.plateau_decisions(until=until, rule=rule)
-        return expand(
-            self.regimen,
-            self.first_dose,
-            self.zone,
-            until=until,
-            given=self.given,
-            skips=self.skips,
-            decisions=self.decisions + derived,
-            now=now,
-            grace=grace,
-            pending_only=True,
-            given_sorted=True,
+        return self._derive(
+            until, now=now, grace=grace, derived=derived, pending_only=True
         ).doses
 
     def timeline(
@@ -676,18 +688,28 @@ class Course:
             suggested_site=self._suggested_site(doses),
             horizon=horizon,
             decisions=tuple(s.decision for s in plan.phases if s.decision is not None),
-            clinical=Clinical(
-                entries=self.symptoms,
-                until=until,
-                treatment_start=self.treatment_start,
-                first_dose_given=bool(self.given),
-                model=_flare_model(flare_model),
-                applies=flare_model is not None or flare_window_applies(self.regimen),
-                now=now,
-            ),
+            clinical=self._clinical(flare_model, until=until, now=now),
             regimen=self.regimen,
             course_id=self.id,
             first_dose=self.first_dose,
+        )
+
+    def _clinical(
+        self,
+        model: FlareModel | None,
+        *,
+        until: dt.datetime = _END_OF_TIME,
+        now: dt.datetime | None = None,
+    ) -> Clinical:
+        """The symptom log read at ``now``: what the view carries, and flare() reads."""
+        return Clinical(
+            entries=self.symptoms,
+            until=until,
+            treatment_start=self.treatment_start,
+            first_dose_given=bool(self.given),
+            model=_flare_model(model),
+            applies=model is not None or flare_window_applies(self.regimen),
+            now=now,
         )
 
     def _suggested_site(self, doses: Sequence[PlannedDose]) -> str | None:
@@ -844,17 +866,7 @@ class Course:
             # The slot is due at `due`: the plan need go no further.
             until = due + dt.timedelta(microseconds=1)
         horizon = until or self.first_dose + dt.timedelta(days=5 * 366)
-        pending = expand(
-            self.regimen,
-            self.first_dose,
-            self.zone,
-            until=require_aware("until", horizon),
-            given=self.given,
-            skips=self.skips,
-            decisions=self.decisions,
-            pending_only=True,
-            given_sorted=True,
-        ).doses
+        pending = self._derive(require_aware("until", horizon), pending_only=True).doses
         for slot in pending:
             if slot.number == number or (due is not None and utc(slot.due) == utc(due)):
                 skip = DoseSkip(
@@ -1020,14 +1032,10 @@ class Course:
             NaiveDatetimeError: ``now`` is naive.
             SettingError: ``model`` is not a FlareModel.
         """
-        return flare_report(
-            self.symptoms,
-            first_dose=self.treatment_start,
-            first_dose_given=bool(self.given),
-            model=model,
-            now=now,
-            applies=model is not None or flare_window_applies(self.regimen),
-        )
+        if now is not None:
+            now = require_aware("now", now)
+        # The report the view carries (Timeline.flare_report), without its plan.
+        return self._clinical(model, now=now).flare_report
 
     def assess(
         self, entry: SymptomEntry, model: FlareModel | None = None
