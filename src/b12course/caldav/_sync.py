@@ -10,13 +10,23 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import icalendar
 
 from b12course._course import Course
 from b12course._horizon import horizon_for
 from b12course._time import require_aware
 from b12course.exceptions import CalDavError, NotACourseError, SettingError
-from b12course.ical import DEFAULT_ALARMS, is_provisional, to_ical
+from b12course.ical import (
+    DEFAULT_ALARMS,
+    CalendarObject,
+    Event,
+    fingerprint,
+    is_provisional,
+    previous_export,
+    read_object,
+    replace_property,
+    split_objects,
+    to_ical,
+)
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -29,18 +39,6 @@ Cancelled = Literal["mark", "delete"]
 _OWNER = "X-B12COURSE-OWNER"
 _SYNCED = "X-B12COURSE-SYNC"
 _OURS = "X-B12COURSE-"
-# Calendar-level properties of an export that belong to a whole calendar, not
-# to a calendar object resource (RFC 4791 section 4.1 forbids METHOD there).
-_COLLECTION_ONLY = frozenset(
-    {
-        "METHOD",
-        "NAME",
-        "X-WR-CALNAME",
-        "X-WR-TIMEZONE",
-        "REFRESH-INTERVAL",
-        "X-PUBLISHED-TTL",
-    }
-)
 # What calendar apps change without a person editing anything.
 _BOOKKEEPING = frozenset(
     {"DTSTAMP", "LAST-MODIFIED", "CREATED", "ACKNOWLEDGED", _SYNCED}
@@ -230,7 +228,7 @@ def _owner(course: Course) -> str:
 class _Listed:
     href: str
     etag: str
-    event: icalendar.Component
+    event: Event
     edited: bool
 
     @property
@@ -259,31 +257,9 @@ def _responses(tree: Any) -> Iterator[tuple[str, str, str]]:  # noqa: ANN401 - l
                 yield href, etag, data
 
 
-_VEVENT = re.compile(r"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?$", re.DOTALL | re.MULTILINE)
-
-
-def _event_of(data: str) -> icalendar.Component | None:
-    """Return the one VEVENT of an object of the course, if it is readable.
-
-    Only the event is parsed: the VTIMEZONE is b12course's own, and zones are
-    IANA keys that icalendar resolves itself.
-    """
-    blocks = _VEVENT.findall(data)
-    if len(blocks) != 1:
-        return None
-    try:
-        event = icalendar.Event.from_ical(blocks[0])
-        start = event.decoded("DTSTART")
-        # to_ical reads the SEQUENCE of what it wrote before as a number.
-        int(event.get("SEQUENCE", 0))
-    except Exception:  # noqa: BLE001 - a damaged object is simply not ours to use
-        return None
-    readable = (
-        "UID" in event
-        and isinstance(start, dt.date)
-        and (not isinstance(start, dt.datetime) or start.tzinfo is not None)
-    )
-    return event if readable else None
+def _event_of(data: str) -> Event | None:
+    """Return the one VEVENT of an object of the course, if it is readable."""
+    return read_object(data)
 
 
 def _listing(server: _Server, owner: str) -> tuple[list[_Listed], list[str]]:
@@ -348,50 +324,28 @@ def _check_calendar(server: _Server) -> None:
 # -- the events to write -------------------------------------------------
 
 
-def _fingerprint(
-    event: icalendar.Component, *, leave_out: frozenset[str] = frozenset()
-) -> str:
+def _fingerprint(event: Event, *, leave_out: frozenset[str] = frozenset()) -> str:
     """Return a digest of what a person sees of ``event``, however it is serialised.
 
-    Property order, line folding and escaping do not matter; bookkeeping
-    properties of calendar apps, and the names in ``leave_out``, are left out.
+    Bookkeeping properties of calendar apps, and the names in ``leave_out``,
+    are left out (see :func:`b12course.ical._objects.fingerprint`).
     """
-    digest = hashlib.sha256()
-    for name, value in event.property_items(recursive=True, sorted=True):
-        if (
-            name in _BOOKKEEPING
-            or name in leave_out
-            or (name.startswith("X-") and not name.startswith(_OURS))
-        ):
-            continue
-        params = getattr(value, "params", None) or {}
-        encoded = value.to_ical() if hasattr(value, "to_ical") else value
-        text = encoded.decode() if isinstance(encoded, bytes) else str(encoded)
-        shown = sorted((str(k).upper(), str(v)) for k, v in params.items())
-        digest.update(f"{name}{shown}:{text}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:32]
+    return fingerprint(event, leave_out=_BOOKKEEPING | leave_out, keep_prefix=_OURS)
 
 
-def _content(event: icalendar.Component) -> str:
+def _content(event: Event) -> str:
     """The fingerprint of an event's content: what changes, not its version."""
     return _fingerprint(event, leave_out=_VERSION)
 
 
-def _previous(header: icalendar.Calendar, listed: Iterable[_Listed]) -> bytes:
+def _previous(header: bytes, listed: Iterable[_Listed]) -> bytes:
     """Return the server's events as the export ``to_ical`` wrote before."""
-    calendar = icalendar.Calendar()
-    for name, value in header.property_items(recursive=False):
-        if name not in {"BEGIN", "END"}:
-            calendar.add(name, value)
-    for item in listed:
-        calendar.add_component(item.event)
-    data: bytes = calendar.to_ical()
-    return data
+    return previous_export(header, (item.event for item in listed))
 
 
 @attrs.frozen
 class _Wanted:
-    event: icalendar.Component
+    event: Event
     prefix: str  # the object's header and VTIMEZONE, shared by every object
 
     @property
@@ -406,32 +360,18 @@ class _Wanted:
         """Mark the event as the course's and add its fingerprint."""
         event = self.event
         if sequence is not None and sequence > int(event.get("SEQUENCE", 0)):
-            event.pop("SEQUENCE", None)
-            event.add("SEQUENCE", sequence)
-        event.pop(_OWNER, None)
-        event.add(_OWNER, owner)
-        event.pop(_SYNCED, None)
-        event.add(_SYNCED, _fingerprint(event))
+            replace_property(event, "SEQUENCE", sequence)
+        replace_property(event, _OWNER, owner)
+        replace_property(event, _SYNCED, _fingerprint(event))
 
     def body(self) -> str:
         """The calendar object resource: the export's header, VTIMEZONE, one event."""
-        event: bytes = self.event.to_ical()
-        return f"{self.prefix}{event.decode('utf-8')}END:VCALENDAR\r\n"
+        return CalendarObject(self.event, self.prefix).body()
 
 
 def _split(data: bytes) -> list[_Wanted]:
     """Split an export into one object per VEVENT, each with the VTIMEZONE."""
-    export = icalendar.Calendar.from_ical(data)
-    shared = icalendar.Calendar()
-    for name, value in export.property_items(recursive=False):
-        if name not in {"BEGIN", "END"} and name not in _COLLECTION_ONLY:
-            shared.add(name, value)
-    for component in export.subcomponents:
-        if component.name == "VTIMEZONE":
-            shared.add_component(component)
-    text: bytes = shared.to_ical()
-    prefix = text.decode("utf-8").removesuffix("END:VCALENDAR\r\n")
-    return [_Wanted(c, prefix) for c in export.subcomponents if c.name == "VEVENT"]
+    return [_Wanted(o.event, o.prefix) for o in split_objects(data)]
 
 
 # -- the sync ------------------------------------------------------------
@@ -485,15 +425,13 @@ def _export(
     previous = None
     if listed:
         # The export's own header (PRODID, course id) with nothing in it yet.
-        header = icalendar.Calendar.from_ical(
-            to_ical(
-                course,
-                until=course.first_dose,
-                now=now,
-                alarms=(),
-                include_flare=False,
-                include_reviews=False,
-            )
+        header = to_ical(
+            course,
+            until=course.first_dose,
+            now=now,
+            alarms=(),
+            include_flare=False,
+            include_reviews=False,
         )
         previous = _previous(header, listed)
     data = to_ical(
