@@ -70,9 +70,15 @@ from b12course._flare import Assessment, FlareReport, FlareWindow
 from b12course._horizon import Horizon, PlanContinues
 from b12course._labs import LabResult
 from b12course._records import AdministeredDose, DoseSkip, PhaseDecision
-from b12course._regimen import Regimen
+from b12course._regimen import Regimen, UntilNoFurtherImprovement
 from b12course._response import Review
-from b12course._schedule import DoseStatus, DueWindow, PhaseSpan, PlannedDose
+from b12course._schedule import (
+    DoseStatus,
+    DueWindow,
+    PhaseEnding,
+    PhaseSpan,
+    PlannedDose,
+)
 from b12course._symptoms import Baseline, Symptom, SymptomEntry, Trend
 from b12course._time import (
     UTC,
@@ -158,6 +164,7 @@ def _kind(value: object) -> EventKind:
 
 
 _RANK = {kind: rank for rank, kind in enumerate(EventKind)}
+_OPEN = frozenset({None, PhaseEnding.PROJECTED})
 _PENDING = frozenset({DoseStatus.SCHEDULED, DoseStatus.DUE, DoseStatus.OVERDUE})
 
 
@@ -811,6 +818,27 @@ class Timeline:
     def trend(self, symptom: Symptom | str) -> Trend | None:
         """Return the trend of ``symptom`` since treatment started, or None."""
         return dict(self.trends).get(symptom)
+
+    def undecided(self, phase: int) -> PhaseSpan | None:
+        """The span of ``phase`` if it ends only by a decision not yet recorded.
+
+        That is an "until no further improvement" phase that began before the
+        horizon and that no decision has ended; None otherwise.
+        """
+        span = next((s for s in self.phases if s.index == phase), None)
+        if span is None or span.ending not in _OPEN:
+            return None
+        return span if isinstance(span.phase.end, UntilNoFurtherImprovement) else None
+
+    def awaiting_decision(self, phase: int) -> PhaseSpan | None:
+        """The latest undecided phase at or before ``phase``: a dose of it hangs on it.
+
+        A provisional dose's date depends on when a clinician ends this phase.
+        """
+        for index in range(phase, -1, -1):
+            if (span := self.undecided(index)) is not None:
+                return span
+        return None
 
     @property
     def shows_flare_window(self) -> bool:

@@ -38,9 +38,9 @@ from b12course import (
 )
 from b12course._horizon import PlanContinues
 from b12course._notice import NOT_MEDICAL_ADVICE
-from b12course._regimen import Route, UntilNoFurtherImprovement
+from b12course._regimen import Route
 from b12course._time import local, resolve, utc
-from b12course._timeline import EventKind
+from b12course._timeline import EventKind, Timeline
 from b12course.ical._alarms import add_alarms, reminded
 from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_PROVISIONAL, X_STATUS
 from b12course.ical._subject import Subject
@@ -87,11 +87,13 @@ class Rendering:
         offsets: The reminder times of pending doses, longest first.
         spans: The phases the timeline shows, by index (from its
             ``phase_change`` events).
+        view: The view rendered: it says which phase awaits a decision.
     """
 
     course: Subject
     offsets: tuple[dt.timedelta, ...]
     spans: Mapping[int, PhaseSpan]
+    view: Timeline
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -100,17 +102,11 @@ class Rendering:
 
     def undecided(self, phase: int) -> PhaseSpan | None:
         """The span of ``phase`` if it ends only by a decision not yet recorded."""
-        span = self.spans.get(phase)
-        if span is None or span.ending not in _OPEN:
-            return None
-        return span if isinstance(span.phase.end, UntilNoFurtherImprovement) else None
+        return self.view.undecided(phase)
 
     def pending_decision(self, phase: int) -> PhaseSpan | None:
         """The latest undecided phase at or before ``phase``, which a dose hangs on."""
-        for index in range(phase, -1, -1):
-            if (span := self.undecided(index)) is not None:
-                return span
-        return None
+        return self.view.awaiting_decision(phase)
 
 
 def _local_or_utc(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

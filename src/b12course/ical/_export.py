@@ -226,6 +226,7 @@ def to_ical(
         )
     rendering = Rendering(
         course=subject,
+        view=timeline,
         offsets=offsets,
         spans={
             e.payload.index: e.payload for e in timeline.of_kind(EventKind.PHASE_CHANGE)
