@@ -19,19 +19,31 @@ UTC once.  A property test
 (``tests/test_timeline_fastpath.py``) holds every path equal to a plain filter
 over the events' instants, across DST folds and gaps.
 
-What a rendering needs beyond the events is an attribute of the timeline,
-computed by the course in the same derivation:
+A timeline built by :meth:`b12course.Course.timeline` is the *view* of a
+course at a moment: what a person reads beyond the events is an attribute of
+the timeline, computed once in the core, and every rendering reads it here
+instead of asking the course:
 
 - :attr:`Timeline.planned_doses`, :attr:`Timeline.reviews` and
   :attr:`Timeline.phases`: the payloads of the ``PLANNED_DOSE`` (in plan
-  order), ``REVIEW`` and ``PHASE_CHANGE`` events.
+  order), ``REVIEW`` and ``PHASE_CHANGE`` events; :attr:`Timeline.decisions`
+  (who ended a phase, when, why), :meth:`Timeline.undecided` and
+  :meth:`Timeline.awaiting_decision` (which phase a provisional dose hangs on).
+- :attr:`Timeline.next_pending`: the one rule for "which dose is next", and
+  :attr:`Timeline.suggested_site`, the injection site for it (the one least
+  recently used), or None.
+- :attr:`Timeline.assessments` (and :meth:`Timeline.assessment`),
+  :attr:`Timeline.attention`, :attr:`Timeline.flare_report`,
+  :attr:`Timeline.baselines` and :attr:`Timeline.trends`: the symptom log read
+  at ``now`` (computed on first reading, :class:`b12course._view.Clinical`),
+  and :attr:`Timeline.adherence`, read from each dose's status.
 - :attr:`Timeline.flare_window`: the course's flare window, or None.  It is
   *shown* (a ``FLARE_WINDOW`` event) only when it opens before the horizon;
   :attr:`Timeline.shows_flare_window` says whether it does.
-- :attr:`Timeline.suggested_site`: the injection site suggested for the next
-  dose (the one least recently used), or None.
-- :attr:`Timeline.until` and :attr:`Timeline.now`: the horizon and the present
-  the course was derived for.
+- :attr:`Timeline.horizon`, :attr:`Timeline.until` and :attr:`Timeline.now`:
+  how far the view reaches and why (the one horizon policy of
+  :mod:`b12course._horizon`; :attr:`Timeline.plan_continues` where it stops
+  showing provisional doses), and the present it was derived for.
 
 Rules the queries share:
 
