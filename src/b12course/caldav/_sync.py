@@ -420,6 +420,7 @@ def _export(
     alarms: Iterable[dt.timedelta],
     include_flare: bool,
     include_reviews: bool,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> list[_Wanted]:
     """Render the course with ``to_ical``; the server's events are its previous."""
     previous = None
@@ -442,6 +443,7 @@ def _export(
         previous=previous,
         include_flare=include_flare,
         include_reviews=include_reviews,
+        provisional_horizon=provisional_horizon,
     )
     return _split(data)
 
@@ -457,6 +459,7 @@ def sync(
     cancelled: Cancelled = "mark",
     include_flare: bool = True,
     include_reviews: bool = True,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> SyncReport:
     """Bring a CalDAV calendar in step with ``course``; return what was done.
 
@@ -477,6 +480,8 @@ def sync(
             firm) and the "plan continues" event are deleted either way.
         include_flare: Write the flare window as an all-day event.
         include_reviews: Write review points as all-day events.
+        provisional_horizon: How far past ``now`` provisional doses are
+            written (12 weeks when None; see :func:`b12course.horizon_for`).
 
     Returns:
         The report; ``report.failed`` lists events to try again.
@@ -514,6 +519,7 @@ def sync(
         alarms=alarms,
         include_flare=include_flare,
         include_reviews=include_reviews,
+        provisional_horizon=provisional_horizon,
     )
     tally = _Tally()
     tally.conflicts.extend(
@@ -635,7 +641,7 @@ def sync_url(
     username: str,
     password: str,
     *,
-    until: dt.datetime,
+    until: dt.datetime | None = None,
     now: dt.datetime,
     alarms: Iterable[dt.timedelta] = DEFAULT_ALARMS,
     on_conflict: OnConflict = "keep",
@@ -653,7 +659,7 @@ def sync_url(
             credentials in it.
         username: The user name.
         password: The password (or app password).
-        until: The exclusive horizon.
+        until: The exclusive horizon; the one horizon policy's by default.
         now: The present.
         alarms: As for :func:`sync`.
         on_conflict: As for :func:`sync`.
