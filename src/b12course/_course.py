@@ -36,7 +36,6 @@ from b12course._flare import (
     FlareModel,
     FlareReport,
     FlareWindow,
-    assess,
     flare_window_applies,
 )
 from b12course._horizon import Horizon, PlanContinues, horizon_for
@@ -78,7 +77,6 @@ from b12course._symptoms import (
     Symptom,
     SymptomEntry,
     Trend,
-    baseline,
     trend,
 )
 from b12course._text import text_validator
@@ -977,7 +975,7 @@ class Course:
             InvalidRecordError: ``symptom`` names no symptom.
             SettingError: ``last`` is below 1.
         """
-        return baseline(self.symptoms, symptom, before=self.treatment_start, last=last)
+        return self._clinical(None).baseline(symptom, last=last)
 
     def symptom_trend(
         self,
@@ -1046,13 +1044,7 @@ class Course:
             InvalidRecordError: ``entry`` is not a SymptomEntry.
             SettingError: ``model`` is not a FlareModel.
         """
-        return assess(
-            entry,
-            self.symptoms,
-            first_dose=self.treatment_start,
-            model=model,
-            applies=model is not None or flare_window_applies(self.regimen),
-        )
+        return self._clinical(model).assess(entry)
 
     def plateau_decisions(
         self,

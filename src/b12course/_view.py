@@ -100,6 +100,28 @@ class Clinical:
         """The assessments, looked up by their entry."""
         return {a.entry: a for a in self.assessments}
 
+    def assess(self, entry: SymptomEntry) -> Assessment:
+        """Assess one entry (of the log or not) against the log's baseline and window.
+
+        An entry on the timeline reads the same as its item of
+        :attr:`assessments`.
+        """
+        return assess(
+            entry,
+            self.entries,
+            first_dose=self.treatment_start,
+            model=self.model,
+            applies=self.applies,
+        )
+
+    def baseline(
+        self, key: Symptom | str, *, last: int | None = None
+    ) -> Baseline | None:
+        """The pre-treatment baseline of ``key``: the mean of its ``last`` entries."""
+        if last is None:
+            last = (self.model or FlareModel()).baseline_entries
+        return baseline(self.entries, key, before=self.treatment_start, last=last)
+
     @functools.cached_property
     def flare_report(self) -> FlareReport:
         """The flare report as of :attr:`now` (a preview: the latest entry)."""
@@ -120,11 +142,7 @@ class Clinical:
     @functools.cached_property
     def baselines(self) -> tuple[tuple[Symptom | str, Baseline | None], ...]:
         """Each symptom's pre-treatment baseline (None where none was logged)."""
-        last = (self.model or FlareModel()).baseline_entries
-        return tuple(
-            (key, baseline(self.entries, key, before=self.treatment_start, last=last))
-            for key in self.keys
-        )
+        return tuple((key, self.baseline(key)) for key in self.keys)
 
     @functools.cached_property
     def trends(self) -> tuple[tuple[Symptom | str, Trend], ...]:
