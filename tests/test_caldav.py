@@ -1043,3 +1043,18 @@ class TestOneView:
         assert upcoming is not None
         stored = raw_objects(url)[uid_of(c, upcoming)].event
         assert f"Suggested site: {view.suggested_site}." in str(stored["DESCRIPTION"])
+
+    def test_a_view_syncs_as_its_course_does(self, url, calendar):
+        """Syncing the view writes what syncing the course at its now writes: a second sync of the other writes nothing."""
+        c = course("bnf-hydroxocobalamin-neuro").record_dose(START, site="left deltoid")
+        now = START + dt.timedelta(days=3)
+        view = c.timeline(now=now)
+        first = b12caldav.sync(view, calendar, alarms=())
+        assert first.created
+        assert not first.failed
+        again = b12caldav.sync(c, calendar, now=now, alarms=())
+        assert not again.changed
+        with pytest.raises(b12.exceptions.SettingError):
+            b12caldav.sync(c, calendar, alarms=())
+        with pytest.raises(b12.exceptions.SettingError):
+            b12caldav.sync(c.timeline(), calendar)

@@ -14,6 +14,7 @@ import attrs
 from b12course._course import Course
 from b12course._horizon import horizon_for
 from b12course._time import require_aware
+from b12course._timeline import Timeline
 from b12course.exceptions import CalDavError, NotACourseError, SettingError
 from b12course.ical import (
     DEFAULT_ALARMS,
@@ -219,9 +220,10 @@ def _token(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _owner(course: Course) -> str:
+def _owner(course: Course | Timeline) -> str:
     """The token that marks the course's objects: equal length, so a match is exact."""
-    return _token(f"b12course:{course.id}")
+    ident = course.id if isinstance(course, Course) else course.course_id
+    return _token(f"b12course:{ident}")
 
 
 @attrs.frozen
@@ -412,7 +414,7 @@ def _check_choices(on_conflict: object, cancelled: object) -> None:
 
 
 def _export(
-    course: Course,
+    course: Course | Timeline,
     listed: list[_Listed],
     *,
     until: dt.datetime,
@@ -422,25 +424,23 @@ def _export(
     include_reviews: bool,
     provisional_horizon: dt.timedelta | None = None,
 ) -> list[_Wanted]:
-    """Render the course with ``to_ical``; the server's events are its previous."""
-    previous = None
-    if listed:
-        # The export's own header (PRODID, course id) with nothing in it yet.
-        header = to_ical(
-            course,
-            until=course.first_dose,
-            now=now,
-            alarms=(),
-            include_flare=False,
-            include_reviews=False,
+    """Render the course (or view) with ``to_ical``; the server's events: previous."""
+    if isinstance(course, Timeline):
+        return _split(
+            to_ical(
+                course,
+                alarms=alarms,
+                previous=_header(course, now, listed),
+                include_flare=include_flare,
+                include_reviews=include_reviews,
+            )
         )
-        previous = _previous(header, listed)
     data = to_ical(
         course,
         until=until,
         now=now,
         alarms=alarms,
-        previous=previous,
+        previous=_header(course, now, listed),
         include_flare=include_flare,
         include_reviews=include_reviews,
         provisional_horizon=provisional_horizon,
@@ -448,12 +448,55 @@ def _export(
     return _split(data)
 
 
+def _moment(
+    course: object, until: dt.datetime | None, now: dt.datetime | None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The horizon and present of a sync: a view's own, or as asked for a course."""
+    if isinstance(course, Timeline):
+        # A view is synced as it is: its horizon and its now.
+        if course.course_id is None or course.until is None:
+            raise NotACourseError(course)
+        if course.now is None:
+            raise SettingError("sync a view built with now (Course.timeline(now=...))")
+        return course.until, course.now
+    if not isinstance(course, Course):
+        raise NotACourseError(course)
+    if now is None:
+        raise SettingError("sync needs now (an aware datetime), for statuses")
+    now = require_aware("now", now)
+    if until is None:
+        return horizon_for(course.first_dose, now=now).firm, now
+    return require_aware("until", until), now
+
+
+def _header(
+    course: Course | Timeline, now: dt.datetime, listed: list[_Listed]
+) -> bytes | None:
+    """The server's events as the previous export, under the export's own header."""
+    if not listed:
+        return None
+    # The export's own header (PRODID, course id) with nothing in it yet.
+    empty = (
+        to_ical(course.of_kind(), alarms=(), include_flare=False, include_reviews=False)
+        if isinstance(course, Timeline)
+        else to_ical(
+            course,
+            until=course.first_dose,
+            now=now,
+            alarms=(),
+            include_flare=False,
+            include_reviews=False,
+        )
+    )
+    return _previous(empty, listed)
+
+
 def sync(
-    course: Course,
+    course: Course | Timeline,
     calendar: Calendar,
     *,
     until: dt.datetime | None = None,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     alarms: Iterable[dt.timedelta] = DEFAULT_ALARMS,
     on_conflict: OnConflict = "keep",
     cancelled: Cancelled = "mark",
@@ -464,13 +507,16 @@ def sync(
     """Bring a CalDAV calendar in step with ``course``; return what was done.
 
     Args:
-        course: The course.
+        course: The course, or its view (a :class:`~b12course.Timeline` from
+            ``Course.timeline(now=...)``, synced as it is: ``until``, ``now``
+            and ``provisional_horizon`` are then its own).
         calendar: A ``caldav.Calendar`` (from ``caldav.DAVClient``).
         until: The exclusive horizon, as for :func:`~b12course.ical.to_ical`
             (by default the one horizon policy's: a year past ``now``, and
             provisional doses 12 weeks past it).  Events already on the
             server stay in step even past it.
-        now: The present, for statuses (given, overdue) and reminders.
+        now: The present, for statuses (given, overdue) and reminders;
+            needed with a course.
         alarms: How long before each dose a reminder fires; ``()`` for none.
         on_conflict: ``"keep"`` leaves an event edited on the server as it
             is and reports it; ``"overwrite"`` replaces it.
@@ -493,14 +539,7 @@ def sync(
         CalDavError: The server cannot be reached, refuses the credentials, or
             the URL is not a calendar.  The message never holds credentials.
     """
-    if not isinstance(course, Course):
-        raise NotACourseError(course)
-    now = require_aware("now", now)
-    until = (
-        horizon_for(course.first_dose, now=now).firm
-        if until is None
-        else require_aware("until", until)
-    )
+    until, now = _moment(course, until, now)
     _check_choices(on_conflict, cancelled)
     server = _server(calendar)
     owner = _owner(course)
