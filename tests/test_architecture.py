@@ -47,6 +47,44 @@ def _private_imports(path: pathlib.Path) -> list[str]:
     return found
 
 
+def _imports_icalendar(path: pathlib.Path) -> bool:
+    """True when ``path`` imports icalendar anywhere (inside functions too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(a.name.split(".")[0] == "icalendar" for a in node.names):
+                return True
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and not node.level
+            and node.module
+            and node.module.split(".")[0] == "icalendar"
+        ):
+            return True
+    return False
+
+
+class TestOnlyIcalImportsIcalendar:
+    def test_no_module_outside_ical_imports_icalendar(self):
+        """Only b12course.ical imports icalendar: caldav asks ical to split, read and fingerprint calendar objects."""
+        outside = [
+            _module_name(path)
+            for path in _modules()
+            if _imports_icalendar(path)
+            and not _module_name(path).startswith("b12course.ical")
+        ]
+        assert outside == []
+        assert _imports_icalendar(SRC / "ical" / "_objects.py")
+
+    def test_the_check_sees_an_import_inside_a_function(self, tmp_path):
+        """An import of icalendar in a function body counts; a name like it does not."""
+        source = tmp_path / "mod.py"
+        source.write_text("def f():\n    from icalendar import Event\n")
+        assert _imports_icalendar(source)
+        source.write_text("import icalendar_tools\nimport ical\n")
+        assert not _imports_icalendar(source)
+
+
 class TestPrivateNames:
     def test_no_module_imports_a_private_name_of_another(self):
         """No source module imports a _private name from another module: shared code has a public name."""

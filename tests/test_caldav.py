@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 import b12course as b12
+from b12course import EventKind, strategies
 from b12course import caldav as b12caldav
-from b12course import strategies
 from b12course.cli import main
 from b12course.exceptions import (
     CalDavError,
@@ -35,7 +35,7 @@ from b12course.exceptions import (
     NotACourseError,
     SettingError,
 )
-from b12course.ical import read_ical, to_ical
+from b12course.ical import read_ical, to_ical, uid_of
 from support import caldav_server as server_helper
 from support.profiles import scaled
 
@@ -394,17 +394,27 @@ class TestCancelled:
         assert event["SEQUENCE"] == 1
 
     def test_dropped_doses_are_marked_cancelled(self, url, calendar):
-        """Doses dropped from the plan stay on the server as STATUS:CANCELLED, once."""
+        """Firm doses dropped from the plan stay on the server as STATUS:CANCELLED, once; provisional ones (never firm) and the plan-continues event are deleted."""
         c = course("bnf-hydroxocobalamin-neuro")
         b12caldav.sync(c, calendar, until=UNTIL, now=BEFORE)
+        provisional = {
+            uid
+            for uid, stored in raw_objects(url).items()
+            if stored.event.get("X-B12COURSE-PROVISIONAL") == "TRUE"
+        }
+        assert "demo-plan-continues@b12course" in provisional
+        assert len(provisional) > 1
         ended = c.record_dose(START).end_phase(
             START + dt.timedelta(hours=1), reason="no further improvement"
         )
         now = START + dt.timedelta(hours=2)
         report = b12caldav.sync(ended, calendar, until=UNTIL, now=now)
-        assert report.cancelled
+        firm = [u for u in report.cancelled if u not in provisional]
+        assert firm
+        assert provisional <= set(report.cancelled)
         stored = raw_objects(url)
-        assert all(stored[u].event["STATUS"] == "CANCELLED" for u in report.cancelled)
+        assert all(stored[u].event["STATUS"] == "CANCELLED" for u in firm)
+        assert provisional.isdisjoint(stored)
         again = b12caldav.sync(ended, calendar, until=UNTIL, now=now)
         assert not again.changed
 
@@ -1324,3 +1334,45 @@ class TestCorrections:
                 assert stored.etag == before[uid].etag
             for name in ("DTSTART", "SUMMARY", "DESCRIPTION", "STATUS"):
                 assert str(new.get(name)) == str(old.get(name)), (uid, name)
+
+
+class TestOneView:
+    @pytest.mark.parametrize(
+        "regimen", ["bnf-hydroxocobalamin-neuro", "bnf-hydroxocobalamin-non-neuro"]
+    )
+    def test_the_server_holds_the_view(self, url, calendar, regimen):
+        """Synced at a moment with the default horizon, the server holds exactly the view's events: its doses, reviews, flare window and plan-continues event, up to the one horizon policy."""
+        c = course(regimen).record_dose(START, site="left deltoid")
+        now = START + dt.timedelta(days=3)
+        view = c.timeline(now=now)
+        report = b12caldav.sync(c, calendar, now=now, alarms=())
+        assert not report.failed
+        shown = {
+            EventKind.PLANNED_DOSE,
+            EventKind.REVIEW,
+            EventKind.FLARE_WINDOW,
+            EventKind.PLAN_CONTINUES,
+        }
+        expected = {uid_of(c, e) for e in view if e.kind in shown}
+        assert set(raw_objects(url)) == expected
+        continues = "demo-plan-continues@b12course" in expected
+        assert continues == (view.plan_continues is not None)
+        upcoming = view.next_pending
+        assert upcoming is not None
+        stored = raw_objects(url)[uid_of(c, upcoming)].event
+        assert f"Suggested site: {view.suggested_site}." in str(stored["DESCRIPTION"])
+
+    def test_a_view_syncs_as_its_course_does(self, url, calendar):
+        """Syncing the view writes what syncing the course at its now writes: a second sync of the other writes nothing."""
+        c = course("bnf-hydroxocobalamin-neuro").record_dose(START, site="left deltoid")
+        now = START + dt.timedelta(days=3)
+        view = c.timeline(now=now)
+        first = b12caldav.sync(view, calendar, alarms=())
+        assert first.created
+        assert not first.failed
+        again = b12caldav.sync(c, calendar, now=now, alarms=())
+        assert not again.changed
+        with pytest.raises(b12.exceptions.SettingError):
+            b12caldav.sync(c, calendar, alarms=())
+        with pytest.raises(b12.exceptions.SettingError):
+            b12caldav.sync(c.timeline(), calendar)

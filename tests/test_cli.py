@@ -304,6 +304,28 @@ def ics_args(path, *extra):
 
 
 class TestIcs:
+    def test_the_readme_headline_holds_12_weeks_and_one_plan_continues_event(
+        self, capsys, tmp_path
+    ):
+        """The README's headline ics of an undecided loading phase holds its doses to 12 weeks past the first dose and one plan-continues event, and no more."""
+        target = tmp_path / "course.ics"
+        argv = ("ics", "bnf-hydroxocobalamin-neuro", "--start", "2026-12-01T09:00")
+        code, _, err = run(capsys, *argv, "--tz", "Europe/London", "-o", str(target))
+        assert code == 0
+        data = target.read_bytes()
+        doses = read_ical(data)
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+        cut = first + dt.timedelta(weeks=12)
+        # Every other day from the first dose up to the cut: 42 doses, no gap.
+        assert [d.when for d in doses] == [
+            first + dt.timedelta(days=2 * k) for k in range(42)
+        ]
+        assert all(d.when < cut for d in doses)
+        assert f"wrote {len(doses)} doses" in err
+        assert data.count(b"X-B12COURSE-KIND:plan_continues") == 1
+        assert b"DTSTART;VALUE=DATE:20270223" in data
+        assert data.count(b"BEGIN:VALARM") == len(doses)
+
     def test_writes_a_calendar_of_the_plan(self, capsys, tmp_path):
         """The .ics holds one event per planned dose, with 30-minute reminders by default."""
         target = tmp_path / "b12.ics"
@@ -314,8 +336,12 @@ class TestIcs:
         course = Course.begin(
             regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
         )
-        plan = course.plan(until=dt.datetime(2027, 6, 1, tzinfo=LONDON))
+        # The preview's view: provisional doses to 12 weeks past the first dose.
+        plan = course.timeline(
+            until=dt.datetime(2027, 6, 1, tzinfo=LONDON)
+        ).planned_doses
         assert [d.when for d in read_ical(data)] == [d.due for d in plan]
+        assert data.count(b"X-B12COURSE-KIND:plan_continues") == 1
         assert b"TRIGGER:-PT30M" in data
         assert [p.name for p in tmp_path.iterdir()] == ["b12.ics"]
 

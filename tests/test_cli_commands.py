@@ -593,10 +593,14 @@ class TestCorners:
         assert "Suggested site" not in out
 
     def test_timeline_range_defaults_and_reversed(self, capsys, course_file):
-        """Without --to the timeline runs a year on; a reversed range is refused."""
-        code, out, _ = run(capsys, "timeline", course_file, "--json")
+        """Without --to the timeline runs to the one horizon policy's (366 days past now); a reversed range is refused."""
+        code, out, _ = run(
+            capsys, "timeline", course_file, "--json", "--now", "2027-01-01"
+        )
         assert code == 0
-        assert json.loads(out)["to"].startswith("2027-12-02")
+        document = json.loads(out)
+        assert document["to"] == document["horizon"]["firm"]
+        assert document["to"].startswith("2028-01-02")
         err = refused(
             capsys,
             "timeline",
@@ -935,3 +939,66 @@ class TestCommandLineWords:
         assert code == 2
         assert "needs --start" in err
         assert "--tz" not in err.split("needs", 1)[1].split("(")[0]
+
+
+class TestOneView:
+    """status, log and the summary read one view: the same flags, next dose and site."""
+
+    def _logged(self, capsys, course_file):
+        for argv in (
+            ("log", course_file, "myoclonus", "3", "--at", "2026-11-30T20:00"),
+            (
+                "record",
+                course_file,
+                "--at",
+                "2026-12-01T09:00",
+                "--site",
+                "left deltoid",
+            ),
+            ("log", course_file, "fatigue", "4", "--at", "2026-12-02T20:00"),
+        ):
+            assert run(capsys, *argv)[0] == 0
+        return run(
+            capsys, "log", course_file, "myoclonus", "9", "--at", "2026-12-05T20:00"
+        )
+
+    def test_log_status_and_summary_flag_the_same_entries(self, capsys, course_file):
+        """A 9/10 myoclonus inside the window is flagged by log, status (text and JSON) and the summary alike."""
+        code, _, said = self._logged(capsys, course_file)
+        assert code == 0
+        assert "(inside the flare window)" in said
+        assert "flagged for a clinician's attention" in said
+        now = ("--now", "2026-12-06T12:00")
+        code, out, _ = run(capsys, "status", course_file, *now, "--json")
+        status = json.loads(out)
+        flagged = [f"{a['symptom']} {a['severity']}/10" for a in status["attention"]]
+        assert "myoclonus 9/10" in flagged
+        assert all(a["attention"] for a in status["attention"])
+        code, text, _ = run(capsys, "status", course_file, *now)
+        listed = text.split("Flagged for a clinician's attention:")[1].splitlines()
+        assert [x for x in flagged if any(x in line for line in listed)] == flagged
+        assert f"Flagged:        {len(flagged)} entr" in text
+        code, summary, _ = run(capsys, "summary", course_file, *now, "-o", "-")
+        summary_flags = [line for line in summary.splitlines() if "Flagged: " in line]
+        assert len(summary_flags) == len(flagged)
+        for line, entry in zip(summary_flags, flagged, strict=True):
+            assert entry in line
+
+    def test_status_and_summary_name_the_same_next_dose_and_site(
+        self, capsys, course_file
+    ):
+        """With a dose overdue, status and the summary name the same next dose (the view's next_pending) and the calendar carries the same site."""
+        self._logged(capsys, course_file)
+        now = ("--now", "2026-12-06T12:00")
+        _, out, _ = run(capsys, "status", course_file, *now, "--json")
+        status = json.loads(out)
+        course = b12json.loads((course_file).read_text())
+        view = course.timeline(now=dt.datetime(2026, 12, 6, 12, tzinfo=LONDON))
+        assert status["next_dose"]["number"] == view.next_pending.number
+        assert status["suggested_site"] == view.suggested_site == "right deltoid"
+        _, summary, _ = run(capsys, "summary", course_file, *now, "-o", "-")
+        line = next(x for x in summary.splitlines() if "Next planned dose" in x)
+        assert view.next_pending.name in line
+        _, text, _ = run(capsys, "status", course_file, *now)
+        assert f"Next dose:      {view.next_pending.name} (#" in text
+        assert "Suggested site: right deltoid" in text

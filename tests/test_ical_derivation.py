@@ -269,13 +269,35 @@ class TestSuggestedSite:
 
 class TestDefaultHorizon:
     def test_without_until_the_export_ends_a_year_after_the_first_dose(self):
-        """With neither until nor now, events end DEFAULT_HORIZON after the first dose, capping provisional doses."""
-        course = _course()
+        """With neither until nor now, firm doses end DEFAULT_HORIZON after the first dose."""
+        course = _course("bnf-hydroxocobalamin-non-neuro")
         data = _export(course)
         starts = [e.decoded("DTSTART") for e in _by_kind(data, "planned_dose")]
         end = course.first_dose + b12ical.DEFAULT_HORIZON
         assert max(starts) < end
         assert max(starts) > end - dt.timedelta(days=100)
+        assert not _by_kind(data, "plan_continues")
+
+    def test_provisional_doses_end_12_weeks_after_the_first_dose_then_one_event(self):
+        """An undecided phase's provisional doses stop 12 weeks in, and one all-day event says the plan continues."""
+        course = _course("bnf-hydroxocobalamin-neuro")
+        data = _export(course)
+        starts = [e.decoded("DTSTART") for e in _by_kind(data, "planned_dose")]
+        cut = course.first_dose + dt.timedelta(weeks=12)
+        assert max(starts) < cut
+        # Alternate days from the first dose: no gap before the horizon.
+        assert max(starts) >= cut - dt.timedelta(days=2)
+        (continues,) = _by_kind(data, "plan_continues")
+        assert continues.decoded("DTSTART") == cut.date()
+        assert "until a clinician ends this phase" in str(continues["SUMMARY"])
+
+    def test_provisional_weeks_change_the_provisional_horizon(self):
+        """provisional_horizon moves the cut; firm doses keep theirs."""
+        course = _course("bnf-hydroxocobalamin-neuro")
+        data = _export(course, provisional_horizon=dt.timedelta(weeks=4))
+        starts = [e.decoded("DTSTART") for e in _by_kind(data, "planned_dose")]
+        cut = course.first_dose + dt.timedelta(weeks=4)
+        assert cut - dt.timedelta(days=2) <= max(starts) < cut
 
     def test_the_default_horizon_runs_from_now_when_now_is_later(self):
         """A later now moves the default horizon with it."""

@@ -316,7 +316,7 @@ class TestInformationalEvents:
         assert b"c1-flare@b12course" not in data
 
     def test_flare_and_reviews_can_be_left_out(self):
-        """With both switched off, only dose events remain."""
+        """With both switched off, only dose events remain, and the one event that says the undecided phase goes on."""
         course = _course("bnf-hydroxocobalamin-neuro")
         data = _export(
             course,
@@ -324,9 +324,9 @@ class TestInformationalEvents:
             include_flare=False,
             include_reviews=False,
         )
-        assert all(
-            str(e.get("X-B12COURSE-KIND")) == "planned_dose" for e in _events(data)
-        )
+        kinds = [str(e.get("X-B12COURSE-KIND")) for e in _events(data)]
+        assert set(kinds) == {"planned_dose", "plan_continues"}
+        assert kinds.count("plan_continues") == 1
 
     def test_review_points_are_all_day_events_on_their_local_date(self):
         """Each review point of the course is an all-day event on its local date."""

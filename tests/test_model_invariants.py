@@ -355,7 +355,15 @@ class TestTimelineCarries:
         assert tl.shows_flare_window
         assert tl.suggested_site == lived.suggest_site()
         assert tl.reviews == lived.reviews(until=UNTIL)
-        assert tl.planned_doses == lived.plan(until=UNTIL)
+        # The plan up to the one horizon policy: provisional doses to 12 weeks.
+        assert tl.planned_doses == tuple(
+            d
+            for d in lived.plan(until=UNTIL)
+            if not (d.provisional and d.pending)
+            or tl.horizon.shows(d.due, provisional=True)
+        )
+        assert tl.plan_continues is not None
+        assert tl.next_pending == next(d for d in tl.planned_doses if d.pending)
         assert [s.index for s in tl.phases] == [
             s.index for s in lived.expand(until=UNTIL).phases
         ]

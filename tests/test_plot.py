@@ -165,7 +165,8 @@ class TestPlotCourse:
         course = course.record_dose(first).skip_dose(number=2)
         now = first + 6 * DAY + dt.timedelta(hours=1)
         until = first + 120 * DAY  # past the first (provisional) maintenance dose
-        plan = course.plan(until=until, now=now)
+        # The chart draws the view: the plan up to the one horizon policy.
+        plan = course.timeline(until=until, now=now).planned_doses
         fig = plot_course(course, until=until, now=now)
         groups = dose_lines(fig)
         for gid, status in {
@@ -374,7 +375,7 @@ class TestPlotCourse:
         given_in_range = [g for g in course.given if g.at < until]
         pending = [
             d
-            for d in course.plan(until=until, now=now)
+            for d in course.timeline(until=until, now=now).planned_doses
             if d.status is not b12.DoseStatus.GIVEN
         ]
         assert marker_count(fig) == len(given_in_range) + len(pending)

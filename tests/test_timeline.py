@@ -132,6 +132,16 @@ def timelines(draw):
     return course, tl, now
 
 
+def shown(tl, doses):
+    """The doses the timeline's horizon policy shows (module doc of _horizon)."""
+    return [
+        d
+        for d in doses
+        if not (d.provisional and d.pending)
+        or tl.horizon.shows(d.due, provisional=True)
+    ]
+
+
 def instants_near(first, zones=ZONES):
     """Instants from a month before to 13 months after ``first``, in any zone."""
     return st.builds(
@@ -225,7 +235,11 @@ class TestTimelineProperties:
         kinds = {kind: [e.payload for e in tl.of_kind(kind)] for kind in EventKind}
         # Planned doses sort by due time (a plan sorts by when given, or due).
         plan = course.plan(until=until, now=now)
-        assert kinds[EventKind.PLANNED_DOSE] == sorted(plan, key=lambda d: utc(d.due))
+        # The horizon policy: provisional doses still pending show to its
+        # provisional horizon, every other slot to the firm one.
+        doses = shown(tl, plan)
+        assert kinds[EventKind.PLANNED_DOSE] == sorted(doses, key=lambda d: utc(d.due))
+        assert len(kinds[EventKind.PLAN_CONTINUES]) == (len(doses) < len(plan))
         assert kinds[EventKind.DOSE_GIVEN] == [
             g for g in course.given if utc(g.at) < utc(until)
         ]
@@ -261,7 +275,7 @@ class TestTimelineProperties:
         until = course.first_dose + dt.timedelta(days=365)
         expected = tuple(
             d
-            for d in course.plan(until=until, now=now)
+            for d in shown(tl, course.plan(until=until, now=now))
             if d.status is DoseStatus.OVERDUE
         )
         assert tl.overdue(now=now) == tuple(sorted(expected, key=lambda d: utc(d.due)))
@@ -274,7 +288,7 @@ class TestTimelineProperties:
         for now in data.draw(st.lists(instants_near(course.first_dose), max_size=4)):
             expected = tuple(
                 d
-                for d in course.plan(until=until, now=now)
+                for d in shown(tl, course.plan(until=until, now=now))
                 if d.status is DoseStatus.OVERDUE
             )
             assert tl.overdue(now=now) == tuple(
@@ -286,11 +300,8 @@ class TestTimelineProperties:
         """next_dose(after=t) is the earliest pending planned dose due at or after t."""
         course, tl, _ = made
         t = data.draw(instants_near(course.first_dose))
-        pending = [
-            d
-            for d in course.plan(until=course.first_dose + dt.timedelta(days=365))
-            if d.pending and utc(d.due) >= utc(t)
-        ]
+        plan = course.plan(until=course.first_dose + dt.timedelta(days=365))
+        pending = [d for d in shown(tl, plan) if d.pending and utc(d.due) >= utc(t)]
         found = tl.next_dose(after=t)
         if not pending:
             assert found is None

@@ -21,9 +21,9 @@ from b12course import (
 )
 from b12course import json as b12json
 from b12course import strategies as b12st
-from b12course._course import pending_slots
 from b12course._schedule import expand
 from b12course._time import utc
+from b12course._worklist import pending_slots
 from b12course.exceptions import (
     NaiveDatetimeError,
     NotACourseError,

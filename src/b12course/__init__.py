@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         FlareWindow,
         flare_window_applies,
     )
+    from b12course._horizon import Horizon, PlanContinues, horizon_for
     from b12course._labs import (
         Analyte,
         Band,
@@ -118,6 +119,7 @@ __all__ = [
     "FlareReport",
     "FlareStatus",
     "FlareWindow",
+    "Horizon",
     "Indefinite",
     "LabResult",
     "Lasting",
@@ -128,6 +130,7 @@ __all__ = [
     "PhaseEnding",
     "PhaseSpan",
     "Plan",
+    "PlanContinues",
     "PlannedDose",
     "PlateauRule",
     "RecordKind",
@@ -154,6 +157,7 @@ __all__ = [
     "exceptions",
     "export",
     "flare_window_applies",
+    "horizon_for",
     "ical",
     "json",
     "merge_worklists",
@@ -171,6 +175,7 @@ __all__ = [
 _HOMES: dict[str, tuple[str, ...]] = {
     "b12course._adherence": ("Adherence", "adherence"),
     "b12course._corrections": ("Correction", "RecordKind"),
+    "b12course._horizon": ("Horizon", "PlanContinues", "horizon_for"),
     "b12course._course": ("Course",),
     "b12course._flare": (
         "Assessment",

@@ -46,11 +46,9 @@ from b12course._flare import (
     FlareModel,
     FlareReport,
     FlareWindow,
-    assess,
-    assess_all,
-    flare_report,
     flare_window_applies,
 )
+from b12course._horizon import Horizon, PlanContinues, horizon_for
 from b12course._labs import LabResult
 from b12course._records import (
     AdministeredDose,
@@ -80,8 +78,6 @@ from b12course._response import (
     treatment_review,
 )
 from b12course._schedule import (
-    DoseStatus,
-    DueWindow,
     PhaseEnding,
     PhaseSpan,
     Plan,
@@ -98,7 +94,6 @@ from b12course._symptoms import (
     SymptomEntry,
     SymptomLog,
     Trend,
-    baseline,
     trend,
 )
 from b12course._text import text_validator
@@ -112,6 +107,7 @@ from b12course._time import (
     zone_of,
 )
 from b12course._timeline import EventKind, Timeline, TimelineEvent
+from b12course._view import Clinical
 from b12course.exceptions import (
     B12CourseError,
     CorrectionError,
@@ -125,7 +121,7 @@ from b12course.exceptions import (
     SettingError,
 )
 
-__all__ = ["Course", "PendingSlots", "pending_slots", "require_course"]
+__all__ = ["Course", "require_course"]
 
 
 def _first_dose(
@@ -419,6 +415,45 @@ def _at(at: dt.datetime, kind: EventKind, payload: object) -> TimelineEvent:
     return TimelineEvent.instant(at, kind, payload)
 
 
+_END_OF_TIME = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+
+
+def _flare_model(model: object) -> FlareModel | None:
+    if model is not None and not isinstance(model, FlareModel):
+        raise SettingError.wrong_kind("flare_model", model, "a FlareModel or None")
+    return model
+
+
+def _within(
+    doses: tuple[PlannedDose, ...], horizon: Horizon
+) -> tuple[tuple[PlannedDose, ...], PlanContinues | None]:
+    """Return the doses the horizon shows, and where the plan continues past it.
+
+    A pending provisional dose due at or after the provisional horizon is
+    not shown (provisional doses follow the firm ones, so this cuts a tail);
+    the first one not shown names the phase that goes on.
+    """
+    cut = utc(horizon.provisional)
+    for i, dose in enumerate(doses):
+        if dose.provisional and dose.pending and utc(dose.due) >= cut:
+            shown = doses[:i] + tuple(
+                d for d in doses[i:] if not (d.provisional and d.pending)
+            )
+            return shown, PlanContinues(
+                at=horizon.provisional, phase_name=dose.phase_name
+            )
+    return doses, None
+
+
+def _begun(
+    spans: tuple[PhaseSpan, ...], doses: tuple[PlannedDose, ...], horizon: Horizon
+) -> tuple[PhaseSpan, ...]:
+    """Return the spans begun before the provisional horizon or with doses shown."""
+    shown = {d.phase for d in doses}
+    cut = utc(horizon.provisional)
+    return tuple(s for s in spans if s.index in shown or utc(s.first) < cut)
+
+
 def require_course(value: object, what: str = "course") -> Course:
     """Return ``value`` if it is a Course; every rendering checks its input so.
 
@@ -459,108 +494,6 @@ def _plateau_rule(value: object) -> PlateauRule | None:
     raise SettingError.wrong_kind(
         "end_on_plateau", value, "True, False or a PlateauRule"
     )
-
-
-class PendingSlots:
-    """What one course state holds pending before a horizon, kept for worklists.
-
-    A Course is immutable and its plan a pure function of it, and the walk
-    that finds the pending slots (neither given nor skipped) reads ``now`` and
-    ``grace`` only for statuses: so the pending slots due before a horizon
-    are fixed for the life of the course object.  :func:`pending_slots` keeps
-    one of these per course object; worklists read each week's rows from it
-    by bisection.
-
-    Attributes:
-        horizon: Every pending slot due before this instant (UTC) is here.
-        dues: Their due instants, in UTC, in order.
-        doses: The slots, as :meth:`Course.pending_doses` gives them without
-            ``now`` (status ``SCHEDULED``).
-        zone: The course's zone.
-    """
-
-    __slots__ = ("_statused", "_windows", "doses", "dues", "horizon", "zone")
-
-    def __init__(
-        self,
-        horizon: dt.datetime,
-        doses: tuple[PlannedDose, ...],
-        zone: zoneinfo.ZoneInfo,
-    ) -> None:
-        self.horizon = horizon
-        self.doses = doses
-        self.dues = tuple(utc(d.due) for d in doses)
-        self.zone = zone
-        # Derived on demand and kept: each slot's due window without grace,
-        # and the slot with each status it has been seen in.
-        self._windows: dict[int, DueWindow] = {}
-        self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
-
-    def dose_at(
-        self, index: int, now: dt.datetime, grace: dt.timedelta | None
-    ) -> PlannedDose:
-        """Return slot ``index`` with its status at ``now`` (UTC), as the plan has it.
-
-        The status is the one :class:`DueWindow` gives; the window (without
-        grace) and the slot with its status are kept for the next call.
-        """
-        dose = self.doses[index]
-        if now < self.dues[index]:
-            return dose
-        if grace is None:
-            window = self._windows.get(index)
-            if window is None:
-                window = self._windows[index] = DueWindow.of(dose.due, self.zone)
-        else:
-            window = DueWindow.of(dose.due, self.zone, grace)
-        status = window.status(now)
-        found = self._statused.get((index, status))
-        if found is None:
-            found = self._statused[index, status] = attrs.evolve(dose, status=status)
-        return found
-
-
-class _Memo:
-    """The mutable holder a Course keeps its :class:`PendingSlots` in."""
-
-    __slots__ = ("kept",)
-
-    def __init__(self) -> None:
-        self.kept = _NOTHING_KEPT
-
-
-_NOTHING_KEPT = PendingSlots(
-    dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
-)
-# How far past the asked horizon the memo expands, so that the next week's
-# worklist finds it ready, at little more cost than expanding to the horizon.
-_AHEAD = dt.timedelta(days=7)
-
-
-def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
-    """Return ``course``'s pending slots due before at least ``until`` (aware).
-
-    The slots are those of ``course.pending_doses(until=horizon)`` for some
-    ``horizon`` at or after ``until``, in due order; cut them at ``until`` by
-    bisecting their UTC due instants.  A plan is in time order and
-    ``plan(until=a)`` is a prefix of ``plan(until=b)``, so the cut equals
-    ``pending_doses(until=until)``.  The first call per course object expands
-    the plan (a week past ``until``) and keeps the result; a later call whose
-    ``until`` is covered costs an attribute read.
-    """
-    memo = course._pending  # noqa: SLF001 - the memo's one reader and writer
-    kept = memo.kept
-    if until > kept.horizon:
-        try:
-            horizon = until + _AHEAD
-        except OverflowError:  # the end of the calendar: expand only as asked
-            horizon = until
-        # Without now and grace every pending slot is SCHEDULED: the slots
-        # do not depend on them (dose_at gives each status when read).
-        doses = course.pending_doses(until=horizon)
-        # Replaced whole: a thread reading the memo never sees half an update.
-        kept = memo.kept = PendingSlots(utc(horizon), doses, course.zone)
-    return kept
 
 
 @attrs.frozen(kw_only=True)
@@ -692,17 +625,11 @@ class Course:
         return confirmed_phases(self.regimen, (c.phase for c in self.confirmations))
 
     @functools.cached_property
-    def _pending(self) -> _Memo:
-        # The memo of worklists (see pending_slots).  Not an attrs field, so
-        # equality, hash, repr, attrs.evolve, copies, pickles and JSON never
-        # see it, and a changed course (a new instance) starts without one.
-        return _Memo()
-
-    @functools.cached_property
     def _symptom_log(self) -> SymptomLog:
         # The symptom log grouped by symptom, built once per course object
         # (baselines and trends of every symptom then cost O(n) in all).
-        # Not an attrs field, like _pending.
+        # Not an attrs field, so equality, hash, repr, attrs.evolve, copies,
+        # pickles and JSON never see it.
         return SymptomLog(self.symptoms)
 
     @functools.cached_property
@@ -802,6 +729,24 @@ class Course:
             extra_decisions += self.plateau_decisions(
                 until=until, rule=rule, extra_decisions=extra_decisions
             )
+        return self._derive(until, now=now, grace=grace, suggested=extra_decisions)
+
+    def _derive(
+        self,
+        until: dt.datetime,
+        *,
+        now: dt.datetime | None = None,
+        grace: dt.timedelta | None = None,
+        suggested: tuple[PhaseDecision, ...] = (),
+        derived: tuple[PhaseDecision, ...] = (),
+        pending_only: bool = False,
+    ) -> Plan:
+        """The one door into :func:`~b12course._schedule.expand` for this record.
+
+        ``suggested`` decisions end their phase and make what follows
+        provisional; ``derived`` ones count as recorded (``pending_doses``
+        with ``end_on_plateau``).  Arguments are checked by the callers.
+        """
         return expand(
             self.regimen,
             self.first_dose,
@@ -809,10 +754,12 @@ class Course:
             until=until,
             given=self.given,
             skips=self.skips,
-            decisions=self.decisions,
-            suggested_decisions=extra_decisions,
+            decisions=self.decisions + derived,
+            suggested_decisions=suggested,
             now=now,
             grace=grace,
+            pending_only=pending_only,
+            given_sorted=True,  # a Course keeps its doses in time order
             confirmed=self.confirmed_phases,
         )
 
@@ -869,61 +816,80 @@ class Course:
         grace = require_grace(grace)
         rule = _plateau_rule(end_on_plateau)
         derived = () if rule is None else self.plateau_decisions(until=until, rule=rule)
-        return expand(
-            self.regimen,
-            self.first_dose,
-            self.zone,
-            until=until,
-            given=self.given,
-            skips=self.skips,
-            decisions=self.decisions + derived,
-            now=now,
-            grace=grace,
-            pending_only=True,
-            given_sorted=True,
-            confirmed=self.confirmed_phases,
+        return self._derive(
+            until, now=now, grace=grace, derived=derived, pending_only=True
         ).doses
 
     def timeline(
         self,
         *,
-        until: dt.datetime,
+        until: dt.datetime | None = None,
         now: dt.datetime | None = None,
         grace: dt.timedelta | None = None,
         end_on_plateau: PlateauRule | bool = False,
         flare_model: FlareModel | None = None,
+        provisional_horizon: dt.timedelta | None = None,
     ) -> Timeline:
-        """Return the timeline of every event of the course before ``until``.
+        """Return the view of the course at ``now``: every event before the horizon.
 
         This is the one derivation every rendering reads: planned doses (with
         their status at ``now``), doses given and skipped, symptom entries,
         lab results, phase changes, review points and the flare window,
         derived once, sorted once and queried in ``O(log n + k)``.  The
-        timeline also carries the flare window (shown or not), the reviews and
-        the suggested injection site; see :class:`b12course.Timeline`.
+        timeline also carries what a person reads beyond the events: the
+        assessment of each symptom entry, the flare report, baselines and
+        trends, adherence, the phase decisions, the next dose and the site
+        suggested for it, and the horizon; see :class:`b12course.Timeline`.
+
+        The horizon follows the one policy (:func:`b12course.horizon_for`):
+        firm doses to ``until`` (by default 366 days past ``now``, or past
+        the first dose for a preview); provisional doses to
+        ``provisional_horizon`` (12 weeks) past ``now`` (or the first dose),
+        then one ``PLAN_CONTINUES`` event where the plan goes on.
 
         Args:
-            until: The exclusive horizon (aware), as for :meth:`plan`.
+            until: The exclusive horizon (aware), as for :meth:`plan`; the
+                policy's firm horizon when None.
             now: The present, for the planned doses' statuses.
             grace: As for :meth:`plan`; also used by ``Timeline.overdue``.
             end_on_plateau: As for :meth:`plan`.
             flare_model: The flare model of the window; the defaults when None.
+            provisional_horizon: How far past ``now`` (or the first dose)
+                provisional doses show; 12 weeks when None.
 
         Raises:
             NaiveDatetimeError: ``until`` or ``now`` is naive.
-            SettingError: ``grace``, ``end_on_plateau`` or ``flare_model`` is
-                not well formed.
+            SettingError: ``grace``, ``end_on_plateau``, ``flare_model`` or
+                ``provisional_horizon`` is not well formed.
         """
-        until = require_aware("until", until)
+        if now is not None:
+            now = require_aware("now", now)
+        horizon = horizon_for(
+            self.first_dose,
+            now=now,
+            until=until,
+            provisional_horizon=provisional_horizon,
+        )
+        until = horizon.firm
         plan = self.expand(
             until=until, now=now, grace=grace, end_on_plateau=end_on_plateau
         )
+        doses, continues = _within(plan.doses, horizon)
+        spans = _begun(plan.phases, doses, horizon)
         window = self.flare_window(flare_model)
         events = [
-            *self._plan_events(plan),
+            *self._plan_events(spans, doses),
             *self._record_events(utc(until)),
             *(_at(r.at, EventKind.REVIEW, r) for r in self._reviews(plan, until)),
         ]
+        if continues is not None:
+            events.append(
+                _at(
+                    continues.at.astimezone(self.zone),
+                    EventKind.PLAN_CONTINUES,
+                    continues,
+                )
+            )
         if window is not None and utc(window.start) < utc(until):
             zone = self.zone
             events.append(
@@ -941,27 +907,56 @@ class Course:
             until=until,
             now=now,
             flare_window=window,
-            suggested_site=self._suggested_site(plan),
+            suggested_site=self._suggested_site(doses),
+            horizon=horizon,
+            decisions=tuple(s.decision for s in plan.phases if s.decision is not None),
+            clinical=self._clinical(flare_model, until=until, now=now),
+            regimen=self.regimen,
+            course_id=self.id,
+            first_dose=self.first_dose,
+            pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
+            confirmations=self.confirmations,
+            corrections=self.corrections,
         )
 
-    def _suggested_site(self, plan: Plan) -> str | None:
-        """Return the site for the next pending dose of ``plan``, by its route.
+    def _clinical(
+        self,
+        model: FlareModel | None,
+        *,
+        until: dt.datetime = _END_OF_TIME,
+        now: dt.datetime | None = None,
+    ) -> Clinical:
+        """The symptom log read at ``now``: what the view carries, and flare() reads."""
+        return Clinical(
+            entries=self.symptoms,
+            until=until,
+            treatment_start=self.treatment_start,
+            first_dose_given=bool(self.given),
+            model=_flare_model(model),
+            applies=model is not None or flare_window_applies(self.regimen),
+            now=now,
+        )
+
+    def _suggested_site(self, doses: Sequence[PlannedDose]) -> str | None:
+        """Return the site for the next dose (``Timeline.next_pending``), by its route.
 
         None when that dose's route has no injection site (oral, nasal).
         """
-        pending = next((d for d in plan.doses if d.pending), None)
+        pending = next((d for d in doses if d.pending), None)
         dose = pending.dose if pending is not None else self.regimen.phases[-1].dose
         try:
             return self.suggest_site(route=dose.route)
         except InvalidRecordError:  # a route with no injection site
             return None
 
-    def _plan_events(self, plan: Plan) -> Iterator[TimelineEvent]:
-        """Yield the phase changes and the planned doses of ``plan``."""
+    def _plan_events(
+        self, spans: Iterable[PhaseSpan], doses: Iterable[PlannedDose]
+    ) -> Iterator[TimelineEvent]:
+        """Yield the phase changes and the planned doses shown."""
         zone = self.zone
-        for span in plan.phases:
+        for span in spans:
             yield _at(span.first.astimezone(zone), EventKind.PHASE_CHANGE, span)
-        for dose in plan.doses:
+        for dose in doses:
             yield _at(dose.due, EventKind.PLANNED_DOSE, dose)
 
     def _record_events(self, horizon: dt.datetime) -> Iterator[TimelineEvent]:
@@ -1181,17 +1176,7 @@ class Course:
             # The slot is due at `due`: the plan need go no further.
             until = due + dt.timedelta(microseconds=1)
         horizon = until or self.first_dose + dt.timedelta(days=5 * 366)
-        pending = expand(
-            self.regimen,
-            self.first_dose,
-            self.zone,
-            until=require_aware("until", horizon),
-            given=self.given,
-            skips=self.skips,
-            decisions=self.decisions,
-            pending_only=True,
-            given_sorted=True,
-        ).doses
+        pending = self._derive(require_aware("until", horizon), pending_only=True).doses
         for slot in pending:
             if slot.number == number or (due is not None and utc(slot.due) == utc(due)):
                 skip = DoseSkip(
@@ -1651,12 +1636,7 @@ class Course:
             InvalidRecordError: ``symptom`` names no symptom.
             SettingError: ``last`` is below 1.
         """
-        return baseline(
-            self._symptom_log.of(symptom),
-            symptom,
-            before=self.treatment_start,
-            last=last,
-        )
+        return self._clinical(None).baseline(symptom, last=last)
 
     def symptom_trend(
         self,
@@ -1721,14 +1701,10 @@ class Course:
             NaiveDatetimeError: ``now`` is naive.
             SettingError: ``model`` is not a FlareModel.
         """
-        return flare_report(
-            self.symptoms,
-            first_dose=self.treatment_start,
-            first_dose_given=bool(self.given),
-            model=model,
-            now=now,
-            applies=model is not None or flare_window_applies(self.regimen),
-        )
+        if now is not None:
+            now = require_aware("now", now)
+        # The report the view carries (Timeline.flare_report), without its plan.
+        return self._clinical(model, now=now).flare_report
 
     def assess(
         self, entry: SymptomEntry, model: FlareModel | None = None
@@ -1739,32 +1715,19 @@ class Course:
             InvalidRecordError: ``entry`` is not a SymptomEntry.
             SettingError: ``model`` is not a FlareModel.
         """
-        return assess(
-            entry,
-            self.symptoms,
-            first_dose=self.treatment_start,
-            first_dose_given=bool(self.given),
-            model=model,
-            applies=model is not None or flare_window_applies(self.regimen),
-        )
+        return self._clinical(model).assess(entry)
 
     def assessments(self, model: FlareModel | None = None) -> tuple[Assessment, ...]:
         """Assess every symptom entry, in one pass over the log (timeline order).
 
         Each item equals :meth:`assess` of its entry; the log is read once
         (``O(n log n)``), where assessing entry by entry reads it once per
-        entry.  A view that shows every entry's assessment reads this.
+        entry.  The timeline's view carries the same (``Timeline.assessments``).
 
         Raises:
             SettingError: ``model`` is not a FlareModel.
         """
-        return assess_all(
-            self.symptoms,
-            first_dose=self.treatment_start,
-            first_dose_given=bool(self.given),
-            model=model,
-            applies=model is not None or flare_window_applies(self.regimen),
-        )
+        return self._clinical(model).assessments
 
     def plateau_decisions(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from b12course._course import Course
+from b12course._flare import FlareModel
 from b12course._records import AdministeredDose, DoseSkip
 from b12course._schedule import PlannedDose
 from b12course._symptoms import Symptom, SymptomEntry
@@ -23,6 +24,7 @@ __all__ = [
     "record_horizon",
     "slots_by_record",
     "symptom_key",
+    "view_of",
 ]
 
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
@@ -83,3 +85,33 @@ def given_by(record: AdministeredDose) -> str:
     The exports read it here, so every table spells it the same way.
     """
     return "" if record.by is None else str(record.by)
+
+
+def view_of(
+    source: Course | Timeline,
+    *,
+    now: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    grace: dt.timedelta | None = None,
+    flare_model: FlareModel | None = None,
+    provisional_horizon: dt.timedelta | None = None,
+) -> Timeline:
+    """Return the view a rendering reads: ``source`` itself, or a course's view.
+
+    A :class:`Timeline` is read as it is (the other arguments are the ones
+    it was built with); a course's view is built once, by the horizon policy
+    (:meth:`Course.timeline`).  This is how every ``Course``-taking rendering
+    is a thin wrapper over the one that takes the view.
+
+    Raises:
+        NotACourseError: ``source`` is neither a Course nor a Timeline.
+    """
+    if isinstance(source, Timeline):
+        return source
+    return check_course(source).timeline(
+        until=until,
+        now=now,
+        grace=grace,
+        flare_model=flare_model,
+        provisional_horizon=provisional_horizon,
+    )

@@ -19,19 +19,31 @@ UTC once.  A property test
 (``tests/test_timeline_fastpath.py``) holds every path equal to a plain filter
 over the events' instants, across DST folds and gaps.
 
-What a rendering needs beyond the events is an attribute of the timeline,
-computed by the course in the same derivation:
+A timeline built by :meth:`b12course.Course.timeline` is the *view* of a
+course at a moment: what a person reads beyond the events is an attribute of
+the timeline, computed once in the core, and every rendering reads it here
+instead of asking the course:
 
 - :attr:`Timeline.planned_doses`, :attr:`Timeline.reviews` and
   :attr:`Timeline.phases`: the payloads of the ``PLANNED_DOSE`` (in plan
-  order), ``REVIEW`` and ``PHASE_CHANGE`` events.
+  order), ``REVIEW`` and ``PHASE_CHANGE`` events; :attr:`Timeline.decisions`
+  (who ended a phase, when, why), :meth:`Timeline.undecided` and
+  :meth:`Timeline.awaiting_decision` (which phase a provisional dose hangs on).
+- :attr:`Timeline.next_pending`: the one rule for "which dose is next", and
+  :attr:`Timeline.suggested_site`, the injection site for it (the one least
+  recently used), or None.
+- :attr:`Timeline.assessments` (and :meth:`Timeline.assessment`),
+  :attr:`Timeline.attention`, :attr:`Timeline.flare_report`,
+  :attr:`Timeline.baselines` and :attr:`Timeline.trends`: the symptom log read
+  at ``now`` (computed on first reading, :class:`b12course._view.Clinical`),
+  and :attr:`Timeline.adherence`, read from each dose's status.
 - :attr:`Timeline.flare_window`: the course's flare window, or None.  It is
   *shown* (a ``FLARE_WINDOW`` event) only when it opens before the horizon;
   :attr:`Timeline.shows_flare_window` says whether it does.
-- :attr:`Timeline.suggested_site`: the injection site suggested for the next
-  dose (the one least recently used), or None.
-- :attr:`Timeline.until` and :attr:`Timeline.now`: the horizon and the present
-  the course was derived for.
+- :attr:`Timeline.horizon`, :attr:`Timeline.until` and :attr:`Timeline.now`:
+  how far the view reaches and why (the one horizon policy of
+  :mod:`b12course._horizon`; :attr:`Timeline.plan_continues` where it stops
+  showing provisional doses), and the present it was derived for.
 
 Rules the queries share:
 
@@ -66,12 +78,26 @@ from typing import Any, cast, overload
 
 import attrs
 
-from b12course._flare import FlareWindow
+from b12course._corrections import Correction
+from b12course._flare import Assessment, FlareReport, FlareWindow
+from b12course._horizon import Horizon, PlanContinues
 from b12course._labs import LabResult
-from b12course._records import AdministeredDose, DoseSkip
+from b12course._records import (
+    AdministeredDose,
+    DoseSkip,
+    PhaseConfirmation,
+    PhaseDecision,
+)
+from b12course._regimen import Regimen, UntilNoFurtherImprovement
 from b12course._response import Review
-from b12course._schedule import DoseStatus, DueWindow, PhaseSpan, PlannedDose
-from b12course._symptoms import SymptomEntry
+from b12course._schedule import (
+    DoseStatus,
+    DueWindow,
+    PhaseEnding,
+    PhaseSpan,
+    PlannedDose,
+)
+from b12course._symptoms import Baseline, Symptom, SymptomEntry, Trend
 from b12course._time import (
     UTC,
     aware,
@@ -82,6 +108,7 @@ from b12course._time import (
     require_grace,
     utc,
 )
+from b12course._view import Adherence, Clinical, count_adherence
 from b12course.exceptions import (
     InvalidRecordError,
     NotADateError,
@@ -116,6 +143,9 @@ class EventKind(enum.Enum):
     - ``DOSE_SKIPPED``: a :class:`~b12course.DoseSkip`, at its due time.
     - ``SYMPTOM``: a :class:`~b12course.SymptomEntry`.
     - ``LAB_RESULT``: a :class:`~b12course.LabResult`.
+    - ``PLAN_CONTINUES``: a :class:`~b12course.PlanContinues` (instant, at the
+      provisional horizon): provisional doses go on past it, until a
+      clinician ends the phase (see :mod:`b12course._horizon`).
 
     A planned dose keeps its slot in the plan whatever its status, so a dose
     given late shows twice: as the ``PLANNED_DOSE`` (status ``GIVEN``) at its
@@ -130,6 +160,7 @@ class EventKind(enum.Enum):
     DOSE_SKIPPED = "dose_skipped"
     SYMPTOM = "symptom"
     LAB_RESULT = "lab_result"
+    PLAN_CONTINUES = "plan_continues"
 
     def __str__(self) -> str:
         """Print the value, the one name of the kind in every rendering."""
@@ -151,6 +182,7 @@ def _kind(value: object) -> EventKind:
 
 
 _RANK = {kind: rank for rank, kind in enumerate(EventKind)}
+_OPEN = frozenset({None, PhaseEnding.PROJECTED})
 _PENDING = frozenset({DoseStatus.SCHEDULED, DoseStatus.DUE, DoseStatus.OVERDUE})
 
 
@@ -245,6 +277,8 @@ def _title(payload: object) -> str:  # noqa: PLR0911 - one line per payload kind
         return f"{payload.phase.name} phase begins"
     if isinstance(payload, FlareWindow):
         return "window in which a transient worsening has been reported"
+    if isinstance(payload, PlanContinues):
+        return payload.text
     return str(payload)
 
 
@@ -268,6 +302,14 @@ def _day(value: object) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise NotADateError("day", value)
     return value
+
+
+def _decisions(value: Iterable[PhaseDecision]) -> tuple[PhaseDecision, ...]:
+    return tuple(value)
+
+
+def _plan_order(dose: PlannedDose) -> int:
+    return dose.number
 
 
 def _sort_key(
@@ -465,7 +507,19 @@ class Timeline:
         until: The horizon the events were derived up to, if known.
         now: The present the statuses were derived for, if any.
         flare_window: The course's flare window, shown or not (None if none).
-        suggested_site: The injection site suggested for the next dose.
+        suggested_site: The injection site suggested for :attr:`next_pending`.
+        horizon: How far the view reaches and why (:func:`b12course.horizon_for`).
+        decisions: The phase decisions in force: who ended a phase (its
+            ``basis``), when and why.
+        clinical: The symptom log read at ``now`` (assessments, flare
+            report, baselines, trends); read it through the properties.
+        regimen: The course's regimen.
+        course_id: The course's id.
+        first_dose: The course's planned first dose.
+        pregnant_or_breastfeeding: Whether the course is marked so (lab
+            wording and the NG239 review follow it).
+        confirmations: The conditional phases' confirmations by a clinician.
+        corrections: The records voided or amended, with who, when and why.
 
     >>> import datetime as dt, zoneinfo
     >>> from b12course import Course, regimens
@@ -505,6 +559,31 @@ class Timeline:
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(str)),
     )
+    horizon: Horizon | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Horizon)),
+    )
+    decisions: tuple[PhaseDecision, ...] = attrs.field(default=(), converter=_decisions)
+    clinical: Clinical | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Clinical)),
+        repr=False,
+    )
+    regimen: Regimen | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Regimen)),
+        repr=False,
+    )
+    course_id: str | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(str)),
+    )
+    first_dose: dt.datetime | None = attrs.field(
+        default=None, validator=attrs.validators.optional(aware)
+    )
+    pregnant_or_breastfeeding: bool = False
+    confirmations: tuple[PhaseConfirmation, ...] = ()
+    corrections: tuple[Correction, ...] = ()
     # The indexes: derived from the fields above, never compared or passed.
     _starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
     _intervals: tuple[TimelineEvent, ...] = attrs.field(init=False, eq=False)
@@ -515,6 +594,11 @@ class Timeline:
     ] = attrs.field(init=False, eq=False, hash=False)
     _pending: tuple[PlannedDose, ...] = attrs.field(init=False, eq=False)
     _pending_starts: tuple[dt.datetime, ...] = attrs.field(init=False, eq=False)
+    _next_pending: PlannedDose | None = attrs.field(init=False, eq=False)
+    # The adherence at `now`, counted on first reading (a one-item tuple).
+    _kept: tuple[Adherence | None, ...] = attrs.field(
+        init=False, eq=False, repr=False, default=()
+    )
     # When the pending doses' due windows close, in UTC: a prefix of them,
     # grown by overdue() as far as its `now` needs (doses due later cannot
     # have closed), so most timelines (e.g. of_kind's) never build any.
@@ -539,6 +623,15 @@ class Timeline:
         now: dt.datetime | None = None,
         flare_window: FlareWindow | None = None,
         suggested_site: str | None = None,
+        horizon: Horizon | None = None,
+        decisions: Iterable[PhaseDecision] = (),
+        clinical: Clinical | None = None,
+        regimen: Regimen | None = None,
+        course_id: str | None = None,
+        first_dose: dt.datetime | None = None,
+        pregnant_or_breastfeeding: bool = False,
+        confirmations: Iterable[PhaseConfirmation] = (),
+        corrections: Iterable[Correction] = (),
     ) -> Timeline:
         """Return the timeline of ``events`` in any order, sorted.
 
@@ -555,6 +648,15 @@ class Timeline:
             now=now,
             flare_window=flare_window,
             suggested_site=suggested_site,
+            horizon=horizon,
+            decisions=tuple(decisions),
+            clinical=clinical,
+            regimen=regimen,
+            course_id=course_id,
+            first_dose=first_dose,
+            pregnant_or_breastfeeding=pregnant_or_breastfeeding,
+            confirmations=tuple(confirmations),
+            corrections=tuple(corrections),
         )
 
     def __attrs_post_init__(self) -> None:
@@ -593,6 +695,7 @@ class Timeline:
         )
         set_(self, "_pending", pending)
         set_(self, "_pending_starts", tuple(utc(d.due) for d in pending))
+        set_(self, "_next_pending", min(pending, key=_plan_order, default=None))
 
     def _closing(self, count: int) -> tuple[dt.datetime, ...]:
         """When the first ``count`` pending doses' due windows close, in UTC."""
@@ -650,6 +753,123 @@ class Timeline:
     def phases(self) -> tuple[PhaseSpan, ...]:
         """The phases that began before the horizon, in time order."""
         return self.payloads(EventKind.PHASE_CHANGE)
+
+    @property
+    def next_pending(self) -> PlannedDose | None:
+        """The dose that is next at :attr:`now`: the one rule every rendering reads.
+
+        It is the first pending planned dose (neither given nor skipped), in
+        plan order: an overdue dose first (a dose given now fulfils it), else
+        the dose due now, else the next one to come.  :attr:`suggested_site`
+        is the site for it.  :meth:`next_dose` answers "the first pending
+        dose due at or after an instant" instead.
+        """
+        return self._next_pending
+
+    @property
+    def plan_continues(self) -> PlanContinues | None:
+        """Where provisional doses go on past the horizon, or None."""
+        found = self.payloads(EventKind.PLAN_CONTINUES)
+        return found[0] if found else None
+
+    @property
+    def adherence(self) -> Adherence | None:
+        """How the planned doses due before :attr:`now` were kept (None: no now).
+
+        Read from each dose's status at ``now``; counted on first reading.
+        """
+        if not self._kept:
+            kept = (
+                None
+                if self.now is None
+                else count_adherence(
+                    self.planned_doses,
+                    now=self.now,
+                    zone=self.zone,
+                    grace=self.grace,
+                    statused=True,
+                )
+            )
+            object.__setattr__(self, "_kept", (kept,))
+        return self._kept[0]
+
+    @property
+    def treatment_start(self) -> dt.datetime | None:
+        """When treatment started (the first dose given, else the planned first)."""
+        return None if self.clinical is None else self.clinical.treatment_start
+
+    @property
+    def assessments(self) -> tuple[Assessment, ...]:
+        """One assessment per symptom entry on the timeline, in timeline order.
+
+        Each carries the entry's category and whether it is for a clinician's
+        attention (``assessment.category.review_advised``).
+        """
+        return () if self.clinical is None else self.clinical.assessments
+
+    def assessment(self, entry: SymptomEntry) -> Assessment | None:
+        """Return the assessment of a symptom entry on the timeline, or None."""
+        if self.clinical is None:
+            return None
+        return self.clinical.by_entry.get(entry)
+
+    @property
+    def attention(self) -> tuple[Assessment, ...]:
+        """The entries for a clinician's attention, logged by :attr:`now`, in order.
+
+        The one list of flags every rendering shows (the summary, ``status``
+        and ``log`` on the command line); without ``now``, every entry's.
+        """
+        cut = None if self.now is None else utc(self.now)
+        return tuple(
+            a
+            for a in self.assessments
+            if a.category.review_advised and (cut is None or utc(a.entry.at) <= cut)
+        )
+
+    @property
+    def flare_report(self) -> FlareReport | None:
+        """The flare report as of :attr:`now` (None for a bare timeline)."""
+        return None if self.clinical is None else self.clinical.flare_report
+
+    @property
+    def baselines(self) -> tuple[tuple[Symptom | str, Baseline | None], ...]:
+        """Each symptom's pre-treatment baseline, in the order first logged."""
+        return () if self.clinical is None else self.clinical.baselines
+
+    def baseline(self, symptom: Symptom | str) -> Baseline | None:
+        """Return the baseline of ``symptom`` (a member or an OTHER label)."""
+        return dict(self.baselines).get(symptom)
+
+    @property
+    def trends(self) -> tuple[tuple[Symptom | str, Trend], ...]:
+        """Each symptom's trend since treatment started, up to :attr:`now`."""
+        return () if self.clinical is None else self.clinical.trends
+
+    def trend(self, symptom: Symptom | str) -> Trend | None:
+        """Return the trend of ``symptom`` since treatment started, or None."""
+        return dict(self.trends).get(symptom)
+
+    def undecided(self, phase: int) -> PhaseSpan | None:
+        """The span of ``phase`` if it ends only by a decision not yet recorded.
+
+        That is an "until no further improvement" phase that began before the
+        horizon and that no decision has ended; None otherwise.
+        """
+        span = next((s for s in self.phases if s.index == phase), None)
+        if span is None or span.ending not in _OPEN:
+            return None
+        return span if isinstance(span.phase.end, UntilNoFurtherImprovement) else None
+
+    def awaiting_decision(self, phase: int) -> PhaseSpan | None:
+        """The latest undecided phase at or before ``phase``: a dose of it hangs on it.
+
+        A provisional dose's date depends on when a clinician ends this phase.
+        """
+        for index in range(phase, -1, -1):
+            if (span := self.undecided(index)) is not None:
+                return span
+        return None
 
     @property
     def shows_flare_window(self) -> bool:

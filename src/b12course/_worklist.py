@@ -4,9 +4,9 @@ A clinic asks "who is due between Monday and Friday, and who is overdue?".
 :func:`worklist` answers over any number of courses: for each course it reads
 the pending slots (neither given nor skipped) that
 :meth:`b12course.Course.pending_doses` would give, kept once per course object
-(:func:`b12course._course.pending_slots`: a course is immutable, so its
-pending slots never change), cuts them at the range by bisection, and merges
-the rows of all courses in time order.  A course with nothing due in the range
+(:func:`pending_slots`, in a cache this module owns: a course is immutable,
+so its pending slots never change), cuts them at the range by bisection, and
+merges the rows of all courses in time order.  A course with nothing due in the range
 costs about a microsecond once its slots are kept; a changed course is a new
 object and starts afresh.  The range is half-open, ``[start, end)``.  Going
 through the course's public rules, it honours ``end_on_plateau`` as
@@ -20,20 +20,143 @@ of them (see the "Worklists at scale" guide).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+import zoneinfo
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import overload
 
 import attrs
 
-from b12course._course import Course, pending_slots, require_course
+from b12course._course import Course, require_course
 from b12course._response import PlateauRule
-from b12course._schedule import DoseStatus, PlannedDose
+from b12course._schedule import DoseStatus, DueWindow, PlannedDose
 from b12course._time import UTC, require_aware, require_grace, utc
 from b12course.exceptions import RangeError, SettingError
 
-__all__ = ["Worklist", "WorklistRow", "merge_worklists", "worklist"]
+__all__ = [
+    "PendingSlots",
+    "Worklist",
+    "WorklistRow",
+    "merge_worklists",
+    "pending_slots",
+    "worklist",
+]
+
+
+class PendingSlots:
+    """What one course state holds pending before a horizon, kept for worklists.
+
+    A Course is immutable and its plan a pure function of it, and the walk
+    that finds the pending slots (neither given nor skipped) reads ``now`` and
+    ``grace`` only for statuses: so the pending slots due before a horizon
+    are fixed for the life of the course object.  :func:`pending_slots` keeps
+    one of these per course object; worklists read each week's rows from it
+    by bisection.
+
+    Attributes:
+        horizon: Every pending slot due before this instant (UTC) is here.
+        dues: Their due instants, in UTC, in order.
+        doses: The slots, as :meth:`Course.pending_doses` gives them without
+            ``now`` (status ``SCHEDULED``).
+        zone: The course's zone.
+    """
+
+    __slots__ = ("_statused", "_windows", "doses", "dues", "horizon", "zone")
+
+    def __init__(
+        self,
+        horizon: dt.datetime,
+        doses: tuple[PlannedDose, ...],
+        zone: zoneinfo.ZoneInfo,
+    ) -> None:
+        self.horizon = horizon
+        self.doses = doses
+        self.dues = tuple(utc(d.due) for d in doses)
+        self.zone = zone
+        # Derived on demand and kept: each slot's due window without grace,
+        # and the slot with each status it has been seen in.
+        self._windows: dict[int, DueWindow] = {}
+        self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
+
+    def dose_at(
+        self, index: int, now: dt.datetime, grace: dt.timedelta | None
+    ) -> PlannedDose:
+        """Return slot ``index`` with its status at ``now`` (UTC), as the plan has it.
+
+        The status is the one :class:`DueWindow` gives; the window (without
+        grace) and the slot with its status are kept for the next call.
+        """
+        dose = self.doses[index]
+        if now < self.dues[index]:
+            return dose
+        if grace is None:
+            window = self._windows.get(index)
+            if window is None:
+                window = self._windows[index] = DueWindow.of(dose.due, self.zone)
+        else:
+            window = DueWindow.of(dose.due, self.zone, grace)
+        status = window.status(now)
+        found = self._statused.get((index, status))
+        if found is None:
+            found = self._statused[index, status] = attrs.evolve(dose, status=status)
+        return found
+
+
+_NOTHING_KEPT = PendingSlots(
+    dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
+)
+# How far past the asked horizon the memo expands, so that the next week's
+# worklist finds it ready, at little more cost than expanding to the horizon.
+_AHEAD = dt.timedelta(days=7)
+
+
+# The kept slots, by the identity of the course object they were derived
+# from: a course is immutable, so its pending slots never change.  The cache
+# belongs to the worklist (not to the frozen Course): each entry holds a weak
+# reference whose callback drops the entry when its course is collected, so
+# the cache never outlives the courses and never keeps one alive, and a
+# changed course (a new object) starts afresh.  Lookups cost a dict read by
+# id(), never a hash of the whole record.
+_KEPT: dict[int, tuple[weakref.ref[Course], PendingSlots]] = {}
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Course]], None]:
+    def forget(ref: weakref.ref[Course]) -> None:
+        entry = _KEPT.get(key)
+        if entry is not None and entry[0] is ref:
+            del _KEPT[key]
+
+    return forget
+
+
+def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
+    """Return ``course``'s pending slots due before at least ``until`` (aware).
+
+    The slots are those of ``course.pending_doses(until=horizon)`` for some
+    ``horizon`` at or after ``until``, in due order; cut them at ``until`` by
+    bisecting their UTC due instants.  A plan is in time order and
+    ``plan(until=a)`` is a prefix of ``plan(until=b)``, so the cut equals
+    ``pending_doses(until=until)``.  The first call per course object expands
+    the plan (a week past ``until``) and keeps the result in this module's
+    cache; a later call whose ``until`` is covered costs a dict read.
+    """
+    key = id(course)
+    entry = _KEPT.get(key)
+    kept = entry[1] if entry is not None and entry[0]() is course else _NOTHING_KEPT
+    if until > kept.horizon:
+        try:
+            horizon = until + _AHEAD
+        except OverflowError:  # the end of the calendar: expand only as asked
+            horizon = until
+        # Without now and grace every pending slot is SCHEDULED: the slots
+        # do not depend on them (dose_at gives each status when read).
+        doses = course.pending_doses(until=horizon)
+        kept = PendingSlots(utc(horizon), doses, course.zone)
+        # Replaced whole: a thread reading the cache never sees half an update.
+        _KEPT[key] = (weakref.ref(course, _forget(key)), kept)
+    return kept
 
 
 @attrs.frozen

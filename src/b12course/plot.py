@@ -1,9 +1,11 @@
 """A picture of a course: symptoms, doses, phases, the flare window, reviews.
 
 :func:`plot_course` draws one figure with two panels sharing a date axis in the
-course's zone.  Everything on it is read from the course's timeline
-(:meth:`b12course.Course.timeline`, built once per chart), never worked out
-again:
+course's zone.  Everything on it is read from one view of the course (a
+:class:`~b12course.Timeline` from :meth:`b12course.Course.timeline`, built
+once per chart, or given): its events, the flags and baselines it carries, and
+its horizon (the library's one horizon policy, unless ``until`` asks for a
+nearer edge such as :func:`default_until`), never worked out again:
 
 - the top panel has one line per logged symptom (severity on the 0-10 scale)
   with its pre-treatment baseline as a dashed line of the same colour; entries
@@ -48,18 +50,26 @@ from xml.sax.saxutils import escape as xml_escape
 
 import attrs
 
+from b12course import (
+    Baseline,
+    DoseStatus,
+    FlareModel,
+    FlareWindow,
+    LabResult,
+    PhaseEnding,
+    PhaseSpan,
+    PlannedDose,
+    Review,
+    Symptom,
+    SymptomEntry,
+)
 from b12course._course import Course
-from b12course._flare import FlareModel, FlareWindow
-from b12course._labs import LabResult
 from b12course._reading import (
     check_course,
-    latest_record,
     slots_by_record,
     symptom_key,
+    view_of,
 )
-from b12course._response import Review
-from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
-from b12course._symptoms import Baseline, Symptom, SymptomEntry
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
 from b12course.exceptions import ExportError, SettingError
@@ -149,7 +159,6 @@ _DOSE_STYLES: dict[str, tuple[str, int, dict[str, Any]]] = {
     ),
 }
 _DEFAULT_TAIL = dt.timedelta(days=7)
-_NEXT_DOSE_SEARCH = dt.timedelta(days=400)
 _MIN_BAND = dt.timedelta(days=1)
 # Overdue doses closer than this share of the chart's width merge into a run.
 _RUN_GAP = 1 / 90
@@ -208,35 +217,50 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _earliest_record(course: Course) -> dt.datetime:
-    times = [course.first_dose]
-    times.extend(e.at for e in course.symptoms)
-    times.extend(r.at for r in course.labs)
-    times.extend(g.at for g in course.given)
-    return min(times, key=utc)
+def _earliest(timeline: Timeline) -> dt.datetime:
+    """The first dose or the view's earliest event, whichever is earlier."""
+    first = timeline.first_dose
+    assert first is not None  # a course's view  # noqa: S101
+    return min(first, timeline[0].start, key=utc) if len(timeline) else first
 
 
-def _provisional_until(
-    course: Course, now: dt.datetime | None, flare_model: FlareModel | None
-) -> dt.datetime:
-    latest = [latest_record(course)]
-    window = course.flare_window(flare_model)
+_RECORDS = (
+    EventKind.DOSE_GIVEN,
+    EventKind.DOSE_SKIPPED,
+    EventKind.SYMPTOM,
+    EventKind.LAB_RESULT,
+)
+
+
+def close_up(timeline: Timeline) -> dt.datetime:
+    """Return the chart's right edge for a view: :func:`default_until`'s rule.
+
+    A week after the latest of the view's last record (or decision), its
+    ``now`` and the end of its flare window, stretched to a week past the
+    next planned dose after that, and never past the view's horizon.
+
+    Raises:
+        ExportError: ``timeline`` is not a course's view.
+    """
+    first, edge = timeline.first_dose, timeline.until
+    if first is None or edge is None:
+        raise ExportError(timeline, "a chart draws a course's view (Course.timeline)")
+    zone = timeline.zone
+    recorded = [first, *(d.at for d in timeline.decisions)]
+    recorded.extend(e.start for e in timeline.of_kind(*_RECORDS)[-1:])
+    records = max(recorded, key=utc)
+    latest = [records]
+    window = timeline.flare_window
     if window is not None:
         latest.append(window.end)
-    if now is not None:
-        latest.append(now)
-    return max(latest, key=utc).astimezone(course.zone) + _DEFAULT_TAIL
-
-
-def _until_after_next_dose(
-    course: Course, timeline: Timeline, now: dt.datetime | None, base: dt.datetime
-) -> dt.datetime:
-    """Stretch ``base`` to a week past the next planned dose, when there is one."""
-    after = now if now is not None else latest_record(course)
+    if timeline.now is not None:
+        latest.append(timeline.now)
+    base = max(latest, key=utc).astimezone(zone) + _DEFAULT_TAIL
+    after = timeline.now if timeline.now is not None else records
     upcoming = timeline.next_dose(after=after)
-    if upcoming is None or utc(upcoming.due) < utc(base) - _DEFAULT_TAIL:
-        return base
-    return max(base, upcoming.due.astimezone(course.zone) + _DEFAULT_TAIL, key=utc)
+    if upcoming is not None and utc(upcoming.due) >= utc(base) - _DEFAULT_TAIL:
+        base = max(base, upcoming.due.astimezone(zone) + _DEFAULT_TAIL, key=utc)
+    return min(base, edge, key=utc)
 
 
 def default_until(
@@ -261,9 +285,7 @@ def default_until(
     course = check_course(course)
     if now is not None:
         now = require_aware("now", now)
-    base = _provisional_until(course, now, flare_model)
-    timeline = course.timeline(until=base + _NEXT_DOSE_SEARCH, now=now, grace=grace)
-    return _until_after_next_dose(course, timeline, now, base)
+    return close_up(course.timeline(now=now, grace=grace, flare_model=flare_model))
 
 
 def _num(values: Sequence[dt.datetime]) -> list[float]:
@@ -369,15 +391,17 @@ def _baseline_dashes(
 
 def _draw_symptoms(
     ax: Axes,
-    course: Course,
+    timeline: Timeline,
     series: dict[Symptom | str, list[SymptomEntry]],
     until: dt.datetime,
 ) -> None:
-    start = _num([course.treatment_start])[0]
+    treatment_start = timeline.treatment_start
+    assert treatment_start is not None  # a course's view  # noqa: S101
+    start = _num([treatment_start])[0]
     end = _num([until])[0]
     baselines: dict[Symptom | str, Baseline] = {}
     for key in series:
-        base = course.baseline(key)
+        base = timeline.baseline(key)
         if base is not None:
             baselines[key] = base
     for i, (key, entries) in enumerate(series.items()):
@@ -421,19 +445,8 @@ def _draw_symptoms(
     ax.grid(visible=True, axis="y", alpha=0.3)
 
 
-def _draw_flagged(
-    ax: Axes,
-    course: Course,
-    now: dt.datetime | None,
-    flare_model: FlareModel | None,
-    until: dt.datetime,
-) -> None:
-    report = course.flare(flare_model, now=now)
-    flagged = [
-        a.entry
-        for a in report.assessments
-        if a.review_advised and utc(a.entry.at) < utc(until)
-    ]
+def _draw_flagged(ax: Axes, timeline: Timeline, until: dt.datetime) -> None:
+    flagged = [a.entry for a in timeline.attention if utc(a.entry.at) < utc(until)]
     if flagged:
         times = _num([e.at for e in flagged])
         severities = [e.severity for e in flagged]
@@ -738,14 +751,12 @@ def _draw_now(axes: Sequence[Axes], now: dt.datetime | None) -> None:
         )
 
 
-def _flare_window(
-    course: Course, timeline: Timeline, flare_model: FlareModel | None
-) -> FlareWindow | None:
-    """Return the window to hatch: the timeline's, or the caller's model's."""
-    if flare_model is not None:
-        return course.flare_window(flare_model)
-    events = timeline.of_kind(EventKind.FLARE_WINDOW)
-    return events[0].payload if len(events) else None
+def _shown_window(timeline: Timeline, until: dt.datetime) -> FlareWindow | None:
+    """The view's flare window, if it opens before the chart's edge."""
+    window = timeline.flare_window
+    if window is None or utc(window.start) >= utc(until):
+        return None
+    return window
 
 
 def _check_arguments(
@@ -753,8 +764,9 @@ def _check_arguments(
     until: dt.datetime | None,
     now: dt.datetime | None,
     flare_model: FlareModel | None,
-) -> tuple[Course, dt.datetime | None, dt.datetime | None]:
-    course = check_course(course)
+) -> tuple[Course | Timeline, dt.datetime | None, dt.datetime | None]:
+    if not isinstance(course, Timeline):
+        course = check_course(course)
     if flare_model is not None and not isinstance(flare_model, FlareModel):
         raise SettingError(f"expected a FlareModel, not {flare_model!r}")
     if now is not None:
@@ -764,23 +776,8 @@ def _check_arguments(
     return course, until, now
 
 
-def _course_timeline(
-    course: Course,
-    until: dt.datetime | None,
-    now: dt.datetime | None,
-    grace: dt.timedelta | None,
-    flare_model: FlareModel | None,
-) -> tuple[Timeline, dt.datetime]:
-    """Build the chart's one timeline, and the chart's right edge."""
-    if until is not None:
-        return course.timeline(until=until, now=now, grace=grace), until
-    base = _provisional_until(course, now, flare_model)
-    timeline = course.timeline(until=base + _NEXT_DOSE_SEARCH, now=now, grace=grace)
-    return timeline, _until_after_next_dose(course, timeline, now, base)
-
-
 def plot_course(
-    course: Course,
+    course: Course | Timeline,
     *,
     until: dt.datetime | None = None,
     now: dt.datetime | None = None,
@@ -790,13 +787,18 @@ def plot_course(
     size: tuple[float, float] = (11.0, 6.5),
     dpi: float = 100,
     labs: bool = False,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> Figure:
     """Draw ``course`` as a matplotlib Figure (see the module docstring).
 
     Args:
-        course: The course.
+        course: The course, or its view (a :class:`~b12course.Timeline` from
+            ``Course.timeline``, drawn as it is: ``now``, ``grace``,
+            ``flare_model`` and ``provisional_horizon`` are then its own).
         until: The right edge of the chart (exclusive): doses and entries from
-            it on are left out.  By default :func:`default_until`.
+            it on are left out.  By default :func:`close_up` of the view (a
+            week past what comes next), never past the view's horizon (the
+            one horizon policy).
         now: The present: draws a "now" line, and gives planned doses their
             status (due, overdue); without it every pending dose is planned.
         grace: As for ``Course.plan``: how long a dose stays due.
@@ -810,6 +812,8 @@ def plot_course(
             each result marked by the band it falls in (below, inside or
             above its default reference range, or no band) and labelled with
             its value.  Without lab results no panel is added.
+        provisional_horizon: How far past ``now`` provisional doses are drawn
+            (12 weeks when None; see :func:`b12course.horizon_for`).
 
     Returns:
         A :class:`matplotlib.figure.Figure` with two axes (severity, doses),
@@ -833,15 +837,21 @@ def plot_course(
     """
     _matplotlib()
     with _style():
-        return _plot(course, until, now, grace, flare_model, title, size, dpi, labs)
+        course, until, now = _check_arguments(course, until, now, flare_model)
+        timeline = view_of(
+            course,
+            now=now,
+            until=until,
+            grace=grace,
+            flare_model=flare_model,
+            provisional_horizon=provisional_horizon,
+        )
+        return _plot(timeline, until, title, size, dpi, labs)
 
 
 def _plot(  # noqa: PLR0917 - private; plot_course's arguments
-    course: Course,
+    timeline: Timeline,
     until: dt.datetime | None,
-    now: dt.datetime | None,
-    grace: dt.timedelta | None,
-    flare_model: FlareModel | None,
     title: str | None,
     size: tuple[float, float],
     dpi: float,
@@ -850,16 +860,23 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
     from matplotlib import dates as mdates  # noqa: PLC0415 - optional extra
     from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra
 
-    course, until, now = _check_arguments(course, until, now, flare_model)
-    start = _earliest_record(course) - dt.timedelta(days=2)
+    start = _earliest(timeline) - dt.timedelta(days=2)
     if until is not None and utc(until) <= utc(start):
         raise ExportError(
             until,
             f"until ({until.isoformat()}) must be after the course's earliest "
             f"record ({start.isoformat()})",
         )
-    timeline, until = _course_timeline(course, until, now, grace, flare_model)
-    zone = course.zone
+    edge = timeline.until
+    if until is None:
+        until = close_up(timeline)
+    elif edge is not None and utc(edge) < utc(until):
+        until = edge
+    assert until is not None  # a course's view has its horizon  # noqa: S101
+    now = timeline.now
+    zone = timeline.zone
+    regimen = timeline.regimen
+    assert regimen is not None  # a course's view  # noqa: S101
     left, right = _num([start, until])
     span = right - left
 
@@ -881,9 +898,9 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
         gridspec_kw={"height_ratios": (3, 1.3, 1.2) if with_labs else (3, 1.3)},
     )
     top, bottom = axes[0], axes[1]
-    _draw_flare_window(top, _flare_window(course, timeline, flare_model))
-    _draw_symptoms(top, course, _symptom_series(timeline), until)
-    _draw_flagged(top, course, now, flare_model, until)
+    _draw_flare_window(top, _shown_window(timeline, until))
+    _draw_symptoms(top, timeline, _symptom_series(timeline), until)
+    _draw_flagged(top, timeline, until)
     spans = [
         e.payload
         for e in timeline.of_kind(EventKind.PHASE_CHANGE)
@@ -898,7 +915,7 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
     ]
     _draw_reviews((top, bottom), reviews, span)
     if with_labs:
-        _draw_labs(axes[2], results, pregnant=course.pregnant_or_breastfeeding)
+        _draw_labs(axes[2], results, pregnant=timeline.pregnant_or_breastfeeding)
     _draw_now(tuple(axes), now)
 
     last = axes[-1]
@@ -907,7 +924,7 @@ def _plot(  # noqa: PLR0917 - private; plot_course's arguments
     last.xaxis.set_major_formatter(_dates_with_years(locator, zone))
     last.set_xlim(left, right)
     last.set_xlabel(f"date ({zone.key})")
-    fig.suptitle(title if title is not None else course.regimen.name)
+    fig.suptitle(title if title is not None else regimen.name)
 
     handles: list[Any] = []
     labels: list[str] = []
@@ -950,12 +967,22 @@ def _dates_with_years(locator: Any, zone: dt.tzinfo) -> Any:  # noqa: ANN401 - m
     return _Labels(locator, tz=zone, show_offset=False)  # type: ignore[no-untyped-call]
 
 
-def chart_title(course: Course) -> str:
+def _named(source: Course | Timeline) -> tuple[str, str, str]:
+    """The regimen's name, the course id and the zone of a course or its view."""
+    if isinstance(source, Timeline):
+        regimen = source.regimen
+        assert regimen is not None  # a course's view  # noqa: S101
+        return regimen.name, str(source.course_id), source.zone.key
+    return source.regimen.name, source.id, source.zone.key
+
+
+def chart_title(course: Course | Timeline) -> str:
     """Return the SVG's title: what the chart is of."""
-    return f"B12 course chart: {course.regimen.name}, course {course.id}"
+    name, ident, _zone = _named(course)
+    return f"B12 course chart: {name}, course {ident}"
 
 
-def chart_description(course: Course) -> str:
+def chart_description(course: Course | Timeline) -> str:
     """Return the SVG's description, ending with the not-medical-advice line."""
     from b12course._notice import NOT_MEDICAL_ADVICE  # noqa: PLC0415 - only for SVG
 
@@ -964,7 +991,7 @@ def chart_description(course: Course) -> str:
         "baseline dashed, entries flagged for a clinician's attention ringed, "
         "the window in which a transient worsening has been reported hatched, "
         "and review points as dashed lines; below, the phases, the planned "
-        f"doses and the doses given. Times in {course.zone.key}. "
+        f"doses and the doses given. Times in {_named(course)[2]}. "
         f"{NOT_MEDICAL_ADVICE}"
     )
 
@@ -986,7 +1013,7 @@ def _accessible_svg(svg: str, title: str, desc: str) -> str:
     return svg[: match.start()] + opened + inserted + svg[match.end() :]
 
 
-def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa: ANN401 - forwarded to plot_course
+def save_chart(course: Course | Timeline, path: str | Path, **kwargs: Any) -> Path:  # noqa: ANN401 - forwarded to plot_course
     """Draw ``course`` and write the chart to ``path``, PNG or SVG by its suffix.
 
     An SVG keeps its text as text (searchable, read by screen readers) and
@@ -994,7 +1021,7 @@ def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa
     course always writes the same file.
 
     Args:
-        course: The course.
+        course: The course, or its view.
         path: Where to write; the suffix (``.png`` or ``.svg``, any case)
             chooses the format (:data:`CHART_FORMATS`).
         **kwargs: Passed to :func:`plot_course` (``until``, ``now``...).
@@ -1022,7 +1049,6 @@ def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa
             return target
         buffer = io.StringIO()
         fig.savefig(buffer, format=fmt, metadata={"Date": None})
-    course = check_course(course)
     svg = _accessible_svg(
         buffer.getvalue(), chart_title(course), chart_description(course)
     )
@@ -1030,7 +1056,7 @@ def save_chart(course: Course, path: str | Path, **kwargs: Any) -> Path:  # noqa
     return target
 
 
-def chart_png(course: Course, **kwargs: Any) -> bytes:  # noqa: ANN401 - forwarded to plot_course
+def chart_png(course: Course | Timeline, **kwargs: Any) -> bytes:  # noqa: ANN401 - forwarded to plot_course
     """Return the chart of ``course`` as PNG bytes (for a summary, or the web).
 
     ``kwargs`` are those of :func:`plot_course`.

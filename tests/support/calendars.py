@@ -77,12 +77,16 @@ def dose_events(data: bytes) -> dict[str, icalendar.Component]:
 def expected(
     course: b12.Course, until: dt.datetime, now: dt.datetime | None = None
 ) -> list[tuple[str, dt.datetime]]:
-    """The plan's (uid, UTC instant) pairs, skipped doses left out."""
+    """The view's (uid, UTC instant) pairs, skipped doses left out.
+
+    The view is the plan up to the one horizon policy: provisional doses to
+    12 weeks past the first dose (or now).
+    """
     return sorted(
         (
             f"{course.id}-p{d.phase}-d{d.number_in_phase}@b12course",
             d.when.astimezone(UTC),
         )
-        for d in course.plan(until=until, now=now)
+        for d in course.timeline(until=until, now=now).planned_doses
         if d.status is not b12.DoseStatus.SKIPPED
     )

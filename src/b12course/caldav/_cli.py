@@ -47,7 +47,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's private subpar
     command.add_argument(
         "--until",
         help="the exclusive horizon, an ISO date or date-time (default: a year "
-        "from now)",
+        "from now, provisional doses 12 weeks, as every output)",
     )
     command.add_argument(
         "--now", help="the present, for statuses (default: the current time)"
@@ -165,11 +165,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.now is not None
         else dt.datetime.now(course.zone)
     )
-    until = (
-        _moment(args.until, course, "--until")
-        if args.until is not None
-        else _horizon(now, "--now")
-    )
+    # None: the library's one horizon policy (b12course.horizon_for); a present
+    # too near the end of the calendar for any horizon is refused here.
+    if args.until is None:
+        _horizon(now, "--now")
+    until = _moment(args.until, course, "--until") if args.until is not None else None
     alarms = (
         () if args.no_alarm else tuple(parse_alarm(a) for a in args.alarm or ["30m"])
     )

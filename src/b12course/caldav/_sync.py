@@ -10,10 +10,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import icalendar
 
 from b12course._course import Course
+from b12course._horizon import horizon_for
 from b12course._time import require_aware
+from b12course._timeline import Timeline
 from b12course.caldav._guard import Guard
 from b12course.exceptions import (
     CalDavError,
@@ -21,7 +22,18 @@ from b12course.exceptions import (
     NotACourseError,
     SettingError,
 )
-from b12course.ical import DEFAULT_ALARMS, to_ical
+from b12course.ical import (
+    DEFAULT_ALARMS,
+    CalendarObject,
+    Event,
+    fingerprint,
+    is_provisional,
+    previous_export,
+    read_object,
+    replace_property,
+    split_objects,
+    to_ical,
+)
 
 if TYPE_CHECKING:
     from caldav.collection import Calendar
@@ -34,18 +46,6 @@ Cancelled = Literal["mark", "delete"]
 _OWNER = "X-B12COURSE-OWNER"
 _SYNCED = "X-B12COURSE-SYNC"
 _OURS = "X-B12COURSE-"
-# Calendar-level properties of an export that belong to a whole calendar, not
-# to a calendar object resource (RFC 4791 section 4.1 forbids METHOD there).
-_COLLECTION_ONLY = frozenset(
-    {
-        "METHOD",
-        "NAME",
-        "X-WR-CALNAME",
-        "X-WR-TIMEZONE",
-        "REFRESH-INTERVAL",
-        "X-PUBLISHED-TTL",
-    }
-)
 # What calendar apps change without a person editing anything.
 _BOOKKEEPING = frozenset(
     {"DTSTAMP", "LAST-MODIFIED", "CREATED", "ACKNOWLEDGED", _SYNCED}
@@ -263,16 +263,17 @@ def _token(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _owner(course: Course) -> str:
+def _owner(course: Course | Timeline) -> str:
     """The token that marks the course's objects: equal length, so a match is exact."""
-    return _token(f"b12course:{course.id}")
+    ident = course.id if isinstance(course, Course) else course.course_id
+    return _token(f"b12course:{ident}")
 
 
 @attrs.frozen
 class _Listed:
     href: str
     etag: str
-    event: icalendar.Component
+    event: Event
     edited: bool
 
     @property
@@ -301,31 +302,9 @@ def _responses(tree: Any) -> Iterator[tuple[str, str, str]]:  # noqa: ANN401 - l
                 yield href, etag, data
 
 
-_VEVENT = re.compile(r"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?$", re.DOTALL | re.MULTILINE)
-
-
-def _event_of(data: str) -> icalendar.Component | None:
-    """Return the one VEVENT of an object of the course, if it is readable.
-
-    Only the event is parsed: the VTIMEZONE is b12course's own, and zones are
-    IANA keys that icalendar resolves itself.
-    """
-    blocks = _VEVENT.findall(data)
-    if len(blocks) != 1:
-        return None
-    try:
-        event = icalendar.Event.from_ical(blocks[0])
-        start = event.decoded("DTSTART")
-        # to_ical reads the SEQUENCE of what it wrote before as a number.
-        int(event.get("SEQUENCE", 0))
-    except Exception:  # noqa: BLE001 - a damaged object is simply not ours to use
-        return None
-    readable = (
-        "UID" in event
-        and isinstance(start, dt.date)
-        and (not isinstance(start, dt.datetime) or start.tzinfo is not None)
-    )
-    return event if readable else None
+def _event_of(data: str) -> Event | None:
+    """Return the one VEVENT of an object of the course, if it is readable."""
+    return read_object(data)
 
 
 def _listing(server: _Server, owner: str) -> tuple[list[_Listed], list[str]]:
@@ -397,50 +376,28 @@ def _check_calendar(server: _Server) -> None:
 # -- the events to write -------------------------------------------------
 
 
-def _fingerprint(
-    event: icalendar.Component, *, leave_out: frozenset[str] = frozenset()
-) -> str:
+def _fingerprint(event: Event, *, leave_out: frozenset[str] = frozenset()) -> str:
     """Return a digest of what a person sees of ``event``, however it is serialised.
 
-    Property order, line folding and escaping do not matter; bookkeeping
-    properties of calendar apps, and the names in ``leave_out``, are left out.
+    Bookkeeping properties of calendar apps, and the names in ``leave_out``,
+    are left out (see :func:`b12course.ical._objects.fingerprint`).
     """
-    digest = hashlib.sha256()
-    for name, value in event.property_items(recursive=True, sorted=True):
-        if (
-            name in _BOOKKEEPING
-            or name in leave_out
-            or (name.startswith("X-") and not name.startswith(_OURS))
-        ):
-            continue
-        params = getattr(value, "params", None) or {}
-        encoded = value.to_ical() if hasattr(value, "to_ical") else value
-        text = encoded.decode() if isinstance(encoded, bytes) else str(encoded)
-        shown = sorted((str(k).upper(), str(v)) for k, v in params.items())
-        digest.update(f"{name}{shown}:{text}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:32]
+    return fingerprint(event, leave_out=_BOOKKEEPING | leave_out, keep_prefix=_OURS)
 
 
-def _content(event: icalendar.Component) -> str:
+def _content(event: Event) -> str:
     """The fingerprint of an event's content: what changes, not its version."""
     return _fingerprint(event, leave_out=_VERSION)
 
 
-def _previous(header: icalendar.Calendar, listed: Iterable[_Listed]) -> bytes:
+def _previous(header: bytes, listed: Iterable[_Listed]) -> bytes:
     """Return the server's events as the export ``to_ical`` wrote before."""
-    calendar = icalendar.Calendar()
-    for name, value in header.property_items(recursive=False):
-        if name not in {"BEGIN", "END"}:
-            calendar.add(name, value)
-    for item in listed:
-        calendar.add_component(item.event)
-    data: bytes = calendar.to_ical()
-    return data
+    return previous_export(header, (item.event for item in listed))
 
 
 @attrs.frozen
 class _Wanted:
-    event: icalendar.Component
+    event: Event
     prefix: str  # the object's header and VTIMEZONE, shared by every object
 
     @property
@@ -455,32 +412,18 @@ class _Wanted:
         """Mark the event as the course's and add its fingerprint."""
         event = self.event
         if sequence is not None and sequence > int(event.get("SEQUENCE", 0)):
-            event.pop("SEQUENCE", None)
-            event.add("SEQUENCE", sequence)
-        event.pop(_OWNER, None)
-        event.add(_OWNER, owner)
-        event.pop(_SYNCED, None)
-        event.add(_SYNCED, _fingerprint(event))
+            replace_property(event, "SEQUENCE", sequence)
+        replace_property(event, _OWNER, owner)
+        replace_property(event, _SYNCED, _fingerprint(event))
 
     def body(self) -> str:
         """The calendar object resource: the export's header, VTIMEZONE, one event."""
-        event: bytes = self.event.to_ical()
-        return f"{self.prefix}{event.decode('utf-8')}END:VCALENDAR\r\n"
+        return CalendarObject(self.event, self.prefix).body()
 
 
 def _split(data: bytes) -> list[_Wanted]:
     """Split an export into one object per VEVENT, each with the VTIMEZONE."""
-    export = icalendar.Calendar.from_ical(data)
-    shared = icalendar.Calendar()
-    for name, value in export.property_items(recursive=False):
-        if name not in {"BEGIN", "END"} and name not in _COLLECTION_ONLY:
-            shared.add(name, value)
-    for component in export.subcomponents:
-        if component.name == "VTIMEZONE":
-            shared.add_component(component)
-    text: bytes = shared.to_ical()
-    prefix = text.decode("utf-8").removesuffix("END:VCALENDAR\r\n")
-    return [_Wanted(c, prefix) for c in export.subcomponents if c.name == "VEVENT"]
+    return [_Wanted(o.event, o.prefix) for o in split_objects(data)]
 
 
 # -- the sync ------------------------------------------------------------
@@ -521,7 +464,7 @@ def _check_choices(on_conflict: object, cancelled: object) -> None:
 
 
 def _export(
-    course: Course,
+    course: Course | Timeline,
     listed: list[_Listed],
     *,
     until: dt.datetime,
@@ -529,61 +472,112 @@ def _export(
     alarms: Iterable[dt.timedelta],
     include_flare: bool,
     include_reviews: bool,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> list[_Wanted]:
-    """Render the course with ``to_ical``; the server's events are its previous."""
-    previous = None
-    if listed:
-        # The export's own header (PRODID, course id) with nothing in it yet.
-        header = icalendar.Calendar.from_ical(
+    """Render the course (or view) with ``to_ical``; the server's events: previous."""
+    if isinstance(course, Timeline):
+        return _split(
             to_ical(
                 course,
-                until=course.first_dose,
-                now=now,
-                alarms=(),
-                include_flare=False,
-                include_reviews=False,
+                alarms=alarms,
+                previous=_header(course, now, listed),
+                include_flare=include_flare,
+                include_reviews=include_reviews,
             )
         )
-        previous = _previous(header, listed)
     data = to_ical(
         course,
         until=until,
         now=now,
         alarms=alarms,
-        previous=previous,
+        previous=_header(course, now, listed),
         include_flare=include_flare,
         include_reviews=include_reviews,
+        provisional_horizon=provisional_horizon,
     )
     return _split(data)
 
 
+def _moment(
+    course: object, until: dt.datetime | None, now: dt.datetime | None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The horizon and present of a sync: a view's own, or as asked for a course."""
+    if isinstance(course, Timeline):
+        # A view is synced as it is: its horizon and its now.
+        if course.course_id is None or course.until is None:
+            raise NotACourseError(course)
+        if course.now is None:
+            raise SettingError("sync a view built with now (Course.timeline(now=...))")
+        return course.until, course.now
+    if not isinstance(course, Course):
+        raise NotACourseError(course)
+    if now is None:
+        raise SettingError("sync needs now (an aware datetime), for statuses")
+    now = require_aware("now", now)
+    if until is None:
+        return horizon_for(course.first_dose, now=now).firm, now
+    return require_aware("until", until), now
+
+
+def _header(
+    course: Course | Timeline, now: dt.datetime, listed: list[_Listed]
+) -> bytes | None:
+    """The server's events as the previous export, under the export's own header."""
+    if not listed:
+        return None
+    # The export's own header (PRODID, course id) with nothing in it yet.
+    empty = (
+        to_ical(course.of_kind(), alarms=(), include_flare=False, include_reviews=False)
+        if isinstance(course, Timeline)
+        else to_ical(
+            course,
+            until=course.first_dose,
+            now=now,
+            alarms=(),
+            include_flare=False,
+            include_reviews=False,
+        )
+    )
+    return _previous(empty, listed)
+
+
 def sync(
-    course: Course,
+    course: Course | Timeline,
     calendar: Calendar,
     *,
-    until: dt.datetime,
-    now: dt.datetime,
+    until: dt.datetime | None = None,
+    now: dt.datetime | None = None,
     alarms: Iterable[dt.timedelta] = DEFAULT_ALARMS,
     on_conflict: OnConflict = "keep",
     cancelled: Cancelled = "mark",
     include_flare: bool = True,
     include_reviews: bool = True,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> SyncReport:
     """Bring a CalDAV calendar in step with ``course``; return what was done.
 
     Args:
-        course: The course.
+        course: The course, or its view (a :class:`~b12course.Timeline` from
+            ``Course.timeline(now=...)``, synced as it is: ``until``, ``now``
+            and ``provisional_horizon`` are then its own).
         calendar: A ``caldav.Calendar`` (from ``caldav.DAVClient``).
-        until: The exclusive horizon, as for :func:`~b12course.ical.to_ical`.
-            Events already on the server stay in step even past it.
-        now: The present, for statuses (given, overdue) and reminders.
+        until: The exclusive horizon, as for :func:`~b12course.ical.to_ical`
+            (by default the one horizon policy's: a year past ``now``, and
+            provisional doses 12 weeks past it).  Events already on the
+            server stay in step even past it.
+        now: The present, for statuses (given, overdue) and reminders;
+            needed with a course.
         alarms: How long before each dose a reminder fires; ``()`` for none.
         on_conflict: ``"keep"`` leaves an event edited on the server as it
             is and reports it; ``"overwrite"`` replaces it.
         cancelled: ``"mark"`` keeps dropped and skipped doses as
             ``STATUS:CANCELLED`` events; ``"delete"`` deletes them.
+            Provisional doses a phase decision dropped (they were never
+            firm) and the "plan continues" event are deleted either way.
         include_flare: Write the flare window as an all-day event.
         include_reviews: Write review points as all-day events.
+        provisional_horizon: How far past ``now`` provisional doses are
+            written (12 weeks when None; see :func:`b12course.horizon_for`).
 
     Returns:
         The report; ``report.failed`` lists events to try again.
@@ -599,10 +593,7 @@ def sync(
         CalDavNetworkError: The server cannot be reached or does not finish
             an answer within the client's ``timeout`` (a ``CalDavError``).
     """
-    if not isinstance(course, Course):
-        raise NotACourseError(course)
-    until = require_aware("until", until)
-    now = require_aware("now", now)
+    until, now = _moment(course, until, now)
     _check_choices(on_conflict, cancelled)
     server = _server(calendar)
     owner = _owner(course)
@@ -621,6 +612,7 @@ def sync(
         alarms=alarms,
         include_flare=include_flare,
         include_reviews=include_reviews,
+        provisional_horizon=provisional_horizon,
     )
     tally = _Tally()
     tally.conflicts.extend(
@@ -664,7 +656,9 @@ def _apply(
     # A replaced event's SEQUENCE is always above the server's, whatever the
     # export counted, so every client takes the new version.
     want.seal(owner, sequence=None if old is None else old.sequence + 1)
-    if delete and want.cancelled:
+    # A provisional dose (or the plan-continues event) was never firm: once
+    # the plan drops it, it goes, whatever `cancelled` says for firm doses.
+    if want.cancelled and (delete or is_provisional(want.event)):
         _delete(server, want, old, tally)
     elif old is None:
         _put(server, want, href=server.href(want.uid), done=tally.created, tally=tally)
@@ -740,7 +734,7 @@ def sync_url(
     username: str,
     password: str,
     *,
-    until: dt.datetime,
+    until: dt.datetime | None = None,
     now: dt.datetime,
     alarms: Iterable[dt.timedelta] = DEFAULT_ALARMS,
     on_conflict: OnConflict = "keep",
@@ -758,7 +752,7 @@ def sync_url(
             credentials in it.
         username: The user name.
         password: The password (or app password).
-        until: The exclusive horizon.
+        until: The exclusive horizon; the one horizon policy's by default.
         now: The present.
         alarms: As for :func:`sync`.
         on_conflict: As for :func:`sync`.

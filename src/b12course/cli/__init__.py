@@ -58,15 +58,21 @@ could mean.
 
 - ``presets``: ``{"presets": [PRESET...], "notice"}``, PRESET being
   ``{"id", "name", "source", "phases": [{"name", "text"}]}``.
-- ``plan``: ``{"course": COURSE, "preview", "until", "now", "doses": [DOSE...],
+- ``plan``: ``{"course": COURSE, "preview", "until", "now", "horizon": HORIZON,
+  "doses": [DOSE...], "plan_continues": {"at", "phase", "text"}|null,
   "notice"}``.
-- ``timeline``: ``{"course": COURSE, "preview", "from", "to", "now",
-  "events": [EVENT...]}``.
+- ``timeline``: ``{"course": COURSE, "preview", "from", "to", "horizon": HORIZON,
+  "now", "events": [EVENT...]}``.
 - ``status``: ``{"course": COURSE, "now", "due_now": [DOSE...], "next_dose":
   DOSE|null, "suggested_site": str|null, "overdue": [DOSE...],
-  "flare_window": {"start", "end", "state"}|null, "next_review": {"review",
-  "at"}|null, "recent_symptoms": [EVENT...]}``; ``state`` is ``"not open
-  yet"``, ``"open"`` or ``"closed"``.
+  "flare_window": {"start", "end", "state"}|null, "attention":
+  [ASSESSMENT...], "next_review": {"review", "at"}|null, "recent_symptoms":
+  [EVENT...], "horizon": HORIZON}``; ``state`` is ``"not open yet"``,
+  ``"open"`` or ``"closed"``; ``next_dose`` is the view's next dose (due now,
+  else next) and ``suggested_site`` the site for it.  ASSESSMENT is ``{"at",
+  "symptom", "severity", "category", "attention", "text"}``: the entries
+  flagged for a clinician's attention, as the summary flags them.  HORIZON is
+  ``{"firm", "provisional", "reason"}``: the one horizon policy's.
 
 COURSE is ``{"id", "preset", "regimen", "zone", "first_dose"}``; DOSE is
 ``{"number", "name", "phase", "number_in_phase", "phase_size", "due",

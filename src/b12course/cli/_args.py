@@ -12,6 +12,7 @@ __all__ = [
     "json_argument",
     "now_argument",
     "output_arguments",
+    "provisional_argument",
     "source_arguments",
     "until_argument",
 ]
@@ -47,6 +48,29 @@ def until_argument(parser: argparse.ArgumentParser, default: str) -> None:
         "--until",
         help=f"the exclusive horizon, a date or date-time (default: {default})",
     )
+    provisional_argument(parser)
+
+
+def provisional_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--provisional-weeks",
+        type=_weeks,
+        metavar="WEEKS",
+        help="how many weeks past now (a preview: past the first dose) the "
+        "provisional doses of a phase a clinician has not ended are shown "
+        "(default: 12); one event says the plan continues after them",
+    )
+
+
+def _weeks(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        weeks = 0
+    if not 1 <= weeks <= 5200:  # noqa: PLR2004 - a hundred years
+        msg = f"--provisional-weeks is a whole number from 1 to 5200, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return weeks
 
 
 def json_argument(parser: argparse.ArgumentParser, shape: str) -> None:

@@ -15,10 +15,8 @@ from typing import Any
 
 import attrs
 
+from b12course import Assessment, LabResult, PlannedDose, Symptom, SymptomEntry
 from b12course._course import Course
-from b12course._labs import LabResult
-from b12course._schedule import PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry
 from b12course._time import utc
 from b12course._timeline import EventKind
 from b12course.cli import _args as shared
@@ -323,9 +321,16 @@ def pregnancy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _in_flare_window(course: Course, at: dt.datetime) -> bool:
-    timeline = course.timeline(until=at + base.ONE_MICROSECOND)
-    return any(e.kind is EventKind.FLARE_WINDOW for e in timeline.at(at))
+def _assessed(course: Course, entry: SymptomEntry) -> tuple[bool, Assessment | None]:
+    """Whether ``entry`` is inside the flare window, and its assessment, from the view.
+
+    The view is the course's at the entry's time: the flags are those the
+    summary and ``status`` show for it.
+    """
+    view = course.timeline(until=entry.at + base.ONE_MICROSECOND, now=entry.at)
+    window = view.flare_window
+    inside = window is not None and window.contains(entry.at)
+    return inside, view.assessment(entry)
 
 
 def log(args: argparse.Namespace) -> int:
@@ -350,11 +355,14 @@ def log(args: argparse.Namespace) -> int:
 
     course = _change(args.file, change)
     entry = entries[-1]
-    inside = " (inside the flare window)" if _in_flare_window(course, entry.at) else ""
+    in_window, assessment = _assessed(course, entry)
+    inside = " (inside the flare window)" if in_window else ""
     when = show.local(entry.at, course.zone)
     show.confirm(
         f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}"
     )
+    if assessment is not None and assessment.category.review_advised:
+        show.confirm(f"flagged for a clinician's attention: {assessment.category}")
     return 0
 
 

@@ -16,9 +16,8 @@ import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from b12course import regimens
+from b12course import PlannedDose, regimens
 from b12course._course import Course
-from b12course._schedule import PlannedDose
 from b12course._time import utc
 from b12course._timeline import EventKind, Timeline
 from b12course.cli import _input as read
@@ -44,9 +43,11 @@ __all__ = [
     "present",
     "preset_course",
     "preset_start",
+    "provisional",
     "read_course",
     "recorded_at",
     "same_file",
+    "view",
     "within_reach",
     "write_output",
 ]
@@ -148,13 +149,17 @@ def present(
 
 
 def horizon(
-    args: argparse.Namespace, course: Course, now: dt.datetime | None
-) -> dt.datetime:
-    """``--until``, or a year after the first dose (or after now, if later)."""
+    args: argparse.Namespace, course: Course, _now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """``--until``, or None for the library's one horizon policy.
+
+    The policy (:func:`b12course.horizon_for`) shows firm doses to a year
+    past now (a preview: past the first dose) and provisional doses to
+    ``--provisional-weeks`` (12) past it.
+    """
     start = course.first_dose
-    if args.until is None:
-        base = start if now is None else max(start, now, key=utc)
-        return base.astimezone(course.zone) + DEFAULT_SPAN
+    if getattr(args, "until", None) is None:
+        return None
     until = read.moment(args.until, "--until").instant(course.zone, "--until")
     if utc(until) <= utc(start):
         msg = (
@@ -163,6 +168,27 @@ def horizon(
         )
         raise InputError(msg)
     return within_reach(until, course, "--until")
+
+
+def provisional(args: argparse.Namespace) -> dt.timedelta | None:
+    """``--provisional-weeks`` as a span, or None for the policy's 12 weeks."""
+    weeks = getattr(args, "provisional_weeks", None)
+    return None if weeks is None else dt.timedelta(weeks=weeks)
+
+
+def view(
+    args: argparse.Namespace,
+    course: Course,
+    now: dt.datetime | None,
+    until: dt.datetime | None = None,
+) -> Timeline:
+    """The view of ``course`` at ``now`` every command reads: one ``timeline`` call.
+
+    ``until`` (else ``--until``, else the horizon policy) is the firm horizon.
+    """
+    if until is None:
+        until = horizon(args, course, now)
+    return course.timeline(until=until, now=now, provisional_horizon=provisional(args))
 
 
 def within_reach(end: dt.datetime, course: Course, name: str) -> dt.datetime:

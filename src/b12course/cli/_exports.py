@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from b12course._course import Course
+from b12course._timeline import Timeline
 from b12course.cli import _args as shared
 from b12course.cli import _course as base
 from b12course.cli import _input as read
@@ -46,7 +47,7 @@ def _previous(target: Path | None) -> bytes | None:
 
 
 def _calendar(
-    course: Course,
+    course: Course | Timeline,
     previous: bytes | None,
     target: Path | None,
     **options: Any,  # noqa: ANN401 - to_ical's keyword arguments
@@ -74,12 +75,11 @@ def ics(args: argparse.Namespace) -> int:
     course, preview = base.course_of(args)
     target = base.output_target(args)
     now = base.present(args, course, preview=preview)
-    until = base.horizon(args, course, now)
     alarms = _alarms(args)
-    data = _calendar(
-        course, _previous(target), target, until=until, now=now, alarms=alarms
-    )
-    count = len(base.planned_doses(course.timeline(until=until, now=now)))
+    # One view: the calendar renders it, and its doses are the ones counted.
+    view = base.view(args, course, now)
+    data = _calendar(view, _previous(target), target, alarms=alarms)
+    count = len(base.planned_doses(view))
     base.emit(target, data, f"{count} doses")
     return 0
 
@@ -102,13 +102,7 @@ _SUMMARY_FORMATS = {
 
 
 def _summary_chart(
-    args: argparse.Namespace,
-    course: Course,
-    kind: str,
-    target: Path | None,
-    *,
-    now: dt.datetime,
-    until: dt.datetime | None,
+    args: argparse.Namespace, view: Timeline, kind: str, target: Path | None
 ) -> dict[str, Any]:
     """With ``--chart``: the chart, embedded (HTML) or written beside (Markdown)."""
     if not args.chart:
@@ -119,7 +113,7 @@ def _summary_chart(
         raise base.InputError(str(exc)) from None
     try:
         if kind == "html":
-            return {"chart_png": plot.chart_png(course, now=now, until=until)}
+            return {"chart_png": plot.chart_png(view)}
         if target is None:
             msg = (
                 "--chart with a Markdown summary needs -o FILE.md "
@@ -129,11 +123,11 @@ def _summary_chart(
         chart = target.with_name(f"{target.stem}.chart.svg")
         with tempfile.TemporaryDirectory(prefix="b12course-chart-") as folder:
             drawn = Path(folder) / "chart.svg"
-            plot.save_chart(course, drawn, now=now, until=until)
+            plot.save_chart(view, drawn)
             data = drawn.read_bytes()
     except ModuleNotFoundError as exc:  # matplotlib is imported on first use
         raise base.InputError(str(exc)) from None
-    base.emit(chart, data, f"the chart of course {course.id}")
+    base.emit(chart, data, f"the chart of course {view.course_id}")
     return {"chart_path": chart.name}
 
 
@@ -148,10 +142,10 @@ def summary(args: argparse.Namespace) -> int:
         raise base.InputError(msg)
     # A preview has no record: it is summed up as of its first dose.
     now = base.present(args, course, preview=preview) or course.first_dose
-    until = None if args.until is None else base.horizon(args, course, now)
-    charts = _summary_chart(args, course, kind, target, now=now, until=until)
+    view = base.view(args, course, now)
+    charts = _summary_chart(args, view, kind, target)
     render = summary_markdown if kind == "markdown" else summary_html
-    text = render(course, now=now, until=until, patient=args.patient, **charts)
+    text = render(view, patient=args.patient, **charts)
     base.emit(target, text.encode("utf-8"), f"the summary of course {course.id}")
     return 0
 
@@ -170,13 +164,13 @@ def chart(args: argparse.Namespace) -> int:
     assert output is not None  # noqa: S101 - "-" has no chart suffix
     target = output
     now = base.present(args, course, preview=preview)
-    until = None if args.until is None else base.horizon(args, course, now)
+    view = base.view(args, course, now)
     # Draw into a private folder, then write it as every output is written
     # (atomic, beside the real file of a link, private): all or nothing.
     with tempfile.TemporaryDirectory(prefix="b12course-chart-") as folder:
         drawn = Path(folder) / f"chart{target.suffix}"
         try:
-            plot.save_chart(course, drawn, now=now, until=until, labs=args.labs)
+            plot.save_chart(view, drawn, labs=args.labs)
         except ModuleNotFoundError as exc:  # matplotlib is imported on first use
             raise base.InputError(str(exc)) from None
         data = drawn.read_bytes()
@@ -209,7 +203,9 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     )
     shared.output_arguments(ics_parser, "the .ics file", required=True)
     shared.until_argument(
-        ics_parser, "a year after the first dose, or after now if later"
+        ics_parser,
+        "a year after the first dose, or after now if later; provisional doses "
+        "12 weeks, then one event says the plan continues",
     )
     shared.now_argument(ics_parser)
 
@@ -257,7 +253,7 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     )
     shared.source_arguments(chart_parser)
     shared.output_arguments(chart_parser, "the chart file, .png or .svg", required=True)
-    shared.until_argument(chart_parser, "automatic")
+    shared.until_argument(chart_parser, "a year after now, as every output")
     shared.now_argument(chart_parser)
     chart_parser.add_argument(
         "--labs",

@@ -34,10 +34,8 @@ from pathlib import Path
 
 import attrs
 
-from b12course import regimens
-from b12course._labs import Analyte
+from b12course import Analyte, Symptom, regimens
 from b12course._regimen import Regimen
-from b12course._symptoms import Symptom
 from b12course._time import UTC, day_bounds, get_zone
 from b12course.exceptions import B12CourseError
 

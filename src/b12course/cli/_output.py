@@ -22,24 +22,36 @@ import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
-from b12course._course import Course
-from b12course._flare import FlareWindow
-from b12course._labs import LabResult
-from b12course._records import AdministeredDose, DoseSkip
-from b12course._regimen import Regimen
-from b12course._response import Review
-from b12course._schedule import PhaseSpan, PlannedDose
-from b12course._symptoms import SymptomEntry
-from b12course._timeline import EventKind, TimelineEvent
+from b12course import (
+    AdministeredDose,
+    Assessment,
+    Course,
+    DoseSkip,
+    EventKind,
+    FlareWindow,
+    Horizon,
+    LabResult,
+    PhaseSpan,
+    PlanContinues,
+    PlannedDose,
+    Regimen,
+    Review,
+    SymptomEntry,
+    TimelineEvent,
+)
 
 __all__ = [
+    "assessment_json",
+    "assessment_text",
     "cell",
     "confirm",
+    "continues_json",
     "course_json",
     "describe",
     "dose_json",
     "dumps",
     "event_json",
+    "horizon_json",
     "local",
     "preset_json",
     "review_text",
@@ -149,7 +161,14 @@ def _flare(_window: FlareWindow, event: TimelineEvent, zone: zoneinfo.ZoneInfo) 
     )
 
 
+def _continues(
+    continues: PlanContinues, _event: TimelineEvent, _zone: zoneinfo.ZoneInfo
+) -> str:
+    return f"{continues.phase_name}: {continues.text}"
+
+
 _DESCRIBE = {
+    EventKind.PLAN_CONTINUES: _continues,
     EventKind.PLANNED_DOSE: _planned,
     EventKind.DOSE_GIVEN: _given,
     EventKind.DOSE_SKIPPED: _skipped,
@@ -227,6 +246,8 @@ def _payload_json(  # noqa: PLR0911 - one return per kind of event
         return {"phase": payload.phase.name}
     if event.kind is EventKind.REVIEW:
         return {"review": payload.kind.value}
+    if event.kind is EventKind.PLAN_CONTINUES:
+        return {"phase": payload.phase_name}
     return {}
 
 
@@ -277,4 +298,53 @@ def preset_json(regimen: Regimen) -> dict[str, Any]:
         "source": regimen.source,
         "notes": regimen.notes,
         "phases": [{"name": p.name, "text": str(p)} for p in regimen.phases],
+    }
+
+
+def horizon_json(
+    horizon: Horizon | None, zone: zoneinfo.ZoneInfo
+) -> dict[str, Any] | None:
+    """The horizon of a view, for a script: ``{"firm", "provisional", "reason"}``."""
+    if horizon is None:  # pragma: no cover - a course's view always has one
+        return None
+    return {
+        "firm": instant_json(horizon.firm, zone),
+        "provisional": instant_json(horizon.provisional, zone),
+        "reason": horizon.reason,
+    }
+
+
+def continues_json(continues: PlanContinues, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """Where the plan continues past the horizon: ``{"at", "phase", "text"}``."""
+    return {
+        "at": instant_json(continues.at, zone),
+        "phase": continues.phase_name,
+        "text": continues.text,
+    }
+
+
+def assessment_text(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
+    """One flagged (or assessed) entry in a line: when, what, and its category."""
+    entry = assessment.entry
+    return (
+        f"{local(entry.at, zone)}  {entry.label} {entry.severity}/10: "
+        f"{assessment.category}"
+    )
+
+
+def assessment_json(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    """An assessed entry for a script.
+
+    ``{"at", "symptom", "severity", "category", "attention", "text"}``:
+    ``category`` is the :class:`~b12course.AssessmentCategory` value and
+    ``attention`` whether it is for a clinician's attention.
+    """
+    entry = assessment.entry
+    return {
+        "at": instant_json(entry.at, zone),
+        "symptom": entry.label,
+        "severity": entry.severity,
+        "category": assessment.category.name.lower(),
+        "attention": assessment.category.review_advised,
+        "text": str(assessment.category),
     }

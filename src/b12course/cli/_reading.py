@@ -10,24 +10,27 @@ import argparse
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
-from b12course import regimens
+from b12course import (
+    Assessment,
+    DoseStatus,
+    FlareReport,
+    FlareStatus,
+    Horizon,
+    PlannedDose,
+    Timeline,
+    TimelineEvent,
+    regimens,
+)
 from b12course._course import Course
-from b12course._flare import FlareStatus, flare_window_applies
 from b12course._notice import NOT_MEDICAL_ADVICE
-from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
-from b12course._timeline import EventKind, TimelineEvent
+from b12course._timeline import EventKind
 from b12course.cli import _args as shared
+from b12course.cli import _course as base
 from b12course.cli import _input as read
 from b12course.cli import _output as show
-from b12course.exceptions import InvalidRecordError
-
-if TYPE_CHECKING:
-    from b12course._sites import Site
-
-from b12course.cli import _course as base
 
 __all__ = ["plan", "presets", "register", "status", "timeline"]
 
@@ -112,10 +115,12 @@ def plan(args: argparse.Namespace) -> int:
     course, preview = base.course_of(args)
     zone = course.zone
     now = base.present(args, course, preview=preview)
-    until = base.horizon(args, course, now)
-    timeline = course.timeline(until=until, now=now)
-    doses = base.planned_doses(timeline)
-    reviews = list(timeline.of_kind(EventKind.REVIEW))
+    view = base.view(args, course, now)
+    until = view.until
+    assert until is not None  # a course's view has its horizon  # noqa: S101
+    doses = base.planned_doses(view)
+    continues = view.plan_continues
+    reviews = list(view.of_kind(EventKind.REVIEW))
     if args.json:
         print(
             show.dumps(
@@ -124,8 +129,12 @@ def plan(args: argparse.Namespace) -> int:
                     "preview": preview,
                     "until": show.instant_json(until, zone),
                     "now": show.instant_json(now, zone),
+                    "horizon": show.horizon_json(view.horizon, zone),
                     "doses": [show.dose_json(d, zone) for d in doses],
                     "reviews": [show.event_json(e, zone) for e in reviews],
+                    "plan_continues": None
+                    if continues is None
+                    else show.continues_json(continues, zone),
                     "notice": NOT_MEDICAL_ADVICE,
                 }
             )
@@ -139,6 +148,11 @@ def plan(args: argparse.Namespace) -> int:
     )
     print()
     print(_dose_table(doses, zone))
+    if continues is not None:
+        print(
+            f"... {show.local(continues.at, zone)}: {continues.phase_name}: "
+            f"{continues.text}"
+        )
     if any(d.provisional for d in doses):
         print()
         print(_PROVISIONAL_NOTE)
@@ -155,7 +169,8 @@ def plan(args: argparse.Namespace) -> int:
 
 def _timeline_range(
     args: argparse.Namespace, course: Course
-) -> tuple[dt.datetime, dt.datetime]:
+) -> tuple[dt.datetime, dt.datetime | None]:
+    """``--from`` (else the first record) and ``--to`` (else the view's horizon)."""
     zone = course.zone
     records = [course.first_dose]
     records += [g.at for g in course.given] + [e.at for e in course.symptoms]
@@ -165,11 +180,9 @@ def _timeline_range(
     else:
         start = read.moment(args.start_at, "--from").instant(zone, "--from")
     if args.end is None:
-        end = max(course.first_dose + base.DEFAULT_SPAN, max(records, key=utc), key=utc)
-        end += dt.timedelta(days=1)
-    else:
-        end = read.moment(args.end, "--to").instant(zone, "--to")
-        base.within_reach(end, course, "--to")
+        return start, None
+    end = read.moment(args.end, "--to").instant(zone, "--to")
+    base.within_reach(end, course, "--to")
     if utc(end) <= utc(start):
         msg = f"--to ({end.isoformat()}) must be after --from ({start.isoformat()})"
         raise base.InputError(msg)
@@ -179,9 +192,12 @@ def _timeline_range(
 def timeline(args: argparse.Namespace) -> int:
     course, preview = base.course_of(args)
     zone = course.zone
-    start, end = _timeline_range(args, course)
+    start, asked = _timeline_range(args, course)
     now = base.present(args, course, preview=preview)
-    events = course.timeline(until=end, now=now).between(start, end)
+    view = base.view(args, course, now, until=asked)
+    end = view.until
+    assert end is not None  # a course's view has its horizon  # noqa: S101
+    events = view.between(start, end) if utc(start) < utc(end) else ()
     if args.json:
         print(
             show.dumps(
@@ -190,6 +206,7 @@ def timeline(args: argparse.Namespace) -> int:
                     "preview": preview,
                     "from": show.instant_json(start, zone),
                     "to": show.instant_json(end, zone),
+                    "horizon": show.horizon_json(view.horizon, zone),
                     "now": show.instant_json(now, zone),
                     "events": [show.event_json(e, zone) for e in events],
                 }
@@ -214,41 +231,103 @@ def timeline(args: argparse.Namespace) -> int:
 # -- status -------------------------------------------------------------------
 
 
-def _flare_state(event: TimelineEvent, now: dt.datetime) -> str:
-    if utc(now) < utc(event.start):
-        return "not open yet"
-    return "open" if utc(now) < utc(event.end) else "closed"
+_FLARE_STATES = {
+    FlareStatus.NOT_STARTED: "not open yet",
+    FlareStatus.WINDOW_OPEN: "open",
+}
+
+
+def _flare_state(report: FlareReport | None) -> str:
+    """Where the flare window stands, as the view's flare report has it."""
+    if report is None or report.window is None:
+        return "none"
+    return _FLARE_STATES.get(report.status, "closed")
 
 
 def _flare_text(
-    event: TimelineEvent | None,
-    now: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
-    course: Course,
+    report: FlareReport | None, now: dt.datetime, zone: zoneinfo.ZoneInfo
 ) -> str:
-    if event is None and not course.given and flare_window_applies(course.regimen):
+    if report is not None and report.status is FlareStatus.NO_DOSE_GIVEN:
         return str(FlareStatus.NO_DOSE_GIVEN)  # "not open: no dose given yet"
-    if event is None:  # pragma: no cover - it opens days after the first dose
-        return "not within the horizon"
-    state = _flare_state(event, now)
-    start, end = show.local(event.start, zone), show.local(event.end, zone)
+    if report is None or report.window is None:
+        return _NO_WINDOW
+    window = report.window
+    state = _flare_state(report)
+    start, end = show.local(window.start, zone), show.local(window.end, zone)
     if state == "not open yet":
         return f"opens {start}, until {end}"
     if state == "open":
-        day = (utc(now) - utc(event.start)).days + 1
-        days = event.duration.days
+        day = (utc(now) - utc(window.start)).days + 1
+        days = window.duration.days
         return f"open since {start}, until {end} (day {day} of {days})"
     return f"closed on {end}"
 
 
-def _suggested_site(course: Course, dose: PlannedDose | None) -> Site | str | None:
-    """The site for ``dose`` used least recently; None when it is not injected."""
-    if dose is None:
-        return None
-    try:
-        return course.suggest_site(route=dose.dose.route)
-    except InvalidRecordError:  # the library's word: this route has no site
-        return None
+class _Status(NamedTuple):
+    """What ``status`` shows, read from the view once and rendered twice."""
+
+    now: dt.datetime
+    due_now: list[PlannedDose]
+    overdue: tuple[PlannedDose, ...]
+    upcoming: PlannedDose | None
+    site: str | None
+    report: FlareReport | None
+    review: TimelineEvent | None
+    symptoms: list[TimelineEvent]
+    attention: tuple[Assessment, ...]
+    horizon: Horizon | None
+
+
+def _status_of(view: Timeline, now: dt.datetime) -> _Status:
+    horizon = view.until
+    assert horizon is not None  # a course's view has its horizon  # noqa: S101
+    upcoming = view.next_pending
+    at = utc(now)
+    past = [e for e in view if e.kind is EventKind.SYMPTOM and utc(e.start) <= at]
+    return _Status(
+        now=now,
+        due_now=[d for d in base.planned_doses(view) if d.status is DoseStatus.DUE],
+        overdue=view.overdue(now=now),
+        upcoming=upcoming,
+        site=view.suggested_site if upcoming is not None else None,
+        report=view.flare_report,
+        review=next(
+            (e for e in view.between(now, horizon) if e.kind is EventKind.REVIEW),
+            None,
+        ),
+        symptoms=past[-_RECENT_SYMPTOMS:],
+        attention=view.attention,
+        horizon=view.horizon,
+    )
+
+
+def _status_json(course: Course, st: _Status) -> dict[str, Any]:
+    zone = course.zone
+    report, review = st.report, st.review
+    return {
+        "course": show.course_json(course),
+        "now": show.instant_json(st.now, zone),
+        "due_now": [show.dose_json(d, zone) for d in st.due_now],
+        "next_dose": None if st.upcoming is None else show.dose_json(st.upcoming, zone),
+        "suggested_site": st.site,
+        "overdue": [show.dose_json(d, zone) for d in st.overdue],
+        "flare_window": None
+        if report is None or report.window is None
+        else {
+            "start": show.instant_json(report.window.start, zone),
+            "end": show.instant_json(report.window.end, zone),
+            "state": _flare_state(report),
+        },
+        "attention": [show.assessment_json(a, zone) for a in st.attention],
+        "next_review": None
+        if review is None
+        else {
+            "review": review.payload.kind.value,
+            "at": show.instant_json(review.start, zone),
+        },
+        "recent_symptoms": [show.event_json(e, zone) for e in st.symptoms],
+        "horizon": show.horizon_json(st.horizon, zone),
+    }
 
 
 _PREGNANCY_STATUS = (
@@ -258,58 +337,13 @@ _PREGNANCY_STATUS = (
 _NO_WINDOW = "no window: the course does not start replacement"
 
 
-def status(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one screen, read in order
-    course = base.read_course(args.file)
+def _status_lines(
+    course: Course, st: _Status, now: dt.datetime
+) -> list[tuple[str, str]]:
+    """The status screen's labelled lines, in the order a person reads them."""
     zone = course.zone
-    now = base.present(args, course, preview=False)
-    assert now is not None  # a course file always has a present  # noqa: S101
-    horizon = max(now, course.first_dose, key=utc).astimezone(zone) + base.DEFAULT_SPAN
-    timeline = course.timeline(until=horizon, now=now)
-    due_now = [d for d in base.planned_doses(timeline) if d.status is DoseStatus.DUE]
-    overdue = timeline.overdue(now=now)
-    upcoming = timeline.next_dose(after=now)
-    site = _suggested_site(course, due_now[0] if due_now else upcoming)
-    flare = next((e for e in timeline if e.kind is EventKind.FLARE_WINDOW), None)
-    review = next(
-        (e for e in timeline.between(now, horizon) if e.kind is EventKind.REVIEW), None
-    )
-    at = utc(now)
-    past = [e for e in timeline if e.kind is EventKind.SYMPTOM and utc(e.start) <= at]
-    symptoms = past[-_RECENT_SYMPTOMS:]
-    if args.json:
-        print(
-            show.dumps(
-                {
-                    "course": show.course_json(course),
-                    "now": show.instant_json(now, zone),
-                    "due_now": [show.dose_json(d, zone) for d in due_now],
-                    "next_dose": None
-                    if upcoming is None
-                    else show.dose_json(upcoming, zone),
-                    "suggested_site": None if site is None else str(site),
-                    "overdue": [show.dose_json(d, zone) for d in overdue],
-                    "flare_window": None
-                    if flare is None
-                    else {
-                        "start": show.instant_json(flare.start, zone),
-                        "end": show.instant_json(flare.end, zone),
-                        "state": _flare_state(flare, now),
-                    },
-                    "next_review": None
-                    if review is None
-                    else {
-                        "review": review.payload.kind.value,
-                        "at": show.instant_json(review.start, zone),
-                    },
-                    "recent_symptoms": [show.event_json(e, zone) for e in symptoms],
-                }
-            )
-        )
-        return 0
-    regimen = course.regimen
-    print(f"{regimen.name} [{regimen.id}], course {course.id}")
-    print(f"Status at {show.local(now, zone)} ({zone.key})")
-    print()
+    due_now, overdue, upcoming, site = st.due_now, st.overdue, st.upcoming, st.site
+    report, review, attention = st.report, st.review, st.attention
 
     def dose_line(dose: PlannedDose) -> str:
         return (
@@ -323,10 +357,16 @@ def status(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one screen, read
     if site is not None:
         lines.append(("Suggested site", f"{site} (the site used least recently)"))
     lines.append(("Overdue", f"{len(overdue)} dose(s)" if overdue else "none"))
-    if flare is None and not flare_window_applies(course.regimen):
-        lines.append(("Flare window", _NO_WINDOW))
-    else:
-        lines.append(("Flare window", _flare_text(flare, now, zone, course)))
+    lines.append(("Flare window", _flare_text(report, now, zone)))
+    lines.append(
+        (
+            "Flagged",
+            f"{len(attention)} entr{'y' if len(attention) == 1 else 'ies'} "
+            "flagged (below)"
+            if attention
+            else "no entry flagged",
+        )
+    )
     if course.pregnant_or_breastfeeding:
         lines.append(("Pregnancy", _PREGNANCY_STATUS))
     lines.append(
@@ -338,6 +378,25 @@ def status(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one screen, read
             f"{show.local(review.start, zone)}",
         )
     )
+    return lines
+
+
+def status(args: argparse.Namespace) -> int:
+    course = base.read_course(args.file)
+    zone = course.zone
+    now = base.present(args, course, preview=False)
+    assert now is not None  # a course file always has a present  # noqa: S101
+    st = _status_of(base.view(args, course, now), now)
+    if args.json:
+        print(show.dumps(_status_json(course, st)))
+        return 0
+    overdue, symptoms, attention = st.overdue, st.symptoms, st.attention
+    regimen = course.regimen
+    print(f"{regimen.name} [{regimen.id}], course {course.id}")
+    print(f"Status at {show.local(now, zone)} ({zone.key})")
+    print()
+
+    lines = _status_lines(course, st, now)
     width = max(len(label) for label, _ in lines) + 2
     for label, text in lines:
         print(f"{label + ':':<{width}}{text}")
@@ -357,6 +416,11 @@ def status(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one screen, read
         print(textwrap.indent(show.table(rows), "  "))
     else:
         print("No symptom entries yet.")
+    if attention:
+        print()
+        print("Flagged for a clinician's attention:")
+        for assessment in attention:
+            print(f"  {show.assessment_text(assessment, zone)}")
     return 0
 
 
@@ -424,10 +488,11 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
         help="the exclusive end (default: a year after the first dose)",
     )
     shared.now_argument(timeline_parser)
+    shared.provisional_argument(timeline_parser)
     shared.json_argument(
         timeline_parser,
-        '{"course", "preview", "from", "to", "now", "events": [{"kind", "start", '
-        '"end", "text", ...}]}',
+        '{"course", "preview", "from", "to", "horizon", "now", "events": [{"kind", '
+        '"start", "end", "text", ...}]}',
     )
 
     status_parser = shared.add(
@@ -441,12 +506,14 @@ def register(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers act
     )
     status_parser.add_argument("file", help="the course file")
     status_parser.add_argument("--now", help="the present (default: the clock)")
+    shared.provisional_argument(status_parser)
     shared.json_argument(
         status_parser,
         '{"course", "now", "due_now": [DOSE], "next_dose": DOSE|null, '
         '"suggested_site", "overdue": [DOSE], "flare_window": {"start", "end", '
-        '"state"}|null, "next_review": {"review", "at"}|null, "recent_symptoms": '
-        "[EVENT]} (DOSE and EVENT as in plan and timeline)",
+        '"state"}|null, "attention": [ASSESSMENT], "next_review": {"review", '
+        '"at"}|null, "recent_symptoms": [EVENT], "horizon": HORIZON} (DOSE and '
+        "EVENT as in plan and timeline)",
     )
 
     shared.add(

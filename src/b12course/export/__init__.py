@@ -68,9 +68,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from b12course import _notice
+from b12course import FlareModel, _notice
 from b12course._course import Course
-from b12course._flare import FlareModel
+from b12course._timeline import Timeline
 from b12course.export import _csv, _summary
 from b12course.export._csv import to_csv
 from b12course.export._html import render_html
@@ -98,15 +98,16 @@ __all__ = [
 
 
 def summary_markdown(
-    course: Course,
+    course: Course | Timeline,
     *,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     until: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     chart_png: bytes | None = None,
     flare_model: FlareModel | None = None,
     chart_path: str | Path | None = None,
     patient: str | None = None,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> str:
     """Return a one-page Markdown summary of ``course`` as of ``now``.
 
@@ -124,17 +125,23 @@ def summary_markdown(
     escaped, so a note or a phase named "1. ..." cannot add Markdown or HTML.
 
     Args:
-        course: The course.
-        now: The present (aware): what is due, overdue and on time is judged
-            at this moment, and entries after it are left out.
-        until: The timeline's horizon for the next dose and review points
-            (exclusive); 366 days after ``now`` by default.
+        course: The course, or its view (a :class:`~b12course.Timeline`
+            from ``Course.timeline(now=...)``, read as it is: the other
+            arguments but the chart's are then the view's own).
+        now: The present (aware), needed with a course: what is due,
+            overdue and on time is judged at this moment, and entries after
+            it are left out.
+        until: The view's horizon for the next dose and review points
+            (exclusive); by the horizon policy (:func:`b12course.horizon_for`)
+            366 days after ``now`` by default.
         grace: As for ``Course.plan``: how long a dose stays due.
         chart_png: PNG bytes to embed as a ``data:`` URI (e.g.
             ``b12course.plot.chart_png``); large, and not shown by GitHub or
             GitLab.  Prefer ``chart_path``.
         flare_model: The flare model for the Flare section; the default
             :class:`~b12course.FlareModel` when None.
+        provisional_horizon: How far past ``now`` provisional doses show
+            (12 weeks when None; see :func:`b12course.horizon_for`).
         chart_path: The path of a chart image file to link (as written, so
             make it relative to where the summary is saved), e.g. an SVG
             written by :func:`b12course.plot.save_chart` beside the summary.
@@ -170,20 +177,22 @@ def summary_markdown(
             chart_path=chart_path,
             flare_model=flare_model,
             patient=patient,
+            provisional_horizon=provisional_horizon,
         )
     )
 
 
 def summary_html(
-    course: Course,
+    course: Course | Timeline,
     *,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     until: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     chart_png: bytes | None = None,
     flare_model: FlareModel | None = None,
     chart_path: str | Path | None = None,
     patient: str | None = None,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> str:
     """Return the Markdown summary's content as a printable HTML page.
 
@@ -211,5 +220,6 @@ def summary_html(
             chart_path=chart_path,
             flare_model=flare_model,
             patient=patient,
+            provisional_horizon=provisional_horizon,
         )
     )

@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Callable, Mapping
 
+from b12course import LabResult, PhaseSpan, PlannedDose, SymptomEntry
 from b12course._course import Course
-from b12course._labs import LabResult
 from b12course._reading import (
     check_course,
     given_by,
@@ -20,8 +20,6 @@ from b12course._reading import (
     slots_by_record,
 )
 from b12course._records import AdministeredDose, DoseSkip
-from b12course._schedule import PhaseSpan, PlannedDose
-from b12course._symptoms import SymptomEntry
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course.export._common import number_text
 
@@ -150,7 +148,7 @@ def csv_rows(timeline: Timeline) -> list[tuple[TimelineEvent, _Cells]]:
     ]
 
 
-def to_csv(course: Course) -> str:
+def to_csv(course: Course | Timeline) -> str:
     """Return the course's log as CSV text: one row per event, oldest first.
 
     Rows are the timeline's phase changes, doses given (named by the planned
@@ -161,7 +159,10 @@ def to_csv(course: Course) -> str:
     docstring; the header is :data:`b12course.export.CSV_COLUMNS`.
 
     Args:
-        course: The course.
+        course: The course (its view to just after its latest record), or a
+            view of it (a :class:`~b12course.Timeline` from
+            ``Course.timeline``): the rows are that view's events, so the CSV
+            of a view shows what every other rendering of it shows.
 
     Returns:
         The CSV text (RFC 4180: quoted where needed, CRLF line ends).  Write it
@@ -170,8 +171,11 @@ def to_csv(course: Course) -> str:
     Raises:
         NotACourseError: ``course`` is not a Course.
     """
-    course = check_course(course)
-    timeline = course.timeline(until=record_horizon(course))
+    if isinstance(course, Timeline):
+        timeline = course
+    else:
+        course = check_course(course)
+        timeline = course.timeline(until=record_horizon(course))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

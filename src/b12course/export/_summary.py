@@ -1,9 +1,11 @@
 """The summary as a document: sections of paragraphs, bullets, tables and a chart.
 
-:func:`summary_document` reads a course's timeline once (built by
-:meth:`b12course.Course.timeline`) and its domain reports (adherence, the flare
-report, baselines and trends) and lays them out as plain values; the Markdown
-and HTML renderers only turn those values into markup.
+:func:`summary_document` reads one view of a course (a
+:class:`~b12course.Timeline` built by :meth:`b12course.Course.timeline`): its
+events and what it carries (adherence, the flare report and each entry's
+assessment, baselines and trends, the next dose, the horizon), and lays them
+out as plain values; the Markdown and HTML renderers only turn those values
+into markup.  It asks the course for nothing.
 """
 
 from __future__ import annotations
@@ -17,16 +19,27 @@ from typing import TypeAlias
 
 import attrs
 
-from b12course._adherence import Adherence, adherence
+from b12course import (
+    Adherence,
+    Analyte,
+    Assessment,
+    Cadence,
+    DoseStatus,
+    FlareModel,
+    FlareReport,
+    FlareStatus,
+    LabResult,
+    PlannedDose,
+    Review,
+    Symptom,
+    SymptomEntry,
+    TrendDirection,
+    adherence,
+    default_reference,
+)
 from b12course._corrections import describe
 from b12course._course import Course
-from b12course._flare import Assessment, FlareModel, FlareReport, FlareStatus
-from b12course._labs import Analyte, LabResult, default_reference
-from b12course._reading import check_course, given_by, symptom_key
-from b12course._regimen import Cadence
-from b12course._response import Review
-from b12course._schedule import DoseStatus, PlannedDose
-from b12course._symptoms import Symptom, SymptomEntry, TrendDirection
+from b12course._reading import given_by, symptom_key, view_of
 from b12course._text import require_text
 from b12course._time import require_aware, utc
 from b12course._timeline import EventKind, Timeline
@@ -72,8 +85,6 @@ CHART_ALT = (
 )
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_DEFAULT_HORIZON = dt.timedelta(days=366)
-_ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @attrs.frozen
@@ -171,8 +182,11 @@ def readable(text: str) -> str:
 # -- sections ---------------------------------------------------------------
 
 
-def _regimen_section(course: Course) -> Section:
-    regimen = course.regimen
+def _regimen_section(timeline: Timeline) -> Section:
+    regimen = timeline.regimen
+    zone = timeline.zone
+    assert regimen is not None  # a course's view  # noqa: S101
+    assert timeline.first_dose is not None  # noqa: S101
     blocks: list[Block] = [
         f"{regimen.name} (preset id {regimen.id})",
         Bullets(tuple(readable(str(p)) for p in regimen.phases)),
@@ -182,16 +196,16 @@ def _regimen_section(course: Course) -> Section:
         # Notes for a clinician only: maintainer notes stay out of the record.
         blocks.append(f"Notes: {readable(regimen.notes)}")
     blocks.append(
-        f"First dose planned {_when(course.first_dose, course.zone)}; "
-        f"times are in {course.zone.key}."
+        f"First dose planned {_when(timeline.first_dose, zone)}; "
+        f"times are in {zone.key}."
     )
-    if course.pregnant_or_breastfeeding:
+    if timeline.pregnant_or_breastfeeding:
         blocks.append(
             "Pregnant or breastfeeding: the NICE NG239 treatment review is "
             "after 1 month, not 3; a total B12 result is unreliable in "
             "pregnancy, and active B12 is the recommended test."
         )
-    decisions = _decision_items(course)
+    decisions = _decision_items(timeline)
     if decisions:
         blocks += ("Phase decisions:", Bullets(decisions))
     return Section("Regimen", tuple(blocks))
@@ -201,12 +215,13 @@ def _who(by: object) -> str:
     return f"by {by}" if by is not None else "by whom not recorded"
 
 
-def _decision_items(course: Course) -> tuple[str, ...]:
+def _decision_items(timeline: Timeline) -> tuple[str, ...]:
     """Each phase decision and confirmation: what, when, who and why."""
-    zone = course.zone
-    phases = course.regimen.phases
+    zone = timeline.zone
+    assert timeline.regimen is not None  # a course's view  # noqa: S101
+    phases = timeline.regimen.phases
     items: list[tuple[dt.datetime, str]] = []
-    for d in course.decisions:
+    for d in timeline.decisions:
         basis = "" if d.basis.value == "clinician" else f" ({d.basis})"
         why = f": {d.reason}" if d.reason else ": no reason recorded"
         items.append(
@@ -218,7 +233,7 @@ def _decision_items(course: Course) -> tuple[str, ...]:
                 ),
             )
         )
-    for c in course.confirmations:
+    for c in timeline.confirmations:
         why = f": {c.reason}" if c.reason else ": no reason recorded"
         items.append(
             (
@@ -298,7 +313,7 @@ def _doses_section(timeline: Timeline, kept: Adherence, now: dt.datetime) -> Sec
             else ""
         ),
     ]
-    up = timeline.next_dose(after=now)
+    up = timeline.next_pending
     if up is not None:
         items.append(
             f"Next planned dose: {_when(up.due, zone)}, {up.name}, {up.dose}"
@@ -438,7 +453,11 @@ def _window_items(report: FlareReport, zone: zoneinfo.ZoneInfo) -> list[str]:
     return items
 
 
-def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
+def _flare_section(
+    report: FlareReport,
+    flagged: tuple[Assessment, ...],
+    zone: zoneinfo.ZoneInfo,
+) -> Section:
     items = _window_items(report, zone)
     items.insert(
         1, f"Status as of {_when(report.as_of, zone)}: {_status_text(report.status)}"
@@ -449,7 +468,6 @@ def _flare_section(report: FlareReport, zone: zoneinfo.ZoneInfo) -> Section:
             f"{_when(report.resolved_at, zone)} "
             f"({_duration(report.time_to_resolution)} after the first dose)"
         )
-    flagged = list(report.attention)
     # The most recent few, so a long log does not bury the rest of the summary.
     shown = sorted(flagged, key=lambda a: utc(a.entry.at))[-MAX_FLAGGED:]
     items.extend(_flagged(a, zone) for a in shown)
@@ -470,12 +488,12 @@ def _by_symptom(
     return groups
 
 
-def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
+def _trend_text(timeline: Timeline, key: Symptom | str, now: dt.datetime) -> str:
     """Word and number of a trend, both from its one fitted change."""
-    start = course.treatment_start
-    if utc(now) < utc(start):  # treatment has not started: no trend since then
-        return TrendDirection.UNKNOWN.value
-    trend = course.symptom_trend(key, start=start, end=now + _ONE_MICROSECOND)
+    start = timeline.treatment_start
+    trend = timeline.trend(key)
+    if start is None or trend is None or utc(now) < utc(start):
+        return TrendDirection.UNKNOWN.value  # treatment has not started
     if trend.change is None or len(trend.entries) < 2:  # noqa: PLR2004 - a line needs two
         return trend.direction.value
     span = utc(trend.entries[-1].at) - utc(trend.entries[0].at)
@@ -485,7 +503,7 @@ def _trend_text(course: Course, key: Symptom | str, now: dt.datetime) -> str:
     )
 
 
-def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> Section:
+def _symptoms_section(timeline: Timeline, now: dt.datetime) -> Section:
     zone = timeline.zone
     # The payloads, not a sub-timeline: of_kind would sort every entry again.
     cut = utc(now)
@@ -496,7 +514,7 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
         return Section("Symptoms", ("No symptom was logged.",))
     rows = []
     for key, mine in _by_symptom(logged).items():
-        base = course.baseline(key)
+        base = timeline.baseline(key)
         latest = mine[-1]
         change = (
             _signed(latest.severity - base.severity)
@@ -509,7 +527,7 @@ def _symptoms_section(course: Course, timeline: Timeline, now: dt.datetime) -> S
                 _points(base.severity) if base is not None else "none logged",
                 f"{latest.severity} ({_day(latest.at, zone)})",
                 change,
-                _trend_text(course, key, now),
+                _trend_text(timeline, key, now),
             )
         )
     return Section(
@@ -601,12 +619,13 @@ _CORRECTIONS_NOTE = (
 )
 
 
-def _corrections_section(course: Course) -> Section:
+def _corrections_section(timeline: Timeline) -> Section:
     """The records voided or amended: what, how, why, by whom and when."""
-    if not course.corrections:
+    if not timeline.corrections:
         return Section("Corrections", ("No record was voided or amended.",))
-    zone = course.zone
-    names = tuple(p.name for p in course.regimen.phases)
+    zone = timeline.zone
+    assert timeline.regimen is not None  # a course's view  # noqa: S101
+    names = tuple(p.name for p in timeline.regimen.phases)
     rows = tuple(
         (
             describe(c.record, zone, names),
@@ -617,7 +636,7 @@ def _corrections_section(course: Course) -> Section:
             c.by or "",
             _when(c.at, zone),
         )
-        for c in course.corrections
+        for c in timeline.corrections
     )
     table = Table(("Record", "Correction", "Reason", "By", "When"), rows)
     return Section("Corrections", (_CORRECTIONS_NOTE, table))
@@ -644,69 +663,81 @@ def _chart_section(
     return Section("Chart", (Image(CHART_ALT, png=chart_png),))
 
 
-def _horizon(now: dt.datetime, until: dt.datetime | None) -> dt.datetime:
-    horizon = (
-        require_aware("until", until) if until is not None else now + _DEFAULT_HORIZON
-    )
-    if utc(horizon) <= utc(now):
-        raise ExportError(
-            until,
-            f"until ({horizon.isoformat()}) must be after now ({now.isoformat()})",
-        )
-    return horizon
-
-
 def summary_document(
-    course: Course,
+    source: Course | Timeline,
     *,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     until: dt.datetime | None = None,
     grace: dt.timedelta | None = None,
     chart_png: bytes | None = None,
     chart_path: str | Path | None = None,
     flare_model: FlareModel | None = None,
     patient: str | None = None,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> Summary:
-    """Return the summary of ``course`` as of ``now`` as a document.
+    """Return the summary of a course's view as of ``now`` as a document.
 
-    The course's timeline is built once, to ``until``; every section reads it
-    (and the domain reports of the same course state).  See
+    ``source`` is a view (a :class:`~b12course.Timeline` from
+    :meth:`b12course.Course.timeline`, read as it is: ``now`` is its own) or
+    a course, whose view is built once by the horizon policy (``until``,
+    ``grace``, ``flare_model`` and ``provisional_horizon`` as for
+    :meth:`~b12course.Course.timeline`); every section reads the view.  See
     :func:`b12course.export.summary_markdown` for the arguments.
     """
-    course = check_course(course)
-    now = require_aware("now", now)
-    horizon = _horizon(now, until)
+    if isinstance(source, Course) and now is None:
+        raise ExportError(now, "a course's summary needs now (an aware datetime)")
+    if until is not None and now is not None:
+        until = require_aware("until", until)
+        if utc(until) <= utc(require_aware("now", now)):
+            raise ExportError(
+                until,
+                f"until ({until.isoformat()}) must be after now ({now.isoformat()})",
+            )
     chart = _chart_section(chart_png, chart_path)
-    timeline = course.timeline(until=horizon, now=now, grace=grace)
-    kept = adherence(timeline, now=now, grace=grace)
+    timeline = view_of(
+        source,
+        now=now,
+        until=until,
+        grace=grace,
+        flare_model=flare_model,
+        provisional_horizon=provisional_horizon,
+    )
+    now = timeline.now if timeline.now is not None else timeline.first_dose
+    if now is None:
+        raise ExportError(source, "a summary needs the view of a course at a moment")
+    kept = timeline.adherence
+    if kept is None:  # a preview: summed up as of its first dose
+        kept = adherence(timeline, now=now, grace=timeline.grace)
+    report = timeline.flare_report
+    assert report is not None  # noqa: S101 - a course's view has one
     sections = [
-        _flare_section(course.flare(flare_model, now=now), course.zone),
+        _flare_section(report, timeline.attention, timeline.zone),
         _overdue_section(timeline, now),
         _doses_section(timeline, kept, now),
         _adherence_section(kept),
-        _symptoms_section(course, timeline, now),
-        _labs_section(timeline, now, course.pregnant_or_breastfeeding),
+        _symptoms_section(timeline, now),
+        _labs_section(timeline, now, timeline.pregnant_or_breastfeeding),
         _reviews_section(timeline),
-        _corrections_section(course),
-        _regimen_section(course),
+        _corrections_section(timeline),
+        _regimen_section(timeline),
     ]
     if chart is not None:
         sections.append(chart)
-    return Summary(_meta(course, timeline, now, patient), tuple(sections))
+    return Summary(_meta(timeline, now, patient), tuple(sections))
 
 
-def _meta(
-    course: Course, timeline: Timeline, now: dt.datetime, patient: str | None
-) -> str:
+def _meta(timeline: Timeline, now: dt.datetime, patient: str | None) -> str:
     """The header line: patient, course, regimen, the range the record covers, now."""
-    zone = course.zone
+    zone = timeline.zone
+    assert timeline.regimen is not None  # a course's view  # noqa: S101
+    assert timeline.first_dose is not None  # noqa: S101
     starts = [
-        course.first_dose,
+        timeline.first_dose,
         *(e.start for e in timeline if utc(e.start) <= utc(now)),
     ]
     first = min(starts, key=utc)
     parts = [
-        f"Course {course.id}, {course.regimen.name}",
+        f"Course {timeline.course_id}, {timeline.regimen.name}",
         f"record from {_day(first, zone)} to {_day(now, zone)}",
         f"as of {_when(now, zone)}",
     ]

@@ -65,11 +65,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from b12course import SymptomEntry
 from b12course._corrections import Record
 from b12course._course import Course
 from b12course._records import AdministeredDose
 from b12course._regimen import Phase
-from b12course._symptoms import SymptomEntry
 from b12course.exceptions import NotACourseError
 from b12course.fhir._strings import carried_strings
 

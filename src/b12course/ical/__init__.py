@@ -9,8 +9,10 @@ Google Calendar, Apple Calendar, Outlook and Thunderbird import the same way:
   (``_vtimezone``).  Local schedules are never written as UTC ``Z`` times;
   only a dose *given* in the second occurrence of a repeated local hour,
   which no local time can name, is written in UTC;
-- the review points and the window in which a transient worsening has been
-  reported as informational all-day events (``_events``); each event says
+- the review points, the window in which a transient worsening has been
+  reported and, where the horizon policy stops showing an undecided phase's
+  provisional doses, one "the plan continues" event, as informational
+  all-day events (``_events``); each event says
   what it renders in ``X-B12COURSE-KIND`` (the :class:`~b12course.EventKind`
   value), and every description carries the not-medical-advice line;
 - stable UIDs from the course's ``id`` and the event's place in the course
@@ -26,7 +28,10 @@ Google Calendar, Apple Calendar, Outlook and Thunderbird import the same way:
 the work bounded per file whatever the input.  User text only ever goes into
 escaped TEXT values (``_text``), so it can never start a property.
 
-This package is the only part of b12course that imports ``icalendar``;
+:func:`split_objects`, :func:`read_object`, :func:`fingerprint` and
+:func:`previous_export` (``_objects``) are the calendar-object work
+:mod:`b12course.caldav` asks for.  This package is the only part of b12course
+that imports ``icalendar``;
 ``import b12course`` does not load it until ``b12course.to_ical`` is first used.
 
 >>> import datetime as dt, zoneinfo
@@ -50,7 +55,16 @@ from __future__ import annotations
 
 from b12course.ical._alarms import DEFAULT_ALARMS, Reminder, parse_alarm
 from b12course.ical._export import DEFAULT_HORIZON, reminders, to_ical
-from b12course.ical._format import PRODID
+from b12course.ical._format import PRODID, is_provisional
+from b12course.ical._objects import (
+    CalendarObject,
+    Event,
+    fingerprint,
+    previous_export,
+    read_object,
+    replace_property,
+    split_objects,
+)
 from b12course.ical._read import MAX_OCCURRENCES, MAX_PERIODS, CalendarDose, read_ical
 from b12course.ical._uids import dose_uid, is_course_uid, series_uid, uid_of
 
@@ -61,13 +75,21 @@ __all__ = [
     "MAX_PERIODS",
     "PRODID",
     "CalendarDose",
+    "CalendarObject",
+    "Event",
     "Reminder",
     "dose_uid",
+    "fingerprint",
     "is_course_uid",
+    "is_provisional",
     "parse_alarm",
+    "previous_export",
     "read_ical",
+    "read_object",
     "reminders",
+    "replace_property",
     "series_uid",
+    "split_objects",
     "to_ical",
     "uid_of",
 ]

@@ -20,10 +20,11 @@ from collections.abc import Iterable
 import attrs
 import icalendar
 
+from b12course import DoseStatus, PlannedDose
 from b12course._course import Course
-from b12course._schedule import DoseStatus, PlannedDose
 from b12course._time import utc
 from b12course.exceptions import AlarmError
+from b12course.ical._subject import Subject
 from b12course.ical._text import Text, clean
 
 __all__ = [
@@ -179,7 +180,7 @@ def add_alarms(
 
 
 def reminders_of(
-    course: Course,
+    course: Course | Subject,
     doses: Iterable[tuple[str, PlannedDose]],
     offsets: tuple[dt.timedelta, ...],
 ) -> tuple[Reminder, ...]:

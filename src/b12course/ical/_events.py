@@ -8,8 +8,9 @@ itself:
   :attr:`~b12course.PlannedDose.name` ("loading dose 3 of 6"); a dose given
   or skipped is shown on its planned dose's event (done, or cancelled), so
   ``dose_given`` and ``dose_skipped`` events get no event of their own;
-- each ``review`` and the ``flare_window`` become informational all-day
-  events, and (on request) each later ``phase_change``;
+- each ``review``, the ``flare_window`` and the ``plan_continues`` event (where
+  the horizon policy stops showing provisional doses) become informational
+  all-day events, and (on request) each later ``phase_change``;
 - symptoms and lab results are not part of a dosing calendar.
 
 Every description ends with the not-medical-advice line.  The words say what
@@ -26,16 +27,23 @@ from collections.abc import Mapping
 import attrs
 import icalendar
 
-from b12course._course import Course
-from b12course._flare import FlareWindow
+from b12course import (
+    DoseStatus,
+    FlareWindow,
+    PhaseEnding,
+    PhaseSpan,
+    PlannedDose,
+    Review,
+    ReviewKind,
+)
+from b12course._horizon import PlanContinues
 from b12course._notice import NOT_MEDICAL_ADVICE
-from b12course._regimen import Route, UntilNoFurtherImprovement
-from b12course._response import Review, ReviewKind
-from b12course._schedule import DoseStatus, PhaseEnding, PhaseSpan, PlannedDose
+from b12course._regimen import Route
 from b12course._time import local, resolve, utc
-from b12course._timeline import EventKind
+from b12course._timeline import EventKind, Timeline
 from b12course.ical._alarms import add_alarms, reminded
-from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_STATUS
+from b12course.ical._format import X_DOSE, X_DUE, X_KIND, X_PROVISIONAL, X_STATUS
+from b12course.ical._subject import Subject
 from b12course.ical._text import clean, format_instant, text
 from b12course.ical._uids import uid_of
 
@@ -44,6 +52,7 @@ __all__ = [
     "DOSE_LENGTH",
     "FLARE_TITLE",
     "Rendering",
+    "continues_event",
     "dose_description",
     "dose_event",
     "dose_summary",
@@ -78,11 +87,13 @@ class Rendering:
         offsets: The reminder times of pending doses, longest first.
         spans: The phases the timeline shows, by index (from its
             ``phase_change`` events).
+        view: The view rendered: it says which phase awaits a decision.
     """
 
-    course: Course
+    course: Subject
     offsets: tuple[dt.timedelta, ...]
     spans: Mapping[int, PhaseSpan]
+    view: Timeline
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -91,17 +102,11 @@ class Rendering:
 
     def undecided(self, phase: int) -> PhaseSpan | None:
         """The span of ``phase`` if it ends only by a decision not yet recorded."""
-        span = self.spans.get(phase)
-        if span is None or span.ending not in _OPEN:
-            return None
-        return span if isinstance(span.phase.end, UntilNoFurtherImprovement) else None
+        return self.view.undecided(phase)
 
     def pending_decision(self, phase: int) -> PhaseSpan | None:
         """The latest undecided phase at or before ``phase``, which a dose hangs on."""
-        for index in range(phase, -1, -1):
-            if (span := self.undecided(index)) is not None:
-                return span
-        return None
+        return self.view.awaiting_decision(phase)
 
 
 def _local_or_utc(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -213,6 +218,8 @@ def dose_event(
     event.add(X_STATUS, dose.status.value)
     event.add(X_DOSE, text(dose.dose))
     event.add(X_DUE, f"{utc(dose.due):%Y%m%dT%H%M%SZ}")
+    if dose.provisional and dose.pending:
+        event.add(X_PROVISIONAL, "TRUE")
     if reminded(dose):
         add_alarms(event, rendering.offsets, f"B12 {dose.dose} ({label})")
     return event
@@ -309,3 +316,25 @@ def phase_event(rendering: Rendering, span: PhaseSpan) -> icalendar.Component:
         f"B12: {clean(span.phase.name)} phase begins",
         f"From today: {clean(str(span.phase))}.",
     )
+
+
+def continues_event(
+    rendering: Rendering, continues: PlanContinues
+) -> icalendar.Component:
+    """Return the all-day event where the calendar stops showing provisional doses."""
+    day = continues.at.astimezone(rendering.zone).date()
+    name = clean(continues.phase_name)
+    event = _all_day(
+        uid_of(rendering.course, continues),
+        EventKind.PLAN_CONTINUES,
+        (day, day),
+        f"B12: {name}: {continues.text}",
+        (
+            f"The {name} phase goes on at its interval until a clinician ends "
+            "it. Its later doses are provisional, so this calendar shows them "
+            "only a few weeks ahead: sync or export the calendar again to see "
+            "more."
+        ),
+    )
+    event.add(X_PROVISIONAL, "TRUE")
+    return event

@@ -1,17 +1,19 @@
-"""The calendar: a course's timeline rendered as one RFC 5545 document.
+"""The calendar: a course's view rendered as one RFC 5545 document.
 
-:func:`to_ical` derives the course once (``Course.timeline``) and renders its
+:func:`to_ical` renders one view of a course (a :class:`~b12course.Timeline`
+from ``Course.timeline``; given a course, it builds that view once): its
 events (:mod:`b12course.ical._events`), as a compact series where asked
 (:mod:`b12course.ical._series`), stamped against the previous export
 (:mod:`b12course.ical._updates`), with a VTIMEZONE that covers them
 (:mod:`b12course.ical._vtimezone`).  It never works out a time or a clinical
-rule itself: when a dose is due, whether the flare window shows and which
-reviews apply are read from the timeline's events.
+rule itself: when a dose is due, whether the flare window shows, which
+reviews apply and how far the calendar reaches are read from the view.
 
-Without ``until``, the export ends :data:`DEFAULT_HORIZON` after ``now`` (or
-after the course's first dose, whichever is later): an undecided "until no
-further improvement" phase goes on, provisional, until a clinician ends it,
-and the horizon is what keeps its calendar finite.
+The horizon is the library's one policy (:func:`b12course.horizon_for`):
+firm doses to :data:`DEFAULT_HORIZON` (366 days) after ``now`` (or after the
+course's first dose, whichever is later); the provisional doses of a phase a
+clinician has not ended to 12 weeks after it, then one all-day event says the
+plan continues until a clinician ends the phase.
 """
 
 from __future__ import annotations
@@ -22,12 +24,11 @@ from collections.abc import Iterable, Mapping
 
 import icalendar
 
+from b12course import FlareWindow, PhaseSpan, PlannedDose, Review
 from b12course.__about__ import __version__
 from b12course._course import Course
-from b12course._flare import FlareWindow
+from b12course._horizon import FIRM_SPAN, PlanContinues, horizon_for
 from b12course._notice import NOT_MEDICAL_ADVICE
-from b12course._response import Review
-from b12course._schedule import PhaseSpan, PlannedDose
 from b12course._time import UTC, require_aware, utc
 from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course.exceptions import NotACourseError, SettingError
@@ -39,6 +40,7 @@ from b12course.ical._alarms import (
 )
 from b12course.ical._events import (
     Rendering,
+    continues_event,
     dose_event,
     flare_event,
     phase_event,
@@ -46,6 +48,7 @@ from b12course.ical._events import (
 )
 from b12course.ical._format import PRODID, X_COURSE, instant_of, start_of
 from b12course.ical._series import joins, run_events
+from b12course.ical._subject import Subject
 from b12course.ical._text import clean, one_line, text
 from b12course.ical._uids import uid_of
 from b12course.ical._updates import (
@@ -60,14 +63,14 @@ from b12course.ical._vtimezone import vtimezone
 
 __all__ = ["DEFAULT_HORIZON", "horizon", "reminders", "to_ical"]
 
-DEFAULT_HORIZON = dt.timedelta(days=366)
+DEFAULT_HORIZON = FIRM_SPAN
 """How far an export reaches without ``until``: a year past now (or the first dose)."""
 
 _REFRESH = dt.timedelta(days=1)  # also X-PUBLISHED-TTL:P1D for Outlook
 
 
-def _course(value: object) -> Course:
-    if not isinstance(value, Course):
+def _course(value: object) -> Course | Timeline:
+    if not isinstance(value, (Course, Timeline)):
         raise NotACourseError(value)
     return value
 
@@ -75,17 +78,16 @@ def _course(value: object) -> Course:
 def horizon(
     course: Course, until: dt.datetime | None, now: dt.datetime | None
 ) -> dt.datetime:
-    """Return the export's exclusive horizon: ``until``, or the default one.
+    """Return the export's exclusive (firm) horizon: ``until``, or the policy's.
 
     Raises:
         NaiveDatetimeError: ``until`` or ``now`` is naive.
         SettingError: ``until`` is more than 200 years from the first dose.
     """
     if until is None:
-        start = utc(course.first_dose)
         if now is not None:
-            start = max(start, utc(require_aware("now", now)))
-        return (start + DEFAULT_HORIZON).astimezone(course.zone)
+            now = require_aware("now", now)
+        return horizon_for(course.first_dose, now=now).firm
     until = require_aware("until", until)
     if abs(utc(until) - utc(course.first_dose)) > FARTHEST:
         raise SettingError(
@@ -120,11 +122,15 @@ def reminders(
         AlarmError: An alarm is negative or longer than 28 days.
         NaiveDatetimeError: ``until`` or ``now`` is naive.
     """
-    course = _course(course)
+    source = _course(course)
     offsets = alarm_offsets(alarms)
-    timeline = course.timeline(until=horizon(course, until, now), now=now)
+    if isinstance(source, Timeline):
+        timeline = source
+    else:
+        timeline = source.timeline(until=horizon(source, until, now), now=now)
+    subject = Subject.of(timeline)
     doses = _planned(timeline)
-    return reminders_of(course, ((uid_of(course, d), d) for d in doses), offsets)
+    return reminders_of(subject, ((uid_of(subject, d), d) for d in doses), offsets)
 
 
 def _planned(timeline: Timeline) -> list[PlannedDose]:
@@ -134,7 +140,7 @@ def _planned(timeline: Timeline) -> list[PlannedDose]:
 
 
 def to_ical(
-    course: Course,
+    course: Course | Timeline,
     *,
     until: dt.datetime | None = None,
     now: dt.datetime | None = None,
@@ -146,16 +152,20 @@ def to_ical(
     include_phase_changes: bool = False,
     name: str | None = None,
     compact: bool = False,
+    provisional_horizon: dt.timedelta | None = None,
 ) -> bytes:
     """Return the course's dosing calendar as RFC 5545 bytes (CRLF, folded lines).
 
     Args:
-        course: The course.
+        course: The course, or its view (a :class:`~b12course.Timeline` from
+            ``Course.timeline``, rendered as it is: ``until``, ``now`` and
+            ``provisional_horizon`` are then its own).
         until: The exclusive horizon (aware): events before it are exported.
             By default :data:`DEFAULT_HORIZON` (366 days) after ``now``, or
-            after the course's first dose if that is later.  The horizon is
-            what caps the provisional doses of a phase a clinician has not
-            yet ended, which go on at their interval until then.
+            after the course's first dose if that is later.  Provisional
+            doses (a phase a clinician has not yet ended) go to
+            ``provisional_horizon`` only, then one all-day event says the plan
+            continues (the one horizon policy, :func:`b12course.horizon_for`).
         now: The present, for statuses: given doses are shown as done, overdue
             ones are marked, and only doses still to come get reminders.
         alarms: How long before each dose a ``VALARM`` reminder fires; ``()``
@@ -179,6 +189,8 @@ def to_ical(
             occurrence falls in a skipped or repeated local hour; any other
             dose stays one event.  Clients agree on one event per dose (the
             default) more widely than on recurring series.
+        provisional_horizon: How far past ``now`` (or the first dose)
+            provisional doses are exported; 12 weeks when None.
 
     Returns:
         The calendar, UTF-8 encoded.
@@ -191,16 +203,30 @@ def to_ical(
         CalendarFormatError: ``previous`` is malformed, of another course, or
             has events b12course could not have written for it.
     """
-    course = _course(course)
-    if now is not None:
+    source = _course(course)
+    subject = Subject.of(source)
+    if isinstance(source, Timeline):
+        timeline, now = source, source.now
+        assert source.until is not None  # a course's view  # noqa: S101
+        until = source.until
+    elif now is not None:
         now = require_aware("now", now)
-    until = horizon(course, until, now)
+    if isinstance(source, Course):
+        until = horizon(source, until, now)
+    assert until is not None  # noqa: S101 - set on both paths
     offsets = alarm_offsets(alarms)
     stamp = _stamp(dtstamp, now)
-    old = read_previous(previous, course) if previous is not None else {}
-    timeline = course.timeline(until=extended_horizon(until, old), now=now)
+    old = read_previous(previous, subject) if previous is not None else {}
+    if isinstance(source, Course):
+        # One view, reaching far enough to match the previous export's doses.
+        timeline = source.timeline(
+            until=extended_horizon(until, old),
+            now=now,
+            provisional_horizon=provisional_horizon,
+        )
     rendering = Rendering(
-        course=course,
+        course=subject,
+        view=timeline,
         offsets=offsets,
         spans={
             e.payload.index: e.payload for e in timeline.of_kind(EventKind.PHASE_CHANGE)
@@ -211,6 +237,7 @@ def to_ical(
         EventKind.FLARE_WINDOW: include_flare,
         EventKind.REVIEW: include_reviews,
         EventKind.PHASE_CHANGE: include_phase_changes,
+        EventKind.PLAN_CONTINUES: True,
     }
     events.extend(
         _informational(rendering, event.payload)
@@ -235,10 +262,12 @@ def _shown(payload: object) -> bool:
 
 
 def _informational(
-    rendering: Rendering, payload: PhaseSpan | FlareWindow | Review
+    rendering: Rendering, payload: PhaseSpan | FlareWindow | Review | PlanContinues
 ) -> icalendar.Component:
     if isinstance(payload, PhaseSpan):
         return phase_event(rendering, payload)
+    if isinstance(payload, PlanContinues):
+        return continues_event(rendering, payload)
     if isinstance(payload, FlareWindow):
         return flare_event(rendering, payload)
     return review_event(rendering, payload)
@@ -260,15 +289,10 @@ def _dose_events(
     course = rendering.course
     events: list[icalendar.Component] = []
     run: list[PlannedDose] = []
-    seen_pending = False
+    site, upcoming = timeline.suggested_site, timeline.next_pending
     for dose in _planned(timeline):
-        # The suggestion is for the next injection; later ones rotate on from it.
-        hint = (
-            clean(timeline.suggested_site)
-            if timeline.suggested_site and dose.pending and not seen_pending
-            else None
-        )
-        seen_pending = seen_pending or dose.pending
+        # The suggestion is for the next dose; later ones rotate on from it.
+        hint = clean(site) if site and dose == upcoming else None
         if utc(dose.when) >= utc(until) and uid_of(course, dose) not in old:
             continue
         if compact and hint is None and joins(run, dose, old, rendering):

@@ -32,8 +32,10 @@ __all__ = [
     "X_FIRST",
     "X_KIND",
     "X_PHASE",
+    "X_PROVISIONAL",
     "X_STATUS",
     "instant_of",
+    "is_provisional",
     "parse",
     "start_of",
 ]
@@ -43,6 +45,8 @@ X_KIND = "X-B12COURSE-KIND"
 X_STATUS = "X-B12COURSE-STATUS"
 X_DOSE = "X-B12COURSE-DOSE"
 X_DUE = "X-B12COURSE-DUE"
+X_PROVISIONAL = "X-B12COURSE-PROVISIONAL"
+"""TRUE on a provisional dose's event and on the plan-continues event: never firm."""
 X_DIGEST = "X-B12COURSE-DIGEST"
 X_COURSE = "X-B12COURSE-COURSE"
 X_PHASE = "X-B12COURSE-PHASE"
@@ -128,3 +132,15 @@ def instant_of(value: dt.date | dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.date
     if isinstance(value, dt.datetime):
         return utc(value)
     return utc(resolve(dt.datetime.combine(value, dt.time()), zone))
+
+
+def is_provisional(event: object) -> bool:
+    """True when a calendar event stood for something never firm.
+
+    A provisional dose (one of a phase a clinician had not ended) or the
+    plan-continues event: a sync may delete it once the plan drops it.
+    """
+    getter = getattr(event, "get", None)
+    if getter is None:
+        return False
+    return str(getter(X_PROVISIONAL, "")).upper() == "TRUE"

@@ -23,7 +23,7 @@ import attrs
 import icalendar
 from dateutil import rrule
 
-from b12course._schedule import DoseStatus
+from b12course import DoseStatus
 from b12course._time import get_zone, resolve, utc
 from b12course._timeline import EventKind
 from b12course._units import Amount

@@ -19,7 +19,7 @@ from typing import Literal
 import icalendar
 from dateutil import rrule
 
-from b12course._schedule import DoseStatus, PlannedDose
+from b12course import DoseStatus, PlannedDose
 from b12course._time import local, resolve, utc
 from b12course._timeline import EventKind
 from b12course.ical._alarms import add_alarms

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 
+from b12course import FlareWindow, PhaseSpan, PlannedDose, Review
 from b12course._course import Course
-from b12course._flare import FlareWindow
-from b12course._response import Review
-from b12course._schedule import PhaseSpan, PlannedDose
+from b12course._horizon import PlanContinues
 from b12course._timeline import TimelineEvent
 from b12course.exceptions import InvalidRecordError
+from b12course.ical._subject import Subject
 from b12course.ical._text import clean
 
 __all__ = ["DOMAIN", "dose_place", "dose_uid", "is_course_uid", "series_uid", "uid_of"]
@@ -37,15 +37,15 @@ DOMAIN = "@b12course"
 _DOSE = re.compile(r"-p(?P<phase>\d+)-d(?P<n>\d+)(?P<series>-series)?@b12course\Z")
 
 
-def _course_id(course: Course | str) -> str:
-    if isinstance(course, Course):
+def _course_id(course: Course | Subject | str) -> str:
+    if isinstance(course, (Course, Subject)):
         return clean(course.id)
     if isinstance(course, str):
         return clean(course)
     raise InvalidRecordError(course, f"a UID names a Course or its id, not {course!r}")
 
 
-def dose_uid(course: Course | str, phase: int, number_in_phase: int) -> str:
+def dose_uid(course: Course | Subject | str, phase: int, number_in_phase: int) -> str:
     """Return the UID of a course's planned dose, by its place in the course.
 
     >>> dose_uid("demo", 0, 3)
@@ -54,7 +54,7 @@ def dose_uid(course: Course | str, phase: int, number_in_phase: int) -> str:
     return f"{_course_id(course)}-p{phase}-d{number_in_phase}{DOMAIN}"
 
 
-def series_uid(course: Course | str, first: PlannedDose) -> str:
+def series_uid(course: Course | Subject | str, first: PlannedDose) -> str:
     """Return the UID of a compact series whose first dose is ``first``."""
     return (
         f"{_course_id(course)}-p{first.phase}-d{first.number_in_phase}-series{DOMAIN}"
@@ -62,15 +62,20 @@ def series_uid(course: Course | str, first: PlannedDose) -> str:
 
 
 def uid_of(
-    course: Course | str,
-    event: TimelineEvent | PlannedDose | Review | FlareWindow | PhaseSpan,
+    course: Course | Subject | str,
+    event: TimelineEvent
+    | PlannedDose
+    | Review
+    | FlareWindow
+    | PhaseSpan
+    | PlanContinues,
 ) -> str:
     """Return the UID of the calendar event that renders a timeline event.
 
     Args:
         course: The course (or its ``id``).
-        event: A timeline event of kind planned dose, review, flare window or
-            phase change, or its payload itself.
+        event: A timeline event of kind planned dose, review, flare window,
+            phase change or plan continues, or its payload itself.
 
     Raises:
         InvalidRecordError: The event is of a kind the calendar does not
@@ -87,7 +92,8 @@ def uid_of(
     >>> sorted({uid_of(course, e) for e in tl if e.kind.value in shown})
     ... # doctest: +NORMALIZE_WHITESPACE
     ['demo-flare@b12course', 'demo-p0-start@b12course',
-     'demo-review-loading-phase-p0@b12course', 'demo-review-treatment@b12course']
+     'demo-plan-continues@b12course', 'demo-review-loading-phase-p0@b12course',
+     'demo-review-treatment@b12course']
     """
     payload = event.payload if isinstance(event, TimelineEvent) else event
     ident = _course_id(course)
@@ -101,12 +107,14 @@ def uid_of(
         return f"{ident}-flare{DOMAIN}"
     if isinstance(payload, PhaseSpan):
         return f"{ident}-p{payload.index}-start{DOMAIN}"
+    if isinstance(payload, PlanContinues):
+        return f"{ident}-plan-continues{DOMAIN}"
     raise InvalidRecordError(
         event, f"a calendar has no event of its own for {type(payload).__name__}"
     )
 
 
-def is_course_uid(uid: object, course: Course | str) -> bool:
+def is_course_uid(uid: object, course: Course | Subject | str) -> bool:
     """Return whether ``uid`` names an event of this course's calendar.
 
     >>> is_course_uid("demo-p0-d3@b12course", "demo")

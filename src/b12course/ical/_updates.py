@@ -34,11 +34,13 @@ from b12course.ical._format import (
     X_FIRST,
     X_KIND,
     X_PHASE,
+    X_PROVISIONAL,
     X_STATUS,
     instant_of,
     parse,
     start_of,
 )
+from b12course.ical._subject import Subject
 from b12course.ical._text import clean, text, unescape
 
 __all__ = [
@@ -75,7 +77,7 @@ class Previous:
     instant: dt.datetime
 
 
-def _event(event: icalendar.Component, course: Course) -> Previous:
+def _event(event: icalendar.Component, course: Course | Subject) -> Previous:
     try:
         instant = instant_of(start_of(event), course.zone)
     except OverflowError:
@@ -94,7 +96,7 @@ def _event(event: icalendar.Component, course: Course) -> Previous:
     )
 
 
-def read_previous(data: object, course: Course) -> dict[str, Previous]:
+def read_previous(data: object, course: Course | Subject) -> dict[str, Previous]:
     """Return the events of a previous export of ``course``, by UID.
 
     Raises:
@@ -171,6 +173,7 @@ _KEEP_WHEN_CANCELLED = (
     X_DUE,
     X_PHASE,
     X_FIRST,
+    X_PROVISIONAL,
 )
 
 
