@@ -181,7 +181,8 @@ class Adherence:
     >>> from b12course import Course, regimens
     >>> tz = zoneinfo.ZoneInfo("Europe/London")
     >>> first = dt.datetime(2026, 12, 1, 9, tzinfo=tz)
-    >>> course = Course.begin(regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=first)
+    >>> neuro = regimens.get("bnf-hydroxocobalamin-neuro")
+    >>> course = Course.begin(neuro, first_dose=first)
     >>> course = course.record_dose(first).record_dose(first + dt.timedelta(days=3))
     >>> a = course.timeline(now=first + dt.timedelta(days=6)).adherence
     >>> a.due, a.on_time, a.late, a.overdue, a.share
