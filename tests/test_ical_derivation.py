@@ -152,7 +152,13 @@ class TestOneDerivation:
             include_phase_changes=True,
         )
         kinds = {str(e["X-B12COURSE-KIND"]) for e in _events(data)}
-        assert kinds == {"planned_dose", "review", "flare_window", "phase_change"}
+        assert kinds == {
+            "planned_dose",
+            "review",
+            "flare_window",
+            "phase_change",
+            "plan_continues",  # the conditional phases are provisional
+        }
         assert kinds <= {kind.value for kind in b12.EventKind}
 
 
@@ -328,6 +334,9 @@ class TestUids:
         assert not any(b12ical.is_course_uid(uid, "clinic") for uid in uids)
         assert not b12ical.is_course_uid("clinic-7-p0-d1@example.com", course)
         assert not b12ical.is_course_uid("clinic-7-party@b12course", "clinic-7")
+        # Every event kind a calendar can hold, a suggested plateau's too.
+        for tail in ("plan-continues", "review-plateau-suggested-p0", "flare"):
+            assert b12ical.is_course_uid(f"clinic-7-{tail}@b12course", "clinic-7")
         assert not b12ical.is_course_uid(None, "clinic-7")
 
     def test_uids_name_the_event_s_place_in_the_course(self):

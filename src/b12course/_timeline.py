@@ -803,7 +803,8 @@ class Timeline:
         """One assessment per symptom entry on the timeline, in timeline order.
 
         Each carries the entry's category and whether it is for a clinician's
-        attention (``assessment.category.review_advised``).
+        attention (``assessment.review_advised``: its category, or a flag such
+        as a late onset).
         """
         return () if self.clinical is None else self.clinical.assessments
 
@@ -824,7 +825,7 @@ class Timeline:
         return tuple(
             a
             for a in self.assessments
-            if a.category.review_advised and (cut is None or utc(a.entry.at) <= cut)
+            if a.review_advised and (cut is None or utc(a.entry.at) <= cut)
         )
 
     @property

@@ -361,8 +361,9 @@ def log(args: argparse.Namespace) -> int:
     show.confirm(
         f"logged {entry.label} {entry.severity}/10 at {when}{inside} in {args.file}"
     )
-    if assessment is not None and assessment.category.review_advised:
-        show.confirm(f"flagged for a clinician's attention: {assessment.category}")
+    if assessment is not None and assessment.review_advised:
+        words = show.assessment_words(assessment)
+        show.confirm(f"flagged for a clinician's attention: {words}")
     return 0
 
 

@@ -43,6 +43,7 @@ from b12course import (
 __all__ = [
     "assessment_json",
     "assessment_text",
+    "assessment_words",
     "cell",
     "confirm",
     "continues_json",
@@ -326,18 +327,24 @@ def continues_json(continues: PlanContinues, zone: zoneinfo.ZoneInfo) -> dict[st
 def assessment_text(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> str:
     """One flagged (or assessed) entry in a line: when, what, and its category."""
     entry = assessment.entry
-    return (
-        f"{local(entry.at, zone)}  {entry.label} {entry.severity}/10: "
-        f"{assessment.category}"
+    return f"{local(entry.at, zone)}  {entry.label} {entry.severity}/10: " + (
+        assessment_words(assessment)
     )
+
+
+def assessment_words(assessment: Assessment) -> str:
+    """The category in words, then any further reason for a clinician's attention."""
+    reasons = "; ".join(str(r) for r in assessment.extra_attention)
+    return f"{assessment.category}" + (f"; {reasons}" if reasons else "")
 
 
 def assessment_json(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
     """An assessed entry for a script.
 
-    ``{"at", "symptom", "severity", "category", "attention", "text"}``:
-    ``category`` is the :class:`~b12course.AssessmentCategory` value and
-    ``attention`` whether it is for a clinician's attention.
+    ``{"at", "symptom", "severity", "category", "attention", "reasons",
+    "text"}``: ``category`` is the :class:`~b12course.AssessmentCategory`
+    value, ``attention`` whether it is for a clinician's attention and
+    ``reasons`` why (the :class:`~b12course.Attention` values).
     """
     entry = assessment.entry
     return {
@@ -345,6 +352,7 @@ def assessment_json(assessment: Assessment, zone: zoneinfo.ZoneInfo) -> dict[str
         "symptom": entry.label,
         "severity": entry.severity,
         "category": assessment.category.name.lower(),
-        "attention": assessment.category.review_advised,
-        "text": str(assessment.category),
+        "attention": assessment.review_advised,
+        "reasons": sorted(r.name.lower() for r in assessment.attention),
+        "text": assessment_words(assessment),
     }

@@ -88,7 +88,7 @@ def uid_of(
     ...     first_dose=dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("UTC")))
     >>> course = course.record_dose(course.first_dose)  # the window needs a dose
     >>> tl = course.timeline(until=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
-    >>> shown = {"flare_window", "phase_change", "review"}
+    >>> shown = {"flare_window", "phase_change", "review", "plan_continues"}
     >>> sorted({uid_of(course, e) for e in tl if e.kind.value in shown})
     ... # doctest: +NORMALIZE_WHITESPACE
     ['demo-flare@b12course', 'demo-p0-start@b12course',
@@ -132,10 +132,10 @@ def is_course_uid(uid: object, course: Course | Subject | str) -> bool:
     rest = uid[len(ident) :]
     return bool(
         _DOSE.fullmatch(rest)
-        or rest == f"-flare{DOMAIN}"
-        or re.fullmatch(
-            r"-review-(?:loading-phase|treatment|condition)(?:-p\d+)?@b12course", rest
-        )
+        or rest in {f"-flare{DOMAIN}", f"-plan-continues{DOMAIN}"}
+        # Every review kind (loading phase, treatment, plateau suggested,
+        # condition), by the name uid_of writes.
+        or re.fullmatch(r"-review-[a-z]+(?:-[a-z]+)*(?:-p\d+)?@b12course", rest)
         or re.fullmatch(r"-p\d+-start@b12course", rest)
     )
 
