@@ -38,6 +38,8 @@ FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTAL
 SHOWS_OUTPUT = [
     ROOT / "docs" / "index.md",
     ROOT / "docs" / "guides" / "apps.md",
+    ROOT / "docs" / "guides" / "calendars.md",
+    ROOT / "docs" / "guides" / "fhir.md",
 ]
 
 
