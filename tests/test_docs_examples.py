@@ -136,30 +136,77 @@ class TestPythonBlocks:
         assert blocks(ROOT / "docs" / "guides" / "apps.md", "python")
 
 
+def run_console(page, folder, capsys, server=None):
+    """Run the console blocks of ``page`` in ``folder``; check each status and output.
+
+    ``server`` maps the page's example CalDAV URL and user to a real server's
+    (and back in the outputs).
+    """
+    from b12course.cli import main
+
+    for code in blocks(page, "console"):
+        for line, shown in commands(code):
+            if line.startswith("$ mkdir "):  # the one shell command the pages use
+                for name in shlex.split(line.removeprefix("$ mkdir ")):
+                    (folder / name).mkdir(parents=True)
+                assert not shown, line
+                continue
+            assert line.startswith("$ b12course "), f"not a b12course command: {line!r}"
+            typed = line.removeprefix("$ b12course ")
+            for documented, real in (server or {}).items():
+                typed = typed.replace(documented, real)
+            capsys.readouterr()
+            status = main(shlex.split(typed))
+            out, err = capsys.readouterr()
+            printed = out + err
+            for documented, real in (server or {}).items():
+                printed = printed.replace(real, documented)
+            assert status == 0, f"{line!r} exited {status}: {err}"
+            assert normalised(printed) == normalised(shown), line
+
+
+# Pages whose commands need a CalDAV server: run against a real Radicale.
+CALDAV_PAGES = [ROOT / "docs" / "guides" / "caldav.md"]
+CALDAV_URL = "https://cloud.example.org/dav/calendars/nurse/ann-b12/"
+CALDAV_PASSWORD_FILE = "caldav-password"  # noqa: S105 - a file name, not a password
+
+
 class TestConsoleBlocks:
     @pytest.mark.parametrize(
-        "page", [p for p in PAGES if blocks(p, "console")], ids=page_id
+        "page",
+        [p for p in PAGES if blocks(p, "console") and p not in CALDAV_PAGES],
+        ids=page_id,
     )
     def test_commands_print_what_is_shown(self, page, in_tmp, capsys):
         """Each `$ b12course ...` line exits 0 and prints exactly the output shown under it."""
-        from b12course.cli import main
+        run_console(page, in_tmp, capsys)
 
-        for code in blocks(page, "console"):
-            for line, shown in commands(code):
-                if line.startswith("$ mkdir "):  # the one shell command the pages use
-                    for folder in shlex.split(line.removeprefix("$ mkdir ")):
-                        (in_tmp / folder).mkdir(parents=True)
-                    assert not shown, line
-                    continue
-                assert line.startswith("$ b12course "), (
-                    f"not a b12course command: {line!r}"
-                )
-                argv = shlex.split(line.removeprefix("$ b12course "))
-                capsys.readouterr()
-                status = main(argv)
-                out, err = capsys.readouterr()
-                assert status == 0, f"{line!r} exited {status}: {err}"
-                assert normalised(out + err) == normalised(shown), line
+    @pytest.mark.parametrize("page", CALDAV_PAGES, ids=page_id)
+    def test_caldav_commands_against_a_real_server(self, page, in_tmp, capsys):
+        """The CalDAV guide's commands print what it shows, against a real Radicale.
+
+        The page's URL and user become the server's; the password file the page
+        writes in its first step (a ``sh`` block) is written here.
+        """
+        import importlib.util
+
+        path = Path(__file__).with_name("caldav_server.py")
+        spec = importlib.util.spec_from_file_location("caldav_server", path)
+        assert spec is not None
+        assert spec.loader is not None
+        helper = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(helper)
+        assert CALDAV_URL in page.read_text(encoding="utf-8")
+        (in_tmp / "radicale").mkdir()
+        server = helper.RadicaleServer(in_tmp / "radicale")
+        server.start()
+        try:
+            url = server.make_calendar("ann-b12")
+            (in_tmp / CALDAV_PASSWORD_FILE).write_text(f"{helper.PASSWORD}\n")
+            mapping = {CALDAV_URL: url, "--user nurse": f"--user {helper.USER}"}
+            run_console(page, in_tmp, capsys, server=mapping)
+        finally:
+            server.close()
 
     def test_the_tutorial_runs_every_command(self):
         """The command-line tutorial runs every command of the file workflow."""
