@@ -168,7 +168,7 @@ class ApiDirective(SphinxDirective):
         lines = [
             f".. py:type:: {name}",
             "   :module: b12course",
-            f"   :canonical: {value or obj!r}",
+            f"   :canonical: {value or repr(obj)}",
             "",
         ]
         return lines + [f"   {line}" for line in text] + [""]
