@@ -17,6 +17,8 @@ The comparison ignores trailing spaces at the ends of lines and blank lines at
 the end of an output; nothing else is normalised.  Examples that would print
 something volatile (a random course id, the clock) pass ``--id`` and ``--now``
 (or ``id=`` and ``now=`` in Python) so that there is nothing to normalise.
+After a deliberate change of an output, ``python docs/update_outputs.py PAGE...``
+rewrites the outputs a page shows.
 """
 
 from __future__ import annotations
