@@ -382,10 +382,28 @@ def _private_name(node: Any, contnode: nodes.Element) -> nodes.Element | None:
     return None
 
 
+def _drop_builtin_docstrings(*event: Any) -> None:
+    """Drop the docstring a constant inherits from its type (``str``'s, ``tuple``'s).
+
+    autodoc falls back to ``type(obj).__doc__`` for a module constant with no
+    ``#:`` comment beside it, which would put the standard library's text under
+    a b12course name.
+    """
+    import inspect
+
+    _app, what, _name, obj, _options, lines = event
+    if what not in {"data", "attribute"} or inspect.isclass(obj):
+        return
+    inherited = inspect.cleandoc(type(obj).__doc__ or "")
+    if inherited and "\n".join(lines).strip() == inherited.strip():
+        lines.clear()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives and the reference resolver with Sphinx."""
     app.add_directive("b12course-presets", PresetsDirective)
     app.add_directive("b12course-cli", CliDirective)
     app.add_directive("b12course-api", ApiDirective)
     app.connect("missing-reference", _resolve_private)
+    app.connect("autodoc-process-docstring", _drop_builtin_docstrings)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
