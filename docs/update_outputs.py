@@ -4,13 +4,13 @@ tests/test_docs_examples.py fails when an example's output differs from the
 output its page shows.  After a deliberate change of an output, run this from
 the repository's root, read the diff, and commit it::
 
-    python docs/update_outputs.py docs/tutorials/cli.md docs/guides/apps.md
+    python docs/update_outputs.py README.md docs/tutorials/cli.md
 
 It runs a page as the test does (the blocks in order, in one empty temporary
 folder) and rewrites the lines under each ``$ b12course ...`` line of a
 ``console`` block (stdout, then stderr) and the ``text`` block right after each
-``python`` block that prints (adding one where a block prints but shows
-nothing).  Pages whose commands need a CalDAV server (docs/guides/caldav.md)
+``python`` block.  With ``--add``, it also adds an output block after each
+``python`` block that prints but shows nothing.  Pages whose commands need a CalDAV server (docs/guides/caldav.md)
 are not supported.
 """
 
@@ -64,7 +64,7 @@ def _console(code: str) -> str:
     return "\n".join(shown) + "\n"
 
 
-def update(text: str) -> str:
+def update(text: str, *, add: bool = False) -> str:
     """Return the page ``text`` with its outputs rewritten as run in this folder."""
     namespace: dict[str, object] = {"__name__": "__docs__"}
     matches = list(FENCE.finditer(text))
@@ -96,7 +96,7 @@ def update(text: str) -> str:
             pieces += [text[match.end(2) : following.start(2)], printed + "\n"]
             position = following.end(2)
             skip = following
-        elif printed:
+        elif printed and add:
             pieces += ["```\n\n```text\n", printed + "\n"]
     pieces.append(text[position:])
     return "".join(pieces)
@@ -104,13 +104,14 @@ def update(text: str) -> str:
 
 def main() -> int:
     """Rewrite each page named on the command line; return the exit status."""
-    for name in sys.argv[1:]:
+    add = "--add" in sys.argv[1:]
+    for name in (argument for argument in sys.argv[1:] if argument != "--add"):
         page = Path(name).resolve()
         here = Path.cwd()
         with tempfile.TemporaryDirectory() as folder:
             os.chdir(folder)
             try:
-                new = update(page.read_text(encoding="utf-8"))
+                new = update(page.read_text(encoding="utf-8"), add=add)
             finally:
                 os.chdir(here)
         page.write_text(new, encoding="utf-8")
