@@ -10,8 +10,8 @@ It runs a page as the test does (the blocks in order, in one empty temporary
 folder) and rewrites the lines under each ``$ b12course ...`` line of a
 ``console`` block (stdout, then stderr) and the ``text`` block right after each
 ``python`` block.  With ``--add``, it also adds an output block after each
-``python`` block that prints but shows nothing.  Pages whose commands need a CalDAV server (docs/guides/caldav.md)
-are not supported.
+``python`` block that prints but shows nothing.  Pages whose commands need a
+CalDAV server (docs/guides/caldav.md) are not supported.
 """
 
 from __future__ import annotations
