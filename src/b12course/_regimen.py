@@ -647,6 +647,10 @@ class Indefinite:
         return self.wording
 
 
+#: How a phase ends: after a number of doses (`Count`), after a span of time
+#: (`Lasting`), when a clinician records no further improvement
+#: (`UntilNoFurtherImprovement`), when a lab result says so (`UntilLabResult`),
+#: or never (`Indefinite`).  `Phase.end` holds one of them.
 PhaseEnd = Union[  # noqa: UP007
     Count, Lasting, UntilNoFurtherImprovement, UntilLabResult, Indefinite
 ]
