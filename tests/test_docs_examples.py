@@ -190,14 +190,7 @@ class TestConsoleBlocks:
         The page's URL and user become the server's; the password file the page
         writes in its first step (a ``sh`` block) is written here.
         """
-        import importlib.util
-
-        path = Path(__file__).with_name("caldav_server.py")
-        spec = importlib.util.spec_from_file_location("caldav_server", path)
-        assert spec is not None
-        assert spec.loader is not None
-        helper = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(helper)
+        from support import caldav_server as helper
         assert CALDAV_URL in page.read_text(encoding="utf-8")
         (in_tmp / "radicale").mkdir()
         server = helper.RadicaleServer(in_tmp / "radicale")
