@@ -40,7 +40,9 @@ EVENING = dt.timedelta(hours=11)  # symptoms are logged at 20:00
 def flare_course() -> b12.Course:
     """Return the flare example course (see the module docstring)."""
     course = b12.Course.begin(
-        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST_DOSE, id="flare-example"
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"),
+        first_dose=FIRST_DOSE,
+        id="flare-example",
     )
     # Baseline: three evenings before the first dose.
     for days_before, myoclonus in ((3, 4), (2, 4), (1, 5)):

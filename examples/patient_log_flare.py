@@ -33,7 +33,9 @@ def evening(day: int) -> dt.datetime:
 def build() -> b12.Course:
     """Return the course: baseline, loading doses, a flare, then recovery."""
     course = b12.Course.begin(
-        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST_DOSE, id="flare-demo"
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"),
+        first_dose=FIRST_DOSE,
+        id="flare-demo",
     )
     # Before treatment: the baseline.
     for day, severity in ((-3, 4), (-2, 5), (-1, 4)):

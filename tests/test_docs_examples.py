@@ -191,6 +191,7 @@ class TestConsoleBlocks:
         writes in its first step (a ``sh`` block) is written here.
         """
         from support import caldav_server as helper
+
         assert CALDAV_URL in page.read_text(encoding="utf-8")
         (in_tmp / "radicale").mkdir()
         server = helper.RadicaleServer(in_tmp / "radicale")
