@@ -1159,6 +1159,7 @@ class Course:
         Raises:
             NoSuchDoseError: No pending planned dose has that due time or
                 number, or ``number`` is not a whole number (``True`` is not one).
+            OutOfBoundsError: ``due`` is outside the years 1000 to 8999.
         """
         if number is not None and (
             isinstance(number, bool) or not isinstance(number, int)
@@ -1171,7 +1172,7 @@ class Course:
                 (due, number), "name the dose by due or by number, not both"
             )
         if due is not None:
-            due = require_aware("due", due)
+            due = require_bounded("due", due)  # a plan ends before the year 9000
         if until is None and due is not None:
             # The slot is due at `due`: the plan need go no further.
             until = due + dt.timedelta(microseconds=1)

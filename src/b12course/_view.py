@@ -105,7 +105,7 @@ class Clinical:
         An entry on the timeline reads the same as its item of
         :attr:`assessments` (and is looked up there, not assessed again).
         """
-        found = self.by_entry.get(entry)
+        found = self.by_entry.get(entry) if isinstance(entry, SymptomEntry) else None
         if found is not None:
             return found
         return assess(

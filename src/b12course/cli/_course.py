@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from b12course import PlannedDose, regimens
 from b12course._course import Course
 from b12course._time import utc
-from b12course._timeline import EventKind, Timeline
+from b12course._timeline import Timeline
 from b12course.cli import _input as read
 from b12course.cli import _store
 
@@ -257,4 +257,5 @@ def emit(target: Path | None, data: bytes, what: str) -> None:
 
 
 def planned_doses(timeline: Timeline) -> list[PlannedDose]:
-    return list(timeline.payloads(EventKind.PLANNED_DOSE))
+    """The view's planned doses in plan order (:attr:`Timeline.planned_doses`)."""
+    return list(timeline.planned_doses)
