@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import itertools
 import os
 import subprocess
@@ -43,6 +42,8 @@ import time
 import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from _common import best_of, fmt
 
 from b12course import (
     AdministeredDose,
@@ -73,26 +74,6 @@ ANALYTES = (
     ("MCV", "fL", 95.0),
     ("haemoglobin", "g/L", 120.0),
 )
-
-
-def best_of(function: Callable[[], object], *, repeat: int) -> float:
-    """Return the best CPU time of one call over ``repeat`` calls."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.process_time()
-        function()
-        best = min(best, time.process_time() - start)
-    return best
-
-
-def fmt(seconds: float) -> str:
-    """Format a duration with a unit that suits it."""
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} us"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
 
 
 def entries(n: int, start: dt.datetime, span: dt.timedelta) -> list[SymptomEntry]:
