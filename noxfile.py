@@ -64,6 +64,8 @@ def fast(session: nox.Session) -> None:
         "python",
         "-m",
         "pytest",
+        "-n",
+        "auto",
         "-m",
         FAST,
         "-p",

@@ -1255,20 +1255,6 @@ class Course:
         condition.  By default the first conditional phase not yet confirmed
         is confirmed.
 
-        Args:
-            at: When the condition was confirmed (aware).
-            reason: What was seen, in free text.
-            by: Who confirmed it (usually ``"clinician"``).
-            phase: The index of the conditional phase, when not the first
-                unconfirmed one.
-
-        Raises:
-            NaiveDatetimeError: ``at`` is naive.
-            OutOfBoundsError: ``at`` is outside the years 1000 to 8999.
-            PhaseDecisionError: No phase is left to confirm, or ``phase``
-                carries no condition, does not exist or is already confirmed.
-            InvalidRecordError: ``by`` names no one b12course knows.
-
         >>> import datetime as dt, zoneinfo
         >>> from b12course import regimens
         >>> ny = zoneinfo.ZoneInfo("America/New_York")
@@ -1284,6 +1270,20 @@ class Course:
         ... )
         >>> [d.provisional for d in confirmed.plan(until=until)][6:]
         [False, False, False]
+
+        Args:
+            at: When the condition was confirmed (aware).
+            reason: What was seen, in free text.
+            by: Who confirmed it (usually ``"clinician"``).
+            phase: The index of the conditional phase, when not the first
+                unconfirmed one.
+
+        Raises:
+            NaiveDatetimeError: ``at`` is naive.
+            OutOfBoundsError: ``at`` is outside the years 1000 to 8999.
+            PhaseDecisionError: No phase is left to confirm, or ``phase``
+                carries no condition, does not exist or is already confirmed.
+            InvalidRecordError: ``by`` names no one b12course knows.
         """
         at = require_bounded("at", at)
         covered = self.confirmed_phases
@@ -1486,6 +1486,19 @@ class Course:
         trends, adherence or any rendering but the list of corrections.
         Voiding the record just added gives back the plan from before it.
 
+        >>> import datetime as dt, zoneinfo
+        >>> from b12course import regimens
+        >>> london = zoneinfo.ZoneInfo("Europe/London")
+        >>> start = dt.datetime(2026, 12, 7, 9, tzinfo=london)
+        >>> regimen = regimens.get("bnf-hydroxocobalamin-non-neuro")
+        >>> course = Course.begin(regimen, first_dose=start)
+        >>> typo = course.record_dose(start.replace(year=2027))
+        >>> fixed = typo.void(typo.given[0], "wrong year", at=start, by="AB")
+        >>> fixed.given
+        ()
+        >>> print(fixed.corrections[0])
+        voided dose given at 2027-12-07 09:00: wrong year; by AB; on 2026-12-07 09:00
+
         Args:
             record: A record in force (a dose given, a skip, a phase decision,
                 a symptom entry or a lab result), e.g. from :meth:`find` or
@@ -1499,19 +1512,6 @@ class Course:
                 recorded, or voided already).
             TextError: ``reason`` is empty, or ``by`` is not text.
             NaiveDatetimeError: ``at`` is naive.
-
-        >>> import datetime as dt, zoneinfo
-        >>> from b12course import regimens
-        >>> london = zoneinfo.ZoneInfo("Europe/London")
-        >>> start = dt.datetime(2026, 12, 7, 9, tzinfo=london)
-        >>> regimen = regimens.get("bnf-hydroxocobalamin-non-neuro")
-        >>> course = Course.begin(regimen, first_dose=start)
-        >>> typo = course.record_dose(start.replace(year=2027))
-        >>> fixed = typo.void(typo.given[0], "wrong year", at=start, by="AB")
-        >>> fixed.given
-        ()
-        >>> print(fixed.corrections[0])
-        voided dose given at 2027-12-07 09:00: wrong year; by AB; on 2026-12-07 09:00
         """
         correction = Correction(record=record, reason=reason, at=at, by=by)
         return _corrected(self._without(record), correction)

@@ -107,7 +107,8 @@ __all__ = [
 FORMAT = "b12course"
 #: The document version this module writes.
 VERSION = 2
-#: The document versions this module reads (1: b12course 0.1 and 0.2).
+#: The document versions this module reads, version 1 (written by b12course 0.1
+#: and 0.2) and version 2.
 READS = (1, 2)
 
 # The top-level fields that describe the document rather than the course.
