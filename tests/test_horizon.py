@@ -103,3 +103,23 @@ class TestTheViewCutsProvisionalDoses:
             or horizon.shows(d.due, provisional=True)
         ]
         assert list(view.planned_doses) == before
+
+
+class TestWaitingForAConfirmation:
+    def test_an_unconfirmed_us_label_course_says_it_waits_for_a_confirmation(self):
+        """The US label's provisional doses wait for a clinician's confirmation, and the plan-continues event says so."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        first = dt.datetime(2026, 12, 1, 9, tzinfo=ny)
+        course = b12.Course.begin(
+            b12.regimens.get("us-label-pernicious-anaemia"), first_dose=first
+        )
+        (event,) = course.timeline(now=first).of_kind(b12.EventKind.PLAN_CONTINUES)
+        assert "confirms the condition of the alternate days phase" in str(
+            event.payload
+        )
+        assert "ends this phase" not in str(event.payload)
+        confirmed = course.record_dose(first).confirm_phase(
+            first + 6 * dt.timedelta(days=1), "reticulocytes rose", by="clinician"
+        )
+        view = confirmed.timeline(now=first + 7 * dt.timedelta(days=1))
+        assert not view.of_kind(b12.EventKind.PLAN_CONTINUES)

@@ -60,6 +60,7 @@ from b12course._records import (
 )
 from b12course._regimen import (
     Dose,
+    Phase,
     Regimen,
     Route,
     UntilLabResult,
@@ -425,13 +426,17 @@ def _flare_model(model: object) -> FlareModel | None:
 
 
 def _within(
-    doses: tuple[PlannedDose, ...], horizon: Horizon
+    doses: tuple[PlannedDose, ...],
+    horizon: Horizon,
+    waiting: Phase | None = None,
 ) -> tuple[tuple[PlannedDose, ...], PlanContinues | None]:
     """Return the doses the horizon shows, and where the plan continues past it.
 
     A pending provisional dose due at or after the provisional horizon is
     not shown (provisional doses follow the firm ones, so this cuts a tail);
-    the first one not shown names the phase that goes on.
+    the first one not shown names the phase that goes on.  ``waiting`` is a
+    conditional phase no clinician has confirmed yet: the doses then wait for
+    that confirmation, not for a phase to be ended, and the event says so.
     """
     cut = utc(horizon.provisional)
     for i, dose in enumerate(doses):
@@ -439,6 +444,16 @@ def _within(
             shown = doses[:i] + tuple(
                 d for d in doses[i:] if not (d.provisional and d.pending)
             )
+            if waiting is not None and waiting.condition is not None:
+                return shown, PlanContinues(
+                    at=horizon.provisional,
+                    phase_name=dose.phase_name,
+                    text=(
+                        "the plan continues provisionally until a clinician "
+                        f"confirms the condition of the {waiting.name} phase: "
+                        "sync or export again to see more"
+                    ),
+                )
             return shown, PlanContinues(
                 at=horizon.provisional, phase_name=dose.phase_name
             )
@@ -623,6 +638,19 @@ class Course:
         if not self.confirmations:
             return frozenset()
         return confirmed_phases(self.regimen, (c.phase for c in self.confirmations))
+
+    @property
+    def _waiting_phase(self) -> Phase | None:
+        """The first conditional phase whose condition no clinician confirmed."""
+        confirmed = self.confirmed_phases
+        return next(
+            (
+                p
+                for i, p in enumerate(self.regimen.phases)
+                if p.condition is not None and i not in confirmed
+            ),
+            None,
+        )
 
     @functools.cached_property
     def _symptom_log(self) -> SymptomLog:
@@ -874,7 +902,7 @@ class Course:
         plan = self.expand(
             until=until, now=now, grace=grace, end_on_plateau=end_on_plateau
         )
-        doses, continues = _within(plan.doses, horizon)
+        doses, continues = _within(plan.doses, horizon, self._waiting_phase)
         spans = _begun(plan.phases, doses, horizon)
         window = self.flare_window(flare_model)
         events = [
