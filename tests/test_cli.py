@@ -12,16 +12,11 @@ from b12course import json as b12json
 from b12course.cli import _reading as _cli_reading
 from b12course.cli import main
 from b12course.ical import read_ical
+from support.cli import run
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = "2026-12-01T09:00"
 FIRST = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def table_rows(out: str) -> list[list[str]]:

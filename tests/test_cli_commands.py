@@ -18,6 +18,7 @@ from b12course.cli import _reading as _cli_reading
 from b12course.cli import main
 from b12course.export import to_csv
 from b12course.ical import read_ical
+from support.cli import run
 from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -29,12 +30,6 @@ PRESET = (
     "--tz",
     "Europe/London",
 )
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def refused(capsys, *argv):

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 
 from b12course import Course, Symptom, SymptomEntry, regimens, strategies
 from b12course import json as b12json
-from b12course.cli import main
 from b12course.export import summary_document, summary_markdown, to_csv
 from b12course.export._summary import Table
 from b12course.fhir import carried, from_fhir, to_fhir
 from b12course.ical import to_ical
+from support.cli import run
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = dt.datetime(2026, 11, 2, 9, tzinfo=LONDON)
@@ -160,12 +160,6 @@ class TestSummary:
             if s.title == "Corrections"
         )
         assert section.blocks == ("No record was voided or amended.",)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 class TestCommandLine:

@@ -6,5 +6,6 @@ import each other; what several of them need lives here instead:
 - :mod:`support.profiles`: a share of the Hypothesis profile's examples;
 - :mod:`support.calendars`: courses, exports and events of the calendar tests;
 - :mod:`support.schedules`: small regimens and times of the plan tests;
-- :mod:`support.caldav_server`: a real Radicale server for the CalDAV tests.
+- :mod:`support.caldav_server`: a real Radicale server for the CalDAV tests;
+- :mod:`support.cli`: running the command line in process.
 """
