@@ -40,7 +40,6 @@ from b12course._time import UTC, day_bounds, get_zone
 from b12course.exceptions import B12CourseError
 
 __all__ = [
-    "DEFAULT_START_TIME",
     "DEFAULT_TIME",
     "FIRST_YEAR",
     "LAST_YEAR",
@@ -62,11 +61,8 @@ __all__ = [
 
 #: The time of day a ``--start`` or ``--at`` given as a date alone means.
 DEFAULT_TIME = dt.time(9, 0)
-#: The former name of :data:`DEFAULT_TIME`.
-DEFAULT_START_TIME = DEFAULT_TIME
 #: The words read as dates relative to the clock's day, and their offsets.
 RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
-_UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 # The value of a relative word, which is read against the clock instead.
 _UNUSED = dt.datetime.min.replace(tzinfo=UTC)
 FIRST_YEAR = 1900
@@ -159,11 +155,6 @@ class Moment:
             msg = f"{name} {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}"
             raise InputError(msg)
         return cls(value, value.timetz() if has_time else None)
-
-    @property
-    def date(self) -> dt.date:
-        """The date typed (for a relative word, read in UTC; see :meth:`day`)."""
-        return self.day(_UTC_ZONE)
 
     def day(self, zone: zoneinfo.ZoneInfo) -> dt.date:
         """The date meant, in ``zone`` (which only a relative word needs)."""
