@@ -123,3 +123,15 @@ class TestWaitingForAConfirmation:
         )
         view = confirmed.timeline(now=first + 7 * dt.timedelta(days=1))
         assert not view.of_kind(b12.EventKind.PLAN_CONTINUES)
+
+
+def test_a_present_at_the_end_of_the_calendar_is_a_typed_error():
+    """A view asked at a moment too near year 9999 for its horizon raises OutOfBoundsError, not OverflowError."""
+    course = b12.Course.begin(
+        b12.regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=FIRST
+    )
+    late = dt.datetime(9999, 12, 1, tzinfo=dt.timezone.utc)
+    with pytest.raises(b12.exceptions.OutOfBoundsError, match="end of the calendar"):
+        course.timeline(now=late)
+    with pytest.raises(b12.exceptions.OutOfBoundsError, match="now"):
+        b12.horizon_for(FIRST, now=late)

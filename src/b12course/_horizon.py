@@ -29,7 +29,7 @@ import datetime as dt
 import attrs
 
 from b12course._time import aware, require_aware, utc
-from b12course.exceptions import SettingError
+from b12course.exceptions import OutOfBoundsError, SettingError
 
 __all__ = [
     "FIRM_SPAN",
@@ -147,6 +147,8 @@ def horizon_for(
     Raises:
         NaiveDatetimeError: ``first_dose``, ``now`` or ``until`` is naive.
         SettingError: ``provisional_horizon`` is not a positive timedelta.
+        OutOfBoundsError: No ``until`` is given and ``now`` (or the first
+            dose) is too near the end of the calendar for the firm horizon.
     """
     first_dose = require_aware("first_dose", first_dose)
     zone = first_dose.tzinfo
@@ -161,7 +163,16 @@ def horizon_for(
         else f"provisional doses {span} past it"
     )
     if until is None:
-        firm = start + FIRM_SPAN
+        try:
+            firm = start + FIRM_SPAN
+        except OverflowError:  # the end of Python's calendar (year 9999)
+            raise OutOfBoundsError(
+                "now" if what == "now" else "first_dose",
+                start,
+                f"{start.isoformat()} is too near the end of the calendar (year "
+                f"9999) for a horizon {FIRM_SPAN.days} days past it; give an "
+                "earlier time, or until",
+            ) from None
         reason = f"{FIRM_SPAN.days} days past {what}; {tail}"
     else:
         firm = require_aware("until", until)
