@@ -45,7 +45,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_worklist import NOW, WEEK, Row, best_of, clinic, cohort, fmt
+from _common import Row, best_of, fmt
+from bench_worklist import NOW, WEEK, clinic, cohort
 
 import b12course
 from b12course import json as b12json
