@@ -22,6 +22,7 @@ Nothing here runs in the test suite.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import zoneinfo
@@ -80,6 +81,7 @@ def plain_record_all(times: list[dt.datetime]) -> Course:
 
 def main() -> None:
     """Print both tables (each row: measured / peer / ratio / target / met)."""
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print("Recording a year of daily doses one by one, in total\n")
     print("| doses | measured | peer (plain path, 0.1) | ratio | target | met | same |")
