@@ -733,11 +733,15 @@ class _Log:
             )
         return self._all
 
-    def assess(self, entry: SymptomEntry) -> Assessment:
+    def assess(self, entry: object) -> Assessment:
         """Assess one entry, after the log's entries up to its instant.
 
         An entry of the log gets the assessment :meth:`assess_all` gives it.
+
+        Raises:
+            InvalidRecordError: ``entry`` is not a SymptomEntry.
         """
+        entry = _check_entry(entry)
         for index, logged in enumerate(self.entries):
             if logged is entry:
                 return self.assess_all()[index]
@@ -786,7 +790,7 @@ def assess(
         NaiveDatetimeError: ``first_dose`` is naive.
         SettingError: ``model`` is not a FlareModel.
     """
-    entry = _check_entry(entry)
+    entry = _check_entry(entry)  # before the log: the entry's error comes first
     log = _Log(
         entries,
         first_dose,
@@ -1090,6 +1094,42 @@ def flare_report(
     log = _Log(
         entries, first_dose, chosen, applies=applies, first_dose_given=first_dose_given
     )
+    return report_of(log, now)
+
+
+def read_log(
+    entries: Iterable[SymptomEntry],
+    *,
+    first_dose: dt.datetime,
+    first_dose_given: bool,
+    model: FlareModel | None = None,
+    applies: bool = True,
+) -> _Log:
+    """Read a symptom log once, for its assessments and its report both.
+
+    :func:`assess_all`, :func:`assess` and :func:`flare_report` each read the
+    log afresh; a view that asks for all of them (``b12course._view``) reads
+    it once with this, then asks the one log (``log.assess_all()``,
+    ``log.assess(entry)``, :func:`report_of`).  Same arguments and errors as
+    :func:`flare_report`.
+    """
+    return _Log(
+        entries,
+        first_dose,
+        _check_model(model),
+        applies=applies,
+        first_dose_given=first_dose_given,
+    )
+
+
+def report_of(log: _Log, now: dt.datetime | None) -> FlareReport:
+    """The flare report of a log read by :func:`read_log`, as of ``now``.
+
+    Raises:
+        NaiveDatetimeError: ``now`` is naive.
+    """
+    chosen = log.model
+    applies, first_dose_given = log.applies, log.given
     if now is not None:
         as_of = require_aware("now", now)
     else:

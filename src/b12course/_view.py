@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -27,9 +28,8 @@ from b12course._flare import (
     Assessment,
     FlareModel,
     FlareReport,
-    assess,
-    assess_all,
-    flare_report,
+    read_log,
+    report_of,
 )
 from b12course._schedule import DoseStatus, DueWindow, PlannedDose
 from b12course._symptoms import (
@@ -42,6 +42,9 @@ from b12course._symptoms import (
     trend,
 )
 from b12course._time import utc
+
+if TYPE_CHECKING:
+    from b12course._flare import _Log as _FlareLog
 
 __all__ = ["Adherence", "Clinical", "count_adherence"]
 
@@ -83,16 +86,20 @@ class Clinical:
         return SymptomLog(self.entries)
 
     @functools.cached_property
-    def assessments(self) -> tuple[Assessment, ...]:
-        """One assessment per entry on the timeline, in timeline order."""
-        found = assess_all(
+    def _read(self) -> _FlareLog:
+        """The log read once against the start of treatment, for every flare view."""
+        return read_log(
             self.entries,
             first_dose=self.treatment_start,
             first_dose_given=self.first_dose_given,
             model=self.model,
             applies=self.applies,
         )
-        return found[: len(self.shown)]
+
+    @functools.cached_property
+    def assessments(self) -> tuple[Assessment, ...]:
+        """One assessment per entry on the timeline, in timeline order."""
+        return tuple(self._read.assess_all()[: len(self.shown)])
 
     @functools.cached_property
     def by_entry(self) -> dict[SymptomEntry, Assessment]:
@@ -108,14 +115,7 @@ class Clinical:
         found = self.by_entry.get(entry) if isinstance(entry, SymptomEntry) else None
         if found is not None:
             return found
-        return assess(
-            entry,
-            self.entries,
-            first_dose=self.treatment_start,
-            first_dose_given=self.first_dose_given,
-            model=self.model,
-            applies=self.applies,
-        )
+        return self._read.assess(entry)
 
     def baseline(
         self, key: Symptom | str, *, last: int | None = None
@@ -128,14 +128,7 @@ class Clinical:
     @functools.cached_property
     def flare_report(self) -> FlareReport:
         """The flare report as of :attr:`now` (a preview: the latest entry)."""
-        return flare_report(
-            self.entries,
-            first_dose=self.treatment_start,
-            first_dose_given=self.first_dose_given,
-            model=self.model,
-            now=self.now,
-            applies=self.applies,
-        )
+        return report_of(self._read, self.now)
 
     @functools.cached_property
     def keys(self) -> tuple[Symptom | str, ...]:
