@@ -605,7 +605,7 @@ class _Worsening:
         return self.flag
 
 
-class _Log:
+class FlareLog:
     """One symptom log, read once against one start of treatment.
 
     The entries are sorted once (by UTC instant, stable), every symptom's
@@ -791,7 +791,7 @@ def assess(
         SettingError: ``model`` is not a FlareModel.
     """
     entry = _check_entry(entry)  # before the log: the entry's error comes first
-    log = _Log(
+    log = FlareLog(
         entries,
         first_dose,
         _check_model(model),
@@ -840,7 +840,7 @@ def assess_all(
     >>> [a.category.name for a in assess_all(log, first_dose=first)]
     ['BASELINE', 'WORSE_IN_WINDOW']
     """
-    log = _Log(
+    log = FlareLog(
         entries,
         first_dose,
         _check_model(model),
@@ -1091,7 +1091,7 @@ def flare_report(
         SettingError: ``model`` is not a FlareModel.
     """
     chosen = _check_model(model)
-    log = _Log(
+    log = FlareLog(
         entries, first_dose, chosen, applies=applies, first_dose_given=first_dose_given
     )
     return report_of(log, now)
@@ -1104,7 +1104,7 @@ def read_log(
     first_dose_given: bool,
     model: FlareModel | None = None,
     applies: bool = True,
-) -> _Log:
+) -> FlareLog:
     """Read a symptom log once, for its assessments and its report both.
 
     :func:`assess_all`, :func:`assess` and :func:`flare_report` each read the
@@ -1113,7 +1113,7 @@ def read_log(
     ``log.assess(entry)``, :func:`report_of`).  Same arguments and errors as
     :func:`flare_report`.
     """
-    return _Log(
+    return FlareLog(
         entries,
         first_dose,
         _check_model(model),
@@ -1122,7 +1122,7 @@ def read_log(
     )
 
 
-def report_of(log: _Log, now: dt.datetime | None) -> FlareReport:
+def report_of(log: FlareLog, now: dt.datetime | None) -> FlareReport:
     """The flare report of a log read by :func:`read_log`, as of ``now``.
 
     Raises:

@@ -44,7 +44,7 @@ from b12course._symptoms import (
 from b12course._time import utc
 
 if TYPE_CHECKING:
-    from b12course._flare import _Log as _FlareLog
+    from b12course._flare import FlareLog
 
 __all__ = ["Adherence", "Clinical", "count_adherence"]
 
@@ -86,7 +86,7 @@ class Clinical:
         return SymptomLog(self.entries)
 
     @functools.cached_property
-    def _read(self) -> _FlareLog:
+    def _read(self) -> FlareLog:
         """The log read once against the start of treatment, for every flare view."""
         return read_log(
             self.entries,
