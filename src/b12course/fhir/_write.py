@@ -25,6 +25,9 @@ reads back exactly what was written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
 import re
 import uuid
 from collections.abc import Iterable
@@ -52,14 +55,14 @@ from b12course._regimen import (
 from b12course._schedule import PhaseEnding, PhaseSpan, PlannedDose
 from b12course._symptoms import SymptomEntry
 from b12course._time import require_aware, utc
-from b12course._timeline import EventKind, Timeline
+from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course._units import Amount
 from b12course.exceptions import ExportError, NotACourseError, SettingError
 from b12course.fhir import _codes
 from b12course.fhir._json import fhir_offset
-from b12course.fhir._strings import fhir_strings_in
+from b12course.fhir._strings import SUSPECT_IN_JSON, fhir_strings_in
 
-__all__ = ["Json", "build_bundle", "default_horizon", "fhir_datetime"]
+__all__ = ["Json", "build_bundle", "bundle_json", "default_horizon", "fhir_datetime"]
 
 Json = dict[str, Any]
 Version = Literal["R4B", "R5"]
@@ -69,6 +72,8 @@ _VERSIONS = ("R4B", "R5")
 _BUNDLE_TYPES = ("collection", "transaction")
 # Deterministic entry ids: the same course always gives the same bundle.
 _NAMESPACE = uuid.UUID("5b7d2c1e-8f2a-4c3e-9a41-0d6f4b2e7c10")
+# The RFC 4122 variant (binary 10xx) set on a uuid's 17th hex digit.
+_VARIANT = {f"{n:x}": f"{n & 0x3 | 0x8:x}" for n in range(16)}
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD_UNITS = {"days": "d", "weeks": "wk", "months": "mo"}
 # A relative reference to a Patient: the FHIR id grammar, [A-Za-z0-9\-\.]{1,64}.
@@ -86,12 +91,21 @@ def fhir_datetime(value: dt.datetime) -> str:
         ExportError: The instant is at the edge of the calendar, where UTC
             falls outside years 1 to 9999.
     """
-    if fhir_offset(value.utcoffset()):
-        return value.isoformat()
+    if _carried_offset(value.utcoffset()):
+        return _zulu(value.isoformat())
     try:
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return _zulu(value.astimezone(dt.timezone.utc).isoformat())
     except OverflowError as exc:
         raise ExportError.fhir_datetime(value) from exc
+
+
+# The few offsets a course's instants have, each judged once.
+_carried_offset = functools.lru_cache(maxsize=256)(fhir_offset)
+
+
+def _zulu(text: str) -> str:
+    """UTC written as ``Z``, as ``fhir.resources`` writes it (the same instant)."""
+    return text[:-6] + "Z" if text.endswith(("+00:00", "-00:00")) else text
 
 
 def default_horizon(course: Course) -> dt.datetime:
@@ -251,13 +265,13 @@ def _correction_extension(
         {"url": "kind", "valueCode": correction.kind.value},
         {"url": "order", "valueInteger": order},
         {"url": "reason", "valueString": correction.reason},
-        {"url": "at", "valueDateTime": correction.at.isoformat()},
+        {"url": "at", "valueDateTime": _zulu(correction.at.isoformat())},
     ]
     if correction.by:
         parts.append({"url": "by", "valueString": correction.by})
     replacement = correction.replacement
     if replacement is not None:
-        at = instant_of(replacement).isoformat()
+        at = _zulu(instant_of(replacement).isoformat())
         parts.append({"url": "replaced-by", "valueDateTime": at})
         name = getattr(replacement, "label", None) or getattr(
             getattr(replacement, "analyte", None), "value", None
@@ -338,6 +352,12 @@ class _Writer:
         self.entries: list[Json] = []
         self.counter = 0
         self.zone = course.zone
+        self.by_kind: dict[EventKind, list[TimelineEvent]] = {}
+        for event in timeline.events:
+            self.by_kind.setdefault(event.kind, []).append(event)
+        self._hashed_id = hashlib.sha1(  # uuid5 is SHA-1
+            _NAMESPACE.bytes + f"{course.id}/".encode(), usedforsecurity=False
+        )
         if patient is None:
             self.patient_url = self._url("patient")
             self._add_patient()
@@ -348,8 +368,29 @@ class _Writer:
             self._url(f"phase/{i}") for i in range(len(course.regimen.phases))
         ]
 
+    def _events(self, *kinds: EventKind) -> list[TimelineEvent]:
+        """The timeline's events of ``kinds``, in its order.
+
+        Filtered from the one timeline: ``Timeline.of_kind`` would build and
+        index a new timeline for each question.
+        """
+        if len(kinds) == 1:
+            return self.by_kind.get(kinds[0], [])
+        return [e for e in self.timeline.events if e.kind in kinds]
+
     def _url(self, key: str) -> str:
-        return "urn:uuid:" + str(uuid.uuid5(_NAMESPACE, f"{self.course.id}/{key}"))
+        """``urn:uuid:`` and ``uuid5(_NAMESPACE, f"{course id}/{key}")``.
+
+        The SHA-1 of the namespace and the course's id is taken once, and the
+        version and variant set on the hex digits: thousands of entries.
+        """
+        digest = self._hashed_id.copy()
+        digest.update(key.encode())
+        x = digest.hexdigest()
+        return (
+            f"urn:uuid:{x[:8]}-{x[8:12]}-5{x[13:16]}-"
+            f"{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
+        )
 
     def _add_patient(self) -> None:
         """Add the Patient the resources refer to when no patient is given.
@@ -390,12 +431,11 @@ class _Writer:
 
     def requests_for_phases(self) -> None:
         spans = {
-            e.payload.index: e.payload
-            for e in self.timeline.of_kind(EventKind.PHASE_CHANGE)
+            e.payload.index: e.payload for e in self._events(EventKind.PHASE_CHANGE)
         }
         firsts: dict[int, PlannedDose] = {}
         pending: dict[int, int] = {}
-        for event in self.timeline.of_kind(EventKind.PLANNED_DOSE):
+        for event in self._events(EventKind.PLANNED_DOSE):
             slot: PlannedDose = event.payload
             firsts.setdefault(slot.phase, slot)
             pending[slot.phase] = pending.get(slot.phase, 0) + slot.pending
@@ -500,15 +540,13 @@ class _Writer:
     def administrations(self) -> None:
         fulfilled: dict[int, int] = {}
         planned: dict[int, PlannedDose] = {}
-        for event in self.timeline.of_kind(EventKind.PLANNED_DOSE):
+        for event in self._events(EventKind.PLANNED_DOSE):
             slot: PlannedDose = event.payload
             if slot.given is not None:
                 fulfilled[id(slot.given)] = slot.phase
             if slot.skip is not None:
                 planned[id(slot.skip)] = slot
-        for event in self.timeline.of_kind(
-            EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED
-        ):
+        for event in self._events(EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED):
             self.counter += 1
             url = self._url(f"administration/{self.counter}")
             if event.kind is EventKind.DOSE_GIVEN:
@@ -627,7 +665,7 @@ class _Writer:
     # -- Observation per symptom entry and lab result ------------------------
 
     def observations(self) -> None:
-        for event in self.timeline.of_kind(EventKind.SYMPTOM, EventKind.LAB_RESULT):
+        for event in self._events(EventKind.SYMPTOM, EventKind.LAB_RESULT):
             self.counter += 1
             url = self._url(f"observation/{self.counter}")
             if event.kind is EventKind.SYMPTOM:
@@ -649,9 +687,15 @@ class _Writer:
             entry.at, _own(_codes.SYMPTOM_SYSTEM, entry.symptom.value, entry.label)
         )
         resource["valueInteger"] = entry.severity
-        components = list(self._symptom_components(entry))
-        if components:
-            resource["component"] = components
+        if (
+            entry.multifocal is not None
+            or entry.during_sleep is not None
+            or entry.triggers
+            or entry.body_sites
+        ):
+            components = list(self._symptom_components(entry))
+            if components:
+                resource["component"] = components
         if entry.note:
             resource["note"] = [{"text": entry.note}]
         return resource
@@ -736,6 +780,89 @@ def build_bundle(
     bundle_type: str,
 ) -> Json:
     """Return the bundle of ``course`` as JSON-shaped dicts (see ``to_fhir``)."""
+    bundle = _bundle(
+        course,
+        until=until,
+        now=now,
+        patient=patient,
+        version=version,
+        bundle_type=bundle_type,
+    )
+    return fhir_strings_in(bundle)  # type: ignore[no-any-return]
+
+
+def bundle_json(
+    course: object,
+    *,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    patient: str | None,
+    version: str,
+    bundle_type: str,
+    indent: int | None,
+) -> str:
+    """Return the bundle of ``course`` as JSON text (see ``to_fhir_json``).
+
+    The text of :func:`build_bundle`'s dicts: the strings are made FHIR
+    strings only when the text shows a character FHIR refuses (rarely), so
+    thousands of resources are not walked for nothing.
+    """
+    if indent is not None and (
+        isinstance(indent, bool) or not isinstance(indent, int) or indent < 0
+    ):
+        raise SettingError.wrong_kind("indent", indent, "None or a whole number from 0")
+    bundle = _bundle(
+        course,
+        until=until,
+        now=now,
+        patient=patient,
+        version=version,
+        bundle_type=bundle_type,
+    )
+    text = _dumps(bundle, indent)
+    if _suspect(text):
+        text = _dumps(fhir_strings_in(bundle), indent)
+    return text
+
+
+def _suspect(text: str) -> bool:
+    """Whether JSON ``text`` may hold a character FHIR refuses (see SUSPECT_IN_JSON)."""
+    if text.isascii():  # the usual case, and a flag of the string: no scan
+        return "\\f" in text or "\\u00" in text
+    return SUSPECT_IN_JSON.search(text) is not None
+
+
+def _dumps(bundle: Json, indent: int | None) -> str:
+    # Compact as fhir.resources' model_dump_json() is, unless indented; the
+    # dicts are a tree built here (no cycles to look for).
+    return json.dumps(
+        bundle,
+        ensure_ascii=False,
+        check_circular=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+        default=_json_number,
+    )
+
+
+def _json_number(value: object) -> int | float:
+    """A Decimal as the JSON number fhir.resources writes: ``1``, ``150.0``."""
+    if not isinstance(value, Decimal):
+        msg = f"{type(value).__name__} is not JSON"
+        raise TypeError(msg)
+    return int(value) if value.as_tuple().exponent >= 0 else float(value)  # type: ignore[operator]
+
+
+def _bundle(
+    course: object,
+    *,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    patient: str | None,
+    version: str,
+    bundle_type: str,
+) -> Json:
+    """The bundle as dicts, its strings as the course has them."""
     checked = _check(course, version, bundle_type, patient)
     if until is None:
         until = default_horizon(checked)
@@ -761,4 +888,4 @@ def build_bundle(
     if now is not None:
         bundle["timestamp"] = fhir_datetime(require_aware("now", now))
     bundle["entry"] = writer.entries
-    return fhir_strings_in(bundle)  # type: ignore[no-any-return]
+    return bundle
