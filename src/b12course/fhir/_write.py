@@ -355,9 +355,7 @@ class _Writer:
         self.by_kind: dict[EventKind, list[TimelineEvent]] = {}
         for event in timeline.events:
             self.by_kind.setdefault(event.kind, []).append(event)
-        self._hashed_id = hashlib.sha1(  # uuid5 is SHA-1
-            _NAMESPACE.bytes + f"{course.id}/".encode(), usedforsecurity=False
-        )
+        self._hashed_id = self._hash_id(course.id)
         if patient is None:
             self.patient_url = self._url("patient")
             self._add_patient()
@@ -377,6 +375,13 @@ class _Writer:
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
         return [e for e in self.timeline.events if e.kind in kinds]
+
+    @staticmethod
+    def _hash_id(course_id: str) -> hashlib._Hash:
+        """The SHA-1 (uuid5's hash) of the namespace and ``course_id/``."""
+        return hashlib.sha1(
+            _NAMESPACE.bytes + f"{course_id}/".encode(), usedforsecurity=False
+        )
 
     def _url(self, key: str) -> str:
         """``urn:uuid:`` and ``uuid5(_NAMESPACE, f"{course id}/{key}")``.
