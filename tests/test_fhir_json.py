@@ -37,7 +37,7 @@ from b12course import (
 from b12course.exceptions import NotACourseError, SettingError
 from b12course.fhir import carried, from_fhir, to_fhir, to_fhir_json
 from b12course.fhir._strings import REFUSED, SUSPECT_IN_JSON, fhir_string
-from b12course.fhir._write import _NAMESPACE, _Writer
+from b12course.fhir._write import _NAMESPACE, _dumps, _Writer, build_bundle
 from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -128,6 +128,27 @@ class TestSameAsTheModel:
         """HL7's JSON schema and the required bindings take the text as it is."""
         text = to_fhir_json(course, version=version)  # type: ignore[arg-type]
         assert official_schema.problems(json.loads(text), version) == []
+
+    @scaled(0.2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        course=_COURSES,
+        version=st.sampled_from(["R4B", "R5"]),
+        transaction=st.booleans(),
+        patient=_PATIENTS,
+    )
+    def test_fast_text_is_the_text_of_the_dicts(
+        self, course: Course, version: str, transaction: bool, patient: str | None
+    ) -> None:
+        """Plain symptom entries written as text ahead: byte for byte the dicts' JSON."""
+        options: dict[str, Any] = {
+            "until": None,
+            "now": None,
+            "version": version,
+            "bundle_type": "transaction" if transaction else "collection",
+            "patient": patient,
+        }
+        text = to_fhir_json(course, **options)
+        assert text == _dumps(build_bundle(course, **options), None)
 
     def test_same_course_same_text(self) -> None:
         """The text is deterministic: ids, order and spelling."""

@@ -343,13 +343,19 @@ class _Writer:
         version: Version,
         patient: str | None,
         bundle_type: BundleType,
+        encoded: bool = False,
     ) -> None:
         self.course = course
         self.timeline = timeline
+        # Whether plain symptom entries may be written as JSON text already
+        # (for bundle_json: thousands of them, each the same but for its
+        # instant and severity).
+        self.encoded = encoded
+        self.symptom_heads: dict[tuple[str, str], str] = {}
         self.until = until
         self.r5 = version == "R5"
         self.transaction = bundle_type == "transaction"
-        self.entries: list[Json] = []
+        self.entries: list[Json | Encoded] = []
         self.counter = 0
         self.zone = course.zone
         self.by_kind: dict[EventKind, list[TimelineEvent]] = {}
@@ -640,7 +646,9 @@ class _Writer:
     # -- records voided or amended: entered-in-error --------------------------
 
     def corrections(self) -> None:
-        requests = {e["fullUrl"]: e["resource"] for e in self.entries}
+        requests = {
+            e["fullUrl"]: e["resource"] for e in self.entries if isinstance(e, dict)
+        }
         for order, correction in enumerate(self.course.corrections):
             record = correction.record
             later = self.course.corrections[order + 1 :]
@@ -673,10 +681,36 @@ class _Writer:
         for event in self._events(EventKind.SYMPTOM, EventKind.LAB_RESULT):
             self.counter += 1
             url = self._url(f"observation/{self.counter}")
-            if event.kind is EventKind.SYMPTOM:
-                self._add(url, self._symptom(event.payload))
-            else:
+            if event.kind is not EventKind.SYMPTOM:
                 self._add(url, self._lab(event.payload))
+            elif self.encoded and _plain(event.payload):
+                self.entries.append(self._plain_symptom(url, event.payload))
+            else:
+                self._add(url, self._symptom(event.payload))
+
+    def _plain_symptom(self, url: str, entry: SymptomEntry) -> Encoded:
+        """The entry of a plain symptom entry, as the JSON text of its dicts.
+
+        Exactly ``_dumps`` of what :meth:`_add` and :meth:`_symptom` build
+        (the tests hold the two equal): the text up to the instant is the
+        same for every entry of a symptom, so it is encoded once.
+        """
+        key = (entry.symptom.value, entry.label)
+        head = self.symptom_heads.get(key)
+        if head is None:
+            resource = self._observation(entry.at, _own(_codes.SYMPTOM_SYSTEM, *key))
+            del resource["effectiveDateTime"]
+            head = _dumps(resource, None)[:-1] + ',"effectiveDateTime":"'
+            self.symptom_heads[key] = head
+        tail = (
+            ',"request":{"method":"POST","url":"Observation"}}'
+            if self.transaction
+            else "}"
+        )
+        return Encoded(
+            f'{{"fullUrl":"{url}","resource":{head}{fhir_datetime(entry.at)}",'
+            f'"valueInteger":{entry.severity}}}{tail}'
+        )
 
     def _observation(self, at: dt.datetime, code: Json) -> Json:
         return {
@@ -750,6 +784,24 @@ class _Writer:
         return resource
 
 
+class Encoded(str):
+    """An entry already written as compact JSON text (see ``_plain_symptom``)."""
+
+    __slots__ = ()
+
+
+def _plain(entry: SymptomEntry) -> bool:
+    """Whether a symptom entry's Observation has no components and no note."""
+    return (
+        type(entry.severity) is int
+        and entry.multifocal is None
+        and entry.during_sleep is None
+        and not entry.triggers
+        and not entry.body_sites
+        and not entry.note
+    )
+
+
 def _reference_ranges(result: LabResult) -> list[Json]:
     chosen = default_reference(result.analyte)
     if chosen is None:
@@ -816,24 +868,38 @@ def bundle_json(
         isinstance(indent, bool) or not isinstance(indent, int) or indent < 0
     ):
         raise SettingError.wrong_kind("indent", indent, "None or a whole number from 0")
-    bundle = _bundle(
-        course,
-        until=until,
-        now=now,
-        patient=patient,
-        version=version,
-        bundle_type=bundle_type,
-    )
+    options: dict[str, Any] = {
+        "until": until,
+        "now": now,
+        "patient": patient,
+        "version": version,
+        "bundle_type": bundle_type,
+    }
+    if indent is None:
+        text = _joined(_bundle(course, encoded=True, **options))
+        if not _suspect(text):
+            return text
+    bundle = _bundle(course, **options)
     text = _dumps(bundle, indent)
     if _suspect(text):
         text = _dumps(fhir_strings_in(bundle), indent)
     return text
 
 
+def _joined(bundle: Json) -> str:
+    """The compact text of a bundle some of whose entries are written already."""
+    head = {k: v for k, v in bundle.items() if k != "entry"}
+    entries = ",".join(
+        e if isinstance(e, Encoded) else _dumps(e, None) for e in bundle["entry"]
+    )
+    # "entry" is the bundle's last member, as _bundle builds it.
+    return f'{_dumps(head, None)[:-1]},"entry":[{entries}]}}'
+
+
 def _suspect(text: str) -> bool:
     """Whether JSON ``text`` may hold a character FHIR refuses (see SUSPECT_IN_JSON)."""
     if text.isascii():  # the usual case, and a flag of the string: no scan
-        return "\\f" in text or "\\u00" in text
+        return "\\" in text and ("\\f" in text or "\\u00" in text)
     return SUSPECT_IN_JSON.search(text) is not None
 
 
@@ -866,8 +932,12 @@ def _bundle(
     patient: str | None,
     version: str,
     bundle_type: str,
+    encoded: bool = False,
 ) -> Json:
-    """The bundle as dicts, its strings as the course has them."""
+    """The bundle as dicts, its strings as the course has them.
+
+    With ``encoded``, plain symptom entries are :class:`Encoded` text.
+    """
     checked = _check(course, version, bundle_type, patient)
     if until is None:
         until = default_horizon(checked)
@@ -880,6 +950,7 @@ def _bundle(
         version="R5" if version == "R5" else "R4B",
         patient=patient,
         bundle_type="transaction" if bundle_type == "transaction" else "collection",
+        encoded=encoded,
     )
     writer.requests_for_phases()
     writer.administrations()
