@@ -150,6 +150,33 @@ class TestSameAsTheModel:
         text = to_fhir_json(course, **options)
         assert text == _dumps(build_bundle(course, **options), None)
 
+    @pytest.mark.parametrize("name", ["cramps", "cramps\u00a0at night", "caf\u00e9"])
+    @pytest.mark.parametrize("bundle_type", ["collection", "transaction"])
+    def test_many_plain_entries_as_the_model_writes_them(
+        self, name: str, bundle_type: str
+    ) -> None:
+        """Plain entries of several symptoms (one named, maybe with a refused space)."""
+        course = _course()
+        for k in range(40):
+            course = course.log_symptom(
+                SymptomEntry(
+                    at=FIRST + dt.timedelta(hours=5 * k + 1),
+                    symptom=Symptom.OTHER if k % 3 == 0 else Symptom.FATIGUE,
+                    name=name if k % 3 == 0 else None,
+                    severity=k % 11,
+                )
+            )
+        options: dict[str, Any] = {"now": NOW, "bundle_type": bundle_type}
+        text = to_fhir_json(course, **options)
+        model = to_fhir(course, **options)
+        assert json.loads(text) == json.loads(model.model_dump_json())
+        assert BundleR4B.model_validate_json(text) == model
+        assert text == _dumps(
+            build_bundle(course, until=None, patient=None, version="R4B", **options),
+            None,
+        )
+        assert from_fhir(text) == carried(course)
+
     def test_same_course_same_text(self) -> None:
         """The text is deterministic: ids, order and spelling."""
         assert to_fhir_json(_course(), now=NOW) == to_fhir_json(_course(), now=NOW)

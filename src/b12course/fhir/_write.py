@@ -1,8 +1,12 @@
 """Write a course as a FHIR Bundle: a rendering of the course's timeline.
 
 The bundle is built as plain JSON-shaped dicts from the events of
-``Course.timeline`` (the one derivation) and the regimen's phases, then
-validated by constructing the ``fhir.resources`` Bundle of the chosen version:
+``Course.timeline`` (the one derivation, computed once and its events grouped
+by kind once) and the regimen's phases; ``to_fhir`` validates them by
+constructing the ``fhir.resources`` Bundle of the chosen version, and
+``to_fhir_json`` writes them as JSON text with the standard ``json`` module
+(:func:`bundle_json`; a plain symptom entry, thousands on a long record, is
+written from one encoded head per symptom, byte for byte the same text):
 
 - one ``MedicationRequest`` per phase of the regimen: the dose, route and
   ``Timing`` of the phase, the phase's first planned dose as the start of its
