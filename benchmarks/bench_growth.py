@@ -167,7 +167,7 @@ def views(course: Course, now: dt.datetime) -> dict[str, Callable[[], object]]:
 # Reported without a target of its own: the time over to_fhir_json is the
 # validation of the fhir.resources model (pydantic), not b12course's work.
 REPORTED_ONLY = {
-    "to_fhir": "reported: to_fhir_json plus fhir.resources' validation of the model",
+    "to_fhir": "reported: the same bundle data, then fhir.resources validates it",
 }
 
 
