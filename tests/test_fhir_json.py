@@ -177,6 +177,24 @@ class TestSameAsTheModel:
         )
         assert from_fhir(text) == carried(course)
 
+    @pytest.mark.parametrize("note", ["plain", "no-break\u00a0space"])
+    def test_the_timeline_is_computed_once(
+        self, note: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """One timeline a call, also when a refused character sends it the long way."""
+        course = _course().record_dose(FIRST + dt.timedelta(days=2), note=note)
+        calls = []
+        timeline = Course.timeline
+
+        def counted(self: Course, *args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            return timeline(self, *args, **kwargs)
+
+        monkeypatch.setattr(Course, "timeline", counted)
+        text = to_fhir_json(course, now=NOW)
+        assert len(calls) == 1
+        assert "no-break space" in text or "plain" in text
+
     def test_same_course_same_text(self) -> None:
         """The text is deterministic: ids, order and spelling."""
         assert to_fhir_json(_course(), now=NOW) == to_fhir_json(_course(), now=NOW)

@@ -841,7 +841,7 @@ def build_bundle(
     bundle_type: str,
 ) -> Json:
     """Return the bundle of ``course`` as JSON-shaped dicts (see ``to_fhir``)."""
-    bundle = _bundle(
+    writing = _Writing(
         course,
         until=until,
         now=now,
@@ -849,7 +849,7 @@ def build_bundle(
         version=version,
         bundle_type=bundle_type,
     )
-    return fhir_strings_in(bundle)  # type: ignore[no-any-return]
+    return fhir_strings_in(writing.bundle())  # type: ignore[no-any-return]
 
 
 def bundle_json(
@@ -872,18 +872,19 @@ def bundle_json(
         isinstance(indent, bool) or not isinstance(indent, int) or indent < 0
     ):
         raise SettingError.wrong_kind("indent", indent, "None or a whole number from 0")
-    options: dict[str, Any] = {
-        "until": until,
-        "now": now,
-        "patient": patient,
-        "version": version,
-        "bundle_type": bundle_type,
-    }
+    writing = _Writing(
+        course,
+        until=until,
+        now=now,
+        patient=patient,
+        version=version,
+        bundle_type=bundle_type,
+    )
     if indent is None:
-        text = _joined(_bundle(course, encoded=True, **options))
+        text = _joined(writing.bundle(encoded=True))
         if not _suspect(text):
             return text
-    bundle = _bundle(course, **options)
+    bundle = writing.bundle()  # from the same timeline
     text = _dumps(bundle, indent)
     if _suspect(text):
         text = _dumps(fhir_strings_in(bundle), indent)
@@ -928,44 +929,55 @@ def _json_number(value: object) -> int | float:
     return int(value) if value.as_tuple().exponent >= 0 else float(value)  # type: ignore[operator]
 
 
-def _bundle(
-    course: object,
-    *,
-    until: dt.datetime | None,
-    now: dt.datetime | None,
-    patient: str | None,
-    version: str,
-    bundle_type: str,
-    encoded: bool = False,
-) -> Json:
-    """The bundle as dicts, its strings as the course has them.
+class _Writing:
+    """One call's checked options and its timeline, computed once."""
 
-    With ``encoded``, plain symptom entries are :class:`Encoded` text.
-    """
-    checked = _check(course, version, bundle_type, patient)
-    if until is None:
-        until = default_horizon(checked)
-    until = require_aware("until", until)
-    timeline = checked.timeline(until=until, now=now)
-    writer = _Writer(
-        checked,
-        timeline,
-        until=until,
-        version="R5" if version == "R5" else "R4B",
-        patient=patient,
-        bundle_type="transaction" if bundle_type == "transaction" else "collection",
-        encoded=encoded,
-    )
-    writer.requests_for_phases()
-    writer.administrations()
-    writer.observations()
-    writer.corrections()
-    bundle: Json = {
-        "resourceType": "Bundle",
-        "identifier": {"system": _codes.COURSE_SYSTEM, "value": checked.id},
-        "type": bundle_type,
-    }
-    if now is not None:
-        bundle["timestamp"] = fhir_datetime(require_aware("now", now))
-    bundle["entry"] = writer.entries
-    return bundle
+    def __init__(
+        self,
+        course: object,
+        *,
+        until: dt.datetime | None,
+        now: dt.datetime | None,
+        patient: str | None,
+        version: str,
+        bundle_type: str,
+    ) -> None:
+        self.course = _check(course, version, bundle_type, patient)
+        if until is None:
+            until = default_horizon(self.course)
+        self.until = require_aware("until", until)
+        self.timeline = self.course.timeline(until=self.until, now=now)
+        self.now = None if now is None else require_aware("now", now)
+        self.patient = patient
+        self.version: Version = "R5" if version == "R5" else "R4B"
+        self.bundle_type: BundleType = (
+            "transaction" if bundle_type == "transaction" else "collection"
+        )
+
+    def bundle(self, *, encoded: bool = False) -> Json:
+        """The bundle as dicts, its strings as the course has them.
+
+        With ``encoded``, plain symptom entries are :class:`Encoded` text.
+        """
+        writer = _Writer(
+            self.course,
+            self.timeline,
+            until=self.until,
+            version=self.version,
+            patient=self.patient,
+            bundle_type=self.bundle_type,
+            encoded=encoded,
+        )
+        writer.requests_for_phases()
+        writer.administrations()
+        writer.observations()
+        writer.corrections()
+        bundle: Json = {
+            "resourceType": "Bundle",
+            "identifier": {"system": _codes.COURSE_SYSTEM, "value": self.course.id},
+            "type": self.bundle_type,
+        }
+        if self.now is not None:
+            bundle["timestamp"] = fhir_datetime(self.now)
+        bundle["entry"] = writer.entries
+        return bundle
