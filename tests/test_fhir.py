@@ -51,6 +51,7 @@ from b12course.fhir import (
     from_fhir,
     structure_definitions,
     to_fhir,
+    to_fhir_json,
 )
 from b12course.fhir._write import fhir_datetime
 
@@ -418,6 +419,11 @@ class TestSnapshot:
             GOLDEN.write_text(text, encoding="utf-8")
         assert text == GOLDEN.read_text(encoding="utf-8")
 
+    def test_json_path_matches_the_golden_file(self) -> None:
+        """to_fhir_json's text holds the pinned bundle's values (layout aside)."""
+        text = to_fhir_json(_rich_course(), now=NOW, indent=2)
+        assert json.loads(text) == json.loads(GOLDEN.read_bytes())
+
     def test_golden_file_validates_as_r4b_and_reads_back(self) -> None:
         """The pinned bundle is valid R4B and reads back as the course."""
         bundle = BundleR4B.model_validate_json(GOLDEN.read_bytes())
@@ -663,15 +669,24 @@ class TestCommand:
         assert json.loads(capsysbinary.readouterr().out)["type"] == "collection"
 
     def test_without_the_extra(
-        self,
-        tmp_path: pathlib.Path,
-        monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str],
+        self, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Without fhir.resources the command says which extra to install."""
-        monkeypatch.setitem(sys.modules, "fhir.resources", None)
-        assert main(["fhir", str(self._saved(tmp_path))]) == 2
-        assert "b12course[fhir]" in capsys.readouterr().err
+        """The command writes through to_fhir_json: fhir.resources is not needed."""
+        out = tmp_path / "bundle.json"
+        saved = str(self._saved(tmp_path))
+        with monkeypatch.context() as blocked:
+            blocked.setitem(sys.modules, "fhir.resources", None)
+            assert main(["fhir", saved, "-o", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert text.startswith('{\n  "resourceType": "Bundle",\n')
+        assert text.endswith("}\n")
+        bundle = BundleR4B.model_validate_json(text)
+        assert from_fhir(bundle) == _rich_course()
+        stamp = json.loads(text)["timestamp"]
+        expected = to_fhir(
+            _rich_course(), now=dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        )
+        assert json.loads(text) == json.loads(expected.model_dump_json())
 
     def test_missing_course_file(
         self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
@@ -1051,6 +1066,16 @@ class TestOfficialSchema:
             )
             dumped = json.loads(bundle.model_dump_json())
             assert official_schema.problems(dumped, version) == []
+            # The JSON path, which skips fhir.resources' validation, as well.
+            text = to_fhir_json(
+                course,
+                now=NOW,
+                patient=patient,
+                version=version,  # type: ignore[arg-type]
+                bundle_type=bundle_type,  # type: ignore[arg-type]
+            )
+            assert official_schema.problems(json.loads(text), version) == []
+            assert json.loads(text) == dumped
 
     @pytest.mark.parametrize("version", ["R4B", "R5"])
     def test_structure_definitions_pass_hl7_schema(

@@ -1,8 +1,12 @@
 """Write a course as a FHIR Bundle: a rendering of the course's timeline.
 
 The bundle is built as plain JSON-shaped dicts from the events of
-``Course.timeline`` (the one derivation) and the regimen's phases, then
-validated by constructing the ``fhir.resources`` Bundle of the chosen version:
+``Course.timeline`` (the one derivation, computed once and its events grouped
+by kind once) and the regimen's phases; ``to_fhir`` validates them by
+constructing the ``fhir.resources`` Bundle of the chosen version, and
+``to_fhir_json`` writes them as JSON text with the standard ``json`` module
+(:func:`bundle_json`; a plain symptom entry, thousands on a long record, is
+written from one encoded head per symptom, byte for byte the same text):
 
 - one ``MedicationRequest`` per phase of the regimen: the dose, route and
   ``Timing`` of the phase, the phase's first planned dose as the start of its
@@ -25,6 +29,9 @@ reads back exactly what was written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
 import re
 import uuid
 from collections.abc import Iterable
@@ -52,14 +59,14 @@ from b12course._regimen import (
 from b12course._schedule import PhaseEnding, PhaseSpan, PlannedDose
 from b12course._symptoms import SymptomEntry
 from b12course._time import require_aware, utc
-from b12course._timeline import EventKind, Timeline
+from b12course._timeline import EventKind, Timeline, TimelineEvent
 from b12course._units import Amount
 from b12course.exceptions import ExportError, NotACourseError, SettingError
 from b12course.fhir import _codes
 from b12course.fhir._json import fhir_offset
-from b12course.fhir._strings import fhir_strings_in
+from b12course.fhir._strings import SUSPECT_IN_JSON, fhir_strings_in
 
-__all__ = ["Json", "build_bundle", "default_horizon", "fhir_datetime"]
+__all__ = ["Json", "build_bundle", "bundle_json", "default_horizon", "fhir_datetime"]
 
 Json = dict[str, Any]
 Version = Literal["R4B", "R5"]
@@ -69,6 +76,8 @@ _VERSIONS = ("R4B", "R5")
 _BUNDLE_TYPES = ("collection", "transaction")
 # Deterministic entry ids: the same course always gives the same bundle.
 _NAMESPACE = uuid.UUID("5b7d2c1e-8f2a-4c3e-9a41-0d6f4b2e7c10")
+# The RFC 4122 variant (binary 10xx) set on a uuid's 17th hex digit.
+_VARIANT = {f"{n:x}": f"{n & 0x3 | 0x8:x}" for n in range(16)}
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PERIOD_UNITS = {"days": "d", "weeks": "wk", "months": "mo"}
 # A relative reference to a Patient: the FHIR id grammar, [A-Za-z0-9\-\.]{1,64}.
@@ -86,12 +95,21 @@ def fhir_datetime(value: dt.datetime) -> str:
         ExportError: The instant is at the edge of the calendar, where UTC
             falls outside years 1 to 9999.
     """
-    if fhir_offset(value.utcoffset()):
-        return value.isoformat()
+    if _carried_offset(value.utcoffset()):
+        return _zulu(value.isoformat())
     try:
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return _zulu(value.astimezone(dt.timezone.utc).isoformat())
     except OverflowError as exc:
         raise ExportError.fhir_datetime(value) from exc
+
+
+# The few offsets a course's instants have, each judged once.
+_carried_offset = functools.lru_cache(maxsize=256)(fhir_offset)
+
+
+def _zulu(text: str) -> str:
+    """UTC written as ``Z``, as ``fhir.resources`` writes it (the same instant)."""
+    return text[:-6] + "Z" if text.endswith(("+00:00", "-00:00")) else text
 
 
 def default_horizon(course: Course) -> dt.datetime:
@@ -251,13 +269,13 @@ def _correction_extension(
         {"url": "kind", "valueCode": correction.kind.value},
         {"url": "order", "valueInteger": order},
         {"url": "reason", "valueString": correction.reason},
-        {"url": "at", "valueDateTime": correction.at.isoformat()},
+        {"url": "at", "valueDateTime": _zulu(correction.at.isoformat())},
     ]
     if correction.by:
         parts.append({"url": "by", "valueString": correction.by})
     replacement = correction.replacement
     if replacement is not None:
-        at = instant_of(replacement).isoformat()
+        at = _zulu(instant_of(replacement).isoformat())
         parts.append({"url": "replaced-by", "valueDateTime": at})
         name = getattr(replacement, "label", None) or getattr(
             getattr(replacement, "analyte", None), "value", None
@@ -329,15 +347,25 @@ class _Writer:
         version: Version,
         patient: str | None,
         bundle_type: BundleType,
+        encoded: bool = False,
     ) -> None:
         self.course = course
         self.timeline = timeline
+        # Whether plain symptom entries may be written as JSON text already
+        # (for bundle_json: thousands of them, each the same but for its
+        # instant and severity).
+        self.encoded = encoded
+        self.symptom_heads: dict[tuple[str, str], str] = {}
         self.until = until
         self.r5 = version == "R5"
         self.transaction = bundle_type == "transaction"
-        self.entries: list[Json] = []
+        self.entries: list[Json | Encoded] = []
         self.counter = 0
         self.zone = course.zone
+        self.by_kind: dict[EventKind, list[TimelineEvent]] = {}
+        for event in timeline.events:
+            self.by_kind.setdefault(event.kind, []).append(event)
+        self._hashed_id = self._hash_id(course.id)
         if patient is None:
             self.patient_url = self._url("patient")
             self._add_patient()
@@ -348,8 +376,36 @@ class _Writer:
             self._url(f"phase/{i}") for i in range(len(course.regimen.phases))
         ]
 
+    def _events(self, *kinds: EventKind) -> list[TimelineEvent]:
+        """The timeline's events of ``kinds``, in its order.
+
+        Filtered from the one timeline: ``Timeline.of_kind`` would build and
+        index a new timeline for each question.
+        """
+        if len(kinds) == 1:
+            return self.by_kind.get(kinds[0], [])
+        return [e for e in self.timeline.events if e.kind in kinds]
+
+    @staticmethod
+    def _hash_id(course_id: str) -> hashlib._Hash:
+        """The SHA-1 (uuid5's hash) of the namespace and ``course_id/``."""
+        return hashlib.sha1(
+            _NAMESPACE.bytes + f"{course_id}/".encode(), usedforsecurity=False
+        )
+
     def _url(self, key: str) -> str:
-        return "urn:uuid:" + str(uuid.uuid5(_NAMESPACE, f"{self.course.id}/{key}"))
+        """``urn:uuid:`` and ``uuid5(_NAMESPACE, f"{course id}/{key}")``.
+
+        The SHA-1 of the namespace and the course's id is taken once, and the
+        version and variant set on the hex digits: thousands of entries.
+        """
+        digest = self._hashed_id.copy()
+        digest.update(key.encode())
+        x = digest.hexdigest()
+        return (
+            f"urn:uuid:{x[:8]}-{x[8:12]}-5{x[13:16]}-"
+            f"{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
+        )
 
     def _add_patient(self) -> None:
         """Add the Patient the resources refer to when no patient is given.
@@ -390,12 +446,11 @@ class _Writer:
 
     def requests_for_phases(self) -> None:
         spans = {
-            e.payload.index: e.payload
-            for e in self.timeline.of_kind(EventKind.PHASE_CHANGE)
+            e.payload.index: e.payload for e in self._events(EventKind.PHASE_CHANGE)
         }
         firsts: dict[int, PlannedDose] = {}
         pending: dict[int, int] = {}
-        for event in self.timeline.of_kind(EventKind.PLANNED_DOSE):
+        for event in self._events(EventKind.PLANNED_DOSE):
             slot: PlannedDose = event.payload
             firsts.setdefault(slot.phase, slot)
             pending[slot.phase] = pending.get(slot.phase, 0) + slot.pending
@@ -500,15 +555,13 @@ class _Writer:
     def administrations(self) -> None:
         fulfilled: dict[int, int] = {}
         planned: dict[int, PlannedDose] = {}
-        for event in self.timeline.of_kind(EventKind.PLANNED_DOSE):
+        for event in self._events(EventKind.PLANNED_DOSE):
             slot: PlannedDose = event.payload
             if slot.given is not None:
                 fulfilled[id(slot.given)] = slot.phase
             if slot.skip is not None:
                 planned[id(slot.skip)] = slot
-        for event in self.timeline.of_kind(
-            EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED
-        ):
+        for event in self._events(EventKind.DOSE_GIVEN, EventKind.DOSE_SKIPPED):
             self.counter += 1
             url = self._url(f"administration/{self.counter}")
             if event.kind is EventKind.DOSE_GIVEN:
@@ -597,7 +650,9 @@ class _Writer:
     # -- records voided or amended: entered-in-error --------------------------
 
     def corrections(self) -> None:
-        requests = {e["fullUrl"]: e["resource"] for e in self.entries}
+        requests = {
+            e["fullUrl"]: e["resource"] for e in self.entries if isinstance(e, dict)
+        }
         for order, correction in enumerate(self.course.corrections):
             record = correction.record
             later = self.course.corrections[order + 1 :]
@@ -627,13 +682,39 @@ class _Writer:
     # -- Observation per symptom entry and lab result ------------------------
 
     def observations(self) -> None:
-        for event in self.timeline.of_kind(EventKind.SYMPTOM, EventKind.LAB_RESULT):
+        for event in self._events(EventKind.SYMPTOM, EventKind.LAB_RESULT):
             self.counter += 1
             url = self._url(f"observation/{self.counter}")
-            if event.kind is EventKind.SYMPTOM:
-                self._add(url, self._symptom(event.payload))
-            else:
+            if event.kind is not EventKind.SYMPTOM:
                 self._add(url, self._lab(event.payload))
+            elif self.encoded and _plain(event.payload):
+                self.entries.append(self._plain_symptom(url, event.payload))
+            else:
+                self._add(url, self._symptom(event.payload))
+
+    def _plain_symptom(self, url: str, entry: SymptomEntry) -> Encoded:
+        """The entry of a plain symptom entry, as the JSON text of its dicts.
+
+        Exactly ``_dumps`` of what :meth:`_add` and :meth:`_symptom` build
+        (the tests hold the two equal): the text up to the instant is the
+        same for every entry of a symptom, so it is encoded once.
+        """
+        key = (entry.symptom.value, entry.label)
+        head = self.symptom_heads.get(key)
+        if head is None:
+            resource = self._observation(entry.at, _own(_codes.SYMPTOM_SYSTEM, *key))
+            del resource["effectiveDateTime"]
+            head = _dumps(resource, None)[:-1] + ',"effectiveDateTime":"'
+            self.symptom_heads[key] = head
+        tail = (
+            ',"request":{"method":"POST","url":"Observation"}}'
+            if self.transaction
+            else "}"
+        )
+        return Encoded(
+            f'{{"fullUrl":"{url}","resource":{head}{fhir_datetime(entry.at)}",'
+            f'"valueInteger":{entry.severity}}}{tail}'
+        )
 
     def _observation(self, at: dt.datetime, code: Json) -> Json:
         return {
@@ -649,9 +730,15 @@ class _Writer:
             entry.at, _own(_codes.SYMPTOM_SYSTEM, entry.symptom.value, entry.label)
         )
         resource["valueInteger"] = entry.severity
-        components = list(self._symptom_components(entry))
-        if components:
-            resource["component"] = components
+        if (
+            entry.multifocal is not None
+            or entry.during_sleep is not None
+            or entry.triggers
+            or entry.body_sites
+        ):
+            components = list(self._symptom_components(entry))
+            if components:
+                resource["component"] = components
         if entry.note:
             resource["note"] = [{"text": entry.note}]
         return resource
@@ -701,6 +788,24 @@ class _Writer:
         return resource
 
 
+class Encoded(str):
+    """An entry already written as compact JSON text (see ``_plain_symptom``)."""
+
+    __slots__ = ()
+
+
+def _plain(entry: SymptomEntry) -> bool:
+    """Whether a symptom entry's Observation has no components and no note."""
+    return (
+        type(entry.severity) is int
+        and entry.multifocal is None
+        and entry.during_sleep is None
+        and not entry.triggers
+        and not entry.body_sites
+        and not entry.note
+    )
+
+
 def _reference_ranges(result: LabResult) -> list[Json]:
     chosen = default_reference(result.analyte)
     if chosen is None:
@@ -736,29 +841,143 @@ def build_bundle(
     bundle_type: str,
 ) -> Json:
     """Return the bundle of ``course`` as JSON-shaped dicts (see ``to_fhir``)."""
-    checked = _check(course, version, bundle_type, patient)
-    if until is None:
-        until = default_horizon(checked)
-    until = require_aware("until", until)
-    timeline = checked.timeline(until=until, now=now)
-    writer = _Writer(
-        checked,
-        timeline,
+    writing = _Writing(
+        course,
         until=until,
-        version="R5" if version == "R5" else "R4B",
+        now=now,
         patient=patient,
-        bundle_type="transaction" if bundle_type == "transaction" else "collection",
+        version=version,
+        bundle_type=bundle_type,
     )
-    writer.requests_for_phases()
-    writer.administrations()
-    writer.observations()
-    writer.corrections()
-    bundle: Json = {
-        "resourceType": "Bundle",
-        "identifier": {"system": _codes.COURSE_SYSTEM, "value": checked.id},
-        "type": bundle_type,
-    }
-    if now is not None:
-        bundle["timestamp"] = fhir_datetime(require_aware("now", now))
-    bundle["entry"] = writer.entries
-    return fhir_strings_in(bundle)  # type: ignore[no-any-return]
+    return fhir_strings_in(writing.bundle())  # type: ignore[no-any-return]
+
+
+def bundle_json(
+    course: object,
+    *,
+    until: dt.datetime | None,
+    now: dt.datetime | None,
+    patient: str | None,
+    version: str,
+    bundle_type: str,
+    indent: int | None,
+) -> str:
+    """Return the bundle of ``course`` as JSON text (see ``to_fhir_json``).
+
+    The text of :func:`build_bundle`'s dicts: the strings are made FHIR
+    strings only when the text shows a character FHIR refuses (rarely), so
+    thousands of resources are not walked for nothing.
+    """
+    if indent is not None and (
+        isinstance(indent, bool) or not isinstance(indent, int) or indent < 0
+    ):
+        raise SettingError.wrong_kind("indent", indent, "None or a whole number from 0")
+    writing = _Writing(
+        course,
+        until=until,
+        now=now,
+        patient=patient,
+        version=version,
+        bundle_type=bundle_type,
+    )
+    if indent is None:
+        text = _joined(writing.bundle(encoded=True))
+        if not _suspect(text):
+            return text
+    bundle = writing.bundle()  # from the same timeline
+    text = _dumps(bundle, indent)
+    if _suspect(text):
+        text = _dumps(fhir_strings_in(bundle), indent)
+    return text
+
+
+def _joined(bundle: Json) -> str:
+    """The compact text of a bundle some of whose entries are written already."""
+    head = {k: v for k, v in bundle.items() if k != "entry"}
+    entries = ",".join(
+        e if isinstance(e, Encoded) else _dumps(e, None) for e in bundle["entry"]
+    )
+    # "entry" is the bundle's last member, as _bundle builds it.
+    return f'{_dumps(head, None)[:-1]},"entry":[{entries}]}}'
+
+
+def _suspect(text: str) -> bool:
+    """Whether JSON ``text`` may hold a character FHIR refuses (see SUSPECT_IN_JSON)."""
+    if text.isascii():  # the usual case, and a flag of the string: no scan
+        return "\\" in text and ("\\f" in text or "\\u00" in text)
+    return SUSPECT_IN_JSON.search(text) is not None
+
+
+def _dumps(bundle: Json, indent: int | None) -> str:
+    # Compact as fhir.resources' model_dump_json() is, unless indented; the
+    # dicts are a tree built here (no cycles to look for).
+    return json.dumps(
+        bundle,
+        ensure_ascii=False,
+        check_circular=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+        default=_json_number,
+    )
+
+
+def _json_number(value: object) -> int | float:
+    """A Decimal as the JSON number fhir.resources writes: ``1``, ``150.0``."""
+    if not isinstance(value, Decimal):
+        msg = f"{type(value).__name__} is not JSON"
+        raise TypeError(msg)
+    return int(value) if value.as_tuple().exponent >= 0 else float(value)  # type: ignore[operator]
+
+
+class _Writing:
+    """One call's checked options and its timeline, computed once."""
+
+    def __init__(
+        self,
+        course: object,
+        *,
+        until: dt.datetime | None,
+        now: dt.datetime | None,
+        patient: str | None,
+        version: str,
+        bundle_type: str,
+    ) -> None:
+        self.course = _check(course, version, bundle_type, patient)
+        if until is None:
+            until = default_horizon(self.course)
+        self.until = require_aware("until", until)
+        self.timeline = self.course.timeline(until=self.until, now=now)
+        self.now = None if now is None else require_aware("now", now)
+        self.patient = patient
+        self.version: Version = "R5" if version == "R5" else "R4B"
+        self.bundle_type: BundleType = (
+            "transaction" if bundle_type == "transaction" else "collection"
+        )
+
+    def bundle(self, *, encoded: bool = False) -> Json:
+        """The bundle as dicts, its strings as the course has them.
+
+        With ``encoded``, plain symptom entries are :class:`Encoded` text.
+        """
+        writer = _Writer(
+            self.course,
+            self.timeline,
+            until=self.until,
+            version=self.version,
+            patient=self.patient,
+            bundle_type=self.bundle_type,
+            encoded=encoded,
+        )
+        writer.requests_for_phases()
+        writer.administrations()
+        writer.observations()
+        writer.corrections()
+        bundle: Json = {
+            "resourceType": "Bundle",
+            "identifier": {"system": _codes.COURSE_SYSTEM, "value": self.course.id},
+            "type": self.bundle_type,
+        }
+        if self.now is not None:
+            bundle["timestamp"] = fhir_datetime(self.now)
+        bundle["entry"] = writer.entries
+        return bundle
