@@ -499,7 +499,7 @@ class TestJson:
     def test_plan_json_is_the_timelines_planned_doses(
         self, tmp_path_factory, course, days
     ):
-        """The plan command's --json, for any course file lists the timeline's planned doses, with their names."""
+        """The plan command's --json, for any course file, lists the timeline's planned doses in plan order, with their names."""
         path = tmp_path_factory.mktemp("plan") / "course.json"
         path.write_text(b12json.dumps(course))
         now = course.first_dose + dt.timedelta(days=days)
@@ -522,15 +522,50 @@ class TestJson:
             )
         assert code == 0
         doses = json.loads(out.getvalue())["doses"]
-        expected = [
-            e.payload
-            for e in course.timeline(until=until, now=now).of_kind(
-                b12.EventKind.PLANNED_DOSE
-            )
-        ]
+        # In plan order (by number): a dose given early can re-anchor the next
+        # slot before its own due time, so time order may differ.
+        expected = course.timeline(until=until, now=now).planned_doses
         assert [(d["number"], d["name"], d["status"]) for d in doses] == [
             (d.number, d.name, d.status.value) for d in expected
         ]
+
+    def test_plan_json_keeps_plan_order_when_an_early_dose_reanchors(
+        self, capsys, tmp_path
+    ):
+        """A first dose given a day early moves dose 2 before dose 1's due time: --json stays in plan order."""
+        utc = zoneinfo.ZoneInfo("UTC")
+        course = Course.begin(
+            regimens.get("bnf-hydroxocobalamin-non-neuro"),
+            first_dose=dt.datetime(2020, 1, 1, 0, 1, tzinfo=utc),
+            id="early",
+        ).record_dose(dt.datetime(2019, 12, 31, tzinfo=utc))
+        path = tmp_path / "course.json"
+        path.write_text(b12json.dumps(course))
+        assert (
+            main(
+                [
+                    "plan",
+                    str(path),
+                    "--now",
+                    "2020-01-01T00:01",
+                    "--until",
+                    "2020-02-01T00:00",
+                    "--json",
+                ]
+            )
+            == 0
+        )
+        doses = json.loads(capsys.readouterr().out)["doses"]
+        assert [(d["number"], d["status"]) for d in doses[:3]] == [
+            (1, "given"),
+            (2, "due"),
+            (3, "scheduled"),
+        ]
+        # In time order the due dose 2 (Wednesday 00:00) comes before dose 1's due time.
+        events = course.timeline(until=dt.datetime(2020, 2, 1, tzinfo=utc)).of_kind(
+            b12.EventKind.PLANNED_DOSE
+        )
+        assert [e.payload.number for e in events][:2] == [2, 1]
 
 
 class TestSummary:
