@@ -72,7 +72,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import json as _json
+import operator
 import re
 import types
 import typing
@@ -84,11 +86,11 @@ import attrs
 
 from b12course._checks import instance_of
 from b12course._corrections import RECORD_CLASSES, Record
-from b12course._course import Course, require_course
+from b12course._course import Course, InOrder, require_course
 from b12course._records import Administrator
 from b12course._regimen import Dose, PhaseEnd, Regimen
 from b12course._text import require_text, text_validator
-from b12course._time import aware, get_zone
+from b12course._time import EARLIEST, LATEST, aware, get_zone
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError, CourseFormatError
 
@@ -252,22 +254,32 @@ def _parse_instant(text: object, _count: object = None) -> dt.datetime:
             "expected an ISO 8601 date-time with offset, such as "
             f"'2026-12-01T09:00:00+00:00[Europe/London]', not {_describe(text)}"
         )
-    # The fast path: "<ISO 8601>[<key>]" with a zone read before.
+    found = _instant_and_key(text)
+    return found[0] if found is not None else _parse_instant_slowly(text)
+
+
+def _instant_and_key(text: str) -> tuple[dt.datetime, dt.datetime] | None:
+    """Read ``"<ISO 8601>[<key>]"`` of a zone read before, fast (None: slowly).
+
+    Returns the instant in its zone and the same instant at the offset
+    written (a fixed offset), which orders instants as UTC does: a reader
+    checks records' order with it without converting them again.  The
+    instant in the zone has the offset written only if its wall time is as
+    written, and then its fold is the right one.
+    """
     if text[-1:] == "]":
         at = text.find("[")
         zone = _ZONES.get(text[at + 1 : -1]) if at > 0 else None
         if zone is not None and text.find("T", 0, at) >= 0:
-            # The instant in the zone: its offset is the one written only if
-            # the wall time is as written (and then its fold is the right one).
             try:
                 parsed = dt.datetime.fromisoformat(text[:at])
                 offset = parsed.utcoffset()
                 candidate = parsed.astimezone(zone) if offset is not None else None
             except (ValueError, OverflowError):  # said by the slow path
-                candidate = None
+                return None
             if candidate is not None and candidate.utcoffset() == offset:
-                return candidate
-    return _parse_instant_slowly(text)
+                return candidate, parsed
+    return None
 
 
 def _parse_instant_slowly(text: str) -> dt.datetime:
@@ -579,7 +591,11 @@ def _class_reader(cls: type) -> _Reader:
     arguments, settings = [], []
     for i, (field, kind) in enumerate(fields):
         name = field.alias
-        namespace[f"read_{i}"] = _reader(kind)
+        namespace[f"read_{i}"] = (
+            _in_order_reader(typing.get_args(kind)[0])
+            if cls is Course and field.name in _IN_TIME_ORDER
+            else _reader(kind)
+        )
         default = field.default
         if default is attrs.NOTHING:
             missing = f"raise StepError('.{name}', MissingError())"
@@ -636,6 +652,147 @@ def _inline(kind: object, target: str) -> list[str]:
     if _is_optional(kind) is not None:
         return ["    elif v is None:", f"        {target} = None"]
     return []
+
+
+# The course's records kept in time order, without duplicates, by instant.
+_IN_TIME_ORDER = ("given", "symptoms", "labs")
+_KeyedReader = Callable[[Any, list[int], list[Any]], Any]
+
+
+def _in_order_reader(item: type) -> _Reader:
+    """Read a course's records, marked :class:`InOrder` when they already are.
+
+    Then the course neither converts their instants again nor sorts them nor
+    looks for duplicates; any other list is given to the course as it is,
+    which sorts it or refuses it as usual.
+    """
+    read_item = _keyed_reader(item)
+    read_slowly = _tuple_reader(_reader(item))
+
+    def read(value: object, count: list[int]) -> tuple[object, ...]:
+        if type(value) is not list or not value:
+            return read_slowly(value, count)  # type: ignore[no-any-return]
+        keys: list[Any] = []
+        before = count[0]
+        try:
+            records = [read_item(element, count, keys) for element in value]
+        except Exception:  # noqa: BLE001 - read again, to name the item
+            count[0] = before
+            return read_slowly(value, count)  # type: ignore[no-any-return]
+        try:
+            ordered = (
+                all(map(operator.lt, keys, itertools.islice(keys, 1, None)))
+                and keys[0] >= EARLIEST
+                and keys[-1] < LATEST
+            )
+        except TypeError:  # a record read slowly has no key
+            ordered = False
+        return InOrder(records) if ordered else tuple(records)
+
+    return read
+
+
+def _keyed_reader(cls: type) -> _KeyedReader:
+    """Generate a reader of one record that also appends its instant's key.
+
+    It reads, without a call each, an object holding exactly the fields the
+    writer writes (every other field at its default) whose instant ``at`` is
+    in a zone read before (as :func:`_instant_and_key`) and whose dose was
+    read before; it appends the instant at its written offset to ``keys``.
+    Any other object is read by the class's reader, and its key is None.
+    """
+    fields = _fields(cls)
+    always = _WRITTEN_AT_DEFAULT.get(cls.__name__, frozenset())
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "slowly": _reader(cls),
+        "new": object.__new__,
+        "zones": _ZONES,
+        "doses": _DOSES,
+        "fromisoformat": dt.datetime.fromisoformat,
+    }
+    written, key = 0, None
+    lines: list[str] = []
+    arguments, settings = [], []
+    for i, (field, kind) in enumerate(fields):
+        name = field.alias
+        default = field.default
+        if default is not attrs.NOTHING and field.name not in always:
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                namespace[f"default_{i}"] = default.factory  # type: ignore[union-attr]
+                lines.append(f"x_{i} = default_{i}()")
+            else:
+                namespace[f"default_{i}"] = default
+                lines.append(f"x_{i} = default_{i}")
+        else:
+            written += 1
+            lines.append(f"v = value[{name!r}]")
+            if name == "at" and kind is dt.datetime:
+                key = f"p_{i}"
+                lines += [
+                    "b = v.find('[')",
+                    "zone = zones.get(v[b + 1 : -1]) if v[-1:] == ']' else None",
+                    "if zone is None or b <= 0 or v.find('T', 0, b) < 0:",
+                    "    return slow(value, count, keys, before)",
+                    f"p_{i} = fromisoformat(v[:b])",
+                    "offset = p_{i}.utcoffset()".replace("{i}", str(i)),
+                    "if offset is None:",
+                    "    return slow(value, count, keys, before)",
+                    f"x_{i} = p_{i}.astimezone(zone)",
+                    f"if x_{i}.utcoffset() != offset:",
+                    "    return slow(value, count, keys, before)",
+                ]
+            elif kind is Dose:
+                namespace[f"read_{i}"] = _reader(kind)
+                lines += [
+                    f"x_{i} = doses.get(tuple(v.items()))",
+                    f"if x_{i} is None:",
+                    f"    x_{i} = read_{i}(v, count)",
+                    "else:",
+                    "    count[0] += len(v)",
+                ]
+            else:
+                namespace[f"read_{i}"] = _reader(kind)
+                inline = [line[4:] for line in _inline(kind, f"x_{i}")]
+                lines += [
+                    "if False:",
+                    "    pass",
+                    *inline,
+                    "else:",
+                    f"    x_{i} = read_{i}(v, count)",
+                ]
+        arguments.append(f"{name}=x_{i}")
+        namespace[f"set_{i}"] = getattr(cls, field.name).__set__
+        settings.append(f"set_{i}(o, x_{i})")
+    if key is None:  # pragma: no cover - every record has an instant "at"
+        msg = f"{cls.__name__} has no instant 'at'"
+        raise TypeError(msg)
+    if _trusted(cls, fields):
+        lines += ["o = new(cls)", *settings]
+    else:
+        lines.append(f"o = cls({', '.join(arguments)})")
+    code = [
+        "def read(value, count, keys):",
+        f"    if type(value) is not dict or len(value) != {written}:",
+        "        keys.append(None)",
+        "        return slowly(value, count)",
+        "    before = count[0]",
+        "    try:",
+        *["        " + line for line in lines],
+        "    except Exception:",
+        "        return slow(value, count, keys, before)",
+        f"    count[0] += {written}",
+        f"    keys.append({key})",
+        "    return o",
+        "",
+        "def slow(value, count, keys, before):",
+        "    count[0] = before",
+        "    keys.append(None)",
+        "    return slowly(value, count)",
+    ]
+    exec("\n".join(code), namespace)  # noqa: S102 - code generated from attrs.fields
+    read: _KeyedReader = namespace["read"]
+    return read
 
 
 def _trusted(cls: type, fields: tuple[tuple[attrs.Attribute[Any], Any], ...]) -> bool:
@@ -824,7 +981,7 @@ def _preset(regimen_id: str) -> Regimen | None:
 
 def _shared_dose(read: _Reader) -> _Reader:
     """Read equal doses (three texts) as one Dose object."""
-    known: dict[tuple[object, ...], Dose] = {}
+    known = _DOSES
 
     def read_dose(value: object, count: list[int]) -> Dose:
         if type(value) is not dict:
@@ -846,6 +1003,8 @@ def _shared_dose(read: _Reader) -> _Reader:
     return read_dose
 
 
+# The doses read before, by their items (texts only).
+_DOSES: dict[tuple[object, ...], Dose] = {}
 _SHARED: dict[type, Callable[[_Reader], _Reader]] = {
     Regimen: _shared_regimen,
     Dose: _shared_dose,

@@ -1,0 +1,131 @@
+"""The reader's and the writer's fast paths agree with the model's own checks."""
+
+import datetime as dt
+import json
+import zoneinfo
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from b12course import AdministeredDose, Course, regimens
+from b12course import json as b12json
+from b12course import strategies as b12st
+from b12course._course import InOrder
+from b12course.exceptions import B12CourseError, CourseFormatError
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
+RECORDS = ("given", "symptoms", "labs")
+
+
+def rebuilt(course: Course, **records: object) -> Course:
+    """The course built by ``Course(...)`` itself from ``records``."""
+    return Course(**{**attrs.asdict(course, recurse=False), **records})
+
+
+def course_with_doses(count: int) -> Course:
+    course = Course.begin(
+        regimens.get("bnf-hydroxocobalamin-neuro"), first_dose=START, id="c1"
+    )
+    for day in range(count):
+        course = course.record_dose(START + dt.timedelta(days=2 * day))
+    return course
+
+
+class TestInOrderRecords:
+    @given(b12st.courses())
+    def test_the_course_read_equals_the_course_built(self, course):
+        """A document read fast gives the course ``Course(...)`` builds from its records."""
+        loaded = b12json.loads(b12json.dumps(course))
+        assert loaded == rebuilt(loaded) == course
+        for name in RECORDS:
+            assert type(getattr(loaded, name)) is tuple
+        for ours, theirs in zip(loaded.given, course.given, strict=True):
+            assert ours.at.tzinfo is theirs.at.tzinfo
+            assert ours.at.fold == theirs.at.fold
+
+    @given(b12st.courses(min_given=2), st.randoms(use_true_random=False))
+    def test_records_out_of_order_are_sorted_as_the_course_sorts_them(
+        self, course, random
+    ):
+        """Records written out of order are read as ``Course(...)`` orders them."""
+        document = json.loads(b12json.dumps(course))
+        shuffled = {}
+        for name in RECORDS:
+            order = list(range(len(document[name])))
+            random.shuffle(order)
+            document[name] = [document[name][i] for i in order]
+            shuffled[name] = [getattr(course, name)[i] for i in order]
+        assert b12json.loads(json.dumps(document)) == rebuilt(course, **shuffled)
+
+    @given(b12st.courses(min_given=1), st.data())
+    def test_a_repeated_dose_is_refused_as_the_course_refuses_it(self, course, data):
+        """A dose written twice raises the error ``Course(...)`` raises, at its path."""
+        assume(course.given)
+        document = json.loads(b12json.dumps(course))
+        index = data.draw(st.integers(0, len(course.given) - 1))
+        document["given"].insert(index, document["given"][index])
+        given = list(course.given)
+        given.insert(index, given[index])
+        with pytest.raises(B12CourseError) as expected:
+            rebuilt(course, given=given)
+        with pytest.raises(CourseFormatError) as error:
+            b12json.loads(json.dumps(document))
+        assert error.value.path == expected.value.where
+        assert str(expected.value) in str(error.value)
+
+    @pytest.mark.parametrize("year", ["0999", "9000", "9999"])
+    def test_a_dose_out_of_bounds_is_refused_as_the_course_refuses_it(self, year):
+        """A dose outside the years 1000 to 8999 is refused with the course's error."""
+        course = course_with_doses(3)
+        document = json.loads(b12json.dumps(course))
+        document["given"][2]["at"] = f"{year}-01-02T09:00:00+00:00[UTC]"
+        with pytest.raises(CourseFormatError) as error:
+            b12json.loads(json.dumps(document))
+        assert error.value.path == "given[2].at"
+        assert "outside the years 1000 to 8999" in str(error.value)
+
+    def test_records_read_slowly_are_checked_by_the_course(self):
+        """A dose with an extra field or in a fixed offset is read and sorted."""
+        course = course_with_doses(4)
+        document = json.loads(b12json.dumps(course))
+        document["given"][1]["by"] = "self"
+        document["given"][0]["at"] = "2026-12-10T09:00:00+00:00"
+        loaded = b12json.loads(json.dumps(document))
+        assert [d.at for d in loaded.given] == sorted(d.at for d in loaded.given)
+        assert loaded.given[-1].at.tzinfo is dt.UTC
+        assert loaded.given[0].by is not None
+
+    def test_a_repeated_dose_across_a_daylight_saving_change_is_refused(self):
+        """01:30 BST then 01:30 GMT are read in order; the same instant twice is not."""
+        first = dt.datetime(2026, 10, 25, 1, 30, tzinfo=LONDON)  # BST, fold=0
+        again = dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=LONDON)  # GMT
+        preset = regimens.get("bnf-hydroxocobalamin-neuro")
+        dose = preset.phases[0].dose
+        course = Course(
+            regimen=preset,
+            first_dose=first,
+            given=(
+                AdministeredDose(at=first, dose=dose),
+                AdministeredDose(at=again, dose=dose),
+            ),
+        )
+        assert b12json.loads(b12json.dumps(course)) == course
+        document = json.loads(b12json.dumps(course))
+        document["given"][1]["at"] = "2026-10-25T00:30:00+00:00[UTC]"  # = first
+        with pytest.raises(CourseFormatError) as error:
+            b12json.loads(json.dumps(document))
+        assert error.value.path == "given[1].at"
+
+    def test_in_order_records_are_taken_as_they_are(self):
+        """The course stores the records a reader marked in order as a plain tuple."""
+        records = course_with_doses(3).given
+        course = Course(
+            regimen=regimens.get("bnf-hydroxocobalamin-neuro"),
+            first_dose=START,
+            given=InOrder(records),
+        )
+        assert type(course.given) is tuple
+        assert course.given == records
