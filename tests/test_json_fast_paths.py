@@ -129,3 +129,57 @@ class TestInOrderRecords:
         )
         assert type(course.given) is tuple
         assert course.given == records
+
+
+def written_by_json_dumps(course: Course) -> str:
+    """The document as ``json.dumps`` writes the values of the format's writers."""
+    document = {
+        "format": b12json.FORMAT,
+        "version": b12json.VERSION,
+        "id": None,
+        "zone": course.zone.key,
+        "first_dose": None,
+        **b12json._writer(Course)(course),
+    }
+    return json.dumps(document, ensure_ascii=True, allow_nan=False)
+
+
+class TestTextWriter:
+    @given(b12st.courses())
+    def test_the_text_is_what_json_dumps_writes(self, course):
+        """The text written directly is byte for byte ``json.dumps`` of the values."""
+        assert b12json.dumps(course) == written_by_json_dumps(course)
+
+    @given(b12st.courses(max_given=3))
+    def test_indented_documents_read_the_same(self, course):
+        """An indented document holds the same values as a compact one."""
+        compact = b12json.dumps(course)
+        indented = b12json.dumps(course, indent=2)
+        assert json.loads(indented) == json.loads(compact)
+
+    def test_texts_are_escaped_as_json_dumps_escapes_them(self):
+        """Quotes, backslashes, control and non-ASCII characters are escaped alike."""
+        note = 'said "ok" \\ done\n\u00e9\u2603 \U0001f489'
+        course = course_with_doses(1)
+        course = attrs.evolve(
+            course,
+            given=(attrs.evolve(course.given[0], note=note, lot="A\tB"),),
+            id="id \u00e9",
+        )
+        assert b12json.dumps(course) == written_by_json_dumps(course)
+        assert b12json.loads(b12json.dumps(course)).given[0].note == note
+
+    @pytest.mark.parametrize(
+        "at",
+        [
+            dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=LONDON),
+            dt.datetime(2026, 12, 1, 9, 0, 0, 250, tzinfo=LONDON),
+            dt.datetime(2026, 12, 1, 9, 0, 7, tzinfo=dt.UTC),
+            dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Kathmandu")),
+        ],
+    )
+    def test_instants_are_written_as_format_instant_writes_them(self, at):
+        """An instant's text is ``format_instant``'s, written twice (the second from kept parts)."""
+        expected = json.dumps(b12json.format_instant(at))
+        assert b12json._write_instant(at) == expected
+        assert b12json._write_instant(at) == expected

@@ -80,6 +80,7 @@ import types
 import typing
 import zoneinfo
 from collections.abc import Callable
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import attrs
@@ -937,6 +938,187 @@ def _by_identity(write: _Writer) -> _Writer:
     return write_shared
 
 
+# -- writing text directly ---------------------------------------------------------
+#
+# :func:`dumps` writes the text of a compact document directly, from writers
+# generated per class as the writers above are: byte for byte what
+# ``json.dumps`` writes of their values (same separators, ``ensure_ascii``,
+# the C encoder's escaping of text), without building the values first.  A
+# regimen or a dose is written once and its text reused; anything rare (a
+# number, a tagged end or record) is written by ``json.dumps`` of its value.
+
+_TextWriter = Callable[[Any], str]
+_encode = encode_basestring_ascii
+
+
+def _dumps(value: object) -> str:
+    return _json.dumps(value, ensure_ascii=True, allow_nan=False)
+
+
+def _write_text(value: object) -> str:
+    return _encode(value) if type(value) is str else _dumps(value)
+
+
+def _write_int(value: object) -> str:
+    return int.__repr__(value) if type(value) is int else _dumps(value)
+
+
+def _write_instant(value: dt.datetime) -> str:
+    """Write ``format_instant(value)`` as JSON text, from the texts of its parts.
+
+    ``isoformat`` costs most of the time of writing a dose, and the most of
+    that is its offset; a course's instants share their days, times of day,
+    offsets and zones, whose texts are kept (each cut from a whole
+    ``isoformat``, so they are its own).
+    """
+    day = _DAYS.get(value.date())
+    time = _TIMES.get(value.time())
+    offset = _OFFSETS.get(value.utcoffset())
+    suffix = _QUOTED_SUFFIXES.get(value.tzinfo)
+    if day is None or time is None or offset is None or suffix is None:
+        return _write_instant_slowly(value)
+    return f'"{day}T{time}{offset}{suffix}'
+
+
+def _write_instant_slowly(value: dt.datetime) -> str:
+    iso = value.isoformat()
+    # The ISO 8601 text needs no escaping; the key might.
+    suffix = _encode(format_instant(value)[len(iso) :])[1:]
+    clock = value.time().isoformat()
+    for cache, key, text in (
+        (_DAYS, value.date(), iso[:10]),
+        (_TIMES, value.time(), clock),
+        (_OFFSETS, value.utcoffset(), iso[11 + len(clock) :]),
+        (_QUOTED_SUFFIXES, value.tzinfo, suffix),
+    ):
+        if len(cache) < _SHARED_LIMIT:
+            cache[key] = text
+    return f'"{iso}{suffix}'
+
+
+_DAYS: dict[object, str] = {}
+_TIMES: dict[object, str] = {}
+_OFFSETS: dict[object, str] = {}
+_QUOTED_SUFFIXES: dict[object, str] = {}
+
+
+def _text_writer(kind: Any) -> _TextWriter:  # noqa: ANN401 - any type of the model
+    """Return the text writer of values of ``kind``, made on first use."""
+    found = _TEXT_WRITERS.get(kind)
+    if found is not None:
+        return found
+    inner = _is_optional(kind)
+    if inner is not None:
+        found = _optional_text_writer(_text_writer(inner))
+    elif typing.get_origin(kind) is tuple:
+        found = _list_text_writer(_text_writer(typing.get_args(kind)[0]))
+    elif attrs.has(kind) and not _is_tagged(kind):
+        found = _class_text_writer(kind)
+    else:  # numbers, enumerations, tagged unions: their value's JSON
+        write = _writer(kind)
+        found = _dumps if write is None else _dumping(write)
+    _TEXT_WRITERS[kind] = found
+    return found
+
+
+def _dumping(write: _Writer) -> _TextWriter:
+    def write_text(value: object) -> str:
+        return _dumps(write(value))
+
+    return write_text
+
+
+def _optional_text_writer(write: _TextWriter) -> _TextWriter:
+    def write_optional(value: object) -> str:
+        return "null" if value is None else write(value)
+
+    return write_optional
+
+
+def _list_text_writer(write: _TextWriter) -> _TextWriter:
+    def write_list(values: tuple[object, ...]) -> str:
+        return f"[{', '.join([write(v) for v in values])}]"
+
+    return write_list
+
+
+def _class_text_writer(cls: type) -> _TextWriter:
+    """Generate the text writer of one attrs class, as :func:`_class_writer`.
+
+    The fields written always come first, in order, then those written only
+    when not at their default: the order of the writer's dict.  A course's
+    document puts its envelope first, with ``id`` and ``first_dose`` in it.
+    """
+    fields = _fields(cls)
+    always = _WRITTEN_AT_DEFAULT.get(cls.__name__, frozenset())
+    namespace: dict[str, Any] = {"encode": _encode, "text": _write_text}
+    items: dict[str, str] = {}
+    optional: list[str] = []
+    for i, (field, kind) in enumerate(fields):
+        alias: str = field.alias  # type: ignore[assignment]
+        key = _encode(alias)
+        if kind is str:
+            value = f"text(o.{field.name})"
+        elif _is_optional(kind) is str:
+            value = f'("null" if o.{field.name} is None else text(o.{field.name}))'
+        else:
+            namespace[f"write_{i}"] = _text_writer(kind)
+            value = f"write_{i}(o.{field.name})"
+        default = _default(field)
+        if default is _MISSING or field.name in always:
+            items[alias] = f"{key}: {{{value}}}"
+        else:
+            namespace[f"default_{i}"] = default
+            optional += [
+                f"    if o.{field.name} != default_{i}:",
+                f"        parts.append(f{key + ': {' + value + '}'!r})",
+            ]
+    if cls is Course:
+        envelope = {
+            "format": f"{_encode('format')}: {_encode(FORMAT)}",
+            "version": f"{_encode('version')}: {VERSION}",
+            "id": items.pop("id"),
+            "zone": f"{_encode('zone')}: {{encode(o.zone.key)}}",
+            "first_dose": items.pop("first_dose"),
+        }
+        items = {**envelope, **items}
+    # Each item is the source of an f-string, written by repr.
+    lines = [
+        "def write(o):",
+        f"    parts = [{', '.join('f' + repr(v) for v in items.values())}]",
+        *optional,
+        "    return '{' + ', '.join(parts) + '}'",
+    ]
+    exec("\n".join(lines), namespace)  # noqa: S102 - code generated from attrs.fields
+    write: _TextWriter = namespace["write"]
+    return _text_by_identity(write) if cls in _SHARED else write
+
+
+def _text_by_identity(write: _TextWriter) -> _TextWriter:
+    """Write a shared object (a preset regimen, a dose) once, then reuse its text."""
+    written: dict[int, tuple[object, str]] = {}
+
+    def write_shared(value: object) -> str:
+        found = written.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        result = write(value)
+        if len(written) >= _SHARED_LIMIT:
+            written.clear()
+        written[id(value)] = (value, result)
+        return result
+
+    return write_shared
+
+
+_TEXT_WRITERS: dict[object, _TextWriter] = {
+    str: _write_text,
+    int: _write_int,
+    dt.datetime: _write_instant,
+    Amount: lambda amount: _write_text(str(amount)),
+}
+
+
 # -- sharing what courses have in common -----------------------------------------
 
 
@@ -1055,6 +1237,8 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
         NotACourseError: ``course`` is not a Course.
     """
     course = require_course(course)
+    if indent is None:
+        return _text_writer(Course)(course)
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
