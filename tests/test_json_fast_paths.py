@@ -76,6 +76,49 @@ class TestInOrderRecords:
         assert error.value.path == expected.value.where
         assert str(expected.value) in str(error.value)
 
+    @given(
+        st.lists(
+            st.builds(
+                AdministeredDose,
+                at=b12st.aware_datetimes(allow_imaginary=True),
+                dose=b12st.doses(),
+                by=b12st.administrators(),
+            ),
+            max_size=6,
+        )
+    )
+    def test_any_doses_are_read_as_the_course_reads_them(self, doses):
+        """Doses in any zone, fold, gap, order or shape: the course ``Course(...)`` builds.
+
+        Each document is read twice: the second time every suffix of its
+        instants is one read before.
+        """
+        course = course_with_doses(0)
+        document = json.loads(b12json.dumps(course))
+        document["given"] = [b12json._writer(AdministeredDose)(d) for d in doses]
+        text = json.dumps(document)
+        try:
+            expected = rebuilt(course, given=doses)
+        except B12CourseError as exc:
+            refused = exc
+        else:
+            refused = None
+        if refused is not None:
+            for _ in range(2):
+                with pytest.raises(CourseFormatError) as error:
+                    b12json.loads(text)
+                assert error.value.path == refused.where
+            return
+        for _ in range(2):
+            loaded = b12json.loads(text)
+            assert loaded == expected
+            for ours, theirs in zip(loaded.given, expected.given, strict=True):
+                slowly = b12json._parse_instant_slowly(
+                    b12json.format_instant(theirs.at)
+                )
+                assert ours.at.tzinfo is slowly.tzinfo
+                assert ours.at.fold == slowly.fold
+
     @pytest.mark.parametrize("year", ["0999", "9000", "9999"])
     def test_a_dose_out_of_bounds_is_refused_as_the_course_refuses_it(self, year):
         """A dose outside the years 1000 to 8999 is refused with the course's error."""

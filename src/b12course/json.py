@@ -72,9 +72,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import itertools
 import json as _json
-import operator
 import re
 import types
 import typing
@@ -593,7 +591,7 @@ def _class_reader(cls: type) -> _Reader:
     for i, (field, kind) in enumerate(fields):
         name = field.alias
         namespace[f"read_{i}"] = (
-            _in_order_reader(typing.get_args(kind)[0])
+            _records_reader(typing.get_args(kind)[0])
             if cls is Course and field.name in _IN_TIME_ORDER
             else _reader(kind)
         )
@@ -657,94 +655,95 @@ def _inline(kind: object, target: str) -> list[str]:
 
 # The course's records kept in time order, without duplicates, by instant.
 _IN_TIME_ORDER = ("given", "symptoms", "labs")
-_KeyedReader = Callable[[Any, list[int], list[Any]], Any]
+# What follows the wall time of an instant ("+01:00[Europe/London]", at 19)
+# read before: its zone and its offset.
+_SUFFIXES_READ: dict[str, tuple[zoneinfo.ZoneInfo, dt.timedelta]] = {}
 
 
-def _in_order_reader(item: type) -> _Reader:
-    """Read a course's records, marked :class:`InOrder` when they already are.
+def _learn_instant(text: object) -> tuple[dt.datetime, dt.datetime] | None:
+    """:func:`_instant_and_key`, keeping the suffix of a text of the usual shape."""
+    found = _instant_and_key(text) if type(text) is str else None
+    if found is not None and text[19:20] in "+-" and text[25:26] == "[":  # type: ignore[index]
+        offset = found[1].utcoffset()
+        if offset is not None and len(_SUFFIXES_READ) < _SHARED_LIMIT:
+            _SUFFIXES_READ[text[19:]] = (found[0].tzinfo, offset)  # type: ignore[index,assignment]
+    return found
 
-    Then the course neither converts their instants again nor sorts them nor
-    looks for duplicates; any other list is given to the course as it is,
+
+def _records_reader(cls: type) -> _Reader:
+    """Generate the reader of a course's list of records of one class.
+
+    One function, the loop and the fields unrolled: it reads each record
+    holding the fields the writer writes (any other field at its default or
+    given) whose instant ``at`` is ``"<wall>+hh:mm[<key>]"`` with a suffix
+    read before (the zone and offset are then known: only the wall time is
+    parsed, then converted to the zone once, as :func:`_instant_and_key`
+    does); any other record is read by the class's reader.  When every
+    record was read so and their instants are within bounds and strictly
+    increasing, the list is given to the course as :class:`InOrder`: the
+    course then neither converts the instants again nor sorts them nor
+    looks for duplicates.  Any other list is given to the course as it is,
     which sorts it or refuses it as usual.
-    """
-    read_item = _keyed_reader(item)
-    read_slowly = _tuple_reader(_reader(item))
-
-    def read(value: object, count: list[int]) -> tuple[object, ...]:
-        if type(value) is not list or not value:
-            return read_slowly(value, count)  # type: ignore[no-any-return]
-        keys: list[Any] = []
-        before = count[0]
-        try:
-            records = [read_item(element, count, keys) for element in value]
-        except Exception:  # noqa: BLE001 - read again, to name the item
-            count[0] = before
-            return read_slowly(value, count)  # type: ignore[no-any-return]
-        try:
-            ordered = (
-                all(map(operator.lt, keys, itertools.islice(keys, 1, None)))
-                and keys[0] >= EARLIEST
-                and keys[-1] < LATEST
-            )
-        except TypeError:  # a record read slowly has no key
-            ordered = False
-        return InOrder(records) if ordered else tuple(records)
-
-    return read
-
-
-def _keyed_reader(cls: type) -> _KeyedReader:
-    """Generate a reader of one record that also appends its instant's key.
-
-    It reads, without a call each, an object holding exactly the fields the
-    writer writes (every other field at its default) whose instant ``at`` is
-    in a zone read before (as :func:`_instant_and_key`) and whose dose was
-    read before; it appends the instant at its written offset to ``keys``.
-    Any other object is read by the class's reader, and its key is None.
     """
     fields = _fields(cls)
     always = _WRITTEN_AT_DEFAULT.get(cls.__name__, frozenset())
     namespace: dict[str, Any] = {
         "cls": cls,
         "slowly": _reader(cls),
+        "list_slowly": _tuple_reader(_reader(cls)),
         "new": object.__new__,
-        "zones": _ZONES,
-        "doses": _DOSES,
+        "suffixes": _SUFFIXES_READ,
+        "learn": _learn_instant,
         "fromisoformat": dt.datetime.fromisoformat,
+        "doses": _DOSES,
+        "MISSING": _MISSING,
+        "InOrder": InOrder,
+        "EARLIEST": EARLIEST,
+        "LATEST": LATEST,
     }
-    written, key = 0, None
+    written, instant = 0, False
     lines: list[str] = []
     arguments, settings = [], []
     for i, (field, kind) in enumerate(fields):
         name = field.alias
         default = field.default
-        if default is not attrs.NOTHING and field.name not in always:
+        if name == "at" and kind is dt.datetime:
+            instant = True
+            written += 1
+            lines += [
+                f"v = value[{name!r}]",
+                "found = suffixes.get(v[19:]) if v[10:11] == 'T' else None",
+                "if found is None:",
+                "    found = learn(v)",
+                f"    x_{i}, key = found",
+                "else:",
+                "    key = fromisoformat(v[:25])",
+                f"    x_{i} = key.astimezone(found[0])",
+                f"    if x_{i}.utcoffset() != found[1]:",
+                "        raise LookupError",
+            ]
+        elif default is not attrs.NOTHING and field.name not in always:
+            # Left out at its default: read it when it is there.
+            namespace[f"read_{i}"] = _reader(kind)
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
                 namespace[f"default_{i}"] = default.factory  # type: ignore[union-attr]
-                lines.append(f"x_{i} = default_{i}()")
+                absent = f"default_{i}()"
             else:
                 namespace[f"default_{i}"] = default
-                lines.append(f"x_{i} = default_{i}")
+                absent = f"default_{i}"
+            lines += [
+                f"v = value.get({name!r}, MISSING)",
+                "if v is MISSING:",
+                f"    x_{i} = {absent}",
+                "else:",
+                "    given += 1",
+                f"    x_{i} = read_{i}(v, count)",
+            ]
         else:
             written += 1
             lines.append(f"v = value[{name!r}]")
-            if name == "at" and kind is dt.datetime:
-                key = f"p_{i}"
-                lines += [
-                    "b = v.find('[')",
-                    "zone = zones.get(v[b + 1 : -1]) if v[-1:] == ']' else None",
-                    "if zone is None or b <= 0 or v.find('T', 0, b) < 0:",
-                    "    return slow(value, count, keys, before)",
-                    f"p_{i} = fromisoformat(v[:b])",
-                    "offset = p_{i}.utcoffset()".replace("{i}", str(i)),
-                    "if offset is None:",
-                    "    return slow(value, count, keys, before)",
-                    f"x_{i} = p_{i}.astimezone(zone)",
-                    f"if x_{i}.utcoffset() != offset:",
-                    "    return slow(value, count, keys, before)",
-                ]
-            elif kind is Dose:
-                namespace[f"read_{i}"] = _reader(kind)
+            namespace[f"read_{i}"] = _reader(kind)
+            if kind is Dose:
                 lines += [
                     f"x_{i} = doses.get(tuple(v.items()))",
                     f"if x_{i} is None:",
@@ -753,7 +752,6 @@ def _keyed_reader(cls: type) -> _KeyedReader:
                     "    count[0] += len(v)",
                 ]
             else:
-                namespace[f"read_{i}"] = _reader(kind)
                 inline = [line[4:] for line in _inline(kind, f"x_{i}")]
                 lines += [
                     "if False:",
@@ -765,7 +763,7 @@ def _keyed_reader(cls: type) -> _KeyedReader:
         arguments.append(f"{name}=x_{i}")
         namespace[f"set_{i}"] = getattr(cls, field.name).__set__
         settings.append(f"set_{i}(o, x_{i})")
-    if key is None:  # pragma: no cover - every record has an instant "at"
+    if not instant:  # pragma: no cover - every record has an instant "at"
         msg = f"{cls.__name__} has no instant 'at'"
         raise TypeError(msg)
     if _trusted(cls, fields):
@@ -773,26 +771,41 @@ def _keyed_reader(cls: type) -> _KeyedReader:
     else:
         lines.append(f"o = cls({', '.join(arguments)})")
     code = [
-        "def read(value, count, keys):",
-        f"    if type(value) is not dict or len(value) != {written}:",
-        "        keys.append(None)",
-        "        return slowly(value, count)",
+        "def read(values, count):",
+        "    if type(values) is not list or not values:",
+        "        return list_slowly(values, count)",
         "    before = count[0]",
+        "    records = []",
+        "    append = records.append",
+        "    ordered = True",
+        "    last = None",
         "    try:",
-        *["        " + line for line in lines],
-        "    except Exception:",
-        "        return slow(value, count, keys, before)",
-        f"    count[0] += {written}",
-        f"    keys.append({key})",
-        "    return o",
-        "",
-        "def slow(value, count, keys, before):",
-        "    count[0] = before",
-        "    keys.append(None)",
-        "    return slowly(value, count)",
+        "        for value in values:",
+        "            mark = count[0]",
+        "            given = 0",
+        "            try:",
+        *["                " + line for line in lines],
+        f"                if len(value) != {written} + given:",
+        "                    raise LookupError",
+        "            except Exception:",
+        "                count[0] = mark",
+        "                append(slowly(value, count))",
+        "                ordered = False",
+        "                continue",
+        f"            count[0] += {written} + given",
+        "            append(o)",
+        "            if last is not None and not last < key:",
+        "                ordered = False",
+        "            last = key",
+        "    except Exception:  # read again, to name the record",
+        "        count[0] = before",
+        "        return list_slowly(values, count)",
+        "    if ordered and records[0].at >= EARLIEST and last < LATEST:",
+        "        return InOrder(records)",
+        "    return tuple(records)",
     ]
     exec("\n".join(code), namespace)  # noqa: S102 - code generated from attrs.fields
-    read: _KeyedReader = namespace["read"]
+    read: _Reader = namespace["read"]
     return read
 
 
