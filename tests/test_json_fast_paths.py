@@ -226,3 +226,33 @@ class TestTextWriter:
         expected = json.dumps(b12json.format_instant(at))
         assert b12json._write_instant(at) == expected
         assert b12json._write_instant(at) == expected
+
+
+class TestRepeatedKeys:
+    @pytest.mark.parametrize(
+        "repeat",
+        [
+            '"lot": null, "lot": null',
+            '"lot": null, "lot" : null',
+            '"lot": null, "lot"\n\t:null',
+            '"lot": null,"lot":null',
+        ],
+    )
+    @pytest.mark.parametrize("indent", [None, 2])
+    @pytest.mark.parametrize("as_bytes", [False, True])
+    def test_a_key_written_twice_is_refused(self, repeat, indent, as_bytes):
+        """A key written twice, with any white space, compact or indented, is refused."""
+        course = course_with_doses(2)
+        course = attrs.evolve(
+            course,
+            given=(
+                attrs.evolve(course.given[0], note='a "quoted": \u00e9 note \\":'),
+                course.given[1],
+            ),
+        )
+        text = b12json.dumps(course, indent=indent)
+        assert b12json.loads(text) == course
+        assert '"lot": null' in text
+        text = text.replace('"lot": null', repeat, 1)
+        with pytest.raises(CourseFormatError, match="appears twice"):
+            b12json.loads(text.encode() if as_bytes else text)

@@ -1136,32 +1136,73 @@ _TEXT_WRITERS: dict[object, _TextWriter] = {
 
 
 def _shared_regimen(read: _Reader) -> _Reader:
-    """Read a regimen once per distinct text; keep a preset's own object.
+    """Read a regimen once per distinct value; keep a preset's own object.
 
     Courses of one regimen hold the same regimen object, as courses begun
-    with ``regimens.get`` do.  The text (``json.dumps`` of the value) tells
-    ``1`` from ``1.0`` and ``true``, so a cached regimen is only given back
-    for exactly what was read before.
+    with ``regimens.get`` do.  A cached regimen is only given back for
+    exactly what was read before: a value equal to it whose numbers are of
+    the same types (``==`` does not tell ``1`` from ``1.0`` and ``true``),
+    or else the same text (``json.dumps`` of the value, which does).
     """
     known: dict[str, tuple[Regimen, int]] = {}
+    by_id: dict[str, list[tuple[object, Callable[[Any], bool], Regimen, int]]] = {}
 
     def read_regimen(value: object, count: list[int]) -> Regimen:
-        key = _json.dumps(value) if type(value) is dict else None
-        found = known.get(key) if key is not None else None
+        if type(value) is not dict:
+            return read(value, count)  # type: ignore[no-any-return]
+        regimen_id = value.get("id")
+        if type(regimen_id) is str:
+            for seen, same_kinds, regimen, keys in by_id.get(regimen_id, ()):
+                if value == seen and same_kinds(value):
+                    count[0] += keys
+                    return regimen
+        key = _json.dumps(value)
+        found = known.get(key)
         if found is not None:
             count[0] += found[1]
             return found[0]
         inner = [0]
-        regimen: Regimen = read(value, inner)
+        regimen = read(value, inner)
         count[0] += inner[0]
         preset = _preset(regimen.id)
         if preset is not None and preset == regimen:
             regimen = preset
-        if key is not None and len(known) < _SHARED_LIMIT:
+        if len(known) < _SHARED_LIMIT:
             known[key] = (regimen, inner[0])
+            check = _same_kinds(value)
+            if check is not None and type(regimen_id) is str:
+                entry = (value, check, regimen, inner[0])
+                by_id.setdefault(regimen_id, []).append(entry)
         return regimen
 
     return read_regimen
+
+
+def _same_kinds(value: object) -> Callable[[Any], bool] | None:
+    """A check that a value equal to ``value`` has its numbers' types (None: floats).
+
+    Of two equal JSON values, only numbers may differ in type (``1``,
+    ``1.0``, ``true``): the check compares the type at each place ``value``
+    holds an integer or a boolean.  A value holding a float (``0.0`` equals
+    ``-0.0``) gets no check.
+    """
+    checks: list[str] = []
+
+    def walk(item: object, path: str) -> bool:
+        if type(item) is dict:
+            return all(walk(v, f"{path}[{k!r}]") for k, v in item.items())
+        if type(item) is list:
+            return all(walk(v, f"{path}[{i}]") for i, v in enumerate(item))
+        if type(item) in (int, bool):
+            checks.append(f"type({path}) is {type(item).__name__}")
+        return type(item) is not float
+
+    if not walk(value, "v"):
+        return None
+    same_kinds: Callable[[Any], bool] = eval(  # noqa: S307 - keys are repr'd
+        f"lambda v: {' and '.join(checks) or 'True'}"
+    )
+    return same_kinds
 
 
 def _preset(regimen_id: str) -> Regimen | None:
@@ -1276,10 +1317,6 @@ def _refuse_constant(name: str) -> float:
     raise CourseFormatError("", f"{name} is not a JSON number")
 
 
-# A quote followed by JSON white space: the count of '":' may miss a key.
-_SPACED = re.compile(r'"[ \t\n\r]')
-
-
 def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> object:
     """Parse JSON text, refusing NaN and Infinity (and, ``strictly``, repeated keys).
 
@@ -1308,18 +1345,24 @@ def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> obj
 def _no_repeated_keys(text: str | bytes | bytearray, keys: int) -> bool:
     """Whether ``text``, whose objects hold ``keys`` keys once parsed, repeats none.
 
-    Every key of JSON text is a string followed by a colon.  With no white
-    space after any quote (an indented document has some: it is parsed
-    strictly), each key written adds one ``":`` to the
-    text and text values may add more (an escaped quote followed by a colon),
-    so ``count('":') >= keys written >= keys``: if the count equals ``keys``,
+    Every key of JSON text is a string followed, after any white space, by
+    a colon.  With every white space byte deleted (of UTF-8, where no
+    character other than ASCII has an ASCII byte), each key written adds
+    one ``":`` and text values may add more (an escaped quote followed by
+    a colon, once the white space between them is gone), so
+    ``count('":') >= keys written >= keys``: if the count equals ``keys``,
     no key was written twice.
     """
-    if not isinstance(text, str):
-        if _json.detect_encoding(text) != "utf-8":
-            return False
-        text = bytes(text).decode("utf-8", "replace")
-    return text.count('":') == keys and not _SPACED.search(text)
+    if isinstance(text, str):
+        data: bytes | bytearray = text.encode("utf-8", "surrogatepass")
+    elif _json.detect_encoding(text) == "utf-8":
+        data = text
+    else:
+        return False
+    return data.translate(None, _WHITE_SPACE).count(b'":') == keys
+
+
+_WHITE_SPACE = b" \t\n\r"
 
 
 def _check_envelope(document: object) -> None:
