@@ -256,3 +256,22 @@ class TestRepeatedKeys:
         text = text.replace('"lot": null', repeat, 1)
         with pytest.raises(CourseFormatError, match="appears twice"):
             b12json.loads(text.encode() if as_bytes else text)
+
+    @given(b12st.courses(), st.sampled_from([None, 1]))
+    def test_documents_written_are_parsed_once(self, course, indent):
+        """The keys counted prove a written document repeats none: no strict parse."""
+        text = b12json.dumps(course, indent=indent)
+        strict = []
+        parse = b12json._parse_json
+
+        def counting(text, *, strictly=False):
+            strict.append(strictly)
+            return parse(text, strictly=strictly)
+
+        b12json._parse_json = counting
+        try:
+            for _ in range(2):  # the second time, every regimen and dose is known
+                assert b12json.loads(text) == course
+        finally:
+            b12json._parse_json = parse
+        assert strict == [False, False]

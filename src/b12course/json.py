@@ -744,12 +744,18 @@ def _records_reader(cls: type) -> _Reader:
             lines.append(f"v = value[{name!r}]")
             namespace[f"read_{i}"] = _reader(kind)
             if kind is Dose:
+                # Equal to a dose of only texts read before: the same dose.
                 lines += [
-                    f"x_{i} = doses.get(tuple(v.items()))",
-                    f"if x_{i} is None:",
-                    f"    x_{i} = read_{i}(v, count)",
-                    "else:",
+                    "if v == dose_read:",
+                    f"    x_{i} = dose",
                     "    count[0] += len(v)",
+                    "else:",
+                    f"    x_{i} = doses.get(tuple(v.items()))",
+                    f"    if x_{i} is None:",
+                    f"        x_{i} = read_{i}(v, count)",
+                    "    else:",
+                    f"        dose_read, dose = v, x_{i}",
+                    "        count[0] += len(v)",
                 ]
             else:
                 inline = [line[4:] for line in _inline(kind, f"x_{i}")]
@@ -778,7 +784,7 @@ def _records_reader(cls: type) -> _Reader:
         "    records = []",
         "    append = records.append",
         "    ordered = True",
-        "    last = None",
+        "    last = dose_read = dose = None",
         "    try:",
         "        for value in values:",
         "            mark = count[0]",
