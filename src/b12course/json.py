@@ -590,11 +590,12 @@ def _class_reader(cls: type) -> _Reader:
     arguments, settings = [], []
     for i, (field, kind) in enumerate(fields):
         name = field.alias
-        namespace[f"read_{i}"] = (
-            _records_reader(typing.get_args(kind)[0])
-            if cls is Course and field.name in _IN_TIME_ORDER
-            else _reader(kind)
-        )
+        if cls is Course and field.name in _IN_TIME_ORDER:
+            namespace[f"read_{i}"] = _records_reader(typing.get_args(kind)[0])
+        elif cls is Course and field.name in _CHECKED_BY_COURSE:
+            namespace[f"read_{i}"] = _none_in_order(_reader(kind))
+        else:
+            namespace[f"read_{i}"] = _reader(kind)
         default = field.default
         if default is attrs.NOTHING:
             missing = f"raise StepError('.{name}', MissingError())"
@@ -655,6 +656,20 @@ def _inline(kind: object, target: str) -> list[str]:
 
 # The course's records kept in time order, without duplicates, by instant.
 _IN_TIME_ORDER = ("given", "symptoms", "labs")
+# The course's records it checks in one pass, which it takes InOrder as they are.
+_CHECKED_BY_COURSE = (*_IN_TIME_ORDER, "skips", "decisions", "confirmations")
+_NONE = InOrder()
+
+
+def _none_in_order(read: _Reader) -> _Reader:
+    """Read no records (an empty list) as :class:`InOrder`: nothing to check."""
+
+    def read_records(value: object, count: list[int]) -> object:
+        return _NONE if value == [] else read(value, count)
+
+    return read_records
+
+
 # What follows the wall time of an instant ("+01:00[Europe/London]", at 19)
 # read before: its zone and its offset.
 _SUFFIXES_READ: dict[str, tuple[zoneinfo.ZoneInfo, dt.timedelta]] = {}
@@ -698,6 +713,7 @@ def _records_reader(cls: type) -> _Reader:
         "doses": _DOSES,
         "MISSING": _MISSING,
         "InOrder": InOrder,
+        "NONE": _NONE,
         "EARLIEST": EARLIEST,
         "LATEST": LATEST,
     }
@@ -778,8 +794,10 @@ def _records_reader(cls: type) -> _Reader:
         lines.append(f"o = cls({', '.join(arguments)})")
     code = [
         "def read(values, count):",
-        "    if type(values) is not list or not values:",
+        "    if type(values) is not list:",
         "        return list_slowly(values, count)",
+        "    if not values:",
+        "        return NONE",
         "    before = count[0]",
         "    records = []",
         "    append = records.append",
