@@ -678,7 +678,7 @@ _SUFFIXES_READ: dict[str, tuple[zoneinfo.ZoneInfo, dt.timedelta]] = {}
 def _learn_instant(text: object) -> tuple[dt.datetime, dt.datetime] | None:
     """:func:`_instant_and_key`, keeping the suffix of a text of the usual shape."""
     found = _instant_and_key(text) if type(text) is str else None
-    if found is not None and text[19:20] in "+-" and text[25:26] == "[":  # type: ignore[index]
+    if found is not None and text[19:20] in {"+", "-"} and text[25:26] == "[":  # type: ignore[index]
         offset = found[1].utcoffset()
         if offset is not None and len(_SUFFIXES_READ) < _SHARED_LIMIT:
             _SUFFIXES_READ[text[19:]] = (found[0].tzinfo, offset)  # type: ignore[index,assignment]
@@ -691,9 +691,10 @@ def _records_reader(cls: type) -> _Reader:
     One function, the loop and the fields unrolled: it reads each record
     holding the fields the writer writes (any other field at its default or
     given) whose instant ``at`` is ``"<wall>+hh:mm[<key>]"`` with a suffix
-    read before (the zone and offset are then known: only the wall time is
-    parsed, then converted to the zone once, as :func:`_instant_and_key`
-    does); any other record is read by the class's reader.  When every
+    read before (its zone and offset are then known without a search: the
+    text is parsed once and converted to the zone once, its offset checked,
+    as :func:`_instant_and_key` does); any other record is read by the
+    class's reader.  When every
     record was read so and their instants are within bounds and strictly
     increasing, the list is given to the course as :class:`InOrder`: the
     course then neither converts the instants again nor sorts them nor
