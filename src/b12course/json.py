@@ -1342,6 +1342,9 @@ def _refuse_constant(name: str) -> float:
     raise CourseFormatError("", f"{name} is not a JSON number")
 
 
+_DECODER = _json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> object:
     """Parse JSON text, refusing NaN and Infinity (and, ``strictly``, repeated keys).
 
@@ -1358,6 +1361,9 @@ def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> obj
             return _json.loads(
                 text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant
             )
+        if type(text) is str and not text.startswith("\ufeff"):
+            # json.loads with these arguments, without a new decoder per call.
+            return _DECODER.decode(text)
         return _json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         raise CourseFormatError("", "nested too deeply to be a course") from None
