@@ -686,6 +686,25 @@ def _learn_instant(text: object) -> tuple[dt.datetime, dt.datetime] | None:
 
 
 def _records_reader(cls: type) -> _Reader:
+    """Return the reader of a course's list of records of one class.
+
+    It is generated (:func:`_generate_records_reader`) when a first
+    document holds such records: a course file read once by a command
+    compiles only the readers of what it holds.
+    """
+    generated: list[_Reader] = []
+
+    def read(values: object, count: list[int]) -> object:
+        if values == []:
+            return _NONE
+        if not generated:
+            generated.append(_generate_records_reader(cls))
+        return generated[0](values, count)
+
+    return read
+
+
+def _generate_records_reader(cls: type) -> _Reader:
     """Generate the reader of a course's list of records of one class.
 
     One function, the loop and the fields unrolled: it reads each record
