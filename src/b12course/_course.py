@@ -122,7 +122,19 @@ from b12course.exceptions import (
     SettingError,
 )
 
-__all__ = ["Course", "require_course"]
+__all__ = ["Course", "InOrder", "require_course"]
+
+
+class InOrder(tuple[object, ...]):
+    """Records a reader already checked as a course would: trusted, not re-checked.
+
+    Each is of its field's kind, and their instants are within bounds and
+    strictly increasing, so sorting them and looking for duplicates would
+    change nothing.  Only ``b12course.json`` builds one, from records it has
+    just read; a course stores them as a plain tuple.
+    """
+
+    __slots__ = ()
 
 
 def _first_dose(
@@ -160,6 +172,8 @@ def _checked(  # noqa: PLR0917 - private; one call per kind of record below
     (``in_time_order=False``); the plan reads them by instant anyway.  Two
     records are duplicates when their instants (and ``identity``) are equal.
     """
+    if type(items) is InOrder:
+        return tuple(items)  # type: ignore[arg-type]
     keyed: list[tuple[dt.datetime, _R]] = []
     for index, record in enumerate(items):
         if not isinstance(record, kind):

@@ -78,17 +78,18 @@ import types
 import typing
 import zoneinfo
 from collections.abc import Callable
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import attrs
 
 from b12course._checks import instance_of
 from b12course._corrections import RECORD_CLASSES, Record
-from b12course._course import Course, require_course
+from b12course._course import Course, InOrder, require_course
 from b12course._records import Administrator
 from b12course._regimen import Dose, PhaseEnd, Regimen
 from b12course._text import require_text, text_validator
-from b12course._time import aware, get_zone
+from b12course._time import EARLIEST, LATEST, aware, get_zone
 from b12course._units import Amount
 from b12course.exceptions import B12CourseError, CourseFormatError
 
@@ -252,22 +253,32 @@ def _parse_instant(text: object, _count: object = None) -> dt.datetime:
             "expected an ISO 8601 date-time with offset, such as "
             f"'2026-12-01T09:00:00+00:00[Europe/London]', not {_describe(text)}"
         )
-    # The fast path: "<ISO 8601>[<key>]" with a zone read before.
+    found = _instant_and_key(text)
+    return found[0] if found is not None else _parse_instant_slowly(text)
+
+
+def _instant_and_key(text: str) -> tuple[dt.datetime, dt.datetime] | None:
+    """Read ``"<ISO 8601>[<key>]"`` of a zone read before, fast (None: slowly).
+
+    Returns the instant in its zone and the same instant at the offset
+    written (a fixed offset), which orders instants as UTC does: a reader
+    checks records' order with it without converting them again.  The
+    instant in the zone has the offset written only if its wall time is as
+    written, and then its fold is the right one.
+    """
     if text[-1:] == "]":
         at = text.find("[")
         zone = _ZONES.get(text[at + 1 : -1]) if at > 0 else None
         if zone is not None and text.find("T", 0, at) >= 0:
-            # The instant in the zone: its offset is the one written only if
-            # the wall time is as written (and then its fold is the right one).
             try:
                 parsed = dt.datetime.fromisoformat(text[:at])
                 offset = parsed.utcoffset()
                 candidate = parsed.astimezone(zone) if offset is not None else None
             except (ValueError, OverflowError):  # said by the slow path
-                candidate = None
+                return None
             if candidate is not None and candidate.utcoffset() == offset:
-                return candidate
-    return _parse_instant_slowly(text)
+                return candidate, parsed
+    return None
 
 
 def _parse_instant_slowly(text: str) -> dt.datetime:
@@ -579,7 +590,12 @@ def _class_reader(cls: type) -> _Reader:
     arguments, settings = [], []
     for i, (field, kind) in enumerate(fields):
         name = field.alias
-        namespace[f"read_{i}"] = _reader(kind)
+        if cls is Course and field.name in _IN_TIME_ORDER:
+            namespace[f"read_{i}"] = _records_reader(typing.get_args(kind)[0])
+        elif cls is Course and field.name in _CHECKED_BY_COURSE:
+            namespace[f"read_{i}"] = _none_in_order(_reader(kind))
+        else:
+            namespace[f"read_{i}"] = _reader(kind)
         default = field.default
         if default is attrs.NOTHING:
             missing = f"raise StepError('.{name}', MissingError())"
@@ -636,6 +652,205 @@ def _inline(kind: object, target: str) -> list[str]:
     if _is_optional(kind) is not None:
         return ["    elif v is None:", f"        {target} = None"]
     return []
+
+
+# The course's records kept in time order, without duplicates, by instant.
+_IN_TIME_ORDER = ("given", "symptoms", "labs")
+# The course's records it checks in one pass, which it takes InOrder as they are.
+_CHECKED_BY_COURSE = (*_IN_TIME_ORDER, "skips", "decisions", "confirmations")
+_NONE = InOrder()
+
+
+def _none_in_order(read: _Reader) -> _Reader:
+    """Read no records (an empty list) as :class:`InOrder`: nothing to check."""
+
+    def read_records(value: object, count: list[int]) -> object:
+        return _NONE if value == [] else read(value, count)
+
+    return read_records
+
+
+# What follows the wall time of an instant ("+01:00[Europe/London]", at 19)
+# read before: its zone and its offset.
+_SUFFIXES_READ: dict[str, tuple[zoneinfo.ZoneInfo, dt.timedelta]] = {}
+
+
+def _learn_instant(text: object) -> tuple[dt.datetime, dt.datetime] | None:
+    """:func:`_instant_and_key`, keeping the suffix of a text of the usual shape."""
+    found = _instant_and_key(text) if type(text) is str else None
+    if found is not None and text[19:20] in {"+", "-"} and text[25:26] == "[":  # type: ignore[index]
+        offset = found[1].utcoffset()
+        if offset is not None and len(_SUFFIXES_READ) < _SHARED_LIMIT:
+            _SUFFIXES_READ[text[19:]] = (found[0].tzinfo, offset)  # type: ignore[index,assignment]
+    return found
+
+
+def _records_reader(cls: type) -> _Reader:
+    """Return the reader of a course's list of records of one class.
+
+    It is generated (:func:`_generate_records_reader`) when a first
+    document holds such records: a course file read once by a command
+    compiles only the readers of what it holds.
+    """
+    generated: list[_Reader] = []
+
+    def read(values: object, count: list[int]) -> object:
+        if values == []:
+            return _NONE
+        if not generated:
+            generated.append(_generate_records_reader(cls))
+        return generated[0](values, count)
+
+    return read
+
+
+def _generate_records_reader(cls: type) -> _Reader:
+    """Generate the reader of a course's list of records of one class.
+
+    One function, the loop and the fields unrolled: it reads each record
+    holding the fields the writer writes (any other field at its default or
+    given) whose instant ``at`` is ``"<wall>+hh:mm[<key>]"`` with a suffix
+    read before (its zone and offset are then known without a search: the
+    text is parsed once and converted to the zone once, its offset checked,
+    as :func:`_instant_and_key` does); any other record is read by the
+    class's reader.  When every
+    record was read so and their instants are within bounds and strictly
+    increasing, the list is given to the course as :class:`InOrder`: the
+    course then neither converts the instants again nor sorts them nor
+    looks for duplicates.  Any other list is given to the course as it is,
+    which sorts it or refuses it as usual.
+    """
+    fields = _fields(cls)
+    always = _WRITTEN_AT_DEFAULT.get(cls.__name__, frozenset())
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "slowly": _reader(cls),
+        "list_slowly": _tuple_reader(_reader(cls)),
+        "new": object.__new__,
+        "suffixes": _SUFFIXES_READ,
+        "learn": _learn_instant,
+        "fromisoformat": dt.datetime.fromisoformat,
+        "doses": _DOSES,
+        "MISSING": _MISSING,
+        "InOrder": InOrder,
+        "NONE": _NONE,
+        "EARLIEST": EARLIEST,
+        "LATEST": LATEST,
+    }
+    written, instant = 0, False
+    lines: list[str] = []
+    arguments, settings = [], []
+    for i, (field, kind) in enumerate(fields):
+        name = field.alias
+        default = field.default
+        if name == "at" and kind is dt.datetime:
+            instant = True
+            written += 1
+            lines += [
+                f"v = value[{name!r}]",
+                "found = suffixes.get(v[19:]) if v[10:11] == 'T' else None",
+                "if found is None:",
+                "    found = learn(v)",
+                f"    x_{i}, key = found",
+                "else:",
+                "    key = fromisoformat(v[:25])",
+                f"    x_{i} = key.astimezone(found[0])",
+                f"    if x_{i}.utcoffset() != found[1]:",
+                "        raise LookupError",
+            ]
+        elif default is not attrs.NOTHING and field.name not in always:
+            # Left out at its default: read it when it is there.
+            namespace[f"read_{i}"] = _reader(kind)
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                namespace[f"default_{i}"] = default.factory  # type: ignore[union-attr]
+                absent = f"default_{i}()"
+            else:
+                namespace[f"default_{i}"] = default
+                absent = f"default_{i}"
+            lines += [
+                f"v = value.get({name!r}, MISSING)",
+                "if v is MISSING:",
+                f"    x_{i} = {absent}",
+                "else:",
+                "    given += 1",
+                f"    x_{i} = read_{i}(v, count)",
+            ]
+        else:
+            written += 1
+            lines.append(f"v = value[{name!r}]")
+            namespace[f"read_{i}"] = _reader(kind)
+            if kind is Dose:
+                # Equal to a dose of only texts read before: the same dose.
+                lines += [
+                    "if v == dose_read:",
+                    f"    x_{i} = dose",
+                    "    count[0] += len(v)",
+                    "else:",
+                    f"    x_{i} = doses.get(tuple(v.items()))",
+                    f"    if x_{i} is None:",
+                    f"        x_{i} = read_{i}(v, count)",
+                    "    else:",
+                    f"        dose_read, dose = v, x_{i}",
+                    "        count[0] += len(v)",
+                ]
+            else:
+                inline = [line[4:] for line in _inline(kind, f"x_{i}")]
+                lines += [
+                    "if False:",
+                    "    pass",
+                    *inline,
+                    "else:",
+                    f"    x_{i} = read_{i}(v, count)",
+                ]
+        arguments.append(f"{name}=x_{i}")
+        namespace[f"set_{i}"] = getattr(cls, field.name).__set__
+        settings.append(f"set_{i}(o, x_{i})")
+    if not instant:  # pragma: no cover - every record has an instant "at"
+        msg = f"{cls.__name__} has no instant 'at'"
+        raise TypeError(msg)
+    if _trusted(cls, fields):
+        lines += ["o = new(cls)", *settings]
+    else:
+        lines.append(f"o = cls({', '.join(arguments)})")
+    code = [
+        "def read(values, count):",
+        "    if type(values) is not list:",
+        "        return list_slowly(values, count)",
+        "    if not values:",
+        "        return NONE",
+        "    before = count[0]",
+        "    records = []",
+        "    append = records.append",
+        "    ordered = True",
+        "    last = dose_read = dose = None",
+        "    try:",
+        "        for value in values:",
+        "            mark = count[0]",
+        "            given = 0",
+        "            try:",
+        *["                " + line for line in lines],
+        f"                if len(value) != {written} + given:",
+        "                    raise LookupError",
+        "            except Exception:",
+        "                count[0] = mark",
+        "                append(slowly(value, count))",
+        "                ordered = False",
+        "                continue",
+        f"            count[0] += {written} + given",
+        "            append(o)",
+        "            if last is not None and not last < key:",
+        "                ordered = False",
+        "            last = key",
+        "    except Exception:  # read again, to name the record",
+        "        count[0] = before",
+        "        return list_slowly(values, count)",
+        "    if ordered and records[0].at >= EARLIEST and last < LATEST:",
+        "        return InOrder(records)",
+        "    return tuple(records)",
+    ]
+    exec("\n".join(code), namespace)  # noqa: S102 - code generated from attrs.fields
+    read: _Reader = namespace["read"]
+    return read
 
 
 def _trusted(cls: type, fields: tuple[tuple[attrs.Attribute[Any], Any], ...]) -> bool:
@@ -780,36 +995,258 @@ def _by_identity(write: _Writer) -> _Writer:
     return write_shared
 
 
+# -- writing text directly ---------------------------------------------------------
+#
+# :func:`dumps` writes the text of a compact document directly, from writers
+# generated per class as the writers above are: byte for byte what
+# ``json.dumps`` writes of their values (same separators, ``ensure_ascii``,
+# the C encoder's escaping of text), without building the values first.  A
+# regimen or a dose is written once and its text reused; anything rare (a
+# number, a tagged end or record) is written by ``json.dumps`` of its value.
+
+_TextWriter = Callable[[Any], str]
+_encode = encode_basestring_ascii
+
+
+def _dumps(value: object) -> str:
+    return _json.dumps(value, ensure_ascii=True, allow_nan=False)
+
+
+def _write_text(value: object) -> str:
+    return _encode(value) if type(value) is str else _dumps(value)
+
+
+def _write_int(value: object) -> str:
+    return int.__repr__(value) if type(value) is int else _dumps(value)
+
+
+def _write_instant(value: dt.datetime) -> str:
+    """Write ``format_instant(value)`` as JSON text, from the texts of its parts.
+
+    ``isoformat`` costs most of the time of writing a dose, and the most of
+    that is its offset; a course's instants share their days, times of day,
+    offsets and zones, whose texts are kept (each cut from a whole
+    ``isoformat``, so they are its own).
+    """
+    day = _DAYS.get(value.date())
+    time = _TIMES.get(value.time())
+    offset = _OFFSETS.get(value.utcoffset())
+    suffix = _QUOTED_SUFFIXES.get(value.tzinfo)
+    if day is None or time is None or offset is None or suffix is None:
+        return _write_instant_slowly(value)
+    return f'"{day}T{time}{offset}{suffix}'
+
+
+def _write_instant_slowly(value: dt.datetime) -> str:
+    iso = value.isoformat()
+    # The ISO 8601 text needs no escaping; the key might.
+    suffix = _encode(format_instant(value)[len(iso) :])[1:]
+    clock = value.time().isoformat()
+    for cache, key, text in (
+        (_DAYS, value.date(), iso[:10]),
+        (_TIMES, value.time(), clock),
+        (_OFFSETS, value.utcoffset(), iso[11 + len(clock) :]),
+        (_QUOTED_SUFFIXES, value.tzinfo, suffix),
+    ):
+        if len(cache) < _SHARED_LIMIT:
+            cache[key] = text
+    return f'"{iso}{suffix}'
+
+
+_DAYS: dict[object, str] = {}
+_TIMES: dict[object, str] = {}
+_OFFSETS: dict[object, str] = {}
+_QUOTED_SUFFIXES: dict[object, str] = {}
+
+
+def _text_writer(kind: Any) -> _TextWriter:  # noqa: ANN401 - any type of the model
+    """Return the text writer of values of ``kind``, made on first use."""
+    found = _TEXT_WRITERS.get(kind)
+    if found is not None:
+        return found
+    inner = _is_optional(kind)
+    if inner is not None:
+        found = _optional_text_writer(_text_writer(inner))
+    elif typing.get_origin(kind) is tuple:
+        found = _list_text_writer(_text_writer(typing.get_args(kind)[0]))
+    elif attrs.has(kind) and not _is_tagged(kind):
+        found = _class_text_writer(kind)
+    else:  # numbers, enumerations, tagged unions: their value's JSON
+        write = _writer(kind)
+        found = _dumps if write is None else _dumping(write)
+    _TEXT_WRITERS[kind] = found
+    return found
+
+
+def _dumping(write: _Writer) -> _TextWriter:
+    def write_text(value: object) -> str:
+        return _dumps(write(value))
+
+    return write_text
+
+
+def _optional_text_writer(write: _TextWriter) -> _TextWriter:
+    def write_optional(value: object) -> str:
+        return "null" if value is None else write(value)
+
+    return write_optional
+
+
+def _list_text_writer(write: _TextWriter) -> _TextWriter:
+    def write_list(values: tuple[object, ...]) -> str:
+        return f"[{', '.join([write(v) for v in values])}]"
+
+    return write_list
+
+
+def _class_text_writer(cls: type) -> _TextWriter:
+    """Generate the text writer of one attrs class, as :func:`_class_writer`.
+
+    The fields written always come first, in order, then those written only
+    when not at their default: the order of the writer's dict.  A course's
+    document puts its envelope first, with ``id`` and ``first_dose`` in it.
+    """
+    fields = _fields(cls)
+    always = _WRITTEN_AT_DEFAULT.get(cls.__name__, frozenset())
+    namespace: dict[str, Any] = {"encode": _encode, "text": _write_text}
+    items: dict[str, str] = {}
+    optional: list[str] = []
+    for i, (field, kind) in enumerate(fields):
+        alias: str = field.alias  # type: ignore[assignment]
+        key = _encode(alias)
+        if kind is str:
+            value = f"text(o.{field.name})"
+        elif _is_optional(kind) is str:
+            value = f'("null" if o.{field.name} is None else text(o.{field.name}))'
+        else:
+            namespace[f"write_{i}"] = _text_writer(kind)
+            value = f"write_{i}(o.{field.name})"
+        default = _default(field)
+        if default is _MISSING or field.name in always:
+            items[alias] = f"{key}: {{{value}}}"
+        else:
+            namespace[f"default_{i}"] = default
+            optional += [
+                f"    if o.{field.name} != default_{i}:",
+                f"        parts.append(f{key + ': {' + value + '}'!r})",
+            ]
+    if cls is Course:
+        envelope = {
+            "format": f"{_encode('format')}: {_encode(FORMAT)}",
+            "version": f"{_encode('version')}: {VERSION}",
+            "id": items.pop("id"),
+            "zone": f"{_encode('zone')}: {{encode(o.zone.key)}}",
+            "first_dose": items.pop("first_dose"),
+        }
+        items = {**envelope, **items}
+    # Each item is the source of an f-string, written by repr.
+    lines = [
+        "def write(o):",
+        f"    parts = [{', '.join('f' + repr(v) for v in items.values())}]",
+        *optional,
+        "    return '{' + ', '.join(parts) + '}'",
+    ]
+    exec("\n".join(lines), namespace)  # noqa: S102 - code generated from attrs.fields
+    write: _TextWriter = namespace["write"]
+    return _text_by_identity(write) if cls in _SHARED else write
+
+
+def _text_by_identity(write: _TextWriter) -> _TextWriter:
+    """Write a shared object (a preset regimen, a dose) once, then reuse its text."""
+    written: dict[int, tuple[object, str]] = {}
+
+    def write_shared(value: object) -> str:
+        found = written.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        result = write(value)
+        if len(written) >= _SHARED_LIMIT:
+            written.clear()
+        written[id(value)] = (value, result)
+        return result
+
+    return write_shared
+
+
+_TEXT_WRITERS: dict[object, _TextWriter] = {
+    str: _write_text,
+    int: _write_int,
+    dt.datetime: _write_instant,
+    Amount: lambda amount: _write_text(str(amount)),
+}
+
+
 # -- sharing what courses have in common -----------------------------------------
 
 
 def _shared_regimen(read: _Reader) -> _Reader:
-    """Read a regimen once per distinct text; keep a preset's own object.
+    """Read a regimen once per distinct value; keep a preset's own object.
 
     Courses of one regimen hold the same regimen object, as courses begun
-    with ``regimens.get`` do.  The text (``json.dumps`` of the value) tells
-    ``1`` from ``1.0`` and ``true``, so a cached regimen is only given back
-    for exactly what was read before.
+    with ``regimens.get`` do.  A cached regimen is only given back for
+    exactly what was read before: a value equal to it whose numbers are of
+    the same types (``==`` does not tell ``1`` from ``1.0`` and ``true``),
+    or else the same text (``json.dumps`` of the value, which does).
     """
     known: dict[str, tuple[Regimen, int]] = {}
+    by_id: dict[str, list[tuple[object, Callable[[Any], bool], Regimen, int]]] = {}
 
     def read_regimen(value: object, count: list[int]) -> Regimen:
-        key = _json.dumps(value) if type(value) is dict else None
-        found = known.get(key) if key is not None else None
+        if type(value) is not dict:
+            return read(value, count)  # type: ignore[no-any-return]
+        regimen_id = value.get("id")
+        if type(regimen_id) is str:
+            for seen, same_kinds, regimen, keys in by_id.get(regimen_id, ()):
+                if value == seen and same_kinds(value):
+                    count[0] += keys
+                    return regimen
+        key = _json.dumps(value)
+        found = known.get(key)
         if found is not None:
             count[0] += found[1]
             return found[0]
         inner = [0]
-        regimen: Regimen = read(value, inner)
+        regimen = read(value, inner)
         count[0] += inner[0]
         preset = _preset(regimen.id)
         if preset is not None and preset == regimen:
             regimen = preset
-        if key is not None and len(known) < _SHARED_LIMIT:
+        if len(known) < _SHARED_LIMIT:
             known[key] = (regimen, inner[0])
+            check = _same_kinds(value)
+            if check is not None and type(regimen_id) is str:
+                entry = (value, check, regimen, inner[0])
+                by_id.setdefault(regimen_id, []).append(entry)
         return regimen
 
     return read_regimen
+
+
+def _same_kinds(value: object) -> Callable[[Any], bool] | None:
+    """A check that a value equal to ``value`` has its numbers' types (None: floats).
+
+    Of two equal JSON values, only numbers may differ in type (``1``,
+    ``1.0``, ``true``): the check compares the type at each place ``value``
+    holds an integer or a boolean.  A value holding a float (``0.0`` equals
+    ``-0.0``) gets no check.
+    """
+    checks: list[str] = []
+
+    def walk(item: object, path: str) -> bool:
+        if type(item) is dict:
+            return all(walk(v, f"{path}[{k!r}]") for k, v in item.items())
+        if type(item) is list:
+            return all(walk(v, f"{path}[{i}]") for i, v in enumerate(item))
+        if type(item) in (int, bool):
+            checks.append(f"type({path}) is {type(item).__name__}")
+        return type(item) is not float
+
+    if not walk(value, "v"):
+        return None
+    same_kinds: Callable[[Any], bool] = eval(  # noqa: S307 - keys are repr'd
+        f"lambda v: {' and '.join(checks) or 'True'}"
+    )
+    return same_kinds
 
 
 def _preset(regimen_id: str) -> Regimen | None:
@@ -824,7 +1261,7 @@ def _preset(regimen_id: str) -> Regimen | None:
 
 def _shared_dose(read: _Reader) -> _Reader:
     """Read equal doses (three texts) as one Dose object."""
-    known: dict[tuple[object, ...], Dose] = {}
+    known = _DOSES
 
     def read_dose(value: object, count: list[int]) -> Dose:
         if type(value) is not dict:
@@ -846,6 +1283,8 @@ def _shared_dose(read: _Reader) -> _Reader:
     return read_dose
 
 
+# The doses read before, by their items (texts only).
+_DOSES: dict[tuple[object, ...], Dose] = {}
 _SHARED: dict[type, Callable[[_Reader], _Reader]] = {
     Regimen: _shared_regimen,
     Dose: _shared_dose,
@@ -896,6 +1335,8 @@ def dumps(course: Course, *, indent: int | None = None) -> str:
         NotACourseError: ``course`` is not a Course.
     """
     course = require_course(course)
+    if indent is None:
+        return _text_writer(Course)(course)
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -920,8 +1361,7 @@ def _refuse_constant(name: str) -> float:
     raise CourseFormatError("", f"{name} is not a JSON number")
 
 
-# A quote followed by JSON white space: the count of '":' may miss a key.
-_SPACED = re.compile(r'"[ \t\n\r]')
+_DECODER = _json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> object:
@@ -940,6 +1380,9 @@ def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> obj
             return _json.loads(
                 text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant
             )
+        if type(text) is str and not text.startswith("\ufeff"):
+            # json.loads with these arguments, without a new decoder per call.
+            return _DECODER.decode(text)
         return _json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         raise CourseFormatError("", "nested too deeply to be a course") from None
@@ -952,18 +1395,24 @@ def _parse_json(text: str | bytes | bytearray, *, strictly: bool = False) -> obj
 def _no_repeated_keys(text: str | bytes | bytearray, keys: int) -> bool:
     """Whether ``text``, whose objects hold ``keys`` keys once parsed, repeats none.
 
-    Every key of JSON text is a string followed by a colon.  With no white
-    space after any quote (an indented document has some: it is parsed
-    strictly), each key written adds one ``":`` to the
-    text and text values may add more (an escaped quote followed by a colon),
-    so ``count('":') >= keys written >= keys``: if the count equals ``keys``,
+    Every key of JSON text is a string followed, after any white space, by
+    a colon.  With every white space byte deleted (of UTF-8, where no
+    character other than ASCII has an ASCII byte), each key written adds
+    one ``":`` and text values may add more (an escaped quote followed by
+    a colon, once the white space between them is gone), so
+    ``count('":') >= keys written >= keys``: if the count equals ``keys``,
     no key was written twice.
     """
-    if not isinstance(text, str):
-        if _json.detect_encoding(text) != "utf-8":
-            return False
-        text = bytes(text).decode("utf-8", "replace")
-    return text.count('":') == keys and not _SPACED.search(text)
+    if isinstance(text, str):
+        data: bytes | bytearray = text.encode("utf-8", "surrogatepass")
+    elif _json.detect_encoding(text) == "utf-8":
+        data = text
+    else:
+        return False
+    return data.translate(None, _WHITE_SPACE).count(b'":') == keys
+
+
+_WHITE_SPACE = b" \t\n\r"
 
 
 def _check_envelope(document: object) -> None:
