@@ -73,7 +73,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import local, resolve, utc
+from b12course._time import UTC, local, resolve, utc
 from b12course.exceptions import DoseOrderError, SettingError
 
 __all__ = [
@@ -230,6 +230,29 @@ def _given_at(record: AdministeredDose) -> dt.datetime:
     return record.at
 
 
+_MIDNIGHT = dt.time()
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return ``resolve(wall, zone)``, built from the fields (a third of the cost).
+
+    ``datetime.replace`` is slow in CPython; building the aware datetime and
+    the naive one with ``fold=1`` from the fields gives the same value: the
+    wall time itself unless it falls in a gap (the two folds disagree), where
+    the UTC round trip normalises it as :func:`resolve` does.
+    """
+    y, mo, d = wall.year, wall.month, wall.day
+    h, mi, s, us = wall.hour, wall.minute, wall.second, wall.microsecond
+    aware = dt.datetime(y, mo, d, h, mi, s, us, zone)  # noqa: DTZ001 - zone given
+    if aware.utcoffset() == zone.utcoffset(
+        dt.datetime(y, mo, d, h, mi, s, us, fold=1)  # noqa: DTZ001 - a wall time
+    ):
+        return aware
+    return aware.astimezone(UTC).astimezone(zone)
+
+
+
 @attrs.frozen
 class DueWindow:
     """The half-open span ``[opens, closes)`` in which a planned dose is due.
@@ -266,10 +289,12 @@ class DueWindow:
         """
         grace = check_grace(grace)
         local_day = due.astimezone(zone).date()
-        opens = utc(resolve(dt.datetime.combine(local_day, dt.time()), zone))
+        opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(UTC)
         if grace is None:
-            next_day = local_day + dt.timedelta(days=1)
-            closes = utc(resolve(dt.datetime.combine(next_day, dt.time()), zone))
+            next_day = local_day + _ONE_DAY
+            closes = _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(
+                UTC
+            )
         else:
             closes = utc(due) + grace
         return cls(due=utc(due), opens=opens, closes=closes)
@@ -358,6 +383,9 @@ class _Skips:
             return None
         i = bisect.bisect_right(numbers, number)
         return None if i == len(numbers) else numbers[i] - number - 1
+
+
+_NO_SKIPS = _Skips(())
 
 
 class _Keep(enum.Enum):
@@ -687,10 +715,7 @@ class _Walk:
         if isinstance(end, Lasting):
             return end.end_date(first.astimezone(self.zone).date()), None
         if isinstance(end, UntilNoFurtherImprovement):
-            start = local(first, self.zone)
-            review_day = end.review_after.end_date(start.date())
-            review_wall = dt.datetime.combine(review_day, start.time())
-            return None, utc(resolve(review_wall, self.zone))
+            return None, _review_point(end, first, self.zone)
         return None, None
 
     def fulfilment(
@@ -799,6 +824,304 @@ class _Walk:
         return True
 
 
+def _review_point(
+    end: UntilNoFurtherImprovement, first: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> dt.datetime:
+    """The review point (UTC) of an open phase whose first slot is at ``first``."""
+    start = local(first, zone)
+    review_day = end.review_after.end_date(start.date())
+    return utc(resolve(dt.datetime.combine(review_day, start.time()), zone))
+
+
+def _reach(cadence: Cadence) -> dt.timedelta:
+    """The most local days from an anchor's date to the due date of its next slot.
+
+    The cadence's longest step (a month of 31 days, a week for weekdays),
+    plus two days: resolving a wall time in a spring-forward gap moves it
+    later by the gap, at most 26 hours (UTC offsets lie within -12 and +14).
+    """
+    unit = cadence.unit.value
+    days = (
+        cadence.every
+        if unit == "days"
+        else 7 * cadence.every
+        if unit in {"weeks", "weekdays"}
+        else 31 * cadence.every
+    )
+    return dt.timedelta(days=days + 2)
+
+
+def _resumable(
+    regimen: Regimen,
+    skips: Sequence[DoseSkip],
+    suggested: Sequence[PhaseDecision],
+) -> bool:
+    """May :class:`_Resume` find the pending slots (else the walk does)?
+
+    Every phase must re-anchor on the doses given (a fixed grid keeps missed
+    slots pending all through the history, and takes each dose by its
+    nearest slot), every skip must name its slot, and no decision may be a
+    suggestion (which makes the slots after it provisional).
+    """
+    if suggested:
+        return False
+    for phase in regimen.phases:
+        if phase.anchoring is not Anchoring.GIVEN:
+            return False
+    if skips:
+        for skip in skips:
+            if skip.slot is None:
+                return False
+    return True
+
+
+class _Resume:
+    """The pending slots of a plan, found from the course's records.
+
+    The same rules as :class:`_Walk` with ``_Keep.PENDING``, for regimens
+    whose phases all re-anchor on the doses given (:func:`_resumable`).  In
+    such a phase a dose given fulfils the earliest pending slot whatever its
+    due time, so while the next dose given is before the horizon, before the
+    phase's decision, and the slot is not skipped and the phase's count not
+    reached, the slot is that dose's and its due time decides nothing: the
+    run of such slots is found by bisecting the doses given, without timing a
+    single slot.  Only the slots no dose fulfils (skipped, pending, or where
+    a decision or a ``Lasting`` end may fall) are timed in the zone, so the
+    cost is about the phases and the pending slots, not the history.
+
+    A slot is timed (and the walk may stop at the end of the calendar) only
+    when it hangs on a planned time: a dose given is at most 100 years before
+    year 9000 (records are bounded), so a slot timed from one never
+    overflows, and is skipped only when the walk would take the dose anyway.
+    """
+
+    def __init__(
+        self,
+        regimen: Regimen,
+        first_dose: dt.datetime,
+        zone: zoneinfo.ZoneInfo,
+        *,
+        until: dt.datetime,
+        given: Sequence[AdministeredDose],
+        skips: Sequence[DoseSkip],
+        decisions: Sequence[PhaseDecision],
+        now: dt.datetime | None,
+        grace: dt.timedelta | None,
+        confirmed: frozenset[int],
+    ) -> None:
+        self.regimen = regimen
+        self.zone = zone
+        self.until = until  # UTC, as every instant compared below
+        self.given = given  # in time order
+        # How many doses were given before the horizon (usually all: one
+        # comparison, where bisecting compares aware instants, slow ones).
+        self.before_until = (
+            len(given)
+            if not given or given[-1].at < until
+            else bisect.bisect_left(given, until, key=_given_at)
+        )
+        self.skips = _Skips(skips) if skips else _NO_SKIPS
+        self.decisions: dict[int, PhaseDecision] = {}
+        if decisions:
+            for decision in sorted(decisions, key=lambda d: utc(d.at)):
+                self.decisions.setdefault(decision.phase, decision)
+        self.now = now
+        self.grace = grace
+        self.confirmed = confirmed
+        self.first_due = first_dose.astimezone(zone)
+        # Where the next slot is timed from: occurrence k of the cadence after
+        # the anchor; occurrence 0 is the first dose itself.
+        self.anchor_at = self.first_due
+        self.k = 0
+        self.previous_due: dt.datetime | None = None
+        # Is the anchor a record (the first dose or a dose given)?
+        self.on_record = True
+        self.next_given = 0
+        self.count = 0
+        self.provisional = False
+        self.stopped = False
+        self.slots: list[PlannedDose] = []
+
+    def run(self) -> list[PlannedDose]:
+        for index, phase in enumerate(self.regimen.phases):
+            self.resume_phase(index, phase)
+            if self.stopped:
+                break
+        return self.slots
+
+    def resume_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912, PLR0915 - one loop, kept whole for speed
+        """Go through one phase: runs of doses given at once, other slots one by one."""
+        zone, given = self.zone, self.given
+        n_given = len(given)
+        skips = self.skips
+        by_slot = skips.by_slot
+        end = phase.end
+        decision = self.decisions.get(index)
+        decided = None
+        # The doses given before this index are before the horizon and
+        # before the phase's decision: the candidates a slot surely takes.
+        cap = self.before_until
+        if decision is not None:
+            decided = utc(decision.at)
+            cap = min(cap, bisect.bisect_left(given, decided, key=_given_at))
+        limit = end.n if isinstance(end, Count) else None
+        lasting = end if isinstance(end, Lasting) else None
+        reach = _reach(phase.cadence) if lasting is not None else _ONE_DAY
+        j, k, count = self.next_given, self.k, self.count
+        anchor_at, previous_due, on_record = (
+            self.anchor_at,
+            self.previous_due,
+            self.on_record,
+        )
+        anchor: dt.datetime | None = None  # the anchor's wall time, once needed
+        counted = number = 0
+        first: dt.datetime | None = None
+        last = anchor_at
+        last_on_record = on_record
+        end_date: dt.date | None = None
+        review: dt.datetime | None = None
+        review_known = False
+        while limit is None or counted < limit:
+            skipped = bool(by_slot) and (index, number + 1) in by_slot
+            if (
+                j < cap
+                and on_record
+                and not skipped
+                and (
+                    lasting is None
+                    or end_date is None
+                    or (
+                        # The slot surely falls before the end date (see
+                        # _reach), and so does the dose.
+                        k == 1
+                        and anchor_at.astimezone(zone).date() + reach < end_date
+                        and given[j].at.astimezone(zone).date() < end_date
+                    )
+                )
+            ):
+                # The slot is the next dose's, and so are the slots after it
+                # while the doses are candidates, within the count and before
+                # the next skip (in a Lasting phase, one slot at a time).
+                stop = cap if lasting is None else j + 1
+                if limit is not None and j + limit - counted < stop:
+                    stop = j + limit - counted
+                if by_slot:
+                    room = skips.unskipped_after(index, number)
+                    if room is not None and j + room < stop:
+                        stop = j + room
+                if first is None:
+                    first = given[j].at
+                    if lasting is not None:
+                        end_date = lasting.end_date(first.astimezone(zone).date())
+                taken = stop - j
+                count += taken
+                number += taken
+                counted += taken
+                j = stop
+                last = anchor_at = given[stop - 1].at
+                anchor, k, previous_due = None, 1, None
+                on_record = last_on_record = True
+                continue
+            # A slot timed in the zone, passing over a day the zone skipped.
+            candidate = given[j] if j < n_given else None
+            if anchor is None:
+                anchor = local(anchor_at, zone)
+            while True:
+                try:
+                    due = (
+                        self.first_due
+                        if k == 0
+                        else _instant(phase.cadence.occurrence(anchor, k), zone)
+                    )
+                except (OverflowError, ValueError):  # the end of the calendar
+                    self.stopped = True
+                    break
+                due_utc = utc(due)
+                if previous_due is None or due_utc > previous_due:
+                    break
+                k += 1
+            if self.stopped:
+                break
+            if (
+                decided is not None
+                and due_utc >= decided
+                and (candidate is None or candidate.at >= decided)
+            ):
+                break  # ended by the decision
+            if end_date is not None and due.astimezone(zone).date() >= end_date:
+                break  # ended at its Lasting end
+            fulfil = (
+                candidate
+                if candidate is not None
+                and not skipped
+                and (decided is None or candidate.at < decided)
+                and (
+                    end_date is None
+                    or candidate.at.astimezone(zone).date() < end_date
+                )
+                else None
+            )
+            when = due if fulfil is None else fulfil.at
+            if (due_utc if fulfil is None else when) >= self.until:
+                self.stopped = True
+                break
+            count += 1
+            number += 1
+            if not skipped:
+                counted += 1
+            if first is None:
+                first = when
+                if lasting is not None:
+                    end_date = lasting.end_date(first.astimezone(zone).date())
+            last = when
+            if fulfil is not None:
+                j += 1
+                anchor_at = when
+                anchor, k, previous_due = None, 1, None
+                on_record = last_on_record = True
+                continue
+            last_on_record = False
+            k += 1
+            previous_due = due_utc
+            if skipped:
+                continue
+            if not review_known:
+                review_known = True
+                if decision is None and isinstance(end, UntilNoFurtherImprovement):
+                    review = _review_point(end, first, zone)
+            now = self.now
+            self.slots.append(
+                PlannedDose(
+                    number=count,
+                    phase=index,
+                    phase_name=phase.name,
+                    number_in_phase=number,
+                    due=due,
+                    dose=phase.dose,
+                    status=DoseStatus.SCHEDULED
+                    if now is None or now < due_utc
+                    else DueWindow.of(due, zone, self.grace).status(now),
+                    provisional=self.provisional
+                    or (phase.condition is not None and index not in self.confirmed)
+                    or (review is not None and due_utc >= review),
+                    phase_size=limit,
+                )
+            )
+        if first is not None:
+            # The next phase starts one of its own intervals after this one's
+            # last slot.
+            anchor_at, k, previous_due = last, 1, None
+            on_record = last_on_record
+            if phase.condition is not None and index not in self.confirmed:
+                self.provisional = True  # the phases after are timed on its doses
+        self.next_given, self.k, self.count = j, k, count
+        self.anchor_at, self.previous_due, self.on_record = (
+            anchor_at,
+            previous_due,
+            on_record,
+        )
+
+
 def expand(
     regimen: Regimen,
     first_dose: dt.datetime,
@@ -847,6 +1170,27 @@ def expand(
     Raises:
         SettingError: ``grace`` is negative or not a timedelta.
     """
+    grace = check_grace(grace)
+    if pending_only and _resumable(regimen, skips, suggested_decisions):
+        return Plan(
+            tuple(
+                _Resume(
+                    regimen,
+                    first_dose,
+                    zone,
+                    until=utc(until),
+                    given=given
+                    if given_sorted
+                    else sorted(given, key=lambda g: utc(g.at)),
+                    skips=skips,
+                    decisions=decisions,
+                    now=utc(now) if now is not None else None,
+                    grace=grace,
+                    confirmed=confirmed,
+                ).run()
+            ),
+            (),
+        )
     walk = _Walk(
         regimen,
         first_dose,
@@ -857,7 +1201,7 @@ def expand(
         suggested=suggested_decisions,
         until=until,
         now=now,
-        grace=check_grace(grace),
+        grace=grace,
         keep=_Keep.PENDING if pending_only else _Keep.ALL,
         given_sorted=given_sorted,
         confirmed=confirmed,
