@@ -207,6 +207,27 @@ class TestExamples:
             "2026-03-30T01:30:00+01:00",
         ]
 
+    def test_a_day_the_zone_skipped_is_passed_over(self):
+        """Apia skipped 30 December 2011: no slot falls on it, as in the plan."""
+        apia = zoneinfo.ZoneInfo("Pacific/Apia")
+        daily = attrs.evolve(
+            NEURO,
+            id="custom",
+            phases=(attrs.evolve(NEURO.phases[1], cadence=Cadence.daily()),),
+        )
+        course = Course.begin(
+            daily, first_dose=dt.datetime(2011, 12, 28, 9, tzinfo=apia)
+        )
+        course = attrs.evolve(
+            course,
+            given=(AdministeredDose(at=course.first_dose, dose=daily.phases[0].dose),),
+        )
+        until = dt.datetime(2012, 1, 2, tzinfo=apia)
+        found = course.pending_doses(until=until)
+        assert found == full_pending(course, until)
+        assert [d.due.day for d in found] == [29, 31, 1]
+        assert [d.number for d in found] == [2, 3, 4]
+
     def test_a_five_year_history(self):
         """Five years of doses: the pending slots are the plan's, numbered as in it."""
         first = dt.datetime(2021, 11, 1, 10, tzinfo=LONDON)

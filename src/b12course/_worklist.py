@@ -31,7 +31,7 @@ import attrs
 
 from b12course._course import Course, require_course
 from b12course._response import PlateauRule
-from b12course._schedule import DoseStatus, DueWindow, PlannedDose
+from b12course._schedule import DoseStatus, DueWindow, PlannedDose, with_status
 from b12course._time import UTC, require_aware, require_grace, utc
 from b12course.exceptions import RangeError, SettingError
 
@@ -63,7 +63,7 @@ class PendingSlots:
         zone: The course's zone.
     """
 
-    __slots__ = ("_statused", "_windows", "doses", "dues", "horizon", "zone")
+    __slots__ = ("_closes", "_statused", "doses", "dues", "horizon", "zone")
 
     def __init__(
         self,
@@ -75,9 +75,9 @@ class PendingSlots:
         self.doses = doses
         self.dues = tuple(utc(d.due) for d in doses)
         self.zone = zone
-        # Derived on demand and kept: each slot's due window without grace,
-        # and the slot with each status it has been seen in.
-        self._windows: dict[int, DueWindow] = {}
+        # Derived on demand and kept: when each slot's due window closes
+        # without grace, and the slot with each status it has been seen in.
+        self._closes: dict[int, dt.datetime] = {}
         self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
 
     def dose_at(
@@ -85,30 +85,35 @@ class PendingSlots:
     ) -> PlannedDose:
         """Return slot ``index`` with its status at ``now`` (UTC), as the plan has it.
 
-        The status is the one :class:`DueWindow` gives; the window (without
-        grace) and the slot with its status are kept for the next call.
+        The status is the one :class:`DueWindow` gives: due until the window
+        closes, overdue after; the window's close (without grace) and the
+        slot with its status are kept for the next call.
         """
         dose = self.doses[index]
-        if now < self.dues[index]:
+        due = self.dues[index]
+        if now < due:
             return dose
         if grace is None:
-            window = self._windows.get(index)
-            if window is None:
-                window = self._windows[index] = DueWindow.of(dose.due, self.zone)
+            closes = self._closes.get(index)
+            if closes is None:
+                closes = self._closes[index] = DueWindow.of(dose.due, self.zone).closes
         else:
-            window = DueWindow.of(dose.due, self.zone, grace)
-        status = window.status(now)
+            closes = due + grace
+        status = DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
         found = self._statused.get((index, status))
         if found is None:
-            found = self._statused[index, status] = attrs.evolve(dose, status=status)
+            found = self._statused[index, status] = with_status(dose, status)
         return found
 
 
 _NOTHING_KEPT = PendingSlots(
     dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
 )
-# How far past the asked horizon the memo expands, so that the next week's
-# worklist finds it ready, at little more cost than expanding to the horizon.
+# How far past the asked horizon the memo expands when a course is asked
+# again past its horizon (it is kept in memory, so the week after will likely
+# be asked too): the next week's worklist finds it ready, at little more cost
+# than expanding to the horizon.  A course seen for the first time expands
+# only as asked: one read from a file for one worklist never needs more.
 _AHEAD = dt.timedelta(days=7)
 
 
@@ -138,18 +143,21 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
     ``horizon`` at or after ``until``, in due order; cut them at ``until`` by
     bisecting their UTC due instants.  A plan is in time order and
     ``plan(until=a)`` is a prefix of ``plan(until=b)``, so the cut equals
-    ``pending_doses(until=until)``.  The first call per course object expands
-    the plan (a week past ``until``) and keeps the result in this module's
-    cache; a later call whose ``until`` is covered costs a dict read.
+    ``pending_doses(until=until)``.  The first call per course object finds
+    the pending slots to ``until`` and keeps them in this module's cache; a
+    later call whose ``until`` is covered costs a dict read, and one past it
+    finds them again, a week past its ``until``.
     """
     key = id(course)
     entry = _KEPT.get(key)
     kept = entry[1] if entry is not None and entry[0]() is course else _NOTHING_KEPT
     if until > kept.horizon:
-        try:
-            horizon = until + _AHEAD
-        except OverflowError:  # the end of the calendar: expand only as asked
-            horizon = until
+        horizon = until
+        if kept is not _NOTHING_KEPT:
+            try:
+                horizon = until + _AHEAD
+            except OverflowError:  # the end of the calendar: expand only as asked
+                horizon = until
         # Without now and grace every pending slot is SCHEDULED: the slots
         # do not depend on them (dose_at gives each status when read).
         doses = course.pending_doses(until=horizon)
