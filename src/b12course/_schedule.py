@@ -855,6 +855,14 @@ def _review_point(
     return utc(resolve(dt.datetime.combine(review_day, start.time()), zone))
 
 
+# The cadences whose occurrences are whole steps from the anchor.
+_STEPS = {"days": dt.timedelta(days=1), "weeks": dt.timedelta(weeks=1)}
+# A wall time's instant is at most this much before the wall time read as
+# UTC: UTC offsets reach +14 hours, and a spring-forward gap only moves a
+# wall time later.  (26 hours: room for any offset the tz database holds.)
+_LEEWAY = dt.timedelta(hours=26)
+
+
 def _reach(cadence: Cadence) -> dt.timedelta:
     """The most local days from an anchor's date to the due date of its next slot.
 
@@ -934,6 +942,15 @@ class _Resume:
         self.regimen = regimen
         self.zone = zone
         self.until = until  # UTC, as every instant compared below
+        self.until_wall = dt.datetime(  # noqa: DTZ001 - UTC, read as a wall time
+            until.year,
+            until.month,
+            until.day,
+            until.hour,
+            until.minute,
+            until.second,
+            until.microsecond,
+        )
         self.given = given  # in time order
         # How many doses were given before the horizon (usually all: one
         # comparison, where bisecting compares aware instants, slow ones).
@@ -965,11 +982,38 @@ class _Resume:
         self.slots: list[PlannedDose] = []
 
     def run(self) -> list[PlannedDose]:
+        decisions, skipped = self.decisions, self.skips.numbers
         for index, phase in enumerate(self.regimen.phases):
+            end = phase.end
+            if (
+                isinstance(end, Count)
+                and self.on_record
+                and self.next_given + end.n <= self.before_until
+                and index not in decisions
+                and index not in skipped
+            ):
+                self.jump_phase(index, end.n, phase)
+                continue
             self.resume_phase(index, phase)
             if self.stopped:
                 break
         return self.slots
+
+    def jump_phase(self, index: int, n: int, phase: Phase) -> None:
+        """Go past a ``Count(n)`` phase whose ``n`` slots the next doses given fill.
+
+        With no decision and no skip in the phase, and a record to time its
+        first slot from, each of its slots takes the next dose given (all
+        before the horizon): the phase is those ``n`` doses, and the next one
+        starts an interval after the last of them.
+        """
+        j = self.next_given + n
+        self.next_given = j
+        self.count += n
+        self.anchor_at = self.given[j - 1].at
+        self.k, self.previous_due = 1, None
+        if phase.condition is not None and index not in self.confirmed:
+            self.provisional = True  # the phases after are timed on its doses
 
     def resume_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912, PLR0915 - one loop, kept whole for speed
         """Go through one phase: runs of doses given at once, other slots one by one."""
@@ -988,7 +1032,13 @@ class _Resume:
             cap = min(cap, bisect.bisect_left(given, decided, key=_given_at))
         limit = end.n if isinstance(end, Count) else None
         lasting = end if isinstance(end, Lasting) else None
-        reach = _reach(phase.cadence) if lasting is not None else _ONE_DAY
+        cadence = phase.cadence
+        reach = _reach(cadence) if lasting is not None else _ONE_DAY
+        # Occurrence k of a cadence in days or weeks is k steps from its
+        # anchor (Cadence.occurrence, without the call).
+        step = _STEPS.get(cadence.unit.value)
+        if step is not None:
+            step *= cadence.every
         j, k, count = self.next_given, self.k, self.count
         anchor_at, previous_due, on_record = (
             self.anchor_at,
@@ -1049,15 +1099,29 @@ class _Resume:
             if anchor is None:
                 anchor = local(anchor_at, zone)
             while True:
-                try:
-                    due = (
-                        self.first_due
-                        if k == 0
-                        else _instant(phase.cadence.occurrence(anchor, k), zone)
-                    )
-                except (OverflowError, ValueError):  # the end of the calendar
-                    self.stopped = True
-                    break
+                if k == 0:
+                    due = self.first_due
+                else:
+                    try:
+                        wall = (
+                            anchor + step * k
+                            if step is not None
+                            else cadence.occurrence(anchor, k)
+                        )
+                        if (
+                            decided is None
+                            and end_date is None
+                            and wall - _LEEWAY >= self.until_wall
+                        ):
+                            # Surely at or after the horizon, and the phase
+                            # cannot end first: the walk stops at this slot
+                            # whatever the zone makes of it.
+                            self.stopped = True
+                            break
+                        due = _instant(wall, zone)
+                    except (OverflowError, ValueError):  # the end of the calendar
+                        self.stopped = True
+                        break
                 due_utc = utc(due)
                 if previous_due is None or due_utc > previous_due:
                     break

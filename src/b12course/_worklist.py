@@ -25,7 +25,7 @@ import zoneinfo
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
-from typing import overload
+from typing import cast, overload
 
 import attrs
 
@@ -59,22 +59,15 @@ class PendingSlots:
         horizon: Every pending slot due before this instant (UTC) is here.
         dues: Their due instants, in UTC, in order.
         doses: The slots, as :meth:`Course.pending_doses` gives them without
-            ``now`` (status ``SCHEDULED``).
-        zone: The course's zone.
+            ``now`` (status ``SCHEDULED``), each due in the course's zone.
     """
 
-    __slots__ = ("_closes", "_statused", "doses", "dues", "horizon", "zone")
+    __slots__ = ("_closes", "_statused", "doses", "dues", "horizon")
 
-    def __init__(
-        self,
-        horizon: dt.datetime,
-        doses: tuple[PlannedDose, ...],
-        zone: zoneinfo.ZoneInfo,
-    ) -> None:
+    def __init__(self, horizon: dt.datetime, doses: tuple[PlannedDose, ...]) -> None:
         self.horizon = horizon
         self.doses = doses
-        self.dues = tuple(utc(d.due) for d in doses)
-        self.zone = zone
+        self.dues = tuple([d.due.astimezone(UTC) for d in doses])
         # Derived on demand and kept: when each slot's due window closes
         # without grace, and the slot with each status it has been seen in.
         self._closes: dict[int, dt.datetime] = {}
@@ -96,7 +89,9 @@ class PendingSlots:
         if grace is None:
             closes = self._closes.get(index)
             if closes is None:
-                closes = self._closes[index] = DueWindow.of(dose.due, self.zone).closes
+                # A slot is due in the course's zone (PlannedDose.due).
+                zone = cast("zoneinfo.ZoneInfo", dose.due.tzinfo)
+                closes = self._closes[index] = DueWindow.of(dose.due, zone).closes
         else:
             closes = due + grace
         status = DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
@@ -106,9 +101,7 @@ class PendingSlots:
         return found
 
 
-_NOTHING_KEPT = PendingSlots(
-    dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
-)
+_NOTHING_KEPT = PendingSlots(dt.datetime.min.replace(tzinfo=dt.timezone.utc), ())
 # How far past the asked horizon the memo expands when a course is asked
 # again past its horizon (it is kept in memory, so the week after will likely
 # be asked too): the next week's worklist finds it ready, at little more cost
@@ -159,9 +152,11 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
             except OverflowError:  # the end of the calendar: expand only as asked
                 horizon = until
         # Without now and grace every pending slot is SCHEDULED: the slots
-        # do not depend on them (dose_at gives each status when read).
-        doses = course.pending_doses(until=horizon)
-        kept = PendingSlots(utc(horizon), doses, course.zone)
+        # do not depend on them (dose_at gives each status when read).  The
+        # arguments of pending_doses are known good here: go straight to the
+        # course's one door into the plan.
+        doses = course._derive(horizon, pending_only=True).doses  # noqa: SLF001
+        kept = PendingSlots(utc(horizon), doses)
         # Replaced whole: a thread reading the cache never sees half an update.
         _KEPT[key] = (weakref.ref(course, _forget(key)), kept)
     return kept
