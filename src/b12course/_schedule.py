@@ -254,6 +254,7 @@ def _given_at(record: AdministeredDose) -> dt.datetime:
 
 _MIDNIGHT = dt.time()
 _ONE_DAY = dt.timedelta(days=1)
+_TWO_DAYS = dt.timedelta(days=2)
 
 
 def _instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -886,7 +887,7 @@ def _resumable(
     skips: Sequence[DoseSkip],
     suggested: Sequence[PhaseDecision],
 ) -> bool:
-    """May :class:`_Resume` find the pending slots (else the walk does)?
+    """May :func:`_pending_from_records` find the pending slots (else the walk)?
 
     Every phase must re-anchor on the doses given (a fixed grid keeps missed
     slots pending all through the history, and takes each dose by its
@@ -905,128 +906,83 @@ def _resumable(
     return True
 
 
-class _Resume:
-    """The pending slots of a plan, found from the course's records.
+def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, kept whole for speed
+    regimen: Regimen,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    until: dt.datetime,
+    given: Sequence[AdministeredDose],
+    skips: Sequence[DoseSkip],
+    decisions: Sequence[PhaseDecision],
+    now: dt.datetime | None,
+    grace: dt.timedelta | None,
+    confirmed: frozenset[int],
+) -> list[PlannedDose]:
+    """Return the pending slots of a plan, found from the course's records.
 
     The same rules as :class:`_Walk` with ``_Keep.PENDING``, for regimens
-    whose phases all re-anchor on the doses given (:func:`_resumable`).  In
+    whose phases all re-anchor on the doses given (:func:`_resumable`); every
+    instant is UTC (``until``, ``now``) and ``given`` is in time order.  In
     such a phase a dose given fulfils the earliest pending slot whatever its
-    due time, so while the next dose given is before the horizon, before the
-    phase's decision, and the slot is not skipped and the phase's count not
+    due time, so while the next dose given is before the horizon and before
+    the phase's decision, the slot is not skipped and the phase's count not
     reached, the slot is that dose's and its due time decides nothing: the
-    run of such slots is found by bisecting the doses given, without timing a
-    single slot.  Only the slots no dose fulfils (skipped, pending, or where
-    a decision or a ``Lasting`` end may fall) are timed in the zone, so the
-    cost is about the phases and the pending slots, not the history.
+    run of such slots is found by bisecting the doses given, and a
+    ``Count(n)`` phase that the next ``n`` doses fill is passed at once,
+    without timing a single slot.  Only the slots no dose fulfils (skipped,
+    pending, or where a decision or a ``Lasting`` end may fall) are timed in
+    the zone, so the cost is about the phases and the pending slots, not the
+    history.
 
-    A slot is timed (and the walk may stop at the end of the calendar) only
-    when it hangs on a planned time: a dose given is at most 100 years before
-    year 9000 (records are bounded), so a slot timed from one never
-    overflows, and is skipped only when the walk would take the dose anyway.
+    A slot's time is skipped only where the walk would take the dose
+    anyway and could not stop at the end of the calendar first: when the
+    slot is timed from a record (the first dose or a dose given), which is
+    before year 9000, so at most 100 years more never overflow.
     """
-
-    def __init__(
-        self,
-        regimen: Regimen,
-        first_dose: dt.datetime,
-        zone: zoneinfo.ZoneInfo,
-        *,
-        until: dt.datetime,
-        given: Sequence[AdministeredDose],
-        skips: Sequence[DoseSkip],
-        decisions: Sequence[PhaseDecision],
-        now: dt.datetime | None,
-        grace: dt.timedelta | None,
-        confirmed: frozenset[int],
-    ) -> None:
-        self.regimen = regimen
-        self.zone = zone
-        self.until = until  # UTC, as every instant compared below
-        self.until_wall = dt.datetime(  # noqa: DTZ001 - UTC, read as a wall time
-            until.year,
-            until.month,
-            until.day,
-            until.hour,
-            until.minute,
-            until.second,
-            until.microsecond,
-        )
-        self.given = given  # in time order
-        # How many doses were given before the horizon (usually all: one
-        # comparison, where bisecting compares aware instants, slow ones).
-        self.before_until = (
-            len(given)
-            if not given or given[-1].at < until
-            else bisect.bisect_left(given, until, key=_given_at)
-        )
-        self.skips = _Skips(skips) if skips else _NO_SKIPS
-        self.decisions: dict[int, PhaseDecision] = {}
-        if decisions:
-            for decision in sorted(decisions, key=lambda d: utc(d.at)):
-                self.decisions.setdefault(decision.phase, decision)
-        self.now = now
-        self.grace = grace
-        self.confirmed = confirmed
-        self.first_due = first_dose.astimezone(zone)
-        # Where the next slot is timed from: occurrence k of the cadence after
-        # the anchor; occurrence 0 is the first dose itself.
-        self.anchor_at = self.first_due
-        self.k = 0
-        self.previous_due: dt.datetime | None = None
-        # Is the anchor a record (the first dose or a dose given)?
-        self.on_record = True
-        self.next_given = 0
-        self.count = 0
-        self.provisional = False
-        self.stopped = False
-        self.slots: list[PlannedDose] = []
-
-    def run(self) -> list[PlannedDose]:
-        decisions, skipped = self.decisions, self.skips.numbers
-        for index, phase in enumerate(self.regimen.phases):
-            end = phase.end
-            if (
-                isinstance(end, Count)
-                and self.on_record
-                and self.next_given + end.n <= self.before_until
-                and index not in decisions
-                and index not in skipped
-            ):
-                self.jump_phase(index, end.n, phase)
-                continue
-            self.resume_phase(index, phase)
-            if self.stopped:
-                break
-        return self.slots
-
-    def jump_phase(self, index: int, n: int, phase: Phase) -> None:
-        """Go past a ``Count(n)`` phase whose ``n`` slots the next doses given fill.
-
-        With no decision and no skip in the phase, and a record to time its
-        first slot from, each of its slots takes the next dose given (all
-        before the horizon): the phase is those ``n`` doses, and the next one
-        starts an interval after the last of them.
-        """
-        j = self.next_given + n
-        self.next_given = j
-        self.count += n
-        self.anchor_at = self.given[j - 1].at
-        self.k, self.previous_due = 1, None
-        if phase.condition is not None and index not in self.confirmed:
-            self.provisional = True  # the phases after are timed on its doses
-
-    def resume_phase(self, index: int, phase: Phase) -> None:  # noqa: C901, PLR0912, PLR0915 - one loop, kept whole for speed
-        """Go through one phase: runs of doses given at once, other slots one by one."""
-        zone, given = self.zone, self.given
-        n_given = len(given)
-        skips = self.skips
-        by_slot = skips.by_slot
+    n_given = len(given)
+    # How many doses were given before the horizon (usually all: one
+    # comparison, where bisecting compares aware instants, slow ones).
+    before_until = (
+        n_given
+        if not given or given[-1].at < until
+        else bisect.bisect_left(given, until, key=_given_at)
+    )
+    marked = _Skips(skips) if skips else _NO_SKIPS
+    by_slot, skipped_phases = marked.by_slot, marked.numbers
+    decided_by: dict[int, PhaseDecision] = {}
+    if decisions:
+        for decision in sorted(decisions, key=lambda d: utc(d.at)):
+            decided_by.setdefault(decision.phase, decision)
+    slots: list[PlannedDose] = []
+    # Where the next slot is timed from: occurrence k of the cadence after
+    # the anchor (occurrence 0 is the first dose itself), and whether the
+    # anchor is a record (the first dose or a dose given).
+    anchor_at, k, previous_due, on_record = first_dose, 0, None, True
+    j = count = 0  # the next dose given; slots walked
+    provisional = stopped = False
+    until_wall: dt.datetime | None = None  # ``until`` read as a wall time
+    for index, phase in enumerate(regimen.phases):
         end = phase.end
-        decision = self.decisions.get(index)
+        decision = decided_by.get(index) if decided_by else None
+        if (
+            decision is None
+            and isinstance(end, Count)
+            and on_record
+            and j + end.n <= before_until
+            and index not in skipped_phases
+        ):
+            # Each of its n slots takes the next dose given: pass it at once.
+            j += end.n
+            count += end.n
+            anchor_at, k, previous_due = given[j - 1].at, 1, None
+            if phase.condition is not None and index not in confirmed:
+                provisional = True  # the phases after are timed on its doses
+            continue
         decided = None
         # The doses given before this index are before the horizon and
-        # before the phase's decision: the candidates a slot surely takes.
-        cap = self.before_until
+        # before the phase's decision: the doses a slot surely takes.
+        cap = before_until
         if decision is not None:
             decided = utc(decision.at)
             cap = min(cap, bisect.bisect_left(given, decided, key=_given_at))
@@ -1039,12 +995,6 @@ class _Resume:
         step = _STEPS.get(cadence.unit.value)
         if step is not None:
             step *= cadence.every
-        j, k, count = self.next_given, self.k, self.count
-        anchor_at, previous_due, on_record = (
-            self.anchor_at,
-            self.previous_due,
-            self.on_record,
-        )
         anchor: dt.datetime | None = None  # the anchor's wall time, once needed
         counted = number = 0
         first: dt.datetime | None = None
@@ -1056,6 +1006,24 @@ class _Resume:
         while limit is None or counted < limit:
             skipped = bool(by_slot) and (index, number + 1) in by_slot
             if (
+                end_date is not None
+                and step is not None
+                and on_record
+                and k == 1
+                and previous_due is None
+            ):
+                # A Lasting phase, its slot timed from a dose given: the
+                # slot's wall date is the dose's plus a step, and its due date
+                # that or up to two days later (a spring-forward gap only
+                # moves a wall time later): at or past the end date, the
+                # phase surely ends here (by its date or its decision alike).
+                wall_date = anchor_at.astimezone(zone).date() + step
+                if wall_date >= end_date:
+                    break
+                surely_before = wall_date + _TWO_DAYS < end_date
+            else:
+                surely_before = False
+            if (
                 j < cap
                 and on_record
                 and not skipped
@@ -1066,7 +1034,11 @@ class _Resume:
                         # The slot surely falls before the end date (see
                         # _reach), and so does the dose.
                         k == 1
-                        and anchor_at.astimezone(zone).date() + reach < end_date
+                        and previous_due is None
+                        and (
+                            surely_before
+                            or anchor_at.astimezone(zone).date() + reach < end_date
+                        )
                         and given[j].at.astimezone(zone).date() < end_date
                     )
                 )
@@ -1078,7 +1050,7 @@ class _Resume:
                 if limit is not None and j + limit - counted < stop:
                     stop = j + limit - counted
                 if by_slot:
-                    room = skips.unskipped_after(index, number)
+                    room = marked.unskipped_after(index, number)
                     if room is not None and j + room < stop:
                         stop = j + room
                 if first is None:
@@ -1097,10 +1069,15 @@ class _Resume:
             # A slot timed in the zone, passing over a day the zone skipped.
             candidate = given[j] if j < n_given else None
             if anchor is None:
-                anchor = local(anchor_at, zone)
+                # The anchor's wall time (local(), without the slow replace;
+                # its fold does not matter: _instant reads the fields).
+                a = anchor_at.astimezone(zone)
+                anchor = dt.datetime(  # noqa: DTZ001 - a wall time
+                    a.year, a.month, a.day, a.hour, a.minute, a.second, a.microsecond
+                )
             while True:
                 if k == 0:
-                    due = self.first_due
+                    due = first_dose.astimezone(zone)
                 else:
                     try:
                         wall = (
@@ -1108,25 +1085,32 @@ class _Resume:
                             if step is not None
                             else cadence.occurrence(anchor, k)
                         )
-                        if (
-                            decided is None
-                            and end_date is None
-                            and wall - _LEEWAY >= self.until_wall
-                        ):
-                            # Surely at or after the horizon, and the phase
-                            # cannot end first: the walk stops at this slot
-                            # whatever the zone makes of it.
-                            self.stopped = True
-                            break
+                        if decided is None and end_date is None:
+                            if until_wall is None:
+                                until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
+                                    until.year,
+                                    until.month,
+                                    until.day,
+                                    until.hour,
+                                    until.minute,
+                                    until.second,
+                                    until.microsecond,
+                                )
+                            if wall - _LEEWAY >= until_wall:
+                                # Surely at or after the horizon, and the
+                                # phase cannot end first: the walk stops at
+                                # this slot whatever the zone makes of it.
+                                stopped = True
+                                break
                         due = _instant(wall, zone)
                     except (OverflowError, ValueError):  # the end of the calendar
-                        self.stopped = True
+                        stopped = True
                         break
                 due_utc = utc(due)
                 if previous_due is None or due_utc > previous_due:
                     break
                 k += 1
-            if self.stopped:
+            if stopped:
                 break
             if (
                 decided is not None
@@ -1148,8 +1132,8 @@ class _Resume:
                 else None
             )
             when = due if fulfil is None else fulfil.at
-            if (due_utc if fulfil is None else when) >= self.until:
-                self.stopped = True
+            if (due_utc if fulfil is None else when) >= until:
+                stopped = True
                 break
             count += 1
             number += 1
@@ -1175,8 +1159,7 @@ class _Resume:
                 review_known = True
                 if decision is None and isinstance(end, UntilNoFurtherImprovement):
                     review = _review_point(end, first, zone)
-            now = self.now
-            self.slots.append(
+            slots.append(
                 PlannedDose(
                     number=count,
                     phase=index,
@@ -1186,26 +1169,23 @@ class _Resume:
                     dose=phase.dose,
                     status=DoseStatus.SCHEDULED
                     if now is None or now < due_utc
-                    else DueWindow.of(due, zone, self.grace).status(now),
-                    provisional=self.provisional
-                    or (phase.condition is not None and index not in self.confirmed)
+                    else DueWindow.of(due, zone, grace).status(now),
+                    provisional=provisional
+                    or (phase.condition is not None and index not in confirmed)
                     or (review is not None and due_utc >= review),
                     phase_size=limit,
                 )
             )
+        if stopped:
+            break
         if first is not None:
             # The next phase starts one of its own intervals after this one's
             # last slot.
             anchor_at, k, previous_due = last, 1, None
             on_record = last_on_record
-            if phase.condition is not None and index not in self.confirmed:
-                self.provisional = True  # the phases after are timed on its doses
-        self.next_given, self.k, self.count = j, k, count
-        self.anchor_at, self.previous_due, self.on_record = (
-            anchor_at,
-            previous_due,
-            on_record,
-        )
+            if phase.condition is not None and index not in confirmed:
+                provisional = True  # the phases after are timed on its doses
+    return slots
 
 
 def expand(
@@ -1260,7 +1240,7 @@ def expand(
     if pending_only and _resumable(regimen, skips, suggested_decisions):
         return Plan(
             tuple(
-                _Resume(
+                _pending_from_records(
                     regimen,
                     first_dose,
                     zone,
@@ -1273,7 +1253,7 @@ def expand(
                     now=utc(now) if now is not None else None,
                     grace=grace,
                     confirmed=confirmed,
-                ).run()
+                )
             ),
             (),
         )
