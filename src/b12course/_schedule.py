@@ -267,13 +267,12 @@ def _instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """
     y, mo, d = wall.year, wall.month, wall.day
     h, mi, s, us = wall.hour, wall.minute, wall.second, wall.microsecond
-    aware = dt.datetime(y, mo, d, h, mi, s, us, zone)  # noqa: DTZ001 - zone given
+    aware = dt.datetime(y, mo, d, h, mi, s, us, zone)
     if aware.utcoffset() == zone.utcoffset(
         dt.datetime(y, mo, d, h, mi, s, us, fold=1)  # noqa: DTZ001 - a wall time
     ):
         return aware
     return aware.astimezone(UTC).astimezone(zone)
-
 
 
 @attrs.frozen
@@ -312,12 +311,14 @@ class DueWindow:
         """
         grace = check_grace(grace)
         local_day = due.astimezone(zone).date()
-        opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(UTC)
+        opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(
+            UTC
+        )
         if grace is None:
             next_day = local_day + _ONE_DAY
-            closes = _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(
-                UTC
-            )
+            closes = _instant(
+                dt.datetime.combine(next_day, _MIDNIGHT), zone
+            ).astimezone(UTC)
         else:
             closes = utc(due) + grace
         return cls(due=utc(due), opens=opens, closes=closes)
@@ -856,8 +857,12 @@ def _review_point(
     return utc(resolve(dt.datetime.combine(review_day, start.time()), zone))
 
 
-# The cadences whose occurrences are whole steps from the anchor.
-_STEPS = {"days": dt.timedelta(days=1), "weeks": dt.timedelta(weeks=1)}
+# The cadences whose occurrences are whole steps from the anchor, by unit
+# (the unit itself is the key: reading an enum's value is slow).
+_STEPS = {
+    Cadence.daily().unit: dt.timedelta(days=1),
+    Cadence.every_weeks(1).unit: dt.timedelta(weeks=1),
+}
 # A wall time's instant is at most this much before the wall time read as
 # UTC: UTC offsets reach +14 hours, and a spring-forward gap only moves a
 # wall time later.  (26 hours: room for any offset the tz database holds.)
@@ -906,7 +911,7 @@ def _resumable(
     return True
 
 
-def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, kept whole for speed
+def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whole for speed
     regimen: Regimen,
     first_dose: dt.datetime,
     zone: zoneinfo.ZoneInfo,
@@ -950,10 +955,11 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, 
     )
     marked = _Skips(skips) if skips else _NO_SKIPS
     by_slot, skipped_phases = marked.by_slot, marked.numbers
+    any_skips = bool(by_slot)
     decided_by: dict[int, PhaseDecision] = {}
     if decisions:
-        for decision in sorted(decisions, key=lambda d: utc(d.at)):
-            decided_by.setdefault(decision.phase, decision)
+        for recorded in sorted(decisions, key=lambda d: utc(d.at)):
+            decided_by.setdefault(recorded.phase, recorded)
     slots: list[PlannedDose] = []
     # Where the next slot is timed from: occurrence k of the cadence after
     # the anchor (occurrence 0 is the first dose itself), and whether the
@@ -992,7 +998,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, 
         reach = _reach(cadence) if lasting is not None else _ONE_DAY
         # Occurrence k of a cadence in days or weeks is k steps from its
         # anchor (Cadence.occurrence, without the call).
-        step = _STEPS.get(cadence.unit.value)
+        step = _STEPS.get(cadence.unit)
         if step is not None:
             step *= cadence.every
         anchor: dt.datetime | None = None  # the anchor's wall time, once needed
@@ -1004,7 +1010,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, 
         review: dt.datetime | None = None
         review_known = False
         while limit is None or counted < limit:
-            skipped = bool(by_slot) and (index, number + 1) in by_slot
+            skipped = any_skips and (index, number + 1) in by_slot
             if (
                 end_date is not None
                 and step is not None
@@ -1049,7 +1055,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, 
                 stop = cap if lasting is None else j + 1
                 if limit is not None and j + limit - counted < stop:
                     stop = j + limit - counted
-                if by_slot:
+                if any_skips:
                     room = marked.unskipped_after(index, number)
                     if room is not None and j + room < stop:
                         stop = j + room
@@ -1126,8 +1132,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one walk, 
                 and not skipped
                 and (decided is None or candidate.at < decided)
                 and (
-                    end_date is None
-                    or candidate.at.astimezone(zone).date() < end_date
+                    end_date is None or candidate.at.astimezone(zone).date() < end_date
                 )
                 else None
             )

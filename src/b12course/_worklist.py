@@ -156,7 +156,7 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
         # arguments of pending_doses are known good here: go straight to the
         # course's one door into the plan.
         doses = course._derive(horizon, pending_only=True).doses  # noqa: SLF001
-        kept = PendingSlots(utc(horizon), doses)
+        kept = PendingSlots(horizon if horizon.tzinfo is UTC else utc(horizon), doses)
         # Replaced whole: a thread reading the cache never sees half an update.
         _KEPT[key] = (weakref.ref(course, _forget(key)), kept)
     return kept
