@@ -88,6 +88,7 @@ __all__ = [
     "confirmed_phases",
     "expand",
     "locate",
+    "pending",
     "with_status",
 ]
 
@@ -887,20 +888,13 @@ def _reach(cadence: Cadence) -> dt.timedelta:
     return dt.timedelta(days=days + 2)
 
 
-def _resumable(
-    regimen: Regimen,
-    skips: Sequence[DoseSkip],
-    suggested: Sequence[PhaseDecision],
-) -> bool:
+def _resumable(regimen: Regimen, skips: Sequence[DoseSkip]) -> bool:
     """May :func:`_pending_from_records` find the pending slots (else the walk)?
 
     Every phase must re-anchor on the doses given (a fixed grid keeps missed
     slots pending all through the history, and takes each dose by its
-    nearest slot), every skip must name its slot, and no decision may be a
-    suggestion (which makes the slots after it provisional).
+    nearest slot), and every skip must name its slot.
     """
-    if suggested:
-        return False
     for phase in regimen.phases:
         if phase.anchoring is not Anchoring.GIVEN:
             return False
@@ -1242,26 +1236,21 @@ def expand(
         SettingError: ``grace`` is negative or not a timedelta.
     """
     grace = check_grace(grace)
-    if pending_only and _resumable(regimen, skips, suggested_decisions):
-        return Plan(
-            tuple(
-                _pending_from_records(
-                    regimen,
-                    first_dose,
-                    zone,
-                    until=utc(until),
-                    given=given
-                    if given_sorted
-                    else sorted(given, key=lambda g: utc(g.at)),
-                    skips=skips,
-                    decisions=decisions,
-                    now=utc(now) if now is not None else None,
-                    grace=grace,
-                    confirmed=confirmed,
-                )
-            ),
-            (),
+    if pending_only and not suggested_decisions:
+        found = pending(
+            regimen,
+            first_dose,
+            zone,
+            until=until,
+            given=given,
+            skips=skips,
+            decisions=decisions,
+            now=now,
+            grace=grace,
+            given_sorted=given_sorted,
+            confirmed=confirmed,
         )
+        return Plan(found, ())
     walk = _Walk(
         regimen,
         first_dose,
@@ -1279,6 +1268,62 @@ def expand(
     )
     walk.run()
     return Plan(tuple(walk.slots), tuple(walk.spans))
+
+
+def pending(
+    regimen: Regimen,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    until: dt.datetime,
+    given: Sequence[AdministeredDose] = (),
+    skips: Sequence[DoseSkip] = (),
+    decisions: Sequence[PhaseDecision] = (),
+    now: dt.datetime | None = None,
+    grace: dt.timedelta | None = None,
+    given_sorted: bool = False,
+    confirmed: frozenset[int] = frozenset(),
+) -> tuple[PlannedDose, ...]:
+    """Return the pending slots (neither given nor skipped) due before ``until``.
+
+    Exactly ``expand(..., pending_only=True).doses`` with the same arguments
+    (no suggested decisions), without the plan around them: worklists call
+    this.  Found from the records (:func:`_pending_from_records`) when every
+    phase re-anchors on the doses given and every skip names its slot, else
+    by the pending-only walk.  ``grace`` must be checked by the caller.
+    """
+    if _resumable(regimen, skips):
+        return tuple(
+            _pending_from_records(
+                regimen,
+                first_dose,
+                zone,
+                until=utc(until),
+                given=given if given_sorted else sorted(given, key=lambda g: utc(g.at)),
+                skips=skips,
+                decisions=decisions,
+                now=utc(now) if now is not None else None,
+                grace=grace,
+                confirmed=confirmed,
+            )
+        )
+    walk = _Walk(
+        regimen,
+        first_dose,
+        zone,
+        given=given,
+        skips=skips,
+        decisions=decisions,
+        suggested=(),
+        until=until,
+        now=now,
+        grace=grace,
+        keep=_Keep.PENDING,
+        given_sorted=given_sorted,
+        confirmed=confirmed,
+    )
+    walk.run()
+    return tuple(walk.slots)
 
 
 def confirmed_phases(regimen: Regimen, phases: Iterable[int]) -> frozenset[int]:

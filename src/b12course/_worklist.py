@@ -31,7 +31,13 @@ import attrs
 
 from b12course._course import Course, require_course
 from b12course._response import PlateauRule
-from b12course._schedule import DoseStatus, DueWindow, PlannedDose, with_status
+from b12course._schedule import (
+    DoseStatus,
+    DueWindow,
+    PlannedDose,
+    pending,
+    with_status,
+)
 from b12course._time import UTC, require_aware, require_grace, utc
 from b12course.exceptions import RangeError, SettingError
 
@@ -153,9 +159,21 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
                 horizon = until
         # Without now and grace every pending slot is SCHEDULED: the slots
         # do not depend on them (dose_at gives each status when read).  The
-        # arguments of pending_doses are known good here: go straight to the
-        # course's one door into the plan.
-        doses = course._derive(horizon, pending_only=True).doses  # noqa: SLF001
+        # arguments are known good here, so this calls the schedule as
+        # Course.pending_doses does (through Course._derive), without the
+        # checks and the plan around the slots; test_worklist holds the two
+        # equal.
+        doses = pending(
+            course.regimen,
+            course.first_dose,
+            course.zone,
+            until=horizon,
+            given=course.given,
+            skips=course.skips,
+            decisions=course.decisions,
+            given_sorted=True,  # a Course keeps its doses in time order
+            confirmed=course.confirmed_phases,
+        )
         kept = PendingSlots(horizon if horizon.tzinfo is UTC else utc(horizon), doses)
         # Replaced whole: a thread reading the cache never sees half an update.
         _KEPT[key] = (weakref.ref(course, _forget(key)), kept)
