@@ -17,6 +17,7 @@ from b12course import (
     AdministeredDose,
     Cadence,
     Course,
+    DoseStatus,
     Indefinite,
     Phase,
     PhaseDecision,
@@ -25,7 +26,8 @@ from b12course import (
     worklist,
 )
 from b12course import strategies as b12st
-from b12course._schedule import expand
+from b12course._schedule import DueWindow, _instant, expand, with_status
+from b12course._time import resolve
 from b12course._worklist import pending_slots
 
 UTC = dt.timezone.utc
@@ -128,6 +130,42 @@ class TestEqualToTheFullDerivation:
         )
         until = old.first_dose + dt.timedelta(minutes=minutes)
         assert fast_pending(old, until) == full_pending(old, until)
+
+
+class TestFasterPieces:
+    @given(
+        wall=st.datetimes(
+            min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)
+        ),
+        zone=zones,
+        fold=st.sampled_from([0, 1]),
+    )
+    def test_instant_is_resolve(self, wall, zone, fold):
+        """A wall time's instant is resolve's, field for field, in gaps and folds too."""
+        found = _instant(wall.replace(fold=fold), zone)
+        expected = resolve(wall.replace(fold=fold), zone)
+        assert found == expected
+        assert (found.replace(tzinfo=None), found.fold, found.tzinfo) == (
+            expected.replace(tzinfo=None),
+            expected.fold,
+            expected.tzinfo,
+        )
+
+    @given(due=first_doses, grace=graces)
+    def test_closing_is_the_windows_close(self, due, grace):
+        """DueWindow.closing is when DueWindow.of's window closes."""
+        zone = due.tzinfo
+        assert (
+            DueWindow.closing(due, zone, grace) == DueWindow.of(due, zone, grace).closes
+        )
+
+    @given(course=courses, minutes=offsets)
+    def test_with_status_is_evolve(self, course, minutes):
+        """A slot given a status equals attrs.evolve of it, every field kept."""
+        until = course.first_dose + dt.timedelta(minutes=minutes)
+        for dose in course.plan(until=until):
+            for status in DoseStatus:
+                assert with_status(dose, status) == attrs.evolve(dose, status=status)
 
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

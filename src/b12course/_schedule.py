@@ -73,7 +73,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import UTC, local, resolve, utc
+from b12course._time import UTC, local, utc
 from b12course.exceptions import DoseOrderError, SettingError
 
 __all__ = [
@@ -255,6 +255,7 @@ def _given_at(record: AdministeredDose) -> dt.datetime:
 
 _MIDNIGHT = dt.time()
 _ONE_DAY = dt.timedelta(days=1)
+_ONE_WEEK = dt.timedelta(weeks=1)
 _TWO_DAYS = dt.timedelta(days=2)
 
 
@@ -315,14 +316,21 @@ class DueWindow:
         opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(
             UTC
         )
-        if grace is None:
-            next_day = local_day + _ONE_DAY
-            closes = _instant(
-                dt.datetime.combine(next_day, _MIDNIGHT), zone
-            ).astimezone(UTC)
-        else:
-            closes = utc(due) + grace
-        return cls(due=utc(due), opens=opens, closes=closes)
+        return cls(due=utc(due), opens=opens, closes=cls.closing(due, zone, grace))
+
+    @staticmethod
+    def closing(
+        due: dt.datetime, zone: zoneinfo.ZoneInfo, grace: dt.timedelta | None = None
+    ) -> dt.datetime:
+        """Return when the window of a dose due at ``due`` closes, in UTC.
+
+        ``of(due, zone, grace).closes``, without the rest of the window (for
+        statuses, which need only this); ``grace`` is trusted.
+        """
+        if grace is not None:
+            return utc(due) + grace
+        next_day = due.astimezone(zone).date() + _ONE_DAY
+        return _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(UTC)
 
     def status(self, now: dt.datetime | None) -> DoseStatus:
         """Return the status of a pending dose at ``now`` (scheduled without one)."""
@@ -576,7 +584,7 @@ class _Walk:
         # even when it names the second pass of a repeated local hour.
         if k == 0:
             return self.first_due
-        return resolve(self.cadence.occurrence(self.anchor, k), self.zone)
+        return _instant(self.cadence.occurrence(self.anchor, k), self.zone)
 
     def ending_before(
         self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
@@ -792,7 +800,7 @@ class _Walk:
         k, number, previous = self.k + 1, state.number + 2, due_utc
         while True:
             try:
-                due = resolve(self.cadence.occurrence(self.anchor, k), self.zone)
+                due = _instant(self.cadence.occurrence(self.anchor, k), self.zone)
             except (OverflowError, ValueError):
                 return None
             at = utc(due)
@@ -853,17 +861,17 @@ def _review_point(
     end: UntilNoFurtherImprovement, first: dt.datetime, zone: zoneinfo.ZoneInfo
 ) -> dt.datetime:
     """The review point (UTC) of an open phase whose first slot is at ``first``."""
-    start = local(first, zone)
+    start = first.astimezone(zone)
     review_day = end.review_after.end_date(start.date())
-    return utc(resolve(dt.datetime.combine(review_day, start.time()), zone))
+    wall = dt.datetime.combine(review_day, start.time())
+    return _instant(wall, zone).astimezone(UTC)
 
 
-# The cadences whose occurrences are whole steps from the anchor, by unit
-# (the unit itself is the key: reading an enum's value is slow).
-_STEPS = {
-    Cadence.daily().unit: dt.timedelta(days=1),
-    Cadence.every_weeks(1).unit: dt.timedelta(weeks=1),
-}
+# The cadences whose occurrences are whole steps from the anchor (their
+# units, compared by identity: an enum's value and hash are slow to read).
+_DAYS = Cadence.daily().unit
+_WEEKS = Cadence.every_weeks(1).unit
+_GIVEN = Anchoring.GIVEN
 # A wall time's instant is at most this much before the wall time read as
 # UTC: UTC offsets reach +14 hours, and a spring-forward gap only moves a
 # wall time later.  (26 hours: room for any offset the tz database holds.)
@@ -896,7 +904,7 @@ def _resumable(regimen: Regimen, skips: Sequence[DoseSkip]) -> bool:
     nearest slot), and every skip must name its slot.
     """
     for phase in regimen.phases:
-        if phase.anchoring is not Anchoring.GIVEN:
+        if phase.anchoring is not _GIVEN:
             return False
     if skips:
         for skip in skips:
@@ -992,9 +1000,14 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
         reach = _reach(cadence) if lasting is not None else _ONE_DAY
         # Occurrence k of a cadence in days or weeks is k steps from its
         # anchor (Cadence.occurrence, without the call).
-        step = _STEPS.get(cadence.unit)
-        if step is not None:
-            step *= cadence.every
+        unit = cadence.unit
+        step = (
+            _ONE_DAY * cadence.every
+            if unit is _DAYS
+            else _ONE_WEEK * cadence.every
+            if unit is _WEEKS
+            else None
+        )
         anchor: dt.datetime | None = None  # the anchor's wall time, once needed
         counted = number = 0
         first: dt.datetime | None = None

@@ -97,7 +97,7 @@ class PendingSlots:
             if closes is None:
                 # A slot is due in the course's zone (PlannedDose.due).
                 zone = cast("zoneinfo.ZoneInfo", dose.due.tzinfo)
-                closes = self._closes[index] = DueWindow.of(dose.due, zone).closes
+                closes = self._closes[index] = DueWindow.closing(dose.due, zone)
         else:
             closes = due + grace
         status = DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
