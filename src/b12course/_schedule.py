@@ -419,6 +419,7 @@ class _Skips:
 
 
 _NO_SKIPS = _Skips(())
+_NO_DECISIONS: dict[int, PhaseDecision] = {}  # shared, never written
 
 
 class _Keep(enum.Enum):
@@ -958,8 +959,9 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
     marked = _Skips(skips) if skips else _NO_SKIPS
     by_slot, skipped_phases = marked.by_slot, marked.numbers
     any_skips = bool(by_slot)
-    decided_by: dict[int, PhaseDecision] = {}
+    decided_by: dict[int, PhaseDecision] = _NO_DECISIONS
     if decisions:
+        decided_by = {}
         for recorded in sorted(decisions, key=lambda d: utc(d.at)):
             decided_by.setdefault(recorded.phase, recorded)
     slots: list[PlannedDose] = []

@@ -23,7 +23,7 @@ import datetime as dt
 import weakref
 import zoneinfo
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import cast, overload
 
@@ -51,6 +51,11 @@ __all__ = [
 ]
 
 
+# What a PendingSlots derives when read: each slot's window close (without
+# grace), and each slot with each status it has been seen in.
+_Seen = tuple[dict[int, dt.datetime], dict[tuple[int, DoseStatus], PlannedDose]]
+
+
 class PendingSlots:
     """What one course state holds pending before a horizon, kept for worklists.
 
@@ -68,16 +73,16 @@ class PendingSlots:
             ``now`` (status ``SCHEDULED``), each due in the course's zone.
     """
 
-    __slots__ = ("_closes", "_statused", "doses", "dues", "horizon")
+    __slots__ = ("_seen", "doses", "dues", "horizon")
 
     def __init__(self, horizon: dt.datetime, doses: tuple[PlannedDose, ...]) -> None:
         self.horizon = horizon
         self.doses = doses
-        self.dues = tuple([d.due.astimezone(UTC) for d in doses])
-        # Derived on demand and kept: when each slot's due window closes
-        # without grace, and the slot with each status it has been seen in.
-        self._closes: dict[int, dt.datetime] = {}
-        self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
+        self.dues = tuple([d.due.astimezone(UTC) for d in doses]) if doses else ()
+        # Derived on demand and kept (made when first needed: most courses
+        # never need it): when each slot's due window closes without grace,
+        # and the slot with each status it has been seen in.
+        self._seen: _Seen | None = None
 
     def dose_at(
         self, index: int, now: dt.datetime, grace: dt.timedelta | None
@@ -92,18 +97,21 @@ class PendingSlots:
         due = self.dues[index]
         if now < due:
             return dose
+        seen = self._seen
+        if seen is None:
+            seen = self._seen = ({}, {})
         if grace is None:
-            closes = self._closes.get(index)
+            closes = seen[0].get(index)
             if closes is None:
                 # A slot is due in the course's zone (PlannedDose.due).
                 zone = cast("zoneinfo.ZoneInfo", dose.due.tzinfo)
-                closes = self._closes[index] = DueWindow.closing(dose.due, zone)
+                closes = seen[0][index] = DueWindow.closing(dose.due, zone)
         else:
             closes = due + grace
         status = DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
-        found = self._statused.get((index, status))
+        found = seen[1].get((index, status))
         if found is None:
-            found = self._statused[index, status] = with_status(dose, status)
+            found = seen[1][index, status] = with_status(dose, status)
         return found
 
 
@@ -116,23 +124,33 @@ _NOTHING_KEPT = PendingSlots(dt.datetime.min.replace(tzinfo=dt.timezone.utc), ()
 _AHEAD = dt.timedelta(days=7)
 
 
+class _Entry(weakref.ref[Course]):
+    """A weak reference to a course, with its id and the slots kept for it.
+
+    One object per course (not a reference, a callback closure and a tuple):
+    a first worklist over many courses allocates as little as it can.
+    """
+
+    __slots__ = ("kept", "key")
+    key: int
+    kept: PendingSlots
+
+
 # The kept slots, by the identity of the course object they were derived
 # from: a course is immutable, so its pending slots never change.  The cache
-# belongs to the worklist (not to the frozen Course): each entry holds a weak
+# belongs to the worklist (not to the frozen Course): each entry is a weak
 # reference whose callback drops the entry when its course is collected, so
 # the cache never outlives the courses and never keeps one alive, and a
 # changed course (a new object) starts afresh.  Lookups cost a dict read by
 # id(), never a hash of the whole record.
-_KEPT: dict[int, tuple[weakref.ref[Course], PendingSlots]] = {}
+_KEPT: dict[int, _Entry] = {}
 
 
-def _forget(key: int) -> Callable[[weakref.ref[Course]], None]:
-    def forget(ref: weakref.ref[Course]) -> None:
-        entry = _KEPT.get(key)
-        if entry is not None and entry[0] is ref:
-            del _KEPT[key]
-
-    return forget
+def _forget(entry: weakref.ref[Course]) -> None:
+    """Drop a collected course's entry (unless its id has a newer one)."""
+    key = cast("_Entry", entry).key
+    if _KEPT.get(key) is entry:
+        del _KEPT[key]
 
 
 def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
@@ -149,7 +167,7 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
     """
     key = id(course)
     entry = _KEPT.get(key)
-    kept = entry[1] if entry is not None and entry[0]() is course else _NOTHING_KEPT
+    kept = entry.kept if entry is not None and entry() is course else _NOTHING_KEPT
     if until > kept.horizon:
         horizon = until
         if kept is not _NOTHING_KEPT:
@@ -175,8 +193,10 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
             confirmed=course.confirmed_phases,
         )
         kept = PendingSlots(horizon if horizon.tzinfo is UTC else utc(horizon), doses)
+        entry = _Entry(course, _forget)
+        entry.key, entry.kept = key, kept
         # Replaced whole: a thread reading the cache never sees half an update.
-        _KEPT[key] = (weakref.ref(course, _forget(key)), kept)
+        _KEPT[key] = entry
     return kept
 
 
