@@ -1090,6 +1090,82 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                 anchor = dt.datetime(  # noqa: DTZ001 - a wall time
                     a.year, a.month, a.day, a.hour, a.minute, a.second, a.microsecond
                 )
+            if (
+                candidate is None
+                and decided is None
+                and lasting is None
+                and not (any_skips and index in skipped_phases)
+            ):
+                # The tail: no dose left to fulfil a slot, and no decision,
+                # end date or skip in the phase: every slot to the horizon
+                # (or to the phase's count) is pending.  The same steps as
+                # below, without the checks that cannot apply.
+                if until_wall is None:
+                    until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
+                        until.year,
+                        until.month,
+                        until.day,
+                        until.hour,
+                        until.minute,
+                        until.second,
+                        until.microsecond,
+                    )
+                unconfirmed = phase.condition is not None and index not in confirmed
+                while limit is None or counted < limit:
+                    if k == 0:
+                        due = first_dose.astimezone(zone)
+                    else:
+                        try:
+                            wall = (
+                                anchor + step * k
+                                if step is not None
+                                else cadence.occurrence(anchor, k)
+                            )
+                            if wall - _LEEWAY >= until_wall:
+                                stopped = True  # surely at or after the horizon
+                                break
+                            due = _instant(wall, zone)
+                        except (OverflowError, ValueError):  # the end of the calendar
+                            stopped = True
+                            break
+                    due_utc = due.astimezone(UTC)
+                    if previous_due is not None and due_utc <= previous_due:
+                        k += 1  # a local day the zone skipped
+                        continue
+                    if due_utc >= until:
+                        stopped = True
+                        break
+                    count += 1
+                    number += 1
+                    counted += 1
+                    if first is None:
+                        first = due
+                    last = due
+                    last_on_record = False
+                    k += 1
+                    previous_due = due_utc
+                    if not review_known:
+                        review_known = True
+                        if isinstance(end, UntilNoFurtherImprovement):
+                            review = _review_point(end, first, zone)
+                    slots.append(
+                        PlannedDose(
+                            number=count,
+                            phase=index,
+                            phase_name=phase.name,
+                            number_in_phase=number,
+                            due=due,
+                            dose=phase.dose,
+                            status=DoseStatus.SCHEDULED
+                            if now is None or now < due_utc
+                            else DueWindow.of(due, zone, grace).status(now),
+                            provisional=provisional
+                            or unconfirmed
+                            or (review is not None and due_utc >= review),
+                            phase_size=limit,
+                        )
+                    )
+                break
             while True:
                 if k == 0:
                     due = first_dose.astimezone(zone)
