@@ -10,6 +10,7 @@ import datetime as dt
 import zoneinfo
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,7 +27,13 @@ from b12course import (
     worklist,
 )
 from b12course import strategies as b12st
-from b12course._schedule import DueWindow, _instant, expand, with_status
+from b12course._schedule import (
+    DueWindow,
+    _instant,
+    _months_after,
+    expand,
+    with_status,
+)
 from b12course._time import resolve
 from b12course._worklist import pending_slots
 
@@ -150,6 +157,23 @@ class TestFasterPieces:
             expected.fold,
             expected.tzinfo,
         )
+
+    @given(
+        anchor=st.datetimes(
+            min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)
+        ),
+        months=st.integers(0, 1300),
+    )
+    def test_months_after_is_the_cadences_occurrence(self, anchor, months):
+        """Months after an anchor, clamped to the month's end, as Cadence.occurrence says."""
+        cadence = Cadence.every_months(1)
+        try:
+            expected = cadence.occurrence(anchor, months)
+        except ValueError:  # past the year 9999
+            with pytest.raises(ValueError, match="out of range"):
+                _months_after(anchor, months)
+            return
+        assert _months_after(anchor, months) == expected.replace(fold=0)
 
     @given(due=first_doses, grace=graces)
     def test_closing_is_the_windows_close(self, due, grace):

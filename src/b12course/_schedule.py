@@ -872,11 +872,31 @@ def _review_point(
 # units, compared by identity: an enum's value and hash are slow to read).
 _DAYS = Cadence.daily().unit
 _WEEKS = Cadence.every_weeks(1).unit
+_MONTHS = Cadence.every_months(1).unit
 _GIVEN = Anchoring.GIVEN
 # A wall time's instant is at most this much before the wall time read as
 # UTC: UTC offsets reach +14 hours, and a spring-forward gap only moves a
 # wall time later.  (26 hours: room for any offset the tz database holds.)
 _LEEWAY = dt.timedelta(hours=26)
+
+
+def _months_after(anchor: dt.datetime, months: int) -> dt.datetime:
+    """Return ``Cadence.every_months(1).occurrence(anchor, months)``, faster.
+
+    The anchor's wall time ``months`` calendar months later, the day clamped
+    to the month's end (31 January -> 28 or 29 February), built from the
+    fields: ``datetime.replace`` is slow in CPython.  Past year 9999 it
+    raises ValueError, as ``replace`` does.  The result's ``fold`` is 0.
+    """
+    index = anchor.month - 1 + months
+    year, month = anchor.year + index // 12, index % 12 + 1
+    day = anchor.day
+    if day > 28:  # noqa: PLR2004 - every month has 28 days
+        last = 31 if month == 12 else (dt.date(year, month + 1, 1) - _ONE_DAY).day  # noqa: PLR2004
+        day = min(day, last)
+    return dt.datetime(  # noqa: DTZ001 - a wall time
+        year, month, day, anchor.hour, anchor.minute, anchor.second, anchor.microsecond
+    )
 
 
 def _reach(cadence: Cadence) -> dt.timedelta:
@@ -1001,7 +1021,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
         cadence = phase.cadence
         reach = _reach(cadence) if lasting is not None else _ONE_DAY
         # Occurrence k of a cadence in days or weeks is k steps from its
-        # anchor (Cadence.occurrence, without the call).
+        # anchor, in months k times its months (Cadence.occurrence, faster).
         unit = cadence.unit
         step = (
             _ONE_DAY * cadence.every
@@ -1010,6 +1030,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
             if unit is _WEEKS
             else None
         )
+        months = cadence.every if unit is _MONTHS else 0
         anchor: dt.datetime | None = None  # the anchor's wall time, once needed
         counted = number = 0
         first: dt.datetime | None = None
@@ -1119,6 +1140,8 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                             wall = (
                                 anchor + step * k
                                 if step is not None
+                                else _months_after(anchor, months * k)
+                                if months
                                 else cadence.occurrence(anchor, k)
                             )
                             if wall - _LEEWAY >= until_wall:
@@ -1174,6 +1197,8 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                         wall = (
                             anchor + step * k
                             if step is not None
+                            else _months_after(anchor, months * k)
+                            if months
                             else cadence.occurrence(anchor, k)
                         )
                         if decided is None and end_date is None:
