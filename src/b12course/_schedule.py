@@ -48,6 +48,15 @@ run forward over the doses already given in runs (by bisection) and stopped
 just after the new dose's slot, so one record costs about the doses of the
 phase it lands in, not the whole history.  :meth:`Placement.check` holds the
 rule for a dose that would put the plan out of time order.
+
+Worklists ask only for the pending slots (:func:`pending`).  Where every phase
+re-anchors on the doses given and every skip names its slot (every preset),
+they are found from the records rather than by the walk: a dose given fulfils
+the earliest pending slot whatever its due time, so runs of doses are taken by
+bisection and a ``Count(n)`` phase that the next ``n`` doses fill is passed at
+once; only the slots no dose fulfils are timed in the zone.  The cost is about
+the phases and the pending slots, not the history; tests hold the result equal
+to the full plan's pending slots.
 """
 
 from __future__ import annotations
