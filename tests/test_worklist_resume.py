@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from b12course import (
     AdministeredDose,
     Cadence,
+    Count,
     Course,
     DoseStatus,
     Indefinite,
+    Lasting,
     Phase,
     PhaseDecision,
     Regimen,
@@ -68,6 +70,8 @@ courses = b12st.courses(
 )
 # Minutes from the first dose: before it, inside the history, or far past it.
 offsets = st.integers(-3 * 24 * 60, 800 * 24 * 60)
+# Minutes around a record: the slots a horizon cuts there are the edge cases.
+near = st.integers(-3 * 24 * 60, 3 * 24 * 60)
 graces = st.one_of(st.none(), st.timedeltas(dt.timedelta(0), dt.timedelta(days=3)))
 
 
@@ -107,6 +111,14 @@ class TestEqualToTheFullDerivation:
     def test_pending_slots_equal_the_plans(self, course, minutes):
         """The pending slots found from the records are the full plan's pending slots."""
         until = course.first_dose + dt.timedelta(minutes=minutes)
+        assert fast_pending(course, until) == full_pending(course, until)
+
+    @given(course=courses, pick=st.integers(0, 1000), minutes=near)
+    def test_horizons_near_the_records(self, course, pick, minutes):
+        """Horizons just before or after a dose given or a skip agree too."""
+        times = [course.first_dose, *(g.at for g in course.given)]
+        times += [s.due for s in course.skips]
+        until = times[pick % len(times)] + dt.timedelta(minutes=minutes)
         assert fast_pending(course, until) == full_pending(course, until)
 
     @given(course=courses, minutes=offsets, ahead=offsets, grace=graces)
@@ -289,6 +301,55 @@ class TestExamples:
         assert found == full_pending(course, until)
         assert [d.due.day for d in found] == [29, 31, 1]
         assert [d.number for d in found] == [2, 3, 4]
+
+    def test_a_dose_after_a_missed_end_of_phase_is_the_next_phases(self):
+        """A slot timed far past the horizon still takes a dose given before it.
+
+        The weekly phase ends (two weeks) with its second slot missed; the dose
+        given on day 20 is the monthly phase's, whose first slot is timed a
+        month after the missed one, and the daily phase after it runs from
+        that dose to the horizon.
+        """
+        dose = NEURO.phases[0].dose
+        regimen = Regimen(
+            id="custom",
+            name="Weekly, one monthly, then daily",
+            phases=(
+                Phase(
+                    name="weekly",
+                    dose=dose,
+                    cadence=Cadence.every_weeks(1),
+                    end=Lasting(weeks=2),
+                ),
+                Phase(
+                    name="monthly",
+                    dose=dose,
+                    cadence=Cadence.every_months(1),
+                    end=Count(1),
+                ),
+                Phase(
+                    name="daily", dose=dose, cadence=Cadence.daily(), end=Indefinite()
+                ),
+            ),
+        )
+        first = dt.datetime(2026, 1, 5, 9, tzinfo=LONDON)
+        course = Course.begin(regimen, first_dose=first)
+        course = attrs.evolve(
+            course,
+            given=(
+                AdministeredDose(at=first, dose=dose),
+                AdministeredDose(at=first + dt.timedelta(days=20), dose=dose),
+            ),
+        )
+        until = first + dt.timedelta(days=24)
+        found = course.pending_doses(until=until)
+        assert found == full_pending(course, until)
+        assert [(d.phase_name, d.due.day) for d in found] == [
+            ("weekly", 12),
+            ("daily", 26),
+            ("daily", 27),
+            ("daily", 28),
+        ]
 
     def test_a_five_year_history(self):
         """Five years of doses: the pending slots are the plan's, numbered as in it."""

@@ -1210,7 +1210,11 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                             if months
                             else cadence.occurrence(anchor, k)
                         )
-                        if decided is None and end_date is None:
+                        if (
+                            decided is None
+                            and end_date is None
+                            and (skipped or j >= before_until)
+                        ):
                             if until_wall is None:
                                 until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
                                     until.year,
@@ -1222,9 +1226,10 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                                     until.microsecond,
                                 )
                             if wall - _LEEWAY >= until_wall:
-                                # Surely at or after the horizon, and the
-                                # phase cannot end first: the walk stops at
-                                # this slot whatever the zone makes of it.
+                                # Surely at or after the horizon, the phase
+                                # cannot end first and no dose given before
+                                # the horizon can take the slot: the walk
+                                # stops here whatever the zone makes of it.
                                 stopped = True
                                 break
                         due = _instant(wall, zone)
