@@ -68,6 +68,15 @@ courses = b12st.courses(
     max_symptoms=0,
     max_labs=0,
 )
+# Made-up regimens of several short phases, lived through at length: phase
+# ends, missed doses and decisions meet there.
+phased_courses = b12st.courses(
+    regimens=b12st.regimens(presets=False, min_phases=2, max_phases=4),
+    first_doses=first_doses,
+    max_given=40,
+    max_symptoms=0,
+    max_labs=0,
+)
 # Minutes from the first dose: before it, inside the history, or far past it.
 offsets = st.integers(-3 * 24 * 60, 800 * 24 * 60)
 # Minutes around a record: the slots a horizon cuts there are the edge cases.
@@ -118,6 +127,13 @@ class TestEqualToTheFullDerivation:
         """Horizons just before or after a dose given or a skip agree too."""
         times = [course.first_dose, *(g.at for g in course.given)]
         times += [s.due for s in course.skips]
+        until = times[pick % len(times)] + dt.timedelta(minutes=minutes)
+        assert fast_pending(course, until) == full_pending(course, until)
+
+    @given(course=phased_courses, pick=st.integers(0, 1000), minutes=near)
+    def test_many_phases_near_the_records(self, course, pick, minutes):
+        """Courses through several short phases agree at horizons near their records."""
+        times = [course.first_dose, *(g.at for g in course.given)]
         until = times[pick % len(times)] + dt.timedelta(minutes=minutes)
         assert fast_pending(course, until) == full_pending(course, until)
 
