@@ -367,6 +367,29 @@ class TestExamples:
             ("daily", 28),
         ]
 
+    def test_passing_a_conditional_phase_makes_what_follows_provisional(self):
+        """Phases passed at once keep the plan's flags: provisional until confirmed."""
+        ny = zoneinfo.ZoneInfo("America/New_York")
+        start = dt.datetime(2026, 3, 1, 9, tzinfo=ny)  # DST begins on 8 March
+        course = Course.begin(
+            regimens.get("us-label-pernicious-anaemia"), first_dose=start
+        )
+        plan = course.plan(until=start + dt.timedelta(days=90))
+        doses = tuple(
+            AdministeredDose(at=d.due + dt.timedelta(minutes=15), dose=d.dose)
+            for d in plan[:16]  # 7 daily, 7 alternate days, 2 every 3 days
+        )
+        course = attrs.evolve(course, given=doses)
+        until = start + dt.timedelta(days=120)
+        found = course.pending_doses(until=until)
+        assert found == full_pending(course, until)
+        assert found[0].number == 17
+        assert all(d.provisional for d in found)
+        confirmed = course.confirm_phase(start + dt.timedelta(days=7), "reticulocytes")
+        found = confirmed.pending_doses(until=until)
+        assert found == full_pending(confirmed, until)
+        assert not any(d.provisional for d in found)
+
     def test_a_five_year_history(self):
         """Five years of doses: the pending slots are the plan's, numbered as in it."""
         first = dt.datetime(2021, 11, 1, 10, tzinfo=LONDON)
