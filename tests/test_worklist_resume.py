@@ -34,6 +34,7 @@ from b12course._schedule import (
     _instant,
     _months_after,
     expand,
+    window_closes,
     with_status,
 )
 from b12course._time import resolve
@@ -205,11 +206,9 @@ class TestFasterPieces:
 
     @given(due=first_doses, grace=graces)
     def test_closing_is_the_windows_close(self, due, grace):
-        """DueWindow.closing is when DueWindow.of's window closes."""
+        """window_closes is when DueWindow.of's window closes."""
         zone = due.tzinfo
-        assert (
-            DueWindow.closing(due, zone, grace) == DueWindow.of(due, zone, grace).closes
-        )
+        assert window_closes(due, zone, grace) == DueWindow.of(due, zone, grace).closes
 
     @given(course=courses, minutes=offsets)
     def test_with_status_is_evolve(self, course, minutes):

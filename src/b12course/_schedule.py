@@ -98,6 +98,7 @@ __all__ = [
     "expand",
     "locate",
     "pending",
+    "window_closes",
     "with_status",
 ]
 
@@ -325,21 +326,7 @@ class DueWindow:
         opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(
             UTC
         )
-        return cls(due=utc(due), opens=opens, closes=cls.closing(due, zone, grace))
-
-    @staticmethod
-    def closing(
-        due: dt.datetime, zone: zoneinfo.ZoneInfo, grace: dt.timedelta | None = None
-    ) -> dt.datetime:
-        """Return when the window of a dose due at ``due`` closes, in UTC.
-
-        ``of(due, zone, grace).closes``, without the rest of the window (for
-        statuses, which need only this); ``grace`` is trusted.
-        """
-        if grace is not None:
-            return utc(due) + grace
-        next_day = due.astimezone(zone).date() + _ONE_DAY
-        return _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(UTC)
+        return cls(due=utc(due), opens=opens, closes=window_closes(due, zone, grace))
 
     def status(self, now: dt.datetime | None) -> DoseStatus:
         """Return the status of a pending dose at ``now`` (scheduled without one)."""
@@ -352,6 +339,20 @@ class DueWindow:
     def on_time(self, given_at: dt.datetime) -> bool:
         """True when a dose given at ``given_at`` was given inside the window."""
         return self.opens <= utc(given_at) < self.closes
+
+
+def window_closes(
+    due: dt.datetime, zone: zoneinfo.ZoneInfo, grace: dt.timedelta | None = None
+) -> dt.datetime:
+    """Return when the due window of a dose due at ``due`` closes, in UTC.
+
+    ``DueWindow.of(due, zone, grace).closes``, without the rest of the window
+    (a status needs only this); ``grace`` is trusted.
+    """
+    if grace is not None:
+        return utc(due) + grace
+    next_day = due.astimezone(zone).date() + _ONE_DAY
+    return _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(UTC)
 
 
 def check_grace(grace: object) -> dt.timedelta | None:

@@ -33,9 +33,9 @@ from b12course._course import Course, require_course
 from b12course._response import PlateauRule
 from b12course._schedule import (
     DoseStatus,
-    DueWindow,
     PlannedDose,
     pending,
+    window_closes,
     with_status,
 )
 from b12course._time import UTC, require_aware, require_grace, utc
@@ -105,7 +105,7 @@ class PendingSlots:
             if closes is None:
                 # A slot is due in the course's zone (PlannedDose.due).
                 zone = cast("zoneinfo.ZoneInfo", dose.due.tzinfo)
-                closes = seen[0][index] = DueWindow.closing(dose.due, zone)
+                closes = seen[0][index] = window_closes(dose.due, zone)
         else:
             closes = due + grace
         status = DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
