@@ -11,7 +11,7 @@ import zoneinfo
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from b12course import (
@@ -41,6 +41,7 @@ from b12course._time import resolve
 from b12course._worklist import pending_slots
 
 UTC = dt.timezone.utc
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 # DST in both hemispheres, half-hour and 45-minute offsets, Lord Howe's
 # half-hour shift, Santiago's changes at midnight, Apia's skipped day.
 ZONE_KEYS = (
@@ -176,16 +177,45 @@ class TestFasterPieces:
         zone=zones,
         fold=st.sampled_from([0, 1]),
     )
+    @example(wall=dt.datetime(2026, 3, 29, 1, 30), zone=LONDON, fold=0)  # a gap
+    @example(wall=dt.datetime(2026, 10, 25, 1, 30), zone=LONDON, fold=0)  # a fold
+    @example(wall=dt.datetime(2026, 10, 25, 1, 30), zone=LONDON, fold=1)
+    @example(
+        wall=dt.datetime(2026, 10, 4, 2, 15),
+        zone=zoneinfo.ZoneInfo("Australia/Lord_Howe"),
+        fold=0,
+    )
+    @example(
+        wall=dt.datetime(2011, 12, 30, 10),
+        zone=zoneinfo.ZoneInfo("Pacific/Apia"),
+        fold=0,
+    )
+    @example(
+        wall=dt.datetime(2026, 9, 27, 2, 50),
+        zone=zoneinfo.ZoneInfo("Pacific/Chatham"),
+        fold=0,
+    )
+    @example(
+        wall=dt.datetime(2026, 9, 6, 0, 30),
+        zone=zoneinfo.ZoneInfo("America/Santiago"),
+        fold=0,
+    )
+    @example(
+        wall=dt.datetime(2026, 4, 4, 23, 30),
+        zone=zoneinfo.ZoneInfo("America/Santiago"),
+        fold=1,
+    )
     def test_instant_is_resolve(self, wall, zone, fold):
-        """A wall time's instant is resolve's, field for field, in gaps and folds too."""
-        found = _instant(wall.replace(fold=fold), zone)
+        """_instant and the UTC round trip are resolve, field for field, in gaps and folds."""
         expected = resolve(wall.replace(fold=fold), zone)
-        assert found == expected
-        assert (found.replace(tzinfo=None), found.fold, found.tzinfo) == (
-            expected.replace(tzinfo=None),
-            expected.fold,
-            expected.tzinfo,
-        )
+        round_trip = wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+        for found in (_instant(wall.replace(fold=fold), zone), round_trip):
+            assert found == expected
+            assert (found.replace(tzinfo=None), found.fold, found.tzinfo) == (
+                expected.replace(tzinfo=None),
+                expected.fold,
+                expected.tzinfo,
+            )
 
     @given(
         anchor=st.datetimes(
@@ -219,7 +249,6 @@ class TestFasterPieces:
                 assert with_status(dose, status) == attrs.evolve(dose, status=status)
 
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEURO = regimens.get("bnf-hydroxocobalamin-neuro")
 
 

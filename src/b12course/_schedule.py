@@ -275,7 +275,10 @@ def _instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     ``datetime.replace`` is slow in CPython; building the aware datetime and
     the naive one with ``fold=1`` from the fields gives the same value: the
     wall time itself unless it falls in a gap (the two folds disagree), where
-    the UTC round trip normalises it as :func:`resolve` does.
+    the UTC round trip normalises it as :func:`resolve` does.  (So does the
+    round trip alone, ``aware.astimezone(UTC).astimezone(zone)``: outside a
+    gap it comes back to the wall time, fold 0, the first of a repeated
+    hour; :func:`_pending_from_records` uses it, keeping the instant.)
     """
     y, mo, d = wall.year, wall.month, wall.day
     h, mi, s, us = wall.hour, wall.minute, wall.second, wall.microsecond
@@ -1145,6 +1148,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                 while limit is None or counted < limit:
                     if k == 0:
                         due = first_dose.astimezone(zone)
+                        due_utc = due.astimezone(UTC)
                     else:
                         try:
                             wall = (
@@ -1157,11 +1161,23 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                             if wall - _LEEWAY >= until_wall:
                                 stopped = True  # surely at or after the horizon
                                 break
-                            due = _instant(wall, zone)
+                            aware = dt.datetime(
+                                wall.year,
+                                wall.month,
+                                wall.day,
+                                wall.hour,
+                                wall.minute,
+                                wall.second,
+                                wall.microsecond,
+                                zone,
+                            )
                         except (OverflowError, ValueError):  # the end of the calendar
                             stopped = True
                             break
-                    due_utc = due.astimezone(UTC)
+                        # _instant's value, and the instant with it: the wall
+                        # time's instant (fold 0) read back in the zone.
+                        due_utc = aware.astimezone(UTC)
+                        due = due_utc.astimezone(zone)
                     if previous_due is not None and due_utc <= previous_due:
                         k += 1  # a local day the zone skipped
                         continue
@@ -1202,6 +1218,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
             while True:
                 if k == 0:
                     due = first_dose.astimezone(zone)
+                    due_utc = due.astimezone(UTC)
                 else:
                     try:
                         wall = (
@@ -1233,11 +1250,22 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                                 # stops here whatever the zone makes of it.
                                 stopped = True
                                 break
-                        due = _instant(wall, zone)
+                        aware = dt.datetime(
+                            wall.year,
+                            wall.month,
+                            wall.day,
+                            wall.hour,
+                            wall.minute,
+                            wall.second,
+                            wall.microsecond,
+                            zone,
+                        )
                     except (OverflowError, ValueError):  # the end of the calendar
                         stopped = True
                         break
-                due_utc = utc(due)
+                    # As in the tail above: _instant's value and its instant.
+                    due_utc = aware.astimezone(UTC)
+                    due = due_utc.astimezone(zone)
                 if previous_due is None or due_utc > previous_due:
                     break
                 k += 1
