@@ -225,8 +225,11 @@ class TestRecordingFastPath:
             decisions=course.decisions,
             confirmed=course.confirmed_phases,
         )
-        # Far enough for the slot after the record's (intervals <= 6 months).
-        until = utc(at) + dt.timedelta(days=800)
+        # Far enough for the slot after the record's, and after the last dose
+        # given, which a backfill moves (intervals <= 6 months).
+        until = max([utc(at), *(utc(g.at) for g in course.given)]) + dt.timedelta(
+            days=800
+        )
         before, slot, after, full = plain_slot(course, record, until)
         assert placement.slot == slot
         if slot is not None:

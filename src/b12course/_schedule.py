@@ -48,6 +48,15 @@ run forward over the doses already given in runs (by bisection) and stopped
 just after the new dose's slot, so one record costs about the doses of the
 phase it lands in, not the whole history.  :meth:`Placement.check` holds the
 rule for a dose that would put the plan out of time order.
+
+Worklists ask only for the pending slots (:func:`pending`).  Where every phase
+re-anchors on the doses given and every skip names its slot (every preset),
+they are found from the records rather than by the walk: a dose given fulfils
+the earliest pending slot whatever its due time, so runs of doses are taken by
+bisection and a ``Count(n)`` phase that the next ``n`` doses fill is passed at
+once; only the slots no dose fulfils are timed in the zone.  The cost is about
+the phases and the pending slots, not the history; tests hold the result equal
+to the full plan's pending slots.
 """
 
 from __future__ import annotations
@@ -73,7 +82,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import local, resolve, utc
+from b12course._time import UTC, local, utc
 from b12course.exceptions import DoseOrderError, SettingError
 
 __all__ = [
@@ -88,6 +97,9 @@ __all__ = [
     "confirmed_phases",
     "expand",
     "locate",
+    "pending",
+    "window_closes",
+    "with_status",
 ]
 
 
@@ -169,6 +181,27 @@ class PlannedDose:
         return self.given is None and self.skip is None
 
 
+def with_status(dose: PlannedDose, status: DoseStatus) -> PlannedDose:
+    """Return ``dose`` with ``status``: ``attrs.evolve(dose, status=status)``, faster.
+
+    Worklists give each pending slot its status at ``now``; ``attrs.evolve``
+    reads the fields by name and checks them again, at three times the cost.
+    """
+    return PlannedDose(
+        number=dose.number,
+        phase=dose.phase,
+        phase_name=dose.phase_name,
+        number_in_phase=dose.number_in_phase,
+        due=dose.due,
+        dose=dose.dose,
+        status=status,
+        provisional=dose.provisional,
+        given=dose.given,
+        skip=dose.skip,
+        phase_size=dose.phase_size,
+    )
+
+
 class PhaseEnding(enum.Enum):
     """Why a phase ended.
 
@@ -230,6 +263,33 @@ def _given_at(record: AdministeredDose) -> dt.datetime:
     return record.at
 
 
+_MIDNIGHT = dt.time()
+_ONE_DAY = dt.timedelta(days=1)
+_ONE_WEEK = dt.timedelta(weeks=1)
+_TWO_DAYS = dt.timedelta(days=2)
+
+
+def _instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return ``resolve(wall, zone)``, built from the fields (a third of the cost).
+
+    ``datetime.replace`` is slow in CPython; building the aware datetime and
+    the naive one with ``fold=1`` from the fields gives the same value: the
+    wall time itself unless it falls in a gap (the two folds disagree), where
+    the UTC round trip normalises it as :func:`resolve` does.  (So does the
+    round trip alone, ``aware.astimezone(UTC).astimezone(zone)``: outside a
+    gap it comes back to the wall time, fold 0, the first of a repeated
+    hour; :func:`_pending_from_records` uses it, keeping the instant.)
+    """
+    y, mo, d = wall.year, wall.month, wall.day
+    h, mi, s, us = wall.hour, wall.minute, wall.second, wall.microsecond
+    aware = dt.datetime(y, mo, d, h, mi, s, us, zone)
+    if aware.utcoffset() == zone.utcoffset(
+        dt.datetime(y, mo, d, h, mi, s, us, fold=1)  # noqa: DTZ001 - a wall time
+    ):
+        return aware
+    return aware.astimezone(UTC).astimezone(zone)
+
+
 @attrs.frozen
 class DueWindow:
     """The half-open span ``[opens, closes)`` in which a planned dose is due.
@@ -266,13 +326,10 @@ class DueWindow:
         """
         grace = check_grace(grace)
         local_day = due.astimezone(zone).date()
-        opens = utc(resolve(dt.datetime.combine(local_day, dt.time()), zone))
-        if grace is None:
-            next_day = local_day + dt.timedelta(days=1)
-            closes = utc(resolve(dt.datetime.combine(next_day, dt.time()), zone))
-        else:
-            closes = utc(due) + grace
-        return cls(due=utc(due), opens=opens, closes=closes)
+        opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(
+            UTC
+        )
+        return cls(due=utc(due), opens=opens, closes=window_closes(due, zone, grace))
 
     def status(self, now: dt.datetime | None) -> DoseStatus:
         """Return the status of a pending dose at ``now`` (scheduled without one)."""
@@ -285,6 +342,20 @@ class DueWindow:
     def on_time(self, given_at: dt.datetime) -> bool:
         """True when a dose given at ``given_at`` was given inside the window."""
         return self.opens <= utc(given_at) < self.closes
+
+
+def window_closes(
+    due: dt.datetime, zone: zoneinfo.ZoneInfo, grace: dt.timedelta | None = None
+) -> dt.datetime:
+    """Return when the due window of a dose due at ``due`` closes, in UTC.
+
+    ``DueWindow.of(due, zone, grace).closes``, without the rest of the window
+    (a status needs only this); ``grace`` is trusted.
+    """
+    if grace is not None:
+        return utc(due) + grace
+    next_day = due.astimezone(zone).date() + _ONE_DAY
+    return _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(UTC)
 
 
 def check_grace(grace: object) -> dt.timedelta | None:
@@ -358,6 +429,10 @@ class _Skips:
             return None
         i = bisect.bisect_right(numbers, number)
         return None if i == len(numbers) else numbers[i] - number - 1
+
+
+_NO_SKIPS = _Skips(())
+_NO_DECISIONS: dict[int, PhaseDecision] = {}  # shared, never written
 
 
 class _Keep(enum.Enum):
@@ -523,7 +598,7 @@ class _Walk:
         # even when it names the second pass of a repeated local hour.
         if k == 0:
             return self.first_due
-        return resolve(self.cadence.occurrence(self.anchor, k), self.zone)
+        return _instant(self.cadence.occurrence(self.anchor, k), self.zone)
 
     def ending_before(
         self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
@@ -687,10 +762,7 @@ class _Walk:
         if isinstance(end, Lasting):
             return end.end_date(first.astimezone(self.zone).date()), None
         if isinstance(end, UntilNoFurtherImprovement):
-            start = local(first, self.zone)
-            review_day = end.review_after.end_date(start.date())
-            review_wall = dt.datetime.combine(review_day, start.time())
-            return None, utc(resolve(review_wall, self.zone))
+            return None, _review_point(end, first, self.zone)
         return None, None
 
     def fulfilment(
@@ -742,7 +814,7 @@ class _Walk:
         k, number, previous = self.k + 1, state.number + 2, due_utc
         while True:
             try:
-                due = resolve(self.cadence.occurrence(self.anchor, k), self.zone)
+                due = _instant(self.cadence.occurrence(self.anchor, k), self.zone)
             except (OverflowError, ValueError):
                 return None
             at = utc(due)
@@ -799,6 +871,481 @@ class _Walk:
         return True
 
 
+def _review_point(
+    end: UntilNoFurtherImprovement, first: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> dt.datetime:
+    """The review point (UTC) of an open phase whose first slot is at ``first``."""
+    start = first.astimezone(zone)
+    review_day = end.review_after.end_date(start.date())
+    wall = dt.datetime.combine(review_day, start.time())
+    return _instant(wall, zone).astimezone(UTC)
+
+
+# The cadences whose occurrences are whole steps from the anchor (their
+# units, compared by identity: an enum's value and hash are slow to read).
+_DAYS = Cadence.daily().unit
+_WEEKS = Cadence.every_weeks(1).unit
+_MONTHS = Cadence.every_months(1).unit
+_GIVEN = Anchoring.GIVEN
+# A wall time's instant is at most this much before the wall time read as
+# UTC: UTC offsets reach +14 hours, and a spring-forward gap only moves a
+# wall time later.  (26 hours: room for any offset the tz database holds.)
+_LEEWAY = dt.timedelta(hours=26)
+
+
+def _months_after(anchor: dt.datetime, months: int) -> dt.datetime:
+    """Return ``Cadence.every_months(1).occurrence(anchor, months)``, faster.
+
+    The anchor's wall time ``months`` calendar months later, the day clamped
+    to the month's end (31 January -> 28 or 29 February), built from the
+    fields: ``datetime.replace`` is slow in CPython.  Past year 9999 it
+    raises ValueError, as ``replace`` does.  The result's ``fold`` is 0.
+    """
+    index = anchor.month - 1 + months
+    year, month = anchor.year + index // 12, index % 12 + 1
+    day = anchor.day
+    if day > 28:  # noqa: PLR2004 - every month has 28 days
+        last = 31 if month == 12 else (dt.date(year, month + 1, 1) - _ONE_DAY).day  # noqa: PLR2004
+        day = min(day, last)
+    return dt.datetime(  # noqa: DTZ001 - a wall time
+        year, month, day, anchor.hour, anchor.minute, anchor.second, anchor.microsecond
+    )
+
+
+def _reach(cadence: Cadence) -> dt.timedelta:
+    """The most local days from an anchor's date to the due date of its next slot.
+
+    The cadence's longest step (a month of 31 days, a week for weekdays),
+    plus two days: resolving a wall time in a spring-forward gap moves it
+    later by the gap, at most 26 hours (UTC offsets lie within -12 and +14).
+    """
+    unit = cadence.unit.value
+    days = (
+        cadence.every
+        if unit == "days"
+        else 7 * cadence.every
+        if unit in {"weeks", "weekdays"}
+        else 31 * cadence.every
+    )
+    return dt.timedelta(days=days + 2)
+
+
+def _resumable(regimen: Regimen, skips: Sequence[DoseSkip]) -> bool:
+    """May :func:`_pending_from_records` find the pending slots (else the walk)?
+
+    Every phase must re-anchor on the doses given (a fixed grid keeps missed
+    slots pending all through the history, and takes each dose by its
+    nearest slot), and every skip must name its slot.
+    """
+    for phase in regimen.phases:
+        if phase.anchoring is not _GIVEN:
+            return False
+    if skips:
+        for skip in skips:
+            if skip.slot is None:
+                return False
+    return True
+
+
+def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whole for speed
+    regimen: Regimen,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    until: dt.datetime,
+    given: Sequence[AdministeredDose],
+    skips: Sequence[DoseSkip],
+    decisions: Sequence[PhaseDecision],
+    now: dt.datetime | None,
+    grace: dt.timedelta | None,
+    confirmed: frozenset[int],
+) -> list[PlannedDose]:
+    """Return the pending slots of a plan, found from the course's records.
+
+    The same rules as :class:`_Walk` with ``_Keep.PENDING``, for regimens
+    whose phases all re-anchor on the doses given (:func:`_resumable`); every
+    instant is UTC (``until``, ``now``) and ``given`` is in time order.  In
+    such a phase a dose given fulfils the earliest pending slot whatever its
+    due time, so while the next dose given is before the horizon and before
+    the phase's decision, the slot is not skipped and the phase's count not
+    reached, the slot is that dose's and its due time decides nothing: the
+    run of such slots is found by bisecting the doses given, and a
+    ``Count(n)`` phase that the next ``n`` doses fill is passed at once,
+    without timing a single slot.  Only the slots no dose fulfils (skipped,
+    pending, or where a decision or a ``Lasting`` end may fall) are timed in
+    the zone, so the cost is about the phases and the pending slots, not the
+    history.
+
+    A slot's time is skipped only where the walk would take the dose
+    anyway and could not stop at the end of the calendar first: when the
+    slot is timed from a record (the first dose or a dose given), which is
+    before year 9000, so at most 100 years more never overflow.
+    """
+    n_given = len(given)
+    # How many doses were given before the horizon (usually all: one
+    # comparison, where bisecting compares aware instants, slow ones).
+    before_until = (
+        n_given
+        if not given or given[-1].at < until
+        else bisect.bisect_left(given, until, key=_given_at)
+    )
+    marked = _Skips(skips) if skips else _NO_SKIPS
+    by_slot, skipped_phases = marked.by_slot, marked.numbers
+    any_skips = bool(by_slot)
+    decided_by: dict[int, PhaseDecision] = _NO_DECISIONS
+    if decisions:
+        decided_by = {}
+        for recorded in sorted(decisions, key=lambda d: utc(d.at)):
+            decided_by.setdefault(recorded.phase, recorded)
+    slots: list[PlannedDose] = []
+    # Where the next slot is timed from: occurrence k of the cadence after
+    # the anchor (occurrence 0 is the first dose itself), and whether the
+    # anchor is a record (the first dose or a dose given).
+    anchor_at, k, previous_due, on_record = first_dose, 0, None, True
+    j = count = 0  # the next dose given; slots walked
+    provisional = stopped = False
+    until_wall: dt.datetime | None = None  # ``until`` read as a wall time
+    for index, phase in enumerate(regimen.phases):
+        end = phase.end
+        decision = decided_by.get(index) if decided_by else None
+        if (
+            decision is None
+            and isinstance(end, Count)
+            and on_record
+            and j + end.n <= before_until
+            and index not in skipped_phases
+        ):
+            # Each of its n slots takes the next dose given: pass it at once.
+            j += end.n
+            count += end.n
+            anchor_at, k, previous_due = given[j - 1].at, 1, None
+            if phase.condition is not None and index not in confirmed:
+                provisional = True  # the phases after are timed on its doses
+            continue
+        decided = None
+        # The doses given before this index are before the horizon and
+        # before the phase's decision: the doses a slot surely takes.
+        cap = before_until
+        if decision is not None:
+            decided = utc(decision.at)
+            cap = min(cap, bisect.bisect_left(given, decided, key=_given_at))
+        limit = end.n if isinstance(end, Count) else None
+        lasting = end if isinstance(end, Lasting) else None
+        cadence = phase.cadence
+        reach = _reach(cadence) if lasting is not None else _ONE_DAY
+        # Occurrence k of a cadence in days or weeks is k steps from its
+        # anchor, in months k times its months (Cadence.occurrence, faster).
+        unit = cadence.unit
+        step = (
+            _ONE_DAY * cadence.every
+            if unit is _DAYS
+            else _ONE_WEEK * cadence.every
+            if unit is _WEEKS
+            else None
+        )
+        months = cadence.every if unit is _MONTHS else 0
+        anchor: dt.datetime | None = None  # the anchor's wall time, once needed
+        counted = number = 0
+        first: dt.datetime | None = None
+        last = anchor_at
+        last_on_record = on_record
+        end_date: dt.date | None = None
+        review: dt.datetime | None = None
+        review_known = False
+        while limit is None or counted < limit:
+            skipped = any_skips and (index, number + 1) in by_slot
+            if (
+                end_date is not None
+                and step is not None
+                and on_record
+                and k == 1
+                and previous_due is None
+            ):
+                # A Lasting phase, its slot timed from a dose given: the
+                # slot's wall date is the dose's plus a step, and its due date
+                # that or up to two days later (a spring-forward gap only
+                # moves a wall time later): at or past the end date, the
+                # phase surely ends here (by its date or its decision alike).
+                wall_date = anchor_at.astimezone(zone).date() + step
+                if wall_date >= end_date:
+                    break
+                surely_before = wall_date + _TWO_DAYS < end_date
+            else:
+                surely_before = False
+            if (
+                j < cap
+                and on_record
+                and not skipped
+                and (
+                    lasting is None
+                    or end_date is None
+                    or (
+                        # The slot surely falls before the end date (see
+                        # _reach), and so does the dose.
+                        k == 1
+                        and previous_due is None
+                        and (
+                            surely_before
+                            or anchor_at.astimezone(zone).date() + reach < end_date
+                        )
+                        and given[j].at.astimezone(zone).date() < end_date
+                    )
+                )
+            ):
+                # The slot is the next dose's, and so are the slots after it
+                # while the doses are candidates, within the count and before
+                # the next skip (in a Lasting phase, one slot at a time).
+                stop = cap if lasting is None else j + 1
+                if limit is not None and j + limit - counted < stop:
+                    stop = j + limit - counted
+                if any_skips:
+                    room = marked.unskipped_after(index, number)
+                    if room is not None and j + room < stop:
+                        stop = j + room
+                if first is None:
+                    first = given[j].at
+                    if lasting is not None:
+                        end_date = lasting.end_date(first.astimezone(zone).date())
+                taken = stop - j
+                count += taken
+                number += taken
+                counted += taken
+                j = stop
+                last = anchor_at = given[stop - 1].at
+                anchor, k, previous_due = None, 1, None
+                on_record = last_on_record = True
+                continue
+            # A slot timed in the zone, passing over a day the zone skipped.
+            candidate = given[j] if j < n_given else None
+            if anchor is None:
+                # The anchor's wall time (local(), without the slow replace;
+                # its fold does not matter: _instant reads the fields).
+                a = anchor_at.astimezone(zone)
+                anchor = dt.datetime(  # noqa: DTZ001 - a wall time
+                    a.year, a.month, a.day, a.hour, a.minute, a.second, a.microsecond
+                )
+            if (
+                candidate is None
+                and decided is None
+                and lasting is None
+                and not (any_skips and index in skipped_phases)
+            ):
+                # The tail: no dose left to fulfil a slot, and no decision,
+                # end date or skip in the phase: every slot to the horizon
+                # (or to the phase's count) is pending.  The same steps as
+                # below, without the checks that cannot apply.
+                if until_wall is None:
+                    until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
+                        until.year,
+                        until.month,
+                        until.day,
+                        until.hour,
+                        until.minute,
+                        until.second,
+                        until.microsecond,
+                    )
+                unconfirmed = phase.condition is not None and index not in confirmed
+                while limit is None or counted < limit:
+                    if k == 0:
+                        due = first_dose.astimezone(zone)
+                        due_utc = due.astimezone(UTC)
+                    else:
+                        try:
+                            wall = (
+                                anchor + step * k
+                                if step is not None
+                                else _months_after(anchor, months * k)
+                                if months
+                                else cadence.occurrence(anchor, k)
+                            )
+                            if wall - _LEEWAY >= until_wall:
+                                stopped = True  # surely at or after the horizon
+                                break
+                            aware = dt.datetime(
+                                wall.year,
+                                wall.month,
+                                wall.day,
+                                wall.hour,
+                                wall.minute,
+                                wall.second,
+                                wall.microsecond,
+                                zone,
+                            )
+                        except (OverflowError, ValueError):  # the end of the calendar
+                            stopped = True
+                            break
+                        # _instant's value, and the instant with it: the wall
+                        # time's instant (fold 0) read back in the zone.
+                        due_utc = aware.astimezone(UTC)
+                        due = due_utc.astimezone(zone)
+                    if previous_due is not None and due_utc <= previous_due:
+                        k += 1  # a local day the zone skipped
+                        continue
+                    if due_utc >= until:
+                        stopped = True
+                        break
+                    count += 1
+                    number += 1
+                    counted += 1
+                    if first is None:
+                        first = due
+                    last = due
+                    last_on_record = False
+                    k += 1
+                    previous_due = due_utc
+                    if not review_known:
+                        review_known = True
+                        if isinstance(end, UntilNoFurtherImprovement):
+                            review = _review_point(end, first, zone)
+                    slots.append(
+                        PlannedDose(
+                            number=count,
+                            phase=index,
+                            phase_name=phase.name,
+                            number_in_phase=number,
+                            due=due,
+                            dose=phase.dose,
+                            status=DoseStatus.SCHEDULED
+                            if now is None or now < due_utc
+                            else DueWindow.of(due, zone, grace).status(now),
+                            provisional=provisional
+                            or unconfirmed
+                            or (review is not None and due_utc >= review),
+                            phase_size=limit,
+                        )
+                    )
+                break
+            while True:
+                if k == 0:
+                    due = first_dose.astimezone(zone)
+                    due_utc = due.astimezone(UTC)
+                else:
+                    try:
+                        wall = (
+                            anchor + step * k
+                            if step is not None
+                            else _months_after(anchor, months * k)
+                            if months
+                            else cadence.occurrence(anchor, k)
+                        )
+                        if (
+                            decided is None
+                            and end_date is None
+                            and (skipped or j >= before_until)
+                        ):
+                            if until_wall is None:
+                                until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
+                                    until.year,
+                                    until.month,
+                                    until.day,
+                                    until.hour,
+                                    until.minute,
+                                    until.second,
+                                    until.microsecond,
+                                )
+                            if wall - _LEEWAY >= until_wall:
+                                # Surely at or after the horizon, the phase
+                                # cannot end first and no dose given before
+                                # the horizon can take the slot: the walk
+                                # stops here whatever the zone makes of it.
+                                stopped = True
+                                break
+                        aware = dt.datetime(
+                            wall.year,
+                            wall.month,
+                            wall.day,
+                            wall.hour,
+                            wall.minute,
+                            wall.second,
+                            wall.microsecond,
+                            zone,
+                        )
+                    except (OverflowError, ValueError):  # the end of the calendar
+                        stopped = True
+                        break
+                    # As in the tail above: _instant's value and its instant.
+                    due_utc = aware.astimezone(UTC)
+                    due = due_utc.astimezone(zone)
+                if previous_due is None or due_utc > previous_due:
+                    break
+                k += 1
+            if stopped:
+                break
+            if (
+                decided is not None
+                and due_utc >= decided
+                and (candidate is None or candidate.at >= decided)
+            ):
+                break  # ended by the decision
+            if end_date is not None and due.astimezone(zone).date() >= end_date:
+                break  # ended at its Lasting end
+            fulfil = (
+                candidate
+                if candidate is not None
+                and not skipped
+                and (decided is None or candidate.at < decided)
+                and (
+                    end_date is None or candidate.at.astimezone(zone).date() < end_date
+                )
+                else None
+            )
+            when = due if fulfil is None else fulfil.at
+            if (due_utc if fulfil is None else when) >= until:
+                stopped = True
+                break
+            count += 1
+            number += 1
+            if not skipped:
+                counted += 1
+            if first is None:
+                first = when
+                if lasting is not None:
+                    end_date = lasting.end_date(first.astimezone(zone).date())
+            last = when
+            if fulfil is not None:
+                j += 1
+                anchor_at = when
+                anchor, k, previous_due = None, 1, None
+                on_record = last_on_record = True
+                continue
+            last_on_record = False
+            k += 1
+            previous_due = due_utc
+            if skipped:
+                continue
+            if not review_known:
+                review_known = True
+                if decision is None and isinstance(end, UntilNoFurtherImprovement):
+                    review = _review_point(end, first, zone)
+            slots.append(
+                PlannedDose(
+                    number=count,
+                    phase=index,
+                    phase_name=phase.name,
+                    number_in_phase=number,
+                    due=due,
+                    dose=phase.dose,
+                    status=DoseStatus.SCHEDULED
+                    if now is None or now < due_utc
+                    else DueWindow.of(due, zone, grace).status(now),
+                    provisional=provisional
+                    or (phase.condition is not None and index not in confirmed)
+                    or (review is not None and due_utc >= review),
+                    phase_size=limit,
+                )
+            )
+        if stopped:
+            break
+        if first is not None:
+            # The next phase starts one of its own intervals after this one's
+            # last slot.
+            anchor_at, k, previous_due = last, 1, None
+            on_record = last_on_record
+            if phase.condition is not None and index not in confirmed:
+                provisional = True  # the phases after are timed on its doses
+    return slots
+
+
 def expand(
     regimen: Regimen,
     first_dose: dt.datetime,
@@ -847,6 +1394,22 @@ def expand(
     Raises:
         SettingError: ``grace`` is negative or not a timedelta.
     """
+    grace = check_grace(grace)
+    if pending_only and not suggested_decisions:
+        found = pending(
+            regimen,
+            first_dose,
+            zone,
+            until=until,
+            given=given,
+            skips=skips,
+            decisions=decisions,
+            now=now,
+            grace=grace,
+            given_sorted=given_sorted,
+            confirmed=confirmed,
+        )
+        return Plan(found, ())
     walk = _Walk(
         regimen,
         first_dose,
@@ -857,13 +1420,69 @@ def expand(
         suggested=suggested_decisions,
         until=until,
         now=now,
-        grace=check_grace(grace),
+        grace=grace,
         keep=_Keep.PENDING if pending_only else _Keep.ALL,
         given_sorted=given_sorted,
         confirmed=confirmed,
     )
     walk.run()
     return Plan(tuple(walk.slots), tuple(walk.spans))
+
+
+def pending(
+    regimen: Regimen,
+    first_dose: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    until: dt.datetime,
+    given: Sequence[AdministeredDose] = (),
+    skips: Sequence[DoseSkip] = (),
+    decisions: Sequence[PhaseDecision] = (),
+    now: dt.datetime | None = None,
+    grace: dt.timedelta | None = None,
+    given_sorted: bool = False,
+    confirmed: frozenset[int] = frozenset(),
+) -> tuple[PlannedDose, ...]:
+    """Return the pending slots (neither given nor skipped) due before ``until``.
+
+    Exactly ``expand(..., pending_only=True).doses`` with the same arguments
+    (no suggested decisions), without the plan around them: worklists call
+    this.  Found from the records (:func:`_pending_from_records`) when every
+    phase re-anchors on the doses given and every skip names its slot, else
+    by the pending-only walk.  ``grace`` must be checked by the caller.
+    """
+    if _resumable(regimen, skips):
+        return tuple(
+            _pending_from_records(
+                regimen,
+                first_dose,
+                zone,
+                until=utc(until),
+                given=given if given_sorted else sorted(given, key=lambda g: utc(g.at)),
+                skips=skips,
+                decisions=decisions,
+                now=utc(now) if now is not None else None,
+                grace=grace,
+                confirmed=confirmed,
+            )
+        )
+    walk = _Walk(
+        regimen,
+        first_dose,
+        zone,
+        given=given,
+        skips=skips,
+        decisions=decisions,
+        suggested=(),
+        until=until,
+        now=now,
+        grace=grace,
+        keep=_Keep.PENDING,
+        given_sorted=given_sorted,
+        confirmed=confirmed,
+    )
+    walk.run()
+    return tuple(walk.slots)
 
 
 def confirmed_phases(regimen: Regimen, phases: Iterable[int]) -> frozenset[int]:

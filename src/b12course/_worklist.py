@@ -23,15 +23,21 @@ import datetime as dt
 import weakref
 import zoneinfo
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
-from typing import overload
+from typing import cast, overload
 
 import attrs
 
 from b12course._course import Course, require_course
 from b12course._response import PlateauRule
-from b12course._schedule import DoseStatus, DueWindow, PlannedDose
+from b12course._schedule import (
+    DoseStatus,
+    PlannedDose,
+    pending,
+    window_closes,
+    with_status,
+)
 from b12course._time import UTC, require_aware, require_grace, utc
 from b12course.exceptions import RangeError, SettingError
 
@@ -43,6 +49,11 @@ __all__ = [
     "pending_slots",
     "worklist",
 ]
+
+
+# What a PendingSlots derives when read: each slot's window close (without
+# grace), and each slot with each status it has been seen in.
+_Seen = tuple[dict[int, dt.datetime], dict[tuple[int, DoseStatus], PlannedDose]]
 
 
 class PendingSlots:
@@ -59,76 +70,87 @@ class PendingSlots:
         horizon: Every pending slot due before this instant (UTC) is here.
         dues: Their due instants, in UTC, in order.
         doses: The slots, as :meth:`Course.pending_doses` gives them without
-            ``now`` (status ``SCHEDULED``).
-        zone: The course's zone.
+            ``now`` (status ``SCHEDULED``), each due in the course's zone.
     """
 
-    __slots__ = ("_statused", "_windows", "doses", "dues", "horizon", "zone")
+    __slots__ = ("_seen", "doses", "dues", "horizon")
 
-    def __init__(
-        self,
-        horizon: dt.datetime,
-        doses: tuple[PlannedDose, ...],
-        zone: zoneinfo.ZoneInfo,
-    ) -> None:
+    def __init__(self, horizon: dt.datetime, doses: tuple[PlannedDose, ...]) -> None:
         self.horizon = horizon
         self.doses = doses
-        self.dues = tuple(utc(d.due) for d in doses)
-        self.zone = zone
-        # Derived on demand and kept: each slot's due window without grace,
+        self.dues = tuple([d.due.astimezone(UTC) for d in doses]) if doses else ()
+        # Derived on demand and kept (made when first needed: most courses
+        # never need it): when each slot's due window closes without grace,
         # and the slot with each status it has been seen in.
-        self._windows: dict[int, DueWindow] = {}
-        self._statused: dict[tuple[int, DoseStatus], PlannedDose] = {}
+        self._seen: _Seen | None = None
 
     def dose_at(
         self, index: int, now: dt.datetime, grace: dt.timedelta | None
     ) -> PlannedDose:
         """Return slot ``index`` with its status at ``now`` (UTC), as the plan has it.
 
-        The status is the one :class:`DueWindow` gives; the window (without
-        grace) and the slot with its status are kept for the next call.
+        The status is the one :class:`DueWindow` gives: due until the window
+        closes, overdue after; the window's close (without grace) and the
+        slot with its status are kept for the next call.
         """
         dose = self.doses[index]
-        if now < self.dues[index]:
+        due = self.dues[index]
+        if now < due:
             return dose
+        seen = self._seen
+        if seen is None:
+            seen = self._seen = ({}, {})
         if grace is None:
-            window = self._windows.get(index)
-            if window is None:
-                window = self._windows[index] = DueWindow.of(dose.due, self.zone)
+            closes = seen[0].get(index)
+            if closes is None:
+                # A slot is due in the course's zone (PlannedDose.due).
+                zone = cast("zoneinfo.ZoneInfo", dose.due.tzinfo)
+                closes = seen[0][index] = window_closes(dose.due, zone)
         else:
-            window = DueWindow.of(dose.due, self.zone, grace)
-        status = window.status(now)
-        found = self._statused.get((index, status))
+            closes = due + grace
+        status = DoseStatus.DUE if now < closes else DoseStatus.OVERDUE
+        found = seen[1].get((index, status))
         if found is None:
-            found = self._statused[index, status] = attrs.evolve(dose, status=status)
+            found = seen[1][index, status] = with_status(dose, status)
         return found
 
 
-_NOTHING_KEPT = PendingSlots(
-    dt.datetime.min.replace(tzinfo=dt.timezone.utc), (), zoneinfo.ZoneInfo("UTC")
-)
-# How far past the asked horizon the memo expands, so that the next week's
-# worklist finds it ready, at little more cost than expanding to the horizon.
+_NOTHING_KEPT = PendingSlots(dt.datetime.min.replace(tzinfo=dt.timezone.utc), ())
+# How far past the asked horizon the memo expands when a course is asked
+# again past its horizon (it is kept in memory, so the week after will likely
+# be asked too): the next week's worklist finds it ready, at little more cost
+# than expanding to the horizon.  A course seen for the first time expands
+# only as asked: one read from a file for one worklist never needs more.
 _AHEAD = dt.timedelta(days=7)
+
+
+class _Entry(weakref.ref[Course]):
+    """A weak reference to a course, with its id and the slots kept for it.
+
+    One object per course (not a reference, a callback closure and a tuple):
+    a first worklist over many courses allocates as little as it can.
+    """
+
+    __slots__ = ("kept", "key")
+    key: int
+    kept: PendingSlots
 
 
 # The kept slots, by the identity of the course object they were derived
 # from: a course is immutable, so its pending slots never change.  The cache
-# belongs to the worklist (not to the frozen Course): each entry holds a weak
+# belongs to the worklist (not to the frozen Course): each entry is a weak
 # reference whose callback drops the entry when its course is collected, so
 # the cache never outlives the courses and never keeps one alive, and a
 # changed course (a new object) starts afresh.  Lookups cost a dict read by
 # id(), never a hash of the whole record.
-_KEPT: dict[int, tuple[weakref.ref[Course], PendingSlots]] = {}
+_KEPT: dict[int, _Entry] = {}
 
 
-def _forget(key: int) -> Callable[[weakref.ref[Course]], None]:
-    def forget(ref: weakref.ref[Course]) -> None:
-        entry = _KEPT.get(key)
-        if entry is not None and entry[0] is ref:
-            del _KEPT[key]
-
-    return forget
+def _forget(entry: weakref.ref[Course]) -> None:
+    """Drop a collected course's entry (unless its id has a newer one)."""
+    key = cast("_Entry", entry).key
+    if _KEPT.get(key) is entry:
+        del _KEPT[key]
 
 
 def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
@@ -138,24 +160,43 @@ def pending_slots(course: Course, until: dt.datetime) -> PendingSlots:
     ``horizon`` at or after ``until``, in due order; cut them at ``until`` by
     bisecting their UTC due instants.  A plan is in time order and
     ``plan(until=a)`` is a prefix of ``plan(until=b)``, so the cut equals
-    ``pending_doses(until=until)``.  The first call per course object expands
-    the plan (a week past ``until``) and keeps the result in this module's
-    cache; a later call whose ``until`` is covered costs a dict read.
+    ``pending_doses(until=until)``.  The first call per course object finds
+    the pending slots to ``until`` and keeps them in this module's cache; a
+    later call whose ``until`` is covered costs a dict read, and one past it
+    finds them again, a week past its ``until``.
     """
     key = id(course)
     entry = _KEPT.get(key)
-    kept = entry[1] if entry is not None and entry[0]() is course else _NOTHING_KEPT
+    kept = entry.kept if entry is not None and entry() is course else _NOTHING_KEPT
     if until > kept.horizon:
-        try:
-            horizon = until + _AHEAD
-        except OverflowError:  # the end of the calendar: expand only as asked
-            horizon = until
+        horizon = until
+        if kept is not _NOTHING_KEPT:
+            try:
+                horizon = until + _AHEAD
+            except OverflowError:  # the end of the calendar: expand only as asked
+                horizon = until
         # Without now and grace every pending slot is SCHEDULED: the slots
-        # do not depend on them (dose_at gives each status when read).
-        doses = course.pending_doses(until=horizon)
-        kept = PendingSlots(utc(horizon), doses, course.zone)
+        # do not depend on them (dose_at gives each status when read).  The
+        # arguments are known good here, so this calls the schedule as
+        # Course.pending_doses does (through Course._derive), without the
+        # checks and the plan around the slots; test_worklist holds the two
+        # equal.
+        doses = pending(
+            course.regimen,
+            course.first_dose,
+            course.zone,
+            until=horizon,
+            given=course.given,
+            skips=course.skips,
+            decisions=course.decisions,
+            given_sorted=True,  # a Course keeps its doses in time order
+            confirmed=course.confirmed_phases,
+        )
+        kept = PendingSlots(horizon if horizon.tzinfo is UTC else utc(horizon), doses)
+        entry = _Entry(course, _forget)
+        entry.key, entry.kept = key, kept
         # Replaced whole: a thread reading the cache never sees half an update.
-        _KEPT[key] = (weakref.ref(course, _forget(key)), kept)
+        _KEPT[key] = entry
     return kept
 
 
