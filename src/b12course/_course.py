@@ -28,7 +28,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from copy import copy as copy_of
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -640,7 +640,9 @@ class Course:
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The course's IANA zone."""
-        return zone_of("first_dose", self.first_dose)
+        # The first dose's zone was checked when the course was made (an
+        # IANA ZoneInfo, not a leap-second zone): read it, do not check again.
+        return cast("zoneinfo.ZoneInfo", self.first_dose.tzinfo)
 
     @property
     def confirmed_phases(self) -> frozenset[int]:
