@@ -176,10 +176,8 @@ def growth_table(sizes: Sequence[int], repeat: int) -> list[str]:
     times: dict[str, list[float]] = {}
     for n in sizes:
         course, end = growth_course(n)
-        # The largest sizes take seconds a call: fewer repeats there.
-        rounds = repeat if n <= 2_000 else max(1, repeat - 1)
         for name, call in views(course, end).items():
-            times.setdefault(name, []).append(best_of(call, repeat=rounds))
+            times.setdefault(name, []).append(best_of(call, repeat=repeat))
     header = " | ".join(f"{n:,}" for n in sizes)
     ratio_head = " | ".join(f"{a:,}->{b:,}" for a, b in itertools.pairwise(sizes))
     lines = [
@@ -349,9 +347,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--heavy", action="store_true", help="the five-year heavy record's table only"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="best of this many calls (default 3)"
+    )
     args = parser.parse_args(argv)
     sizes = SIZES[:3] if args.quick else SIZES
-    repeat = 1 if args.quick else 3
+    repeat = 1 if args.quick else args.repeat
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Python {sys.version.split()[0]}, load average {load:.2f} at the start\n")
     if args.heavy:
