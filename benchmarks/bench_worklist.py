@@ -231,7 +231,7 @@ def bench_weekly(n: int, repeat: int) -> list[Row]:
             t_naive,
             "(info)",
             met=True,
-            note="finds each course's pending slots once, to the end of the range, and keeps them",
+            note="finds each course's pending slots once, to the range's end",
         ),
         timed_row(
             f"one course with nothing due in the week ({len(quiet):,} such courses)",
