@@ -10,13 +10,14 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from b12course import Course, regimens, worklist
 from b12course import json as b12json
 from b12course import strategies as b12st
 from b12course.cli import main
+from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -247,7 +248,8 @@ class TestWorklistCommand:
         assert "--from" in err
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+# Each example writes up to four course files and runs the command over them.
+@scaled(0.4, suppress_health_check=[HealthCheck.too_slow])
 @given(
     courses=st.lists(b12st.courses(), min_size=1, max_size=4),
     offset=st.integers(min_value=-30, max_value=400),

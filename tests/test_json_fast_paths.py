@@ -14,6 +14,7 @@ from b12course import json as b12json
 from b12course import strategies as b12st
 from b12course._course import InOrder
 from b12course.exceptions import B12CourseError, CourseFormatError
+from support.profiles import scaled
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 START = dt.datetime(2026, 12, 1, 9, tzinfo=LONDON)
@@ -194,6 +195,7 @@ class TestTextWriter:
         """The text written directly is byte for byte ``json.dumps`` of the values."""
         assert b12json.dumps(course) == written_by_json_dumps(course)
 
+    @scaled(0.5)  # a corrected course is a long record, written twice
     @given(b12st.corrected_courses())
     def test_corrections_are_written_as_json_dumps_writes_them(self, course):
         """Voided and amended records (tagged values) are written as ``json.dumps`` does."""
@@ -265,6 +267,7 @@ class TestRepeatedKeys:
         with pytest.raises(CourseFormatError, match="appears twice"):
             b12json.loads(text.encode() if as_bytes else text)
 
+    @scaled(0.5)  # each example counts the parses of a written document
     @given(b12st.courses(), st.sampled_from([None, 1]))
     def test_documents_written_are_parsed_once(self, course, indent):
         """A written document is parsed strictly only if a text value holds ``":``.

@@ -26,6 +26,7 @@ from b12course import json as b12json
 from b12course.cli import main
 from b12course.export import CSV_KINDS, summary_document, to_csv
 from b12course.ical import read_ical, to_ical
+from support.profiles import scaled
 
 UTC = dt.timezone.utc
 
@@ -89,6 +90,7 @@ class TestTheView:
 
 
 class TestEveryRenderingShowsTheView:
+    @scaled(0.3)  # each example writes a whole calendar and parses it back
     @given(made=views())
     def test_ics(self, made):
         """The calendar of the view holds exactly its doses, one plan-continues event where it cuts, and the site on its next dose."""

@@ -386,6 +386,7 @@ class TestKeptSlots:
         assert [r.due for r in wl.overdue] == dues[:2]
 
     @pytest.mark.slow
+    @scaled(0.5)  # up to five courses, each planned in full up to three times
     @given(
         courses=st.lists(b12st.courses(max_given=10), max_size=5),
         days=st.lists(st.integers(-20, 900), min_size=1, max_size=3),
@@ -520,6 +521,7 @@ class TestMergeWorklists:
     """Partial worklists of consecutive partitions merge into the single worklist."""
 
     @pytest.mark.slow
+    @scaled(0.5)  # up to six courses, their worklist made once whole and once in parts
     @given(
         courses=st.lists(b12st.courses(max_given=6), max_size=6),
         cuts=st.lists(st.integers(0, 6), max_size=4),

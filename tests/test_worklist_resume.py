@@ -39,6 +39,7 @@ from b12course._schedule import (
 )
 from b12course._time import resolve
 from b12course._worklist import pending_slots
+from support.profiles import scaled
 
 UTC = dt.timezone.utc
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -240,6 +241,7 @@ class TestFasterPieces:
         zone = due.tzinfo
         assert window_closes(due, zone, grace) == DueWindow.of(due, zone, grace).closes
 
+    @scaled(0.3)  # one small piece; each example derives a whole plan to draw from
     @given(course=courses, minutes=offsets)
     def test_with_status_is_evolve(self, course, minutes):
         """A slot given a status equals attrs.evolve of it, every field kept."""
