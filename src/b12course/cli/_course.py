@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import uuid
 import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,6 +122,8 @@ def preset_course(args: argparse.Namespace) -> Course:
     # .ics written again has the same UIDs: calendars update, never duplicate.
     zone = first_dose.tzinfo
     identity = f"b12course:{regimen.id}:{utc(first_dose).isoformat()}:{zone}"
+    import uuid  # noqa: PLC0415 - only a preview needs it; a saved course's command starts sooner
+
     course_id = uuid.uuid5(uuid.NAMESPACE_URL, identity).hex
     return Course.begin(regimen, first_dose=first_dose, id=course_id)
 
