@@ -912,6 +912,42 @@ def _months_after(anchor: dt.datetime, months: int) -> dt.datetime:
     )
 
 
+def _wall(at: dt.datetime) -> dt.datetime:
+    """Return ``at``'s wall time, naive, built from the fields (``replace`` is slow)."""
+    return dt.datetime(  # noqa: DTZ001 - a wall time
+        at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond
+    )
+
+
+def _in_zone(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Return the wall time's fields in ``zone``, fold 0 (``replace`` is slow)."""
+    return dt.datetime(
+        wall.year,
+        wall.month,
+        wall.day,
+        wall.hour,
+        wall.minute,
+        wall.second,
+        wall.microsecond,
+        zone,
+    )
+
+
+def _occurrence_wall(
+    cadence: Cadence,
+    anchor: dt.datetime,
+    k: int,
+    step: dt.timedelta | None,
+    months: int,
+) -> dt.datetime:
+    """Return ``cadence.occurrence(anchor, k)``, by ``step`` or ``months`` if given."""
+    if step is not None:
+        return anchor + step * k
+    if months:
+        return _months_after(anchor, months * k)
+    return cadence.occurrence(anchor, k)
+
+
 def _reach(cadence: Cadence) -> dt.timedelta:
     """The most local days from an anchor's date to the due date of its next slot.
 
@@ -1120,10 +1156,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
             if anchor is None:
                 # The anchor's wall time (local(), without the slow replace;
                 # its fold does not matter: _instant reads the fields).
-                a = anchor_at.astimezone(zone)
-                anchor = dt.datetime(  # noqa: DTZ001 - a wall time
-                    a.year, a.month, a.day, a.hour, a.minute, a.second, a.microsecond
-                )
+                anchor = _wall(anchor_at.astimezone(zone))
             if (
                 candidate is None
                 and decided is None
@@ -1135,15 +1168,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                 # (or to the phase's count) is pending.  The same steps as
                 # below, without the checks that cannot apply.
                 if until_wall is None:
-                    until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
-                        until.year,
-                        until.month,
-                        until.day,
-                        until.hour,
-                        until.minute,
-                        until.second,
-                        until.microsecond,
-                    )
+                    until_wall = _wall(until)  # UTC's wall
                 unconfirmed = phase.condition is not None and index not in confirmed
                 while limit is None or counted < limit:
                     if k == 0:
@@ -1151,26 +1176,11 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                         due_utc = due.astimezone(UTC)
                     else:
                         try:
-                            wall = (
-                                anchor + step * k
-                                if step is not None
-                                else _months_after(anchor, months * k)
-                                if months
-                                else cadence.occurrence(anchor, k)
-                            )
+                            wall = _occurrence_wall(cadence, anchor, k, step, months)
                             if wall - _LEEWAY >= until_wall:
                                 stopped = True  # surely at or after the horizon
                                 break
-                            aware = dt.datetime(
-                                wall.year,
-                                wall.month,
-                                wall.day,
-                                wall.hour,
-                                wall.minute,
-                                wall.second,
-                                wall.microsecond,
-                                zone,
-                            )
+                            aware = _in_zone(wall, zone)
                         except (OverflowError, ValueError):  # the end of the calendar
                             stopped = True
                             break
@@ -1221,28 +1231,14 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                     due_utc = due.astimezone(UTC)
                 else:
                     try:
-                        wall = (
-                            anchor + step * k
-                            if step is not None
-                            else _months_after(anchor, months * k)
-                            if months
-                            else cadence.occurrence(anchor, k)
-                        )
+                        wall = _occurrence_wall(cadence, anchor, k, step, months)
                         if (
                             decided is None
                             and end_date is None
                             and (skipped or j >= before_until)
                         ):
                             if until_wall is None:
-                                until_wall = dt.datetime(  # noqa: DTZ001 - UTC's wall
-                                    until.year,
-                                    until.month,
-                                    until.day,
-                                    until.hour,
-                                    until.minute,
-                                    until.second,
-                                    until.microsecond,
-                                )
+                                until_wall = _wall(until)  # UTC's wall
                             if wall - _LEEWAY >= until_wall:
                                 # Surely at or after the horizon, the phase
                                 # cannot end first and no dose given before
@@ -1250,16 +1246,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                                 # stops here whatever the zone makes of it.
                                 stopped = True
                                 break
-                        aware = dt.datetime(
-                            wall.year,
-                            wall.month,
-                            wall.day,
-                            wall.hour,
-                            wall.minute,
-                            wall.second,
-                            wall.microsecond,
-                            zone,
-                        )
+                        aware = _in_zone(wall, zone)
                     except (OverflowError, ValueError):  # the end of the calendar
                         stopped = True
                         break
