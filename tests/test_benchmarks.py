@@ -56,6 +56,12 @@ def test_each_benchmark_imports_and_parses_its_options(script: str) -> None:
 )
 def test_a_tiny_run_prints_its_whole_table(script: str, args: tuple[str, ...]) -> None:
     out = run(script, *args)
-    rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert len(rows) >= 3, out  # the header and at least one measured row
-    assert "| measurement" in rows[0] or "|---" in out, out
+    lines = out.splitlines()
+    # A Markdown table: a header, its separator, then at least one measured row.
+    separator = next(
+        (i for i, line in enumerate(lines) if line.startswith("|---")), None
+    )
+    assert separator is not None, out
+    assert 0 < separator < len(lines) - 1, out
+    assert lines[separator - 1].startswith("| "), out
+    assert lines[separator + 1].startswith("| "), out

@@ -21,7 +21,6 @@ from b12course import (
 )
 from b12course import json as b12json
 from b12course import strategies as b12st
-from b12course._schedule import expand
 from b12course._time import utc
 from b12course._worklist import pending_slots
 from b12course.exceptions import (
@@ -31,6 +30,7 @@ from b12course.exceptions import (
     SettingError,
 )
 from support.profiles import scaled
+from support.schedules import lean_plan
 
 Z = zoneinfo.ZoneInfo
 LONDON = Z("Europe/London")
@@ -45,22 +45,6 @@ def pending(course, until, now=None):
         d
         for d in course.plan(until=until, now=now)
         if d.given is None and d.skip is None
-    )
-
-
-def lean(course, until, now=None, grace=None):
-    return expand(
-        course.regimen,
-        course.first_dose,
-        course.zone,
-        until=until,
-        given=course.given,
-        skips=course.skips,
-        decisions=course.decisions,
-        now=now,
-        grace=grace,
-        pending_only=True,
-        confirmed=course.confirmed_phases,
     )
 
 
@@ -104,7 +88,7 @@ class TestPendingOnly:
         now = course.first_dose + dt.timedelta(days=now_days)
         grace = None if grace_hours is None else dt.timedelta(hours=grace_hours)
         full = course.expand(until=until, now=now, grace=grace).doses
-        assert lean(course, until, now, grace).doses == tuple(
+        assert lean_plan(course, until, now, grace).doses == tuple(
             d for d in full if d.pending
         )
 
@@ -113,8 +97,8 @@ class TestPendingOnly:
     def test_equals_the_full_plan_without_skips(self, course):
         """Without skips (the fast-forward case) the pending slots still match."""
         until = course.first_dose + dt.timedelta(days=400)
-        assert lean(course, until).doses == pending(course, until)
-        assert lean(course, until).phases == ()
+        assert lean_plan(course, until).doses == pending(course, until)
+        assert lean_plan(course, until).phases == ()
 
     def test_fast_forward_stops_at_a_phase_decision(self):
         """Doses given after a loading phase ended belong to the next phase."""
@@ -127,8 +111,10 @@ class TestPendingOnly:
         course = course.end_phase(dt.datetime(2026, 1, 10, tzinfo=LONDON))
         course = course.record_dose(dt.datetime(2026, 3, 9, 9, tzinfo=LONDON))
         until = dt.datetime(2026, 8, 1, tzinfo=LONDON)
-        assert lean(course, until).doses == pending(course, until)
-        assert [d.phase_name for d in lean(course, until).doses] == ["maintenance"] * 2
+        assert lean_plan(course, until).doses == pending(course, until)
+        assert [d.phase_name for d in lean_plan(course, until).doses] == [
+            "maintenance"
+        ] * 2
 
 
 class TestWorklist:

@@ -33,13 +33,13 @@ from b12course._schedule import (
     DueWindow,
     _instant,
     _months_after,
-    expand,
     window_closes,
     with_status,
 )
 from b12course._time import resolve
 from b12course._worklist import pending_slots
 from support.profiles import scaled
+from support.schedules import lean_plan
 
 UTC = dt.timezone.utc
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -104,18 +104,7 @@ def full_pending(
 
 def fast_pending(course: Course, until: dt.datetime) -> tuple:
     """The pending slots as worklists find them (``expand(pending_only=True)``)."""
-    return expand(
-        course.regimen,
-        course.first_dose,
-        course.zone,
-        until=until,
-        given=course.given,
-        skips=course.skips,
-        decisions=course.decisions,
-        pending_only=True,
-        given_sorted=True,
-        confirmed=course.confirmed_phases,
-    ).doses
+    return lean_plan(course, until).doses
 
 
 class TestEqualToTheFullDerivation:

@@ -1,4 +1,4 @@
-"""Small regimens, doses and times for the plan tests (test_schedule, test_mutation_schedule)."""
+"""Small regimens, doses and times for the plan tests (test_schedule, test_mutation_schedule, test_worklist*)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from b12course import (
     AdministeredDose,
     Anchoring,
     Cadence,
+    Course,
     Dose,
     Drug,
     Indefinite,
@@ -17,6 +18,7 @@ from b12course import (
     Regimen,
     Route,
 )
+from b12course._schedule import Plan, expand
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 UTC = dt.timezone.utc
@@ -93,4 +95,27 @@ def two_phase(
         phase("loading", first or Cadence.every_days(2), first_end, anchoring),
         phase("maintenance", then or Cadence.every_months(2)),
         regimen_id="t2",
+    )
+
+
+def lean_plan(
+    course: Course,
+    until: dt.datetime,
+    now: dt.datetime | None = None,
+    grace: dt.timedelta | None = None,
+) -> Plan:
+    """The plan as worklists derive it: ``expand(pending_only=True)`` over the course."""
+    return expand(
+        course.regimen,
+        course.first_dose,
+        course.zone,
+        until=until,
+        given=course.given,
+        skips=course.skips,
+        decisions=course.decisions,
+        now=now,
+        grace=grace,
+        pending_only=True,
+        given_sorted=True,
+        confirmed=course.confirmed_phases,
     )
