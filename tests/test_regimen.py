@@ -1,3 +1,4 @@
+import calendar
 import datetime as dt
 
 import attrs
@@ -374,6 +375,31 @@ class TestAddMonths:
         from b12course._regimen import _add_months
 
         assert _add_months(anchor, months) == anchor + relativedelta(months=months)
+
+    @given(
+        st.datetimes(
+            min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)
+        ),
+        st.integers(min_value=0, max_value=1300),
+        st.sampled_from([0, 1]),
+    )
+    def test_a_wall_time_keeps_its_fields_and_fold_to_the_end_of_the_calendar(
+        self, anchor, months, fold
+    ):
+        """A naive wall time (built from its fields) equals replace(): fields, fold, and ValueError past 9999."""
+        from b12course._regimen import _add_months
+
+        anchor = anchor.replace(fold=fold)
+        index = anchor.month - 1 + months
+        year, month = anchor.year + index // 12, index % 12 + 1
+        if year > 9999:
+            with pytest.raises(ValueError, match="out of range"):
+                _add_months(anchor, months)
+            return
+        last = calendar.monthrange(year, month)[1]
+        expected = anchor.replace(year=year, month=month, day=min(anchor.day, last))
+        found = _add_months(anchor, months)
+        assert (found, found.fold, found.tzinfo) == (expected, expected.fold, None)
 
 
 class TestBounds:

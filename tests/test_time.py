@@ -2,7 +2,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from b12course._time import (
@@ -17,6 +17,7 @@ from b12course._time import (
 from b12course.exceptions import NaiveDatetimeError, NotADatetimeError, ZoneError
 
 Z = zoneinfo.ZoneInfo
+UTC = dt.timezone.utc
 
 
 class TestRequireAware:
@@ -88,6 +89,65 @@ class TestResolve:
         got = resolve(wall, zone)
         assert resolve(local(got, zone), zone) == got
         assert abs(local(got, zone) - wall) <= dt.timedelta(hours=3)
+
+
+def plain_resolve(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """RFC 5545's rule written the plain way: the definition resolve() is held to."""
+    provisional = wall.replace(tzinfo=zone, fold=0)
+    if provisional.utcoffset() == provisional.replace(fold=1).utcoffset():
+        return provisional
+    return provisional.astimezone(UTC).astimezone(zone)
+
+
+class TestResolveIsThePlainDefinition:
+    """resolve() builds the datetime from its fields (fast); it is the plain rule, field for field."""
+
+    @given(
+        wall=st.datetimes(
+            min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)
+        ),
+        zone=st.sampled_from(
+            [
+                Z(key)
+                for key in (
+                    "UTC",
+                    "Europe/London",
+                    "America/New_York",
+                    "Australia/Lord_Howe",
+                    "Pacific/Chatham",
+                    "America/Santiago",
+                    "Pacific/Apia",
+                    "Asia/Tehran",
+                    "Asia/Kolkata",
+                )
+            ]
+        ),
+        fold=st.sampled_from([0, 1]),
+    )
+    @example(wall=dt.datetime(2026, 3, 29, 1, 30), zone=Z("Europe/London"), fold=0)
+    @example(wall=dt.datetime(2026, 10, 25, 1, 30), zone=Z("Europe/London"), fold=0)
+    @example(wall=dt.datetime(2026, 10, 25, 1, 30), zone=Z("Europe/London"), fold=1)
+    @example(
+        wall=dt.datetime(2026, 10, 4, 2, 15), zone=Z("Australia/Lord_Howe"), fold=0
+    )
+    @example(wall=dt.datetime(2011, 12, 30, 10), zone=Z("Pacific/Apia"), fold=0)
+    @example(wall=dt.datetime(2026, 9, 27, 2, 50), zone=Z("Pacific/Chatham"), fold=0)
+    @example(wall=dt.datetime(2026, 9, 6, 0, 30), zone=Z("America/Santiago"), fold=0)
+    @example(wall=dt.datetime(2026, 4, 4, 23, 30), zone=Z("America/Santiago"), fold=1)
+    def test_field_for_field(self, wall, zone, fold):
+        """In gaps, folds and plain hours alike: the value, the wall fields, the fold and the zone."""
+        wall = wall.replace(fold=fold)
+        expected = plain_resolve(wall, zone)
+        # The UTC round trip of the fields in the zone is the same value too
+        # (the pending-slot search uses it, keeping the instant).
+        round_trip = wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+        for found in (resolve(wall, zone), round_trip):
+            assert found == expected
+            assert (found.replace(tzinfo=None), found.fold, found.tzinfo) == (
+                expected.replace(tzinfo=None),
+                expected.fold,
+                expected.tzinfo,
+            )
 
 
 class TestDayBounds:

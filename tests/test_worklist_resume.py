@@ -10,8 +10,7 @@ import datetime as dt
 import zoneinfo
 
 import attrs
-import pytest
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from b12course import (
@@ -31,12 +30,9 @@ from b12course import (
 from b12course import strategies as b12st
 from b12course._schedule import (
     DueWindow,
-    _instant,
-    _months_after,
     window_closes,
     with_status,
 )
-from b12course._time import resolve
 from b12course._worklist import pending_slots
 from support.profiles import scaled
 from support.schedules import lean_plan
@@ -160,70 +156,6 @@ class TestEqualToTheFullDerivation:
 
 
 class TestFasterPieces:
-    @given(
-        wall=st.datetimes(
-            min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)
-        ),
-        zone=zones,
-        fold=st.sampled_from([0, 1]),
-    )
-    @example(wall=dt.datetime(2026, 3, 29, 1, 30), zone=LONDON, fold=0)  # a gap
-    @example(wall=dt.datetime(2026, 10, 25, 1, 30), zone=LONDON, fold=0)  # a fold
-    @example(wall=dt.datetime(2026, 10, 25, 1, 30), zone=LONDON, fold=1)
-    @example(
-        wall=dt.datetime(2026, 10, 4, 2, 15),
-        zone=zoneinfo.ZoneInfo("Australia/Lord_Howe"),
-        fold=0,
-    )
-    @example(
-        wall=dt.datetime(2011, 12, 30, 10),
-        zone=zoneinfo.ZoneInfo("Pacific/Apia"),
-        fold=0,
-    )
-    @example(
-        wall=dt.datetime(2026, 9, 27, 2, 50),
-        zone=zoneinfo.ZoneInfo("Pacific/Chatham"),
-        fold=0,
-    )
-    @example(
-        wall=dt.datetime(2026, 9, 6, 0, 30),
-        zone=zoneinfo.ZoneInfo("America/Santiago"),
-        fold=0,
-    )
-    @example(
-        wall=dt.datetime(2026, 4, 4, 23, 30),
-        zone=zoneinfo.ZoneInfo("America/Santiago"),
-        fold=1,
-    )
-    def test_instant_is_resolve(self, wall, zone, fold):
-        """_instant and the UTC round trip are resolve, field for field, in gaps and folds."""
-        expected = resolve(wall.replace(fold=fold), zone)
-        round_trip = wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
-        for found in (_instant(wall.replace(fold=fold), zone), round_trip):
-            assert found == expected
-            assert (found.replace(tzinfo=None), found.fold, found.tzinfo) == (
-                expected.replace(tzinfo=None),
-                expected.fold,
-                expected.tzinfo,
-            )
-
-    @given(
-        anchor=st.datetimes(
-            min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 31)
-        ),
-        months=st.integers(0, 1300),
-    )
-    def test_months_after_is_the_cadences_occurrence(self, anchor, months):
-        """Months after an anchor, clamped to the month's end, as Cadence.occurrence says."""
-        cadence = Cadence.every_months(1)
-        try:
-            expected = cadence.occurrence(anchor, months)
-        except ValueError:  # past the year 9999
-            with pytest.raises(ValueError, match="out of range"):
-                _months_after(anchor, months)
-            return
-        assert _months_after(anchor, months) == expected.replace(fold=0)
-
     @given(due=first_doses, grace=graces)
     def test_closing_is_the_windows_close(self, due, grace):
         """window_closes is when DueWindow.of's window closes."""

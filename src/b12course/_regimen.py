@@ -302,7 +302,20 @@ def _add_months(anchor: _Day, months: int) -> _Day:
     last = _DAYS_IN_MONTH[month - 1]
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):  # noqa: PLR2004
         last = 29
-    return anchor.replace(year=year, month=month, day=min(anchor.day, last))
+    day = min(anchor.day, last)
+    if type(anchor) is dt.datetime and anchor.tzinfo is None and not anchor.fold:
+        # A wall time (plans step naive wall times): built from the fields,
+        # ``datetime.replace`` is slow in CPython.
+        return dt.datetime(  # noqa: DTZ001 - a wall time, as the anchor
+            year,
+            month,
+            day,
+            anchor.hour,
+            anchor.minute,
+            anchor.second,
+            anchor.microsecond,
+        )
+    return anchor.replace(year=year, month=month, day=day)
 
 
 class _Unit(enum.Enum):

@@ -82,7 +82,7 @@ from b12course._regimen import (
     Regimen,
     UntilNoFurtherImprovement,
 )
-from b12course._time import UTC, local, utc
+from b12course._time import UTC, local, resolve, utc
 from b12course.exceptions import DoseOrderError, SettingError
 
 __all__ = [
@@ -269,27 +269,6 @@ _ONE_WEEK = dt.timedelta(weeks=1)
 _TWO_DAYS = dt.timedelta(days=2)
 
 
-def _instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """Return ``resolve(wall, zone)``, built from the fields (a third of the cost).
-
-    ``datetime.replace`` is slow in CPython; building the aware datetime and
-    the naive one with ``fold=1`` from the fields gives the same value: the
-    wall time itself unless it falls in a gap (the two folds disagree), where
-    the UTC round trip normalises it as :func:`resolve` does.  (So does the
-    round trip alone, ``aware.astimezone(UTC).astimezone(zone)``: outside a
-    gap it comes back to the wall time, fold 0, the first of a repeated
-    hour; :func:`_pending_from_records` uses it, keeping the instant.)
-    """
-    y, mo, d = wall.year, wall.month, wall.day
-    h, mi, s, us = wall.hour, wall.minute, wall.second, wall.microsecond
-    aware = dt.datetime(y, mo, d, h, mi, s, us, zone)
-    if aware.utcoffset() == zone.utcoffset(
-        dt.datetime(y, mo, d, h, mi, s, us, fold=1)  # noqa: DTZ001 - a wall time
-    ):
-        return aware
-    return aware.astimezone(UTC).astimezone(zone)
-
-
 @attrs.frozen
 class DueWindow:
     """The half-open span ``[opens, closes)`` in which a planned dose is due.
@@ -326,9 +305,7 @@ class DueWindow:
         """
         grace = check_grace(grace)
         local_day = due.astimezone(zone).date()
-        opens = _instant(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(
-            UTC
-        )
+        opens = resolve(dt.datetime.combine(local_day, _MIDNIGHT), zone).astimezone(UTC)
         return cls(due=utc(due), opens=opens, closes=window_closes(due, zone, grace))
 
     def status(self, now: dt.datetime | None) -> DoseStatus:
@@ -355,7 +332,7 @@ def window_closes(
     if grace is not None:
         return utc(due) + grace
     next_day = due.astimezone(zone).date() + _ONE_DAY
-    return _instant(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(UTC)
+    return resolve(dt.datetime.combine(next_day, _MIDNIGHT), zone).astimezone(UTC)
 
 
 def check_grace(grace: object) -> dt.timedelta | None:
@@ -598,7 +575,7 @@ class _Walk:
         # even when it names the second pass of a repeated local hour.
         if k == 0:
             return self.first_due
-        return _instant(self.cadence.occurrence(self.anchor, k), self.zone)
+        return resolve(self.cadence.occurrence(self.anchor, k), self.zone)
 
     def ending_before(
         self, state: _PhaseState, due: dt.datetime, due_utc: dt.datetime
@@ -814,7 +791,7 @@ class _Walk:
         k, number, previous = self.k + 1, state.number + 2, due_utc
         while True:
             try:
-                due = _instant(self.cadence.occurrence(self.anchor, k), self.zone)
+                due = resolve(self.cadence.occurrence(self.anchor, k), self.zone)
             except (OverflowError, ValueError):
                 return None
             at = utc(due)
@@ -878,38 +855,18 @@ def _review_point(
     start = first.astimezone(zone)
     review_day = end.review_after.end_date(start.date())
     wall = dt.datetime.combine(review_day, start.time())
-    return _instant(wall, zone).astimezone(UTC)
+    return resolve(wall, zone).astimezone(UTC)
 
 
 # The cadences whose occurrences are whole steps from the anchor (their
 # units, compared by identity: an enum's value and hash are slow to read).
 _DAYS = Cadence.daily().unit
 _WEEKS = Cadence.every_weeks(1).unit
-_MONTHS = Cadence.every_months(1).unit
 _GIVEN = Anchoring.GIVEN
 # A wall time's instant is at most this much before the wall time read as
 # UTC: UTC offsets reach +14 hours, and a spring-forward gap only moves a
 # wall time later.  (26 hours: room for any offset the tz database holds.)
 _LEEWAY = dt.timedelta(hours=26)
-
-
-def _months_after(anchor: dt.datetime, months: int) -> dt.datetime:
-    """Return ``Cadence.every_months(1).occurrence(anchor, months)``, faster.
-
-    The anchor's wall time ``months`` calendar months later, the day clamped
-    to the month's end (31 January -> 28 or 29 February), built from the
-    fields: ``datetime.replace`` is slow in CPython.  Past year 9999 it
-    raises ValueError, as ``replace`` does.  The result's ``fold`` is 0.
-    """
-    index = anchor.month - 1 + months
-    year, month = anchor.year + index // 12, index % 12 + 1
-    day = anchor.day
-    if day > 28:  # noqa: PLR2004 - every month has 28 days
-        last = 31 if month == 12 else (dt.date(year, month + 1, 1) - _ONE_DAY).day  # noqa: PLR2004
-        day = min(day, last)
-    return dt.datetime(  # noqa: DTZ001 - a wall time
-        year, month, day, anchor.hour, anchor.minute, anchor.second, anchor.microsecond
-    )
 
 
 def _wall(at: dt.datetime) -> dt.datetime:
@@ -934,17 +891,11 @@ def _in_zone(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def _occurrence_wall(
-    cadence: Cadence,
-    anchor: dt.datetime,
-    k: int,
-    step: dt.timedelta | None,
-    months: int,
+    cadence: Cadence, anchor: dt.datetime, k: int, step: dt.timedelta | None
 ) -> dt.datetime:
-    """Return ``cadence.occurrence(anchor, k)``, by ``step`` or ``months`` if given."""
+    """Return ``cadence.occurrence(anchor, k)``; by ``step`` when it is one."""
     if step is not None:
         return anchor + step * k
-    if months:
-        return _months_after(anchor, months * k)
     return cadence.occurrence(anchor, k)
 
 
@@ -1070,7 +1021,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
         cadence = phase.cadence
         reach = _reach(cadence) if lasting is not None else _ONE_DAY
         # Occurrence k of a cadence in days or weeks is k steps from its
-        # anchor, in months k times its months (Cadence.occurrence, faster).
+        # anchor (Cadence.occurrence without reading the unit each time).
         unit = cadence.unit
         step = (
             _ONE_DAY * cadence.every
@@ -1079,7 +1030,6 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
             if unit is _WEEKS
             else None
         )
-        months = cadence.every if unit is _MONTHS else 0
         anchor: dt.datetime | None = None  # the anchor's wall time, once needed
         counted = number = 0
         first: dt.datetime | None = None
@@ -1155,7 +1105,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
             candidate = given[j] if j < n_given else None
             if anchor is None:
                 # The anchor's wall time (local(), without the slow replace;
-                # its fold does not matter: _instant reads the fields).
+                # its fold does not matter: _in_zone reads the fields).
                 anchor = _wall(anchor_at.astimezone(zone))
             if (
                 candidate is None
@@ -1176,7 +1126,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                         due_utc = due.astimezone(UTC)
                     else:
                         try:
-                            wall = _occurrence_wall(cadence, anchor, k, step, months)
+                            wall = _occurrence_wall(cadence, anchor, k, step)
                             if wall - _LEEWAY >= until_wall:
                                 stopped = True  # surely at or after the horizon
                                 break
@@ -1184,7 +1134,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                         except (OverflowError, ValueError):  # the end of the calendar
                             stopped = True
                             break
-                        # _instant's value, and the instant with it: the wall
+                        # resolve()'s value, and the instant with it: the wall
                         # time's instant (fold 0) read back in the zone.
                         due_utc = aware.astimezone(UTC)
                         due = due_utc.astimezone(zone)
@@ -1231,7 +1181,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                     due_utc = due.astimezone(UTC)
                 else:
                     try:
-                        wall = _occurrence_wall(cadence, anchor, k, step, months)
+                        wall = _occurrence_wall(cadence, anchor, k, step)
                         if (
                             decided is None
                             and end_date is None
@@ -1250,7 +1200,7 @@ def _pending_from_records(  # noqa: C901, PLR0912, PLR0915 - one walk, kept whol
                     except (OverflowError, ValueError):  # the end of the calendar
                         stopped = True
                         break
-                    # As in the tail above: _instant's value and its instant.
+                    # As in the tail above: resolve()'s value and its instant.
                     due_utc = aware.astimezone(UTC)
                     due = due_utc.astimezone(zone)
                 if previous_due is None or due_utc > previous_due:

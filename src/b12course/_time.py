@@ -189,12 +189,20 @@ def resolve(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """Return the instant of a naive local wall-clock time, as RFC 5545 §3.3.5 says.
 
     The result is normalised, so a time in a spring-forward gap shows the wall
-    time a clock would actually read (02:30 in the gap reads 03:30).
+    time a clock would actually read (02:30 in the gap reads 03:30).  It is
+    ``wall.replace(tzinfo=zone, fold=0)`` where that and ``fold=1`` agree (the
+    first of a repeated hour), else the UTC round trip of it; built from the
+    fields, since ``datetime.replace`` is slow in CPython and plans resolve
+    every slot.
     """
-    provisional = wall.replace(tzinfo=zone, fold=0)
-    if provisional.utcoffset() == provisional.replace(fold=1).utcoffset():
-        return provisional  # neither in a gap nor repeated: already normal
-    return provisional.astimezone(UTC).astimezone(zone)
+    y, mo, d = wall.year, wall.month, wall.day
+    h, mi, s, us = wall.hour, wall.minute, wall.second, wall.microsecond
+    aware = dt.datetime(y, mo, d, h, mi, s, us, zone)
+    if aware.utcoffset() == zone.utcoffset(
+        dt.datetime(y, mo, d, h, mi, s, us, fold=1)  # noqa: DTZ001 - a wall time
+    ):
+        return aware  # neither in a gap nor repeated: already normal
+    return aware.astimezone(UTC).astimezone(zone)
 
 
 def local(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
