@@ -56,8 +56,12 @@ from b12course import worklist
 TOTAL = 100_000  # the clinic the targets are stated for
 
 
-class Row(NamedTuple):
-    """One line of the table, its cells already formatted."""
+class Line(NamedTuple):
+    """One line of the table, its cells already formatted.
+
+    Not ``_common.Row`` (ours against a peer's time): these rows mix sizes,
+    extrapolations and estimates, each with its own peer and ratio.
+    """
 
     what: str
     measured: str
@@ -70,10 +74,10 @@ class Row(NamedTuple):
 
 def ratio_row(  # noqa: PLR0917 - one row, all its cells
     what: str, ours: float, peer: str, theirs: float, limit: float, note: str = ""
-) -> Row:
+) -> Line:
     """A row whose target is a ratio to the peer."""
     ratio = ours / theirs
-    return Row(
+    return Line(
         what,
         fmt(ours),
         f"{peer}: {fmt(theirs)}",
@@ -95,7 +99,7 @@ def interleaved(
     return mine, peer
 
 
-def bench_text(texts: list[str], repeat: int) -> list[Row]:
+def bench_text(texts: list[str], repeat: int) -> list[Line]:
     """Loads and dumps against the standard library on the same data."""
     n = len(texts)
     courses = [b12json.loads(t) for t in texts]
@@ -147,7 +151,7 @@ def loaded_size(texts: list[str]) -> float:
     return size
 
 
-def bench_memory(n: int) -> list[Row]:
+def bench_memory(n: int) -> list[Line]:
     """A loaded two-year course, and a course of the clinic above."""
     rows = []
     for what, courses in (
@@ -159,7 +163,7 @@ def bench_memory(n: int) -> list[Row]:
         text = statistics.mean(map(len, texts))
         given = statistics.mean(len(c.given) for c in courses)
         rows.append(
-            Row(
+            Line(
                 f"memory of {what} (tracemalloc)",
                 f"{size / 1024:.2f} KiB",
                 f"its JSON text: {text / 1024:.1f} KiB",
@@ -172,7 +176,7 @@ def bench_memory(n: int) -> list[Row]:
     return rows
 
 
-def bench_first_worklist(texts: list[str], repeat: int) -> Row:
+def bench_first_worklist(texts: list[str], repeat: int) -> Line:
     """The first worklist over freshly loaded courses, per course."""
     n = len(texts)
     start, end = NOW, NOW + WEEK
@@ -183,7 +187,7 @@ def bench_first_worklist(texts: list[str], repeat: int) -> Row:
         lambda: worklist(batches.pop(), start, end, now=NOW), repeat=repeat
     )
     t_kept = best_of(lambda: worklist(kept, start, end, now=NOW), repeat=repeat)
-    return Row(
+    return Line(
         "the first worklist over freshly loaded courses, per course",
         fmt(t_first / n),
         f"the same courses, slots kept: {fmt(t_kept / n)}",
@@ -212,7 +216,7 @@ def timed_partial_worklist(
     return os.getpid(), time.process_time() - began, result
 
 
-def bench_end_to_end(texts: list[str], repeat: int, workers: int = 2) -> list[Row]:
+def bench_end_to_end(texts: list[str], repeat: int, workers: int = 2) -> list[Line]:
     """From JSON Lines files to this week's worklist: one core, and a process pool."""
     n = len(texts)
     start, end = NOW, NOW + WEEK
@@ -256,7 +260,7 @@ def bench_end_to_end(texts: list[str], repeat: int, workers: int = 2) -> list[Ro
     scale = TOTAL / n
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return [
-        Row(
+        Line(
             f"end to end, {TOTAL:,} courses, JSON Lines to this week's worklist, "
             "CPU on one core",
             f"{t_cpu * scale:.1f} s",
@@ -266,7 +270,7 @@ def bench_end_to_end(texts: list[str], repeat: int, workers: int = 2) -> list[Ro
             t_cpu * scale <= 30,
             f"extrapolated from {n:,} courses; {len(single):,} rows",
         ),
-        Row(
+        Line(
             f"the same, the process-pool recipe, {workers} workers, wall clock "
             "on idle cores (estimated)",
             f"{idle_wall * scale:.1f} s",
