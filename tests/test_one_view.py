@@ -147,6 +147,7 @@ class TestEveryRenderingShowsTheView:
 
 
 class TestTheCommandLineShowsTheView:
+    @scaled(0.5)  # each example writes a course file and runs three commands on it
     @given(made=views())
     def test_plan_timeline_and_status(self, made):
         """plan, timeline and status of a course file at a moment show the view: its doses, events, horizon, next dose, site and flags."""
